@@ -1,0 +1,222 @@
+// smsdrv.hpp - a thin, header-only C++ wrapper over smsdrv.h for hosts.
+//
+// It adds RAII (module unloads, driver destroyed), C++ types for the ABI's structs, and
+// exceptions for the calls that cannot "try again". It adds no behaviour: every member is one
+// call through the driver's function table, so the rules at the top of smsdrv.h apply unchanged.
+//
+//   smsdrv::module mod{"media-channel-drivers/channel-smsmms/libsmsmms.so"};
+//   smsdrv::driver drv{mod, host};                 // host: a filled smsdrv_host
+//   drv.configure(section);                        // throws smsdrv::error naming the problem
+//   auto sent = drv.send("channel-sms1", "SendSMS", {{"_smsDestNumber", "4917..."}});
+//   smsdrv::event ev;
+//   while (drv.poll(ev)) { ... ev.attribute("_smsMessageId") ... }
+#ifndef SMSDRV_HPP
+#define SMSDRV_HPP
+
+#include <dlfcn.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "smsdrv/smsdrv.h"
+
+namespace smsdrv {
+
+// A failed call: the status code and the driver's explanation.
+class error : public std::runtime_error {
+ public:
+  error(int32_t status, const std::string& what) : std::runtime_error(what), status_(status) {}
+  int32_t status() const noexcept { return status_; }
+
+ private:
+  int32_t status_;
+};
+
+// Name of a status code from the header's table ("SMSDRV_E_QUEUE_FULL"), for hosts that want
+// it without asking a driver.
+inline const char* status_name(int32_t status) noexcept {
+  switch (status) {
+#define SMSDRV_STATUS_NAME_(name, value, message) \
+  case value:                                     \
+    return "SMSDRV_" #name;
+    SMSDRV_STATUS_MAP(SMSDRV_STATUS_NAME_)
+#undef SMSDRV_STATUS_NAME_
+  }
+  return status < 0 ? "SMSDRV_E_UNKNOWN" : "SMSDRV_OK_UNKNOWN";
+}
+
+// One loaded driver module (dlopen RTLD_NOW | RTLD_LOCAL). Unloads on destruction, so it must
+// outlive every driver created from it.
+class module {
+ public:
+  explicit module(const std::string& path) {
+    handle_ = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (handle_ == nullptr) {
+      const char* why = ::dlerror();
+      throw error(SMSDRV_E_INVALID_ARGUMENT,
+                  "cannot load driver module " + path + ": " + (why ? why : "unknown error"));
+    }
+    auto entry = reinterpret_cast<smsdrv_entry_fn>(::dlsym(handle_, SMSDRV_ENTRY_SYMBOL));
+    if (entry == nullptr) {
+      ::dlclose(handle_);
+      throw error(SMSDRV_E_INVALID_ARGUMENT,
+                  "driver module " + path + " does not export " SMSDRV_ENTRY_SYMBOL);
+    }
+    api_ = entry(SMSDRV_ABI_VERSION);
+    if (api_ == nullptr) {
+      ::dlclose(handle_);
+      throw error(SMSDRV_E_ABI_MISMATCH, "driver module " + path +
+                                             " does not implement ABI major version " +
+                                             std::to_string(SMSDRV_ABI_MAJOR));
+    }
+    path_ = path;
+  }
+  module(const module&) = delete;
+  module& operator=(const module&) = delete;
+  module(module&& other) noexcept
+      : handle_(std::exchange(other.handle_, nullptr)),
+        api_(std::exchange(other.api_, nullptr)),
+        path_(std::move(other.path_)) {}
+  module& operator=(module&&) = delete;
+  ~module() {
+    if (handle_ != nullptr) ::dlclose(handle_);
+  }
+
+  const smsdrv_driver_api& api() const noexcept { return *api_; }
+  const std::string& path() const noexcept { return path_; }
+  std::string_view name() const noexcept { return api_->driver_name; }
+
+ private:
+  void* handle_ = nullptr;
+  const smsdrv_driver_api* api_ = nullptr;
+  std::string path_;
+};
+
+// Key/value pairs for sections and requests; the wrapper builds the parallel arrays.
+using key_values = std::vector<std::pair<std::string, std::string>>;
+
+// A polled event. Views into driver memory: valid until the next poll() on the driver.
+struct event {
+  smsdrv_event raw{};
+
+  smsdrv_event_type type() const noexcept { return static_cast<smsdrv_event_type>(raw.type); }
+  std::string_view channel() const noexcept { return raw.channel ? raw.channel : ""; }
+  std::string_view text() const noexcept { return raw.text ? raw.text : ""; }
+  bool needs_ack() const noexcept { return (raw.flags & SMSDRV_EVENT_NEEDS_ACK) != 0; }
+  uint32_t size() const noexcept { return raw.count; }
+  std::string_view key(uint32_t i) const noexcept { return raw.keys[i]; }
+  std::string_view value(uint32_t i) const noexcept { return raw.values[i]; }
+  std::optional<std::string_view> attribute(std::string_view name) const noexcept {
+    for (uint32_t i = 0; i < raw.count; ++i)
+      if (name == raw.keys[i]) return std::string_view(raw.values[i]);
+    return std::nullopt;
+  }
+};
+
+// The outcome of send(): status SMSDRV_OK with an id, SMSDRV_E_QUEUE_FULL (try again), or a
+// refusal with the driver's explanation.
+struct send_result {
+  int32_t status = SMSDRV_OK;
+  uint64_t request_id = 0;
+  std::string error;
+  explicit operator bool() const noexcept { return status == SMSDRV_OK; }
+};
+
+class driver {
+ public:
+  driver(const module& mod, const smsdrv_host& host) : api_(&mod.api()) {
+    smsdrv_host copy = host;
+    copy.struct_size = sizeof(smsdrv_host);
+    int32_t st = api_->init(&copy, &handle_);
+    if (st != SMSDRV_OK) throw error(st, explain(nullptr, st));
+  }
+  driver(const driver&) = delete;
+  driver& operator=(const driver&) = delete;
+  ~driver() {
+    if (handle_ != nullptr) api_->destroy(handle_);
+  }
+
+  // Throws smsdrv::error with every problem the driver found.
+  void configure(const std::string& name, const key_values& options,
+                 const std::string& source = {}, const std::vector<uint32_t>& lines = {}) {
+    arrays a(options);
+    smsdrv_section s{};
+    s.struct_size = sizeof s;
+    s.name = name.c_str();
+    s.count = static_cast<uint32_t>(options.size());
+    s.keys = a.keys.data();
+    s.values = a.values.data();
+    s.source = source.empty() ? nullptr : source.c_str();
+    s.lines = lines.size() == options.size() && !lines.empty() ? lines.data() : nullptr;
+    int32_t st = api_->configure(handle_, &s);
+    if (st != SMSDRV_OK) throw error(st, explain(handle_, st));
+  }
+
+  send_result send(const std::string& channel, const std::string& request,
+                   const key_values& user_data) {
+    arrays a(user_data);
+    smsdrv_request r{};
+    r.struct_size = sizeof r;
+    r.channel = channel.c_str();
+    r.request = request.c_str();
+    r.count = static_cast<uint32_t>(user_data.size());
+    r.keys = a.keys.data();
+    r.values = a.values.data();
+    send_result out;
+    out.status = api_->send(handle_, &r, &out.request_id);
+    if (out.status != SMSDRV_OK) out.error = explain(handle_, out.status);
+    return out;
+  }
+
+  // True when an event was taken into ev.
+  bool poll(event& ev) {
+    ev.raw = smsdrv_event{};
+    ev.raw.struct_size = sizeof(smsdrv_event);
+    int32_t st = api_->poll(handle_, &ev.raw);
+    if (st < 0) throw error(st, explain(handle_, st));
+    return st == 1;
+  }
+
+  int32_t ack(uint64_t event_id, int32_t disposition = SMSDRV_OK) {
+    return api_->ack(handle_, event_id, disposition);
+  }
+
+  int32_t shutdown(uint32_t drain_timeout_ms) { return api_->shutdown(handle_, drain_timeout_ms); }
+
+  std::string last_error() const { return api_->last_error(handle_); }
+  const smsdrv_driver_api& api() const noexcept { return *api_; }
+  smsdrv_driver* handle() const noexcept { return handle_; }
+
+ private:
+  struct arrays {
+    std::vector<const char*> keys, values;
+    explicit arrays(const key_values& kv) {
+      keys.reserve(kv.size());
+      values.reserve(kv.size());
+      for (const auto& [k, v] : kv) {
+        keys.push_back(k.c_str());
+        values.push_back(v.c_str());
+      }
+    }
+  };
+
+  std::string explain(const smsdrv_driver* h, int32_t st) const {
+    std::string detail = api_->last_error(h);
+    std::string text = api_->status_name(st);
+    text += ": ";
+    text += detail.empty() ? api_->status_message(st) : detail;
+    return text;
+  }
+
+  const smsdrv_driver_api* api_;
+  smsdrv_driver* handle_ = nullptr;
+};
+
+}  // namespace smsdrv
+
+#endif  // SMSDRV_HPP
