@@ -74,25 +74,26 @@ extern "C" {
  * Status codes: X(NAME, value, message). 0 is success; failures are negative and never reused.
  * A code that is not in this table (from a newer driver) is still an error if negative.
  */
-#define SMSDRV_STATUS_MAP(X)                                                                      \
-  X(OK, 0, "success")                                                                             \
-  X(E_INVALID_ARGUMENT, -1, "a required argument is missing or malformed")                        \
-  X(E_QUEUE_FULL, -2, "the channel's outbound queue is full; try again later")                    \
-  X(E_UNKNOWN_CHANNEL, -3, "no channel of that name is configured")                               \
-  X(E_BAD_CONFIG, -4, "the configuration was refused")                                           \
-  X(E_UNSUPPORTED_REQUEST, -5, "the driver does not handle that request")                         \
-  X(E_BAD_REQUEST, -6, "the request's user data is invalid")                                      \
-  X(E_SHUT_DOWN, -7, "the driver is shutting down")                                               \
-  X(E_INTERNAL, -8, "internal driver error")                                                      \
-  X(E_SMSC_REJECTED, -9, "the SMSC rejected the message")                                         \
-  X(E_TIMEOUT, -10, "the SMSC did not answer in time")                                            \
-  X(E_CHANNEL_DOWN, -11, "the channel is not connected to its SMSC")                              \
-  X(E_TOO_MANY_SEGMENTS, -12, "the message needs more segments than the channel allows")          \
-  X(E_OUTCOME_UNKNOWN, -13, "the link was lost before the SMSC answered; the message may have "   \
-                            "been accepted")                                                      \
-  X(E_NOT_SUPPORTED_YET, -14, "the option or feature is not supported by this driver version")    \
-  X(E_UNKNOWN_EVENT, -15, "no event with that id is waiting for an acknowledgement")              \
-  X(E_ALREADY_CONFIGURED, -16, "a channel of that name is already configured")                    \
+#define SMSDRV_STATUS_MAP(X)                                                                   \
+  X(OK, 0, "success")                                                                          \
+  X(E_INVALID_ARGUMENT, -1, "a required argument is missing or malformed")                     \
+  X(E_QUEUE_FULL, -2, "the channel's outbound queue is full; try again later")                 \
+  X(E_UNKNOWN_CHANNEL, -3, "no channel of that name is configured")                            \
+  X(E_BAD_CONFIG, -4, "the configuration was refused")                                         \
+  X(E_UNSUPPORTED_REQUEST, -5, "the driver does not handle that request")                      \
+  X(E_BAD_REQUEST, -6, "the request's user data is invalid")                                   \
+  X(E_SHUT_DOWN, -7, "the driver is shutting down")                                            \
+  X(E_INTERNAL, -8, "internal driver error")                                                   \
+  X(E_SMSC_REJECTED, -9, "the SMSC rejected the message")                                      \
+  X(E_TIMEOUT, -10, "the SMSC did not answer in time")                                         \
+  X(E_CHANNEL_DOWN, -11, "the channel is not connected to its SMSC")                           \
+  X(E_TOO_MANY_SEGMENTS, -12, "the message needs more segments than the channel allows")       \
+  X(E_OUTCOME_UNKNOWN, -13,                                                                    \
+    "the link was lost before the SMSC answered; the message may have "                        \
+    "been accepted")                                                                           \
+  X(E_NOT_SUPPORTED_YET, -14, "the option or feature is not supported by this driver version") \
+  X(E_UNKNOWN_EVENT, -15, "no event with that id is waiting for an acknowledgement")           \
+  X(E_ALREADY_CONFIGURED, -16, "a channel of that name is already configured")                 \
   X(E_ABI_MISMATCH, -17, "a struct passed in is too small for this ABI version")
 
 typedef enum smsdrv_status {

@@ -78,10 +78,8 @@ class module {
   }
   module(const module&) = delete;
   module& operator=(const module&) = delete;
-  module(module&& other) noexcept
-      : handle_(std::exchange(other.handle_, nullptr)),
-        api_(std::exchange(other.api_, nullptr)),
-        path_(std::move(other.path_)) {}
+  module(module&& other) noexcept :handle_(std::exchange(other.handle_, nullptr)),
+      api_(std::exchange(other.api_, nullptr)), path_(std::move(other.path_)) {}
   module& operator=(module&&) = delete;
   ~module() {
     if (handle_ != nullptr) ::dlclose(handle_);
@@ -142,8 +140,8 @@ class driver {
   }
 
   // Throws smsdrv::error with every problem the driver found.
-  void configure(const std::string& name, const key_values& options,
-                 const std::string& source = {}, const std::vector<uint32_t>& lines = {}) {
+  void configure(const std::string& name, const key_values& options, const std::string& source = {},
+                 const std::vector<uint32_t>& lines = {}) {
     arrays a(options);
     smsdrv_section s{};
     s.struct_size = sizeof s;

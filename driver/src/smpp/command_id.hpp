@@ -1,0 +1,75 @@
+// SMPP v3.4 command_id values (§5.1.2.1, table 5-1).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace smsdrv::smpp {
+
+// X(name, value) in spec order; a response's id is its request's id | 0x80000000.
+#define SMSDRV_SMPP_COMMAND_MAP(X)     \
+  X(generic_nack, 0x80000000)          \
+  X(bind_receiver, 0x00000001)         \
+  X(bind_receiver_resp, 0x80000001)    \
+  X(bind_transmitter, 0x00000002)      \
+  X(bind_transmitter_resp, 0x80000002) \
+  X(query_sm, 0x00000003)              \
+  X(query_sm_resp, 0x80000003)         \
+  X(submit_sm, 0x00000004)             \
+  X(submit_sm_resp, 0x80000004)        \
+  X(deliver_sm, 0x00000005)            \
+  X(deliver_sm_resp, 0x80000005)       \
+  X(unbind, 0x00000006)                \
+  X(unbind_resp, 0x80000006)           \
+  X(replace_sm, 0x00000007)            \
+  X(replace_sm_resp, 0x80000007)       \
+  X(cancel_sm, 0x00000008)             \
+  X(cancel_sm_resp, 0x80000008)        \
+  X(bind_transceiver, 0x00000009)      \
+  X(bind_transceiver_resp, 0x80000009) \
+  X(outbind, 0x0000000B)               \
+  X(enquire_link, 0x00000015)          \
+  X(enquire_link_resp, 0x80000015)     \
+  X(submit_multi, 0x00000021)          \
+  X(submit_multi_resp, 0x80000021)     \
+  X(alert_notification, 0x00000102)    \
+  X(data_sm, 0x00000103)               \
+  X(data_sm_resp, 0x80000103)
+
+enum class command_id : std::uint32_t {
+#define SMSDRV_SMPP_COMMAND_ENUM_(name, value) name = value,
+  SMSDRV_SMPP_COMMAND_MAP(SMSDRV_SMPP_COMMAND_ENUM_)
+#undef SMSDRV_SMPP_COMMAND_ENUM_
+};
+
+inline constexpr std::uint32_t response_bit = 0x80000000u;
+
+constexpr bool is_response(command_id id) noexcept {
+  return (static_cast<std::uint32_t>(id) & response_bit) != 0;
+}
+
+// The response command of a request (bind_transmitter -> bind_transmitter_resp). Requests
+// without a response of their own (outbind, alert_notification) map to generic_nack.
+constexpr command_id response_of(command_id id) noexcept {
+  switch (id) {
+    case command_id::outbind:
+    case command_id::alert_notification:
+      return command_id::generic_nack;
+    default:
+      return static_cast<command_id>(static_cast<std::uint32_t>(id) | response_bit);
+  }
+}
+
+// "submit_sm"; "" for a value outside the table.
+constexpr std::string_view command_name(command_id id) noexcept {
+  switch (id) {
+#define SMSDRV_SMPP_COMMAND_NAME_(name, value) \
+  case command_id::name:                       \
+    return #name;
+    SMSDRV_SMPP_COMMAND_MAP(SMSDRV_SMPP_COMMAND_NAME_)
+#undef SMSDRV_SMPP_COMMAND_NAME_
+  }
+  return {};
+}
+
+}  // namespace smsdrv::smpp

@@ -1,0 +1,258 @@
+// The wire layout of every PDU body as data (house style §3): one list of fields in wire
+// order per layout, with the spec's names, size limits and the command_status to answer when a
+// limit is broken. codec.cpp walks these lists to encode, decode and describe, so the three can
+// never drift apart. SMPP v3.4 §4 gives the layouts, §5.2 the field sizes.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "smpp/command_status.hpp"
+#include "smpp/pdu.hpp"
+
+namespace smsdrv::smpp::layout {
+
+// Integer(1).
+template <class B>
+struct u8 {
+  std::string_view name;
+  std::uint8_t B::*member;
+};
+
+// C-Octet String of at most max_size octets including the NUL (§3.1). secret fields (password)
+// are never shown by describe().
+template <class B>
+struct c_string {
+  std::string_view name;
+  std::string_view B::*member;
+  std::uint8_t max_size;
+  std::uint32_t error_status;
+  bool secret = false;
+};
+
+// A time C-Octet String: NULL or exactly 16 characters + NUL (§7.1). Decoding accepts any
+// string up to 17 octets (SMSCs are not always exact about fields the ESME ignores).
+template <class B>
+struct time_string {
+  std::string_view name;
+  std::string_view B::*member;
+  std::uint32_t error_status;
+};
+
+// sm_length (Integer(1)) followed by short_message (Octet String, 0..254 octets, §5.2.21-22).
+template <class B>
+struct short_message {
+  std::string_view B::*member;
+};
+
+// The optional parameters that end the body (§5.3).
+template <class B>
+struct tlvs {
+  tlv_list B::*member;
+};
+
+// number_of_dests followed by that many dest_address structures (submit_multi, §4.5.1).
+template <class B>
+struct dest_addresses {
+  std::vector<dest_address> B::*member;
+};
+
+// no_unsuccess followed by that many unsuccess_sme structures (submit_multi_resp, §4.5.2).
+template <class B>
+struct unsuccess_smes {
+  std::vector<unsuccess_sme> B::*member;
+};
+
+namespace cs = command_status;
+
+// fields(static_cast<const Layout*>(nullptr)) yields the layout's field list. Overloads take
+// the layout (base) type, so every pdu_type<Id, Layout> finds its list.
+
+constexpr auto fields(const empty_body*) {
+  return std::tuple{};
+}
+
+constexpr auto fields(const bind_body*) {
+  using B = bind_body;
+  return std::tuple{
+      c_string<B>{"system_id", &B::system_id, 16, cs::esme_rinvsysid},
+      c_string<B>{"password", &B::password, 9, cs::esme_rinvpaswd, true},
+      c_string<B>{"system_type", &B::system_type, 13, cs::esme_rinvsystyp},
+      u8<B>{"interface_version", &B::interface_version},
+      u8<B>{"addr_ton", &B::addr_ton},
+      u8<B>{"addr_npi", &B::addr_npi},
+      c_string<B>{"address_range", &B::address_range, 41, cs::esme_rbindfail},
+  };
+}
+
+constexpr auto fields(const bind_resp_body*) {
+  using B = bind_resp_body;
+  return std::tuple{
+      c_string<B>{"system_id", &B::system_id, 16, cs::esme_rinvsysid},
+      tlvs<B>{&B::tlvs},
+  };
+}
+
+constexpr auto fields(const outbind_body*) {
+  using B = outbind_body;
+  return std::tuple{
+      c_string<B>{"system_id", &B::system_id, 16, cs::esme_rinvsysid},
+      c_string<B>{"password", &B::password, 9, cs::esme_rinvpaswd, true},
+  };
+}
+
+constexpr auto fields(const sm_body*) {
+  using B = sm_body;
+  return std::tuple{
+      c_string<B>{"service_type", &B::service_type, 6, cs::esme_rinvsertyp},
+      u8<B>{"source_addr_ton", &B::source_addr_ton},
+      u8<B>{"source_addr_npi", &B::source_addr_npi},
+      c_string<B>{"source_addr", &B::source_addr, 21, cs::esme_rinvsrcadr},
+      u8<B>{"dest_addr_ton", &B::dest_addr_ton},
+      u8<B>{"dest_addr_npi", &B::dest_addr_npi},
+      c_string<B>{"destination_addr", &B::destination_addr, 21, cs::esme_rinvdstadr},
+      u8<B>{"esm_class", &B::esm_class},
+      u8<B>{"protocol_id", &B::protocol_id},
+      u8<B>{"priority_flag", &B::priority_flag},
+      time_string<B>{"schedule_delivery_time", &B::schedule_delivery_time, cs::esme_rinvsched},
+      time_string<B>{"validity_period", &B::validity_period, cs::esme_rinvexpiry},
+      u8<B>{"registered_delivery", &B::registered_delivery},
+      u8<B>{"replace_if_present_flag", &B::replace_if_present_flag},
+      u8<B>{"data_coding", &B::data_coding},
+      u8<B>{"sm_default_msg_id", &B::sm_default_msg_id},
+      short_message<B>{&B::short_message},
+      tlvs<B>{&B::tlvs},
+  };
+}
+
+constexpr auto fields(const message_id_body*) {
+  using B = message_id_body;
+  return std::tuple{c_string<B>{"message_id", &B::message_id, 65, cs::esme_rinvmsgid}};
+}
+
+constexpr auto fields(const submit_multi_body*) {
+  using B = submit_multi_body;
+  return std::tuple{
+      c_string<B>{"service_type", &B::service_type, 6, cs::esme_rinvsertyp},
+      u8<B>{"source_addr_ton", &B::source_addr_ton},
+      u8<B>{"source_addr_npi", &B::source_addr_npi},
+      c_string<B>{"source_addr", &B::source_addr, 21, cs::esme_rinvsrcadr},
+      dest_addresses<B>{&B::dest_addresses},
+      u8<B>{"esm_class", &B::esm_class},
+      u8<B>{"protocol_id", &B::protocol_id},
+      u8<B>{"priority_flag", &B::priority_flag},
+      time_string<B>{"schedule_delivery_time", &B::schedule_delivery_time, cs::esme_rinvsched},
+      time_string<B>{"validity_period", &B::validity_period, cs::esme_rinvexpiry},
+      u8<B>{"registered_delivery", &B::registered_delivery},
+      u8<B>{"replace_if_present_flag", &B::replace_if_present_flag},
+      u8<B>{"data_coding", &B::data_coding},
+      u8<B>{"sm_default_msg_id", &B::sm_default_msg_id},
+      short_message<B>{&B::short_message},
+      tlvs<B>{&B::tlvs},
+  };
+}
+
+constexpr auto fields(const submit_multi_resp_body*) {
+  using B = submit_multi_resp_body;
+  return std::tuple{
+      c_string<B>{"message_id", &B::message_id, 65, cs::esme_rinvmsgid},
+      unsuccess_smes<B>{&B::unsuccess_smes},
+  };
+}
+
+constexpr auto fields(const data_sm_body*) {
+  using B = data_sm_body;
+  return std::tuple{
+      c_string<B>{"service_type", &B::service_type, 6, cs::esme_rinvsertyp},
+      u8<B>{"source_addr_ton", &B::source_addr_ton},
+      u8<B>{"source_addr_npi", &B::source_addr_npi},
+      c_string<B>{"source_addr", &B::source_addr, 65, cs::esme_rinvsrcadr},
+      u8<B>{"dest_addr_ton", &B::dest_addr_ton},
+      u8<B>{"dest_addr_npi", &B::dest_addr_npi},
+      c_string<B>{"destination_addr", &B::destination_addr, 65, cs::esme_rinvdstadr},
+      u8<B>{"esm_class", &B::esm_class},
+      u8<B>{"registered_delivery", &B::registered_delivery},
+      u8<B>{"data_coding", &B::data_coding},
+      tlvs<B>{&B::tlvs},
+  };
+}
+
+constexpr auto fields(const data_sm_resp_body*) {
+  using B = data_sm_resp_body;
+  return std::tuple{
+      c_string<B>{"message_id", &B::message_id, 65, cs::esme_rinvmsgid},
+      tlvs<B>{&B::tlvs},
+  };
+}
+
+constexpr auto fields(const query_sm_body*) {
+  using B = query_sm_body;
+  return std::tuple{
+      c_string<B>{"message_id", &B::message_id, 65, cs::esme_rinvmsgid},
+      u8<B>{"source_addr_ton", &B::source_addr_ton},
+      u8<B>{"source_addr_npi", &B::source_addr_npi},
+      c_string<B>{"source_addr", &B::source_addr, 21, cs::esme_rinvsrcadr},
+  };
+}
+
+constexpr auto fields(const query_sm_resp_body*) {
+  using B = query_sm_resp_body;
+  return std::tuple{
+      c_string<B>{"message_id", &B::message_id, 65, cs::esme_rinvmsgid},
+      time_string<B>{"final_date", &B::final_date, cs::esme_rqueryfail},
+      u8<B>{"message_state", &B::message_state},
+      u8<B>{"error_code", &B::error_code},
+  };
+}
+
+constexpr auto fields(const cancel_sm_body*) {
+  using B = cancel_sm_body;
+  return std::tuple{
+      c_string<B>{"service_type", &B::service_type, 6, cs::esme_rinvsertyp},
+      c_string<B>{"message_id", &B::message_id, 65, cs::esme_rinvmsgid},
+      u8<B>{"source_addr_ton", &B::source_addr_ton},
+      u8<B>{"source_addr_npi", &B::source_addr_npi},
+      c_string<B>{"source_addr", &B::source_addr, 21, cs::esme_rinvsrcadr},
+      u8<B>{"dest_addr_ton", &B::dest_addr_ton},
+      u8<B>{"dest_addr_npi", &B::dest_addr_npi},
+      c_string<B>{"destination_addr", &B::destination_addr, 21, cs::esme_rinvdstadr},
+  };
+}
+
+constexpr auto fields(const replace_sm_body*) {
+  using B = replace_sm_body;
+  return std::tuple{
+      c_string<B>{"message_id", &B::message_id, 65, cs::esme_rinvmsgid},
+      u8<B>{"source_addr_ton", &B::source_addr_ton},
+      u8<B>{"source_addr_npi", &B::source_addr_npi},
+      c_string<B>{"source_addr", &B::source_addr, 21, cs::esme_rinvsrcadr},
+      time_string<B>{"schedule_delivery_time", &B::schedule_delivery_time, cs::esme_rinvsched},
+      time_string<B>{"validity_period", &B::validity_period, cs::esme_rinvexpiry},
+      u8<B>{"registered_delivery", &B::registered_delivery},
+      u8<B>{"sm_default_msg_id", &B::sm_default_msg_id},
+      short_message<B>{&B::short_message},
+  };
+}
+
+constexpr auto fields(const alert_notification_body*) {
+  using B = alert_notification_body;
+  return std::tuple{
+      u8<B>{"source_addr_ton", &B::source_addr_ton},
+      u8<B>{"source_addr_npi", &B::source_addr_npi},
+      c_string<B>{"source_addr", &B::source_addr, 65, cs::esme_rinvsrcadr},
+      u8<B>{"esme_addr_ton", &B::esme_addr_ton},
+      u8<B>{"esme_addr_npi", &B::esme_addr_npi},
+      c_string<B>{"esme_addr", &B::esme_addr, 65, cs::esme_rinvdstadr},
+      tlvs<B>{&B::tlvs},
+  };
+}
+
+// The field list of a PDU type.
+template <class Pdu>
+constexpr auto fields_of() {
+  return fields(static_cast<const Pdu*>(nullptr));
+}
+
+}  // namespace smsdrv::smpp::layout
