@@ -1,0 +1,524 @@
+#include "smpp/session.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace smsdrv::smpp {
+namespace {
+
+namespace cs = command_status;
+
+double seconds(milliseconds d) {
+  return static_cast<double>(d.count()) / 1000.0;
+}
+
+// A peer that is not an SMPP server, recognised from its first bytes (an SMPP PDU starts with a
+// command_length of 16..max, so these never look like one).
+std::string_view guess_foreign_protocol(std::string_view first_bytes) noexcept {
+  if (first_bytes.starts_with("HTTP/") || first_bytes.starts_with("<")) return "an HTTP server";
+  if (first_bytes.size() >= 2 && (first_bytes[0] == 0x15 || first_bytes[0] == 0x16) &&
+      first_bytes[1] == 0x03)
+    return "a TLS endpoint (TLS record header); set x-smpp-tls-mode";
+  if (first_bytes.starts_with("SSH-")) return "an SSH server";
+  if (first_bytes.starts_with("220 ") || first_bytes.starts_with("220-"))
+    return "an SMTP or FTP server";
+  return {};
+}
+
+}  // namespace
+
+std::string_view bind_mode_name(bind_mode mode) noexcept {
+  switch (mode) {
+    case bind_mode::transmitter:
+      return "transmitter";
+    case bind_mode::receiver:
+      return "receiver";
+    case bind_mode::transceiver:
+      return "transceiver";
+  }
+  return "?";
+}
+
+std::string_view session_state_name(session_state s) noexcept {
+  switch (s) {
+    case session_state::closed:
+      return "closed";
+    case session_state::binding:
+      return "binding";
+    case session_state::bound:
+      return "bound";
+    case session_state::unbinding:
+      return "unbinding";
+  }
+  return "?";
+}
+
+session::session(session_config config, session_handler& handler)
+    : config_(std::move(config)),
+      handler_(handler),
+      last_sequence_(config_.initial_sequence_number),
+      pending_(64) {}
+
+bool session::can_submit() const noexcept {
+  return state_ == session_state::bound && config_.mode != bind_mode::receiver;
+}
+
+void session::on_connected(time_point now) {
+  abandon_pending();
+  in_.clear();
+  out_.clear();
+  ++connection_id_;
+  connection_bytes_seen_ = 0;
+  link_failure_reported_ = false;
+  last_received_ = now;
+  enquire_link_sequence_ = 0;
+  control_sequence_ = 0;
+  control_deadline_ = time_point::max();
+  state_ = session_state::binding;
+  send_bind(now);
+}
+
+void session::send_bind(time_point now) {
+  bind_body b;
+  b.system_id = config_.system_id;
+  b.password = config_.password;
+  b.system_type = config_.system_type;
+  b.interface_version = interface_version_34;
+  b.addr_ton = config_.addr_ton;
+  b.addr_npi = config_.addr_npi;
+  b.address_range = config_.address_range;
+  const std::uint32_t seq = next_sequence();
+  const std::size_t before = out_.size();
+  switch (config_.mode) {
+    case bind_mode::transmitter:
+      send_pdu(bind_transmitter{b}, seq);
+      break;
+    case bind_mode::receiver:
+      send_pdu(bind_receiver{b}, seq);
+      break;
+    case bind_mode::transceiver:
+      send_pdu(bind_transceiver{b}, seq);
+      break;
+  }
+  if (out_.size() == before) {
+    fail_link("the bind PDU could not be encoded (see the error above)");
+    return;
+  }
+  control_sequence_ = seq;
+  control_deadline_ = now + config_.response_timeout;
+}
+
+void session::on_bytes(std::string_view data, time_point now) {
+  if (state_ == session_state::closed || data.empty()) return;
+  last_received_ = now;
+  const bool first_bytes = in_.empty() && connection_bytes_seen_ == 0;
+  connection_bytes_seen_ += data.size();
+
+  // Fast path: no partial frame pending, decode straight from the caller's buffer.
+  std::string_view buf = data;
+  if (!in_.empty()) {
+    in_.append(data);
+    buf = in_;
+  }
+  std::size_t consumed = 0;
+  while (state_ != session_state::closed) {
+    const std::string_view rest = buf.substr(consumed);
+    const frame_check fc = check_frame(rest, config_.max_command_length);
+    if (fc.state == frame_state::need_more) break;
+    if (fc.state == frame_state::bad_length) {
+      std::string_view foreign = first_bytes && consumed == 0 ? guess_foreign_protocol(rest) : "";
+      if (!foreign.empty())
+        fail_link(
+            fmt::format("the peer is not an SMPP server: its first bytes look like {}", foreign));
+      else
+        fail_link(fmt::format("framing lost: command_length {} is outside 16..{}", fc.length,
+                              config_.max_command_length));
+      return;
+    }
+    process_frame(rest.substr(0, fc.length), now);
+    consumed += fc.length;
+  }
+  if (state_ == session_state::closed) return;
+  if (buf.data() == in_.data()) {
+    in_.erase(0, consumed);
+  } else {
+    in_.assign(buf.substr(consumed));
+  }
+}
+
+void session::process_frame(std::string_view frame, time_point now) {
+  const codec_status st = decode(frame, scratch_);
+  if (!st.ok()) {
+    answer_malformed(frame, scratch_, st);
+    return;
+  }
+  trace(false, scratch_);
+  handle(scratch_, now);
+}
+
+void session::answer_malformed(std::string_view frame, const pdu& p, const codec_status& st) {
+  const pdu_header h = read_header(frame);
+  const bool response = (h.command_id & response_bit) != 0;
+  if (st.command_status == cs::esme_rinvcmdid || st.field == "command_length") {
+    log(log_level::warn, fmt::format("received an unusable PDU (command_id 0x{:08x}, seq {}): {}; "
+                                     "answering generic_nack",
+                                     h.command_id, h.sequence_number, st.message()));
+    if (!response) send_pdu(generic_nack{}, h.sequence_number, st.command_status);
+    return;
+  }
+  if (response) {
+    // A response we cannot fully read: its request still gets an outcome, from the header.
+    log(log_level::warn, fmt::format("malformed {} (seq {}): {}", command_name(p.id()),
+                                     h.sequence_number, st.message()));
+    handle_response(p);
+    return;
+  }
+  log(log_level::warn,
+      fmt::format("malformed {} (seq {}): {}; answering with {}", command_name(p.id()),
+                  h.sequence_number, st.message(), status_name(st.command_status)));
+  pdu answer;
+  answer.command_status = st.command_status;
+  answer.sequence_number = h.sequence_number;
+  // The request's own response type (generic_nack for outbind / alert_notification).
+  const command_id resp = response_of(p.id());
+  bool found = false;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    static_cast<void>(((std::variant_alternative_t<I, pdu_body>::id == resp
+                            ? (answer.body.template emplace<I>(), found = true)
+                            : false) ||
+                       ...));
+  }
+  (std::make_index_sequence<std::variant_size_v<pdu_body>>{});
+  if (!found) answer.body = generic_nack{};
+  std::visit([&](const auto& b) { send_pdu(b, answer.sequence_number, answer.command_status); },
+             answer.body);
+}
+
+void session::handle(const pdu& p, time_point now) {
+  if (is_response(p.id()))
+    handle_response(p);
+  else
+    handle_request(p, now);
+}
+
+void session::handle_response(const pdu& p) {
+  const std::uint32_t seq = p.sequence_number;
+  const command_id id = p.id();
+
+  if (control_sequence_ != 0 && seq == control_sequence_) {
+    control_sequence_ = 0;
+    control_deadline_ = time_point::max();
+    if (state_ == session_state::binding) {
+      if (p.command_status == cs::esme_rok && id != command_id::generic_nack) {
+        state_ = session_state::bound;
+        std::string_view smsc;
+        std::visit(
+            [&](const auto& b) {
+              if constexpr (std::is_base_of_v<bind_resp_body, std::decay_t<decltype(b)>>)
+                smsc = b.system_id;
+            },
+            p.body);
+        handler_.on_bound(smsc);
+      } else {
+        handler_.on_bind_failed(p.command_status);
+        fail_link(fmt::format("the SMSC refused the bind: {}", status_display(p.command_status)));
+      }
+      return;
+    }
+    if (state_ == session_state::unbinding) {
+      state_ = session_state::closed;
+      abandon_pending();
+      handler_.on_unbound(false);
+      return;
+    }
+  }
+  if (enquire_link_sequence_ != 0 && seq == enquire_link_sequence_) {
+    enquire_link_sequence_ = 0;
+    return;
+  }
+  pending_request* pr = find_pending(seq);
+  if (pr == nullptr) {
+    log(log_level::warn,
+        fmt::format("{} seq {} ({}) matches no outstanding request (late after a timeout, or "
+                    "never sent); ignored",
+                    command_name(id), seq, status_display(p.command_status)));
+    return;
+  }
+  const std::uint64_t tag = pr->tag;
+  *pr = pending_request{};
+  --outstanding_;
+  handler_.on_response(tag, p);
+}
+
+void session::handle_request(const pdu& p, time_point /*now*/) {
+  const std::uint32_t seq = p.sequence_number;
+  const bool can_receive = state_ == session_state::bound && config_.mode != bind_mode::transmitter;
+  switch (p.id()) {
+    case command_id::enquire_link:
+      // Answered in every state (§4.11).
+      send_pdu(enquire_link_resp{}, seq);
+      return;
+    case command_id::unbind:
+      send_pdu(unbind_resp{}, seq);
+      state_ = session_state::closed;
+      abandon_pending();
+      handler_.on_unbound(true);
+      return;
+    case command_id::deliver_sm:
+      if (!can_receive) {
+        send_pdu(deliver_sm_resp{}, seq, cs::esme_rinvbndsts);
+        return;
+      }
+      handler_.on_deliver_sm(seq, std::get<deliver_sm>(p.body));
+      return;
+    case command_id::data_sm:
+      if (!can_receive) {
+        send_pdu(data_sm_resp{}, seq, cs::esme_rinvbndsts);
+        return;
+      }
+      handler_.on_data_sm(seq, std::get<data_sm>(p.body));
+      return;
+    case command_id::alert_notification:
+      handler_.on_alert_notification(std::get<alert_notification>(p.body));
+      return;
+    case command_id::outbind:
+      // We connect and bind on our own; an outbind on this link changes nothing (§2.2.1).
+      log(log_level::info, "outbind received on an outgoing connection; already binding");
+      return;
+    default:
+      answer_unsupported(p);
+      return;
+  }
+}
+
+void session::answer_unsupported(const pdu& p) {
+  // Commands an SMSC has no business sending to an ESME (submit_sm, bind_*, query_sm ...):
+  // answered with their own response and ESME_RINVCMDID, so the link stays up.
+  log(log_level::warn, fmt::format("the SMSC sent {} (seq {}), which an ESME does not accept; "
+                                   "answering ESME_RINVCMDID",
+                                   command_name(p.id()), p.sequence_number));
+  const command_id resp = response_of(p.id());
+  bool sent = false;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    static_cast<void>(((std::variant_alternative_t<I, pdu_body>::id == resp
+                            ? (send_pdu(std::variant_alternative_t<I, pdu_body>{},
+                                        p.sequence_number, cs::esme_rinvcmdid),
+                               sent = true)
+                            : false) ||
+                       ...));
+  }
+  (std::make_index_sequence<std::variant_size_v<pdu_body>>{});
+  if (!sent) send_pdu(generic_nack{}, p.sequence_number, cs::esme_rinvcmdid);
+}
+
+void session::on_tick(time_point now) {
+  if (state_ == session_state::closed) return;
+
+  if (now >= control_deadline_) {
+    control_deadline_ = time_point::max();
+    control_sequence_ = 0;
+    if (state_ == session_state::binding) {
+      handler_.on_bind_failed(cs::esme_rok);
+      fail_link(fmt::format("no bind_resp within {:.1f} s", seconds(config_.response_timeout)));
+      return;
+    }
+    if (state_ == session_state::unbinding) {
+      log(log_level::warn, fmt::format("no unbind_resp within {:.1f} s; closing anyway",
+                                       seconds(config_.response_timeout)));
+      state_ = session_state::closed;
+      abandon_pending();
+      handler_.on_unbound(false);
+      return;
+    }
+  }
+  if (enquire_link_sequence_ != 0 && now >= enquire_link_deadline_) {
+    fail_link(
+        fmt::format("enquire_link unanswered for {:.1f} s", seconds(config_.response_timeout)));
+    return;
+  }
+  while (!request_deadlines_.empty() && request_deadlines_.front().when <= now) {
+    const std::uint32_t seq = request_deadlines_.front().sequence_number;
+    request_deadlines_.pop_front();
+    if (pending_request* pr = find_pending(seq)) {
+      const std::uint64_t tag = pr->tag;
+      *pr = pending_request{};
+      --outstanding_;
+      handler_.on_response_timeout(tag);
+      if (state_ == session_state::closed) return;
+    }
+  }
+  if (config_.dead_peer_timeout.count() > 0 && now - last_received_ >= config_.dead_peer_timeout) {
+    fail_link(fmt::format("nothing received from the SMSC for {:.1f} s",
+                          seconds(config_.dead_peer_timeout)));
+    return;
+  }
+  if (state_ == session_state::bound && enquire_link_sequence_ == 0 &&
+      config_.enquire_link_interval.count() > 0 &&
+      now - last_received_ >= config_.enquire_link_interval)
+    send_enquire_link(now);
+}
+
+void session::send_enquire_link(time_point now) {
+  const std::uint32_t seq = next_sequence();
+  send_pdu(enquire_link{}, seq);
+  enquire_link_sequence_ = seq;
+  enquire_link_deadline_ = now + config_.response_timeout;
+}
+
+time_point session::next_deadline() const noexcept {
+  if (state_ == session_state::closed) return time_point::max();
+  time_point t = control_deadline_;
+  if (enquire_link_sequence_ != 0) t = std::min(t, enquire_link_deadline_);
+  if (!request_deadlines_.empty()) t = std::min(t, request_deadlines_.front().when);
+  if (config_.dead_peer_timeout.count() > 0)
+    t = std::min(t, last_received_ + config_.dead_peer_timeout);
+  if (state_ == session_state::bound && enquire_link_sequence_ == 0 &&
+      config_.enquire_link_interval.count() > 0)
+    t = std::min(t, last_received_ + config_.enquire_link_interval);
+  return t;
+}
+
+void session::on_closed(time_point /*now*/) {
+  if (state_ != session_state::closed) {
+    log(log_level::info, fmt::format("connection closed while {}", session_state_name(state_)));
+    state_ = session_state::closed;
+  }
+  abandon_pending();
+  in_.clear();
+  out_.clear();
+  connection_bytes_seen_ = 0;
+}
+
+template <class Body>
+codec_status session::send_request(const Body& body, std::uint64_t tag, time_point now,
+                                   std::uint32_t* sequence_number) {
+  if (!can_submit())
+    return codec_status{cs::esme_rinvbndsts, "", "the session is not bound as a transmitter"};
+  const std::uint32_t seq = next_sequence();
+  codec_status st = encode(body, seq, out_);
+  if (!st.ok()) return st;
+  add_pending(seq, Body::id, tag);
+  request_deadlines_.push_back({now + config_.request_timeout, seq});
+  if (tracing_) trace(true, pdu{0, seq, body});
+  if (sequence_number != nullptr) *sequence_number = seq;
+  return st;
+}
+
+template codec_status session::send_request(const submit_sm&, std::uint64_t, time_point,
+                                            std::uint32_t*);
+template codec_status session::send_request(const data_sm&, std::uint64_t, time_point,
+                                            std::uint32_t*);
+template codec_status session::send_request(const query_sm&, std::uint64_t, time_point,
+                                            std::uint32_t*);
+template codec_status session::send_request(const cancel_sm&, std::uint64_t, time_point,
+                                            std::uint32_t*);
+template codec_status session::send_request(const replace_sm&, std::uint64_t, time_point,
+                                            std::uint32_t*);
+template codec_status session::send_request(const submit_multi&, std::uint64_t, time_point,
+                                            std::uint32_t*);
+
+bool session::respond_deliver_sm(std::uint64_t connection, std::uint32_t sequence_number,
+                                 std::uint32_t command_status) {
+  if (connection != connection_id_ || state_ == session_state::closed) return false;
+  send_pdu(deliver_sm_resp{}, sequence_number, command_status);
+  return true;
+}
+
+bool session::respond_data_sm(std::uint64_t connection, std::uint32_t sequence_number,
+                              std::uint32_t command_status, std::string_view message_id) {
+  if (connection != connection_id_ || state_ == session_state::closed) return false;
+  data_sm_resp r;
+  r.message_id = message_id;
+  send_pdu(r, sequence_number, command_status);
+  return true;
+}
+
+void session::unbind(time_point now) {
+  if (state_ != session_state::bound && state_ != session_state::binding) return;
+  const std::uint32_t seq = next_sequence();
+  send_pdu(smpp::unbind{}, seq);
+  state_ = session_state::unbinding;
+  control_sequence_ = seq;
+  control_deadline_ = now + config_.response_timeout;
+}
+
+void session::fail_link(std::string_view reason) {
+  if (link_failure_reported_) return;
+  state_ = session_state::closed;
+  link_failure_reported_ = true;
+  abandon_pending();
+  control_deadline_ = time_point::max();
+  control_sequence_ = 0;
+  enquire_link_sequence_ = 0;
+  handler_.on_link_failed(reason);
+}
+
+std::uint32_t session::next_sequence() noexcept {
+  for (;;) {
+    last_sequence_ = last_sequence_ >= max_sequence_number ? 1 : last_sequence_ + 1;
+    if (find_pending(last_sequence_) == nullptr && last_sequence_ != control_sequence_ &&
+        last_sequence_ != enquire_link_sequence_)
+      return last_sequence_;
+  }
+}
+
+template <class Body>
+void session::send_pdu(const Body& body, std::uint32_t sequence, std::uint32_t status) {
+  const codec_status st = encode(body, sequence, out_, status);
+  if (!st.ok()) {
+    log(log_level::error,
+        fmt::format("cannot encode {}: {}", command_name(Body::id), st.message()));
+    return;
+  }
+  if (tracing_) trace(true, pdu{status, sequence, body});
+}
+
+void session::trace(bool outgoing, const pdu& p) {
+  if (tracing_) handler_.on_trace(outgoing, p);
+}
+
+void session::log(log_level level, std::string_view message) {
+  handler_.on_log(level, message);
+}
+
+session::pending_request* session::find_pending(std::uint32_t sequence) noexcept {
+  pending_request& slot = pending_[sequence & (pending_.size() - 1)];
+  return slot.sequence_number == sequence ? &slot : nullptr;
+}
+
+void session::add_pending(std::uint32_t sequence, command_id id, std::uint64_t tag) {
+  while (pending_[sequence & (pending_.size() - 1)].sequence_number != 0)
+    grow_pending();
+  pending_[sequence & (pending_.size() - 1)] = pending_request{sequence, id, tag};
+  ++outstanding_;
+}
+
+void session::grow_pending() {
+  std::vector<pending_request> bigger(pending_.size() * 2);
+  for (const pending_request& p : pending_)
+    if (p.sequence_number != 0) bigger[p.sequence_number & (bigger.size() - 1)] = p;
+  pending_.swap(bigger);
+}
+
+void session::abandon_pending() {
+  request_deadlines_.clear();
+  if (outstanding_ == 0) return;
+  // Report in sequence order so resubmission keeps the original order.
+  std::vector<pending_request> lost;
+  lost.reserve(outstanding_);
+  for (pending_request& p : pending_) {
+    if (p.sequence_number != 0) lost.push_back(std::exchange(p, pending_request{}));
+  }
+  outstanding_ = 0;
+  std::sort(lost.begin(), lost.end(), [this](const pending_request& a, const pending_request& b) {
+    // Distance from the last issued number orders correctly across the wrap at 0x7FFFFFFF.
+    auto age = [this](std::uint32_t s) { return (last_sequence_ - s) & max_sequence_number; };
+    return age(a.sequence_number) > age(b.sequence_number);
+  });
+  for (const pending_request& p : lost)
+    handler_.on_request_lost(p.tag);
+}
+
+}  // namespace smsdrv::smpp
