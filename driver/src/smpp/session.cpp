@@ -419,6 +419,42 @@ template codec_status session::send_request(const replace_sm&, std::uint64_t, ti
 template codec_status session::send_request(const submit_multi&, std::uint64_t, time_point,
                                             std::uint32_t*);
 
+codec_status session::send_encoded_request(std::string_view frame, std::uint64_t tag,
+                                           time_point now, std::uint32_t* sequence_number) {
+  if (!can_submit())
+    return codec_status{cs::esme_rinvbndsts, "", "the session is not bound as a transmitter"};
+  if (frame.size() < header_size || read_header(frame).command_length != frame.size())
+    return codec_status{cs::esme_rinvcmdlen, "command_length", "not one whole encoded PDU"};
+  const auto id = static_cast<command_id>(read_header(frame).command_id);
+  switch (id) {
+    case command_id::submit_sm:
+    case command_id::data_sm:
+    case command_id::query_sm:
+    case command_id::cancel_sm:
+    case command_id::replace_sm:
+    case command_id::submit_multi:
+      break;
+    default:
+      return codec_status{cs::esme_rinvcmdid, "command_id", "not a request the ESME may send"};
+  }
+  const std::uint32_t seq = next_sequence();
+  const std::size_t at = out_.size();
+  out_.append(frame);
+  char* h = out_.data() + at + 12;
+  h[0] = static_cast<char>(seq >> 24);
+  h[1] = static_cast<char>(seq >> 16);
+  h[2] = static_cast<char>(seq >> 8);
+  h[3] = static_cast<char>(seq);
+  add_pending(seq, id, tag);
+  request_deadlines_.push_back({now + config_.request_timeout, seq});
+  if (tracing_) {
+    pdu p;
+    if (decode(std::string_view(out_).substr(at, frame.size()), p).ok()) trace(true, p);
+  }
+  if (sequence_number != nullptr) *sequence_number = seq;
+  return {};
+}
+
 bool session::respond_deliver_sm(std::uint64_t connection, std::uint32_t sequence_number,
                                  std::uint32_t command_status) {
   if (connection != connection_id_ || state_ == session_state::closed) return false;

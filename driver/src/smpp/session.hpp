@@ -133,6 +133,12 @@ class session {
   codec_status send_request(const Body& body, std::uint64_t tag, time_point now,
                             std::uint32_t* sequence_number = nullptr);
 
+  // Sends a request already encoded by encode() (any sequence number): the frame is copied and
+  // its sequence_number patched. Lets callers encode off the I/O thread. Fails like
+  // send_request(); ESME_RINVCMDID when the frame is not a request the session may send.
+  codec_status send_encoded_request(std::string_view frame, std::uint64_t tag, time_point now,
+                                    std::uint32_t* sequence_number = nullptr);
+
   // Answers a deliver_sm / data_sm received on connection `connection`. Ignored (returns false)
   // when that connection is gone: the SMSC will deliver the message again.
   bool respond_deliver_sm(std::uint64_t connection, std::uint32_t sequence_number,

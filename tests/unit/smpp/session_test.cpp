@@ -476,3 +476,30 @@ TEST_CASE("sequence numbers wrap from 0x7FFFFFFF to 1") {
   CHECK(h.submit(1) == 1);
   CHECK(h.submit(2) == 2);
 }
+
+TEST_CASE("a pre-encoded submit_sm gets its own sequence number") {
+  harness h;
+  h.bind();
+  h.written();
+  submit_sm sm;
+  sm.destination_addr = "4915550009";
+  sm.short_message = "pre";
+  std::string frame;
+  REQUIRE(encode(sm, 0, frame).ok());
+  std::uint32_t a = 0, b = 0;
+  REQUIRE(h.s.send_encoded_request(frame, 1, h.now, &a).ok());
+  REQUIRE(h.s.send_encoded_request(frame, 2, h.now, &b).ok());
+  CHECK(b == a + 1);
+  auto w = h.written();
+  REQUIRE(w.size() == 2);
+  CHECK(w[0].sequence_number == a);
+  CHECK(w[1].sequence_number == b);
+  CHECK(std::get<submit_sm>(w[1].body).short_message == "pre");
+  h.smsc_sends(submit_sm_resp{}, b);
+  CHECK(h.rec.events.back() == "response 2 submit_sm_resp 0");
+  CHECK(h.s.send_encoded_request(frame.substr(0, 20), 3, h.now).command_status ==
+        command_status::esme_rinvcmdlen);
+  std::string resp;
+  REQUIRE(encode(submit_sm_resp{}, 0, resp).ok());
+  CHECK(h.s.send_encoded_request(resp, 3, h.now).command_status == command_status::esme_rinvcmdid);
+}
