@@ -8,9 +8,10 @@
  * adds what is particular to it. docs/ABI.md states the evolution policy in full.
  *
  * Threads
- *   - Every function may be called from any thread. send(), poll(), ack() and last_error() may run
- *     concurrently with each other on the same handle. configure(), shutdown() and destroy() must
- *     not overlap other calls on the same handle.
+ *   - Every function may be called from any thread. send(), ack() and last_error() may run
+ *     concurrently with each other and with poll() on the same handle; poll() itself is called
+ *     by one thread at a time (its results live until the next poll()). configure(), shutdown()
+ *     and destroy() must not overlap other calls on the same handle.
  *   - The driver runs its own I/O thread(s). It calls into the host only through the two
  *     callbacks of smsdrv_host: notify() and log(). It never holds a driver lock while calling
  *     them, and the callbacks must not call back into the driver.

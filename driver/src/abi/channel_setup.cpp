@@ -1,0 +1,97 @@
+#include "abi/channel_setup.hpp"
+
+namespace smsdrv::abi {
+namespace {
+
+smpp::bind_mode bind_mode_of(config::bind_mode m) {
+  switch (m) {
+    case config::bind_mode::transmitter:
+      return smpp::bind_mode::transmitter;
+    case config::bind_mode::receiver:
+      return smpp::bind_mode::receiver;
+    case config::bind_mode::transceiver:
+      return smpp::bind_mode::transceiver;
+  }
+  return smpp::bind_mode::transceiver;
+}
+
+text::encoding encoding_of(config::text_encoding e) {
+  switch (e) {
+    case config::text_encoding::smscdefault:
+      return text::encoding::gsm7;
+    case config::text_encoding::ascii:
+      return text::encoding::ascii;
+    case config::text_encoding::latin1:
+      return text::encoding::latin1;
+    case config::text_encoding::ucs2:
+      return text::encoding::ucs2;
+    case config::text_encoding::utf16be:
+      return text::encoding::utf16be;
+  }
+  return text::encoding::gsm7;
+}
+
+text::inbound_default inbound_default_of(config::text_encoding e) {
+  switch (e) {
+    case config::text_encoding::ascii:
+      return text::inbound_default::ascii;
+    case config::text_encoding::latin1:
+      return text::inbound_default::latin1;
+    default:
+      return text::inbound_default::gsm7;
+  }
+}
+
+}  // namespace
+
+channel::channel_config channel_config_of(const config::channel_settings& s,
+                                          std::string_view application_name) {
+  channel::channel_config c;
+  c.name = s.channel;
+  c.application_name = std::string(application_name);
+  c.endpoints.push_back({s.smpp_host, s.smpp_port});
+  c.session.mode = bind_mode_of(s.smpp_bind_mode);
+  c.session.system_id = s.smpp_system_id;
+  c.session.password = s.password;
+  c.session.system_type = s.smpp_system_type;
+  c.session.address_range = s.smpp_address_range;
+  c.session.response_timeout = s.smpp_response_max_waiting_time;
+  c.session.request_timeout = s.smpp_response_max_waiting_time;
+  c.session.enquire_link_interval = s.smpp_enquire_link_timeout;
+  c.session.dead_peer_timeout = s.smpp_receive_timeout;
+  c.window = s.smpp_submit_window_size;
+  c.max_rate = s.smpp_submit_max_rate;
+  c.queue_size = s.smpp_queue_size;
+  c.connect_timeout = s.smpp_comms_timeout;
+  c.reconnect_cap = s.reconnection_timeout;
+  c.empty_message = s.smpp_empty_message;
+  c.reassembly.decoding.smsc_default = inbound_default_of(s.smpp_inbound_enc_default);
+  c.trace_pdus = s.debug_mode;
+  return c;
+}
+
+channel::composer_settings composer_settings_of(const config::channel_settings& s) {
+  channel::composer_settings c;
+  c.channel = s.channel;
+  c.default_source = s.default_reply_address;
+  c.source_addr_ton = s.smpp_src_addr_ton;
+  c.source_addr_npi = s.smpp_src_addr_npi;
+  c.dest_addr_ton = s.smpp_dest_addr_ton;
+  c.dest_addr_npi = s.smpp_dest_addr_npi;
+  c.service_type = s.smpp_service_type;
+  c.validity_period = s.smpp_validity_period;
+  c.delivery_report = s.smpp_delivery_report;
+  c.prompt_responses = s.smpp_sar_prompt_responses;
+  c.encoding.requested = encoding_of(s.smpp_outbound_enc_default);
+  c.encoding.schema = s.smpp_ucs2_enc_schema == config::ucs2_schema::ucs2
+                          ? text::ucs2_schema::ucs2
+                          : text::ucs2_schema::utf16be;
+  c.long_messages = s.smpp_use_msg_payload ? text::concat_method::payload
+                                           : text::concat_method::udh8;
+  c.max_segments = s.smpp_sar_max_segments;
+  c.extraopt = s.smpp_extraopt;
+  c.delivery_extraopt = s.smpp_delivery_extraopt;
+  return c;
+}
+
+}  // namespace smsdrv::abi

@@ -1,0 +1,282 @@
+#include "abi/driver_instance.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <chrono>
+#include <vector>
+
+#include "abi/channel_setup.hpp"
+#include "config/validate.hpp"
+
+namespace smsdrv::abi {
+namespace {
+
+// last_error(): a few slots per thread, one per handle recently used by that thread.
+struct error_slot {
+  const void* driver = nullptr;
+  std::string text;
+};
+thread_local std::array<error_slot, 8> tl_errors;
+thread_local std::size_t tl_next_slot = 0;
+
+config::section_view view_of(const smsdrv_section& s, std::vector<std::string_view>& keys,
+                             std::vector<std::string_view>& values) {
+  keys.clear();
+  values.clear();
+  for (std::uint32_t i = 0; i < s.count; ++i) {
+    keys.emplace_back(s.keys[i] ? s.keys[i] : "");
+    values.emplace_back(s.values[i] ? s.values[i] : "");
+  }
+  config::section_view v;
+  v.name = s.name;
+  v.keys = keys;
+  v.values = values;
+  v.source = s.source ? std::string_view(s.source) : std::string_view();
+  if (s.lines) v.lines = std::span<const std::uint32_t>(s.lines, s.count);
+  return v;
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& l : lines) {
+    if (!out.empty()) out += '\n';
+    out += l;
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* last_error_of(const void* driver) noexcept {
+  for (const error_slot& s : tl_errors)
+    if (s.driver == driver && !s.text.empty()) return s.text.c_str();
+  return "";
+}
+
+void set_last_error(const void* driver, std::string text) noexcept {
+  try {
+    for (error_slot& s : tl_errors) {
+      if (s.driver == driver) {
+        s.text = std::move(text);
+        return;
+      }
+    }
+    error_slot& s = tl_errors[tl_next_slot++ % tl_errors.size()];
+    s.driver = driver;
+    s.text = std::move(text);
+  } catch (...) {
+  }
+}
+
+driver_instance::driver_instance(const smsdrv_host& host)
+    : events_([this] {
+        if (host_.notify) host_.notify(host_.context);
+      }) {
+  std::memcpy(&host_, &host, std::min<std::size_t>(host.struct_size, sizeof host_));
+  host_.struct_size = sizeof host_;
+  if (host.struct_size < offsetof(smsdrv_host, application_name) + sizeof(const char*))
+    host_.application_name = nullptr;
+  if (host.struct_size < offsetof(smsdrv_host, log_level) + sizeof(std::int32_t))
+    host_.log_level = 0;
+  application_name_ = host_.application_name ? host_.application_name : "";
+  host_.application_name = nullptr;  // not kept: it was borrowed
+  if (host_.log_level >= SMSDRV_LOG_ERROR && host_.log_level <= SMSDRV_LOG_TRACE)
+    max_level_ = static_cast<log_level>(host_.log_level);
+}
+
+driver_instance::~driver_instance() { shutdown(0); }
+
+std::int32_t driver_instance::fail(std::int32_t status, std::string text) {
+  set_last_error(this, std::move(text));
+  return status;
+}
+
+bool driver_instance::enabled(log_level level) const noexcept {
+  return host_.log != nullptr && level <= max_level_;
+}
+
+void driver_instance::write(log_level level, std::string_view channel, std::string_view message) {
+  if (!enabled(level)) return;
+  // The host wants NUL-terminated strings.
+  const std::string c(channel);
+  const std::string m(message);
+  host_.log(host_.context, static_cast<std::int32_t>(level), c.c_str(), m.c_str());
+}
+
+io::driver_runtime& driver_instance::runtime() {
+  if (!runtime_) runtime_ = std::make_unique<io::driver_runtime>(*this, *this);
+  return *runtime_;
+}
+
+driver_instance::channel_entry* driver_instance::find_channel(std::string_view name) const {
+  auto it = channels_.find(name);
+  return it == channels_.end() ? nullptr : it->second.get();
+}
+
+// ---- configure ---------------------------------------------------------------------------
+
+std::int32_t driver_instance::configure(const smsdrv_section& section) {
+  if (shutting_down_) return fail(SMSDRV_E_SHUT_DOWN, "the driver is shut down");
+  if (section.name == nullptr || (section.count > 0 && (!section.keys || !section.values)))
+    return fail(SMSDRV_E_INVALID_ARGUMENT, "configure: section name, keys or values missing");
+  switch (config::classify_section(section.name)) {
+    case config::section_kind::channel:
+      return configure_channel(section);
+    case config::section_kind::settings:
+    case config::section_kind::log_filter:
+    case config::section_kind::log_filter_data:
+      return configure_driver_wide(section);
+    case config::section_kind::other:
+      break;
+  }
+  return fail(SMSDRV_E_INVALID_ARGUMENT,
+              fmt::format("section [{}] is not for this driver: it takes [channel-<name>], "
+                          "[settings], [log-filter] and [log-filter-data]",
+                          section.name));
+}
+
+std::int32_t driver_instance::configure_driver_wide(const smsdrv_section& section) {
+  std::vector<std::string_view> keys, values;
+  auto result = config::validate_driver_section(view_of(section, keys, values), driver_settings_);
+  for (const std::string& w : result.warnings) write(log_level::warn, "", w);
+  if (!result.ok()) {
+    const bool only_unsupported =
+        std::all_of(result.errors.begin(), result.errors.end(), [](const std::string& e) {
+          return e.find("is not supported yet") != std::string::npos;
+        });
+    return fail(only_unsupported ? SMSDRV_E_NOT_SUPPORTED_YET : SMSDRV_E_BAD_CONFIG,
+                join_lines(result.errors));
+  }
+  driver_settings_ = std::move(*result.settings);
+  return SMSDRV_OK;
+}
+
+std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
+  if (find_channel(section.name))
+    return fail(SMSDRV_E_ALREADY_CONFIGURED,
+                fmt::format("[{}] is already configured; a channel is configured once per "
+                            "driver instance",
+                            section.name));
+  std::vector<std::string_view> keys, values;
+  auto result = config::validate_channel_section(view_of(section, keys, values));
+  for (const std::string& w : result.warnings) write(log_level::warn, section.name, w);
+  if (!result.ok()) {
+    const bool only_unsupported =
+        std::all_of(result.errors.begin(), result.errors.end(), [](const std::string& e) {
+          return e.find("is not supported yet") != std::string::npos;
+        });
+    return fail(only_unsupported ? SMSDRV_E_NOT_SUPPORTED_YET : SMSDRV_E_BAD_CONFIG,
+                join_lines(result.errors));
+  }
+  auto entry = std::make_unique<channel_entry>();
+  entry->name = section.name;
+  entry->settings = std::move(*result.settings);
+  entry->composer = std::make_unique<channel::composer>(composer_settings_of(entry->settings));
+  entry->queue_size = entry->settings.smpp_queue_size;
+  channel::channel_config cfg = channel_config_of(entry->settings, application_name_);
+  entry->handle = &runtime().add_channel(std::move(cfg), entry.get());
+  write(log_level::info, entry->name,
+        fmt::format("configured: SMSC {}:{}, system_id '{}', bind {}, window {}, rate {}/s",
+                    entry->settings.smpp_host, entry->settings.smpp_port,
+                    entry->settings.smpp_system_id,
+                    smpp::bind_mode_name(channel_config_of(entry->settings, "").session.mode),
+                    entry->settings.smpp_submit_window_size,
+                    entry->settings.smpp_submit_max_rate));
+  const std::string name = entry->name;
+  channels_.emplace(name, std::move(entry));
+  return SMSDRV_OK;
+}
+
+// ---- send / poll / ack -------------------------------------------------------------------
+
+std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t* request_id) {
+  if (shutting_down_) return fail(SMSDRV_E_SHUT_DOWN, "the driver is shutting down");
+  if (request.channel == nullptr || request.request == nullptr ||
+      (request.count > 0 && (!request.keys || !request.values)))
+    return fail(SMSDRV_E_INVALID_ARGUMENT, "send: channel, request, keys or values missing");
+  channel_entry* ch = find_channel(request.channel);
+  if (ch == nullptr)
+    return fail(SMSDRV_E_UNKNOWN_CHANNEL,
+                fmt::format("no channel '{}' is configured in this driver", request.channel));
+  if (std::string_view(request.request) != "SendSMS")
+    return fail(SMSDRV_E_UNSUPPORTED_REQUEST,
+                fmt::format("request '{}' is not handled by this driver (it handles SendSMS)",
+                            request.request));
+
+  // Reserve a place in the channel's bounded queue before doing any work.
+  if (ch->open.fetch_add(1, std::memory_order_acq_rel) >= ch->queue_size) {
+    ch->open.fetch_sub(1, std::memory_order_acq_rel);
+    return fail(SMSDRV_E_QUEUE_FULL,
+                fmt::format("{}: {} requests are waiting (x-smpp-queue-size); try again later",
+                            ch->name, ch->queue_size));
+  }
+  constexpr std::size_t inline_pairs = 16;
+  std::array<std::pair<std::string_view, std::string_view>, inline_pairs> small;
+  std::vector<std::pair<std::string_view, std::string_view>> large;
+  std::span<const std::pair<std::string_view, std::string_view>> data;
+  if (request.count <= inline_pairs) {
+    for (std::uint32_t i = 0; i < request.count; ++i)
+      small[i] = {request.keys[i] ? request.keys[i] : "", request.values[i] ? request.values[i] : ""};
+    data = std::span(small.data(), request.count);
+  } else {
+    for (std::uint32_t i = 0; i < request.count; ++i)
+      large.emplace_back(request.keys[i] ? request.keys[i] : "",
+                         request.values[i] ? request.values[i] : "");
+    data = large;
+  }
+
+  channel::prepared_request prepared;
+  const channel::compose_result composed = ch->composer->compose(data, prepared);
+  if (!composed.ok()) {
+    ch->open.fetch_sub(1, std::memory_order_acq_rel);
+    return fail(composed.status, fmt::format("{}: {}", ch->name, composed.error));
+  }
+  prepared.request_id = next_request_id_.fetch_add(1, std::memory_order_relaxed);
+  prepared.accepted = std::chrono::steady_clock::now();
+  if (request_id) *request_id = prepared.request_id;
+  ch->handle->submit(std::move(prepared));
+  return SMSDRV_OK;
+}
+
+void driver_instance::push(void* key, std::vector<channel::channel_event>& events) {
+  // The key, not a lookup: configure() may be adding a channel to channels_ meanwhile.
+  auto* ch = static_cast<channel_entry*>(key);
+  std::size_t responses = 0;
+  for (const channel::channel_event& e : events)
+    if (e.type == SMSDRV_EVENT_RESPONSE) ++responses;
+  if (responses) ch->open.fetch_sub(responses, std::memory_order_acq_rel);
+  events_.push(ch->name, reinterpret_cast<std::uintptr_t>(ch), events);
+}
+
+std::int32_t driver_instance::poll(smsdrv_event& event) {
+  if (event.struct_size < sizeof(smsdrv_event))
+    return fail(SMSDRV_E_ABI_MISMATCH,
+                fmt::format("poll: smsdrv_event.struct_size is {}, ABI 1.0 needs {}",
+                            event.struct_size, sizeof(smsdrv_event)));
+  return events_.poll(event) ? 1 : 0;
+}
+
+std::int32_t driver_instance::ack(std::uint64_t event_id, std::int32_t disposition) {
+  auto target = events_.take_ack(event_id);
+  if (!target)
+    return fail(SMSDRV_E_UNKNOWN_EVENT,
+                fmt::format("event {} is not waiting for an acknowledgement (never issued, "
+                            "not flagged NEEDS_ACK, or already acknowledged)",
+                            event_id));
+  auto* ch = reinterpret_cast<channel_entry*>(target->channel_key);
+  ch->handle->ack(target->ack_id, disposition);
+  return SMSDRV_OK;
+}
+
+std::int32_t driver_instance::shutdown(std::uint32_t drain_timeout_ms) {
+  if (shutting_down_.exchange(true)) return SMSDRV_OK;
+  if (runtime_) {
+    write(log_level::info, "",
+          fmt::format("shutting down: draining for up to {} ms", drain_timeout_ms));
+    runtime_->shutdown(std::chrono::milliseconds(drain_timeout_ms));
+  }
+  return SMSDRV_OK;
+}
+
+}  // namespace smsdrv::abi

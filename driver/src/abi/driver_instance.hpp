@@ -1,0 +1,82 @@
+// What an smsdrv_driver handle is: the host's callbacks, the configured channels, the event
+// queue and the I/O runtime. Every public member implements one function of the ABI table
+// (entry.cpp wraps them in noexcept thunks) and follows smsdrv.h's rules.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "abi/event_queue.hpp"
+#include "channel/composer.hpp"
+#include "config/channel_settings.hpp"
+#include "config/driver_settings.hpp"
+#include "io/driver_runtime.hpp"
+#include "smsdrv/smsdrv.h"
+#include "util/log_sink.hpp"
+
+namespace smsdrv::abi {
+
+class driver_instance : public io::event_sink, public log_sink {
+ public:
+  explicit driver_instance(const smsdrv_host& host);
+  ~driver_instance() override;
+
+  std::int32_t configure(const smsdrv_section& section);
+  std::int32_t send(const smsdrv_request& request, std::uint64_t* request_id);
+  std::int32_t poll(smsdrv_event& event);
+  std::int32_t ack(std::uint64_t event_id, std::int32_t disposition);
+  std::int32_t shutdown(std::uint32_t drain_timeout_ms);
+
+  // log_sink
+  bool enabled(log_level level) const noexcept override;
+  void write(log_level level, std::string_view channel, std::string_view message) override;
+  // io::event_sink
+  void push(void* key, std::vector<channel::channel_event>& events) override;
+
+ private:
+  struct channel_entry {
+    std::string name;
+    config::channel_settings settings;
+    std::unique_ptr<channel::composer> composer;
+    io::channel_handle* handle = nullptr;
+    std::size_t queue_size = 0;
+    std::atomic<std::size_t> open{0};  // accepted by send(), RESPONSE not yet produced
+  };
+  struct name_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+
+  std::int32_t configure_channel(const smsdrv_section& section);
+  std::int32_t configure_driver_wide(const smsdrv_section& section);
+  std::int32_t fail(std::int32_t status, std::string text);
+  channel_entry* find_channel(std::string_view name) const;
+  io::driver_runtime& runtime();
+
+  smsdrv_host host_{};
+  std::string application_name_;
+  log_level max_level_ = log_level::info;
+
+  config::driver_settings driver_settings_;
+  std::unordered_map<std::string, std::unique_ptr<channel_entry>, name_hash, std::equal_to<>>
+      channels_;
+
+  event_queue events_;
+  std::unique_ptr<io::driver_runtime> runtime_;
+  std::atomic<bool> shutting_down_{false};
+  std::atomic<std::uint64_t> next_request_id_{1};
+};
+
+// The explanation of the last failing call of this thread on `driver` ("" if none).
+const char* last_error_of(const void* driver) noexcept;
+// Records it (the ABI thunks and driver_instance::fail use it).
+void set_last_error(const void* driver, std::string text) noexcept;
+
+}  // namespace smsdrv::abi

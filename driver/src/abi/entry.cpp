@@ -1,0 +1,160 @@
+// The module's one exported symbol and the function table behind it. Every thunk is noexcept
+// and funnels through guard(): no exception crosses the C ABI (house style §1).
+#include <cstring>
+#include <new>
+
+#include "abi/driver_instance.hpp"
+#include "smsdrv/smsdrv.h"
+
+struct smsdrv_driver final : smsdrv::abi::driver_instance {
+  using driver_instance::driver_instance;
+};
+
+namespace {
+
+using smsdrv::abi::set_last_error;
+
+template <class F>
+std::int32_t guard(const void* driver, F&& f) noexcept {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    set_last_error(driver, "out of memory");
+  } catch (const std::exception& e) {
+    set_last_error(driver, std::string("internal error: ") + e.what());
+  } catch (...) {
+    set_last_error(driver, "internal error: unknown exception");
+  }
+  return SMSDRV_E_INTERNAL;
+}
+
+std::int32_t api_init(const smsdrv_host* host, smsdrv_driver** out) noexcept {
+  return guard(nullptr, [&]() -> std::int32_t {
+    if (out == nullptr) {
+      set_last_error(nullptr, "init: out is NULL");
+      return SMSDRV_E_INVALID_ARGUMENT;
+    }
+    *out = nullptr;
+    if (host == nullptr || host->struct_size < offsetof(smsdrv_host, log) + sizeof(host->log)) {
+      set_last_error(nullptr, "init: smsdrv_host missing or its struct_size too small");
+      return SMSDRV_E_ABI_MISMATCH;
+    }
+    *out = new smsdrv_driver(*host);
+    return SMSDRV_OK;
+  });
+}
+
+std::int32_t api_configure(smsdrv_driver* d, const smsdrv_section* s) noexcept {
+  return guard(d, [&]() -> std::int32_t {
+    if (d == nullptr || s == nullptr) {
+      set_last_error(d, "configure: driver or section is NULL");
+      return SMSDRV_E_INVALID_ARGUMENT;
+    }
+    if (s->struct_size < offsetof(smsdrv_section, source)) {
+      set_last_error(d, "configure: smsdrv_section.struct_size too small");
+      return SMSDRV_E_ABI_MISMATCH;
+    }
+    smsdrv_section copy{};
+    std::memcpy(&copy, s, std::min<std::size_t>(s->struct_size, sizeof copy));
+    return d->configure(copy);
+  });
+}
+
+std::int32_t api_send(smsdrv_driver* d, const smsdrv_request* r, std::uint64_t* id) noexcept {
+  return guard(d, [&]() -> std::int32_t {
+    if (d == nullptr || r == nullptr) {
+      set_last_error(d, "send: driver or request is NULL");
+      return SMSDRV_E_INVALID_ARGUMENT;
+    }
+    if (r->struct_size < sizeof(smsdrv_request)) {
+      set_last_error(d, "send: smsdrv_request.struct_size too small");
+      return SMSDRV_E_ABI_MISMATCH;
+    }
+    return d->send(*r, id);
+  });
+}
+
+std::int32_t api_poll(smsdrv_driver* d, smsdrv_event* e) noexcept {
+  return guard(d, [&]() -> std::int32_t {
+    if (d == nullptr || e == nullptr) {
+      set_last_error(d, "poll: driver or event is NULL");
+      return SMSDRV_E_INVALID_ARGUMENT;
+    }
+    return d->poll(*e);
+  });
+}
+
+std::int32_t api_ack(smsdrv_driver* d, std::uint64_t event_id, std::int32_t disposition) noexcept {
+  return guard(d, [&]() -> std::int32_t {
+    if (d == nullptr) {
+      set_last_error(d, "ack: driver is NULL");
+      return SMSDRV_E_INVALID_ARGUMENT;
+    }
+    return d->ack(event_id, disposition);
+  });
+}
+
+std::int32_t api_shutdown(smsdrv_driver* d, std::uint32_t drain_timeout_ms) noexcept {
+  return guard(d, [&]() -> std::int32_t {
+    if (d == nullptr) return SMSDRV_E_INVALID_ARGUMENT;
+    return d->shutdown(drain_timeout_ms);
+  });
+}
+
+void api_destroy(smsdrv_driver* d) noexcept {
+  guard(d, [&]() -> std::int32_t {
+    delete d;
+    return SMSDRV_OK;
+  });
+}
+
+const char* api_last_error(const smsdrv_driver* d) noexcept {
+  return smsdrv::abi::last_error_of(d);
+}
+
+const char* api_status_name(std::int32_t status) noexcept {
+  switch (status) {
+#define SMSDRV_STATUS_NAME_(name, value, message) \
+  case value:                                     \
+    return "SMSDRV_" #name;
+    SMSDRV_STATUS_MAP(SMSDRV_STATUS_NAME_)
+#undef SMSDRV_STATUS_NAME_
+  }
+  return status < 0 ? "SMSDRV_E_UNKNOWN" : "SMSDRV_OK_UNKNOWN";
+}
+
+const char* api_status_message(std::int32_t status) noexcept {
+  switch (status) {
+#define SMSDRV_STATUS_MESSAGE_(name, value, message) \
+  case value:                                        \
+    return message;
+    SMSDRV_STATUS_MAP(SMSDRV_STATUS_MESSAGE_)
+#undef SMSDRV_STATUS_MESSAGE_
+  }
+  return status < 0 ? "unknown error status" : "unknown success status";
+}
+
+constexpr smsdrv_driver_api api_table = {
+    sizeof(smsdrv_driver_api),
+    SMSDRV_ABI_VERSION,
+    "smsmms",
+    SMSDRV_DRIVER_VERSION,
+    api_init,
+    api_configure,
+    api_send,
+    api_poll,
+    api_ack,
+    api_shutdown,
+    api_destroy,
+    api_last_error,
+    api_status_name,
+    api_status_message,
+};
+
+}  // namespace
+
+extern "C" SMSDRV_EXPORT const smsdrv_driver_api* smsdrv_driver_entry(
+    std::uint32_t host_abi_version) {
+  if (SMSDRV_ABI_VERSION_MAJOR_OF(host_abi_version) != SMSDRV_ABI_MAJOR) return nullptr;
+  return &api_table;
+}

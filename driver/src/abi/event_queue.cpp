@@ -1,0 +1,80 @@
+#include "abi/event_queue.hpp"
+
+#include <cstring>
+
+namespace smsdrv::abi {
+
+void event_queue::push(const std::string& channel, std::uintptr_t channel_key,
+                       std::vector<channel::channel_event>& events) {
+  if (events.empty()) return;
+  bool wake = false;
+  {
+    std::lock_guard lock(mutex_);
+    for (channel::channel_event& e : events) {
+      queued& q = queue_.emplace_back();
+      q.event_id = next_event_id_++;
+      q.channel = channel;
+      if (e.ack_id != 0) awaiting_ack_.emplace(q.event_id, ack_target{channel_key, e.ack_id});
+      q.event = std::move(e);
+    }
+    wake = std::exchange(host_waiting_, false);
+  }
+  events.clear();
+  if (wake && notify_) notify_();
+}
+
+bool event_queue::poll(smsdrv_event& out) {
+  {
+    std::lock_guard lock(mutex_);
+    if (queue_.empty()) {
+      host_waiting_ = true;
+      return false;
+    }
+    current_ = std::move(queue_.front());
+    queue_.pop_front();
+  }
+  const channel::channel_event& e = current_.event;
+  keys_.clear();
+  values_.clear();
+  for (const auto& [k, v] : e.attrs) {
+    keys_.push_back(k.c_str());
+    values_.push_back(v.c_str());
+  }
+  // Fill only what the host's struct has room for (its struct_size), zero the rest.
+  smsdrv_event full{};
+  full.struct_size = out.struct_size;
+  full.type = e.type;
+  full.event_id = current_.event_id;
+  full.request_id = e.request_id;
+  full.channel = current_.channel.c_str();
+  full.status = e.status;
+  full.text = e.text.c_str();
+  full.count = static_cast<std::uint32_t>(keys_.size());
+  full.keys = keys_.data();
+  full.values = values_.data();
+  full.flags = e.ack_id != 0 ? SMSDRV_EVENT_NEEDS_ACK : 0u;
+  const std::size_t n = out.struct_size < sizeof full ? out.struct_size : sizeof full;
+  std::memcpy(&out, &full, n);
+  return true;
+}
+
+std::optional<event_queue::ack_target> event_queue::take_ack(std::uint64_t event_id) {
+  std::lock_guard lock(mutex_);
+  auto it = awaiting_ack_.find(event_id);
+  if (it == awaiting_ack_.end()) return std::nullopt;
+  ack_target t = it->second;
+  awaiting_ack_.erase(it);
+  return t;
+}
+
+std::size_t event_queue::size() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+std::size_t event_queue::awaiting_ack() const {
+  std::lock_guard lock(mutex_);
+  return awaiting_ack_.size();
+}
+
+}  // namespace smsdrv::abi

@@ -1,0 +1,66 @@
+// The driver's event queue between its I/O thread (push) and the host (poll, ack).
+//
+// Contracts (smsdrv.h):
+//  - notify() is called, outside the lock, when events arrive and the host last found the
+//    queue empty (edge-triggered: one wake-up per drain, not one per event).
+//  - poll() fills an smsdrv_event whose strings stay valid until the next poll().
+//  - Events flagged NEEDS_ACK are remembered until ack() names them.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "channel/channel_event.hpp"
+#include "smsdrv/smsdrv.h"
+
+namespace smsdrv::abi {
+
+class event_queue {
+ public:
+  using notify_fn = std::function<void()>;
+  explicit event_queue(notify_fn notify) : notify_(std::move(notify)) {}
+
+  // I/O thread. `channel_key` is handed back by take_ack() so the ack finds its channel.
+  void push(const std::string& channel, std::uintptr_t channel_key,
+            std::vector<channel::channel_event>& events);
+
+  // Host thread (one at a time). Returns false when there is nothing to take.
+  bool poll(smsdrv_event& out);
+
+  struct ack_target {
+    std::uintptr_t channel_key;
+    std::uint64_t ack_id;
+  };
+  // The channel and ack id of an event still waiting for its acknowledgement (forgotten now).
+  std::optional<ack_target> take_ack(std::uint64_t event_id);
+
+  std::size_t size() const;
+  std::size_t awaiting_ack() const;
+
+ private:
+  struct queued {
+    std::uint64_t event_id = 0;
+    std::string channel;
+    channel::channel_event event;
+  };
+
+  notify_fn notify_;
+  mutable std::mutex mutex_;
+  std::deque<queued> queue_;
+  bool host_waiting_ = true;  // the host found the queue empty: the next push notifies
+  std::uint64_t next_event_id_ = 1;
+  std::unordered_map<std::uint64_t, ack_target> awaiting_ack_;
+
+  // The event handed out by the last poll() and the pointer arrays into it.
+  queued current_;
+  std::vector<const char*> keys_;
+  std::vector<const char*> values_;
+};
+
+}  // namespace smsdrv::abi

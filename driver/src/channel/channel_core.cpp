@@ -1,0 +1,717 @@
+#include "channel/channel_core.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "smpp/command_status.hpp"
+#include "smpp/delivery_receipt.hpp"
+#include "text/decode.hpp"
+
+namespace smsdrv::channel {
+namespace {
+
+namespace cs = smpp::command_status;
+
+double seconds_of(std::chrono::nanoseconds d) { return static_cast<double>(d.count()) / 1e9; }
+
+// Requests are tracked per segment with tag = slot << 8 | segment index (segments <= 255).
+constexpr std::uint64_t tag_of(std::size_t slot, std::size_t segment) {
+  return (static_cast<std::uint64_t>(slot) << 8) | segment;
+}
+constexpr std::size_t slot_of(std::uint64_t tag) { return static_cast<std::size_t>(tag >> 8); }
+constexpr std::uint16_t segment_of(std::uint64_t tag) {
+  return static_cast<std::uint16_t>(tag & 0xFF);
+}
+
+// Reassembly tokens name the PDU to acknowledge: connection, data_sm flag, sequence number
+// (sequence numbers use 31 bits, §5.1.4).
+constexpr std::uint64_t part_token(std::uint64_t connection, std::uint32_t seq, bool data_sm) {
+  return (connection << 32) | (data_sm ? 0x80000000u : 0u) | seq;
+}
+
+// The SMSC refused who we are: retrying soon will not help (ESME_RINVPASWD and friends).
+bool credentials_problem(std::uint32_t status) {
+  return status == cs::esme_rinvpaswd || status == cs::esme_rinvsysid ||
+         status == cs::esme_rbindfail || status == cs::esme_rinvsystyp;
+}
+
+std::string join_ids(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const std::string& id : ids) {
+    if (!out.empty()) out.push_back(',');
+    out += id;
+  }
+  return out;
+}
+
+std::uint64_t seed_from(const channel_config& c) {
+  return c.seed != 0 ? c.seed : std::hash<std::string>{}(c.name) ^ 0x9E3779B97F4A7C15ull;
+}
+
+}  // namespace
+
+channel_core::channel_core(channel_config config, log_sink& log, time_point now)
+    : config_(std::move(config)),
+      log_(log),
+      session_(config_.session, *this),
+      rate_(config_.max_rate, std::clamp<std::uint32_t>(config_.max_rate / 20, 1,
+                                                        std::max<std::uint32_t>(config_.window, 1))),
+      backoff_(config_.reconnect_initial, config_.reconnect_cap, seed_from(config_)),
+      receipts_(config_.receipt_entries, config_.receipt_max_age),
+      reassembler_(config_.reassembly),
+      retry_at_(now) {
+  session_.set_tracing(config_.trace_pdus);
+}
+
+channel_core::~channel_core() = default;
+
+// ---- link ----------------------------------------------------------------------------------
+
+std::string channel_core::smsc_label() const {
+  if (config_.endpoints.empty()) return "(no SMSC)";
+  const smsc_endpoint& e = config_.endpoints[endpoint_index_];
+  return fmt::format("{}:{}", e.host, e.port);
+}
+
+std::optional<smsc_endpoint> channel_core::connect_due(time_point now) {
+  if (phase_ != phase::waiting || shutting_down_ || now < retry_at_ || config_.endpoints.empty())
+    return std::nullopt;
+  phase_ = phase::connecting;
+  log(log_level::info, fmt::format("connecting to {}", smsc_label()));
+  return config_.endpoints[endpoint_index_];
+}
+
+void channel_core::on_connect_failed(std::string_view reason, time_point now) {
+  now_ = now;
+  if (phase_ != phase::connecting) return;
+  last_down_reason_ = fmt::format("cannot connect to {}: {}", smsc_label(), reason);
+  log(log_level::warn, last_down_reason_);
+  if (shutting_down_) {
+    phase_ = phase::stopped;
+    return;
+  }
+  schedule_reconnect(now);
+}
+
+void channel_core::on_connected(time_point now) {
+  now_ = now;
+  if (phase_ != phase::connecting) return;
+  phase_ = phase::connected;
+  if (shutting_down_) {
+    close_request_ = "shutting down";
+    phase_ = phase::closing;
+    return;
+  }
+  log(log_level::info,
+      fmt::format("connected to {}; binding as {} (system_id '{}')", smsc_label(),
+                  smpp::bind_mode_name(config_.session.mode), config_.session.system_id));
+  session_.on_connected(now);
+}
+
+void channel_core::on_bytes(std::string_view data, time_point now, wall_time wall) {
+  now_ = now;
+  wall_now_ = wall;
+  session_.on_bytes(data, now);
+  pump(now);
+}
+
+void channel_core::on_closed(std::string_view reason, time_point now) {
+  now_ = now;
+  if (phase_ == phase::stopped || phase_ == phase::waiting) return;
+  if (last_down_reason_.empty() || phase_ == phase::connected)
+    last_down_reason_ = std::string(reason);
+  session_.on_closed(now);
+  // Inbound messages of that connection not yet acknowledged will be delivered again by the
+  // SMSC; their acknowledgements can no longer be sent.
+  std::erase_if(pending_acks_, [&](const auto& kv) {
+    return kv.second.connection == session_.connection_id();
+  });
+  if (shutting_down_) {
+    phase_ = phase::stopped;
+    emit_state("shut-down", SMSDRV_E_SHUT_DOWN,
+               fmt::format("{}: link to {} closed for shutdown", name(), smsc_label()));
+    return;
+  }
+  schedule_reconnect(now);
+}
+
+void channel_core::schedule_reconnect(time_point now) {
+  const auto delay = credentials_refused_ ? backoff_.at_cap() : backoff_.next();
+  credentials_refused_ = false;
+  retry_at_ = now + delay;
+  phase_ = phase::waiting;
+  emit_state("down", SMSDRV_E_CHANNEL_DOWN,
+             fmt::format("link to {} down: {}; reconnecting in {:.1f} s", smsc_label(),
+                         last_down_reason_, seconds_of(delay)),
+             last_down_reason_);
+  events_.back().attrs.emplace_back(attr::retry_in_ms, std::to_string(delay.count()));
+}
+
+std::optional<std::string> channel_core::take_close_request() {
+  std::optional<std::string> r;
+  r.swap(close_request_);
+  return r;
+}
+
+void channel_core::on_tick(time_point now, wall_time wall) {
+  now_ = now;
+  wall_now_ = wall;
+  session_.on_tick(now);
+  expire_queue(now);
+  expire_reassembly(now);
+  receipts_.expire(now);
+  if (shutting_down_ && phase_ == phase::connected &&
+      (session_.state() == smpp::session_state::bound ||
+       session_.state() == smpp::session_state::binding) &&
+      (in_flight_requests_ == 0 || now >= drain_deadline_)) {
+    if (in_flight_requests_ != 0)
+      log(log_level::warn, fmt::format("shutdown: {} request(s) still unanswered at the drain "
+                                       "deadline; unbinding",
+                                       in_flight_requests_));
+    session_.unbind(now);
+  }
+  pump(now);
+}
+
+time_point channel_core::next_deadline() const noexcept {
+  time_point t = session_.next_deadline();
+  if (phase_ == phase::waiting && !shutting_down_) t = std::min(t, retry_at_);
+  if (session_.can_submit() && (sending_slot_ || !queue_.empty()) &&
+      session_.outstanding() < config_.window)
+    t = std::min(t, rate_.next_available(time_point{}));
+  if (!session_.bound()) {
+    const auto wait = config_.session.request_timeout;
+    if (sending_slot_) t = std::min(t, slots_[*sending_slot_].request.accepted + wait);
+    if (!queue_.empty()) t = std::min(t, queue_.front().accepted + wait);
+  }
+  if (auto r = reassembler_.next_deadline()) t = std::min(t, *r);
+  if (shutting_down_ && phase_ == phase::connected) t = std::min(t, drain_deadline_);
+  return t;
+}
+
+// ---- session callbacks: link -----------------------------------------------------------------
+
+void channel_core::on_bound(std::string_view smsc_system_id) {
+  backoff_.reset();
+  credentials_refused_ = false;
+  last_down_reason_.clear();
+  emit_state("bound", SMSDRV_OK,
+             fmt::format("bound to {} as {} (SMSC system_id '{}')", smsc_label(),
+                         smpp::bind_mode_name(config_.session.mode), smsc_system_id));
+  events_.back().attrs.emplace_back(attr::smsc_system_id, std::string(smsc_system_id));
+  if (shutting_down_) return;
+  pump(now_);
+}
+
+void channel_core::on_bind_failed(std::uint32_t command_status) {
+  std::string why;
+  if (command_status == cs::esme_rok) {
+    why = "the SMSC did not answer the bind";
+  } else if (credentials_problem(command_status)) {
+    credentials_refused_ = true;
+    why = fmt::format("the SMSC refused the bind: {}; check x-smpp-system-id, password and "
+                      "x-smpp-system-type (not retried before reconnection-timeout)",
+                      smpp::status_display(command_status));
+  } else if (command_status == cs::esme_ralybnd) {
+    why = fmt::format("the SMSC refused the bind: {}; another client may be bound with this "
+                      "system_id",
+                      smpp::status_display(command_status));
+  } else {
+    why = fmt::format("the SMSC refused the bind: {}", smpp::status_display(command_status));
+  }
+  last_down_reason_ = why;
+  emit_state("bind-failed", SMSDRV_E_CHANNEL_DOWN, fmt::format("{}: {}", smsc_label(), why), why);
+  if (command_status != cs::esme_rok) {
+    events_.back().attrs.emplace_back(attr::error_name,
+                                      std::string(smpp::status_name(command_status)));
+    events_.back().attrs.emplace_back(attr::error_code, fmt::format("0x{:08X}", command_status));
+  }
+}
+
+void channel_core::on_unbound(bool by_peer) {
+  const std::string why = by_peer ? "the SMSC unbound" : "unbound";
+  log(by_peer ? log_level::warn : log_level::info, why);
+  if (last_down_reason_.empty()) last_down_reason_ = why;
+  close_request_ = why;
+  phase_ = phase::closing;
+}
+
+void channel_core::on_link_failed(std::string_view reason) {
+  log(log_level::warn, fmt::format("link to {} failed: {}", smsc_label(), reason));
+  if (last_down_reason_.empty() || phase_ == phase::connected)
+    last_down_reason_ = std::string(reason);
+  close_request_ = std::string(reason);
+  phase_ = phase::closing;
+}
+
+void channel_core::on_log(log_level level, std::string_view message) {
+  if (logging(level)) log_.write(level, name(), message);
+}
+
+void channel_core::on_trace(bool outgoing, const smpp::pdu& p) {
+  if (logging(log_level::trace))
+    log_.write(log_level::trace, name(), fmt::format("{} {}", outgoing ? ">>" : "<<",
+                                                     smpp::describe(p)));
+}
+
+// ---- requests ------------------------------------------------------------------------------
+
+void channel_core::enqueue(prepared_request&& request, time_point now) {
+  now_ = now;
+  if (shutting_down_) {
+    respond_failure(request.request_id, SMSDRV_E_SHUT_DOWN,
+                    "the driver is shutting down; the message was not sent");
+    return;
+  }
+  queue_.push_back(std::move(request));
+  pump(now);
+}
+
+std::size_t channel_core::allocate_slot() {
+  if (free_slots_.empty()) {
+    slots_.emplace_back();
+    free_slots_.push_back(slots_.size() - 1);
+  }
+  const std::size_t slot = free_slots_.back();
+  free_slots_.pop_back();
+  slots_[slot].in_use = true;
+  ++in_flight_requests_;
+  return slot;
+}
+
+void channel_core::pump(time_point now) {
+  while (session_.can_submit() && session_.outstanding() < config_.window) {
+    if (!sending_slot_) {
+      if (queue_.empty() || shutting_down_) return;
+      const std::size_t slot = allocate_slot();
+      in_flight& f = slots_[slot];
+      f.request = std::move(queue_.front());
+      queue_.pop_front();
+      f.message_ids.assign(f.request.frames.size(), std::string());
+      sending_slot_ = slot;
+    }
+    const std::size_t slot = *sending_slot_;
+    in_flight& f = slots_[slot];
+    if (!rate_.try_take(now)) return;
+    const std::uint16_t segment = f.sent;
+    const smpp::codec_status st =
+        session_.send_encoded_request(f.request.frames[segment], tag_of(slot, segment), now);
+    if (!st.ok()) {
+      ++f.sent;
+      ++f.outcomes;
+      segment_failed(slot, segment, SMSDRV_E_INTERNAL,
+                     fmt::format("the submit_sm could not be sent: {}", st.message()),
+                     st.command_status);
+      continue;
+    }
+    ++f.sent;
+    if (f.sent == f.request.frames.size()) sending_slot_.reset();
+  }
+}
+
+void channel_core::release_if_done(std::size_t slot) {
+  in_flight& f = slots_[slot];
+  if (!f.in_use || f.outcomes != f.sent) return;
+  const bool all_sent = f.sent == f.request.frames.size();
+  const bool stopped = f.abandoned && sending_slot_ != slot;
+  if (!all_sent && !stopped) return;
+  if (!f.answered) respond_ok(f);  // cannot happen without a failure, kept for safety
+  f = in_flight{};
+  free_slots_.push_back(slot);
+  --in_flight_requests_;
+}
+
+void channel_core::respond_ok(in_flight& f) {
+  channel_event e;
+  e.type = SMSDRV_EVENT_RESPONSE;
+  e.request_id = f.request.request_id;
+  e.status = SMSDRV_OK;
+  e.attrs.reserve(3);
+  e.attrs.emplace_back(attr::message_id, f.message_ids.empty() ? "" : f.message_ids[0]);
+  e.attrs.emplace_back(attr::message_ids, join_ids(f.message_ids));
+  e.attrs.emplace_back(attr::segments, std::to_string(f.request.frames.size()));
+  events_.push_back(std::move(e));
+  f.answered = true;
+}
+
+void channel_core::respond_failure(std::uint64_t request_id, std::int32_t status, std::string text,
+                                   attributes attrs) {
+  log(log_level::warn, fmt::format("request {} failed: {}", request_id, text));
+  channel_event e;
+  e.type = SMSDRV_EVENT_RESPONSE;
+  e.request_id = request_id;
+  e.status = status;
+  e.text = std::move(text);
+  e.attrs = std::move(attrs);
+  events_.push_back(std::move(e));
+}
+
+void channel_core::segment_failed(std::size_t slot, std::uint16_t segment, std::int32_t status,
+                                  std::string text, std::uint32_t smpp_status) {
+  in_flight& f = slots_[slot];
+  const std::size_t total = f.request.frames.size();
+  if (sending_slot_ == slot) sending_slot_.reset();  // the rest of the message is not sent
+  f.abandoned = true;
+  if (total > 1) text = fmt::format("segment {} of {}: {}", segment + 1, total, text);
+  if (f.answered) {
+    log(log_level::warn,
+        fmt::format("request {} was already answered (x-smpp-sar-prompt-responses) when {}",
+                    f.request.request_id, text));
+  } else {
+    attributes a;
+    if (smpp_status != cs::esme_rok) {
+      a.emplace_back(attr::error_code, fmt::format("0x{:08X}", smpp_status));
+      a.emplace_back(attr::error_name, std::string(smpp::status_name(smpp_status)));
+    }
+    if (total > 1) a.emplace_back(attr::failed_segment, fmt::format("{}/{}", segment + 1, total));
+    respond_failure(f.request.request_id, status, std::move(text), std::move(a));
+    f.answered = true;
+  }
+  release_if_done(slot);
+}
+
+void channel_core::on_response(std::uint64_t tag, const smpp::pdu& response) {
+  const std::size_t slot = slot_of(tag);
+  const std::uint16_t segment = segment_of(tag);
+  in_flight& f = slots_[slot];
+  ++f.outcomes;
+  const std::uint32_t status = response.command_status;
+  if (status != cs::esme_rok || response.id() == smpp::command_id::generic_nack) {
+    const std::uint32_t st = status != cs::esme_rok ? status : cs::esme_rinvcmdid;
+    segment_failed(slot, segment, SMSDRV_E_SMSC_REJECTED,
+                   fmt::format("the SMSC rejected the message: {}{}", smpp::status_display(st),
+                               response.id() == smpp::command_id::generic_nack
+                                   ? " (generic_nack)"
+                                   : ""),
+                   st);
+    return;
+  }
+  std::string_view id;
+  if (const auto* r = std::get_if<smpp::submit_sm_resp>(&response.body)) id = r->message_id;
+  f.message_ids[segment] = std::string(id);
+  if (f.request.wants_receipt && !id.empty())
+    receipts_.remember(id,
+                       receipt_origin{f.request.request_id, static_cast<std::uint16_t>(segment + 1),
+                                      static_cast<std::uint16_t>(f.request.frames.size())},
+                       now_);
+  if (!f.answered && !f.abandoned &&
+      (f.request.prompt_response || f.outcomes == f.request.frames.size()))
+    respond_ok(f);
+  release_if_done(slot);
+}
+
+void channel_core::on_response_timeout(std::uint64_t tag) {
+  const std::size_t slot = slot_of(tag);
+  ++slots_[slot].outcomes;
+  segment_failed(slot, segment_of(tag), SMSDRV_E_TIMEOUT,
+                 fmt::format("no submit_sm_resp within {:.1f} s "
+                             "(x-smpp-response-max-waiting-time)",
+                             seconds_of(config_.session.request_timeout)),
+                 cs::esme_rok);
+}
+
+void channel_core::on_request_lost(std::uint64_t tag) {
+  const std::size_t slot = slot_of(tag);
+  ++slots_[slot].outcomes;
+  segment_failed(slot, segment_of(tag), SMSDRV_E_OUTCOME_UNKNOWN,
+                 "the link to the SMSC was lost before it answered; the message may or may not "
+                 "have been accepted",
+                 cs::esme_rok);
+}
+
+void channel_core::expire_queue(time_point now) {
+  if (session_.bound()) return;
+  const auto wait = config_.session.request_timeout;
+  auto why = [&] {
+    return fmt::format("the channel has not been bound to {} for {:.1f} s "
+                       "(x-smpp-response-max-waiting-time){}{}",
+                       smsc_label(), seconds_of(wait), last_down_reason_.empty() ? "" : "; last: ",
+                       last_down_reason_);
+  };
+  if (sending_slot_) {
+    const std::size_t slot = *sending_slot_;
+    in_flight& f = slots_[slot];
+    if (f.request.accepted + wait <= now) {
+      sending_slot_.reset();
+      f.abandoned = true;
+      if (!f.answered) {
+        respond_failure(f.request.request_id, SMSDRV_E_CHANNEL_DOWN,
+                        fmt::format("segments {} to {} not sent: {}", f.sent + 1,
+                                    f.request.frames.size(), why()));
+        f.answered = true;
+      }
+      release_if_done(slot);
+    }
+  }
+  while (!queue_.empty() && queue_.front().accepted + wait <= now) {
+    respond_failure(queue_.front().request_id, SMSDRV_E_CHANNEL_DOWN, why());
+    queue_.pop_front();
+  }
+}
+
+void channel_core::shutdown(time_point now, time_point deadline) {
+  now_ = now;
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  drain_deadline_ = deadline;
+  log(log_level::info, fmt::format("shutting down: {} queued request(s) fail unsent, {} in flight "
+                                   "get until the drain deadline",
+                                   queue_.size(), in_flight_requests_));
+  for (const prepared_request& r : queue_)
+    respond_failure(r.request_id, SMSDRV_E_SHUT_DOWN,
+                    "the driver shut down before the message was sent");
+  queue_.clear();
+  if (sending_slot_) {
+    const std::size_t slot = *sending_slot_;
+    sending_slot_.reset();
+    in_flight& f = slots_[slot];
+    f.abandoned = true;
+    if (!f.answered && f.outcomes == f.sent) {
+      respond_failure(f.request.request_id, SMSDRV_E_SHUT_DOWN,
+                      fmt::format("the driver shut down after {} of {} segments were sent",
+                                  f.sent, f.request.frames.size()));
+      f.answered = true;
+    }
+    release_if_done(slot);
+  }
+  std::vector<text::reassembled_message> held;
+  reassembler_.drain(held);
+  for (text::reassembled_message& m : held) {
+    smpp::sm_body fields;
+    deliver_reassembled(m, fields, 0, false);
+  }
+  if (phase_ == phase::waiting) {
+    phase_ = phase::stopped;
+    emit_state("shut-down", SMSDRV_E_SHUT_DOWN, fmt::format("{}: shut down", name()));
+  } else if (phase_ == phase::connected) {
+    on_tick(now, wall_now_);
+  }
+}
+
+// ---- inbound -------------------------------------------------------------------------------
+
+std::uint64_t channel_core::new_ack(pending_ack a) {
+  const std::uint64_t id = next_ack_id_++;
+  pending_acks_.emplace(id, std::move(a));
+  return id;
+}
+
+bool channel_core::ack(std::uint64_t ack_id, std::int32_t disposition) {
+  auto it = pending_acks_.find(ack_id);
+  if (it == pending_acks_.end()) return false;
+  const pending_ack a = std::move(it->second);
+  pending_acks_.erase(it);
+  const std::uint32_t status = disposition == SMSDRV_OK ? cs::esme_rok : cs::esme_rx_t_appn;
+  for (std::uint32_t seq : a.sequence_numbers) {
+    const bool sent = a.data_sm ? session_.respond_data_sm(a.connection, seq, status)
+                                : session_.respond_deliver_sm(a.connection, seq, status);
+    if (!sent && logging(log_level::debug))
+      log(log_level::debug, fmt::format("acknowledgement of seq {} not sent: its connection is "
+                                        "gone; the SMSC will deliver it again",
+                                        seq));
+  }
+  return true;
+}
+
+void channel_core::emit_inbound(const inbound_message& m, pending_ack ack, std::string note) {
+  channel_event e;
+  e.type = SMSDRV_EVENT_INBOUND;
+  e.text = std::move(note);
+  inbound_context ctx{name(), config_.application_name, config_.empty_message,
+                      config_.subject_characters, wall_now_};
+  e.attrs = inbound_attributes(m, ctx);
+  if (!ack.sequence_numbers.empty()) e.ack_id = new_ack(std::move(ack));
+  events_.push_back(std::move(e));
+}
+
+void channel_core::on_deliver_sm(std::uint32_t sequence_number, const smpp::deliver_sm& message) {
+  handle_incoming(sequence_number, message, false);
+}
+
+void channel_core::on_data_sm(std::uint32_t sequence_number, const smpp::data_sm& message) {
+  // data_sm carries its text in message_payload; map it onto the deliver_sm fields.
+  smpp::sm_body fields;
+  fields.service_type = message.service_type;
+  fields.source_addr_ton = message.source_addr_ton;
+  fields.source_addr_npi = message.source_addr_npi;
+  fields.source_addr = message.source_addr;
+  fields.dest_addr_ton = message.dest_addr_ton;
+  fields.dest_addr_npi = message.dest_addr_npi;
+  fields.destination_addr = message.destination_addr;
+  fields.esm_class = message.esm_class;
+  fields.registered_delivery = message.registered_delivery;
+  fields.data_coding = message.data_coding;
+  fields.tlvs = message.tlvs;
+  handle_incoming(sequence_number, fields, true);
+}
+
+void channel_core::on_alert_notification(const smpp::alert_notification& alert) {
+  log(log_level::info, fmt::format("alert_notification: {} is available again", alert.source_addr));
+}
+
+void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& fields, bool data_sm) {
+  const std::uint64_t connection = session_.connection_id();
+  inbound_message m;
+  m.sequence_number = seq;
+  m.source_addr_ton = fields.source_addr_ton;
+  m.source_addr_npi = fields.source_addr_npi;
+  m.source_addr = std::string(fields.source_addr);
+  m.dest_addr_ton = fields.dest_addr_ton;
+  m.dest_addr_npi = fields.dest_addr_npi;
+  m.destination_addr = std::string(fields.destination_addr);
+  m.data_coding = fields.data_coding;
+
+  if (smpp::is_delivery_receipt(fields.esm_class)) {
+    smpp::deliver_sm as_deliver;
+    static_cast<smpp::sm_body&>(as_deliver) = fields;
+    std::optional<smpp::delivery_receipt> r = smpp::read_delivery_receipt(as_deliver);
+    if (!r) {
+      r.emplace();
+      r->text = std::string(fields.short_message);
+      log(log_level::warn, fmt::format("delivery receipt from {} without a message id: '{}'",
+                                       fields.source_addr, fields.short_message));
+    }
+    const bool final = r->state && smpp::is_final_state(*r->state);
+    const std::optional<receipt_origin> origin = receipts_.find(r->message_id, final);
+    channel_event e;
+    e.type = SMSDRV_EVENT_DELIVERY_REPORT;
+    e.request_id = origin ? origin->request_id : 0;
+    e.text = fmt::format("{} {}", r->message_id, r->stat);
+    inbound_context ctx{name(), config_.application_name, config_.empty_message,
+                        config_.subject_characters, wall_now_};
+    e.attrs = receipt_attributes(*r, m, ctx, origin ? origin->segment : 0,
+                                 origin ? origin->segments : 0);
+    e.ack_id = new_ack(pending_ack{connection, {seq}, data_sm});
+    events_.push_back(std::move(e));
+    return;
+  }
+
+  std::string_view payload = fields.short_message;
+  if (const smpp::tlv* p = smpp::find_tlv(fields.tlvs, smpp::tlv_tag::message_payload);
+      p != nullptr && payload.empty())
+    payload = p->value;
+  const bool udhi = (fields.esm_class & smpp::esm_class_bits::udhi) != 0;
+  text::decode(payload, fields.data_coding, udhi, config_.reassembly.decoding, decoded_);
+  if (decoded_.replacements > 0)
+    log(log_level::warn,
+        fmt::format("message from {}: {} octet(s) could not be decoded with data_coding {} and "
+                    "were replaced by U+FFFD",
+                    fields.source_addr, decoded_.replacements, fields.data_coding));
+
+  text::concat_info concat = decoded_.udh.concat;
+  if (!concat.valid()) {
+    const smpp::tlv* ref = smpp::find_tlv(fields.tlvs, smpp::tlv_tag::sar_msg_ref_num);
+    const smpp::tlv* total = smpp::find_tlv(fields.tlvs, smpp::tlv_tag::sar_total_segments);
+    const smpp::tlv* seqnum = smpp::find_tlv(fields.tlvs, smpp::tlv_tag::sar_segment_seqnum);
+    if (ref && total && seqnum) {
+      concat.method = text::concat_method::sar;
+      concat.reference = static_cast<std::uint16_t>(smpp::tlv_integer(*ref).value_or(0));
+      concat.total = static_cast<std::uint8_t>(smpp::tlv_integer(*total).value_or(0));
+      concat.seqnum = static_cast<std::uint8_t>(smpp::tlv_integer(*seqnum).value_or(0));
+    }
+  }
+
+  if (concat.valid() && concat.total > 1) {
+    text::inbound_part part = text::make_part(decoded_, payload, fields.source_addr,
+                                              fields.destination_addr,
+                                              part_token(connection, seq, data_sm));
+    part.concat = concat;
+    text::reassembled_message done;
+    const text::add_result r = reassembler_.add(part, now_, done);
+    const auto answer = [&](std::uint32_t status) {
+      if (data_sm)
+        session_.respond_data_sm(connection, seq, status);
+      else
+        session_.respond_deliver_sm(connection, seq, status);
+    };
+    switch (r) {
+      case text::add_result::held:
+      case text::add_result::duplicate:
+        // Held in memory (or already delivered): acknowledged now (docs/text.md, spec §7).
+        answer(cs::esme_rok);
+        return;
+      case text::add_result::refused:
+        log(log_level::warn,
+            fmt::format("part {}/{} of a long message from {} refused: reassembly memory is "
+                        "full; the SMSC is asked to retry (ESME_RX_T_APPN)",
+                        concat.seqnum, concat.total, fields.source_addr));
+        answer(cs::esme_rx_t_appn);
+        return;
+      case text::add_result::completed:
+        deliver_reassembled(done, fields, seq, data_sm);
+        return;
+      case text::add_result::not_concatenated:
+        break;
+    }
+  }
+  m.text = decoded_.text;
+  m.empty = payload.empty();
+  emit_inbound(m, pending_ack{connection, {seq}, data_sm}, {});
+}
+
+void channel_core::deliver_reassembled(text::reassembled_message& r, const smpp::sm_body& fields,
+                                       std::uint32_t sequence_number, bool data_sm) {
+  inbound_message m;
+  m.sequence_number = sequence_number;
+  m.source_addr_ton = fields.source_addr_ton;
+  m.source_addr_npi = fields.source_addr_npi;
+  m.source_addr = std::move(r.source_addr);
+  m.dest_addr_ton = fields.dest_addr_ton;
+  m.dest_addr_npi = fields.dest_addr_npi;
+  m.destination_addr = std::move(r.destination_addr);
+  m.data_coding = r.data_coding;
+  m.text = std::move(r.text);
+  if (r.state == text::message_state::dropped) {
+    log(log_level::warn, fmt::format("long message from {} (reference {}) dropped incomplete: "
+                                     "{} of {} parts missing",
+                                     m.source_addr, r.reference, r.missing.size(), r.total));
+    return;
+  }
+  std::string note;
+  if (r.state == text::message_state::partial) {
+    std::string missing;
+    for (std::uint8_t s : r.missing) missing += fmt::format("{}{}", missing.empty() ? "" : ",", s);
+    note = fmt::format("partial: parts {} of {} missing", missing, r.total);
+    log(log_level::warn, fmt::format("long message from {} delivered partial: {}", m.source_addr,
+                                     note));
+  }
+  // Parts before the last were acknowledged when held; the completing PDU waits for the host.
+  pending_ack ack;
+  if (r.state == text::message_state::complete && sequence_number != 0)
+    ack = pending_ack{session_.connection_id(), {sequence_number}, data_sm};
+  emit_inbound(m, std::move(ack), std::move(note));
+}
+
+void channel_core::expire_reassembly(time_point now) {
+  auto deadline = reassembler_.next_deadline();
+  if (!deadline || *deadline > now) return;
+  std::vector<text::reassembled_message> expired;
+  reassembler_.expire(now, expired);
+  for (text::reassembled_message& m : expired) {
+    smpp::sm_body fields;
+    deliver_reassembled(m, fields, 0, false);
+  }
+}
+
+// ---- events and logs -----------------------------------------------------------------------
+
+void channel_core::emit_state(std::string_view state, std::int32_t status, std::string text,
+                              std::string reason) {
+  log(status == SMSDRV_OK ? log_level::info : log_level::warn, text);
+  channel_event e;
+  e.type = SMSDRV_EVENT_CHANNEL_STATE;
+  e.status = status;
+  e.text = std::move(text);
+  e.attrs.emplace_back(attr::state, std::string(state));
+  e.attrs.emplace_back(attr::smsc, smsc_label());
+  if (!reason.empty()) e.attrs.emplace_back(attr::reason, std::move(reason));
+  events_.push_back(std::move(e));
+}
+
+void channel_core::log(log_level level, std::string message) {
+  if (logging(level)) log_.write(level, name(), message);
+}
+
+}  // namespace smsdrv::channel

@@ -1,0 +1,175 @@
+// One channel's logic, sans I/O: the SMPP session plus what operators rely on around it.
+//
+//  - Requests (prepared_request) queue in order, bounded; they go out within the submit window
+//    and the rate limit; each gets exactly one RESPONSE event (success with message ids, or a
+//    failure naming the SMPP status, the timeout, the lost link, the shutdown).
+//  - Inbound deliver_sm / data_sm become INBOUND events (spec §5 attributes), delivery receipts
+//    DELIVERY_REPORT events correlated to the request; both wait for the host's ack before the
+//    deliver_sm_resp is written (spec §7). Long messages are reassembled first.
+//  - The link: connect -> bind -> bound; on failure back off (exponential, jittered, capped by
+//    reconnection-timeout; straight to the cap when the SMSC refuses our credentials) and
+//    reconnect. CHANNEL_STATE events tell the host.
+//
+// The I/O shell (io/channel_runner) owns the socket and the timer and calls in:
+//   connect_due(now) -> endpoint to connect to, when it is time;
+//   on_connected / on_connect_failed / on_bytes / on_closed / on_tick;
+//   then writes output(), closes the transport if close_requested(), moves events() to the
+//   host, and sleeps until next_deadline().
+// Everything runs on one thread; nothing here blocks.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "channel/channel_config.hpp"
+#include "channel/channel_event.hpp"
+#include "channel/inbound.hpp"
+#include "channel/prepared_request.hpp"
+#include "channel/receipt_correlator.hpp"
+#include "flow/backoff.hpp"
+#include "flow/token_bucket.hpp"
+#include "smpp/session.hpp"
+#include "text/reassembler.hpp"
+#include "util/log_sink.hpp"
+
+namespace smsdrv::channel {
+
+using time_point = std::chrono::steady_clock::time_point;
+using wall_time = std::chrono::system_clock::time_point;
+
+class channel_core final : private smpp::session_handler {
+ public:
+  channel_core(channel_config config, log_sink& log, time_point now);
+  channel_core(const channel_core&) = delete;
+  channel_core& operator=(const channel_core&) = delete;
+  ~channel_core() override;
+
+  const channel_config& config() const noexcept { return config_; }
+  const std::string& name() const noexcept { return config_.name; }
+  bool bound() const noexcept { return session_.bound(); }
+
+  // ---- link (called by the shell) ----
+  // The SMSC to connect to when a connection attempt is due; nullopt otherwise.
+  std::optional<smsc_endpoint> connect_due(time_point now);
+  void on_connect_failed(std::string_view reason, time_point now);
+  void on_connected(time_point now);
+  void on_bytes(std::string_view data, time_point now, wall_time wall);
+  void on_closed(std::string_view reason, time_point now);
+  void on_tick(time_point now, wall_time wall);
+  time_point next_deadline() const noexcept;
+  // Bytes to write; the shell removes what it wrote.
+  std::string& output() noexcept { return session_.output(); }
+  // The shell must close the transport (then call on_closed). Returns the reason once.
+  std::optional<std::string> take_close_request();
+
+  // ---- requests and acknowledgements (called on the channel's thread) ----
+  // Takes a request accepted by send(). Never fails: problems become its RESPONSE event.
+  void enqueue(prepared_request&& request, time_point now);
+  // The host took the event with this ack_id: answer its deliver_sm (disposition SMSDRV_OK
+  // accepts it; anything else asks the SMSC to deliver it again). False for an unknown id.
+  bool ack(std::uint64_t ack_id, std::int32_t disposition);
+  // Stop: queued requests fail now (never sent), requests in flight get until `deadline` for
+  // their responses, then unbind and close. finished() turns true when the link is closed.
+  void shutdown(time_point now, time_point deadline);
+  bool finished() const noexcept { return phase_ == phase::stopped; }
+
+  // Events produced since the last call; the caller moves them out and clears the vector.
+  std::vector<channel_event>& events() noexcept { return events_; }
+  // Requests accepted and not yet answered (queued or in flight).
+  std::size_t open_requests() const noexcept { return queue_.size() + in_flight_requests_; }
+  std::size_t pending_acks() const noexcept { return pending_acks_.size(); }
+
+ private:
+  enum class phase : std::uint8_t { waiting, connecting, connected, closing, stopped };
+
+  struct in_flight {
+    prepared_request request;       // frames kept until every segment has an outcome
+    std::uint16_t sent = 0;         // segments written
+    std::uint16_t outcomes = 0;     // segments answered, timed out or lost
+    std::vector<std::string> message_ids;
+    bool answered = false;          // the RESPONSE event went out
+    bool abandoned = false;         // remaining segments will not be sent (a segment failed)
+    bool in_use = false;
+  };
+
+  struct pending_ack {
+    std::uint64_t connection = 0;
+    std::vector<std::uint32_t> sequence_numbers;  // one per deliver_sm (several when reassembled)
+    bool data_sm = false;
+  };
+
+  // session_handler
+  void on_bound(std::string_view smsc_system_id) override;
+  void on_bind_failed(std::uint32_t command_status) override;
+  void on_response(std::uint64_t tag, const smpp::pdu& response) override;
+  void on_response_timeout(std::uint64_t tag) override;
+  void on_request_lost(std::uint64_t tag) override;
+  void on_deliver_sm(std::uint32_t sequence_number, const smpp::deliver_sm& message) override;
+  void on_data_sm(std::uint32_t sequence_number, const smpp::data_sm& message) override;
+  void on_alert_notification(const smpp::alert_notification& alert) override;
+  void on_unbound(bool by_peer) override;
+  void on_link_failed(std::string_view reason) override;
+  void on_log(log_level level, std::string_view message) override;
+  void on_trace(bool outgoing, const smpp::pdu& p) override;
+
+  void pump(time_point now);
+  std::size_t allocate_slot();
+  void release_if_done(std::size_t slot);
+  void segment_failed(std::size_t slot, std::uint16_t segment, std::int32_t status,
+                      std::string text, std::uint32_t smpp_status);
+  void respond_ok(in_flight& f);
+  void respond_failure(std::uint64_t request_id, std::int32_t status, std::string text,
+                       attributes attrs = {});
+  void expire_queue(time_point now);
+  void handle_incoming(std::uint32_t sequence_number, const smpp::sm_body& fields, bool data_sm);
+  void deliver_reassembled(text::reassembled_message& m, const smpp::sm_body& fields,
+                           std::uint32_t sequence_number, bool data_sm);
+  void expire_reassembly(time_point now);
+  void emit_inbound(const inbound_message& m, pending_ack ack, std::string note);
+  void emit_state(std::string_view state, std::int32_t status, std::string text,
+                  std::string reason = {});
+  void schedule_reconnect(time_point now);
+  std::string smsc_label() const;
+  void log(log_level level, std::string message);
+  bool logging(log_level level) const noexcept { return log_.enabled(level); }
+  std::uint64_t new_ack(pending_ack a);
+
+  channel_config config_;
+  log_sink& log_;
+  smpp::session session_;
+  flow::token_bucket rate_;
+  flow::backoff backoff_;
+  receipt_correlator receipts_;
+  text::reassembler reassembler_;
+  text::decoded_message decoded_;  // reused decode buffer
+
+  phase phase_ = phase::waiting;
+  time_point retry_at_;
+  std::size_t endpoint_index_ = 0;
+  bool credentials_refused_ = false;
+  std::optional<std::string> close_request_;
+  std::string last_down_reason_;
+
+  std::deque<prepared_request> queue_;       // accepted, no segment sent yet
+  std::optional<std::size_t> sending_slot_;  // the request whose segments are going out
+  std::vector<in_flight> slots_;
+  std::vector<std::size_t> free_slots_;
+  std::size_t in_flight_requests_ = 0;
+
+  std::unordered_map<std::uint64_t, pending_ack> pending_acks_;
+  std::uint64_t next_ack_id_ = 1;
+
+  bool shutting_down_ = false;
+  time_point drain_deadline_ = time_point::max();
+  time_point now_{};    // time of the call being handled (for callbacks from the session)
+  wall_time wall_now_{};
+  std::vector<channel_event> events_;
+};
+
+}  // namespace smsdrv::channel

@@ -1,0 +1,106 @@
+#include "io/driver_runtime.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "io/channel_runner.hpp"
+
+namespace smsdrv::io {
+
+void channel_handle::submit(channel::prepared_request&& request) {
+  runner_.submit(std::move(request));
+}
+
+void channel_handle::ack(std::uint64_t ack_id, std::int32_t disposition) {
+  runner_.ack(ack_id, disposition);
+}
+
+struct driver_runtime::impl {
+  log_sink& log;
+  event_sink& events;
+  asio::io_context io{1};
+  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
+  std::thread thread;
+  // deque: runners and handles never move once created.
+  std::deque<channel_runner> runners;
+  std::deque<channel_handle> handles;
+  bool stopped = false;
+
+  impl(log_sink& l, event_sink& e) : log(l), events(e) {}
+
+  void run_on_io(const std::function<void()>& f) {
+    std::promise<void> done;
+    asio::post(io, [&] {
+      f();
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
+};
+
+driver_runtime::driver_runtime(log_sink& log, event_sink& events)
+    : impl_(std::make_unique<impl>(log, events)) {
+  impl_->thread = std::thread([this] {
+    try {
+      impl_->io.run();
+    } catch (const std::exception& e) {
+      impl_->log.write(log_level::error, "", fmt::format("I/O thread stopped: {}", e.what()));
+    }
+  });
+}
+
+driver_runtime::~driver_runtime() { shutdown(std::chrono::milliseconds(0)); }
+
+channel_handle& driver_runtime::add_channel(channel::channel_config config, void* sink_key) {
+  channel_runner* runner = nullptr;
+  // Created on the I/O thread: the runner's Asio objects and core are only touched there.
+  impl_->run_on_io([&] {
+    runner = &impl_->runners.emplace_back(impl_->io, std::move(config), impl_->log, impl_->events,
+                                          sink_key);
+  });
+  runner->start();
+  return impl_->handles.emplace_back(*runner);
+}
+
+void driver_runtime::shutdown(std::chrono::milliseconds drain) {
+  impl& d = *impl_;
+  if (d.stopped) return;
+  d.stopped = true;
+
+  std::mutex m;
+  std::condition_variable cv;
+  std::size_t remaining = d.runners.size();
+  const auto deadline = std::chrono::steady_clock::now() + drain;
+  d.run_on_io([&] {
+    for (channel_runner& r : d.runners) {
+      r.begin_shutdown(deadline, [&] {
+        std::lock_guard lock(m);
+        --remaining;
+        cv.notify_all();
+      });
+    }
+  });
+  // In-flight requests get `drain`; the unbind handshake then gets a short grace period.
+  const auto grace = std::chrono::seconds(5);
+  {
+    std::unique_lock lock(m);
+    cv.wait_until(lock, deadline + grace, [&] { return remaining == 0; });
+  }
+  d.run_on_io([&] {
+    for (channel_runner& r : d.runners)
+      if (!r.finished()) r.force_close("shutdown: drain time exhausted, connection cut");
+  });
+  d.work.reset();
+  d.io.stop();
+  if (d.thread.joinable()) d.thread.join();
+}
+
+}  // namespace smsdrv::io

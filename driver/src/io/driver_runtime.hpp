@@ -1,0 +1,57 @@
+// The driver's I/O runtime: one Boost.Asio io_context on one thread of the driver's own, and a
+// runner per channel that owns the channel's socket and timer and drives its channel_core.
+// This header keeps Asio out of its includers (pimpl).
+//
+// Threads: add_channel / shutdown from one thread at a time (the ABI's configure/shutdown);
+// channel_handle::submit / ack from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "channel/channel_config.hpp"
+#include "channel/prepared_request.hpp"
+#include "io/event_sink.hpp"
+#include "util/log_sink.hpp"
+
+namespace smsdrv::io {
+
+class channel_runner;
+
+// A channel as seen from other threads.
+class channel_handle {
+ public:
+  explicit channel_handle(channel_runner& runner) : runner_(runner) {}
+  // Queues the request for the channel's thread; never blocks on I/O.
+  void submit(channel::prepared_request&& request);
+  void ack(std::uint64_t ack_id, std::int32_t disposition);
+
+ private:
+  channel_runner& runner_;
+};
+
+class driver_runtime {
+ public:
+  driver_runtime(log_sink& log, event_sink& events);
+  ~driver_runtime();  // shutdown(0) if still running
+  driver_runtime(const driver_runtime&) = delete;
+  driver_runtime& operator=(const driver_runtime&) = delete;
+
+  // Creates the channel and starts connecting. The handle lives as long as the runtime; its
+  // events reach the sink with `sink_key`.
+  channel_handle& add_channel(channel::channel_config config, void* sink_key);
+
+  // Drains every channel (queued requests fail, requests in flight get up to `drain` for their
+  // responses), unbinds, closes, stops the I/O thread. Returns when all of that is done or
+  // drain + a grace period has passed (then connections are cut). Idempotent.
+  void shutdown(std::chrono::milliseconds drain);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace smsdrv::io

@@ -1,0 +1,19 @@
+// Where channels hand their events: the ABI layer's event queue. Called on the I/O thread.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "channel/channel_event.hpp"
+
+namespace smsdrv::io {
+
+class event_sink {
+ public:
+  virtual ~event_sink() = default;
+  // Takes the events (moves them out; the vector is left empty). `key` is the value given to
+  // driver_runtime::add_channel for this channel.
+  virtual void push(void* key, std::vector<channel::channel_event>& events) = 0;
+};
+
+}  // namespace smsdrv::io
