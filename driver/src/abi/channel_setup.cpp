@@ -86,8 +86,8 @@ channel::composer_settings composer_settings_of(const config::channel_settings& 
   c.encoding.schema = s.smpp_ucs2_enc_schema == config::ucs2_schema::ucs2
                           ? text::ucs2_schema::ucs2
                           : text::ucs2_schema::utf16be;
-  c.long_messages = s.smpp_use_msg_payload ? text::concat_method::payload
-                                           : text::concat_method::udh8;
+  c.long_messages =
+      s.smpp_use_msg_payload ? text::concat_method::payload : text::concat_method::udh8;
   c.max_segments = s.smpp_sar_max_segments;
   c.extraopt = s.smpp_extraopt;
   c.delivery_extraopt = s.smpp_delivery_extraopt;

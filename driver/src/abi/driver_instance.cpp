@@ -85,7 +85,9 @@ driver_instance::driver_instance(const smsdrv_host& host)
     max_level_ = static_cast<log_level>(host_.log_level);
 }
 
-driver_instance::~driver_instance() { shutdown(0); }
+driver_instance::~driver_instance() {
+  shutdown(0);
+}
 
 std::int32_t driver_instance::fail(std::int32_t status, std::string text) {
   set_last_error(this, std::move(text));
@@ -139,12 +141,12 @@ std::int32_t driver_instance::configure(const smsdrv_section& section) {
 std::int32_t driver_instance::configure_driver_wide(const smsdrv_section& section) {
   std::vector<std::string_view> keys, values;
   auto result = config::validate_driver_section(view_of(section, keys, values), driver_settings_);
-  for (const std::string& w : result.warnings) write(log_level::warn, "", w);
+  for (const std::string& w : result.warnings)
+    write(log_level::warn, "", w);
   if (!result.ok()) {
-    const bool only_unsupported =
-        std::all_of(result.errors.begin(), result.errors.end(), [](const std::string& e) {
-          return e.find("is not supported yet") != std::string::npos;
-        });
+    const bool only_unsupported = std::all_of(
+        result.errors.begin(), result.errors.end(),
+        [](const std::string& e) { return e.find("is not supported yet") != std::string::npos; });
     return fail(only_unsupported ? SMSDRV_E_NOT_SUPPORTED_YET : SMSDRV_E_BAD_CONFIG,
                 join_lines(result.errors));
   }
@@ -160,12 +162,12 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
                             section.name));
   std::vector<std::string_view> keys, values;
   auto result = config::validate_channel_section(view_of(section, keys, values));
-  for (const std::string& w : result.warnings) write(log_level::warn, section.name, w);
+  for (const std::string& w : result.warnings)
+    write(log_level::warn, section.name, w);
   if (!result.ok()) {
-    const bool only_unsupported =
-        std::all_of(result.errors.begin(), result.errors.end(), [](const std::string& e) {
-          return e.find("is not supported yet") != std::string::npos;
-        });
+    const bool only_unsupported = std::all_of(
+        result.errors.begin(), result.errors.end(),
+        [](const std::string& e) { return e.find("is not supported yet") != std::string::npos; });
     return fail(only_unsupported ? SMSDRV_E_NOT_SUPPORTED_YET : SMSDRV_E_BAD_CONFIG,
                 join_lines(result.errors));
   }
@@ -181,8 +183,7 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
                     entry->settings.smpp_host, entry->settings.smpp_port,
                     entry->settings.smpp_system_id,
                     smpp::bind_mode_name(channel_config_of(entry->settings, "").session.mode),
-                    entry->settings.smpp_submit_window_size,
-                    entry->settings.smpp_submit_max_rate));
+                    entry->settings.smpp_submit_window_size, entry->settings.smpp_submit_max_rate));
   const std::string name = entry->name;
   channels_.emplace(name, std::move(entry));
   return SMSDRV_OK;
@@ -217,7 +218,8 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
   std::span<const std::pair<std::string_view, std::string_view>> data;
   if (request.count <= inline_pairs) {
     for (std::uint32_t i = 0; i < request.count; ++i)
-      small[i] = {request.keys[i] ? request.keys[i] : "", request.values[i] ? request.values[i] : ""};
+      small[i] = {request.keys[i] ? request.keys[i] : "",
+                  request.values[i] ? request.values[i] : ""};
     data = std::span(small.data(), request.count);
   } else {
     for (std::uint32_t i = 0; i < request.count; ++i)

@@ -20,23 +20,23 @@ struct smsc_endpoint {
 };
 
 struct channel_config {
-  std::string name;              // "channel-sms1"
-  std::string application_name;  // _umsInboundIxnSubmittedBy
+  std::string name;                      // "channel-sms1"
+  std::string application_name;          // _umsInboundIxnSubmittedBy
   std::vector<smsc_endpoint> endpoints;  // [0]: the SMSC; more come with failover
   smpp::session_config session;
-  std::uint32_t window = 10;      // x-smpp-submit-window-size
-  std::uint32_t max_rate = 10;    // x-smpp-submit-max-rate, segments per second
-  std::size_t queue_size = 10000; // requests accepted but not yet fully sent
+  std::uint32_t window = 10;       // x-smpp-submit-window-size
+  std::uint32_t max_rate = 10;     // x-smpp-submit-max-rate, segments per second
+  std::size_t queue_size = 10000;  // requests accepted but not yet fully sent
   milliseconds connect_timeout{std::chrono::seconds(10)};
   milliseconds reconnect_initial{std::chrono::seconds(1)};
   milliseconds reconnect_cap{std::chrono::seconds(180)};  // reconnection-timeout
-  std::string empty_message = " ";    // x-smpp-empty-message
-  std::size_t subject_characters = 60;  // Subject = the start of the text
+  std::string empty_message = " ";                        // x-smpp-empty-message
+  std::size_t subject_characters = 60;                    // Subject = the start of the text
   std::size_t receipt_entries = 1'000'000;
   std::chrono::seconds receipt_max_age{std::chrono::hours(72)};
   text::reassembly_options reassembly;  // long inbound messages; decoding of every message
-  bool trace_pdus = false;  // x-debug-mode
-  std::uint64_t seed = 0;   // jitter; 0 picks one from the channel name
+  bool trace_pdus = false;              // x-debug-mode
+  std::uint64_t seed = 0;               // jitter; 0 picks one from the channel name
 };
 
 }  // namespace smsdrv::channel

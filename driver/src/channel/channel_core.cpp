@@ -14,13 +14,17 @@ namespace {
 
 namespace cs = smpp::command_status;
 
-double seconds_of(std::chrono::nanoseconds d) { return static_cast<double>(d.count()) / 1e9; }
+double seconds_of(std::chrono::nanoseconds d) {
+  return static_cast<double>(d.count()) / 1e9;
+}
 
 // Requests are tracked per segment with tag = slot << 8 | segment index (segments <= 255).
 constexpr std::uint64_t tag_of(std::size_t slot, std::size_t segment) {
   return (static_cast<std::uint64_t>(slot) << 8) | segment;
 }
-constexpr std::size_t slot_of(std::uint64_t tag) { return static_cast<std::size_t>(tag >> 8); }
+constexpr std::size_t slot_of(std::uint64_t tag) {
+  return static_cast<std::size_t>(tag >> 8);
+}
 constexpr std::uint16_t segment_of(std::uint64_t tag) {
   return static_cast<std::uint16_t>(tag & 0xFF);
 }
@@ -56,8 +60,9 @@ channel_core::channel_core(channel_config config, log_sink& log, time_point now)
     : config_(std::move(config)),
       log_(log),
       session_(config_.session, *this),
-      rate_(config_.max_rate, std::clamp<std::uint32_t>(config_.max_rate / 20, 1,
-                                                        std::max<std::uint32_t>(config_.window, 1))),
+      rate_(config_.max_rate,
+            std::clamp<std::uint32_t>(config_.max_rate / 20, 1,
+                                      std::max<std::uint32_t>(config_.window, 1))),
       backoff_(config_.reconnect_initial, config_.reconnect_cap, seed_from(config_)),
       receipts_(config_.receipt_entries, config_.receipt_max_age),
       reassembler_(config_.reassembly),
@@ -125,9 +130,8 @@ void channel_core::on_closed(std::string_view reason, time_point now) {
   session_.on_closed(now);
   // Inbound messages of that connection not yet acknowledged will be delivered again by the
   // SMSC; their acknowledgements can no longer be sent.
-  std::erase_if(pending_acks_, [&](const auto& kv) {
-    return kv.second.connection == session_.connection_id();
-  });
+  std::erase_if(pending_acks_,
+                [&](const auto& kv) { return kv.second.connection == session_.connection_id(); });
   if (shutting_down_) {
     phase_ = phase::stopped;
     emit_state("shut-down", SMSDRV_E_SHUT_DOWN,
@@ -211,13 +215,15 @@ void channel_core::on_bind_failed(std::uint32_t command_status) {
     why = "the SMSC did not answer the bind";
   } else if (credentials_problem(command_status)) {
     credentials_refused_ = true;
-    why = fmt::format("the SMSC refused the bind: {}; check x-smpp-system-id, password and "
-                      "x-smpp-system-type (not retried before reconnection-timeout)",
-                      smpp::status_display(command_status));
+    why = fmt::format(
+        "the SMSC refused the bind: {}; check x-smpp-system-id, password and "
+        "x-smpp-system-type (not retried before reconnection-timeout)",
+        smpp::status_display(command_status));
   } else if (command_status == cs::esme_ralybnd) {
-    why = fmt::format("the SMSC refused the bind: {}; another client may be bound with this "
-                      "system_id",
-                      smpp::status_display(command_status));
+    why = fmt::format(
+        "the SMSC refused the bind: {}; another client may be bound with this "
+        "system_id",
+        smpp::status_display(command_status));
   } else {
     why = fmt::format("the SMSC refused the bind: {}", smpp::status_display(command_status));
   }
@@ -252,8 +258,8 @@ void channel_core::on_log(log_level level, std::string_view message) {
 
 void channel_core::on_trace(bool outgoing, const smpp::pdu& p) {
   if (logging(log_level::trace))
-    log_.write(log_level::trace, name(), fmt::format("{} {}", outgoing ? ">>" : "<<",
-                                                     smpp::describe(p)));
+    log_.write(log_level::trace, name(),
+               fmt::format("{} {}", outgoing ? ">>" : "<<", smpp::describe(p)));
 }
 
 // ---- requests ------------------------------------------------------------------------------
@@ -380,12 +386,11 @@ void channel_core::on_response(std::uint64_t tag, const smpp::pdu& response) {
   const std::uint32_t status = response.command_status;
   if (status != cs::esme_rok || response.id() == smpp::command_id::generic_nack) {
     const std::uint32_t st = status != cs::esme_rok ? status : cs::esme_rinvcmdid;
-    segment_failed(slot, segment, SMSDRV_E_SMSC_REJECTED,
-                   fmt::format("the SMSC rejected the message: {}{}", smpp::status_display(st),
-                               response.id() == smpp::command_id::generic_nack
-                                   ? " (generic_nack)"
-                                   : ""),
-                   st);
+    segment_failed(
+        slot, segment, SMSDRV_E_SMSC_REJECTED,
+        fmt::format("the SMSC rejected the message: {}{}", smpp::status_display(st),
+                    response.id() == smpp::command_id::generic_nack ? " (generic_nack)" : ""),
+        st);
     return;
   }
   std::string_view id;
@@ -425,10 +430,11 @@ void channel_core::expire_queue(time_point now) {
   if (session_.bound()) return;
   const auto wait = config_.session.request_timeout;
   auto why = [&] {
-    return fmt::format("the channel has not been bound to {} for {:.1f} s "
-                       "(x-smpp-response-max-waiting-time){}{}",
-                       smsc_label(), seconds_of(wait), last_down_reason_.empty() ? "" : "; last: ",
-                       last_down_reason_);
+    return fmt::format(
+        "the channel has not been bound to {} for {:.1f} s "
+        "(x-smpp-response-max-waiting-time){}{}",
+        smsc_label(), seconds_of(wait),
+        last_down_reason_.empty() ? "" : "; last: ", last_down_reason_);
   };
   if (sending_slot_) {
     const std::size_t slot = *sending_slot_;
@@ -470,8 +476,8 @@ void channel_core::shutdown(time_point now, time_point deadline) {
     f.abandoned = true;
     if (!f.answered && f.outcomes == f.sent) {
       respond_failure(f.request.request_id, SMSDRV_E_SHUT_DOWN,
-                      fmt::format("the driver shut down after {} of {} segments were sent",
-                                  f.sent, f.request.frames.size()));
+                      fmt::format("the driver shut down after {} of {} segments were sent", f.sent,
+                                  f.request.frames.size()));
       f.answered = true;
     }
     release_if_done(slot);
@@ -581,8 +587,8 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
     e.text = fmt::format("{} {}", r->message_id, r->stat);
     inbound_context ctx{name(), config_.application_name, config_.empty_message,
                         config_.subject_characters, wall_now_};
-    e.attrs = receipt_attributes(*r, m, ctx, origin ? origin->segment : 0,
-                                 origin ? origin->segments : 0);
+    e.attrs =
+        receipt_attributes(*r, m, ctx, origin ? origin->segment : 0, origin ? origin->segments : 0);
     e.ack_id = new_ack(pending_ack{connection, {seq}, data_sm});
     events_.push_back(std::move(e));
     return;
@@ -614,9 +620,9 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
   }
 
   if (concat.valid() && concat.total > 1) {
-    text::inbound_part part = text::make_part(decoded_, payload, fields.source_addr,
-                                              fields.destination_addr,
-                                              part_token(connection, seq, data_sm));
+    text::inbound_part part =
+        text::make_part(decoded_, payload, fields.source_addr, fields.destination_addr,
+                        part_token(connection, seq, data_sm));
     part.concat = concat;
     text::reassembled_message done;
     const text::add_result r = reassembler_.add(part, now_, done);
@@ -672,10 +678,11 @@ void channel_core::deliver_reassembled(text::reassembled_message& r, const smpp:
   std::string note;
   if (r.state == text::message_state::partial) {
     std::string missing;
-    for (std::uint8_t s : r.missing) missing += fmt::format("{}{}", missing.empty() ? "" : ",", s);
+    for (std::uint8_t s : r.missing)
+      missing += fmt::format("{}{}", missing.empty() ? "" : ",", s);
     note = fmt::format("partial: parts {} of {} missing", missing, r.total);
-    log(log_level::warn, fmt::format("long message from {} delivered partial: {}", m.source_addr,
-                                     note));
+    log(log_level::warn,
+        fmt::format("long message from {} delivered partial: {}", m.source_addr, note));
   }
   // Parts before the last were acknowledged when held; the completing PDU waits for the host.
   pending_ack ack;

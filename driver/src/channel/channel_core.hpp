@@ -89,12 +89,12 @@ class channel_core final : private smpp::session_handler {
   enum class phase : std::uint8_t { waiting, connecting, connected, closing, stopped };
 
   struct in_flight {
-    prepared_request request;       // frames kept until every segment has an outcome
-    std::uint16_t sent = 0;         // segments written
-    std::uint16_t outcomes = 0;     // segments answered, timed out or lost
+    prepared_request request;    // frames kept until every segment has an outcome
+    std::uint16_t sent = 0;      // segments written
+    std::uint16_t outcomes = 0;  // segments answered, timed out or lost
     std::vector<std::string> message_ids;
-    bool answered = false;          // the RESPONSE event went out
-    bool abandoned = false;         // remaining segments will not be sent (a segment failed)
+    bool answered = false;   // the RESPONSE event went out
+    bool abandoned = false;  // remaining segments will not be sent (a segment failed)
     bool in_use = false;
   };
 
@@ -167,7 +167,7 @@ class channel_core final : private smpp::session_handler {
 
   bool shutting_down_ = false;
   time_point drain_deadline_ = time_point::max();
-  time_point now_{};    // time of the call being handled (for callbacks from the session)
+  time_point now_{};  // time of the call being handled (for callbacks from the session)
   wall_time wall_now_{};
   std::vector<channel_event> events_;
 };

@@ -29,7 +29,9 @@ std::optional<bool> parse_bool(std::string_view v) {
   return std::nullopt;
 }
 
-compose_result refuse(std::int32_t status, std::string text) { return {status, std::move(text)}; }
+compose_result refuse(std::int32_t status, std::string text) {
+  return {status, std::move(text)};
+}
 
 // Reused per thread: send() runs on the host's threads, each keeps its buffers.
 thread_local text::encoded_text tl_encoded;
@@ -127,7 +129,8 @@ compose_result composer::compose(user_data data, prepared_request& out) const {
       sm.short_message = tl_segmented.short_message(i);
     }
     // The extra TLVs go on every segment (issue 3).
-    for (const smpp::tlv_item& t : *tlvs) sm.tlvs.push_back({t.tag, t.value});
+    for (const smpp::tlv_item& t : *tlvs)
+      sm.tlvs.push_back({t.tag, t.value});
     out.frames[i].reserve(64 + sm.short_message.size());
     if (smpp::codec_status st = smpp::encode(sm, 0, out.frames[i]); !st.ok())
       return refuse(SMSDRV_E_BAD_REQUEST, fmt::format("submit_sm: {}", st.message()));

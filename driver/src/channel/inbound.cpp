@@ -13,8 +13,8 @@ std::string iso8601_utc_ms(std::chrono::system_clock::time_point t) {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   const auto millis = static_cast<int>(ms.count() % 1000 + (ms.count() % 1000 < 0 ? 1000 : 0));
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900,
-                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
 }
 
 std::string_view utf8_prefix(std::string_view text, std::size_t characters) noexcept {
@@ -22,7 +22,8 @@ std::string_view utf8_prefix(std::string_view text, std::size_t characters) noex
   std::size_t count = 0;
   while (i < text.size() && count < characters) {
     ++i;
-    while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) ++i;
+    while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80)
+      ++i;
     ++count;
   }
   return text.substr(0, i);

@@ -17,8 +17,8 @@ constexpr std::size_t read_chunk = 64 * 1024;
 
 }  // namespace
 
-channel_runner::channel_runner(asio::io_context& io, channel::channel_config config,
-                               log_sink& log, event_sink& events, void* sink_key)
+channel_runner::channel_runner(asio::io_context& io, channel::channel_config config, log_sink& log,
+                               event_sink& events, void* sink_key)
     : io_(io),
       log_(log),
       events_(events),
@@ -80,7 +80,8 @@ void channel_runner::drain_inbox() {
                                         id));
   }
   taken_acks_.clear();
-  for (auto& r : taken_requests_) core_.enqueue(std::move(r), now);
+  for (auto& r : taken_requests_)
+    core_.enqueue(std::move(r), now);
   taken_requests_.clear();
 }
 
@@ -125,10 +126,9 @@ void channel_runner::start_connect(const channel::smsc_endpoint& endpoint) {
     socket_.close(ignored);
     ++generation_;
     transport_ = transport_state::idle;
-    core_.on_connect_failed(
-        fmt::format("no connection within {} ms (x-smpp-comms-timeout)",
-                    core_.config().connect_timeout.count()),
-        steady::now());
+    core_.on_connect_failed(fmt::format("no connection within {} ms (x-smpp-comms-timeout)",
+                                        core_.config().connect_timeout.count()),
+                            steady::now());
     drive();
   });
   resolver_.async_resolve(
@@ -171,20 +171,20 @@ void channel_runner::start_read() {
   if (reading_ || transport_ != transport_state::open) return;
   reading_ = true;
   const std::uint64_t gen = generation_;
-  socket_.async_read_some(asio::buffer(read_buffer_), [this, gen](const error_code& ec,
-                                                                  std::size_t n) {
-    if (gen != generation_) return;
-    reading_ = false;
-    if (ec) {
-      close_transport(ec == asio::error::eof ? std::string("the SMSC closed the connection")
-                                             : fmt::format("read failed: {}", ec.message()));
-      drive();
-      return;
-    }
-    core_.on_bytes(std::string_view(read_buffer_.data(), n), steady::now(), wall::now());
-    start_read();
-    drive();
-  });
+  socket_.async_read_some(
+      asio::buffer(read_buffer_), [this, gen](const error_code& ec, std::size_t n) {
+        if (gen != generation_) return;
+        reading_ = false;
+        if (ec) {
+          close_transport(ec == asio::error::eof ? std::string("the SMSC closed the connection")
+                                                 : fmt::format("read failed: {}", ec.message()));
+          drive();
+          return;
+        }
+        core_.on_bytes(std::string_view(read_buffer_.data(), n), steady::now(), wall::now());
+        start_read();
+        drive();
+      });
 }
 
 void channel_runner::start_write() {

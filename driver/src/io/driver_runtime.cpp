@@ -57,7 +57,9 @@ driver_runtime::driver_runtime(log_sink& log, event_sink& events)
   });
 }
 
-driver_runtime::~driver_runtime() { shutdown(std::chrono::milliseconds(0)); }
+driver_runtime::~driver_runtime() {
+  shutdown(std::chrono::milliseconds(0));
+}
 
 channel_handle& driver_runtime::add_channel(channel::channel_config config, void* sink_key) {
   channel_runner* runner = nullptr;

@@ -1,0 +1,551 @@
+// The channel core as narratives with fake time; the test plays the SMSC.
+#include "channel/channel_core.hpp"
+
+#include <catch2/catch.hpp>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "smpp/codec.hpp"
+
+using namespace smsdrv;
+using namespace smsdrv::channel;
+using namespace std::chrono_literals;
+namespace smpp = smsdrv::smpp;
+
+namespace {
+
+struct collecting_log final : log_sink {
+  std::vector<std::string> lines;
+  bool enabled(log_level) const noexcept override { return true; }
+  void write(log_level, std::string_view, std::string_view m) override { lines.emplace_back(m); }
+  bool contains(std::string_view needle) const {
+    for (const auto& l : lines)
+      if (l.find(needle) != std::string::npos) return true;
+    return false;
+  }
+};
+
+std::string attr_of(const channel_event& e, std::string_view key) {
+  for (const auto& [k, v] : e.attrs)
+    if (k == key) return v;
+  return "<absent>";
+}
+
+struct fixture {
+  collecting_log log;
+  time_point now{std::chrono::hours(500)};
+  wall_time wall{std::chrono::seconds(1548643196) + 35ms};  // 2019-01-28T02:39:56.035Z
+  std::unique_ptr<channel_core> core;
+  std::vector<std::string> storage;
+  std::uint64_t next_id = 1;
+
+  static channel_config make_config() {
+    channel_config c;
+    c.name = "channel-sms1";
+    c.application_name = "DMS_900_smsmms";
+    c.endpoints = {{"127.0.0.1", 2775}};
+    c.session.system_id = "esme";
+    c.session.password = "pw";
+    c.window = 5;
+    c.max_rate = 1000000;  // tests of the window must not wait for the rate limit
+    c.seed = 7;
+    return c;
+  }
+
+  explicit fixture(channel_config c = make_config()) {
+    core = std::make_unique<channel_core>(std::move(c), log, now);
+  }
+
+  std::vector<smpp::pdu> written() {
+    storage.push_back(std::exchange(core->output(), {}));
+    const std::string& bytes = storage.back();
+    std::vector<smpp::pdu> out;
+    for (std::size_t pos = 0; pos < bytes.size();) {
+      auto fc = smpp::check_frame(std::string_view(bytes).substr(pos));
+      REQUIRE(fc.state == smpp::frame_state::ready);
+      smpp::pdu p;
+      REQUIRE(smpp::decode(std::string_view(bytes).substr(pos, fc.length), p).ok());
+      out.push_back(std::move(p));
+      pos += fc.length;
+    }
+    return out;
+  }
+
+  std::vector<channel_event> take_events() { return std::exchange(core->events(), {}); }
+
+  template <class Body>
+  void smsc_sends(const Body& b, std::uint32_t seq, std::uint32_t status = 0) {
+    std::string wire;
+    REQUIRE(smpp::encode(b, seq, wire, status).ok());
+    core->on_bytes(wire, now, wall);
+  }
+
+  void advance(std::chrono::milliseconds d) {
+    now += d;
+    core->on_tick(now, wall);
+  }
+
+  void connect_and_bind() {
+    REQUIRE(core->connect_due(now));
+    core->on_connected(now);
+    auto w = written();
+    REQUIRE(w.size() == 1);
+    smpp::bind_transceiver_resp r;
+    r.system_id = "SMSC";
+    smsc_sends(r, w[0].sequence_number);
+    REQUIRE(core->bound());
+  }
+
+  prepared_request request(int segments = 1, bool receipt = false, std::string text = "hello") {
+    prepared_request r;
+    r.request_id = next_id++;
+    r.accepted = now;
+    r.wants_receipt = receipt;
+    for (int i = 0; i < segments; ++i) {
+      smpp::submit_sm sm;
+      sm.destination_addr = "4915550001";
+      const std::string body = text + std::to_string(i);
+      sm.short_message = body;
+      std::string frame;
+      REQUIRE(smpp::encode(sm, 0, frame).ok());
+      r.frames.push_back(frame);
+    }
+    return r;
+  }
+
+  void answer_all(const std::vector<smpp::pdu>& submits, std::string prefix = "m") {
+    for (const auto& p : submits) {
+      smpp::submit_sm_resp r;
+      const std::string id = prefix + std::to_string(p.sequence_number);
+      r.message_id = id;
+      smsc_sends(r, p.sequence_number);
+    }
+  }
+};
+
+}  // namespace
+
+TEST_CASE("bind: a CHANNEL_STATE bound event names the SMSC") {
+  fixture f;
+  f.connect_and_bind();
+  auto ev = f.take_events();
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].type == SMSDRV_EVENT_CHANNEL_STATE);
+  CHECK(ev[0].status == SMSDRV_OK);
+  CHECK(attr_of(ev[0], "state") == "bound");
+  CHECK(attr_of(ev[0], "smsc") == "127.0.0.1:2775");
+  CHECK(attr_of(ev[0], "smscSystemId") == "SMSC");
+}
+
+TEST_CASE("a request is submitted and answered with its message id") {
+  fixture f;
+  f.connect_and_bind();
+  f.take_events();
+  f.core->enqueue(f.request(), f.now);
+  auto w = f.written();
+  REQUIRE(w.size() == 1);
+  CHECK(std::get<smpp::submit_sm>(w[0].body).short_message == "hello0");
+  f.answer_all(w);
+  auto ev = f.take_events();
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].type == SMSDRV_EVENT_RESPONSE);
+  CHECK(ev[0].request_id == 1);
+  CHECK(ev[0].status == SMSDRV_OK);
+  CHECK(attr_of(ev[0], "_smsMessageId") == "m" + std::to_string(w[0].sequence_number));
+  CHECK(attr_of(ev[0], "_smsSegments") == "1");
+  CHECK(f.core->open_requests() == 0);
+}
+
+TEST_CASE("requests queued before the bind go out once bound") {
+  fixture f;
+  f.core->enqueue(f.request(), f.now);
+  f.core->enqueue(f.request(), f.now);
+  CHECK(f.core->open_requests() == 2);
+  f.connect_and_bind();
+  auto w = f.written();
+  CHECK(w.size() == 2);
+}
+
+TEST_CASE("the window is never exceeded") {
+  fixture f;
+  f.connect_and_bind();
+  for (int i = 0; i < 12; ++i)
+    f.core->enqueue(f.request(), f.now);
+  auto w = f.written();
+  CHECK(w.size() == 5);
+  f.now += 1ms;  // the rate limit refills (it is far above what this test sends)
+  f.answer_all({w[0], w[1]});
+  auto w2 = f.written();
+  CHECK(w2.size() == 2);  // two answers free two places
+  f.now += 1ms;
+  f.answer_all({w[2], w[3], w[4]});
+  f.answer_all(w2);
+  auto w3 = f.written();
+  CHECK(w3.size() == 5);
+  f.answer_all(w3);
+  CHECK(f.written().empty());
+  auto ev = f.take_events();
+  std::size_t responses = 0;
+  for (const auto& e : ev)
+    responses += e.type == SMSDRV_EVENT_RESPONSE;
+  CHECK(responses == 12);
+}
+
+TEST_CASE("the rate limit spaces submits; next_deadline tells when the next may go") {
+  auto cfg = fixture::make_config();
+  cfg.max_rate = 10;
+  cfg.window = 100;
+  fixture f(cfg);
+  f.connect_and_bind();
+  for (int i = 0; i < 5; ++i)
+    f.core->enqueue(f.request(), f.now);
+  CHECK(f.written().size() == 1);  // burst 1 at 10/s
+  CHECK(f.core->next_deadline() == f.now + 100ms);
+  f.advance(99ms);
+  CHECK(f.written().empty());
+  f.advance(1ms);
+  CHECK(f.written().size() == 1);
+  f.advance(300ms);
+  CHECK(f.written().size() == 1);  // no burst after a late tick beyond the bucket
+}
+
+TEST_CASE("multi-segment request: one response listing every segment's id") {
+  fixture f;
+  f.connect_and_bind();
+  f.take_events();
+  f.core->enqueue(f.request(3), f.now);
+  auto w = f.written();
+  REQUIRE(w.size() == 3);
+  f.answer_all(w, "id-");
+  auto ev = f.take_events();
+  REQUIRE(ev.size() == 1);
+  CHECK(attr_of(ev[0], "_smsSegments") == "3");
+  CHECK(attr_of(ev[0], "_smsMessageIds") == fmt::format("id-{},id-{},id-{}", w[0].sequence_number,
+                                                        w[1].sequence_number,
+                                                        w[2].sequence_number));
+}
+
+TEST_CASE("an SMSC error fails the request naming the status and the segment") {
+  fixture f;
+  f.connect_and_bind();
+  f.take_events();
+  SECTION("single segment") {
+    f.core->enqueue(f.request(), f.now);
+    auto w = f.written();
+    f.smsc_sends(smpp::submit_sm_resp{}, w[0].sequence_number,
+                 smpp::command_status::esme_rinvdstadr);
+    auto ev = f.take_events();
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].status == SMSDRV_E_SMSC_REJECTED);
+    CHECK(ev[0].text.find("ESME_RINVDSTADR") != std::string::npos);
+    CHECK(attr_of(ev[0], "_smsErrorName") == "ESME_RINVDSTADR");
+    CHECK(attr_of(ev[0], "_smsErrorCode") == "0x0000000B");
+  }
+  SECTION("second of three segments; the answers of the others change nothing") {
+    f.core->enqueue(f.request(3), f.now);
+    auto w = f.written();
+    REQUIRE(w.size() == 3);
+    f.smsc_sends(smpp::submit_sm_resp{}, w[0].sequence_number);
+    f.smsc_sends(smpp::submit_sm_resp{}, w[1].sequence_number, smpp::command_status::esme_rsyserr);
+    f.smsc_sends(smpp::submit_sm_resp{}, w[2].sequence_number);
+    auto ev = f.take_events();
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].status == SMSDRV_E_SMSC_REJECTED);
+    CHECK(ev[0].text.find("segment 2 of 3") == 0);
+    CHECK(attr_of(ev[0], "_smsFailedSegment") == "2/3");
+    CHECK(f.core->open_requests() == 0);
+  }
+  SECTION("generic_nack") {
+    f.core->enqueue(f.request(), f.now);
+    auto w = f.written();
+    f.smsc_sends(smpp::generic_nack{}, w[0].sequence_number, smpp::command_status::esme_rinvcmdlen);
+    auto ev = f.take_events();
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].text.find("generic_nack") != std::string::npos);
+  }
+}
+
+TEST_CASE("no response: the request times out with the option named") {
+  auto cfg = fixture::make_config();
+  cfg.session.request_timeout = 5s;
+  cfg.session.enquire_link_interval = 0ms;
+  fixture f(cfg);
+  f.connect_and_bind();
+  f.take_events();
+  f.core->enqueue(f.request(), f.now);
+  f.written();
+  f.advance(5s);
+  auto ev = f.take_events();
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].status == SMSDRV_E_TIMEOUT);
+  CHECK(ev[0].text == "no submit_sm_resp within 5.0 s (x-smpp-response-max-waiting-time)");
+}
+
+TEST_CASE("link loss: requests in flight end as outcome unknown, queued ones wait, reconnect") {
+  fixture f;
+  f.connect_and_bind();
+  f.take_events();
+  for (int i = 0; i < 7; ++i)
+    f.core->enqueue(f.request(), f.now);
+  CHECK(f.written().size() == 5);
+  f.core->on_closed("the SMSC closed the connection", f.now);
+  auto ev = f.take_events();
+  std::size_t unknown = 0;
+  std::string state;
+  for (const auto& e : ev) {
+    if (e.type == SMSDRV_EVENT_RESPONSE && e.status == SMSDRV_E_OUTCOME_UNKNOWN) ++unknown;
+    if (e.type == SMSDRV_EVENT_CHANNEL_STATE) state = attr_of(e, "state");
+  }
+  CHECK(unknown == 5);
+  CHECK(state == "down");
+  CHECK(f.core->open_requests() == 2);
+  CHECK_FALSE(f.core->connect_due(f.now));  // back-off first
+  const time_point retry = f.core->next_deadline();
+  CHECK(retry > f.now);
+  CHECK(retry <= f.now + 1s);
+  f.now = retry;
+  f.connect_and_bind();
+  CHECK(f.written().size() == 2);  // the queued two go out after the reconnect
+}
+
+TEST_CASE("while down, queued requests fail as channel down after the waiting time") {
+  auto cfg = fixture::make_config();
+  cfg.session.request_timeout = 10s;
+  fixture f(cfg);
+  REQUIRE(f.core->connect_due(f.now));
+  f.core->on_connect_failed("Connection refused", f.now);
+  f.take_events();
+  f.core->enqueue(f.request(), f.now);
+  f.advance(9s);
+  CHECK(f.take_events().size() <= 1);  // maybe a reconnect attempt state, no response yet
+  f.core->connect_due(f.now) ? f.core->on_connect_failed("Connection refused", f.now) : void();
+  f.advance(1s);
+  auto ev = f.take_events();
+  bool failed = false;
+  for (const auto& e : ev)
+    if (e.type == SMSDRV_EVENT_RESPONSE) {
+      failed = true;
+      CHECK(e.status == SMSDRV_E_CHANNEL_DOWN);
+      CHECK(e.text.find("cannot connect to 127.0.0.1:2775: Connection refused") !=
+            std::string::npos);
+    }
+  CHECK(failed);
+}
+
+TEST_CASE("a refused bind is not hammered: the next attempt waits for the cap") {
+  auto cfg = fixture::make_config();
+  cfg.reconnect_cap = 180s;
+  fixture f(cfg);
+  REQUIRE(f.core->connect_due(f.now));
+  f.core->on_connected(f.now);
+  auto w = f.written();
+  f.smsc_sends(smpp::bind_transceiver_resp{}, w[0].sequence_number,
+               smpp::command_status::esme_rinvpaswd);
+  auto close = f.core->take_close_request();
+  REQUIRE(close);
+  f.core->on_closed(*close, f.now);
+  auto ev = f.take_events();
+  REQUIRE(ev.size() >= 2);
+  CHECK(attr_of(ev[0], "state") == "bind-failed");
+  CHECK(attr_of(ev[0], "_smsErrorName") == "ESME_RINVPASWD");
+  CHECK(ev[0].text.find("check x-smpp-system-id, password") != std::string::npos);
+  CHECK(f.core->next_deadline() >= f.now + 135s);
+}
+
+TEST_CASE("inbound deliver_sm: the exact attribute set, acknowledged only after the host") {
+  fixture f;
+  f.connect_and_bind();
+  f.take_events();
+  f.written();
+  smpp::deliver_sm d;
+  d.source_addr_ton = 1;
+  d.source_addr_npi = 1;
+  d.source_addr = "16501111111";
+  d.destination_addr = "16502222222";
+  d.short_message = "Test SMS message";
+  f.smsc_sends(d, 2654);
+  auto ev = f.take_events();
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].type == SMSDRV_EVENT_INBOUND);
+  CHECK(ev[0].ack_id != 0);
+  const std::map<std::string, std::string> expected{
+      {"MediaType", "smssession"},
+      {"FromAddr", "16501111111"},
+      {"PhoneNumber", "16501111111"},
+      {"ToAddr", "16502222222"},
+      {"Subject", "Test SMS message"},
+      {"_smsSeqNumber", "2654"},
+      {"_smsInbDataEnc", "0"},
+      {"_smsSrcAddrTon", "1"},
+      {"_smsSrcAddrNpi", "1"},
+      {"_smsSrcNumber", "16501111111"},
+      {"_smsDestAddrTon", "0"},
+      {"_smsDestAddrNpi", "0"},
+      {"_smsDestNumber", "16502222222"},
+      {"_smsText", "Test SMS message"},
+      {"_umsChannel", "channel-sms1"},
+      {"_umsInboundIxnSubmittedBy", "DMS_900_smsmms"},
+      {"_msg_CreatedAt", "2019-01-28T02:39:56.035Z"},
+  };
+  const std::map<std::string, std::string> got(ev[0].attrs.begin(), ev[0].attrs.end());
+  CHECK(got == expected);
+  CHECK(ev[0].attrs.size() == 17);
+  CHECK(f.written().empty());  // no deliver_sm_resp before the host's ack
+  CHECK(f.core->ack(ev[0].ack_id, SMSDRV_OK));
+  auto w = f.written();
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].id() == smpp::command_id::deliver_sm_resp);
+  CHECK(w[0].sequence_number == 2654);
+  CHECK(w[0].command_status == 0);
+  CHECK_FALSE(f.core->ack(ev[0].ack_id, SMSDRV_OK));  // once only
+}
+
+TEST_CASE("a refused inbound message is answered with a temporary error") {
+  fixture f;
+  f.connect_and_bind();
+  f.take_events();
+  f.written();
+  smpp::deliver_sm d;
+  d.short_message = "x";
+  f.smsc_sends(d, 5);
+  auto ev = f.take_events();
+  REQUIRE(f.core->ack(ev.at(0).ack_id, SMSDRV_E_INTERNAL));
+  auto w = f.written();
+  CHECK(w.at(0).command_status == smpp::command_status::esme_rx_t_appn);
+}
+
+TEST_CASE("an empty message gets x-smpp-empty-message; UCS-2 text decodes") {
+  auto cfg = fixture::make_config();
+  cfg.empty_message = "(empty message)";
+  fixture f(cfg);
+  f.connect_and_bind();
+  f.take_events();
+  smpp::deliver_sm empty;
+  f.smsc_sends(empty, 1);
+  smpp::deliver_sm ucs2;
+  ucs2.data_coding = 8;
+  const std::string text("\x04\x1f\x04\x40\x04\x38\xd8\x3d\xde\x00", 10);  // "При😀"
+  ucs2.short_message = text;
+  f.smsc_sends(ucs2, 2);
+  auto ev = f.take_events();
+  REQUIRE(ev.size() == 2);
+  CHECK(attr_of(ev[0], "_smsText") == "(empty message)");
+  CHECK(attr_of(ev[0], "Subject") == "(empty message)");
+  CHECK(attr_of(ev[1], "_smsText") == "При😀");
+  CHECK(attr_of(ev[1], "_smsInbDataEnc") == "8");
+}
+
+TEST_CASE("delivery receipts are correlated to the request") {
+  fixture f;
+  f.connect_and_bind();
+  f.take_events();
+  f.core->enqueue(f.request(1, true), f.now);
+  auto w = f.written();
+  smpp::submit_sm_resp r;
+  r.message_id = "00A1B2";
+  f.smsc_sends(r, w[0].sequence_number);
+  f.take_events();
+  smpp::deliver_sm dr;
+  dr.esm_class = smpp::esm_class_bits::smsc_delivery_receipt;
+  dr.source_addr = "4915550001";
+  const std::string text =
+      "id:a1b2 sub:001 dlvrd:001 submit date:2611221200 done date:2611221201 stat:DELIVRD "
+      "err:000 text:hello0";
+  dr.short_message = text;
+  f.smsc_sends(dr, 99);
+  auto ev = f.take_events();
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].type == SMSDRV_EVENT_DELIVERY_REPORT);
+  CHECK(ev[0].request_id == 1);
+  CHECK(ev[0].ack_id != 0);
+  CHECK(attr_of(ev[0], "_smsDeliveryStat") == "DELIVRD");
+  CHECK(attr_of(ev[0], "_smsDeliveryFinal") == "true");
+  CHECK(attr_of(ev[0], "_smsSegment") == "1/1");
+  CHECK(attr_of(ev[0], "_smsDoneDate") == "2611221201");
+  // A receipt for a message this channel never sent still reaches the host.
+  const std::string other = "id:ffff stat:UNDELIV err:001";
+  dr.short_message = other;
+  f.smsc_sends(dr, 100);
+  ev = f.take_events();
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].request_id == 0);
+  CHECK(attr_of(ev[0], "_smsDeliveryStat") == "UNDELIV");
+}
+
+TEST_CASE("a long inbound message: parts acknowledged when held, one interaction") {
+  fixture f;
+  f.connect_and_bind();
+  f.take_events();
+  f.written();
+  auto part = [](std::uint8_t seq, std::string body) {
+    return std::string("\x05\x00\x03\x2a\x03", 5) + static_cast<char>(seq) + body;
+  };
+  const std::string p3 = part(3, "world!"), p1 = part(1, "Hello, "), p2 = part(2, "long ");
+  for (auto [seq, bytes] : {std::pair{31u, &p3}, {32u, &p1}, {33u, &p2}}) {
+    smpp::deliver_sm d;
+    d.esm_class = smpp::esm_class_bits::udhi;
+    d.source_addr = "4915550002";
+    d.short_message = *bytes;
+    f.smsc_sends(d, seq);
+  }
+  auto w = f.written();
+  REQUIRE(w.size() == 2);  // parts 3 and 1 acknowledged when held
+  CHECK(w[0].sequence_number == 31);
+  CHECK(w[1].sequence_number == 32);
+  auto ev = f.take_events();
+  REQUIRE(ev.size() == 1);
+  CHECK(attr_of(ev[0], "_smsText") == "Hello, long world!");
+  CHECK(f.core->ack(ev[0].ack_id, SMSDRV_OK));
+  w = f.written();
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].sequence_number == 33);
+}
+
+TEST_CASE("shutdown: queued requests fail unsent, in-flight ones are waited for, then unbind") {
+  fixture f;
+  f.connect_and_bind();
+  f.take_events();
+  for (int i = 0; i < 7; ++i)
+    f.core->enqueue(f.request(), f.now);
+  auto w = f.written();
+  REQUIRE(w.size() == 5);
+  f.core->shutdown(f.now, f.now + 10s);
+  auto ev = f.take_events();
+  REQUIRE(ev.size() == 2);
+  for (const auto& e : ev)
+    CHECK(e.status == SMSDRV_E_SHUT_DOWN);
+  CHECK(f.written().empty());  // no unbind while 5 are in flight
+  f.answer_all(w);
+  f.advance(1ms);
+  auto u = f.written();
+  REQUIRE(u.size() == 1);
+  CHECK(u[0].id() == smpp::command_id::unbind);
+  f.smsc_sends(smpp::unbind_resp{}, u[0].sequence_number);
+  auto close = f.core->take_close_request();
+  REQUIRE(close);
+  f.core->on_closed(*close, f.now);
+  CHECK(f.core->finished());
+  std::size_t ok = 0;
+  for (const auto& e : f.take_events())
+    ok += e.type == SMSDRV_EVENT_RESPONSE && e.status == 0;
+  CHECK(ok == 5);
+}
+
+TEST_CASE("shutdown at the drain deadline: unanswered requests end as outcome unknown") {
+  fixture f;
+  f.connect_and_bind();
+  f.take_events();
+  f.core->enqueue(f.request(), f.now);
+  f.written();
+  f.core->shutdown(f.now, f.now + 2s);
+  f.advance(2s);
+  auto u = f.written();
+  REQUIRE(u.size() == 1);
+  CHECK(u[0].id() == smpp::command_id::unbind);
+  f.smsc_sends(smpp::unbind_resp{}, u[0].sequence_number);
+  auto ev = f.take_events();
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].status == SMSDRV_E_OUTCOME_UNKNOWN);
+}
