@@ -1,0 +1,230 @@
+#include "host/event_loop.hpp"
+
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <string>
+
+#include "host/event_writer.hpp"
+
+namespace smsdrv::host {
+namespace {
+
+std::string_view attribute(const smsdrv_event& ev, std::string_view name) {
+  for (uint32_t i = 0; i < ev.count; ++i)
+    if (ev.keys[i] != nullptr && name == ev.keys[i])
+      return ev.values[i] != nullptr ? ev.values[i] : "";
+  return {};
+}
+
+std::string seconds(std::chrono::milliseconds ms) {
+  return fmt::format("{:g} s", static_cast<double>(ms.count()) / 1000.0);
+}
+
+}  // namespace
+
+int event_loop::run(std::thread& reader) {
+  enum class phase { serving, draining, lingering };
+  phase now_in = phase::serving;
+  auto deadline = clock::time_point::max();
+  while (true) {
+    wait(deadline);
+    pump();
+    if (out_.lost() && !hurry_) {
+      rt_.log.log(SMSDRV_LOG_ERROR, "dms-stub", "stdout is closed: stopping");
+      hurry_ = true;
+      stop_reader();
+    }
+    const auto now = clock::now();
+    if (now_in == phase::serving && rt_.input_done.load()) {
+      reader.join();
+      now_in = phase::draining;
+      deadline = hurry_ ? now : now + rt_.options.drain;
+      if (const size_t open = rt_.requests.size(); open != 0)
+        rt_.log.log(SMSDRV_LOG_INFO, "dms-stub",
+                    "end of input: waiting up to {} for {} outstanding response(s)",
+                    seconds(rt_.options.drain), open);
+    }
+    if (now_in == phase::draining && hurry_) deadline = now;
+    if (now_in == phase::draining && (rt_.requests.size() == 0 || now >= deadline)) {
+      time_out_pending();
+      pump();
+      now_in = phase::lingering;
+      deadline = hurry_ ? now : now + rt_.options.linger;
+      if (rt_.options.linger.count() > 0 && !hurry_)
+        rt_.log.log(SMSDRV_LOG_INFO, "dms-stub", "lingering {} for inbound traffic",
+                    seconds(rt_.options.linger));
+    }
+    if (now_in == phase::lingering && hurry_) deadline = now;
+    if (now_in == phase::lingering && now >= deadline) break;
+  }
+  shut_drivers_down();
+  return out_.lost() ? 1 : 0;
+}
+
+void event_loop::wait(clock::time_point deadline) {
+  int timeout_ms = -1;
+  if (deadline != clock::time_point::max()) {
+    const auto left = deadline - clock::now();
+    // Rounded up, so that the loop does not spin in the last millisecond.
+    timeout_ms = left.count() <= 0
+                     ? 0
+                     : static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(left).count());
+  }
+  pollfd fds[2] = {{rt_.main_wake.fd(), POLLIN, 0}, {signal_fd_, POLLIN, 0}};
+  const int n = ::poll(fds, signal_fd_ >= 0 ? 2 : 1, timeout_ms);
+  if (n <= 0) return;
+  // Cleared before pump(), so that a notify() during the pump wakes the next wait.
+  if (fds[0].revents != 0) rt_.main_wake.clear();
+  if (signal_fd_ >= 0 && fds[1].revents != 0) on_signal();
+}
+
+void event_loop::on_signal() {
+  signalfd_siginfo info{};
+  if (::read(signal_fd_, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) return;
+  const char* name = ::strsignal(static_cast<int>(info.ssi_signo));
+  if (++signals_ == 1) {
+    rt_.log.log(SMSDRV_LOG_INFO, "dms-stub", "{}: finishing as at end of input", name);
+    stop_reader();
+  } else {
+    rt_.log.log(SMSDRV_LOG_WARN, "dms-stub", "{} again: skipping the rest of drain and linger",
+                name);
+    hurry_ = true;
+  }
+}
+
+void event_loop::stop_reader() {
+  rt_.stopping.store(true);
+  rt_.reader_stop.signal();
+}
+
+void event_loop::pump() {
+  smsdrv::event ev;
+  bool more = true;
+  while (more) {
+    more = false;
+    rt_.lines.take_into(out_.buffer());
+    for (size_t d = 0; d < rt_.drivers.size(); ++d) {
+      smsdrv::driver& drv = *rt_.drivers[d]->instance;
+      size_t n = 0;
+      try {
+        while (n < batch_limit && drv.poll(ev)) {
+          handle(d, ev.raw);
+          ++n;
+          if (out_.full()) flush_and_ack();
+        }
+      } catch (const std::exception& e) {
+        rt_.log.log(SMSDRV_LOG_ERROR, rt_.drivers[d]->name, "poll failed: {}", e.what());
+      }
+      more = more || n == batch_limit;
+    }
+    flush_and_ack();
+  }
+}
+
+void event_loop::handle(size_t d, const smsdrv_event& ev) {
+  loaded_driver& drv = *rt_.drivers[d];
+  const smsdrv_driver_api& api = drv.module.api();
+  const bool needs_ack = (ev.flags & SMSDRV_EVENT_NEEDS_ACK) != 0;
+  if (needs_ack && (shut_down_ || out_.lost())) {
+    // Not taken: nothing can acknowledge it any more, so the SMSC will deliver it again.
+    rt_.log.log(SMSDRV_LOG_INFO, ev.channel ? ev.channel : drv.name,
+                "event {} not taken (dms-stub is stopping); it will be delivered again",
+                ev.event_id);
+    return;
+  }
+  std::string& out = out_.buffer();
+  switch (ev.type) {
+    case SMSDRV_EVENT_RESPONSE: {
+      auto request = rt_.requests.take(d, ev.request_id);
+      if (!request) {
+        rt_.log.log(SMSDRV_LOG_DEBUG, ev.channel ? ev.channel : drv.name,
+                    "response to request {} dropped: already answered by dms-stub", ev.request_id);
+        break;
+      }
+      write_response(out,
+                     request->has_id ? std::optional<std::string_view>(request->id) : std::nullopt,
+                     ev, api.status_name(ev.status));
+      if (ev.status == SMSDRV_OK && request->has_id)
+        reports_.remember(d, ev.request_id, std::move(request->id));
+      break;
+    }
+    case SMSDRV_EVENT_INBOUND: {
+      route r{"", "paging"};
+      if (const auto ch = rt_.channels.find(std::string_view(ev.channel ? ev.channel : ""));
+          ch != rt_.channels.end())
+        r = ch->second.router.pick(attribute(ev, "FromAddr"), attribute(ev, "_smsText"));
+      if (r.regex_gave_up)
+        rt_.log.log(SMSDRV_LOG_WARN, ev.channel ? ev.channel : drv.name,
+                    "event {}: a session-by-* regex was too complex for this message and counted "
+                    "as no match",
+                    ev.event_id);
+      write_interaction(out, ev, r.endpoint, r.mode);
+      break;
+    }
+    case SMSDRV_EVENT_DELIVERY_REPORT: {
+      std::optional<std::string_view> id;
+      std::optional<std::string> unanswered;
+      if (ev.request_id != 0) {
+        id = reports_.find(d, ev.request_id);
+        if (!id && (unanswered = rt_.requests.id_of(d, ev.request_id))) id = *unanswered;
+      }
+      write_delivery_report(out, ev, id);
+      break;
+    }
+    case SMSDRV_EVENT_CHANNEL_STATE:
+      write_channel_state(out, ev, api.status_name(ev.status));
+      break;
+    default:
+      // smsdrv.h: a host ignores event types it does not know. Refused rather than accepted,
+      // since nothing took it.
+      rt_.log.log(SMSDRV_LOG_DEBUG, drv.name, "ignoring event {} of unknown type {}", ev.event_id,
+                  ev.type);
+      if (needs_ack) drv.instance->ack(ev.event_id, SMSDRV_E_UNSUPPORTED_REQUEST);
+      return;
+  }
+  if (needs_ack) acks_.emplace_back(d, ev.event_id);
+}
+
+void event_loop::flush_and_ack() {
+  if (out_.buffer().empty() && acks_.empty()) return;
+  const bool written = out_.flush();
+  for (const auto& [d, event_id] : acks_) {
+    loaded_driver& drv = *rt_.drivers[d];
+    const int32_t status = drv.instance->ack(event_id, written ? SMSDRV_OK : SMSDRV_E_SHUT_DOWN);
+    if (status != SMSDRV_OK)
+      rt_.log.log(SMSDRV_LOG_WARN, drv.name, "ack of event {} failed: {}: {}", event_id,
+                  drv.module.api().status_name(status), drv.instance->last_error());
+  }
+  acks_.clear();
+}
+
+void event_loop::time_out_pending() {
+  const auto open = rt_.requests.take_all();
+  if (open.empty()) return;
+  rt_.log.log(SMSDRV_LOG_WARN, "dms-stub", "{} request(s) still unanswered after --drain {}",
+              open.size(), seconds(rt_.options.drain));
+  const std::string text = "no response from the driver within --drain " +
+                           seconds(rt_.options.drain) + " after end of input";
+  for (const auto& p : open)
+    write_refusal(out_.buffer(), p.has_id ? std::optional<std::string_view>(p.id) : std::nullopt,
+                  p.channel, {SMSDRV_E_TIMEOUT, "SMSDRV_E_TIMEOUT", text});
+}
+
+void event_loop::shut_drivers_down() {
+  pump();
+  for (auto& d : rt_.drivers) {
+    rt_.log.log(SMSDRV_LOG_INFO, d->name, "shutting down");
+    if (const int32_t status = d->instance->shutdown(0); status != SMSDRV_OK)
+      rt_.log.log(SMSDRV_LOG_WARN, d->name, "shutdown: {}: {}", d->module.api().status_name(status),
+                  d->instance->last_error());
+  }
+  shut_down_ = true;
+  pump();
+}
+
+}  // namespace smsdrv::host

@@ -1,0 +1,64 @@
+// event_loop.hpp - the main thread while dms-stub serves: drains the drivers' events to stdout
+// and acknowledges, then ends the run (docs/esp.md "End of input").
+//
+// No-loss rule: an event flagged SMSDRV_EVENT_NEEDS_ACK is acknowledged only after its line is
+// written to stdout (one write per batch of events, then the acks of that batch). When stdout is
+// gone the batch's events are refused instead, so the SMSC delivers them again.
+#ifndef SMSDRV_HOST_EVENT_LOOP_HPP
+#define SMSDRV_HOST_EVENT_LOOP_HPP
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "host/output.hpp"
+#include "host/request_table.hpp"
+#include "host/runtime.hpp"
+
+namespace smsdrv::host {
+
+class event_loop {
+ public:
+  // Events polled from one driver before the batch is written and the next driver is polled.
+  static constexpr size_t batch_limit = 512;
+  // Delivery reports can name the request ids of this many most recent answered requests.
+  static constexpr size_t report_window = 65536;
+
+  // signal_fd: a signalfd for SIGINT/SIGTERM, or -1; out_fd: where events go (1 = stdout).
+  event_loop(runtime& rt, int signal_fd, int out_fd)
+      : rt_(rt), signal_fd_(signal_fd), out_(out_fd), reports_(report_window) {}
+
+  // Serves until the reader has finished (end of input, a signal, lost output), waits for
+  // outstanding responses (--drain), lingers (--linger), shuts every driver down and writes
+  // what they still report. Joins reader. Returns the exit status: 0, or 1 when stdout was lost.
+  int run(std::thread& reader);
+
+ private:
+  using clock = std::chrono::steady_clock;
+
+  void wait(clock::time_point deadline);
+  void on_signal();
+  void stop_reader();
+  // Polls every driver until none has events left; writes and acknowledges per batch.
+  void pump();
+  void handle(size_t driver, const smsdrv_event& ev);
+  void flush_and_ack();
+  void time_out_pending();
+  void shut_drivers_down();
+
+  runtime& rt_;
+  int signal_fd_;
+  output out_;
+  report_ids reports_;
+  std::vector<std::pair<size_t, uint64_t>> acks_;  // (driver, event id) of the current batch
+  bool hurry_ = false;      // a second signal or lost output: skip the drain and linger
+  bool shut_down_ = false;  // after shutdown(): events needing an ack are no longer taken
+  int signals_ = 0;
+};
+
+}  // namespace smsdrv::host
+
+#endif  // SMSDRV_HOST_EVENT_LOOP_HPP

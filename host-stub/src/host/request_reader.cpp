@@ -1,0 +1,163 @@
+#include "host/request_reader.hpp"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <optional>
+
+namespace smsdrv::host {
+namespace {
+
+constexpr size_t read_size = 64 * 1024;
+constexpr uint32_t first_back_off_us = 100;
+constexpr uint32_t max_back_off_us = 10000;
+
+bool blank(const char* line, size_t length) {
+  return std::all_of(line, line + length, [](char c) { return c == ' ' || c == '\t'; });
+}
+
+}  // namespace
+
+void request_reader::run() noexcept {
+  auto on_line = [this](uint64_t number, char* line, size_t length, bool too_long) {
+    this->on_line(number, line, length, too_long);
+  };
+  try {
+    while (true) {
+      pollfd fds[2] = {{fd_, POLLIN, 0}, {rt_.reader_stop.fd(), POLLIN, 0}};
+      if (::poll(fds, 2, -1) < 0) {
+        if (errno == EINTR) continue;
+        rt_.log.log(SMSDRV_LOG_ERROR, "dms-stub", "cannot wait for input: {}",
+                    std::strerror(errno));
+        break;
+      }
+      if (fds[1].revents != 0) break;  // stopping: input not read yet is not processed
+      char* space = splitter_.space(read_size);
+      const ssize_t n = ::read(fd_, space, splitter_.space_size());
+      if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+      if (n < 0) {
+        rt_.log.log(SMSDRV_LOG_ERROR, "dms-stub", "cannot read input: {}; taken as its end",
+                    std::strerror(errno));
+        break;
+      }
+      if (n == 0) {
+        splitter_.finish(on_line);
+        break;
+      }
+      splitter_.commit(static_cast<size_t>(n), on_line);
+      hand_over();
+    }
+  } catch (const std::exception& e) {
+    rt_.log.log(SMSDRV_LOG_ERROR, "dms-stub", "request reader failed: {}", e.what());
+  }
+  hand_over();
+  rt_.input_done.store(true);
+  rt_.main_wake.signal();
+}
+
+void request_reader::on_line(uint64_t number, char* line, size_t length, bool too_long) {
+  if (too_long) {
+    input_error(number, std::nullopt,
+                {SMSDRV_E_INVALID_ARGUMENT, "SMSDRV_E_INVALID_ARGUMENT",
+                 "the line is longer than " + std::to_string(max_line) + " bytes; skipped"});
+    return;
+  }
+  if (blank(line, length)) return;
+  if (auto problem = parser_.parse(line, length, request_)) {
+    const failure f{problem->code, smsdrv::status_name(problem->code), problem->text};
+    answer(number, f);
+    return;
+  }
+  const auto channel = rt_.channels.find(std::string_view(request_.channel));
+  if (channel == rt_.channels.end()) {
+    std::string configured;
+    for (const auto& [name, entry] : rt_.channels)
+      configured += (configured.empty() ? "" : ", ") + name;
+    const std::string text =
+        "no channel \"" + std::string(request_.channel) +
+        "\" is configured (configured: " + (configured.empty() ? "none" : configured) + ")";
+    answer(number, {SMSDRV_E_UNKNOWN_CHANNEL, "SMSDRV_E_UNKNOWN_CHANNEL", text});
+    return;
+  }
+  if (request_.has_id && rt_.requests.in_flight(request_.id)) {
+    // Not an esp-response: it would be indistinguishable from the answer to the first request.
+    input_error(number, request_.id,
+                {SMSDRV_E_INVALID_ARGUMENT, "SMSDRV_E_INVALID_ARGUMENT",
+                 "id \"" + std::string(request_.id) +
+                     "\" is already in flight; ids must be unique until answered"});
+    return;
+  }
+  if (rt_.stopping.load()) {
+    answer(number, {SMSDRV_E_SHUT_DOWN, "SMSDRV_E_SHUT_DOWN",
+                    "dms-stub is stopping; the request was not sent"});
+    return;
+  }
+  submit(number, channel->second);
+}
+
+void request_reader::submit(uint64_t number, const channel_entry& channel) {
+  smsdrv::driver& drv = *rt_.drivers[channel.driver]->instance;
+  const smsdrv_driver_api& api = drv.api();
+  smsdrv_request r{};
+  r.struct_size = sizeof r;
+  r.channel = request_.channel;
+  r.request = request_.request;
+  r.count = static_cast<uint32_t>(request_.keys.size());
+  r.keys = request_.keys.data();
+  r.values = request_.values.data();
+  const auto id = request_.has_id ? std::optional<std::string_view>(request_.id) : std::nullopt;
+  uint32_t delay_us = first_back_off_us;
+  while (true) {
+    const int32_t status = rt_.requests.submit(
+        channel.driver, id, request_.channel,
+        [&](uint64_t* request_id) { return api.send(drv.handle(), &r, request_id); });
+    if (status == SMSDRV_OK) return;
+    if (status == SMSDRV_E_QUEUE_FULL) {
+      if (delay_us == first_back_off_us)
+        rt_.log.log(SMSDRV_LOG_DEBUG, request_.channel, "line {}: queue full; retrying", number);
+      if (back_off(delay_us)) continue;
+      answer(number, {status, api.status_name(status),
+                      "the channel's queue was still full when dms-stub stopped; the request "
+                      "was not sent"});
+      return;
+    }
+    // last_error() is per calling thread, and only this thread sends.
+    const std::string detail = api.last_error(drv.handle());
+    answer(number, {status, api.status_name(status),
+                    detail.empty() ? std::string(api.status_message(status)) : detail});
+    return;
+  }
+}
+
+bool request_reader::back_off(uint32_t& delay_us) {
+  const timespec ts{0, static_cast<long>(delay_us) * 1000};
+  delay_us = std::min(delay_us * 2, max_back_off_us);
+  pollfd stop{rt_.reader_stop.fd(), POLLIN, 0};
+  return ::ppoll(&stop, 1, &ts, nullptr) <= 0;  // 0: slept the whole step; 1: stopping
+}
+
+void request_reader::answer(uint64_t number, const failure& f) {
+  // A request with an id gets its one esp-response; a line without one gets an error event.
+  if (request_.has_id)
+    write_refusal(answers_, request_.id, request_.channel ? request_.channel : "", f);
+  else
+    input_error(number, std::nullopt, f);
+}
+
+void request_reader::input_error(uint64_t number, std::optional<std::string_view> id,
+                                 const failure& f) {
+  write_input_error(answers_, number, id, f);
+}
+
+void request_reader::hand_over() {
+  if (answers_.empty()) return;
+  rt_.lines.push(answers_);
+  answers_.clear();
+  rt_.main_wake.signal();
+}
+
+}  // namespace smsdrv::host

@@ -1,0 +1,56 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "host/json_writer.hpp"
+
+using smsdrv::host::append_json_string;
+using smsdrv::host::json_line;
+
+namespace {
+
+std::string quoted(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("json: escapes quotes, backslashes and control characters", "[json]") {
+  CHECK(quoted("plain") == "\"plain\"");
+  CHECK(quoted("a\"b\\c") == "\"a\\\"b\\\\c\"");
+  CHECK(quoted("l1\nl2\r\t\b\f") == "\"l1\\nl2\\r\\t\\b\\f\"");
+  CHECK(quoted(std::string("\x01\x1f", 2)) == "\"\\u0001\\u001f\"");
+  CHECK(quoted(std::string("nul\0in", 6)) == "\"nul\\u0000in\"");
+}
+
+TEST_CASE("json: valid UTF-8 passes, invalid bytes become U+FFFD", "[json]") {
+  CHECK(quoted("Grüße €, 😀") == "\"Grüße €, 😀\"");
+  CHECK(quoted("a\xff"
+               "b") ==
+        "\"a\xEF\xBF\xBD"
+        "b\"");
+  CHECK(quoted("\xC3") == "\"\xEF\xBF\xBD\"");                  // truncated sequence
+  CHECK(quoted("\xC0\xAF") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");  // overlong '/'
+  CHECK(quoted("\xED\xA0\x80") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");  // surrogate
+}
+
+TEST_CASE("json: a line with fields, nested maps and numbers", "[json]") {
+  std::string out;
+  const char* keys[] = {"_smsMessageId", "n"};
+  const char* values[] = {"abc", nullptr};
+  json_line(out)
+      .str("event", "esp-response")
+      .num("line", -42)
+      .boolean("ok", true)
+      .string_map("userData", 2, keys, values)
+      .begin_object("error")
+      .num("code", 0)
+      .end_object()
+      .string_map("attributes", 0, nullptr, nullptr)
+      .finish();
+  CHECK(out ==
+        "{\"event\":\"esp-response\",\"line\":-42,\"ok\":true,\"userData\":{\"_smsMessageId\":"
+        "\"abc\",\"n\":\"\"},\"error\":{\"code\":0},\"attributes\":{}}\n");
+}
