@@ -123,8 +123,9 @@ typedef struct smsdrv_host {
   void* context;
   /* "Events are ready": called from a driver thread when the event queue becomes non-empty
    * after the host last saw it empty (poll() returned 0). Must not block and must not call into
-   * the driver; the host drains the queue with poll() from its own thread. May be NULL (the host
-   * then polls on its own schedule). */
+   * the driver; the host drains the queue with poll() from its own thread. Edge-triggered: a
+   * host that stops polling before poll() returns 0 must poll again without waiting for
+   * another notify(). May be NULL (the host then polls on its own schedule). */
   void (*notify)(void* context);
   /* One formatted log line, without a trailing newline. channel is "" for driver-wide lines.
    * Called from any driver thread; must be thread-safe and must not call into the driver.
@@ -177,7 +178,8 @@ typedef enum smsdrv_event_type {
   SMSDRV_EVENT_CHANNEL_STATE = 4
 } smsdrv_event_type;
 
-/* Flags of smsdrv_event.flags. */
+/* Flags of smsdrv_event.flags. NEEDS_ACK may be set on an event of any type (inbound messages
+ * and delivery reports today): the host calls ack() with its event_id once it has taken it. */
 #define SMSDRV_EVENT_NEEDS_ACK 0x1u
 
 /* One event, filled by poll(). The host sets struct_size before the call. */

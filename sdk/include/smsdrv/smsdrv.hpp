@@ -68,6 +68,10 @@ class module {
                   "driver module " + path + " does not export " SMSDRV_ENTRY_SYMBOL);
     }
     api_ = entry(SMSDRV_ABI_VERSION);
+    if (api_ != nullptr &&
+        (api_->struct_size < sizeof(smsdrv_driver_api) ||
+         SMSDRV_ABI_VERSION_MAJOR_OF(api_->abi_version) != SMSDRV_ABI_MAJOR))
+      api_ = nullptr;  // a table smaller than ABI 1.0's, or of another major version
     if (api_ == nullptr) {
       ::dlclose(handle_);
       throw error(SMSDRV_E_ABI_MISMATCH, "driver module " + path +
@@ -87,7 +91,9 @@ class module {
 
   const smsdrv_driver_api& api() const noexcept { return *api_; }
   const std::string& path() const noexcept { return path_; }
-  std::string_view name() const noexcept { return api_->driver_name; }
+  std::string_view name() const noexcept {
+    return api_->driver_name ? api_->driver_name : "";
+  }
 
  private:
   void* handle_ = nullptr;
