@@ -81,30 +81,51 @@ int hex_digit(char c) {
   return -1;
 }
 
-// Text of a token for a message, shortened so that a huge value cannot flood a log line.
-std::string shown(std::string_view text) {
-  constexpr std::size_t limit = 32;
-  if (text.size() <= limit) return std::string(text);
-  std::size_t cut = limit;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
-    --cut;
-  return fmt::format("{}...", text.substr(0, cut));
+// Length of the well-formed UTF-8 sequence at in[offset] (RFC 3629: no overlong forms, no
+// surrogates, at most U+10FFFF), 0 when there is none.
+std::size_t utf8_sequence(std::string_view in, std::size_t offset) {
+  auto at = [&](std::size_t k) { return static_cast<unsigned char>(in[offset + k]); };
+  unsigned char b = at(0);
+  if (b < 0x80) return 1;
+  std::size_t n = b >= 0xC2 && b <= 0xDF   ? 2
+                  : b >= 0xE0 && b <= 0xEF ? 3
+                  : b >= 0xF0 && b <= 0xF4 ? 4
+                                           : 0;
+  if (n == 0 || offset + n > in.size()) return 0;
+  unsigned char lo = b == 0xE0 ? 0xA0 : b == 0xF0 ? 0x90 : 0x80;
+  unsigned char hi = b == 0xED ? 0x9F : b == 0xF4 ? 0x8F : 0xBF;
+  if (at(1) < lo || at(1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if (at(k) < 0x80 || at(k) > 0xBF) return 0;
+  return n;
 }
 
-// The character at offset as a person reads it: itself when printable, its UTF-8 sequence when
-// that is well formed, else \xNN.
+// The character at offset as a person reads it: itself when printable ASCII or well-formed
+// UTF-8, else \xNN, so that a message never carries control characters or broken UTF-8.
 std::string char_at(std::string_view in, std::size_t offset) {
   auto b = static_cast<unsigned char>(in[offset]);
   if (b >= 0x20 && b < 0x7F) return std::string(1, static_cast<char>(b));
-  std::size_t n = b >= 0xF0 && b < 0xF5 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b < 0xE0 ? 2 : 0;
-  if (b >= 0xF5) n = 0;
-  if (n > 0 && offset + n <= in.size()) {
-    bool well_formed = true;
-    for (std::size_t i = 1; i < n; ++i)
-      well_formed = well_formed && (static_cast<unsigned char>(in[offset + i]) & 0xC0) == 0x80;
-    if (well_formed) return std::string(in.substr(offset, n));
-  }
+  std::size_t n = utf8_sequence(in, offset);
+  if (b >= 0x80 && n > 0) return std::string(in.substr(offset, n));
   return fmt::format("\\x{:02x}", b);
+}
+
+std::size_t char_width(std::string_view in, std::size_t offset) {
+  std::size_t n = utf8_sequence(in, offset);
+  return n == 0 ? 1 : n;
+}
+
+// Text of a token for a message: printable, and shortened so that a huge value cannot flood a
+// log line.
+std::string shown(std::string_view text) {
+  constexpr std::size_t limit = 32;
+  std::string out;
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size(); i += char_width(text, i), ++chars) {
+    if (chars == limit) return out + "...";
+    out += char_at(text, i);
+  }
+  return out;
 }
 
 struct number {
