@@ -299,8 +299,8 @@ constexpr option_def channel_table[] = {
      .min = 2,
      .max = 7200,
      .unit = "seconds",
-     .meaning = "nothing received for this long drops the link (longer than "
-                "x-smpp-enquire-link-timeout)"},
+     .meaning = "nothing received for this long drops the link; must exceed "
+                "x-smpp-enquire-link-timeout"},
     {.name = "x-smpp-queue-size",
      .type = integer,
      .field = &cs::smpp_queue_size,
@@ -368,7 +368,7 @@ constexpr option_def channel_table[] = {
      .supported = false,
      .feature = "failover",
      .example = "2775",
-     .meaning = "TCP port of the secondary SMSC (empty: x-smpp-port)"},
+     .meaning = "TCP port of the secondary SMSC; not set: x-smpp-port"},
     {.name = "x-smpp-tls-mode",
      .type = option_type::enumeration,
      .field = &cs::smpp_tls_mode,
@@ -376,7 +376,8 @@ constexpr option_def channel_table[] = {
      .choices = tls_modes,
      .supported = false,
      .feature = tls,
-     .meaning = "none, single (verify the SMSC) or mutual (also present our certificate)"},
+     .meaning = "TLS to the SMSC: single verifies the SMSC, mutual also presents our "
+                "certificate"},
     {.name = "x-smpp-tls-version",
      .type = option_type::enumeration,
      .field = &cs::smpp_tls_version,

@@ -201,7 +201,10 @@ value_check check_ton_npi(const option_def& def, std::string_view raw) {
 value_check check_regex(const option_def& def, std::string_view raw) {
   if (raw.size() > static_cast<std::size_t>(def.max)) return refuse(too_long(def.max, raw.size()));
   try {
-    std::regex compiled(raw.begin(), raw.end(), std::regex::ECMAScript);
+    // From a std::string: libstdc++ 12's scanner reads the character after a final '(' (one
+    // past the end of the pattern), which is in bounds only when a terminator follows.
+    std::string pattern(raw);
+    std::regex compiled(pattern, std::regex::ECMAScript);
   } catch (const std::regex_error& e) {
     return refuse(fmt::format("is not a valid regular expression (ECMAScript): {}", e.what()));
   }

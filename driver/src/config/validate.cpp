@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
+#include <set>
 #include <type_traits>
 
 #include "config/option_table.hpp"
@@ -73,6 +75,11 @@ bool store(Settings& settings, const settings_field& field, typed_value&& v) {
       field);
 }
 
+// A rule may quote parts of the value (a TLV spec's bad token): kept whole but printable.
+std::string whole(std::string_view rule) {
+  return printable(rule, std::string_view::npos);
+}
+
 // Builds the messages of one section in the documented format.
 class reporter {
  public:
@@ -85,17 +92,17 @@ class reporter {
   void error(std::uint32_t at, std::string_view option, std::string_view shown_value,
              std::string_view rule) {
     errors_.push_back(fmt::format("{}[{}] {} = '{}': {}", location(at), printable(s_.name),
-                                  printable(option), shown_value, rule));
+                                  printable(option), shown_value, whole(rule)));
   }
 
   void error(std::uint32_t at, std::string_view option, std::string_view rule) {
-    errors_.push_back(
-        fmt::format("{}[{}] {}: {}", location(at), printable(s_.name), printable(option), rule));
+    errors_.push_back(fmt::format("{}[{}] {}: {}", location(at), printable(s_.name),
+                                  printable(option), whole(rule)));
   }
 
   void warning(std::uint32_t at, std::string_view option, std::string_view rule) {
-    warnings_.push_back(
-        fmt::format("{}[{}] {}: {}", location(at), printable(s_.name), printable(option), rule));
+    warnings_.push_back(fmt::format("{}[{}] {}: {}", location(at), printable(s_.name),
+                                    printable(option), whole(rule)));
   }
 
   std::string location(std::uint32_t at) const {
@@ -131,6 +138,9 @@ std::string unknown_option_rule(std::string_view key, std::span<const option_def
   std::string_view best;
   std::size_t best_distance = 3;
   for (const auto& row : table) {
+    // The distance is at least the difference in length: skip names that cannot be close.
+    std::size_t longer = std::max(key.size(), row.name.size());
+    if (longer - std::min(key.size(), row.name.size()) >= best_distance) continue;
     std::size_t d = edit_distance(key, row.name);
     if (d < best_distance) {
       best_distance = d;
@@ -186,13 +196,17 @@ bool arrays_consistent(const section_view& s, reporter& report) {
   return false;
 }
 
-// Checks and stores every given value, then the defaults of the options not given. Returns the
-// line of each option given (0 when not known), for the rules between options.
-std::map<std::string_view, std::uint32_t> apply_section(const section_view& s,
-                                                        const section_rules& rules,
-                                                        reporter& report, const value_sink& sink) {
+// What apply_section saw, for the rules between options.
+struct applied {
+  std::map<std::string_view, std::uint32_t> lines;  // line of each option given (0: unknown)
+  std::set<std::string_view> refused;               // options with an error of their own
+};
+
+// Checks and stores every given value, then the defaults of the options not given.
+applied apply_section(const section_view& s, const section_rules& rules, reporter& report,
+                      const value_sink& sink) {
   std::map<std::string_view, std::size_t> first_index;
-  std::map<std::string_view, std::uint32_t> given_lines;
+  applied seen;
   for (std::size_t i = 0; i < s.keys.size(); ++i) {
     std::string_view key = s.keys[i];
     std::string_view raw = s.values[i];
@@ -203,6 +217,7 @@ std::map<std::string_view, std::uint32_t> apply_section(const section_view& s,
       continue;
     }
     if (auto [it, inserted] = first_index.emplace(key, i); !inserted) {
+      seen.refused.insert(key);
       std::uint32_t first_line = report.line(it->second);
       report.error(at, key, shown_value(*def, raw),
                    first_line != 0 && at != 0
@@ -210,21 +225,22 @@ std::map<std::string_view, std::uint32_t> apply_section(const section_view& s,
                        : std::string("given twice; keep one"));
       continue;
     }
-    given_lines.emplace(key, at);
+    seen.lines.emplace(key, at);
+    std::string problem;
+    value_check checked;
     if (!def->has_default && raw.empty()) {
-      if (def->required) report.error(at, key, "", "is required");
-      continue;
+      if (!def->required) continue;
+      problem = "is required";
+    } else {
+      checked = check_value(*def, raw);
+      problem = checked.problem.empty() ? not_supported_rule(*def, checked) : checked.problem;
     }
-    value_check checked = check_value(*def, raw);
-    if (checked.problem.empty()) checked.problem = not_supported_rule(*def, checked);
-    if (!checked.problem.empty()) {
-      report.error(at, key, shown_value(*def, raw), checked.problem);
-      continue;
+    if (problem.empty() && !sink(key, *def, std::move(checked.value)))
+      problem = "internal error: the option table stores this value in a member of another type";
+    if (!problem.empty()) {
+      seen.refused.insert(key);
+      report.error(at, key, shown_value(*def, raw), problem);
     }
-    if (!sink(key, *def, std::move(checked.value)))
-      report.error(at, key, shown_value(*def, raw),
-                   "internal error: the option table stores this value in a member of another "
-                   "type");
   }
   for (const auto& def : rules.table) {
     if (first_index.contains(def.name)) continue;
@@ -238,18 +254,21 @@ std::map<std::string_view, std::uint32_t> apply_section(const section_view& s,
       report.error(0, def.name, printable(def.default_value),
                    "internal error: the default of this option is not valid");
   }
-  return given_lines;
+  return seen;
 }
 
-void check_channel_rules(const channel_settings& c,
-                         const std::map<std::string_view, std::uint32_t>& given, reporter& report) {
-  if (c.smpp_receive_timeout <= c.smpp_enquire_link_timeout) {
-    auto it = given.find("x-smpp-receive-timeout");
-    report.error(it == given.end() ? 0 : it->second, "x-smpp-receive-timeout",
+// Rules between options, checked once the options involved are valid on their own.
+void check_channel_rules(const channel_settings& c, const applied& seen, reporter& report) {
+  constexpr std::string_view receive = "x-smpp-receive-timeout";
+  constexpr std::string_view enquire = "x-smpp-enquire-link-timeout";
+  if (!seen.refused.contains(receive) && !seen.refused.contains(enquire) &&
+      c.smpp_receive_timeout <= c.smpp_enquire_link_timeout) {
+    auto it = seen.lines.find(receive);
+    report.error(it == seen.lines.end() ? 0 : it->second, receive,
                  std::to_string(c.smpp_receive_timeout.count()),
-                 fmt::format("must be longer than x-smpp-enquire-link-timeout ({} seconds), or "
-                             "an idle link is dropped before an enquire_link can keep it alive",
-                             c.smpp_enquire_link_timeout.count()));
+                 fmt::format("must be longer than {} ({} seconds), or an idle link is dropped "
+                             "before an enquire_link can keep it alive",
+                             enquire, c.smpp_enquire_link_timeout.count()));
   }
 }
 
@@ -278,11 +297,11 @@ validation_result<channel_settings> validate_channel_section(const section_view&
   };
   channel_settings out;
   out.channel = std::string(section.name);
-  auto given = apply_section(section, {channel_options(), nullptr, others}, report,
-                             [&](std::string_view, const option_def& def, typed_value&& v) {
-                               return store(out, def.field, std::move(v));
-                             });
-  if (result.errors.empty()) check_channel_rules(out, given, report);
+  applied seen = apply_section(section, {channel_options(), nullptr, others}, report,
+                               [&](std::string_view, const option_def& def, typed_value&& v) {
+                                 return store(out, def.field, std::move(v));
+                               });
+  check_channel_rules(out, seen, report);
   if (result.errors.empty()) result.settings = std::move(out);
   return result;
 }

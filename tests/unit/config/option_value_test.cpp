@@ -204,6 +204,8 @@ TEST_CASE("regular expressions must compile as ECMAScript") {
   CHECK(accepted("session-by-text", "") == typed_value(std::string()));
   CHECK_THAT(refused("session-by-text", "(chat"),
              Catch::StartsWith("is not a valid regular expression (ECMAScript): "));
+  CHECK_THAT(refused("session-by-text", "a("),
+             Catch::StartsWith("is not a valid regular expression (ECMAScript): "));
   CHECK(refused("session-by-text", std::string(513, 'a')) ==
         "must be at most 512 characters (has 513)");
 }

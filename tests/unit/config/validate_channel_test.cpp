@@ -351,6 +351,15 @@ TEST_CASE("the receive timeout must exceed the enquire_link interval") {
         list{"[channel-sms1] x-smpp-receive-timeout = '90': must be longer than "
              "x-smpp-enquire-link-timeout (120 seconds), or an idle link is dropped before an "
              "enquire_link can keep it alive"});
+  CHECK(errors_of(channel({{"x-smpp-receive-timeout", "10"}, {"x-smpp-port", "0"}})) ==
+        list{"[channel-sms1] x-smpp-port = '0': must be a whole number from 1 to 65535",
+             "[channel-sms1] x-smpp-receive-timeout = '10': must be longer than "
+             "x-smpp-enquire-link-timeout (30 seconds), or an idle link is dropped before an "
+             "enquire_link can keep it alive"});
+  CHECK(errors_of(
+            channel({{"x-smpp-receive-timeout", "10"}, {"x-smpp-enquire-link-timeout", "0"}})) ==
+        list{"[channel-sms1] x-smpp-enquire-link-timeout = '0': must be a whole number of "
+             "seconds from 1 to 3600"});
   CHECK(settings_of(
             channel({{"x-smpp-enquire-link-timeout", "120"}, {"x-smpp-receive-timeout", "121"}}))
             .smpp_receive_timeout == 121s);
