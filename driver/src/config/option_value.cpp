@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <regex>
 
@@ -175,6 +176,9 @@ value_check check_host(const option_def& def, std::string_view raw) {
     ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                 c == '.' || c == '-' || c == ':');
   if (!ok) return refuse("must be a host name or IP address (letters, digits, '.', '-' and ':')");
+  // One ':' is "host:port" (an IPv6 address has at least two): the port has its own option.
+  if (std::count(raw.begin(), raw.end(), ':') == 1)
+    return refuse("must be a host name or IP address without a port (the port is its own option)");
   if (raw.size() > static_cast<std::size_t>(def.max)) return refuse(too_long(def.max, raw.size()));
   return accept(std::string(raw));
 }

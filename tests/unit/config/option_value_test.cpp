@@ -180,6 +180,8 @@ TEST_CASE("host names are letters, digits, dots, dashes and colons") {
   for (std::string_view bad : {"smsc example", "smsc/1", "", "http://smsc"})
     CHECK(refused("x-smpp-host", bad) ==
           "must be a host name or IP address (letters, digits, '.', '-' and ':')");
+  CHECK(refused("x-smpp-host", "smsc.example.com:2775") ==
+        "must be a host name or IP address without a port (the port is its own option)");
   CHECK(refused("x-smpp-host", std::string(254, 'a')) ==
         "must be at most 253 characters (has 254)");
 }
