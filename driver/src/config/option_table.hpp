@@ -1,5 +1,8 @@
 // The option tables: every option of a [channel-<name>] section (spec §2) and of the driver-wide
 // sections [settings], [log-filter] and [log-filter-data]. Rows are in documentation order.
+// Adding an option: one row in option_table.cpp and the member it fills in channel_settings or
+// driver_settings; then `cmake --build --preset dev --target options-regenerate` rewrites
+// cfg/SmsMmsDriver.cfg and docs/options.md. A feature arriving later flips the row's supported.
 #pragma once
 
 #include <span>
