@@ -1,0 +1,102 @@
+// The typed configuration of one channel ([channel-<name>] section), produced by
+// validate_channel_section() from the option table (option_table.cpp, docs/options.md). Every
+// member holds the given value or the table's default; options without a default that were not
+// given are empty.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "smpp/tlv_spec.hpp"
+
+namespace smsdrv::config {
+
+// x-smpp-bind-mode: which bind operation opens the session (SMPP v3.4 §4.1).
+enum class bind_mode : std::uint8_t { transmitter, receiver, transceiver };
+
+// x-smpp-outbound-enc-default / x-smpp-inbound-enc-default.
+enum class text_encoding : std::uint8_t {
+  smscdefault,  // GSM 03.38 default alphabet, data_coding 0
+  ascii,        // IA5, data_coding 1
+  latin1,       // ISO-8859-1, data_coding 3
+  ucs2,         // data_coding 8
+  utf16be,      // data_coding 8, surrogate pairs allowed
+};
+
+// x-smpp-ucs2-enc-schema: how data_coding 8 text is written and read.
+enum class ucs2_schema : std::uint8_t { utf16be, ucs2 };
+
+// x-smpp-tls-mode.
+enum class tls_mode : std::uint8_t { none, single, mutual };
+
+// x-smpp-tls-version: the lowest protocol version offered.
+enum class tls_version : std::uint8_t { tls1_2, tls1_3 };
+
+// One entry of inbound-route: "<tenant>:<endpoint>", e.g. "101:sms_endpoint".
+struct endpoint_ref {
+  std::uint32_t tenant = 0;
+  std::string endpoint;
+
+  friend bool operator==(const endpoint_ref&, const endpoint_ref&) = default;
+};
+
+// "101:sms_endpoint"
+std::string to_string(const endpoint_ref& e);
+
+struct channel_settings {
+  std::string channel;  // the section name, e.g. "channel-sms1" (_umsChannel)
+
+  // Host options: read by the host for routing, validated here so every error looks the same.
+  std::vector<endpoint_ref> inbound_route;  // [0] paging endpoint, [1] chat-session endpoint
+  std::string session_by_address;           // ECMAScript regex, "" = none
+  std::string session_by_text;              // ECMAScript regex, "" = none
+  std::string driver;                       // module that handles the section
+
+  std::string default_reply_address;
+  std::string password;
+  std::chrono::seconds reconnection_timeout{};
+  std::string smpp_host;
+  std::uint16_t smpp_port = 0;
+  std::string smpp_system_id;
+  std::string smpp_system_type;
+  std::string smpp_address_range;
+  bind_mode smpp_bind_mode = bind_mode::transceiver;
+  std::uint8_t smpp_src_addr_ton = 0;
+  std::uint8_t smpp_src_addr_npi = 0;
+  std::uint8_t smpp_dest_addr_ton = 0;
+  std::uint8_t smpp_dest_addr_npi = 0;
+  std::string smpp_service_type;  // the wire value: "", "CMT", ...
+  text_encoding smpp_outbound_enc_default = text_encoding::smscdefault;
+  text_encoding smpp_inbound_enc_default = text_encoding::smscdefault;
+  ucs2_schema smpp_ucs2_enc_schema = ucs2_schema::utf16be;
+  bool smpp_use_msg_payload = false;
+  std::uint32_t smpp_sar_max_segments = 0;
+  bool smpp_sar_prompt_responses = false;
+  std::uint32_t smpp_submit_window_size = 0;
+  std::uint32_t smpp_submit_max_rate = 0;  // submit_sm per second
+  std::chrono::milliseconds smpp_response_max_waiting_time{};
+  std::chrono::seconds smpp_enquire_link_timeout{};
+  std::chrono::seconds smpp_comms_timeout{};
+  std::chrono::seconds smpp_receive_timeout{};
+  std::uint32_t smpp_queue_size = 0;
+  std::string smpp_validity_period;  // SMPP v3.4 §7.1.1 time string, "" = not set
+  bool smpp_delivery_report = false;
+  std::vector<smpp::tlv_item> smpp_extraopt;
+  std::vector<smpp::tlv_item> smpp_delivery_extraopt;
+  std::string smpp_empty_message;
+  bool smpp_flash = false;
+  bool smpp_overwrite = false;
+  std::string smpp_failover_host;
+  std::uint16_t smpp_failover_port = 0;  // 0: same as smpp_port
+  tls_mode smpp_tls_mode = tls_mode::none;
+  tls_version smpp_tls_version = tls_version::tls1_2;
+  std::string smpp_tls_path_to_certificate;
+  std::string smpp_tls_certificate_file_password;
+  std::string smpp_tls_certificate_password;
+  bool debug_mode = false;
+  std::string jsms_config_file;
+};
+
+}  // namespace smsdrv::config

@@ -1,0 +1,346 @@
+#include "config/validate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+#include <type_traits>
+
+#include "config/option_table.hpp"
+#include "config/option_value.hpp"
+#include "config/text_util.hpp"
+
+namespace smsdrv::config {
+namespace {
+
+constexpr std::string_view channel_prefix = "channel-";
+constexpr std::string_view masked = "********";
+
+template <class M>
+struct member_traits;
+template <class T, class C>
+struct member_traits<T C::*> {
+  using type = T;
+  using owner = C;
+};
+
+template <class T>
+struct is_duration : std::false_type {};
+template <class R, class P>
+struct is_duration<std::chrono::duration<R, P>> : std::true_type {};
+
+// Moves v into target when the table row's value type fits the member; false when it does not
+// (a mistake in the table, caught by the unit tests that validate every default).
+template <class T>
+bool assign(T& target, typed_value&& v) {
+  if constexpr (std::is_same_v<T, bool>) {
+    if (auto* b = std::get_if<bool>(&v)) {
+      target = *b;
+      return true;
+    }
+  } else if constexpr (std::is_integral_v<T> || std::is_enum_v<T>) {
+    if (auto* n = std::get_if<std::int64_t>(&v)) {
+      target = static_cast<T>(*n);
+      return true;
+    }
+  } else if constexpr (is_duration<T>::value) {
+    if (auto* n = std::get_if<std::int64_t>(&v)) {
+      target = T(*n);
+      return true;
+    }
+  } else {
+    if (auto* x = std::get_if<T>(&v)) {
+      target = std::move(*x);
+      return true;
+    }
+  }
+  return false;
+}
+
+template <class Settings>
+bool store(Settings& settings, const settings_field& field, typed_value&& v) {
+  return std::visit(
+      [&](auto member) {
+        using M = decltype(member);
+        if constexpr (std::is_same_v<M, std::monostate>) {
+          return true;
+        } else if constexpr (std::is_same_v<typename member_traits<M>::owner, Settings>) {
+          return assign(settings.*member, std::move(v));
+        } else {
+          return false;
+        }
+      },
+      field);
+}
+
+// A rule may quote parts of the value (a TLV spec's bad token): kept whole but printable.
+std::string whole(std::string_view rule) {
+  return printable(rule, std::string_view::npos);
+}
+
+// Builds the messages of one section in the documented format.
+class reporter {
+ public:
+  reporter(const section_view& s, std::vector<std::string>& errors,
+           std::vector<std::string>& warnings)
+      : s_(s), errors_(errors), warnings_(warnings) {}
+
+  std::uint32_t line(std::size_t i) const { return i < s_.lines.size() ? s_.lines[i] : 0; }
+
+  void error(std::uint32_t at, std::string_view option, std::string_view shown_value,
+             std::string_view rule) {
+    errors_.push_back(fmt::format("{}[{}] {} = '{}': {}", location(at), printable(s_.name),
+                                  printable(option), shown_value, whole(rule)));
+  }
+
+  void error(std::uint32_t at, std::string_view option, std::string_view rule) {
+    errors_.push_back(fmt::format("{}[{}] {}: {}", location(at), printable(s_.name),
+                                  printable(option), whole(rule)));
+  }
+
+  void warning(std::uint32_t at, std::string_view option, std::string_view rule) {
+    warnings_.push_back(fmt::format("{}[{}] {}: {}", location(at), printable(s_.name),
+                                    printable(option), whole(rule)));
+  }
+
+  std::string location(std::uint32_t at) const {
+    if (!s_.source.empty() && at != 0) return fmt::format("{}:{}: ", printable(s_.source), at);
+    if (!s_.source.empty()) return fmt::format("{}: ", printable(s_.source));
+    if (at != 0) return fmt::format("line {}: ", at);
+    return {};
+  }
+
+ private:
+  const section_view& s_;
+  std::vector<std::string>& errors_;
+  std::vector<std::string>& warnings_;
+};
+
+std::string shown_value(const option_def& def, std::string_view raw) {
+  if (def.secret && !raw.empty()) return std::string(masked);
+  return printable(raw);
+}
+
+struct other_section {
+  std::span<const option_def> table;
+  std::string_view label;
+};
+
+// "unknown option, ignored (did you mean 'x-smpp-host'?)" or, for an option of another
+// section, where it belongs.
+std::string unknown_option_rule(std::string_view key, std::span<const option_def> table,
+                                std::span<const other_section> others) {
+  for (const auto& other : others)
+    if (find_option(other.table, key))
+      return fmt::format("unknown option in this section, ignored (it belongs in {})", other.label);
+  std::string_view best;
+  std::size_t best_distance = 3;
+  for (const auto& row : table) {
+    // The distance is at least the difference in length: skip names that cannot be close.
+    std::size_t longer = std::max(key.size(), row.name.size());
+    if (longer - std::min(key.size(), row.name.size()) >= best_distance) continue;
+    std::size_t d = edit_distance(key, row.name);
+    if (d < best_distance) {
+      best_distance = d;
+      best = row.name;
+    }
+  }
+  if (best.empty()) return "unknown option, ignored";
+  return fmt::format("unknown option, ignored (did you mean '{}'?)", best);
+}
+
+std::string supported_choices(const option_def& def) {
+  std::string out;
+  for (const auto& c : def.choices) {
+    if (!c.supported) continue;
+    if (!out.empty()) out += ", ";
+    out += c.name;
+  }
+  return out;
+}
+
+// The rule a checked value breaks because its feature is not there yet, or "".
+std::string not_supported_rule(const option_def& def, const value_check& checked) {
+  if (!def.supported) {
+    if (def.has_default && check_value(def, def.default_value).value == checked.value) return {};
+    if (!def.has_default)
+      return fmt::format("{} is not supported yet by this driver version ({}); remove it", def.name,
+                         def.feature);
+    return fmt::format(
+        "{} is not supported yet by this driver version ({}); remove it or set the default '{}'",
+        def.name, def.feature, def.default_value);
+  }
+  if (checked.choice && !checked.choice->supported)
+    return fmt::format("{} is not supported yet by this driver version ({}); use {}",
+                       checked.choice->name, def.feature, supported_choices(def));
+  return {};
+}
+
+using value_sink =
+    std::function<bool(std::string_view key, const option_def& def, typed_value&& value)>;
+
+struct section_rules {
+  std::span<const option_def> table;
+  const option_def* any_key = nullptr;  // every key is this option ([log-filter-data])
+  std::span<const other_section> others;
+};
+
+bool arrays_consistent(const section_view& s, reporter& report) {
+  if (s.keys.size() == s.values.size() && (s.lines.empty() || s.lines.size() == s.keys.size()))
+    return true;
+  report.error(0, "(section)",
+               fmt::format("internal error: {} keys, {} values and {} line numbers given",
+                           s.keys.size(), s.values.size(), s.lines.size()));
+  return false;
+}
+
+// What apply_section saw, for the rules between options.
+struct applied {
+  std::map<std::string_view, std::uint32_t> lines;  // line of each option given (0: unknown)
+  std::set<std::string_view> refused;               // options with an error of their own
+};
+
+// Checks and stores every given value, then the defaults of the options not given.
+applied apply_section(const section_view& s, const section_rules& rules, reporter& report,
+                      const value_sink& sink) {
+  std::map<std::string_view, std::size_t> first_index;
+  applied seen;
+  for (std::size_t i = 0; i < s.keys.size(); ++i) {
+    std::string_view key = s.keys[i];
+    std::string_view raw = s.values[i];
+    std::uint32_t at = report.line(i);
+    const option_def* def = rules.any_key ? rules.any_key : find_option(rules.table, key);
+    if (!def) {
+      report.warning(at, key, unknown_option_rule(key, rules.table, rules.others));
+      continue;
+    }
+    if (auto [it, inserted] = first_index.emplace(key, i); !inserted) {
+      seen.refused.insert(key);
+      std::uint32_t first_line = report.line(it->second);
+      report.error(at, key, shown_value(*def, raw),
+                   first_line != 0 && at != 0
+                       ? fmt::format("given twice (lines {} and {}); keep one", first_line, at)
+                       : std::string("given twice; keep one"));
+      continue;
+    }
+    seen.lines.emplace(key, at);
+    std::string problem;
+    value_check checked;
+    if (!def->has_default && raw.empty()) {
+      if (!def->required) continue;
+      problem = "is required";
+    } else {
+      checked = check_value(*def, raw);
+      problem = checked.problem.empty() ? not_supported_rule(*def, checked) : checked.problem;
+    }
+    if (problem.empty() && !sink(key, *def, std::move(checked.value)))
+      problem = "internal error: the option table stores this value in a member of another type";
+    if (!problem.empty()) {
+      seen.refused.insert(key);
+      report.error(at, key, shown_value(*def, raw), problem);
+    }
+  }
+  for (const auto& def : rules.table) {
+    if (first_index.contains(def.name)) continue;
+    if (def.required) {
+      report.error(0, def.name, "required option is missing");
+      continue;
+    }
+    if (!def.has_default) continue;
+    value_check checked = check_value(def, def.default_value);
+    if (!checked.problem.empty() || !sink(def.name, def, std::move(checked.value)))
+      report.error(0, def.name, printable(def.default_value),
+                   "internal error: the default of this option is not valid");
+  }
+  return seen;
+}
+
+// Rules between options, checked once the options involved are valid on their own.
+void check_channel_rules(const channel_settings& c, const applied& seen, reporter& report) {
+  constexpr std::string_view receive = "x-smpp-receive-timeout";
+  constexpr std::string_view enquire = "x-smpp-enquire-link-timeout";
+  if (!seen.refused.contains(receive) && !seen.refused.contains(enquire) &&
+      c.smpp_receive_timeout <= c.smpp_enquire_link_timeout) {
+    auto it = seen.lines.find(receive);
+    report.error(it == seen.lines.end() ? 0 : it->second, receive,
+                 std::to_string(c.smpp_receive_timeout.count()),
+                 fmt::format("must be longer than {} ({} seconds), or an idle link is dropped "
+                             "before an enquire_link can keep it alive",
+                             enquire, c.smpp_enquire_link_timeout.count()));
+  }
+}
+
+}  // namespace
+
+section_kind classify_section(std::string_view name) {
+  if (name.size() > channel_prefix.size() && name.starts_with(channel_prefix))
+    return section_kind::channel;
+  if (name == "settings") return section_kind::settings;
+  if (name == "log-filter") return section_kind::log_filter;
+  if (name == "log-filter-data") return section_kind::log_filter_data;
+  return section_kind::other;
+}
+
+validation_result<channel_settings> validate_channel_section(const section_view& section) {
+  validation_result<channel_settings> result;
+  reporter report(section, result.errors, result.warnings);
+  if (!arrays_consistent(section, report)) return result;
+  if (classify_section(section.name) != section_kind::channel) {
+    report.error(0, "(section)", "not a channel section (expected [channel-<name>])");
+    return result;
+  }
+  static const other_section others[] = {
+      {settings_options(), "[settings]"},
+      {log_filter_options(), "[log-filter]"},
+  };
+  channel_settings out;
+  out.channel = std::string(section.name);
+  applied seen = apply_section(section, {channel_options(), nullptr, others}, report,
+                               [&](std::string_view, const option_def& def, typed_value&& v) {
+                                 return store(out, def.field, std::move(v));
+                               });
+  check_channel_rules(out, seen, report);
+  if (result.errors.empty()) result.settings = std::move(out);
+  return result;
+}
+
+validation_result<driver_settings> validate_driver_section(const section_view& section,
+                                                           const driver_settings& current) {
+  validation_result<driver_settings> result;
+  reporter report(section, result.errors, result.warnings);
+  if (!arrays_consistent(section, report)) return result;
+  static const other_section channel_other[] = {{channel_options(), "a [channel-<name>] section"}};
+  driver_settings out = current;
+  section_rules rules;
+  switch (classify_section(section.name)) {
+    case section_kind::settings:
+      rules = {settings_options(), nullptr, channel_other};
+      break;
+    case section_kind::log_filter:
+      rules = {log_filter_options(), nullptr, channel_other};
+      break;
+    case section_kind::log_filter_data:
+      rules = {{}, &log_filter_data_option(), {}};
+      out.log_filter_data.clear();
+      break;
+    case section_kind::channel:
+    case section_kind::other:
+      report.error(0, "(section)",
+                   "not a driver-wide section (expected [settings], [log-filter] or "
+                   "[log-filter-data])");
+      return result;
+  }
+  apply_section(section, rules, report,
+                [&](std::string_view key, const option_def& def, typed_value&& v) {
+                  if (&def != rules.any_key) return store(out, def.field, std::move(v));
+                  auto* rule = std::get_if<filter_rule>(&v);
+                  if (rule) out.log_filter_data.emplace_back(std::string(key), *rule);
+                  return rule != nullptr;
+                });
+  if (result.errors.empty()) result.settings = std::move(out);
+  return result;
+}
+
+}  // namespace smsdrv::config
