@@ -1,0 +1,270 @@
+// The real module, dlopen()ed and driven only through the C ABI (via the SDK's C++ wrapper),
+// against a loopback SMSC.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "mini_smsc.hpp"
+#include "smsdrv/smsdrv.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// A host: counts notify() calls, collects log lines, turns polled events into owned copies.
+struct host {
+  std::mutex mutex;
+  std::condition_variable cv;
+  int notifications = 0;
+  std::vector<std::string> logs;
+
+  struct owned_event {
+    smsdrv_event_type type;
+    std::uint64_t event_id, request_id;
+    std::string channel, text;
+    std::int32_t status;
+    bool needs_ack;
+    std::map<std::string, std::string> attrs;
+  };
+
+  smsdrv_host make() {
+    smsdrv_host h{};
+    h.struct_size = sizeof h;
+    h.context = this;
+    h.notify = [](void* ctx) {
+      auto* self = static_cast<host*>(ctx);
+      std::lock_guard lock(self->mutex);
+      ++self->notifications;
+      self->cv.notify_all();
+    };
+    h.log = [](void* ctx, std::int32_t, const char* channel, const char* message) {
+      auto* self = static_cast<host*>(ctx);
+      std::lock_guard lock(self->mutex);
+      self->logs.push_back(std::string(channel) + ": " + message);
+    };
+    h.application_name = "abi_test";
+    h.log_level = SMSDRV_LOG_DEBUG;
+    return h;
+  }
+
+  // Polls until an event matching pred arrives (waiting on notify), or 10 s pass.
+  template <class Pred>
+  std::optional<owned_event> next(smsdrv::driver& d, Pred pred) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    for (;;) {
+      smsdrv::event ev;
+      while (d.poll(ev)) {
+        owned_event o{ev.type(),
+                      ev.raw.event_id,
+                      ev.raw.request_id,
+                      std::string(ev.channel()),
+                      std::string(ev.text()),
+                      ev.raw.status,
+                      ev.needs_ack(),
+                      {}};
+        for (std::uint32_t i = 0; i < ev.size(); ++i)
+          o.attrs[std::string(ev.key(i))] = std::string(ev.value(i));
+        if (pred(o)) return o;
+      }
+      std::unique_lock lock(mutex);
+      const int seen = notifications;
+      if (!cv.wait_until(lock, deadline, [&] { return notifications != seen; }))
+        return std::nullopt;
+    }
+  }
+};
+
+smsdrv::key_values channel_options(std::uint16_t port) {
+  return {{"x-smpp-host", "127.0.0.1"},        {"x-smpp-port", std::to_string(port)},
+          {"x-smpp-system-id", "abi"},         {"password", "secret"},
+          {"x-smpp-submit-max-rate", "10000"}, {"inbound-route", "101:sms_endpoint"}};
+}
+
+bool is_state(const host::owned_event& e, std::string_view state) {
+  return e.type == SMSDRV_EVENT_CHANNEL_STATE && e.attrs.count("state") &&
+         e.attrs.at("state") == state;
+}
+
+}  // namespace
+
+TEST_CASE("the module's table") {
+  smsdrv::module mod(SMSDRV_MODULE_PATH);
+  CHECK(mod.name() == "smsmms");
+  CHECK(mod.api().struct_size == sizeof(smsdrv_driver_api));
+  CHECK(std::string(mod.api().status_message(SMSDRV_E_QUEUE_FULL)).find("try again") !=
+        std::string::npos);
+  CHECK(std::string(mod.api().status_name(-999)) == "SMSDRV_E_UNKNOWN");
+}
+
+TEST_CASE("configure refuses bad sections naming source, line, option, value and rule") {
+  smsdrv::module mod(SMSDRV_MODULE_PATH);
+  host h;
+  smsdrv::driver drv(mod, h.make());
+  try {
+    drv.configure(
+        "channel-bad",
+        {{"x-smpp-host", "127.0.0.1"}, {"x-smpp-port", "99999"}, {"x-smpp-system-id", "x"}},
+        "cfg/test.cfg", {3, 4, 5});
+    FAIL("configure accepted a bad port");
+  } catch (const smsdrv::error& e) {
+    CHECK(e.status() == SMSDRV_E_BAD_CONFIG);
+    const std::string what = e.what();
+    CHECK(what.find("cfg/test.cfg:4: [channel-bad] x-smpp-port = '99999'") != std::string::npos);
+  }
+  try {
+    drv.configure("dms-server", {{"port", "1"}});
+    FAIL("configure accepted a foreign section");
+  } catch (const smsdrv::error& e) {
+    CHECK(e.status() == SMSDRV_E_INVALID_ARGUMENT);
+  }
+}
+
+TEST_CASE("send refuses what it cannot take, synchronously, with an explanation") {
+  smsdrv::module mod(SMSDRV_MODULE_PATH);
+  host h;
+  smsdrv::driver drv(mod, h.make());
+  drv.configure("channel-a", channel_options(1));  // nothing listens on port 1
+  auto r = drv.send("channel-zz", "SendSMS", {{"_smsDestNumber", "1"}});
+  CHECK(r.status == SMSDRV_E_UNKNOWN_CHANNEL);
+  CHECK(r.error.find("channel-zz") != std::string::npos);
+  r = drv.send("channel-a", "SendMMS", {{"_smsDestNumber", "1"}});
+  CHECK(r.status == SMSDRV_E_UNSUPPORTED_REQUEST);
+  r = drv.send("channel-a", "SendSMS", {{"_smsText", "no destination"}});
+  CHECK(r.status == SMSDRV_E_BAD_REQUEST);
+  CHECK(r.error.find("_smsDestNumber is required") != std::string::npos);
+  r = drv.send("channel-a", "SendSMS",
+               {{"_smsDestNumber", "1"}, {"extraopt", "{ tlvItems: [ {tag:"}});
+  CHECK(r.status == SMSDRV_E_BAD_REQUEST);
+  CHECK(r.error.find("extraopt: column") != std::string::npos);
+  CHECK(drv.ack(12345) == SMSDRV_E_UNKNOWN_EVENT);
+}
+
+TEST_CASE("struct_size is checked and last_error is per thread") {
+  smsdrv::module mod(SMSDRV_MODULE_PATH);
+  host h;
+  smsdrv::driver drv(mod, h.make());
+  smsdrv_event small{};
+  small.struct_size = 8;
+  CHECK(mod.api().poll(drv.handle(), &small) == SMSDRV_E_ABI_MISMATCH);
+  CHECK(std::string(mod.api().last_error(drv.handle())).find("struct_size") != std::string::npos);
+  std::string other_thread_error = "unset";
+  std::thread([&] { other_thread_error = mod.api().last_error(drv.handle()); }).join();
+  CHECK(other_thread_error.empty());
+}
+
+TEST_CASE("a channel whose SMSC is down reports it, and requests fail as channel down") {
+  smsdrv::module mod(SMSDRV_MODULE_PATH);
+  host h;
+  smsdrv::driver drv(mod, h.make());
+  auto opts = channel_options(1);
+  opts.emplace_back("x-smpp-response-max-waiting-time", "1000");
+  drv.configure("channel-down", opts);
+  auto down = h.next(drv, [](const auto& e) { return is_state(e, "down"); });
+  REQUIRE(down);
+  CHECK(down->status == SMSDRV_E_CHANNEL_DOWN);
+  CHECK(down->text.find("127.0.0.1:1") != std::string::npos);
+  auto sent = drv.send("channel-down", "SendSMS", {{"_smsDestNumber", "4915550001"}});
+  REQUIRE(sent);
+  auto resp = h.next(drv, [&](const auto& e) {
+    return e.type == SMSDRV_EVENT_RESPONSE && e.request_id == sent.request_id;
+  });
+  REQUIRE(resp);
+  CHECK(resp->status == SMSDRV_E_CHANNEL_DOWN);
+}
+
+TEST_CASE("end to end over loopback: bind, SendSMS, inbound with ack, shutdown") {
+  smsdrv::test::mini_smsc smsc;
+  smsdrv::module mod(SMSDRV_MODULE_PATH);
+  host h;
+  smsdrv::driver drv(mod, h.make());
+  drv.configure("channel-sms1", channel_options(smsc.port()));
+  REQUIRE(h.next(drv, [](const auto& e) { return is_state(e, "bound"); }));
+
+  auto sent = drv.send("channel-sms1", "SendSMS",
+                       {{"_smsDestNumber", "4915550001"}, {"_smsText", "Hello from the ABI"}});
+  REQUIRE(sent);
+  auto resp = h.next(drv, [&](const auto& e) {
+    return e.type == SMSDRV_EVENT_RESPONSE && e.request_id == sent.request_id;
+  });
+  REQUIRE(resp);
+  CHECK(resp->status == SMSDRV_OK);
+  CHECK(resp->attrs.at("_smsMessageId").rfind("id-", 0) == 0);
+  CHECK(smsc.wait([](auto& s) { return s.submitted_texts.size() == 1; }));
+  CHECK(smsc.submitted_texts.at(0) == "Hello from the ABI");  // GSM 03.38, unpacked
+
+  smsdrv::smpp::deliver_sm d;
+  d.source_addr = "4915550002";
+  d.destination_addr = "12345";
+  d.short_message = "Inbound hello";
+  smsc.send_deliver_sm(d, 77);
+  auto in = h.next(drv, [](const auto& e) { return e.type == SMSDRV_EVENT_INBOUND; });
+  REQUIRE(in);
+  CHECK(in->needs_ack);
+  CHECK(in->attrs.at("_smsText") == "Inbound hello");
+  CHECK(in->attrs.at("_umsInboundIxnSubmittedBy") == "abi_test");
+  CHECK(in->attrs.size() == 17);
+  std::this_thread::sleep_for(100ms);
+  {
+    std::lock_guard lock(h.mutex);  // nothing acknowledged before the host acks
+  }
+  CHECK(smsc.wait([](auto& s) { return s.deliver_sm_resps.empty(); }));
+  CHECK(drv.ack(in->event_id) == SMSDRV_OK);
+  CHECK(smsc.wait([](auto& s) { return s.deliver_sm_resps.size() == 1; }));
+  CHECK(smsc.deliver_sm_resps.at(0) == std::pair<std::uint32_t, std::uint32_t>{77, 0});
+  CHECK(drv.ack(in->event_id) == SMSDRV_E_UNKNOWN_EVENT);
+
+  CHECK(drv.shutdown(2000) == SMSDRV_OK);
+  CHECK(drv.shutdown(2000) == SMSDRV_OK);  // idempotent
+  CHECK(drv.send("channel-sms1", "SendSMS", {{"_smsDestNumber", "1"}}).status ==
+        SMSDRV_E_SHUT_DOWN);
+  CHECK(smsc.wait([](auto& s) { return !s.bound; }));  // unbound and closed
+}
+
+TEST_CASE("a full queue answers SMSDRV_E_QUEUE_FULL at once, and every accepted request ends") {
+  smsdrv::test::mini_smsc smsc(/*answer_submits=*/false);
+  smsdrv::module mod(SMSDRV_MODULE_PATH);
+  host h;
+  smsdrv::driver drv(mod, h.make());
+  auto opts = channel_options(smsc.port());
+  opts.emplace_back("x-smpp-queue-size", "3");
+  opts.emplace_back("x-smpp-response-max-waiting-time", "1000");
+  drv.configure("channel-q", opts);
+  REQUIRE(h.next(drv, [](const auto& e) { return is_state(e, "bound"); }));
+  std::vector<std::uint64_t> accepted;
+  int refused = 0;
+  for (int i = 0; i < 5; ++i) {
+    auto r = drv.send("channel-q", "SendSMS", {{"_smsDestNumber", "4915550001"}});
+    if (r)
+      accepted.push_back(r.request_id);
+    else if (r.status == SMSDRV_E_QUEUE_FULL)
+      ++refused;
+  }
+  CHECK(accepted.size() == 3);
+  CHECK(refused == 2);
+  std::map<std::uint64_t, int> outcomes;
+  while (outcomes.size() < accepted.size()) {
+    auto e = h.next(drv, [](const auto& ev) { return ev.type == SMSDRV_EVENT_RESPONSE; });
+    REQUIRE(e);
+    CHECK(e->status == SMSDRV_E_TIMEOUT);
+    ++outcomes[e->request_id];
+  }
+  for (auto id : accepted)
+    CHECK(outcomes[id] == 1);
+  // The queue has room again.
+  CHECK(drv.send("channel-q", "SendSMS", {{"_smsDestNumber", "4915550001"}}));
+}
+
+TEST_CASE("two instances in one process share nothing") {
+  smsdrv::module mod(SMSDRV_MODULE_PATH);
+  host h1, h2;
+  smsdrv::driver a(mod, h1.make());
+  smsdrv::driver b(mod, h2.make());
+  a.configure("channel-x", channel_options(1));
+  CHECK(b.send("channel-x", "SendSMS", {{"_smsDestNumber", "1"}}).status ==
+        SMSDRV_E_UNKNOWN_CHANNEL);
+  b.configure("channel-x", channel_options(1));  // same name, other instance: fine
+}
