@@ -479,15 +479,39 @@ codec_status encode(const Body& body, std::uint32_t sequence_number, std::string
   return encode_pdu(body, status, sequence_number, out);
 }
 
-// One explicit instantiation of the template encode() per PDU type.
-namespace {
-template <std::size_t... I>
-constexpr auto instantiate_encoders(std::index_sequence<I...>) {
-  return std::tuple{&encode<std::variant_alternative_t<I, pdu_body>>...};
-}
-[[maybe_unused]] const auto all_encoders =
-    instantiate_encoders(std::make_index_sequence<std::variant_size_v<pdu_body>>{});
-}  // namespace
+// One explicit instantiation of the template encode() per PDU type (every alternative of
+// pdu_body; the static_assert below keeps the list complete).
+#define SMSDRV_SMPP_INSTANTIATE_ENCODE_(T) \
+  template codec_status encode<T>(const T&, std::uint32_t, std::string&, std::uint32_t);
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(generic_nack)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(bind_receiver)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(bind_receiver_resp)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(bind_transmitter)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(bind_transmitter_resp)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(query_sm)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(query_sm_resp)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(submit_sm)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(submit_sm_resp)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(deliver_sm)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(deliver_sm_resp)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(unbind)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(unbind_resp)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(replace_sm)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(replace_sm_resp)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(cancel_sm)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(cancel_sm_resp)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(bind_transceiver)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(bind_transceiver_resp)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(outbind)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(enquire_link)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(enquire_link_resp)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(submit_multi)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(submit_multi_resp)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(alert_notification)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(data_sm)
+SMSDRV_SMPP_INSTANTIATE_ENCODE_(data_sm_resp)
+#undef SMSDRV_SMPP_INSTANTIATE_ENCODE_
+static_assert(std::variant_size_v<pdu_body> == 27, "instantiate encode() for every PDU");
 
 std::string describe(const pdu& p, const describe_options& options) {
   std::string out;

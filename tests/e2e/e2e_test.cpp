@@ -1,0 +1,204 @@
+// End to end over loopback: dms-stub loads the real driver module from a server root, smsc-sim
+// plays the SMSC. Every assertion is on what crossed a socket or a pipe.
+#include <csignal>
+
+#include "e2e_fixture.hpp"
+
+using namespace smsdrv::test;
+
+namespace {
+
+struct stack {
+  server_root root;
+  smsc_process smsc;
+  std::unique_ptr<subprocess> dms;
+  std::vector<json_line> out;
+
+  explicit stack(std::vector<std::string> sim_flags = {}, const std::string& extra = {})
+      : smsc([&] {
+          std::vector<std::string> argv{SMSDRV_SMSC_SIM_PATH, "--listen", "127.0.0.1:0",
+                                        "--account", "e2e:e2e-pw", "--dlr-delay-ms", "50"};
+          argv.insert(argv.end(), sim_flags.begin(), sim_flags.end());
+          return argv;
+        }()) {
+    const auto cfg = root.write_cfg(channel_section("channel-sms1", smsc.port, extra));
+    dms = std::make_unique<subprocess>(std::vector<std::string>{
+        SMSDRV_DMS_STUB_PATH, "run", "--config", cfg.string(), "--app-name", "e2e-dms",
+        "--linger", "0.5"});
+    REQUIRE(until([](const json_line& j) {
+      return j.str("event") == "channel-state" && j.str("attributes", "state") == "bound";
+    }));
+  }
+
+  std::optional<json_line> until(const std::function<bool(const json_line&)>& pred,
+                                 std::chrono::milliseconds timeout = 15s) {
+    return read_until(*dms, out, pred, timeout);
+  }
+  std::optional<json_line> response(const std::string& id) {
+    return until([&](const json_line& j) {
+      return j.str("event") == "esp-response" && j.str("id") == id;
+    });
+  }
+  int finish() {
+    dms->close_stdin();
+    auto rc = dms->wait(30s);
+    REQUIRE(rc);
+    return *rc;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("SendSMS: response with the SMSC's message id, then its delivery report") {
+  stack s;
+  s.dms->write_line(send_sms("r1", "channel-sms1",
+                             {{"_smsDestNumber", "4915550001"},
+                              {"_smsText", "Hello @ 5€ {ok}"},
+                              {"x-smpp-delivery-report", "true"}}));
+  auto resp = s.response("r1");
+  REQUIRE(resp);
+  CHECK(resp->str("ok") == "true");
+  const std::string id = resp->str("userData", "_smsMessageId");
+  CHECK_FALSE(id.empty());
+  auto submit = s.smsc.until([](const json_line& j) { return j.str("event") == "submit_sm"; });
+  REQUIRE(submit);
+  CHECK(submit->str("destination_addr") == "4915550001");
+  CHECK(submit->str("source_addr") == "12345");  // default-reply-address
+  CHECK(submit->str("message_id") == id);
+  CHECK(submit->num("data_coding") == 0);
+  // GSM 03.38 unpacked: '@' is 0x00, '€' is ESC 0x65, '{' ESC 0x28, '}' ESC 0x29.
+  CHECK(submit->str("short_message") == "48656c6c6f2000203520651b65201b286f6b1b29");
+  auto dr = s.until([](const json_line& j) { return j.str("event") == "delivery-report"; });
+  REQUIRE(dr);
+  CHECK(dr->str("id") == "r1");
+  CHECK(dr->str("attributes", "_smsMessageId") == id);
+  CHECK(dr->str("attributes", "_smsDeliveryStat") == "DELIVRD");
+  CHECK(s.finish() == 0);
+  // The receipt was acknowledged to the SMSC after dms-stub wrote it.
+  CHECK(s.smsc.until([](const json_line& j) {
+    return j.str("event") == "deliver_sm_resp" && j.str("kind") == "receipt" &&
+           j.str("outcome") == "acknowledged";
+  }));
+}
+
+TEST_CASE("a long message goes out in concatenated parts with one response") {
+  stack s;
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += "0123456789";  // 400 GSM characters: 3 parts of 153
+  s.dms->write_line(send_sms("long", "channel-sms1", {{"_smsDestNumber", "4915550001"},
+                                                      {"_smsText", text}}));
+  auto resp = s.response("long");
+  REQUIRE(resp);
+  CHECK(resp->str("ok") == "true");
+  CHECK(resp->str("userData", "_smsSegments") == "3");
+  std::vector<std::string> bodies;
+  for (int i = 0; i < 3; ++i) {
+    auto sub = s.smsc.until(
+        [&](const json_line& j) {
+          return j.str("event") == "submit_sm" &&
+                 std::find(bodies.begin(), bodies.end(), j.str("short_message")) == bodies.end();
+        });
+    REQUIRE(sub);
+    CHECK((sub->num("esm_class") & 0x40) == 0x40);
+    bodies.push_back(sub->str("short_message"));
+  }
+  // UDH 05 00 03 <ref> 03 <seq>
+  for (int i = 0; i < 3; ++i) {
+    CHECK(bodies[i].substr(0, 6) == "050003");
+    CHECK(bodies[i].substr(8, 4) == "030" + std::to_string(i + 1));
+  }
+  CHECK(s.finish() == 0);
+}
+
+TEST_CASE("inbound messages become interactions, routed by session-by-text, then acked") {
+  stack s({"--mo", "4915550002:12345:Hello from a handset"});
+  auto paging = s.until([](const json_line& j) { return j.str("event") == "interaction"; });
+  REQUIRE(paging);
+  CHECK(paging->str("mode") == "paging");
+  CHECK(paging->str("endpoint") == "101:sms_endpoint");
+  CHECK(paging->str("attributes", "_smsText") == "Hello from a handset");
+  CHECK(paging->str("attributes", "FromAddr") == "4915550002");
+  CHECK(paging->str("attributes", "_umsInboundIxnSubmittedBy") == "e2e-dms");
+  CHECK(paging->members("attributes") == 17);
+  s.smsc.proc->write_line(
+      R"({"cmd":"mo","from":"4915550003","to":"12345","text":"chat please","data_coding":8})");
+  auto chat = s.until([](const json_line& j) {
+    return j.str("event") == "interaction" && j.str("mode") == "chat";
+  });
+  REQUIRE(chat);
+  CHECK(chat->str("endpoint") == "101:chat_endpoint");
+  CHECK(chat->str("attributes", "_smsInbDataEnc") == "8");
+  CHECK(s.finish() == 0);
+  std::size_t acked = 0;
+  for (int i = 0; i < 2; ++i)
+    if (s.smsc.until([&](const json_line& j) {
+          return j.str("event") == "deliver_sm_resp" && j.str("outcome") == "acknowledged" &&
+                 static_cast<std::size_t>(std::count_if(
+                     s.smsc.events.begin(), s.smsc.events.end(), [](const json_line& e) {
+                       return e.str("event") == "deliver_sm_resp" &&
+                              e.str("outcome") == "acknowledged";
+                     })) > i;
+        }))
+      ++acked;
+  CHECK(acked == 2);
+}
+
+TEST_CASE("a host that dies before taking a message gets it again: nothing is lost") {
+  stack s({"--redeliver-ms", "60000"});
+  // dms-stub is stopped hard (no chance to write or ack) as soon as the MO reaches the SMSC's
+  // wire; the next dms-stub binds and must receive the same message.
+  ::kill(s.dms->pid(), SIGSTOP);
+  s.smsc.proc->write_line(R"({"cmd":"mo","from":"4915550004","to":"12345","text":"do not lose me"})");
+  REQUIRE(s.smsc.until([](const json_line& j) { return j.str("event") == "deliver_sm"; }));
+  s.dms->kill(SIGKILL);
+  s.dms->wait(10s);
+  REQUIRE(s.smsc.until([](const json_line& j) {
+    return j.str("event") == "connection-closed" && j.num("requeued") == 1;
+  }));
+  const auto cfg = s.root.dir / "dms.cfg";
+  subprocess again({SMSDRV_DMS_STUB_PATH, "run", "--config", cfg.string(), "--linger", "0.5"});
+  std::vector<json_line> seen;
+  auto in = read_until(again, seen, [](const json_line& j) {
+    return j.str("event") == "interaction";
+  });
+  REQUIRE(in);
+  CHECK(in->str("attributes", "_smsText") == "do not lose me");
+  again.close_stdin();
+  CHECK(again.wait(30s) == 0);
+}
+
+TEST_CASE("bad requests get a negative response naming the problem; the stub keeps going") {
+  stack s;
+  s.dms->write_line(send_sms("bad1", "channel-sms1", {{"_smsText", "no destination"}}));
+  s.dms->write_line(send_sms("bad2", "channel-nope", {{"_smsDestNumber", "1"}}));
+  s.dms->write_line("{this is not json");
+  s.dms->write_line(send_sms("good", "channel-sms1", {{"_smsDestNumber", "4915550001"}}));
+  auto r1 = s.response("bad1");
+  REQUIRE(r1);
+  CHECK(r1->str("ok") == "false");
+  CHECK(r1->str("error", "name") == "SMSDRV_E_BAD_REQUEST");
+  CHECK(r1->str("error", "text").find("_smsDestNumber is required") != std::string::npos);
+  auto r2 = s.response("bad2");
+  REQUIRE(r2);
+  CHECK(r2->str("error", "name") == "SMSDRV_E_UNKNOWN_CHANNEL");
+  auto good = s.response("good");
+  REQUIRE(good);
+  CHECK(good->str("ok") == "true");
+  bool saw_json_error = false;
+  for (const auto& j : s.out) saw_json_error |= j.str("event") == "error";
+  CHECK(saw_json_error);
+  CHECK(s.finish() == 0);
+}
+
+TEST_CASE("the SMSC refuses: ESME status named in the negative response") {
+  stack s({"--account", "other:x"});
+  s.smsc.proc->write_line(R"({"cmd":"fault","every_nth_submit":1,"status":"ESME_RINVDSTADR"})");
+  s.smsc.until([](const json_line& j) { return j.str("event") == "fault-set"; }, 5s);
+  s.dms->write_line(send_sms("r9", "channel-sms1", {{"_smsDestNumber", "4915550001"}}));
+  auto r = s.response("r9");
+  REQUIRE(r);
+  CHECK(r->str("ok") == "false");
+  CHECK(r->str("error", "name") == "SMSDRV_E_SMSC_REJECTED");
+  CHECK(r->str("error", "text").find("ESME_RINVDSTADR") != std::string::npos);
+  CHECK(s.finish() == 0);
+}
