@@ -310,6 +310,7 @@ class smsc {
   time_point next_stats_ = time_point::max();
   time_point last_stats_;
   std::uint64_t last_stats_submissions_ = 0;
+  double last_stats_cpu_ = 0;
   bool stop_requested_ = false;
 };
 

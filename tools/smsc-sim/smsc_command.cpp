@@ -4,7 +4,9 @@
 
 #include <array>
 #include <charconv>
+#include <ctime>
 
+#include "encode_body.hpp"
 #include "json_line.hpp"
 #include "smpp/command_status.hpp"
 #include "smpp/tlv.hpp"
@@ -110,7 +112,7 @@ std::string smsc::make_mo(const command& c, std::uint64_t n, delivery& d) {
   else
     m.short_message = message;
   std::string frame;
-  const smpp::codec_status st = smpp::encode(m, 0, frame);
+  const smpp::codec_status st = encode_body(m, 0, frame);
   if (!st.ok()) return st.message();
   frame += extra_tlvs;
   store_be32(frame.data(), static_cast<std::uint32_t>(frame.size()));
@@ -200,7 +202,7 @@ void smsc::command_unbind(const command& c, time_point now) {
     link& l = *owned;
     if (l.bound_ == bind_kind::none || l.close_requested_ || !selected(c, l)) continue;
     const std::uint32_t seq = next_sequence(l);
-    smpp::encode(smpp::unbind{}, seq, l.out_);
+    encode_body(smpp::unbind{}, seq, l.out_);
     mark_dirty(l);
     l.bound_ = bind_kind::none;
     l.unbind_sequence_ = seq;
@@ -297,8 +299,12 @@ void smsc::emit_stats(time_point now) {
   const double uptime = std::chrono::duration<double>(now - start_).count();
   const double interval = std::chrono::duration<double>(now - last_stats_).count();
   const std::uint64_t submitted = counters_.submissions - last_stats_submissions_;
+  // Process CPU time, to tell the simulator's own load from the client's (headroom figure).
+  const double cpu = static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+  const double cpu_interval = cpu - last_stats_cpu_;
   last_stats_ = now;
   last_stats_submissions_ = counters_.submissions;
+  last_stats_cpu_ = cpu;
   std::uint64_t bound = 0;
   std::uint64_t in_flight = 0;
   for (const auto& [id, owned] : links_) {
@@ -311,6 +317,8 @@ void smsc::emit_stats(time_point now) {
       .real("uptime_s", uptime)
       .real("interval_s", interval)
       .real("submissions_per_s", interval > 0 ? static_cast<double>(submitted) / interval : 0.0)
+      .real("cpu_s", cpu)
+      .real("cpu_percent", interval > 0 ? 100.0 * cpu_interval / interval : 0.0)
       .num("connections", static_cast<std::uint64_t>(links_.size()))
       .num("bound", bound)
       .num("connections_total", k.connections)
