@@ -189,7 +189,10 @@ std::string parse_command_line(int argc, const char* const* argv, sim_config& co
         value = inline_value;
         return true;
       }
-      if (value_help.empty() || value_help.front() == '[') return true;  // switch or optional
+      if (value_help.empty()) return true;  // a switch
+      const bool optional = value_help.front() == '[';
+      if (optional && (i + 1 >= argc || std::string_view(argv[i + 1]).starts_with("--")))
+        return true;
       if (i + 1 >= argc) return false;
       value = argv[++i];
       return true;
