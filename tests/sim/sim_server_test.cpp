@@ -69,7 +69,8 @@ TEST_CASE("submit_sm: unique ids, every field in the event", "[sim][server]") {
   m.destination_addr = "4917600000002";
   m.esm_class = 0x40;
   m.data_coding = 8;
-  m.short_message = std::string("\x05\x00\x03\x07\x02\x01\x00h", 8);
+  const std::string udh_and_text("\x05\x00\x03\x07\x02\x01\x00h", 8);
+  m.short_message = udh_and_text;
   m.tlvs.push_back({smpp::tlv_tag::sar_msg_ref_num, std::string_view("\x00\x07", 2)});
   m.tlvs.push_back({0x1131, std::string_view("\x2a\x03", 2)});
   c.send(m);
