@@ -153,13 +153,10 @@ TEST_CASE("MO from a stdin command arrives at a transceiver, encoded per data_co
 
 TEST_CASE("an unacknowledged deliver_sm is delivered again on the next bind", "[sim][server]") {
   in_process_sim sim(with_accounts({"--mo", "4917600000009:12345:first MO"}));
-  std::uint32_t first_seq = 0;
   {
     sim_client c(sim.port());
     REQUIRE(c.bind("transceiver", "esme", "secret") == cs::esme_rok);
-    auto d = c.read_deliver_sm();
-    REQUIRE(d);
-    first_seq = d->header.sequence_number;
+    REQUIRE(c.read_deliver_sm());
   }  // closed without deliver_sm_resp
   REQUIRE(sim.events().wait("connection-closed",
                             [](const event& e) { return e.num("requeued") == 1; }));
@@ -172,7 +169,6 @@ TEST_CASE("an unacknowledged deliver_sm is delivered again on the next bind", "[
   const auto sent =
       sim.events().wait("deliver_sm", [](const event& e) { return e.num("attempt") == 2; });
   REQUIRE(sent);
-  static_cast<void>(first_seq);
 }
 
 TEST_CASE("window: outstanding submissions seen by the server", "[sim][server]") {

@@ -102,8 +102,6 @@ class link {
     time_point sent_at;
     std::uint64_t delivery;  // index into smsc::deliveries_
   };
-  struct throttle_window;
-
   bool can_submit() const noexcept {
     return bound_ == bind_kind::transmitter || bound_ == bind_kind::transceiver;
   }
