@@ -1,0 +1,60 @@
+// Fault modes of the simulator (issue 4). One table names every fault; the command line
+// (`--delay-ms 50`) and the stdin command (`{"cmd":"fault","delay-ms":50}`) both go through it,
+// so the two spellings cannot drift apart.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace smsdrv::sim {
+
+struct fault_config {
+  // Close the connection when its Nth PDU arrives; that PDU is not answered.
+  std::uint64_t drop_after = 0;
+  // Every response waits this long (uniformly random in [min, max]) before it is written.
+  std::chrono::milliseconds delay_min{0};
+  std::chrono::milliseconds delay_max{0};
+  // At most this many submissions accepted per account in any sliding second; the others are
+  // answered ESME_RTHROTTLED. 0: unlimited.
+  std::uint32_t throttle = 0;
+  // Every Nth submission (counted over the whole simulator) is answered with fail_status.
+  std::uint64_t fail_every = 0;
+  std::uint32_t fail_status = 0;
+  // Every Nth submission is answered with generic_nack (status nack_status) instead.
+  std::uint64_t nack_every = 0;
+  std::uint32_t nack_status = 0;
+  // Every bind is answered with this status (0: binds are checked normally).
+  std::uint32_t refuse_binds = 0;
+  bool no_enquire_link_resp = false;  // enquire_link is read and never answered
+  bool silent = false;                // nothing is answered or sent at all
+  bool no_submit_resp = false;        // submissions are read and never answered
+  // One-shot injections, triggered when the connection's Nth PDU arrives (after answering it).
+  std::uint64_t close_mid_pdu_after = 0;    // write half of the response, then close
+  std::uint64_t garbage_after = 0;          // 16 octets with command_length 5
+  std::uint64_t unknown_command_after = 0;  // a request with command_id 0x00000666
+  std::uint64_t unknown_seq_after = 0;      // a submit_sm_resp for a sequence never used
+
+  bool delays() const noexcept { return delay_max.count() > 0; }
+};
+
+struct fault_option {
+  std::string_view name;        // flag without "--", and the key of the stdin command
+  std::string_view value_help;  // "" for a switch
+  std::string_view help;
+  // Parses `value` into the config; returns "" or the reason it was refused.
+  std::string (*set)(fault_config& faults, std::string_view value);
+};
+
+std::span<const fault_option> fault_options() noexcept;
+const fault_option* find_fault_option(std::string_view name) noexcept;
+
+// Every active fault as "name=value" pairs, for the fault-set event: `delay-ms=10-20 throttle=5`.
+std::string describe_faults(const fault_config& faults);
+
+// A command_status by spec name (case-insensitive, "ESME_RSYSERR") or number ("8", "0x08").
+bool parse_status(std::string_view text, std::uint32_t& status) noexcept;
+
+}  // namespace smsdrv::sim

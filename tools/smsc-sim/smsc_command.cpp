@@ -1,0 +1,353 @@
+// Commands from stdin (docs/smsc-sim.md, "Commands"): inject MO messages and receipts, unbind
+// or close connections, change faults at run time, print counters.
+#include <fmt/format.h>
+
+#include <array>
+#include <charconv>
+#include <ctime>
+
+#include "encode_body.hpp"
+#include "json_line.hpp"
+#include "smpp/command_status.hpp"
+#include "smpp/tlv.hpp"
+#include "smsc.hpp"
+#include "smsc_util.hpp"
+#include "text_codec.hpp"
+
+namespace smsdrv::sim {
+namespace {
+
+template <class Int>
+bool parse_number(const std::string* text, Int& out) {
+  if (text == nullptr) return true;  // absent: keep the default
+  auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), out);
+  return !text->empty() && ec == std::errc() && p == text->data() + text->size();
+}
+
+std::string_view arg_or(const command& c, std::string_view key, std::string_view fallback) {
+  const std::string* v = c.arg(key);
+  return v != nullptr ? std::string_view(*v) : fallback;
+}
+
+// "{n}" in an mo-burst text becomes the message's number (1..count).
+std::string with_number(std::string_view text, std::uint64_t n) {
+  std::string out(text);
+  if (n == 0) return out;
+  for (auto at = out.find("{n}"); at != std::string::npos; at = out.find("{n}", at))
+    out.replace(at, 3, std::to_string(n));
+  return out;
+}
+
+bool selected(const command& c, const link& l) {
+  const std::string* sid = c.arg("system_id");
+  const std::string* conn = c.arg("conn");
+  if (sid != nullptr && *sid != l.system_id()) return false;
+  if (conn != nullptr && *conn != std::to_string(l.id())) return false;
+  return true;
+}
+
+}  // namespace
+
+void smsc::on_command(std::string_view line, time_point now) {
+  command c;
+  if (const std::string error = parse_command(line, c); !error.empty()) {
+    emit_error(error);
+    return;
+  }
+  using handler = void (smsc::*)(const command&, time_point);
+  static constexpr std::array<std::pair<std::string_view, handler>, 9> table{{
+      {"mo", &smsc::command_mo},
+      {"mo-burst", &smsc::command_mo_burst},
+      {"dlr", &smsc::command_dlr},
+      {"unbind", &smsc::command_unbind},
+      {"close", &smsc::command_close},
+      {"stats", &smsc::command_stats},
+      {"fault", &smsc::command_fault},
+      {"inject", &smsc::command_inject},
+      {"exit", &smsc::command_exit},
+  }};
+  for (const auto& [name, fn] : table) {
+    if (name == c.name) {
+      (this->*fn)(c, now);
+      return;
+    }
+  }
+  emit_error(fmt::format(
+      "unknown command '{}' (mo, mo-burst, dlr, unbind, close, stats, fault, inject, exit)",
+      c.name));
+}
+
+std::string smsc::make_mo(const command& c, std::uint64_t n, delivery& d) {
+  smpp::deliver_sm m;
+  std::uint8_t data_coding = 0;
+  if (!parse_number(c.arg("data_coding"), data_coding)) return "data_coding: expected 0..255";
+  if (!parse_number(c.arg("esm_class"), m.esm_class)) return "esm_class: expected 0..255";
+  if (!parse_number(c.arg("source_addr_ton"), m.source_addr_ton) ||
+      !parse_number(c.arg("source_addr_npi"), m.source_addr_npi) ||
+      !parse_number(c.arg("dest_addr_ton"), m.dest_addr_ton) ||
+      !parse_number(c.arg("dest_addr_npi"), m.dest_addr_npi) ||
+      !parse_number(c.arg("protocol_id"), m.protocol_id))
+    return "ton/npi/protocol_id: expected 0..255";
+  m.data_coding = data_coding;
+  m.service_type = arg_or(c, "service_type", "");
+  m.source_addr = arg_or(c, "from", "");
+  m.destination_addr = arg_or(c, "to", "");
+  std::string message;
+  if (const std::string* hex = c.arg("hex")) {
+    auto bytes = decode_hex(*hex);
+    if (!bytes) return "hex: expected an even number of hex digits";
+    message = std::move(*bytes);
+  } else {
+    message = encode_text(with_number(arg_or(c, "text", ""), n), data_coding);
+  }
+  std::string extra_tlvs;
+  if (const std::string* tlvs = c.arg("tlvs")) {
+    auto bytes = decode_hex(*tlvs);
+    if (!bytes) return "tlvs: expected TLVs in wire form as hex, or an object {tag: hex}";
+    extra_tlvs = std::move(*bytes);
+  }
+  // §5.2.21: short_message holds at most 254 octets; longer text goes in message_payload.
+  if (message.size() > 254)
+    m.tlvs.push_back({smpp::tlv_tag::message_payload, message});
+  else
+    m.short_message = message;
+  std::string frame;
+  const smpp::codec_status st = encode_body(m, 0, frame);
+  if (!st.ok()) return st.message();
+  frame += extra_tlvs;
+  store_be32(frame.data(), static_cast<std::uint32_t>(frame.size()));
+  d.system_id = std::string(arg_or(c, "system_id", ""));
+  d.frame = std::move(frame);
+  return {};
+}
+
+void smsc::command_mo(const command& c, time_point now) {
+  delivery d;
+  if (const std::string error = make_mo(c, 0, d); !error.empty()) {
+    emit_error(fmt::format("mo: {}", error));
+    return;
+  }
+  ++counters_.mo;
+  queue_delivery(std::move(d), true);
+  pump_deliveries(now);
+}
+
+void smsc::command_mo_burst(const command& c, time_point now) {
+  std::uint64_t count = 0;
+  if (c.arg("count") == nullptr || !parse_number(c.arg("count"), count) || count == 0 ||
+      count > 10'000'000) {
+    emit_error("mo-burst: \"count\" must be 1..10000000");
+    return;
+  }
+  std::uint64_t first = 0;
+  for (std::uint64_t n = 1; n <= count; ++n) {
+    delivery d;
+    if (const std::string error = make_mo(c, n, d); !error.empty()) {
+      emit_error(fmt::format("mo-burst: {}", error));
+      return;
+    }
+    ++counters_.mo;
+    const std::uint64_t index = queue_delivery(std::move(d), false);
+    if (n == 1) first = index;
+  }
+  if (verbose()) {
+    json_line(begin_event())
+        .str("event", "queued")
+        .str("kind", "mo")
+        .num("first_delivery", first)
+        .num("count", count)
+        .str("system_id", arg_or(c, "system_id", ""))
+        .finish();
+    end_event();
+  }
+  pump_deliveries(now);
+}
+
+void smsc::command_dlr(const command& c, time_point now) {
+  const std::string* id = c.arg("message_id");
+  if (id == nullptr || id->empty()) {
+    emit_error("dlr: \"message_id\" is required");
+    return;
+  }
+  receipt_outcome outcome = config_.dlr_outcome;
+  std::string stat(arg_or(c, "stat", stat_word(outcome.state)));
+  if (const std::string* err = c.arg("err")) stat += ":" + *err;
+  if (!parse_outcome(stat, outcome)) {
+    emit_error(fmt::format("dlr: '{}' is not STAT[:ERR] (DELIVRD, UNDELIV:001, ...)", stat));
+    return;
+  }
+  message_record* known = find_message(*id);
+  message_record unknown;
+  if (known == nullptr) {
+    // An id the simulator did not hand out: the receipt goes from "from" to "to".
+    unknown.destination_addr.assign(arg_or(c, "from", ""));
+    unknown.source_addr.assign(arg_or(c, "to", ""));
+    unknown.submit_date = wall_time(now);
+  }
+  message_record& r = known != nullptr ? *known : unknown;
+  delivery d;
+  d.system_id = std::string(arg_or(c, "system_id", r.system_id.view()));
+  d.frame = build_receipt(r, *id, outcome, now);
+  d.receipt = true;
+  d.receipted_message_id = *id;
+  if (d.frame.empty()) return;
+  r.receipt_sent = true;
+  ++counters_.receipts;
+  queue_delivery(std::move(d), true);
+  pump_deliveries(now);
+}
+
+void smsc::command_unbind(const command& c, time_point now) {
+  for (auto& [id, owned] : links_) {
+    link& l = *owned;
+    if (l.bound_ == bind_kind::none || l.close_requested_ || !selected(c, l)) continue;
+    const std::uint32_t seq = next_sequence(l);
+    encode_body(smpp::unbind{}, seq, l.out_);
+    mark_dirty(l);
+    l.bound_ = bind_kind::none;
+    l.unbind_sequence_ = seq;
+    l.unbind_deadline_ = now + config_.unbind_timeout;
+    if (verbose()) {
+      json_line(begin_event())
+          .str("event", "unbind")
+          .num("conn", l.id_)
+          .num("seq", seq)
+          .str("by", "smsc")
+          .str("system_id", l.system_id_)
+          .finish();
+      end_event();
+    }
+  }
+}
+
+void smsc::command_close(const command& c, time_point) {
+  for (auto& [id, owned] : links_)
+    if (selected(c, *owned)) request_close(*owned, "close command", true);
+}
+
+void smsc::command_stats(const command&, time_point now) {
+  emit_stats(now);
+}
+
+void smsc::command_fault(const command& c, time_point) {
+  fault_config f = config_.faults;
+  if (arg_or(c, "clear", "false") == "true") f = fault_config{};
+  for (const auto& [key, value] : c.args) {
+    if (key == "clear") continue;
+    const fault_option* o = find_fault_option(key);
+    if (o == nullptr) {
+      emit_error(fmt::format("fault: unknown fault '{}'; nothing changed", key));
+      return;
+    }
+    if (const std::string error = o->set(f, value); !error.empty()) {
+      emit_error(fmt::format("fault: {} '{}': {}; nothing changed", key, value, error));
+      return;
+    }
+  }
+  config_.faults = f;
+  // One-shot triggers given in this command count from now on every open connection.
+  struct trigger {
+    std::string_view name;
+    std::uint64_t link::*at;
+    std::uint64_t fault_config::*after;
+  };
+  const std::array<trigger, 5> triggers{{
+      {"drop-after", &link::drop_at_, &fault_config::drop_after},
+      {"close-mid-pdu-after", &link::close_mid_pdu_at_, &fault_config::close_mid_pdu_after},
+      {"garbage-after", &link::garbage_at_, &fault_config::garbage_after},
+      {"unknown-command-after", &link::unknown_command_at_, &fault_config::unknown_command_after},
+      {"unknown-seq-after", &link::unknown_seq_at_, &fault_config::unknown_seq_after},
+  }};
+  for (const trigger& t : triggers) {
+    if (c.arg(t.name) == nullptr && arg_or(c, "clear", "false") != "true") continue;
+    for (auto& [id, owned] : links_) {
+      const std::uint64_t n = f.*(t.after);
+      (*owned).*(t.at) = n == 0 ? 0 : owned->pdus_received_ + n;
+    }
+  }
+  json_line(begin_event()).str("event", "fault-set").str("faults", describe_faults(f)).finish();
+  end_event();
+}
+
+void smsc::command_inject(const command& c, time_point) {
+  const std::string_view what = arg_or(c, "what", "");
+  injection kind{};
+  if (what == "garbage")
+    kind = injection::garbage;
+  else if (what == "unknown-command")
+    kind = injection::unknown_command;
+  else if (what == "unknown-seq")
+    kind = injection::unknown_seq;
+  else if (what == "close-mid-pdu")
+    kind = injection::close_mid_pdu;
+  else {
+    emit_error("inject: \"what\" must be garbage, unknown-command, unknown-seq or close-mid-pdu");
+    return;
+  }
+  for (auto& [id, owned] : links_)
+    if (!owned->close_requested_ && selected(c, *owned))
+      inject(*owned, kind, owned->out_.size(), 0);
+}
+
+void smsc::command_exit(const command&, time_point) {
+  stop_requested_ = true;
+  json_line(begin_event()).str("event", "exit").finish();
+  end_event();
+}
+
+void smsc::emit_stats(time_point now) {
+  const double uptime = std::chrono::duration<double>(now - start_).count();
+  const double interval = std::chrono::duration<double>(now - last_stats_).count();
+  const std::uint64_t submitted = counters_.submissions - last_stats_submissions_;
+  // Process CPU time, to tell the simulator's own load from the client's (headroom figure).
+  const double cpu = static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+  const double cpu_interval = cpu - last_stats_cpu_;
+  last_stats_ = now;
+  last_stats_submissions_ = counters_.submissions;
+  last_stats_cpu_ = cpu;
+  std::uint64_t bound = 0;
+  std::uint64_t in_flight = 0;
+  for (const auto& [id, owned] : links_) {
+    bound += owned->bound_ != bind_kind::none ? 1 : 0;
+    in_flight += owned->in_flight_.size();
+  }
+  const sim_counters& k = counters_;
+  json_line(begin_event())
+      .str("event", "stats")
+      .real("uptime_s", uptime)
+      .real("interval_s", interval)
+      .real("submissions_per_s", interval > 0 ? static_cast<double>(submitted) / interval : 0.0)
+      .real("cpu_s", cpu)
+      .real("cpu_percent", interval > 0 ? 100.0 * cpu_interval / interval : 0.0)
+      .num("connections", static_cast<std::uint64_t>(links_.size()))
+      .num("bound", bound)
+      .num("connections_total", k.connections)
+      .num("binds", k.binds)
+      .num("binds_refused", k.binds_refused)
+      .num("pdus_in", k.pdus_in)
+      .num("bytes_in", k.bytes_in)
+      .num("bytes_out", k.bytes_out)
+      .num("submissions", k.submissions)
+      .num("submissions_ok", k.submissions_ok)
+      .num("submissions_failed", k.submissions_failed)
+      .num("submissions_unanswered", k.submissions_unanswered)
+      .num("deliver_sm_sent", k.deliver_sm_sent)
+      .num("deliver_sm_acked", k.deliver_sm_acked)
+      .num("deliver_sm_rejected", k.deliver_sm_rejected)
+      .num("redeliveries", k.redeliveries)
+      .num("deliveries_pending", static_cast<std::uint64_t>(pending_deliveries()))
+      .num("deliveries_in_flight", in_flight)
+      .num("receipts", k.receipts)
+      .num("mo", k.mo)
+      .num("generic_nacks_sent", k.generic_nacks_sent)
+      .num("faults_applied", k.faults_applied)
+      .finish();
+  end_event();
+}
+
+void smsc::emit_error(std::string_view what) {
+  json_line(begin_event()).str("event", "error").str("error", what).finish();
+  end_event();
+}
+
+}  // namespace smsdrv::sim
