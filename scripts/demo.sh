@@ -81,13 +81,23 @@ for line in sys.stdin:
 step "Driver log (dms-stub stderr)"
 sed 's/^/  /' "$work/dms.log"
 
-ok=1
-grep -q '"event":"esp-response","id":"r1","ok":true' "$work/events.jsonl" || ok=0
-grep -q '"event":"delivery-report"' "$work/events.jsonl" || ok=0
-grep -q '"mode":"paging"' "$work/events.jsonl" || ok=0
-grep -q '"mode":"chat"' "$work/events.jsonl" || ok=0
-if [ "$ok" = 1 ]; then
-  step "Demo complete: response, delivery report, paging and chat interactions all seen"
+if python3 - "$work/events.jsonl" <<'PY'
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+def seen(pred):
+    return any(pred(e) for e in events)
+checks = {
+    "positive esp-response for r1": seen(lambda e: e["event"] == "esp-response" and e.get("id") == "r1" and e.get("ok")),
+    "delivery report for r1": seen(lambda e: e["event"] == "delivery-report" and e.get("id") == "r1"),
+    "interaction in paging mode": seen(lambda e: e["event"] == "interaction" and e.get("mode") == "paging"),
+    "interaction in chat mode": seen(lambda e: e["event"] == "interaction" and e.get("mode") == "chat"),
+}
+for name, ok in checks.items():
+    print(("  ok       " if ok else "  MISSING  ") + name)
+sys.exit(0 if all(checks.values()) else 1)
+PY
+then
+  step "Demo complete"
 else
   step "Demo incomplete: see the events above" >&2
   exit 1

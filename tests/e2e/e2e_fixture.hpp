@@ -91,8 +91,9 @@ inline std::string json_string(std::string_view s) {
 // A SendSMS request line.
 inline std::string send_sms(const std::string& id, const std::string& channel,
                             const std::vector<std::pair<std::string, std::string>>& user_data) {
-  std::string line = "{\"id\":" + json_string(id) + ",\"request\":\"SendSMS\",\"channel\":" +
-                     json_string(channel) + ",\"userData\":{";
+  std::string line = "{\"id\":" + json_string(id) +
+                     ",\"request\":\"SendSMS\",\"channel\":" + json_string(channel) +
+                     ",\"userData\":{";
   bool first = true;
   for (const auto& [k, v] : user_data) {
     if (!first) line += ',';
@@ -132,9 +133,8 @@ struct smsc_process {
 
   explicit smsc_process(std::vector<std::string> argv) {
     proc = std::make_unique<subprocess>(argv);
-    auto l = read_until(*proc, events, [](const json_line& j) {
-      return j.str("event") == "listening";
-    });
+    auto l =
+        read_until(*proc, events, [](const json_line& j) { return j.str("event") == "listening"; });
     REQUIRE(l);
     port = static_cast<int>(l->num("port"));
     REQUIRE(port > 0);
@@ -147,7 +147,8 @@ struct smsc_process {
   }
   std::size_t count(const std::string& event) {
     std::size_t n = 0;
-    for (const auto& e : events) n += e.str("event") == event;
+    for (const auto& e : events)
+      n += e.str("event") == event;
     return n;
   }
 };

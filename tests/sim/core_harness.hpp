@@ -29,7 +29,7 @@ class core_harness {
   template <class Body>
   void send(link& l, const Body& body, std::uint32_t sequence_number, std::uint32_t status = 0) {
     std::string bytes;
-    encode_body(body, sequence_number, bytes, status);
+    smpp::encode(body, sequence_number, bytes, status);
     feed(l, bytes);
   }
   // Takes the link's output and splits it into PDUs.

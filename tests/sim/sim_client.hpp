@@ -9,7 +9,6 @@
 #include <string_view>
 #include <vector>
 
-#include "encode_body.hpp"
 #include "smpp/codec.hpp"
 
 namespace smsdrv::sim::test {
@@ -39,7 +38,7 @@ class sim_client {
                      std::uint32_t sequence_number = 0) {
     const std::uint32_t seq = sequence_number != 0 ? sequence_number : ++last_sequence_;
     std::string out;
-    encode_body(body, seq, out, command_status);
+    smpp::encode(body, seq, out, command_status);
     send_raw(out);
     return seq;
   }

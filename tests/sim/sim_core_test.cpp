@@ -236,7 +236,7 @@ TEST_CASE("delay: responses wait D ms; window counts every unanswered submission
   REQUIRE(h.output(l).size() == 1);
   std::string three;
   for (std::uint32_t s = 2; s <= 4; ++s)
-    encode_body(make_submit("x"), s, three);
+    smpp::encode(make_submit("x"), s, three);
   h.feed(l, three);
   CHECK(h.output(l).empty());
   h.advance(99ms);

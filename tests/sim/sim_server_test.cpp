@@ -179,7 +179,7 @@ TEST_CASE("window: outstanding submissions seen by the server", "[sim][server]")
   smpp::submit_sm m;
   m.destination_addr = "1";
   for (std::uint32_t s = 10; s < 15; ++s)
-    sim::encode_body(m, s, five);
+    smpp::encode(m, s, five);
   c.send_raw(five);
   for (int i = 0; i < 5; ++i)
     REQUIRE(c.read_response());

@@ -18,7 +18,6 @@
 #include <string_view>
 #include <thread>
 
-#include "encode_body.hpp"
 #include "smpp/codec.hpp"
 
 namespace {
@@ -118,7 +117,6 @@ class pdu_reader {
 };
 
 int run(const options& o) {
-  using sim::encode_body;
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -136,7 +134,7 @@ int run(const options& o) {
   smpp::bind_transmitter bind;
   bind.system_id = o.system_id;
   bind.password = o.password;
-  encode_body(bind, 1, out);
+  smpp::encode(bind, 1, out);
   pdu_reader reader(fd);
   std::uint32_t bind_status = 0xFFFFFFFF;
   if (!write_all(fd, out)) return 1;
@@ -154,7 +152,7 @@ int run(const options& o) {
   m.destination_addr = "4917600000000";
   m.short_message = text;
   std::string one_pdu;
-  encode_body(m, 0, one_pdu);
+  smpp::encode(m, 0, one_pdu);
 
   std::atomic<std::uint64_t> answered{0};
   std::atomic<bool> failed{false};
@@ -218,7 +216,7 @@ int run(const options& o) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   writer.join();
   out.clear();
-  encode_body(smpp::unbind{}, 1, out);
+  smpp::encode(smpp::unbind{}, 1, out);
   write_all(fd, out);
   ::close(fd);
   fmt::print(

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 
-#include "encode_body.hpp"
 #include "json_line.hpp"
 #include "smpp/command_status.hpp"
 #include "smpp/tlv.hpp"
@@ -237,14 +236,14 @@ void smsc::inject(link& l, injection what, std::size_t output_before, std::uint3
       // A sequence number far from any the client used recently.
       std::uint32_t never = (l.last_peer_sequence_ + 0x40000000u) & smpp::max_sequence_number;
       if (never == 0) never = 1;
-      encode_body(smpp::submit_sm_resp{{"ffffffff"}}, never, l.out_);
+      smpp::encode(smpp::submit_sm_resp{{"ffffffff"}}, never, l.out_);
       mark_dirty(l);
       fault_applied(l, "unknown-seq", seq);
       break;
     }
     case injection::close_mid_pdu:
       if (l.out_.size() <= output_before)
-        encode_body(smpp::enquire_link{}, next_sequence(l), l.out_);
+        smpp::encode(smpp::enquire_link{}, next_sequence(l), l.out_);
       l.out_.resize(output_before + (l.out_.size() - output_before) / 2);
       fault_applied(l, "close-mid-pdu", seq);
       request_close(l, "fault close-mid-pdu", true);
@@ -270,12 +269,12 @@ void smsc::respond(link& l, const Body& body, std::uint32_t seq, std::uint32_t s
   if (config_.faults.silent) return;
   if (config_.faults.delays()) {
     link::delayed_response d{now + response_delay(), ++delay_order_, {}, submission};
-    encode_body(body, seq, d.bytes, status);
+    smpp::encode(body, seq, d.bytes, status);
     l.delayed_.push_back(std::move(d));
     std::push_heap(l.delayed_.begin(), l.delayed_.end(), later_due);
     return;
   }
-  encode_body(body, seq, l.out_, status);
+  smpp::encode(body, seq, l.out_, status);
   if (submission) ++l.responses_in_output_;
   mark_dirty(l);
 }

@@ -6,7 +6,6 @@
 #include <charconv>
 #include <ctime>
 
-#include "encode_body.hpp"
 #include "json_line.hpp"
 #include "smpp/command_status.hpp"
 #include "smpp/tlv.hpp"
@@ -112,7 +111,7 @@ std::string smsc::make_mo(const command& c, std::uint64_t n, delivery& d) {
   else
     m.short_message = message;
   std::string frame;
-  const smpp::codec_status st = encode_body(m, 0, frame);
+  const smpp::codec_status st = smpp::encode(m, 0, frame);
   if (!st.ok()) return st.message();
   frame += extra_tlvs;
   store_be32(frame.data(), static_cast<std::uint32_t>(frame.size()));
@@ -202,7 +201,7 @@ void smsc::command_unbind(const command& c, time_point now) {
     link& l = *owned;
     if (l.bound_ == bind_kind::none || l.close_requested_ || !selected(c, l)) continue;
     const std::uint32_t seq = next_sequence(l);
-    encode_body(smpp::unbind{}, seq, l.out_);
+    smpp::encode(smpp::unbind{}, seq, l.out_);
     mark_dirty(l);
     l.bound_ = bind_kind::none;
     l.unbind_sequence_ = seq;

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "encode_body.hpp"
 #include "json_line.hpp"
 #include "smpp/command_status.hpp"
 #include "smpp/tlv.hpp"
@@ -209,7 +208,7 @@ std::string smsc::build_receipt(const message_record& r, std::string_view messag
     d.tlvs.push_back({smpp::tlv_tag::message_state, std::string_view(&state, 1)});
   }
   std::string frame;
-  const smpp::codec_status st = encode_body(d, 0, frame);
+  const smpp::codec_status st = smpp::encode(d, 0, frame);
   if (!st.ok())
     emit_error(fmt::format("cannot build the receipt of {}: {}", message_id, st.message()));
   return frame;

@@ -135,7 +135,7 @@ void channel_core::on_closed(std::string_view reason, time_point now) {
   if (shutting_down_) {
     phase_ = phase::stopped;
     emit_state("shut-down", SMSDRV_E_SHUT_DOWN,
-               fmt::format("{}: link to {} closed for shutdown", name(), smsc_label()));
+               fmt::format("link to {} closed for shutdown", smsc_label()));
     return;
   }
   schedule_reconnect(now);
@@ -490,7 +490,7 @@ void channel_core::shutdown(time_point now, time_point deadline) {
   }
   if (phase_ == phase::waiting) {
     phase_ = phase::stopped;
-    emit_state("shut-down", SMSDRV_E_SHUT_DOWN, fmt::format("{}: shut down", name()));
+    emit_state("shut-down", SMSDRV_E_SHUT_DOWN, "shut down (was not connected)");
   } else if (phase_ == phase::connected) {
     on_tick(now, wall_now_);
   }
@@ -706,7 +706,9 @@ void channel_core::expire_reassembly(time_point now) {
 
 void channel_core::emit_state(std::string_view state, std::int32_t status, std::string text,
                               std::string reason) {
-  log(status == SMSDRV_OK ? log_level::info : log_level::warn, text);
+  // Shutting down is asked for; every other state but "bound" is a problem worth a warning.
+  log(status == SMSDRV_OK || status == SMSDRV_E_SHUT_DOWN ? log_level::info : log_level::warn,
+      text);
   channel_event e;
   e.type = SMSDRV_EVENT_CHANNEL_STATE;
   e.status = status;
