@@ -4,6 +4,7 @@
 #include "smpp/codec.hpp"
 
 #include <catch2/catch.hpp>
+#include <deque>
 #include <random>
 
 #include "hex.hpp"
@@ -14,10 +15,13 @@ using smsdrv::test::to_hex;
 
 namespace {
 
-// Decodes golden hex into `out` (the frame must outlive the views in `out`) and checks that
-// encoding gives the same bytes back.
+// Frames decoded by decode_golden(): kept for the whole run, since decoded PDUs view them.
+std::deque<std::string> golden_frames;
+
+// Decodes golden bytes into `out` and checks that encoding gives the same bytes back.
 template <class T>
-const T& decode_golden(const std::string& frame, pdu& out) {
+const T& decode_golden(const std::string& bytes, pdu& out) {
+  const std::string& frame = golden_frames.emplace_back(bytes);
   REQUIRE(check_frame(frame).state == frame_state::ready);
   REQUIRE(check_frame(frame).length == frame.size());
   codec_status st = decode(frame, out);
