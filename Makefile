@@ -29,7 +29,7 @@ test-asan: build-asan
 
 build-fuzz: setup
 	cmake --preset fuzz >/dev/null
-	cmake --build --preset fuzz -j $(JOBS)
+	cmake --build --preset fuzz -j $(JOBS) --target fuzz-targets
 
 test-fuzz: build-fuzz
 	ctest --preset fuzz -L fuzz -j $(JOBS)
