@@ -51,7 +51,10 @@ void write_interaction(std::string& out, const smsdrv_event& ev, std::string_vie
   json_line j(out);
   j.str("event", "interaction").str("channel", text_of(ev.channel));
   if (!endpoint.empty()) j.str("endpoint", endpoint);
-  j.str("mode", mode).string_map("attributes", ev.count, ev.keys, ev.values);
+  j.str("mode", mode);
+  // The driver's remark on the message, e.g. "partial: parts 2 of 3 missing" (docs/esp.md).
+  if (ev.text != nullptr && ev.text[0] != '\0') j.str("note", ev.text);
+  j.string_map("attributes", ev.count, ev.keys, ev.values);
   j.finish();
 }
 
