@@ -568,8 +568,9 @@ void channel_core::on_data_sm(std::uint32_t sequence_number, const smpp::data_sm
 }
 
 void channel_core::on_alert_notification(const smpp::alert_notification& alert) {
-  log(log_level::info, fmt::format("alert_notification: {} is available again",
-                                   shown(log_.masking().get(), "FromAddr", alert.source_addr)));
+  log(log_level::info,
+      fmt::format("alert_notification: {} is available again",
+                  shown_field(log_.masking().get(), "source_addr", alert.source_addr)));
 }
 
 void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& fields, bool data_sm) {
@@ -592,9 +593,10 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
       r.emplace();
       r->text = std::string(fields.short_message);
       const auto rules = log_.masking();
-      log(log_level::warn, fmt::format("delivery receipt from {} without a message id: '{}'",
-                                       shown(rules.get(), "FromAddr", fields.source_addr),
-                                       shown(rules.get(), "_smsText", fields.short_message)));
+      log(log_level::warn,
+          fmt::format("delivery receipt from {} without a message id: '{}'",
+                      shown_field(rules.get(), "source_addr", fields.source_addr),
+                      shown_field(rules.get(), "short_message", fields.short_message)));
     }
     const bool final = r->state && smpp::is_final_state(*r->state);
     const std::optional<receipt_origin> origin = receipts_.find(r->message_id, final);
@@ -622,7 +624,7 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
     log(log_level::warn,
         fmt::format("message from {}: {} octet(s) could not be decoded with data_coding {} and "
                     "were replaced by U+FFFD",
-                    shown(log_.masking().get(), "FromAddr", fields.source_addr),
+                    shown_field(log_.masking().get(), "source_addr", fields.source_addr),
                     decoded_.replacements, fields.data_coding));
 
   text::concat_info concat = decoded_.udh.concat;
@@ -662,7 +664,7 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
             fmt::format("part {}/{} of a long message from {} refused: reassembly memory is "
                         "full; the SMSC is asked to retry (ESME_RX_T_APPN)",
                         concat.seqnum, concat.total,
-                        shown(log_.masking().get(), "FromAddr", fields.source_addr)));
+                        shown_field(log_.masking().get(), "source_addr", fields.source_addr)));
         answer(cs::esme_rx_t_appn);
         return;
       case text::add_result::completed:
@@ -690,10 +692,11 @@ void channel_core::deliver_reassembled(text::reassembled_message& r, const smpp:
   m.data_coding = r.data_coding;
   m.text = std::move(r.text);
   if (r.state == text::message_state::dropped) {
-    log(log_level::warn, fmt::format("long message from {} (reference {}) dropped incomplete: "
-                                     "{} of {} parts missing",
-                                     shown(log_.masking().get(), "FromAddr", m.source_addr),
-                                     r.reference, r.missing.size(), r.total));
+    log(log_level::warn,
+        fmt::format("long message from {} (reference {}) dropped incomplete: "
+                    "{} of {} parts missing",
+                    shown_field(log_.masking().get(), "source_addr", m.source_addr), r.reference,
+                    r.missing.size(), r.total));
     return;
   }
   std::string note;
@@ -702,8 +705,9 @@ void channel_core::deliver_reassembled(text::reassembled_message& r, const smpp:
     for (std::uint8_t s : r.missing)
       missing += fmt::format("{}{}", missing.empty() ? "" : ",", s);
     note = fmt::format("partial: parts {} of {} missing", missing, r.total);
-    log(log_level::warn, fmt::format("long message from {} delivered partial: {}",
-                                     shown(log_.masking().get(), "FromAddr", m.source_addr), note));
+    log(log_level::warn,
+        fmt::format("long message from {} delivered partial: {}",
+                    shown_field(log_.masking().get(), "source_addr", m.source_addr), note));
   }
   // Parts before the last were acknowledged when held; the completing PDU waits for the host.
   pending_ack ack;

@@ -10,9 +10,14 @@
 
 namespace smsdrv::channel {
 
-// A user-data value (key: the user-data key it stands for, e.g. FromAddr) inside a log sentence.
+// A user-data value (key: the user-data key it stands for, e.g. _smsText) inside a log sentence.
 // m null: the value as it is.
 std::string shown(const privacy::masking* m, std::string_view key, std::string_view value);
+
+// A PDU field's value (field: its SMPP v3.4 name, e.g. source_addr) inside a log sentence, as
+// strictly as every user-data key it carries asks; octets (short_message, message_payload) are
+// shown or hidden whole. m null: the value as it is.
+std::string shown_field(const privacy::masking* m, std::string_view field, std::string_view value);
 
 // The trace line of one PDU: ">> " (sent) or "<< " (received), then smpp::describe() with every
 // field that carries user data masked as that user data. Passwords are always ********.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "channel/channel_core.hpp"
+#include "channel/log_privacy.hpp"
 #include "privacy/masking.hpp"
 #include "smpp/codec.hpp"
 
@@ -224,4 +225,17 @@ TEST_CASE("metrics follow what the core did") {
   CHECK(s.binds == 1);
   CHECK(s.reconnects == 1);
   CHECK_FALSE(s.link_up);
+}
+
+TEST_CASE("a value in a sentence: by its key, or as strictly as every key its PDU field carries") {
+  privacy::masking_settings s;
+  s.key_rules = {{"PhoneNumber", rule("hide-first,3")}, {"_smsText", rule("skip")}};
+  const privacy::masking m(s, nullptr);
+  CHECK(shown(&m, "FromAddr", "4915550002") == "4915550002");
+  CHECK(shown(&m, "PhoneNumber", "4915550002") == "***5550002");
+  CHECK(shown(&m, "_smsText", "hi") == "****");  // skip cannot leave a sentence's value out
+  CHECK(shown_field(&m, "source_addr", "4915550002") == "***5550002");
+  CHECK(shown_field(&m, "short_message", "hi") == "****");
+  CHECK(shown_field(&m, "service_type", "CMT") == "CMT");
+  CHECK(shown_field(nullptr, "source_addr", "4915550002") == "4915550002");
 }
