@@ -13,7 +13,6 @@ constexpr auto host_scope = option_scope::host;
 // Features that later versions deliver; an option tied to one is refused when not at default.
 constexpr std::string_view tls = "TLS";
 constexpr std::string_view text_feature = "long messages and text encodings";
-constexpr std::string_view log_masking = "log masking";
 
 constexpr enum_choice bind_modes[] = {
     {"t", static_cast<std::int64_t>(bind_mode::transmitter), "transmitter"},
@@ -418,9 +417,8 @@ constexpr option_def channel_table[] = {
      .type = boolean,
      .field = &cs::debug_mode,
      .default_value = "false",
-     .supported = false,
-     .feature = "PDU trace",
-     .meaning = "decoded PDU trace in the log (masked)"},
+     .meaning = "every PDU decoded field by field in the log at level debug, masked like user "
+                "data; passwords never shown"},
     {.name = "x-jsms-config-file",
      .type = option_type::path,
      .field = &cs::jsms_config_file,
@@ -437,17 +435,15 @@ constexpr option_def settings_table[] = {
      .type = boolean,
      .field = &ds::logging_filter_active,
      .default_value = "false",
-     .supported = false,
-     .feature = log_masking,
-     .meaning = "mask user data in the driver's logs as logging-filter-spec says"},
+     .meaning = "also apply the driver's own masking rules of logging-filter-spec (key rules, "
+                "PDU fields, patterns over every log line)"},
     {.name = "logging-filter-spec",
      .type = option_type::path,
      .field = &ds::logging_filter_spec,
      .default_value = "./media-channel-drivers/channel-smsmms/logging-filter-smsmms.json",
      .max = 4096,
-     .supported = false,
-     .feature = log_masking,
-     .meaning = "JSON file with the masking rules"},
+     .meaning = "JSON file with the driver's masking rules (docs/privacy.md); read when "
+                "logging-filter-active is true"},
 };
 
 constexpr option_def log_filter_table[] = {
@@ -455,17 +451,13 @@ constexpr option_def log_filter_table[] = {
      .type = option_type::log_filter,
      .field = &ds::default_filter_type,
      .default_value = "copy",
-     .supported = false,
-     .feature = log_masking,
-     .meaning = "how user-data keys without a [log-filter-data] entry are shown"},
+     .meaning = "how user-data keys without a rule of their own are shown in logs"},
 };
 
 constexpr option_def log_filter_data_row = {
     .name = "<key>",
     .type = option_type::log_filter,
     .default_value = "copy",
-    .supported = false,
-    .feature = log_masking,
     .example = "hide",
     .meaning =
         "how the user-data key is shown, e.g. _smsText = hide or PhoneNumber = "

@@ -287,7 +287,6 @@ TEST_CASE("secret values never appear in a message") {
 TEST_CASE("options of later versions are accepted silently at their default only") {
   auto r = validate_channel_section(channel({{"x-smpp-tls-mode", "none"},
                                              {"x-smpp-tls-version", "tlsv1.2"},
-                                             {"x-debug-mode", "no"},
                                              {"x-smpp-use-msg-payload", "0"},
                                              {"x-smpp-sar-prompt-responses", "false"},
                                              {"x-smpp-ucs2-enc-schema", "utf-16be"},
@@ -300,7 +299,6 @@ TEST_CASE("options of later versions are accepted silently at their default only
   CHECK(r.warnings.empty());
 
   CHECK(errors_of(channel({{"x-smpp-tls-mode", "single"},
-                           {"x-debug-mode", "true"},
                            {"x-jsms-config-file", "mms.cfg"},
                            {"x-smpp-use-msg-payload", "yes"},
                            {"x-smpp-ucs2-enc-schema", "UCS-2"},
@@ -311,8 +309,6 @@ TEST_CASE("options of later versions are accepted silently at their default only
         list{
             "[channel-sms1] x-smpp-tls-mode = 'single': x-smpp-tls-mode is not supported yet by "
             "this driver version (TLS); remove it or set the default 'none'",
-            "[channel-sms1] x-debug-mode = 'true': x-debug-mode is not supported yet by this "
-            "driver version (PDU trace); remove it or set the default 'false'",
             "[channel-sms1] x-jsms-config-file = 'mms.cfg': x-jsms-config-file is not supported "
             "yet by this driver version (MMS); remove it",
             "[channel-sms1] x-smpp-use-msg-payload = 'yes': x-smpp-use-msg-payload is not "
