@@ -336,7 +336,12 @@ void channel_core::respond_ok(in_flight& f) {
   e.status = SMSDRV_OK;
   e.attrs.reserve(3);
   e.attrs.emplace_back(attr::message_id, f.message_ids.empty() ? "" : f.message_ids[0]);
-  e.attrs.emplace_back(attr::message_ids, join_ids(f.message_ids));
+  // Answered at the first segment (x-smpp-sar-prompt-responses): the others' ids are not known
+  // yet; their delivery reports carry them.
+  const bool complete = f.outcomes == f.request.frames.size();
+  e.attrs.emplace_back(attr::message_ids, complete || f.message_ids.empty()
+                                              ? join_ids(f.message_ids)
+                                              : f.message_ids[0]);
   e.attrs.emplace_back(attr::segments, std::to_string(f.request.frames.size()));
   events_.push_back(std::move(e));
   f.answered = true;
@@ -402,7 +407,7 @@ void channel_core::on_response(std::uint64_t tag, const smpp::pdu& response) {
                                       static_cast<std::uint16_t>(f.request.frames.size())},
                        now_);
   if (!f.answered && !f.abandoned &&
-      (f.request.prompt_response || f.outcomes == f.request.frames.size()))
+      ((f.request.prompt_response && segment == 0) || f.outcomes == f.request.frames.size()))
     respond_ok(f);
   release_if_done(slot);
 }
@@ -600,11 +605,6 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
     payload = p->value;
   const bool udhi = (fields.esm_class & smpp::esm_class_bits::udhi) != 0;
   text::decode(payload, fields.data_coding, udhi, config_.reassembly.decoding, decoded_);
-  if (decoded_.replacements > 0)
-    log(log_level::warn,
-        fmt::format("message from {}: {} octet(s) could not be decoded with data_coding {} and "
-                    "were replaced by U+FFFD",
-                    fields.source_addr, decoded_.replacements, fields.data_coding));
 
   text::concat_info concat = decoded_.udh.concat;
   if (!concat.valid()) {
@@ -652,6 +652,12 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
         break;
     }
   }
+  // Parts are checked once reassembled: a pair split across two parts decodes then.
+  if (decoded_.replacements > 0)
+    log(log_level::warn,
+        fmt::format("message from {}: {} octet(s) could not be decoded with data_coding {} and "
+                    "were replaced by U+FFFD",
+                    fields.source_addr, decoded_.replacements, fields.data_coding));
   m.text = decoded_.text;
   m.empty = payload.empty();
   emit_inbound(m, pending_ack{connection, {seq}, data_sm}, {});
@@ -669,6 +675,10 @@ void channel_core::deliver_reassembled(text::reassembled_message& r, const smpp:
   m.destination_addr = std::move(r.destination_addr);
   m.data_coding = r.data_coding;
   m.text = std::move(r.text);
+  if (r.replacements > 0)
+    log(log_level::warn, fmt::format("long message from {} (reference {}): {} octet(s) could not "
+                                     "be decoded with data_coding {} and were replaced by U+FFFD",
+                                     m.source_addr, r.reference, r.replacements, r.data_coding));
   if (r.state == text::message_state::dropped) {
     log(log_level::warn, fmt::format("long message from {} (reference {}) dropped incomplete: "
                                      "{} of {} parts missing",
