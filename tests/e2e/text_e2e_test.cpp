@@ -335,7 +335,7 @@ TEST_CASE("inbound: every data_coding decoded; invalid octets replaced and logge
       {"4917000002", R"("text":"ASCII ~ `","data_coding":1)", "ASCII ~ `", 1},
       {"4917000003", R"("text":"né ÿ","data_coding":3)", "né ÿ", 3},
       {"4917000004", R"("text":"ж 😀","data_coding":8)", "ж 😀", 8},
-      {"4917000005", R"("hex":"4869200020","data_coding":16)", "Hi @ ", 16},          // GSM, class 0
+      {"4917000005", R"("hex":"4869200020","data_coding":16)", "Hi @ ", 16},        // GSM, class 0
       {"4917000006", R"("hex":"d83dde00","data_coding":24)", "😀", 24},              // UCS2, class 0
       {"4917000007", R"("hex":"4869","data_coding":240)", "Hi", 240},               // GSM, class 0
       {"4917000008", R"("hex":"0102ff","data_coding":244)", "0102ff", 244},         // 8-bit: hex
@@ -456,6 +456,43 @@ TEST_CASE("inbound reassembly timeout: delivered partial with a note, or dropped
                                   "incomplete: 2 of 3 parts missing") != std::string::npos);
   CHECK(s.finish() == 0);
   CHECK(s.interactions_from("4917000202") == 0);
+}
+
+TEST_CASE("inbound reassembly caps: open messages and bytes; a refused part is retried") {
+  stack s("x-smpp-reassembly-max-messages = 2\nx-smpp-reassembly-max-bytes = 65536\n");
+  auto part = [](const std::string& from, int ref, int seq, const std::string& text) {
+    return R"({"cmd":"mo","from":")" + from + R"(","to":"12345","esm_class":64,"hex":"050003)" +
+           hex_of(std::string(1, static_cast<char>(ref))) + "020" + std::to_string(seq) +
+           hex_of(text) + "\"}";
+  };
+  auto outcome = [&](std::int64_t delivery) {
+    auto a = s.answer_of(delivery);
+    REQUIRE(a);
+    return a->str("outcome") + " " + a->str("status");
+  };
+  CHECK(outcome(s.mo(part("4917000401", 1, 1, "A1 "))) == "acknowledged ESME_ROK");
+  CHECK(outcome(s.mo(part("4917000402", 2, 1, "B1 "))) == "acknowledged ESME_ROK");
+  // A third open message is over x-smpp-reassembly-max-messages: the SMSC is to retry.
+  CHECK(outcome(s.mo(part("4917000403", 3, 1, "C1 "))) == "retry ESME_RX_T_APPN");
+  // Completing parts are always taken.
+  CHECK(outcome(s.mo(part("4917000401", 1, 2, "A2"))) == "acknowledged ESME_ROK");
+  CHECK(outcome(s.mo(part("4917000402", 2, 2, "B2"))) == "acknowledged ESME_ROK");
+  REQUIRE(s.interaction_from("4917000401"));
+  REQUIRE(s.interaction_from("4917000402"));
+  // 40,000 octets held (message_payload): another 40,000 do not fit 65,536 bytes.
+  const std::string big(40000, 'x');
+  CHECK(outcome(s.mo(part("4917000404", 4, 1, big))) == "acknowledged ESME_ROK");
+  CHECK(outcome(s.mo(part("4917000405", 5, 1, big))) == "retry ESME_RX_T_APPN");
+  CHECK(outcome(s.mo(part("4917000404", 4, 2, "!"))) == "acknowledged ESME_ROK");
+  auto in = s.interaction_from("4917000404");
+  REQUIRE(in);
+  CHECK(in->str("attributes", "_smsText") == big + "!");
+  CHECK(s.finish() == 0);
+  CHECK(s.dms->stderr_text().find("part 1/2 of a long message from 4917000403 refused: "
+                                  "reassembly is full (2 incomplete messages, "
+                                  "x-smpp-reassembly-max-messages 2;") != std::string::npos);
+  CHECK(s.dms->stderr_text().find("x-smpp-reassembly-max-bytes 65536); the SMSC is asked to "
+                                  "retry (ESME_RX_T_APPN)") != std::string::npos);
 }
 
 TEST_CASE("inbound parts are acknowledged when held; the completing part only by the host") {

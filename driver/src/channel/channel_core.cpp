@@ -640,9 +640,13 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
         return;
       case text::add_result::refused:
         log(log_level::warn,
-            fmt::format("part {}/{} of a long message from {} refused: reassembly memory is "
-                        "full; the SMSC is asked to retry (ESME_RX_T_APPN)",
-                        concat.seqnum, concat.total, fields.source_addr));
+            fmt::format("part {}/{} of a long message from {} refused: reassembly is full ({} "
+                        "incomplete messages, x-smpp-reassembly-max-messages {}; {} bytes held, "
+                        "x-smpp-reassembly-max-bytes {}); the SMSC is asked to retry "
+                        "(ESME_RX_T_APPN)",
+                        concat.seqnum, concat.total, fields.source_addr,
+                        reassembler_.open_messages(), config_.reassembly.max_messages,
+                        reassembler_.bytes_held(), config_.reassembly.max_bytes));
         answer(cs::esme_rx_t_appn);
         return;
       case text::add_result::completed:
