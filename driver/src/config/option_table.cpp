@@ -397,7 +397,8 @@ constexpr option_def channel_table[] = {
      .type = boolean,
      .field = &cs::smpp_overwrite,
      .default_value = "false",
-     .meaning = "replace the previous message on the handset (replace_if_present_flag)"},
+     .meaning = "the SMSC replaces a message of the same source, destination and service_type "
+                "still pending delivery (replace_if_present_flag 1)"},
     {.name = "x-smpp-failover-host",
      .type = option_type::host,
      .field = &cs::smpp_failover_host,
