@@ -252,6 +252,9 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
   }
   prepared.request_id = next_request_id_.fetch_add(1, std::memory_order_relaxed);
   prepared.accepted = std::chrono::steady_clock::now();
+  if (enabled(log_level::debug))
+    if (std::string remark = channel::encoding_remark(composed); !remark.empty())
+      write(log_level::debug, ch->name, fmt::format("request {}: {}", prepared.request_id, remark));
   if (request_id) *request_id = prepared.request_id;
   ch->metrics->request_accepted();
   ch->handle->submit(std::move(prepared));

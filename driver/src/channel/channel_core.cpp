@@ -340,7 +340,12 @@ void channel_core::respond_ok(in_flight& f) {
   e.status = SMSDRV_OK;
   e.attrs.reserve(3);
   e.attrs.emplace_back(attr::message_id, f.message_ids.empty() ? "" : f.message_ids[0]);
-  e.attrs.emplace_back(attr::message_ids, join_ids(f.message_ids));
+  // Answered at the first segment (x-smpp-sar-prompt-responses): the others' ids are not known
+  // yet; their delivery reports carry them.
+  const bool complete = f.outcomes == f.request.frames.size();
+  e.attrs.emplace_back(attr::message_ids, complete || f.message_ids.empty()
+                                              ? join_ids(f.message_ids)
+                                              : f.message_ids[0]);
   e.attrs.emplace_back(attr::segments, std::to_string(f.request.frames.size()));
   events_.push_back(std::move(e));
   f.answered = true;
@@ -413,7 +418,7 @@ void channel_core::on_response(std::uint64_t tag, const smpp::pdu& response) {
                                       static_cast<std::uint16_t>(f.request.frames.size())},
                        now_);
   if (!f.answered && !f.abandoned &&
-      (f.request.prompt_response || f.outcomes == f.request.frames.size()))
+      ((f.request.prompt_response && segment == 0) || f.outcomes == f.request.frames.size()))
     respond_ok(f);
   release_if_done(slot);
 }
@@ -620,12 +625,6 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
     payload = p->value;
   const bool udhi = (fields.esm_class & smpp::esm_class_bits::udhi) != 0;
   text::decode(payload, fields.data_coding, udhi, config_.reassembly.decoding, decoded_);
-  if (decoded_.replacements > 0)
-    log(log_level::warn,
-        fmt::format("message from {}: {} octet(s) could not be decoded with data_coding {} and "
-                    "were replaced by U+FFFD",
-                    shown_field(log_.masking().get(), "source_addr", fields.source_addr),
-                    decoded_.replacements, fields.data_coding));
 
   text::concat_info concat = decoded_.udh.concat;
   if (!concat.valid()) {
@@ -661,10 +660,14 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
         return;
       case text::add_result::refused:
         log(log_level::warn,
-            fmt::format("part {}/{} of a long message from {} refused: reassembly memory is "
-                        "full; the SMSC is asked to retry (ESME_RX_T_APPN)",
+            fmt::format("part {}/{} of a long message from {} refused: reassembly is full ({} "
+                        "incomplete messages, x-smpp-reassembly-max-messages {}; {} bytes held, "
+                        "x-smpp-reassembly-max-bytes {}); the SMSC is asked to retry "
+                        "(ESME_RX_T_APPN)",
                         concat.seqnum, concat.total,
-                        shown_field(log_.masking().get(), "source_addr", fields.source_addr)));
+                        shown_field(log_.masking().get(), "source_addr", fields.source_addr),
+                        reassembler_.open_messages(), config_.reassembly.max_messages,
+                        reassembler_.bytes_held(), config_.reassembly.max_bytes));
         answer(cs::esme_rx_t_appn);
         return;
       case text::add_result::completed:
@@ -674,6 +677,13 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
         break;
     }
   }
+  // Parts are checked once reassembled: a pair split across two parts decodes then.
+  if (decoded_.replacements > 0)
+    log(log_level::warn,
+        fmt::format("message from {}: {} octet(s) could not be decoded with data_coding {} and "
+                    "were replaced by U+FFFD",
+                    shown_field(log_.masking().get(), "source_addr", fields.source_addr),
+                    decoded_.replacements, fields.data_coding));
   m.text = decoded_.text;
   m.empty = payload.empty();
   emit_inbound(m, pending_ack{connection, {seq}, data_sm}, {});
@@ -691,6 +701,12 @@ void channel_core::deliver_reassembled(text::reassembled_message& r, const smpp:
   m.destination_addr = std::move(r.destination_addr);
   m.data_coding = r.data_coding;
   m.text = std::move(r.text);
+  if (r.replacements > 0)
+    log(log_level::warn,
+        fmt::format("long message from {} (reference {}): {} octet(s) could not "
+                    "be decoded with data_coding {} and were replaced by U+FFFD",
+                    shown_field(log_.masking().get(), "source_addr", m.source_addr), r.reference,
+                    r.replacements, r.data_coding));
   if (r.state == text::message_state::dropped) {
     log(log_level::warn,
         fmt::format("long message from {} (reference {}) dropped incomplete: "
