@@ -28,6 +28,9 @@ enum class text_encoding : std::uint8_t {
 // x-smpp-ucs2-enc-schema: how data_coding 8 text is written and read.
 enum class ucs2_schema : std::uint8_t { utf16be, ucs2 };
 
+// x-smpp-in-flight-on-disconnect: submissions unanswered when the link is lost.
+enum class in_flight_action : std::uint8_t { fail, resubmit };
+
 // x-smpp-tls-mode.
 enum class tls_mode : std::uint8_t { none, single, mutual };
 
@@ -90,6 +93,11 @@ struct channel_settings {
   bool smpp_overwrite = false;
   std::string smpp_failover_host;
   std::uint16_t smpp_failover_port = 0;  // 0: same as smpp_port
+  std::string smpp_failover_system_id;   // "": same as smpp_system_id
+  std::string smpp_failover_password;    // "": same as password
+  std::chrono::seconds smpp_failover_probe_interval{};
+  std::string smpp_error_policy;  // valid text of flow::error_policy::parse()
+  in_flight_action smpp_in_flight_on_disconnect = in_flight_action::fail;
   tls_mode smpp_tls_mode = tls_mode::none;
   tls_version smpp_tls_version = tls_version::tls1_2;
   std::string smpp_tls_path_to_certificate;

@@ -248,7 +248,8 @@ TEST_CASE("an SMSC error fails the request naming the status and the segment") {
     auto w = f.written();
     REQUIRE(w.size() == 3);
     f.smsc_sends(smpp::submit_sm_resp{}, w[0].sequence_number);
-    f.smsc_sends(smpp::submit_sm_resp{}, w[1].sequence_number, smpp::command_status::esme_rsyserr);
+    f.smsc_sends(smpp::submit_sm_resp{}, w[1].sequence_number,
+                 smpp::command_status::esme_rsubmitfail);
     f.smsc_sends(smpp::submit_sm_resp{}, w[2].sequence_number);
     auto ev = f.take_events();
     REQUIRE(ev.size() == 1);

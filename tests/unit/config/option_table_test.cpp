@@ -38,7 +38,10 @@ TEST_CASE("the channel table has every option of spec §2, each once") {
       "x-smpp-tls-certificate-password", "x-debug-mode", "x-jsms-config-file",
       // host options and ours (spec §1, issue 2, seed 2's flash/overwrite/failover)
       "driver", "driver-classname", "x-smpp-queue-size", "x-smpp-flash", "x-smpp-overwrite",
-      "x-smpp-failover-host", "x-smpp-failover-port"};
+      "x-smpp-failover-host", "x-smpp-failover-port",
+      // issue 4: failover account and probing, error policy, in-flight submissions at a loss
+      "x-smpp-failover-system-id", "x-smpp-failover-password", "x-smpp-failover-probe-interval",
+      "x-smpp-error-policy", "x-smpp-in-flight-on-disconnect"};
   std::set<std::string> names;
   for (const auto& def : channel_options()) {
     CAPTURE(def.name);
@@ -78,7 +81,8 @@ TEST_CASE("every row is complete and its default passes its own rule") {
 
 TEST_CASE("secrets, required options, host options and not-yet-supported ones are as decided") {
   CHECK(names_where([](const option_def& d) { return d.secret; }) ==
-        std::set<std::string>{"password", "x-smpp-tls-certificate-file-password",
+        std::set<std::string>{"password", "x-smpp-failover-password",
+                              "x-smpp-tls-certificate-file-password",
                               "x-smpp-tls-certificate-password"});
   CHECK(names_where([](const option_def& d) { return d.required; }) ==
         std::set<std::string>{"x-smpp-host", "x-smpp-system-id"});
@@ -88,10 +92,9 @@ TEST_CASE("secrets, required options, host options and not-yet-supported ones ar
   CHECK(names_where([](const option_def& d) { return !d.supported; }) ==
         std::set<std::string>{
             "x-smpp-ucs2-enc-schema", "x-smpp-use-msg-payload", "x-smpp-sar-prompt-responses",
-            "x-smpp-flash", "x-smpp-overwrite", "x-smpp-failover-host", "x-smpp-failover-port",
-            "x-smpp-tls-mode", "x-smpp-tls-version", "x-smpp-tls-path-to-certificate",
-            "x-smpp-tls-certificate-file-password", "x-smpp-tls-certificate-password",
-            "x-debug-mode", "x-jsms-config-file"});
+            "x-smpp-flash", "x-smpp-overwrite", "x-smpp-tls-mode", "x-smpp-tls-version",
+            "x-smpp-tls-path-to-certificate", "x-smpp-tls-certificate-file-password",
+            "x-smpp-tls-certificate-password", "x-debug-mode", "x-jsms-config-file"});
   const option_def* enc = find_option(channel_options(), "x-smpp-outbound-enc-default");
   REQUIRE(enc);
   std::set<std::string> supported;
