@@ -293,11 +293,12 @@ void channel_core::on_tick(time_point now, wall_time wall) {
   expire_reassembly(now);
   receipts_.expire(now);
   if (returning_ && !shutting_down_ && phase_ == phase::connected && session_.bound() &&
-      (session_.outstanding() == 0 || now >= return_deadline_)) {
-    if (session_.outstanding() != 0)
+      (ready_to_leave() || now >= return_deadline_)) {
+    if (!ready_to_leave())
       log(log_level::warn,
-          fmt::format("{} submission(s) to the secondary SMSC still unanswered after {:.1f} s; "
-                      "unbinding all the same (x-smpp-in-flight-on-disconnect applies)",
+          fmt::format("leaving the secondary SMSC with {} submission(s) unanswered or inbound "
+                      "message(s) unacknowledged after {:.1f} s (x-smpp-in-flight-on-disconnect "
+                      "applies; the SMSC delivers the messages again)",
                       session_.outstanding(), seconds_of(config_.session.request_timeout)));
     session_.unbind(now);
   }
@@ -331,11 +332,27 @@ time_point channel_core::next_deadline() const noexcept {
       t = std::min(t, down_long_enough(slots_[r.slot].request.accepted));
   }
   if (auto r = reassembler_.next_deadline()) t = std::min(t, *r);
-  if (shutting_down_ && phase_ == phase::connected) t = std::min(t, drain_deadline_);
-  if (returning_) t = std::min(t, return_deadline_);
+  if (shutting_down_ && phase_ == phase::connected) {
+    // The last response of the drain came in: unbind now, not at the drain deadline.
+    const bool drained =
+        in_flight_requests_ == 0 && (session_.state() == smpp::session_state::bound ||
+                                     session_.state() == smpp::session_state::binding);
+    t = std::min(t, drained ? time_point{} : drain_deadline_);
+  }
+  if (returning_ && session_.bound())
+    t = std::min(t, ready_to_leave() ? time_point{} : return_deadline_);
   if (endpoint_index_ == 1 && session_.bound() && !returning_ && !probing_ && !shutting_down_)
     t = std::min(t, probe_at_);
   return t;
+}
+
+// Leaving the secondary: its responses are in and the host has answered what it received from
+// it (else the secondary would deliver those messages again, marked as duplicates).
+bool channel_core::ready_to_leave() const noexcept {
+  if (session_.outstanding() != 0) return false;
+  const std::uint64_t connection = session_.connection_id();
+  return std::none_of(pending_acks_.begin(), pending_acks_.end(),
+                      [&](const auto& kv) { return kv.second.connection == connection; });
 }
 
 time_point channel_core::down_long_enough(time_point accepted) const noexcept {

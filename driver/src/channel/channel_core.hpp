@@ -188,6 +188,7 @@ class channel_core final : private smpp::session_handler {
   bool has_failover() const noexcept { return config_.endpoints.size() > 1; }
   void use_endpoint(std::size_t index);
   void begin_return(time_point now);
+  bool ready_to_leave() const noexcept;
   std::string smsc_label() const;
   std::string smsc_label(std::size_t index) const;
   void log(log_level level, std::string message);

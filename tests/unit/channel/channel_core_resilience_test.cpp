@@ -425,7 +425,8 @@ TEST_CASE("failover: the secondary at once when the primary is down, back when a
   f.send(1, "c");
   CHECK(f.written().empty());  // no new submission on the secondary while leaving it
   f.answer(in_flight[0]);
-  f.advance(1ms);
+  CHECK(f.core->next_deadline() <= f.now);  // the shell ticks at once
+  f.advance(0ms);
   auto u = f.written();
   REQUIRE(u.size() == 1);
   CHECK(u[0].id() == smpp::command_id::unbind);
@@ -445,6 +446,45 @@ TEST_CASE("failover: the secondary at once when the primary is down, back when a
   CHECK(fixture::text_of(c[0]) == "c0");
   f.answer(c[0]);
   CHECK_FALSE(f.core->probe_due(f.now + 1h));  // no probing while on the primary
+  f.check_exactly_one_response_each();
+}
+
+TEST_CASE("failover: leaving the secondary waits for the host to take what it delivered") {
+  fixture f(failover_config());
+  fail_over(f);
+  f.advance(30s);
+  smpp::deliver_sm d;
+  d.source_addr = "4915550002";
+  d.short_message = "from the secondary";
+  f.smsc_sends(d, 5);
+  std::uint64_t ack = 0;
+  for (const auto& e : f.take_events())
+    if (e.type == SMSDRV_EVENT_INBOUND) ack = e.ack_id;
+  REQUIRE(ack != 0);
+  probe_binds(f);
+  f.advance(0ms);
+  CHECK(f.written().empty());  // no unbind while the host holds the message
+  REQUIRE(f.core->ack(ack, SMSDRV_OK));
+  CHECK(f.core->next_deadline() <= f.now);
+  f.advance(0ms);
+  auto w = f.written();
+  REQUIRE(w.size() == 2);
+  CHECK(w[0].id() == smpp::command_id::deliver_sm_resp);
+  CHECK(w[1].id() == smpp::command_id::unbind);
+}
+
+TEST_CASE("shutdown: the last response of the drain unbinds at once") {
+  fixture f;
+  f.connect_and_bind();
+  f.send();
+  auto w = f.written();
+  f.core->shutdown(f.now, f.now + 30s);
+  f.answer(w.at(0));
+  CHECK(f.core->next_deadline() <= f.now);
+  f.advance(0ms);
+  auto u = f.written();
+  REQUIRE(u.size() == 1);
+  CHECK(u[0].id() == smpp::command_id::unbind);
   f.check_exactly_one_response_each();
 }
 
