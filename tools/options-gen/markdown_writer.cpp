@@ -179,7 +179,7 @@ the response of a request whose segments were submitted again carries `_smsRetri
 The rules given replace the defaults of their status; statuses not named keep theirs:
 
 ```
-ESME_RTHROTTLED: pause 1s-30s retry 10, ESME_RMSGQFUL: pause 10s-120s retry 5, ESME_RSYSERR: retry 3 after 1s
+ESME_RTHROTTLED: pause 100ms-30s retry 10, ESME_RMSGQFUL: pause 10s-120s retry 5, ESME_RSYSERR: retry 3 after 1s
 ```
 
 and every other status fails at once. `ESME_RTHROTTLED: fail` turns a default off; an empty
