@@ -501,7 +501,6 @@ void channel_core::submit_segment(std::size_t slot, std::uint16_t segment, time_
                    st.command_status);
     return;
   }
-  f.segments[segment].sent_at = now;
   f.segments[segment].pause_epoch = pause_epoch_;
 }
 

@@ -112,7 +112,6 @@ class channel_core final : private smpp::session_handler {
   enum class phase : std::uint8_t { waiting, connecting, connected, closing, stopped };
 
   struct segment_state {
-    time_point sent_at{};             // last written
     std::uint32_t pause_epoch = 0;    // pause_epoch_ when last written
     std::uint32_t last_status = 0;    // the last refusal (0: lost with the link)
     std::uint8_t policy_retries = 0;  // resubmissions the error policy allowed
