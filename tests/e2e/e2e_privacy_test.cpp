@@ -236,7 +236,10 @@ TEST_CASE("metrics e2e: the Prometheus endpoint counts exactly the traffic that 
   smsc_process smsc({SMSDRV_SMSC_SIM_PATH, "--listen", "127.0.0.1:0", "--account", "e2e:e2e-pw",
                      "--dlr-delay-ms", "20", "--nack-every", "7", "--fail-every",
                      "10:ESME_RTHROTTLED"});
-  const auto cfg = root.write_cfg(channel_section("channel-sms1", smsc.port));
+  // Refusals fail at once here (the default policy would retry them), so each counts once.
+  const auto cfg = root.write_cfg(
+      channel_section("channel-sms1", smsc.port,
+                      "x-smpp-error-policy = ESME_RSYSERR: fail, ESME_RTHROTTLED: fail\n"));
   subprocess dms({SMSDRV_DMS_STUB_PATH, "run", "--config", cfg.string(), "--metrics-port", "0",
                   "--linger", "0.2"});
   std::vector<json_line> events;

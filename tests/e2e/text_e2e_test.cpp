@@ -294,7 +294,7 @@ TEST_CASE("a failed segment fails the request naming it, unless the first answer
                section("channel-prompt", port, "e2e2", "x-smpp-sar-prompt-responses = true\n");
       },
       2);
-  s.smsc.proc->write_line(R"({"cmd":"fault","fail-every":"3:ESME_RSYSERR"})");
+  s.smsc.proc->write_line(R"({"cmd":"fault","fail-every":"3:ESME_RINVDSTADR"})");
   REQUIRE(s.smsc.until([](const json_line& j) { return j.str("event") == "fault-set"; }, 5s));
   const std::string text(400, 'y');  // 3 parts: the 3rd submission fails
   s.dms->write_line(
@@ -305,9 +305,9 @@ TEST_CASE("a failed segment fails the request naming it, unless the first answer
   CHECK(whole->str("error", "name") == "SMSDRV_E_SMSC_REJECTED");
   CHECK(whole->str("error", "text")
             .find("segment 3 of 3: the SMSC rejected the message: "
-                  "ESME_RSYSERR") == 0);
+                  "ESME_RINVDSTADR") == 0);
   CHECK(whole->str("userData", "_smsFailedSegment") == "3/3");
-  CHECK(whole->str("userData", "_smsErrorName") == "ESME_RSYSERR");
+  CHECK(whole->str("userData", "_smsErrorName") == "ESME_RINVDSTADR");
   // The prompt channel answers at its first segment; its third (the 6th submission) fails too.
   s.dms->write_line(
       send_sms("prompt", "channel-prompt", {{"_smsDestNumber", "4915550042"}, {"_smsText", text}}));
@@ -318,7 +318,7 @@ TEST_CASE("a failed segment fails the request naming it, unless the first answer
   const auto subs = s.submits_to("4915550042", 3);
   REQUIRE(subs.size() == 3);
   CHECK(prompt->str("userData", "_smsMessageIds") == subs[0].str("message_id"));
-  CHECK(subs[2].str("status") == "ESME_RSYSERR");
+  CHECK(subs[2].str("status") == "ESME_RINVDSTADR");
   CHECK(s.finish() == 0);
   CHECK(s.dms->stderr_text().find("already answered (x-smpp-sar-prompt-responses) when segment 3 "
                                   "of 3") != std::string::npos);

@@ -35,6 +35,8 @@ std::string comment(const option_def& def) {
       names += fmt::format("{}{}", names.empty() ? "" : ", ", choice.name);
     c += fmt::format(" ({})", names);
   }
+  if (def.type == config::option_type::error_policy)
+    c += " (<status>: fail | retry N [after D] | pause D[-D] [retry N], ...)";
   if (def.required) c += " [required]";
   if (def.secret) c += " [secret]";
   if (def.scope == config::option_scope::host) c += " [host option]";

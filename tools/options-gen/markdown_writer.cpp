@@ -55,7 +55,9 @@ The host reads an INI-like file (`SmsMmsDriver.cfg` is the template shipped with
   and accepted at their default, so a complete options file imports unchanged; any other value is
   refused with `<option> is not supported yet by this driver version (<feature>)`.
 - Between options: `x-smpp-receive-timeout` must be longer than `x-smpp-enquire-link-timeout`,
-  or an idle link would be dropped before an `enquire_link` could keep it alive.
+  or an idle link would be dropped before an `enquire_link` could keep it alive. The other
+  `x-smpp-failover-*` options need `x-smpp-failover-host`, which must name another SMSC than
+  `x-smpp-host` and `x-smpp-port`.
 )";
 
 constexpr std::string_view value_types = R"(
@@ -154,6 +156,37 @@ expression is found anywhere in its source address or text; empty means never.
 entry after a comma, e.g. `101:sms_endpoint, 101:chat_endpoint`, adds chat-session mode.
 Endpoint names are letters, digits, `_`, `-` and `.`.
 
+### Error policy (`x-smpp-error-policy`)
+
+What the channel does when the SMSC refuses a submission, by the `command_status` of the
+submit_sm_resp or generic_nack (SMPP v3.4 §5.1.3). Rules are separated by `,` or `;`; each is
+`<status>: <action>`, the status an SMPP v3.4 name (`ESME_RTHROTTLED`, any case) or a number
+(`88`, `0x00000401` for a vendor-specific code). A generic_nack with status 0 counts as
+`ESME_RINVCMDID`.
+
+| action | effect |
+|---|---|
+| `fail` | the request fails at once with `SMSDRV_E_SMSC_REJECTED`, naming the status |
+| `retry N [after D]` | the refused segment is submitted again, at most N times (1-100), each D after the refusal (default: at once); other messages keep flowing |
+| `pause D[-Dmax] [retry N]` | the channel submits nothing for D, doubling at every further pause before a submission is accepted again, up to Dmax; then the segment is submitted again, at most N times (default 10) |
+
+Durations are a number and a unit, `ms`, `s` or `min` (`500ms`, `2s`, `1min`): 0 to 60 min
+after `after`, 10 ms to 60 min for a pause. A refusal of a message written before the current
+pause began does not extend it. Once a segment has used its retries, the request fails naming the
+status and the number of resubmissions. Retried segments keep their request's single response;
+the response of a request whose segments were submitted again carries `_smsRetries`.
+
+The rules given replace the defaults of their status; statuses not named keep theirs:
+
+```
+ESME_RTHROTTLED: pause 100ms-30s retry 10, ESME_RMSGQFUL: pause 10s-120s retry 5, ESME_RSYSERR: retry 3 after 1s
+```
+
+and every other status fails at once. `ESME_RTHROTTLED: fail` turns a default off; an empty
+value keeps the defaults. A malformed policy is refused with the character column and the
+reason, for example `column 17: expected ':' after ESME_RTHROTTLED`, `column 1: unknown
+command_status 'ESME_RTHROTTLE'`, `column 30: a duration needs a unit: ms, s or min`.
+
 ### Log filter rules (`[log-filter]`, `[log-filter-data]`)
 
 `copy` (shown as is), `hide` (replaced by `****`), `skip` (left out), `hide-first,N` /
@@ -214,6 +247,8 @@ std::string values_cell(const option_def& def) {
       return "[endpoints](#endpoints-inbound-route)";
     case option_type::log_filter:
       return "[log filter rule](#log-filter-rules-log-filter-log-filter-data)";
+    case option_type::error_policy:
+      return "[error policy](#error-policy-x-smpp-error-policy)";
     case option_type::regex:
       return "[ECMAScript regex](#regular-expressions-session-by-address-session-by-text), at "
              "most 512 characters";

@@ -191,6 +191,8 @@ void smsc::handle(link& l, const smpp::submit_sm& m, const smpp::pdu& p, time_po
                   : a.kind == admission::no_answer ? "none"
                                                    : "submit_sm_resp")
       .num("window", window)
+      .num("t_us", static_cast<std::uint64_t>(
+                       std::chrono::duration_cast<std::chrono::microseconds>(now - start_).count()))
       .finish();
   end_event();
 }

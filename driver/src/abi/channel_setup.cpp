@@ -25,6 +25,11 @@ channel::channel_config channel_config_of(const config::channel_settings& s,
   c.name = s.channel;
   c.application_name = std::string(application_name);
   c.endpoints.push_back({s.smpp_host, s.smpp_port});
+  if (!s.smpp_failover_host.empty())
+    c.endpoints.push_back({s.smpp_failover_host,
+                           s.smpp_failover_port != 0 ? s.smpp_failover_port : s.smpp_port,
+                           s.smpp_failover_system_id, s.smpp_failover_password});
+  c.failover_probe_interval = s.smpp_failover_probe_interval;
   c.session.mode = bind_mode_of(s.smpp_bind_mode);
   c.session.system_id = s.smpp_system_id;
   c.session.password = s.password;
@@ -39,6 +44,12 @@ channel::channel_config channel_config_of(const config::channel_settings& s,
   c.queue_size = s.smpp_queue_size;
   c.connect_timeout = s.smpp_comms_timeout;
   c.reconnect_cap = s.reconnection_timeout;
+  // Validated, so it parses (config/option_value.cpp); the defaults otherwise.
+  auto policy = flow::error_policy::parse(s.smpp_error_policy);
+  if (auto* p = std::get_if<flow::error_policy>(&policy)) c.error_policy = std::move(*p);
+  c.in_flight_on_disconnect = s.smpp_in_flight_on_disconnect == config::in_flight_action::resubmit
+                                  ? channel::in_flight_policy::resubmit
+                                  : channel::in_flight_policy::fail;
   c.empty_message = s.smpp_empty_message;
   c.reassembly.decoding.smsc_default = channel::inbound_default_of(s.smpp_inbound_enc_default);
   c.reassembly.timeout = s.smpp_reassembly_timeout;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "channel/channel_metrics.hpp"
+#include "flow/error_policy.hpp"
 #include "smpp/session.hpp"
 #include "text/reassembler.hpp"
 
@@ -19,12 +20,21 @@ using std::chrono::milliseconds;
 struct smsc_endpoint {
   std::string host;
   std::uint16_t port = 2775;
+  // The account at this SMSC; empty: session.system_id / session.password.
+  std::string system_id{};
+  std::string password{};
+};
+
+// x-smpp-in-flight-on-disconnect: submissions written but unanswered when the link is lost.
+enum class in_flight_policy : std::uint8_t {
+  fail,      // SMSDRV_E_OUTCOME_UNKNOWN: the SMSC may or may not have taken them
+  resubmit,  // sent again after the reconnect (a segment at most 3 times)
 };
 
 struct channel_config {
   std::string name;                      // "channel-sms1"
   std::string application_name;          // _umsInboundIxnSubmittedBy
-  std::vector<smsc_endpoint> endpoints;  // [0]: the SMSC; more come with failover
+  std::vector<smsc_endpoint> endpoints;  // [0]: the SMSC; [1]: the failover SMSC, if any
   smpp::session_config session;
   std::uint32_t window = 10;       // x-smpp-submit-window-size
   std::uint32_t max_rate = 10;     // x-smpp-submit-max-rate, segments per second
@@ -32,8 +42,12 @@ struct channel_config {
   milliseconds connect_timeout{std::chrono::seconds(10)};
   milliseconds reconnect_initial{std::chrono::seconds(1)};
   milliseconds reconnect_cap{std::chrono::seconds(180)};  // reconnection-timeout
-  std::string empty_message = " ";                        // x-smpp-empty-message
-  std::size_t subject_characters = 60;                    // Subject = the start of the text
+  // x-smpp-failover-probe-interval: while on the failover SMSC, how often the primary is tried.
+  milliseconds failover_probe_interval{std::chrono::seconds(30)};
+  flow::error_policy error_policy;  // x-smpp-error-policy
+  in_flight_policy in_flight_on_disconnect = in_flight_policy::fail;
+  std::string empty_message = " ";      // x-smpp-empty-message
+  std::size_t subject_characters = 60;  // Subject = the start of the text
   std::size_t receipt_entries = 1'000'000;
   std::chrono::seconds receipt_max_age{std::chrono::hours(72)};
   text::reassembly_options reassembly;  // long inbound messages; decoding of every message

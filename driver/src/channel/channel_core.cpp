@@ -55,19 +55,40 @@ std::uint64_t seed_from(const channel_config& c) {
   return c.seed != 0 ? c.seed : std::hash<std::string>{}(c.name) ^ 0x9E3779B97F4A7C15ull;
 }
 
+// x-smpp-in-flight-on-disconnect = resubmit: a segment lost with the link this often is not sent
+// again (it may be what breaks the link).
+constexpr std::uint8_t max_resubmits_after_loss = 3;
+
+redelivery_tracker::options redelivery_options(const channel_config& c) {
+  redelivery_tracker::options o;
+  // A dead peer is noticed after the receive timeout at the latest: an acknowledgement written
+  // that long before the link broke may have been lost with it.
+  if (c.session.dead_peer_timeout.count() > 0)
+    o.doubt = c.session.dead_peer_timeout + c.session.response_timeout;
+  return o;
+}
+
+std::string segment_label(std::size_t segment, std::size_t total) {
+  return total > 1 ? fmt::format(" (segment {} of {})", segment + 1, total) : std::string();
+}
+
 }  // namespace
 
 channel_core::channel_core(channel_config config, log_sink& log, time_point now)
     : config_(std::move(config)),
       log_(log),
       session_(config_.session, *this),
+      // Burst: 50 ms of messages, so that a late timer catches up, never more than the window;
+      // rate_limit keeps every sliding second at or below the rate all the same.
       rate_(config_.max_rate,
             std::clamp<std::uint32_t>(config_.max_rate / 20, 1,
                                       std::max<std::uint32_t>(config_.window, 1))),
       backoff_(config_.reconnect_initial, config_.reconnect_cap, seed_from(config_)),
       receipts_(config_.receipt_entries, config_.receipt_max_age),
       reassembler_(config_.reassembly),
-      retry_at_(now) {
+      redeliveries_(redelivery_options(config_)),
+      retry_at_(now),
+      unbound_since_(now) {
   session_.set_tracing(config_.trace_pdus);
 }
 
@@ -76,17 +97,35 @@ channel_core::~channel_core() = default;
 // ---- link ----------------------------------------------------------------------------------
 
 std::string channel_core::smsc_label() const {
-  if (config_.endpoints.empty()) return "(no SMSC)";
-  const smsc_endpoint& e = config_.endpoints[endpoint_index_];
+  return smsc_label(endpoint_index_);
+}
+
+std::string channel_core::smsc_label(std::size_t index) const {
+  if (index >= config_.endpoints.size()) return "(no SMSC)";
+  const smsc_endpoint& e = config_.endpoints[index];
   return fmt::format("{}:{}", e.host, e.port);
+}
+
+void channel_core::use_endpoint(std::size_t index) {
+  if (index == endpoint_index_) return;
+  endpoint_index_ = index;
+  // A pause asked for by one SMSC does not hold for the other.
+  paused_until_ = {};
+  pauses_in_a_row_ = 0;
+  probe_at_ = time_point::max();
 }
 
 std::optional<smsc_endpoint> channel_core::connect_due(time_point now) {
   if (phase_ != phase::waiting || shutting_down_ || now < retry_at_ || config_.endpoints.empty())
     return std::nullopt;
   phase_ = phase::connecting;
-  log(log_level::info, fmt::format("connecting to {}", smsc_label()));
-  return config_.endpoints[endpoint_index_];
+  const smsc_endpoint& e = config_.endpoints[endpoint_index_];
+  session_.set_bind_credentials(e.system_id.empty() ? config_.session.system_id : e.system_id,
+                                e.password.empty() ? config_.session.password : e.password);
+  log(log_level::info,
+      fmt::format("connecting to {}{}",
+                  has_failover() && endpoint_index_ == 1 ? "the secondary " : "", smsc_label()));
+  return e;
 }
 
 void channel_core::on_connect_failed(std::string_view reason, time_point now) {
@@ -105,6 +144,8 @@ void channel_core::on_connected(time_point now) {
   now_ = now;
   if (phase_ != phase::connecting) return;
   phase_ = phase::connected;
+  bound_on_connection_ = false;
+  orderly_close_ = false;
   if (shutting_down_) {
     close_request_ = "shutting down";
     phase_ = phase::closing;
@@ -112,7 +153,7 @@ void channel_core::on_connected(time_point now) {
   }
   log(log_level::info,
       fmt::format("connected to {}; binding as {} (system_id '{}')", smsc_label(),
-                  smpp::bind_mode_name(config_.session.mode), config_.session.system_id));
+                  smpp::bind_mode_name(config_.session.mode), session_.config().system_id));
   session_.on_connected(now);
 }
 
@@ -128,11 +169,20 @@ void channel_core::on_closed(std::string_view reason, time_point now) {
   if (phase_ == phase::stopped || phase_ == phase::waiting) return;
   if (last_down_reason_.empty() || phase_ == phase::connected)
     last_down_reason_ = std::string(reason);
-  session_.on_closed(now);
+  if (bound_on_connection_) unbound_since_ = now;
+  const std::uint64_t connection = session_.connection_id();
+  const std::size_t in_flight_before = session_.outstanding();
+  const std::size_t waiting_before = resend_.size();
+  session_.on_closed(now);  // unanswered submissions: on_request_lost
+  if (in_flight_before > 0 && resend_.size() > waiting_before)
+    log(log_level::info,
+        fmt::format("{} submission(s) in flight when the link closed are sent again after the "
+                    "reconnect (x-smpp-in-flight-on-disconnect = resubmit)",
+                    resend_.size() - waiting_before));
   // Inbound messages of that connection not yet acknowledged will be delivered again by the
   // SMSC; their acknowledgements can no longer be sent.
-  std::erase_if(pending_acks_,
-                [&](const auto& kv) { return kv.second.connection == session_.connection_id(); });
+  std::erase_if(pending_acks_, [&](const auto& kv) { return kv.second.connection == connection; });
+  redeliveries_.connection_closed(connection, std::exchange(orderly_close_, false), now);
   if (shutting_down_) {
     phase_ = phase::stopped;
     emit_state("shut-down", SMSDRV_E_SHUT_DOWN,
@@ -143,16 +193,92 @@ void channel_core::on_closed(std::string_view reason, time_point now) {
 }
 
 void channel_core::schedule_reconnect(time_point now) {
+  phase_ = phase::waiting;
+  const bool was_bound = std::exchange(bound_on_connection_, false);
+  if (has_failover()) {
+    if (returning_) {
+      // We left the secondary on purpose: the primary answered a probe.
+      returning_ = false;
+      return_deadline_ = time_point::max();
+      use_endpoint(0);
+      retry_at_ = now;
+      credentials_refused_ = false;
+      last_down_reason_.clear();
+      log(log_level::info, fmt::format("left the secondary SMSC {}; connecting to the primary {}",
+                                       smsc_label(1), smsc_label(0)));
+      return;
+    }
+    if (endpoint_index_ == 0 && !was_bound) {
+      // The primary cannot be reached or refuses the bind: the secondary, at once.
+      emit_state("failover", SMSDRV_E_CHANNEL_DOWN,
+                 fmt::format("primary SMSC {} unavailable: {}; switching to the secondary SMSC {}",
+                             smsc_label(0), last_down_reason_, smsc_label(1)),
+                 last_down_reason_);
+      events_.back().attrs.emplace_back(attr::retry_in_ms, "0");
+      use_endpoint(1);
+      retry_at_ = now;
+      credentials_refused_ = false;
+      return;
+    }
+  }
   const auto delay = credentials_refused_ ? backoff_.at_cap() : backoff_.next();
   credentials_refused_ = false;
   retry_at_ = now + delay;
-  phase_ = phase::waiting;
   config_.metrics->reconnect_scheduled();
+  // Every reconnect starts with the primary; a lost primary link is tried again first.
+  const std::size_t next = has_failover() ? 0 : endpoint_index_;
   emit_state("down", SMSDRV_E_CHANNEL_DOWN,
-             fmt::format("link to {} down: {}; reconnecting in {:.1f} s", smsc_label(),
-                         last_down_reason_, seconds_of(delay)),
+             fmt::format(
+                 "link to {} down: {}; reconnecting{} in {:.1f} s", smsc_label(), last_down_reason_,
+                 next != endpoint_index_ ? fmt::format(" to the primary SMSC {}", smsc_label(next))
+                                         : std::string(),
+                 seconds_of(delay)),
              last_down_reason_);
   events_.back().attrs.emplace_back(attr::retry_in_ms, std::to_string(delay.count()));
+  use_endpoint(next);
+}
+
+std::optional<smsc_endpoint> channel_core::probe_due(time_point now) {
+  if (!has_failover() || endpoint_index_ != 1 || !session_.bound() || returning_ || probing_ ||
+      shutting_down_ || now < probe_at_)
+    return std::nullopt;
+  probing_ = true;
+  probe_at_ = time_point::max();
+  const smsc_endpoint& primary = config_.endpoints[0];
+  smpp::session_config c = config_.session;
+  if (!primary.system_id.empty()) c.system_id = primary.system_id;
+  if (!primary.password.empty()) c.password = primary.password;
+  probe_.start(c);
+  log(log_level::debug,
+      fmt::format("probing the primary SMSC {} (bind as transmitter)", smsc_label(0)));
+  return primary;
+}
+
+void channel_core::on_probe_finished(time_point now) {
+  now_ = now;
+  if (!probing_) return;
+  probing_ = false;
+  if (shutting_down_) return;
+  if (probe_.result() == smsc_probe::outcome::bound) {
+    if (endpoint_index_ == 1 && session_.bound() && !returning_) begin_return(now);
+    return;
+  }
+  probe_at_ = now + config_.failover_probe_interval;
+  log(log_level::info,
+      fmt::format("primary SMSC {} still unavailable ({}); staying on the secondary {}, next "
+                  "probe in {:.1f} s (x-smpp-failover-probe-interval)",
+                  smsc_label(0), probe_.detail(), smsc_label(1),
+                  seconds_of(config_.failover_probe_interval)));
+}
+
+void channel_core::begin_return(time_point now) {
+  returning_ = true;
+  return_deadline_ = now + config_.session.request_timeout;
+  emit_state("returning", SMSDRV_OK,
+             fmt::format("primary SMSC {} accepts binds again; leaving the secondary {} once its "
+                         "{} submission(s) in flight are answered",
+                         smsc_label(0), smsc_label(1), session_.outstanding()));
+  on_tick(now, wall_now_);
 }
 
 std::optional<std::string> channel_core::take_close_request() {
@@ -168,6 +294,16 @@ void channel_core::on_tick(time_point now, wall_time wall) {
   expire_queue(now);
   expire_reassembly(now);
   receipts_.expire(now);
+  if (returning_ && !shutting_down_ && phase_ == phase::connected && session_.bound() &&
+      (ready_to_leave() || now >= return_deadline_)) {
+    if (!ready_to_leave())
+      log(log_level::warn,
+          fmt::format("leaving the secondary SMSC with {} submission(s) unanswered or inbound "
+                      "message(s) unacknowledged after {:.1f} s (x-smpp-in-flight-on-disconnect "
+                      "applies; the SMSC delivers the messages again)",
+                      session_.outstanding(), seconds_of(config_.session.request_timeout)));
+    session_.unbind(now);
+  }
   if (shutting_down_ && phase_ == phase::connected &&
       (session_.state() == smpp::session_state::bound ||
        session_.state() == smpp::session_state::binding) &&
@@ -184,17 +320,45 @@ void channel_core::on_tick(time_point now, wall_time wall) {
 time_point channel_core::next_deadline() const noexcept {
   time_point t = session_.next_deadline();
   if (phase_ == phase::waiting && !shutting_down_) t = std::min(t, retry_at_);
-  if (session_.can_submit() && (sending_slot_ || !queue_.empty()) &&
-      session_.outstanding() < config_.window)
-    t = std::min(t, rate_.next_available(time_point{}));
+  if (session_.can_submit() && session_.outstanding() < config_.window && !returning_) {
+    time_point work = time_point::max();
+    if (sending_slot_ || (!queue_.empty() && !shutting_down_)) work = time_point{};
+    if (!resend_.empty()) work = std::min(work, resend_.front().due);
+    if (work != time_point::max())
+      t = std::min(t, std::max({work, rate_.next_available(time_point{}), paused_until_}));
+  }
   if (!session_.bound()) {
-    const auto wait = config_.session.request_timeout;
-    if (sending_slot_) t = std::min(t, slots_[*sending_slot_].request.accepted + wait);
-    if (!queue_.empty()) t = std::min(t, queue_.front().accepted + wait);
+    if (sending_slot_) t = std::min(t, down_long_enough(slots_[*sending_slot_].request.accepted));
+    if (!queue_.empty()) t = std::min(t, down_long_enough(queue_.front().accepted));
+    for (const resend& r : resend_)
+      t = std::min(t, down_long_enough(slots_[r.slot].request.accepted));
   }
   if (auto r = reassembler_.next_deadline()) t = std::min(t, *r);
-  if (shutting_down_ && phase_ == phase::connected) t = std::min(t, drain_deadline_);
+  if (shutting_down_ && phase_ == phase::connected) {
+    // The last response of the drain came in: unbind now, not at the drain deadline.
+    const bool drained =
+        in_flight_requests_ == 0 && (session_.state() == smpp::session_state::bound ||
+                                     session_.state() == smpp::session_state::binding);
+    t = std::min(t, drained ? time_point{} : drain_deadline_);
+  }
+  if (returning_ && session_.bound())
+    t = std::min(t, ready_to_leave() ? time_point{} : return_deadline_);
+  if (endpoint_index_ == 1 && session_.bound() && !returning_ && !probing_ && !shutting_down_)
+    t = std::min(t, probe_at_);
   return t;
+}
+
+// Leaving the secondary: its responses are in and the host has answered what it received from
+// it (else the secondary would deliver those messages again, marked as duplicates).
+bool channel_core::ready_to_leave() const noexcept {
+  if (session_.outstanding() != 0) return false;
+  const std::uint64_t connection = session_.connection_id();
+  return std::none_of(pending_acks_.begin(), pending_acks_.end(),
+                      [&](const auto& kv) { return kv.second.connection == connection; });
+}
+
+time_point channel_core::down_long_enough(time_point accepted) const noexcept {
+  return std::max(accepted, unbound_since_) + config_.session.request_timeout;
 }
 
 // ---- session callbacks: link -----------------------------------------------------------------
@@ -203,7 +367,10 @@ void channel_core::on_bound(std::string_view smsc_system_id) {
   config_.metrics->link_bound();
   backoff_.reset();
   credentials_refused_ = false;
+  bound_on_connection_ = true;
   last_down_reason_.clear();
+  probe_at_ = has_failover() && endpoint_index_ == 1 ? now_ + config_.failover_probe_interval
+                                                     : time_point::max();
   emit_state("bound", SMSDRV_OK,
              fmt::format("bound to {} as {} (SMSC system_id '{}')", smsc_label(),
                          smpp::bind_mode_name(config_.session.mode), smsc_system_id));
@@ -240,6 +407,7 @@ void channel_core::on_bind_failed(std::uint32_t command_status) {
 }
 
 void channel_core::on_unbound(bool by_peer) {
+  orderly_close_ = true;
   const std::string why = by_peer ? "the SMSC unbound" : "unbound";
   log(by_peer ? log_level::warn : log_level::info, why);
   if (last_down_reason_.empty()) last_down_reason_ = why;
@@ -292,6 +460,20 @@ std::size_t channel_core::allocate_slot() {
 
 void channel_core::pump(time_point now) {
   while (session_.can_submit() && session_.outstanding() < config_.window) {
+    // An error-policy pause, or leaving the secondary SMSC: nothing new goes out.
+    if (returning_ || now < paused_until_) return;
+    // Segments to submit again come first: they are older than anything queued.
+    if (!resend_.empty() && resend_.front().due <= now) {
+      if (!rate_.try_take(now)) return;
+      const resend r = resend_.front();
+      resend_.pop_front();
+      in_flight& f = slots_[r.slot];
+      --f.waiting;
+      ++f.resubmitted;
+      ++resubmissions_;
+      submit_segment(r.slot, r.segment, now, /*retried=*/true);
+      continue;
+    }
     if (!sending_slot_) {
       if (queue_.empty() || shutting_down_) return;
       const std::size_t slot = allocate_slot();
@@ -299,26 +481,104 @@ void channel_core::pump(time_point now) {
       f.request = std::move(queue_.front());
       queue_.pop_front();
       f.message_ids.assign(f.request.frames.size(), std::string());
+      f.segments.assign(f.request.frames.size(), segment_state{});
       sending_slot_ = slot;
     }
     const std::size_t slot = *sending_slot_;
     in_flight& f = slots_[slot];
     if (!rate_.try_take(now)) return;
-    const std::uint16_t segment = f.sent;
-    const smpp::codec_status st =
-        session_.send_encoded_request(f.request.frames[segment], tag_of(slot, segment), now);
-    if (!st.ok()) {
-      ++f.sent;
-      ++f.outcomes;
-      segment_failed(slot, segment, SMSDRV_E_INTERNAL,
-                     fmt::format("the submit_sm could not be sent: {}", st.message()),
-                     st.command_status);
-      continue;
-    }
-    config_.metrics->submit_sent(tag_of(slot, segment), now);
-    ++f.sent;
+    const std::uint16_t segment = f.sent++;
     if (f.sent == f.request.frames.size()) sending_slot_.reset();
+    submit_segment(slot, segment, now, /*retried=*/false);
   }
+}
+
+void channel_core::submit_segment(std::size_t slot, std::uint16_t segment, time_point now,
+                                  bool retried) {
+  in_flight& f = slots_[slot];
+  const smpp::codec_status st =
+      session_.send_encoded_request(f.request.frames[segment], tag_of(slot, segment), now);
+  if (!st.ok()) {
+    ++f.outcomes;
+    segment_failed(slot, segment, SMSDRV_E_INTERNAL,
+                   fmt::format("the submit_sm could not be sent: {}", st.message()),
+                   st.command_status);
+    return;
+  }
+  config_.metrics->submit_sent(tag_of(slot, segment), now, retried);
+  f.segments[segment].pause_epoch = pause_epoch_;
+}
+
+void channel_core::schedule_resend(std::size_t slot, std::uint16_t segment, time_point due) {
+  auto at = std::upper_bound(resend_.begin(), resend_.end(), due,
+                             [](time_point d, const resend& r) { return d < r.due; });
+  resend_.insert(at, resend{slot, segment, due});
+  ++slots_[slot].waiting;
+}
+
+void channel_core::drop_resends(std::size_t slot) {
+  in_flight& f = slots_[slot];
+  if (f.waiting == 0) return;
+  std::erase_if(resend_, [&](const resend& r) { return r.slot == slot; });
+  f.outcomes = static_cast<std::uint16_t>(f.outcomes + f.waiting);
+  f.waiting = 0;
+}
+
+void channel_core::fail_unsent(std::size_t slot, std::int32_t status, const std::string& why) {
+  in_flight& f = slots_[slot];
+  if (sending_slot_ == slot) sending_slot_.reset();
+  f.abandoned = true;
+  drop_resends(slot);
+  if (!f.answered) {
+    respond_failure(f.request.request_id, status, why);
+    f.answered = true;
+  }
+  release_if_done(slot);
+}
+
+bool channel_core::resubmit_refused(std::size_t slot, std::uint16_t segment, std::uint32_t status) {
+  in_flight& f = slots_[slot];
+  segment_state& s = f.segments[segment];
+  s.last_status = status;
+  if (f.abandoned || shutting_down_) return false;
+  const flow::error_rule rule = config_.error_policy.rule_for(status);
+  if (rule.action == flow::error_action::fail || s.policy_retries >= rule.retries) return false;
+  ++s.policy_retries;
+  time_point due = now_;
+  if (rule.action == flow::error_action::retry)
+    due = now_ + rule.delay;
+  else
+    start_pause(rule, s.pause_epoch);
+  schedule_resend(slot, segment, due);
+  if (logging(log_level::debug))
+    log(log_level::debug,
+        fmt::format("request {}{}: the SMSC answered {}; submitting it again (resubmission {} "
+                    "of {}, x-smpp-error-policy: {})",
+                    f.request.request_id, segment_label(segment, f.request.frames.size()),
+                    smpp::status_display(status), s.policy_retries, rule.retries,
+                    flow::describe(rule)));
+  return true;
+}
+
+void channel_core::start_pause(const flow::error_rule& rule, std::uint32_t sent_in_epoch) {
+  // A refusal of a segment written before the latest pause began was answered by that pause.
+  if (sent_in_epoch != pause_epoch_) return;
+  // Pauses in a row double only while the SMSC keeps answering the same status.
+  if (rule.command_status != last_pause_status_) pauses_in_a_row_ = 0;
+  last_pause_status_ = rule.command_status;
+  const auto doublings = std::min<std::uint32_t>(pauses_in_a_row_, 30);
+  auto pause = rule.delay;
+  for (std::uint32_t i = 0; i < doublings && pause < rule.max_delay; ++i)
+    pause *= 2;
+  pause = std::min(pause, rule.max_delay);
+  ++pauses_in_a_row_;
+  ++pause_epoch_;
+  paused_until_ = std::max(paused_until_, now_ + pause);
+  log(log_level::warn,
+      fmt::format("the SMSC {} answered {}: no submissions for {:.1f} s (pause {} in a row; "
+                  "x-smpp-error-policy: {})",
+                  smsc_label(), smpp::status_display(rule.command_status), seconds_of(pause),
+                  pauses_in_a_row_, flow::describe(rule)));
 }
 
 void channel_core::release_if_done(std::size_t slot) {
@@ -347,6 +607,7 @@ void channel_core::respond_ok(in_flight& f) {
                                               ? join_ids(f.message_ids)
                                               : f.message_ids[0]);
   e.attrs.emplace_back(attr::segments, std::to_string(f.request.frames.size()));
+  if (f.resubmitted > 0) e.attrs.emplace_back(attr::retries, std::to_string(f.resubmitted));
   events_.push_back(std::move(e));
   f.answered = true;
   config_.metrics->request_answered(SMSDRV_OK, {});
@@ -374,6 +635,7 @@ void channel_core::segment_failed(std::size_t slot, std::uint16_t segment, std::
   const std::size_t total = f.request.frames.size();
   if (sending_slot_ == slot) sending_slot_.reset();  // the rest of the message is not sent
   f.abandoned = true;
+  drop_resends(slot);
   if (total > 1) text = fmt::format("segment {} of {}: {}", segment + 1, total, text);
   if (f.answered) {
     log(log_level::warn,
@@ -386,6 +648,7 @@ void channel_core::segment_failed(std::size_t slot, std::uint16_t segment, std::
       a.emplace_back(attr::error_name, std::string(smpp::status_name(smpp_status)));
     }
     if (total > 1) a.emplace_back(attr::failed_segment, fmt::format("{}/{}", segment + 1, total));
+    if (f.resubmitted > 0) a.emplace_back(attr::retries, std::to_string(f.resubmitted));
     respond_failure(f.request.request_id, status, std::move(text), std::move(a));
     f.answered = true;
   }
@@ -396,19 +659,27 @@ void channel_core::on_response(std::uint64_t tag, const smpp::pdu& response) {
   const std::size_t slot = slot_of(tag);
   const std::uint16_t segment = segment_of(tag);
   in_flight& f = slots_[slot];
-  ++f.outcomes;
   const std::uint32_t status = response.command_status;
-  config_.metrics->submit_answered(tag, status, response.id() == smpp::command_id::generic_nack,
-                                   now_);
-  if (status != cs::esme_rok || response.id() == smpp::command_id::generic_nack) {
+  const bool nack = response.id() == smpp::command_id::generic_nack;
+  config_.metrics->submit_answered(tag, status, nack, now_);
+  if (status != cs::esme_rok || nack) {
     const std::uint32_t st = status != cs::esme_rok ? status : cs::esme_rinvcmdid;
-    segment_failed(
-        slot, segment, SMSDRV_E_SMSC_REJECTED,
-        fmt::format("the SMSC rejected the message: {}{}", smpp::status_display(st),
-                    response.id() == smpp::command_id::generic_nack ? " (generic_nack)" : ""),
-        st);
+    if (resubmit_refused(slot, segment, st)) return;
+    ++f.outcomes;
+    const std::uint8_t retried = f.segments[segment].policy_retries;
+    segment_failed(slot, segment, SMSDRV_E_SMSC_REJECTED,
+                   fmt::format("the SMSC rejected the message: {}{}{}", smpp::status_display(st),
+                               nack ? " (generic_nack)" : "",
+                               retried > 0 ? fmt::format(", also after {} resubmission(s) "
+                                                         "(x-smpp-error-policy)",
+                                                         retried)
+                                           : std::string()),
+                   st);
     return;
   }
+  ++f.outcomes;
+  // Accepted after the latest pause began: the SMSC takes messages again.
+  if (f.segments[segment].pause_epoch == pause_epoch_) pauses_in_a_row_ = 0;
   std::string_view id;
   if (const auto* r = std::get_if<smpp::submit_sm_resp>(&response.body)) id = r->message_id;
   f.message_ids[segment] = std::string(id);
@@ -437,10 +708,25 @@ void channel_core::on_response_timeout(std::uint64_t tag) {
 void channel_core::on_request_lost(std::uint64_t tag) {
   config_.metrics->submit_unanswered(tag, true);
   const std::size_t slot = slot_of(tag);
-  ++slots_[slot].outcomes;
-  segment_failed(slot, segment_of(tag), SMSDRV_E_OUTCOME_UNKNOWN,
-                 "the link to the SMSC was lost before it answered; the message may or may not "
-                 "have been accepted",
+  const std::uint16_t segment = segment_of(tag);
+  in_flight& f = slots_[slot];
+  segment_state& s = f.segments[segment];
+  if (config_.in_flight_on_disconnect == in_flight_policy::resubmit && !f.abandoned &&
+      !shutting_down_ && s.lost < max_resubmits_after_loss) {
+    ++s.lost;
+    s.last_status = cs::esme_rok;
+    schedule_resend(slot, segment, now_);
+    return;
+  }
+  ++f.outcomes;
+  segment_failed(slot, segment, SMSDRV_E_OUTCOME_UNKNOWN,
+                 s.lost > 0 ? fmt::format("the link to the SMSC was lost before it answered, for "
+                                          "the {}th time; not submitted again (it may be what "
+                                          "breaks the link); the message may or may not have "
+                                          "been accepted",
+                                          s.lost + 1)
+                            : std::string("the link to the SMSC was lost before it answered; the "
+                                          "message may or may not have been accepted"),
                  cs::esme_rok);
 }
 
@@ -457,19 +743,27 @@ void channel_core::expire_queue(time_point now) {
   if (sending_slot_) {
     const std::size_t slot = *sending_slot_;
     in_flight& f = slots_[slot];
-    if (f.request.accepted + wait <= now) {
-      sending_slot_.reset();
-      f.abandoned = true;
-      if (!f.answered) {
-        respond_failure(f.request.request_id, SMSDRV_E_CHANNEL_DOWN,
-                        fmt::format("segments {} to {} not sent: {}", f.sent + 1,
-                                    f.request.frames.size(), why()));
-        f.answered = true;
-      }
-      release_if_done(slot);
-    }
+    if (down_long_enough(f.request.accepted) <= now)
+      fail_unsent(slot, SMSDRV_E_CHANNEL_DOWN,
+                  fmt::format("segments {} to {} not sent: {}", f.sent + 1, f.request.frames.size(),
+                              why()));
   }
-  while (!queue_.empty() && queue_.front().accepted + wait <= now) {
+  for (;;) {
+    auto it = std::find_if(resend_.begin(), resend_.end(), [&](const resend& r) {
+      return down_long_enough(slots_[r.slot].request.accepted) <= now;
+    });
+    if (it == resend_.end()) break;
+    const std::size_t slot = it->slot;
+    const std::uint16_t segment = it->segment;
+    const std::uint32_t last = slots_[slot].segments[segment].last_status;
+    fail_unsent(slot, SMSDRV_E_CHANNEL_DOWN,
+                fmt::format("not submitted again{} after {}: {}",
+                            segment_label(segment, slots_[slot].request.frames.size()),
+                            last == cs::esme_rok ? std::string("the link was lost")
+                                                 : smpp::status_display(last),
+                            why()));
+  }
+  while (!queue_.empty() && down_long_enough(queue_.front().accepted) <= now) {
     respond_failure(queue_.front().request_id, SMSDRV_E_CHANNEL_DOWN, why());
     queue_.pop_front();
   }
@@ -500,6 +794,17 @@ void channel_core::shutdown(time_point now, time_point deadline) {
     }
     release_if_done(slot);
   }
+  while (!resend_.empty()) {
+    const std::size_t slot = resend_.front().slot;
+    const std::uint16_t segment = resend_.front().segment;
+    const std::uint32_t last = slots_[slot].segments[segment].last_status;
+    fail_unsent(slot, SMSDRV_E_SHUT_DOWN,
+                fmt::format("the driver shut down before the message{} was submitted again "
+                            "after {}",
+                            segment_label(segment, slots_[slot].request.frames.size()),
+                            last == cs::esme_rok ? std::string("the link was lost")
+                                                 : smpp::status_display(last)));
+  }
   std::vector<text::reassembled_message> held;
   reassembler_.drain(held);
   for (text::reassembled_message& m : held) {
@@ -528,18 +833,33 @@ bool channel_core::ack(std::uint64_t ack_id, std::int32_t disposition) {
   const pending_ack a = std::move(it->second);
   pending_acks_.erase(it);
   const std::uint32_t status = disposition == SMSDRV_OK ? cs::esme_rok : cs::esme_rx_t_appn;
+  bool written = true;
   for (std::uint32_t seq : a.sequence_numbers) {
     const bool sent = a.data_sm ? session_.respond_data_sm(a.connection, seq, status)
                                 : session_.respond_deliver_sm(a.connection, seq, status);
+    written = written && sent;
     if (!sent && logging(log_level::debug))
       log(log_level::debug, fmt::format("acknowledgement of seq {} not sent: its connection is "
                                         "gone; the SMSC will deliver it again",
                                         seq));
   }
+  // now_ is the time of the latest call: close enough for the tracker's doubt window.
+  if (a.tracked != 0)
+    redeliveries_.acknowledged(a.tracked, disposition == SMSDRV_OK, written, now_);
   return true;
 }
 
-void channel_core::emit_inbound(const inbound_message& m, pending_ack ack, std::string note) {
+void channel_core::emit_inbound(const inbound_message& m, pending_ack ack, std::string note,
+                                redelivery_tracker::fingerprint fp) {
+  if (!ack.sequence_numbers.empty()) {
+    std::string repeat = redeliveries_.delivered(fp, ack.connection, now_, wall_now_, ack.tracked);
+    if (!repeat.empty()) {
+      log(log_level::warn,
+          fmt::format("message from {}: {}",
+                      shown_field(log_.masking().get(), "source_addr", m.source_addr), repeat));
+      note = note.empty() ? std::move(repeat) : fmt::format("{}; {}", note, repeat);
+    }
+  }
   channel_event e;
   e.type = SMSDRV_EVENT_INBOUND;
   e.text = std::move(note);
@@ -686,7 +1006,8 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
                     decoded_.replacements, fields.data_coding));
   m.text = decoded_.text;
   m.empty = payload.empty();
-  emit_inbound(m, pending_ack{connection, {seq}, data_sm}, {});
+  emit_inbound(m, pending_ack{connection, {seq}, data_sm}, {},
+               redelivery_tracker::of(fields, payload));
 }
 
 void channel_core::deliver_reassembled(text::reassembled_message& r, const smpp::sm_body& fields,
@@ -729,7 +1050,9 @@ void channel_core::deliver_reassembled(text::reassembled_message& r, const smpp:
   pending_ack ack;
   if (r.state == text::message_state::complete && sequence_number != 0)
     ack = pending_ack{session_.connection_id(), {sequence_number}, data_sm};
-  emit_inbound(m, std::move(ack), std::move(note));
+  emit_inbound(m, std::move(ack), std::move(note),
+               redelivery_tracker::of_reassembled(m.source_addr, m.destination_addr, r.reference,
+                                                  r.total, m.text));
 }
 
 void channel_core::expire_reassembly(time_point now) {
@@ -757,6 +1080,8 @@ void channel_core::emit_state(std::string_view state, std::int32_t status, std::
   e.text = std::move(text);
   e.attrs.emplace_back(attr::state, std::string(state));
   e.attrs.emplace_back(attr::smsc, smsc_label());
+  if (has_failover())
+    e.attrs.emplace_back(attr::smsc_role, endpoint_index_ == 0 ? "primary" : "secondary");
   if (!reason.empty()) e.attrs.emplace_back(attr::reason, std::move(reason));
   events_.push_back(std::move(e));
 }

@@ -9,10 +9,20 @@
 //  - The link: connect -> bind -> bound; on failure back off (exponential, jittered, capped by
 //    reconnection-timeout; straight to the cap when the SMSC refuses our credentials) and
 //    reconnect. CHANNEL_STATE events tell the host.
+//  - Refusals follow the error policy (x-smpp-error-policy): fail, retry the segment, or pause
+//    the channel's submissions and resubmit. Submissions lost with the link fail as "outcome
+//    unknown" or are resubmitted after the reconnect (x-smpp-in-flight-on-disconnect).
+//  - Failover: when the primary SMSC cannot be reached the secondary is used at once; while on
+//    the secondary the primary is probed on a connection of its own (smsc_probe) and the channel
+//    moves back, after the responses in flight, as soon as a probe binds.
+//  - Inbound messages the SMSC delivers again are recognised (redelivery_tracker) and say so in
+//    the event's text.
 //
 // The I/O shell (io/channel_runner) owns the socket and the timer and calls in:
 //   connect_due(now) -> endpoint to connect to, when it is time;
 //   on_connected / on_connect_failed / on_bytes / on_closed / on_tick;
+//   probe_due(now) -> the primary to probe on a second connection driving probe(), then
+//   on_probe_finished(now);
 //   then writes output(), closes the transport if close_requested(), moves events() to the
 //   host, and sleeps until next_deadline().
 // Everything runs on one thread; nothing here blocks.
@@ -32,8 +42,10 @@
 #include "channel/inbound.hpp"
 #include "channel/prepared_request.hpp"
 #include "channel/receipt_correlator.hpp"
+#include "channel/redelivery_tracker.hpp"
+#include "channel/smsc_probe.hpp"
 #include "flow/backoff.hpp"
-#include "flow/token_bucket.hpp"
+#include "flow/rate_limit.hpp"
 #include "smpp/session.hpp"
 #include "text/reassembler.hpp"
 #include "util/log_sink.hpp"
@@ -68,6 +80,13 @@ class channel_core final : private smpp::session_handler {
   // The shell must close the transport (then call on_closed). Returns the reason once.
   std::optional<std::string> take_close_request();
 
+  // ---- failover: probing the primary while on the secondary (called by the shell) ----
+  // The primary SMSC, when a probe is due: the shell connects to it and drives probe().
+  std::optional<smsc_endpoint> probe_due(time_point now);
+  smsc_probe& probe() noexcept { return probe_; }
+  // The probe finished (probe().finished()): move back to the primary if it bound.
+  void on_probe_finished(time_point now);
+
   // ---- requests and acknowledgements (called on the channel's thread) ----
   // Takes a request accepted by send(). Never fails: problems become its RESPONSE event.
   void enqueue(prepared_request&& request, time_point now);
@@ -84,24 +103,46 @@ class channel_core final : private smpp::session_handler {
   // Requests accepted and not yet answered (queued or in flight).
   std::size_t open_requests() const noexcept { return queue_.size() + in_flight_requests_; }
   std::size_t pending_acks() const noexcept { return pending_acks_.size(); }
+  // Segments submitted again: after a refusal the error policy retries, or after a lost link.
+  std::uint64_t resubmissions() const noexcept { return resubmissions_; }
+  // The SMSC in use: 0 the primary, 1 the failover SMSC.
+  std::size_t smsc_index() const noexcept { return endpoint_index_; }
 
  private:
   enum class phase : std::uint8_t { waiting, connecting, connected, closing, stopped };
 
+  struct segment_state {
+    std::uint32_t pause_epoch = 0;    // pause_epoch_ when last written
+    std::uint32_t last_status = 0;    // the last refusal (0: lost with the link)
+    std::uint8_t policy_retries = 0;  // resubmissions the error policy allowed
+    std::uint8_t lost = 0;            // resubmissions after a lost link
+  };
+
   struct in_flight {
-    prepared_request request;    // frames kept until every segment has an outcome
-    std::uint16_t sent = 0;      // segments written
-    std::uint16_t outcomes = 0;  // segments answered, timed out or lost
+    prepared_request request;       // frames kept until every segment has an outcome
+    std::uint16_t sent = 0;         // segments written at least once
+    std::uint16_t outcomes = 0;     // segments answered, failed, timed out or lost for good
+    std::uint16_t waiting = 0;      // segments waiting in resend_ to be submitted again
+    std::uint32_t resubmitted = 0;  // times a segment of this request was submitted again
     std::vector<std::string> message_ids;
+    std::vector<segment_state> segments;
     bool answered = false;   // the RESPONSE event went out
     bool abandoned = false;  // remaining segments will not be sent (a segment failed)
     bool in_use = false;
+  };
+
+  // A segment to submit again (refused for now, or lost with the link), not before `due`.
+  struct resend {
+    std::size_t slot = 0;
+    std::uint16_t segment = 0;
+    time_point due{};
   };
 
   struct pending_ack {
     std::uint64_t connection = 0;
     std::vector<std::uint32_t> sequence_numbers;  // one per deliver_sm (several when reassembled)
     bool data_sm = false;
+    std::uint64_t tracked = 0;  // redelivery_tracker id (0: not tracked)
   };
 
   // session_handler
@@ -119,6 +160,14 @@ class channel_core final : private smpp::session_handler {
   void on_trace(bool outgoing, const smpp::pdu& p) override;
 
   void pump(time_point now);
+  // Writes one segment; `retried` marks a resubmission (x-smpp-error-policy, in-flight policy).
+  void submit_segment(std::size_t slot, std::uint16_t segment, time_point now, bool retried);
+  bool resubmit_refused(std::size_t slot, std::uint16_t segment, std::uint32_t status);
+  void schedule_resend(std::size_t slot, std::uint16_t segment, time_point due);
+  void drop_resends(std::size_t slot);
+  void fail_unsent(std::size_t slot, std::int32_t status, const std::string& why);
+  void start_pause(const flow::error_rule& rule, std::uint32_t sent_in_epoch);
+  time_point down_long_enough(time_point accepted) const noexcept;
   std::size_t allocate_slot();
   void release_if_done(std::size_t slot);
   void segment_failed(std::size_t slot, std::uint16_t segment, std::int32_t status,
@@ -131,11 +180,17 @@ class channel_core final : private smpp::session_handler {
   void deliver_reassembled(text::reassembled_message& m, const smpp::sm_body& fields,
                            std::uint32_t sequence_number, bool data_sm);
   void expire_reassembly(time_point now);
-  void emit_inbound(const inbound_message& m, pending_ack ack, std::string note);
+  void emit_inbound(const inbound_message& m, pending_ack ack, std::string note,
+                    redelivery_tracker::fingerprint fp);
   void emit_state(std::string_view state, std::int32_t status, std::string text,
                   std::string reason = {});
   void schedule_reconnect(time_point now);
+  bool has_failover() const noexcept { return config_.endpoints.size() > 1; }
+  void use_endpoint(std::size_t index);
+  void begin_return(time_point now);
+  bool ready_to_leave() const noexcept;
   std::string smsc_label() const;
+  std::string smsc_label(std::size_t index) const;
   void log(log_level level, std::string message);
   bool logging(log_level level) const noexcept { return log_.enabled(level); }
   std::uint64_t new_ack(pending_ack a);
@@ -143,18 +198,38 @@ class channel_core final : private smpp::session_handler {
   channel_config config_;
   log_sink& log_;
   smpp::session session_;
-  flow::token_bucket rate_;
+  flow::rate_limit rate_;
   flow::backoff backoff_;
   receipt_correlator receipts_;
   text::reassembler reassembler_;
   text::decoded_message decoded_;  // reused decode buffer
 
+  redelivery_tracker redeliveries_;
+  smsc_probe probe_;
+
   phase phase_ = phase::waiting;
   time_point retry_at_;
   std::size_t endpoint_index_ = 0;
   bool credentials_refused_ = false;
+  bool bound_on_connection_ = false;  // the current connection reached the bound state
+  bool orderly_close_ = false;        // the current connection ended with an unbind
   std::optional<std::string> close_request_;
   std::string last_down_reason_;
+  time_point unbound_since_;  // requests waiting while unbound fail after the waiting time
+
+  // Failover (endpoints_[1]): probing the primary, and moving back to it.
+  time_point probe_at_ = time_point::max();
+  bool probing_ = false;
+  bool returning_ = false;  // the primary answered a probe: leaving the secondary
+  time_point return_deadline_ = time_point::max();
+
+  // Error policy pauses: no submission before paused_until_; pauses in a row double.
+  time_point paused_until_{};
+  std::uint32_t pause_epoch_ = 0;  // pauses begun so far
+  std::uint32_t pauses_in_a_row_ = 0;
+  std::uint32_t last_pause_status_ = 0;
+  std::deque<resend> resend_;  // by due time
+  std::uint64_t resubmissions_ = 0;
 
   std::deque<prepared_request> queue_;       // accepted, no segment sent yet
   std::optional<std::size_t> sending_slot_;  // the request whose segments are going out

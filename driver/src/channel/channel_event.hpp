@@ -29,6 +29,7 @@ inline constexpr const char* segments = "_smsSegments";
 inline constexpr const char* error_code = "_smsErrorCode";
 inline constexpr const char* error_name = "_smsErrorName";
 inline constexpr const char* failed_segment = "_smsFailedSegment";
+inline constexpr const char* retries = "_smsRetries";
 inline constexpr const char* delivery_stat = "_smsDeliveryStat";
 inline constexpr const char* delivery_state = "_smsDeliveryState";
 inline constexpr const char* delivery_final = "_smsDeliveryFinal";
@@ -42,6 +43,7 @@ inline constexpr const char* smsc = "smsc";
 inline constexpr const char* reason = "reason";
 inline constexpr const char* retry_in_ms = "retryInMs";
 inline constexpr const char* smsc_system_id = "smscSystemId";
+inline constexpr const char* smsc_role = "smscRole";
 }  // namespace attr
 
 }  // namespace smsdrv::channel

@@ -40,6 +40,9 @@ enum class long_message_method : std::uint8_t {
 // (3GPP TS 23.038 §6.2.1.2.4 identifiers).
 enum class national_language : std::uint8_t { none = 0, turkish = 1, spanish = 2, portuguese = 3 };
 
+// x-smpp-in-flight-on-disconnect: submissions unanswered when the link is lost.
+enum class in_flight_action : std::uint8_t { fail, resubmit };
+
 // x-smpp-tls-mode.
 enum class tls_mode : std::uint8_t { none, single, mutual };
 
@@ -108,6 +111,11 @@ struct channel_settings {
   bool smpp_overwrite = false;
   std::string smpp_failover_host;
   std::uint16_t smpp_failover_port = 0;  // 0: same as smpp_port
+  std::string smpp_failover_system_id;   // "": same as smpp_system_id
+  std::string smpp_failover_password;    // "": same as password
+  std::chrono::seconds smpp_failover_probe_interval{};
+  std::string smpp_error_policy;  // valid text of flow::error_policy::parse()
+  in_flight_action smpp_in_flight_on_disconnect = in_flight_action::fail;
   tls_mode smpp_tls_mode = tls_mode::none;
   tls_version smpp_tls_version = tls_version::tls1_2;
   std::string smpp_tls_path_to_certificate;

@@ -32,6 +32,7 @@ enum class option_type : std::uint8_t {
   path,           // file path, relative to the host's working directory
   endpoint_list,  // "<tenant>:<endpoint>[, <tenant>:<endpoint>]"
   log_filter,     // copy | hide | skip | hide-first,N | hide-last,N | unhide-first,N | ...
+  error_policy,   // "<status>: <action>, ..." (flow/error_policy.hpp), kept as text
 };
 
 // Who acts on the option: the driver, or the host (routing, module selection) that still lets
@@ -57,6 +58,7 @@ using settings_field =
                  text_encoding channel_settings::*, ucs2_schema channel_settings::*,
                  long_message_method channel_settings::*, national_language channel_settings::*,
                  tls_mode channel_settings::*, tls_version channel_settings::*,
+                 in_flight_action channel_settings::*,
                  std::vector<smpp::tlv_item> channel_settings::*,
                  std::vector<endpoint_ref> channel_settings::*, bool driver_settings::*,
                  std::string driver_settings::*, filter_rule driver_settings::*>;

@@ -1,5 +1,7 @@
 #include "config/option_table.hpp"
 
+#include "flow/error_policy.hpp"
+
 namespace smsdrv::config {
 namespace {
 
@@ -78,6 +80,11 @@ constexpr enum_choice long_message_methods[] = {
     {"udh8", static_cast<std::int64_t>(long_message_method::udh8), ""},
     {"udh16", static_cast<std::int64_t>(long_message_method::udh16), ""},
     {"sar", static_cast<std::int64_t>(long_message_method::sar), ""},
+};
+
+constexpr enum_choice in_flight_actions[] = {
+    {"fail", static_cast<std::int64_t>(in_flight_action::fail), ""},
+    {"resubmit", static_cast<std::int64_t>(in_flight_action::resubmit), ""},
 };
 
 constexpr enum_choice tls_modes[] = {
@@ -327,6 +334,20 @@ constexpr option_def channel_table[] = {
      .min = 1,
      .max = 1000000,
      .meaning = "requests waiting to be submitted; beyond it SendSMS is refused as queue full"},
+    {.name = "x-smpp-error-policy",
+     .type = option_type::error_policy,
+     .field = &cs::smpp_error_policy,
+     .default_value = flow::default_error_policy,
+     .example = "ESME_RTHROTTLED: pause 2s-60s retry 20, 0x00000401: retry 2 after 5s",
+     .meaning = "what an SMSC refusal does, by command_status: fail, retry the message, or pause "
+                "the channel and resubmit; rules given replace the defaults of their status"},
+    {.name = "x-smpp-in-flight-on-disconnect",
+     .type = option_type::enumeration,
+     .field = &cs::smpp_in_flight_on_disconnect,
+     .default_value = "fail",
+     .choices = in_flight_actions,
+     .meaning = "submissions unanswered when the link is lost: fail them as outcome unknown (no "
+                "duplicates) or resubmit them after the reconnect (no unknown outcomes)"},
     {.name = "x-smpp-validity-period",
      .type = option_type::smpp_time,
      .field = &cs::smpp_validity_period,
@@ -403,20 +424,40 @@ constexpr option_def channel_table[] = {
      .field = &cs::smpp_failover_host,
      .has_default = false,
      .max = 253,
-     .supported = false,
-     .feature = "failover",
      .example = "smsc2.example.com",
-     .meaning = "secondary SMSC used while x-smpp-host cannot be reached"},
+     .meaning = "secondary SMSC, used while x-smpp-host cannot be reached or refuses the bind; "
+                "the channel moves back when the primary accepts a probe bind"},
     {.name = "x-smpp-failover-port",
      .type = integer,
      .field = &cs::smpp_failover_port,
      .has_default = false,
      .min = 1,
      .max = 65535,
-     .supported = false,
-     .feature = "failover",
      .example = "2775",
      .meaning = "TCP port of the secondary SMSC; not set: x-smpp-port"},
+    {.name = "x-smpp-failover-system-id",
+     .type = option_type::ascii,
+     .field = &cs::smpp_failover_system_id,
+     .has_default = false,
+     .max = 15,
+     .example = "esme1-backup",
+     .meaning = "system_id of the bind at the secondary SMSC; not set: x-smpp-system-id"},
+    {.name = "x-smpp-failover-password",
+     .type = option_type::ascii,
+     .field = &cs::smpp_failover_password,
+     .has_default = false,
+     .max = 8,
+     .secret = true,
+     .meaning = "password of the bind at the secondary SMSC; not set: password"},
+    {.name = "x-smpp-failover-probe-interval",
+     .type = integer,
+     .field = &cs::smpp_failover_probe_interval,
+     .default_value = "30",
+     .min = 1,
+     .max = 3600,
+     .unit = "seconds",
+     .meaning = "while on the secondary SMSC, how often the primary is probed with a bind of its "
+                "own"},
     {.name = "x-smpp-tls-mode",
      .type = option_type::enumeration,
      .field = &cs::smpp_tls_mode,

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "config/text_util.hpp"
+#include "flow/error_policy.hpp"
 #include "smpp/smpp_time.hpp"
 
 namespace smsdrv::config {
@@ -269,6 +270,13 @@ value_check check_endpoint_list(std::string_view raw) {
   return accept(std::move(out));
 }
 
+value_check check_error_policy(std::string_view raw) {
+  auto parsed = flow::error_policy::parse(raw);
+  if (auto* e = std::get_if<flow::error_policy_error>(&parsed))
+    return refuse(fmt::format("is not a valid error policy: {}", e->message()));
+  return accept(std::string(raw));
+}
+
 value_check check_log_filter(std::string_view raw) {
   if (auto rule = privacy::parse_filter_rule(raw)) return accept(*rule);
   return refuse(fmt::format(
@@ -309,6 +317,8 @@ value_check check_value(const option_def& def, std::string_view raw) {
       return check_endpoint_list(raw);
     case option_type::log_filter:
       return check_log_filter(raw);
+    case option_type::error_policy:
+      return check_error_policy(raw);
   }
   return refuse("has an option type this version does not know");
 }
@@ -352,6 +362,8 @@ std::string describe_values(const option_def& def) {
       return "<tenant>:<endpoint>[, <tenant>:<endpoint>]";
     case option_type::log_filter:
       return "copy, hide, skip, hide-first,N, hide-last,N, unhide-first,N, unhide-last,N";
+    case option_type::error_policy:
+      return "<status>: fail | retry N [after D] | pause D[-D] [retry N], ...";
   }
   return {};
 }

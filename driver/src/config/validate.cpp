@@ -270,6 +270,48 @@ void check_channel_rules(const channel_settings& c, const applied& seen, reporte
                              "before an enquire_link can keep it alive",
                              enquire, c.smpp_enquire_link_timeout.count()));
   }
+  auto line_of = [&](std::string_view option) {
+    auto it = seen.lines.find(option);
+    return it == seen.lines.end() ? 0u : it->second;
+  };
+  constexpr std::string_view failover_host = "x-smpp-failover-host";
+  if (c.smpp_failover_host.empty()) {
+    // The other failover options configure a secondary SMSC that is not there (the probe
+    // interval at its default is what the shipped SmsMmsDriver.cfg sets).
+    constexpr std::string_view probe = "x-smpp-failover-probe-interval";
+    const option_def* probe_def = find_option(channel_options(), probe);
+    const bool probe_changed =
+        probe_def != nullptr && seen.lines.contains(probe) &&
+        check_value(*probe_def, probe_def->default_value).value !=
+            typed_value(static_cast<std::int64_t>(c.smpp_failover_probe_interval.count()));
+    const std::pair<std::string_view, bool> dependent[] = {
+        {"x-smpp-failover-port", c.smpp_failover_port != 0},
+        {"x-smpp-failover-system-id", !c.smpp_failover_system_id.empty()},
+        {"x-smpp-failover-password", !c.smpp_failover_password.empty()},
+        {probe, probe_changed},
+    };
+    for (const auto& [option, given] : dependent)
+      if (given && !seen.refused.contains(option))
+        report.error(line_of(option), option,
+                     fmt::format("has no effect without {}; set {} or remove this option",
+                                 failover_host, failover_host));
+  } else if (!seen.refused.contains(failover_host) && !seen.refused.contains("x-smpp-host") &&
+             !seen.refused.contains("x-smpp-port") &&
+             !seen.refused.contains("x-smpp-failover-port")) {
+    const std::uint16_t port = c.smpp_failover_port != 0 ? c.smpp_failover_port : c.smpp_port;
+    auto lower = [](std::string_view h) {
+      std::string out(h);
+      for (char& ch : out)
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+      return out;
+    };
+    // Host names ignore case (RFC 4343); another spelling of the same address is not caught.
+    if (lower(c.smpp_failover_host) == lower(c.smpp_host) && port == c.smpp_port)
+      report.error(line_of(failover_host), failover_host, printable(c.smpp_failover_host),
+                   fmt::format("names the primary SMSC ({}:{}, x-smpp-host and x-smpp-port); the "
+                               "failover SMSC must be another host or port",
+                               c.smpp_host, c.smpp_port));
+  }
 }
 
 }  // namespace

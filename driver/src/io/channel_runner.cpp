@@ -28,6 +28,11 @@ channel_runner::channel_runner(asio::io_context& io, channel::channel_config con
       socket_(io),
       timer_(io),
       connect_timer_(io),
+      probe_(io, core_.probe(),
+             [this] {
+               core_.on_probe_finished(steady::now());
+               drive();
+             }),
       read_buffer_(read_chunk) {}
 
 void channel_runner::log(log_level level, const std::string& message) {
@@ -90,6 +95,7 @@ void channel_runner::drive() {
   if (transport_ == transport_state::idle) {
     if (auto endpoint = core_.connect_due(now)) start_connect(*endpoint);
   }
+  if (auto primary = core_.probe_due(now)) probe_.start(*primary, core_.config().connect_timeout);
   if (auto reason = core_.take_close_request()) close_transport(*reason);
   if (transport_ == transport_state::open && !writing_ && !core_.output().empty()) start_write();
   if (!core_.events().empty()) events_.push(sink_key_, core_.events());
@@ -224,12 +230,14 @@ void channel_runner::close_transport(const std::string& reason) {
 void channel_runner::begin_shutdown(channel::time_point deadline,
                                     std::function<void()> on_finished) {
   on_finished_ = std::move(on_finished);
+  probe_.cancel();
   drain_inbox();
   core_.shutdown(steady::now(), deadline);
   drive();
 }
 
 void channel_runner::force_close(std::string_view reason) {
+  probe_.cancel();
   if (core_.finished()) return;
   if (transport_ != transport_state::idle) close_transport(std::string(reason));
   drive();

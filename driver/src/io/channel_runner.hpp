@@ -17,6 +17,7 @@
 
 #include "channel/channel_core.hpp"
 #include "io/event_sink.hpp"
+#include "io/probe_link.hpp"
 
 namespace smsdrv::io {
 
@@ -63,6 +64,7 @@ class channel_runner {
   asio::ip::tcp::socket socket_;
   asio::steady_timer timer_;
   asio::steady_timer connect_timer_;
+  probe_link probe_;  // failover: the primary, probed while on the secondary
   channel::time_point armed_ = channel::time_point::max();
 
   transport_state transport_ = transport_state::idle;

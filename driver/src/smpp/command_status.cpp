@@ -55,6 +55,21 @@ std::string_view status_description(std::uint32_t status) noexcept {
   return row ? row->description : std::string_view();
 }
 
+std::optional<std::uint32_t> status_by_name(std::string_view name) noexcept {
+  for (std::size_t i = 0; i < std::size(status_table); ++i) {
+    const std::string_view n = status_table[i].name;
+    if (n.size() != name.size()) continue;
+    bool same = true;
+    for (std::size_t j = 0; j < n.size() && same; ++j) {
+      char c = name[j];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      same = c == n[j];
+    }
+    if (same) return status_table[i].value;
+  }
+  return std::nullopt;
+}
+
 std::string status_display(std::uint32_t status) {
   std::size_t i = 0;
   if (const status_row* row = find(status, i))

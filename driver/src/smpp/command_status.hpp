@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -70,6 +71,9 @@ SMSDRV_SMPP_STATUS_MAP(SMSDRV_SMPP_STATUS_CONST_)
 // names are produced by status_display().
 std::string_view status_name(std::uint32_t status) noexcept;  // "" when not in the table
 std::string_view status_description(std::uint32_t status) noexcept;
+// The value of a spec name, ignoring case ("ESME_RTHROTTLED", "esme_rthrottled"); nullopt when
+// the table has no such name.
+std::optional<std::uint32_t> status_by_name(std::string_view name) noexcept;
 
 // Always printable: "ESME_RINVDSTADR (0x0000000B: Invalid Dest Addr)" or, for a value not in
 // the table, "0x00000401 (SMSC vendor-specific error)" / "0x00000099 (reserved)".

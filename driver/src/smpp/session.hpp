@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "smpp/codec.hpp"
@@ -113,6 +114,11 @@ class session {
   // Requests sent and not yet answered.
   std::size_t outstanding() const noexcept { return outstanding_; }
   void set_tracing(bool on) noexcept { tracing_ = on; }
+  // The account of the next bind (failover: the secondary SMSC may have its own).
+  void set_bind_credentials(std::string system_id, std::string password) {
+    config_.system_id = std::move(system_id);
+    config_.password = std::move(password);
+  }
 
   // The transport is up: sends the bind.
   void on_connected(time_point now);

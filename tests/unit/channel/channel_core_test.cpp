@@ -247,7 +247,8 @@ TEST_CASE("x-smpp-sar-prompt-responses: answered when the first segment is ackno
     CHECK(attr_of(ev[0], "_smsMessageIds") == "id-1");
     CHECK(attr_of(ev[0], "_smsSegments") == "3");
     // A later segment's failure cannot change the answer: it is logged.
-    f.smsc_sends(smpp::submit_sm_resp{}, w[1].sequence_number, smpp::command_status::esme_rsyserr);
+    f.smsc_sends(smpp::submit_sm_resp{}, w[1].sequence_number,
+                 smpp::command_status::esme_rinvdstadr);
     f.answer_all({w[2]});
     CHECK(f.take_events().empty());
     CHECK(f.log.contains("already answered (x-smpp-sar-prompt-responses) when segment 2 of 3"));
@@ -298,7 +299,8 @@ TEST_CASE("an SMSC error fails the request naming the status and the segment") {
     auto w = f.written();
     REQUIRE(w.size() == 3);
     f.smsc_sends(smpp::submit_sm_resp{}, w[0].sequence_number);
-    f.smsc_sends(smpp::submit_sm_resp{}, w[1].sequence_number, smpp::command_status::esme_rsyserr);
+    f.smsc_sends(smpp::submit_sm_resp{}, w[1].sequence_number,
+                 smpp::command_status::esme_rsubmitfail);
     f.smsc_sends(smpp::submit_sm_resp{}, w[2].sequence_number);
     auto ev = f.take_events();
     REQUIRE(ev.size() == 1);

@@ -61,6 +61,9 @@ struct bench {
     c.max_rate = 1000000;
     c.trace_pdus = trace;
     c.metrics = metrics;
+    // Refusals fail at once (the default policy retries these two), so each is counted once.
+    c.error_policy = std::get<flow::error_policy>(
+        flow::error_policy::parse("ESME_RTHROTTLED: fail, ESME_RSYSERR: fail"));
     core = std::make_unique<channel_core>(std::move(c), log, now);
   }
 

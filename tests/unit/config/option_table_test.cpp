@@ -42,7 +42,10 @@ TEST_CASE("the channel table has every option of spec §2, each once") {
       // issue 3: text and long messages
       "x-smpp-national-language", "x-smpp-long-message-method", "x-smpp-reassembly-timeout",
       "x-smpp-reassembly-deliver-partial", "x-smpp-reassembly-max-bytes",
-      "x-smpp-reassembly-max-messages"};
+      "x-smpp-reassembly-max-messages",
+      // issue 4: failover account and probing, error policy, in-flight submissions at a loss
+      "x-smpp-failover-system-id", "x-smpp-failover-password", "x-smpp-failover-probe-interval",
+      "x-smpp-error-policy", "x-smpp-in-flight-on-disconnect"};
   std::set<std::string> names;
   for (const auto& def : channel_options()) {
     CAPTURE(def.name);
@@ -82,7 +85,8 @@ TEST_CASE("every row is complete and its default passes its own rule") {
 
 TEST_CASE("secrets, required options, host options and not-yet-supported ones are as decided") {
   CHECK(names_where([](const option_def& d) { return d.secret; }) ==
-        std::set<std::string>{"password", "x-smpp-tls-certificate-file-password",
+        std::set<std::string>{"password", "x-smpp-failover-password",
+                              "x-smpp-tls-certificate-file-password",
                               "x-smpp-tls-certificate-password"});
   CHECK(names_where([](const option_def& d) { return d.required; }) ==
         std::set<std::string>{"x-smpp-host", "x-smpp-system-id"});
@@ -90,8 +94,8 @@ TEST_CASE("secrets, required options, host options and not-yet-supported ones ar
         std::set<std::string>{"inbound-route", "session-by-address", "session-by-text", "driver",
                               "driver-classname"});
   CHECK(names_where([](const option_def& d) { return !d.supported; }) ==
-        std::set<std::string>{"x-smpp-failover-host", "x-smpp-failover-port", "x-smpp-tls-mode",
-                              "x-smpp-tls-version", "x-smpp-tls-path-to-certificate",
+        std::set<std::string>{"x-smpp-tls-mode", "x-smpp-tls-version",
+                              "x-smpp-tls-path-to-certificate",
                               "x-smpp-tls-certificate-file-password",
                               "x-smpp-tls-certificate-password", "x-jsms-config-file"});
   const option_def* enc = find_option(channel_options(), "x-smpp-outbound-enc-default");

@@ -74,6 +74,14 @@ TEST_CASE("a section with only the required options gets every default") {
   CHECK_FALSE(c.smpp_flash);
   CHECK_FALSE(c.smpp_overwrite);
   CHECK(c.smpp_failover_port == 0);
+  CHECK(c.smpp_failover_host.empty());
+  CHECK(c.smpp_failover_system_id.empty());
+  CHECK(c.smpp_failover_password.empty());
+  CHECK(c.smpp_failover_probe_interval == 30s);
+  CHECK(c.smpp_error_policy ==
+        "ESME_RTHROTTLED: pause 100ms-30s retry 10, ESME_RMSGQFUL: pause 10s-120s retry 5, "
+        "ESME_RSYSERR: retry 3 after 1s");
+  CHECK(c.smpp_in_flight_on_disconnect == in_flight_action::fail);
   CHECK(c.smpp_tls_mode == tls_mode::none);
   CHECK(c.smpp_tls_version == tls_version::tls1_2);
   CHECK_FALSE(c.debug_mode);
@@ -323,7 +331,6 @@ TEST_CASE("options of later versions are accepted silently at their default only
 
   CHECK(errors_of(channel({{"x-smpp-tls-mode", "single"},
                            {"x-jsms-config-file", "mms.cfg"},
-                           {"x-smpp-failover-host", "smsc2"},
                            {"x-smpp-outbound-enc-default", "latin1"},
                            {"x-smpp-outbound-enc-default", "ascii"}})) ==
         list{
@@ -331,8 +338,6 @@ TEST_CASE("options of later versions are accepted silently at their default only
             "this driver version (TLS); remove it or set the default 'none'",
             "[channel-sms1] x-jsms-config-file = 'mms.cfg': x-jsms-config-file is not supported "
             "yet by this driver version (MMS); remove it",
-            "[channel-sms1] x-smpp-failover-host = 'smsc2': x-smpp-failover-host is not "
-            "supported yet by this driver version (failover); remove it",
             "[channel-sms1] x-smpp-outbound-enc-default = 'ascii': given twice; keep one",
         });
   // A bad value is reported by its rule first.
@@ -391,4 +396,60 @@ TEST_CASE("only channel sections and consistent arrays are validated") {
   CHECK(classify_section("log-filter-data") == section_kind::log_filter_data);
   CHECK(classify_section("settings") == section_kind::settings);
   CHECK(classify_section("Channel-x") == section_kind::other);
+}
+
+TEST_CASE("failover, error policy and in-flight options (issue 4)") {
+  channel_settings c = settings_of(channel({{"x-smpp-failover-host", "smsc2.example.com"},
+                                            {"x-smpp-failover-port", "2776"},
+                                            {"x-smpp-failover-system-id", "esme1-b"},
+                                            {"x-smpp-failover-password", "pw2"},
+                                            {"x-smpp-failover-probe-interval", "5"},
+                                            {"x-smpp-error-policy", "ESME_RTHROTTLED: retry 2"},
+                                            {"x-smpp-in-flight-on-disconnect", "Resubmit"}}));
+  CHECK(c.smpp_failover_host == "smsc2.example.com");
+  CHECK(c.smpp_failover_port == 2776);
+  CHECK(c.smpp_failover_system_id == "esme1-b");
+  CHECK(c.smpp_failover_password == "pw2");
+  CHECK(c.smpp_failover_probe_interval == 5s);
+  CHECK(c.smpp_error_policy == "ESME_RTHROTTLED: retry 2");
+  CHECK(c.smpp_in_flight_on_disconnect == in_flight_action::resubmit);
+  // The same host on another port is another SMSC.
+  CHECK(settings_of(channel({{"x-smpp-failover-host", "SMSC.example.com"},
+                             {"x-smpp-failover-port", "2776"}}))
+            .smpp_failover_port == 2776);
+
+  CHECK(errors_of(channel({{"x-smpp-error-policy", "ESME_RTHROTTLED pause 1s"},
+                           {"x-smpp-in-flight-on-disconnect", "retry"}})) ==
+        list{"[channel-sms1] x-smpp-error-policy = 'ESME_RTHROTTLED pause 1s': is not a valid "
+             "error policy: column 17: expected ':' after ESME_RTHROTTLED",
+             "[channel-sms1] x-smpp-in-flight-on-disconnect = 'retry': must be one of fail, "
+             "resubmit"});
+  CHECK(errors_of(channel({{"x-smpp-failover-port", "2776"},
+                           {"x-smpp-failover-password", "secret"},
+                           {"x-smpp-failover-probe-interval", "60"}})) ==
+        list{"[channel-sms1] x-smpp-failover-port: has no effect without x-smpp-failover-host; "
+             "set x-smpp-failover-host or remove this option",
+             "[channel-sms1] x-smpp-failover-password: has no effect without "
+             "x-smpp-failover-host; set x-smpp-failover-host or remove this option",
+             "[channel-sms1] x-smpp-failover-probe-interval: has no effect without "
+             "x-smpp-failover-host; set x-smpp-failover-host or remove this option"});
+  // Empty values, and the probe interval at its default (as the shipped file has it), are fine.
+  CHECK(settings_of(channel({{"x-smpp-failover-probe-interval", "30"}}))
+            .smpp_failover_probe_interval == 30s);
+  CHECK(settings_of(channel({{"x-smpp-failover-host", ""}, {"x-smpp-failover-port", ""}}))
+            .smpp_failover_host.empty());
+  CHECK(errors_of(channel({{"x-smpp-failover-host", "smsc.example.com"}})) ==
+        list{"[channel-sms1] x-smpp-failover-host = 'smsc.example.com': names the primary SMSC "
+             "(smsc.example.com:2775, x-smpp-host and x-smpp-port); the failover SMSC must be "
+             "another host or port"});
+  CHECK(errors_of(channel({{"x-smpp-failover-host", "smsc.example.com"},
+                           {"x-smpp-port", "2776"},
+                           {"x-smpp-failover-port", "2776"}})) ==
+        list{"[channel-sms1] x-smpp-failover-host = 'smsc.example.com': names the primary SMSC "
+             "(smsc.example.com:2776, x-smpp-host and x-smpp-port); the failover SMSC must be "
+             "another host or port"});
+  CHECK(errors_of(
+            channel({{"x-smpp-failover-host", "h"}, {"x-smpp-failover-password", "123456789"}})) ==
+        list{"[channel-sms1] x-smpp-failover-password = '********': must be at most 8 characters "
+             "(has 9)"});
 }
