@@ -56,6 +56,7 @@ using settings_field =
                  std::chrono::milliseconds channel_settings::*, bind_mode channel_settings::*,
                  text_encoding channel_settings::*, ucs2_schema channel_settings::*,
                  tls_mode channel_settings::*, tls_version channel_settings::*,
+                 tls_verification channel_settings::*,
                  std::vector<smpp::tlv_item> channel_settings::*,
                  std::vector<endpoint_ref> channel_settings::*, bool driver_settings::*,
                  std::string driver_settings::*, filter_rule driver_settings::*>;
