@@ -300,7 +300,8 @@ constexpr option_def channel_table[] = {
      .min = 1,
      .max = 300,
      .unit = "seconds",
-     .meaning = "limit for connecting to the SMSC and for writing one PDU"},
+     .meaning = "limit for each step of connecting (TCP, then the TLS handshake) and for each "
+                "write to the SMSC; beyond it the link fails"},
     {.name = "x-smpp-receive-timeout",
      .type = integer,
      .field = &cs::smpp_receive_timeout,

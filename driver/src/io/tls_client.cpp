@@ -576,7 +576,7 @@ bool record_layer_error(unsigned long e) {
 
 std::string closed_text(const link_failure& f) {
   return f.what == link_failure::kind::system
-             ? fmt::format("the connection failed ({})", f.system_text)
+             ? fmt::format("the connection broke ({})", f.system_text)
              : std::string("the SMSC closed the connection");
 }
 
@@ -841,11 +841,11 @@ std::string describe_handshake_failure(const tls_trace& t, const link_failure& f
   if (t.sent_certificate)
     return fmt::format(
         "TLS handshake failed: {} during the handshake, after we presented our "
-        "certificate: it probably does not trust our certificate ({})",
+        "certificate: the SMSC probably does not trust our certificate ({})",
         closed_text(f), opt_path);
   if (t.certificate_requested)
     return fmt::format(
-        "TLS handshake failed: {} during the handshake after asking for a client "
+        "TLS handshake failed: {} during the handshake after the SMSC asked for a client "
         "certificate: it probably needs {} = mutual",
         closed_text(f), opt_mode);
   return fmt::format("TLS handshake failed: {} during the handshake", closed_text(f));
@@ -857,13 +857,13 @@ std::string describe_early_failure(const tls_trace& t, const link_failure& f) {
   if (f.what == link_failure::kind::tls) return {};
   if (t.sent_certificate)
     return fmt::format(
-        "{} right after the TLS handshake, before answering the bind: it "
-        "probably does not trust our certificate ({})",
+        "{} right after the TLS handshake, before answering the bind: the SMSC probably does "
+        "not trust our certificate ({})",
         closed_text(f), opt_path);
   if (t.certificate_requested)
     return fmt::format(
-        "{} right after the TLS handshake, before answering the bind; it had "
-        "asked for a client certificate: it probably needs {} = mutual",
+        "{} right after the TLS handshake, before answering the bind; the SMSC had asked for a "
+        "client certificate: it probably needs {} = mutual",
         closed_text(f), opt_mode);
   return {};
 }
