@@ -54,14 +54,17 @@ std::string read_error_text(const error_code& ec) {
 
 }  // namespace
 
-// One connection. The trace is declared first so that it outlives the TLS stream whose OpenSSL
-// callbacks write to it.
+// One connection. The trace is declared before the TLS stream so that it outlives the OpenSSL
+// callbacks that write to it, and the TLS context it was made with stays alive with it (a
+// changed certificate file replaces the runner's).
 struct channel_runner::link {
-  link(asio::io_context& io, asio::ssl::context* context) : socket(io) {
+  link(asio::io_context& io, asio::ssl::context* context, std::shared_ptr<const tls_client> client)
+      : tls_settings_owner(std::move(client)), socket(io) {
     if (context) tls.emplace(io, *context);
   }
   tcp::socket& lowest() { return tls ? tls->next_layer() : socket; }
 
+  std::shared_ptr<const tls_client> tls_settings_owner;  // trace.client points into it
   tls_trace trace;
   tcp::socket socket;  // plain TCP; unused with TLS
   std::optional<asio::ssl::stream<tcp::socket>> tls;
@@ -191,7 +194,7 @@ void channel_runner::start_connect(const channel::smsc_endpoint& endpoint) {
     if (const std::string warning = tls_->insecure_warning(); !warning.empty())
       log(log_level::warn, warning);
   }
-  link_ = std::make_shared<link>(io_, ssl_context_.get());
+  link_ = std::make_shared<link>(io_, ssl_context_.get(), tls_);
   arm_phase_timer(gen);
   resolver_.async_resolve(
       endpoint.host, std::to_string(endpoint.port),
