@@ -195,11 +195,18 @@ class pkcs12_reader {
     // context of our own, used only to decrypt the file: the host's OpenSSL stays as it is.
     libctx_.reset(OSSL_LIB_CTX_new());
     if (libctx_) {
-      OSSL_PROVIDER_load(libctx_.get(), "default");
-      OSSL_PROVIDER_load(libctx_.get(), "legacy");  // absent: legacy files get a clear error
+      providers_[0] = OSSL_PROVIDER_load(libctx_.get(), "default");
+      providers_[1] = OSSL_PROVIDER_load(libctx_.get(), "legacy");  // absent: a clear error later
     }
     ERR_clear_error();
   }
+  ~pkcs12_reader() {
+    // Before the library context goes: a provider still loaded keeps its memory.
+    for (OSSL_PROVIDER* p : providers_)
+      if (p != nullptr) OSSL_PROVIDER_unload(p);
+  }
+  pkcs12_reader(const pkcs12_reader&) = delete;
+  pkcs12_reader& operator=(const pkcs12_reader&) = delete;
 
   std::optional<bundle> read() {
     std::ifstream in(s_.path, std::ios::binary);
@@ -378,6 +385,7 @@ class pkcs12_reader {
   bool need_key_;
   tls_problem& problem_;
   std::unique_ptr<OSSL_LIB_CTX, libctx_free> libctx_;
+  OSSL_PROVIDER* providers_[2] = {nullptr, nullptr};
   const char* file_pass_ = nullptr;
   bool mac_checked_ = false;
 };
