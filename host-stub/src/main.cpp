@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -14,7 +15,11 @@
 #include "host/cli.hpp"
 #include "host/drivers.hpp"
 #include "host/event_loop.hpp"
+#include "host/log_privacy.hpp"
 #include "host/logger.hpp"
+#include "host/metrics_server.hpp"
+#include "host/pii.hpp"
+#include "host/prometheus.hpp"
 #include "host/request_reader.hpp"
 #include "host/runtime.hpp"
 
@@ -63,8 +68,22 @@ void configure_all(const cfg_file& cfg, const channel_plan& plan, driver_list& d
     apply(*drivers[index], *s);
 }
 
+// GET /metrics: every driver's samples; drivers of ABI 1.0 have none.
+std::string render_metrics(driver_list& drivers, const logger& log) {
+  std::vector<driver_metrics> all;
+  for (auto& d : drivers) {
+    try {
+      if (auto samples = d->instance->metrics()) all.push_back({d->name, std::move(*samples)});
+    } catch (const std::exception& e) {
+      log.log(SMSDRV_LOG_WARN, d->name, "metrics: {}", e.what());
+    }
+  }
+  return prometheus_text(all);
+}
+
 int serve(const run_options& options, const logger& log, int signal_fd) {
   const cfg_file cfg = read_cfg_file(options.config);
+  const pii_rules pii(cfg);
   std::string dir = options.drivers;
   if (dir.empty()) {
     const auto found = default_drivers_dir(options.config);
@@ -83,10 +102,24 @@ int serve(const run_options& options, const logger& log, int signal_fd) {
   for (auto& d : drivers)
     d->start(log, main_wake, options.app_name);
   configure_all(cfg, plan, drivers, log);
+  // The drivers accepted the masking sections; dms-stub's own lines follow the same rules.
+  log.set_masking(read_masking(cfg));
+  // Declared after the drivers: stopped before they are destroyed.
+  std::optional<metrics_server> metrics;
+  if (options.metrics_port) {
+    metrics.emplace(
+        *options.metrics_port, [&drivers, &log] { return render_metrics(drivers, log); }, log);
+    log.log(SMSDRV_LOG_INFO, "dms-stub", "metrics for Prometheus on http://127.0.0.1:{}/metrics",
+            metrics->port());
+    for (const auto& d : drivers)
+      if (!d->instance->has_metrics())
+        log.log(SMSDRV_LOG_INFO, d->name, "this driver reports no metrics (driver ABI before 1.1)");
+  }
   log.log(SMSDRV_LOG_INFO, "dms-stub", "serving {} channel(s); reading requests on stdin",
           plan.channels.size());
 
   runtime rt(options, log, drivers, plan.channels, main_wake);
+  rt.pii = &pii;
   request_reader reader(rt, STDIN_FILENO);
   std::thread reader_thread([&reader] { reader.run(); });
   try {
@@ -103,6 +136,9 @@ int serve(const run_options& options, const logger& log, int signal_fd) {
 
 int run(const run_options& options) {
   const logger log(options.log_level);
+  // Until the options file is read: passwords hidden, everything else as it is.
+  log.set_masking(std::make_shared<const smsdrv::privacy::masking>(
+      smsdrv::privacy::masking_settings{}, nullptr));
   const int signal_fd = take_over_signals();
   int status = exit_failure;
   try {

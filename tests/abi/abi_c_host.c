@@ -68,6 +68,19 @@ int main(int argc, char** argv) {
   memset(&event, 0, sizeof event);
   event.struct_size = sizeof event;
   EXPECT(api->poll(drv, &event) == 0);
+
+  /* ABI 1.1: metrics, present and NULL-terminated (no channel is configured here). */
+  EXPECT(SMSDRV_API_HAS(api, metrics));
+  if (SMSDRV_API_HAS(api, metrics)) {
+    smsdrv_metrics metrics;
+    memset(&metrics, 0, sizeof metrics);
+    metrics.struct_size = sizeof metrics;
+    EXPECT(api->metrics(drv, &metrics) == SMSDRV_OK);
+    EXPECT(metrics.count == 0);
+    EXPECT(metrics.samples != NULL && metrics.samples[0] == NULL);
+    metrics.struct_size = 4;
+    EXPECT(api->metrics(drv, &metrics) == SMSDRV_E_ABI_MISMATCH);
+  }
   EXPECT(api->shutdown(drv, 0) == SMSDRV_OK);
   api->destroy(drv);
   dlclose(module);

@@ -35,9 +35,15 @@ struct stack {
                                  std::chrono::milliseconds timeout = 15s) {
     return read_until(*dms, out, pred, timeout);
   }
+  // The response may already have been read while waiting for another one: dms-stub writes its
+  // own refusals as soon as it can, so they can overtake the driver's answers (docs/esp.md).
   std::optional<json_line> response(const std::string& id) {
-    return until(
-        [&](const json_line& j) { return j.str("event") == "esp-response" && j.str("id") == id; });
+    auto is_it = [&](const json_line& j) {
+      return j.str("event") == "esp-response" && j.str("id") == id;
+    };
+    for (const auto& j : out)
+      if (is_it(j)) return j;
+    return until(is_it);
   }
   int finish() {
     dms->close_stdin();

@@ -33,6 +33,10 @@ TEST_CASE("cli: run with every option", "[cli]") {
   CHECK(cl.run.drain.count() == 0);
   CHECK(cl.run.app_name == "DMS_1");
   CHECK(cl.run.log_level == 4);
+  CHECK_FALSE(cl.run.metrics_port);
+  CHECK(parse_command_line({"run", "--config", "a", "--metrics-port", "9464"}).run.metrics_port ==
+        9464);
+  CHECK(parse_command_line({"run", "--config", "a", "--metrics-port=0"}).run.metrics_port == 0);
 }
 
 TEST_CASE("cli: defaults", "[cli]") {
@@ -56,6 +60,10 @@ TEST_CASE("cli: usage errors say what is wrong", "[cli]") {
   CHECK(usage_error({"serve"}) == "unknown command 'serve' (try 'dms-stub --help')");
   CHECK(usage_error({"run"}) == "run needs --config FILE");
   CHECK(usage_error({"run", "--config"}) == "--config needs a value");
+  CHECK(usage_error({"run", "--config", "a", "--metrics-port", "65536"}) ==
+        "--metrics-port needs a TCP port from 0 to 65535 (0: any free one), not '65536'");
+  CHECK(usage_error({"run", "--config", "a", "--metrics-port", "x"}) ==
+        "--metrics-port needs a TCP port from 0 to 65535 (0: any free one), not 'x'");
   CHECK(usage_error({"run", "--config", "a", "--bogus"}) ==
         "unknown option '--bogus' (try 'dms-stub --help')");
   CHECK(usage_error({"run", "--config", "a", "--linger", "-1"}) ==

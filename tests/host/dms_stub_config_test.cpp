@@ -35,7 +35,7 @@ TEST_CASE("config: driver-wide sections go to every driver first, channels to th
 driver = fakeb
 inbound-route = 1:a
 [settings]
-logging-filter-active = true
+logging-filter-active = false
 [channel-b]
 driver = fake
 [log-filter]

@@ -461,9 +461,11 @@ const char* fake_last_error(const smsdrv_driver* d) {
   return m->errors[std::this_thread::get_id()].c_str();
 }
 
+// An ABI 1.0 driver: its table ends after status_message (no metrics), as a module built
+// before 1.1 has it; dms-stub must work with it.
 const smsdrv_driver_api fake_api = {
-    sizeof(smsdrv_driver_api),
-    SMSDRV_ABI_VERSION,
+    SMSDRV_DRIVER_API_SIZE_1_0,
+    (SMSDRV_ABI_MAJOR << 16) | 0u,
     FAKE_DRIVER_NAME,
     "0.0.1-fake",
     fake_init,
@@ -476,6 +478,7 @@ const smsdrv_driver_api fake_api = {
     fake_last_error,
     status_name_of,
     status_message_of,
+    nullptr,  // metrics: past struct_size, never read
 };
 
 }  // namespace

@@ -60,7 +60,8 @@ TEST_CASE("packaging: install.sh lays out the channel folder, uninstall removes 
   REQUIRE(installed.status == 0);
   const std::string folder = root.file(channel);
   CHECK(executable(folder + "/libsmsmms.so"));
-  CHECK(read_file(folder + "/logging-filter-smsmms.json").find("rules") != std::string::npos);
+  CHECK(read_file(folder + "/logging-filter-smsmms.json").find("\"patterns\"") !=
+        std::string::npos);
   if (fs::exists(std::string(PROJECT_SOURCE_DIR) + "/cfg/SmsMmsDriver.cfg"))
     CHECK(fs::exists(folder + "/Configuration/SmsMmsDriver.cfg"));
   else

@@ -132,6 +132,17 @@ TEST_CASE("request: problems name the member at fault", "[request]") {
   }
 }
 
+TEST_CASE("request: the PII requests need no channel", "[request]") {
+  for (const char* name : {"DataByRegEx", "DataByRule", "DataByGroup"}) {
+    auto o =
+        parse(std::string(R"({"id":"p1","request":")") + name + R"(","userData":{"Text":"x"}})");
+    CAPTURE(name, o.text);
+    REQUIRE(o.ok);
+    CHECK(o.request.channel == nullptr);
+  }
+  CHECK_FALSE(parse(R"({"id":"p1","request":"DataByRegex","userData":{"Text":"x"}})").ok);
+}
+
 TEST_CASE("request: invalid UTF-8 is refused", "[request]") {
   const auto o = parse("{\"request\":\"SendSMS\",\"channel\":\"c\",\"userData\":{\"t\":\"\xff\"}}");
   CHECK_FALSE(o.ok);

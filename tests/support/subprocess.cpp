@@ -132,6 +132,12 @@ void subprocess::close_stdin() {
   close_fd(in_);
 }
 
+void subprocess::close_stdout() {
+  close_fd(out_.fd);
+  out_.eof = true;
+  out_.buffer.clear();
+}
+
 bool subprocess::drain(stream& s) {
   if (s.fd < 0 || s.eof) return false;
   bool any = false;

@@ -50,6 +50,9 @@ class subprocess {
   void write(std::string_view data);
   void write_line(std::string_view line);
   void close_stdin();
+  // Closes our end of the child's stdout: its next write fails (EPIPE, or SIGPIPE unless it
+  // ignores that), as when the consumer of its output goes away.
+  void close_stdout();
 
   // The next line of stdout / stderr without its '\n'; nullopt on timeout or at end of stream
   // (a last line without '\n' is still returned).

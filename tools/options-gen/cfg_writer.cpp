@@ -87,7 +87,7 @@ std::string render_cfg() {
   write_section(out, "log-filter", config::log_filter_options());
   const option_def& data = config::log_filter_data_option();
   out += "\n[log-filter-data]\n";
-  out += fmt::format("# <key> = <rule>: {} [not supported yet: {}]\n", data.meaning, data.feature);
+  out += fmt::format("# <key> = <rule>: {}\n", data.meaning);
   for (std::string_view key : {"_smsText", "Subject", "FromAddr", "PhoneNumber", "_smsDestNumber"})
     out += fmt::format("# {} = {}\n", key, data.example);
   return out;

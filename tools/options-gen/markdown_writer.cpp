@@ -156,11 +156,14 @@ Endpoint names are letters, digits, `_`, `-` and `.`.
 
 ### Log filter rules (`[log-filter]`, `[log-filter-data]`)
 
-`copy` (shown as is), `hide` (replaced by asterisks), `skip` (left out), `hide-first,N` /
-`hide-last,N` (the first / last N characters hidden), `unhide-first,N` / `unhide-last,N` (all
-but the first / last N characters hidden), N from 1 to 65535. `[log-filter-data]` takes one line
-per user-data key, e.g. `_smsText = hide`, `PhoneNumber = hide-last,4`; the keys
-worth masking are `_smsText`, `Subject`, `FromAddr`, `PhoneNumber` and `_smsDestNumber`.
+`copy` (shown as is), `hide` (replaced by `****`), `skip` (left out), `hide-first,N` /
+`hide-last,N` (the first / last N characters each replaced by `*`), `unhide-first,N` /
+`unhide-last,N` (all but the first / last N characters replaced), N from 1 to 65535; names ignore
+case, blanks, `-` and `_`. `[log-filter-data]` takes one line per user-data key, e.g.
+`_smsText = hide`, `PhoneNumber = hide-last,4`; the keys worth masking are `_smsText`,
+`Subject`, `FromAddr`, `PhoneNumber` and `_smsDestNumber`, and any other key may be named. The
+rules act on every log line of the driver and of dms-stub, PDU traces included; how, and the
+`logging-filter-spec` file, are in [privacy.md](privacy.md).
 )";
 
 // Markdown table cell text: '|' would end the cell and <word> would be taken for HTML.

@@ -1,5 +1,7 @@
 #include "abi/channel_setup.hpp"
 
+#include "channel/text_choices.hpp"
+
 namespace smsdrv::abi {
 namespace {
 
@@ -13,33 +15,6 @@ smpp::bind_mode bind_mode_of(config::bind_mode m) {
       return smpp::bind_mode::transceiver;
   }
   return smpp::bind_mode::transceiver;
-}
-
-text::encoding encoding_of(config::text_encoding e) {
-  switch (e) {
-    case config::text_encoding::smscdefault:
-      return text::encoding::gsm7;
-    case config::text_encoding::ascii:
-      return text::encoding::ascii;
-    case config::text_encoding::latin1:
-      return text::encoding::latin1;
-    case config::text_encoding::ucs2:
-      return text::encoding::ucs2;
-    case config::text_encoding::utf16be:
-      return text::encoding::utf16be;
-  }
-  return text::encoding::gsm7;
-}
-
-text::inbound_default inbound_default_of(config::text_encoding e) {
-  switch (e) {
-    case config::text_encoding::ascii:
-      return text::inbound_default::ascii;
-    case config::text_encoding::latin1:
-      return text::inbound_default::latin1;
-    default:
-      return text::inbound_default::gsm7;
-  }
 }
 
 }  // namespace
@@ -65,7 +40,11 @@ channel::channel_config channel_config_of(const config::channel_settings& s,
   c.connect_timeout = s.smpp_comms_timeout;
   c.reconnect_cap = s.reconnection_timeout;
   c.empty_message = s.smpp_empty_message;
-  c.reassembly.decoding.smsc_default = inbound_default_of(s.smpp_inbound_enc_default);
+  c.reassembly.decoding.smsc_default = channel::inbound_default_of(s.smpp_inbound_enc_default);
+  c.reassembly.timeout = s.smpp_reassembly_timeout;
+  c.reassembly.deliver_partial = s.smpp_reassembly_deliver_partial;
+  c.reassembly.max_bytes = s.smpp_reassembly_max_bytes;
+  c.reassembly.max_messages = s.smpp_reassembly_max_messages;
   c.trace_pdus = s.debug_mode;
   return c;
 }
@@ -82,12 +61,13 @@ channel::composer_settings composer_settings_of(const config::channel_settings& 
   c.validity_period = s.smpp_validity_period;
   c.delivery_report = s.smpp_delivery_report;
   c.prompt_responses = s.smpp_sar_prompt_responses;
-  c.encoding.requested = encoding_of(s.smpp_outbound_enc_default);
-  c.encoding.schema = s.smpp_ucs2_enc_schema == config::ucs2_schema::ucs2
-                          ? text::ucs2_schema::ucs2
-                          : text::ucs2_schema::utf16be;
-  c.long_messages =
-      s.smpp_use_msg_payload ? text::concat_method::payload : text::concat_method::udh8;
+  c.flash = s.smpp_flash;
+  c.overwrite = s.smpp_overwrite;
+  c.encoding.requested = channel::encoding_of(s.smpp_outbound_enc_default);
+  c.encoding.schema = channel::ucs2_schema_of(s.smpp_ucs2_enc_schema);
+  c.encoding.language = channel::national_language_of(s.smpp_national_language);
+  c.long_messages = channel::concat_method_of(s.smpp_long_message_method);
+  c.use_message_payload = s.smpp_use_msg_payload;
   c.max_segments = s.smpp_sar_max_segments;
   c.extraopt = s.smpp_extraopt;
   c.delivery_extraopt = s.smpp_delivery_extraopt;

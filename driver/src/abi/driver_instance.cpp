@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "abi/channel_setup.hpp"
+#include "abi/privacy_setup.hpp"
 #include "config/validate.hpp"
 #include "io/tls_client.hpp"
 
@@ -84,6 +85,8 @@ driver_instance::driver_instance(const smsdrv_host& host)
   host_.application_name = nullptr;  // not kept: it was borrowed
   if (host_.log_level >= SMSDRV_LOG_ERROR && host_.log_level <= SMSDRV_LOG_TRACE)
     max_level_ = static_cast<log_level>(host_.log_level);
+  // Until the driver-wide sections say more: no masking but the passwords (privacy/masking.hpp).
+  masking_.store(std::make_shared<const privacy::masking>(privacy::masking_settings{}, nullptr));
 }
 
 driver_instance::~driver_instance() {
@@ -101,10 +104,15 @@ bool driver_instance::enabled(log_level level) const noexcept {
 
 void driver_instance::write(log_level level, std::string_view channel, std::string_view message) {
   if (!enabled(level)) return;
-  // The host wants NUL-terminated strings.
+  // The host wants NUL-terminated strings. The spec's patterns mask what the line still shows.
   const std::string c(channel);
-  const std::string m(message);
+  const auto rules = masking();
+  const std::string m = rules->has_patterns() ? rules->line(message) : std::string(message);
   host_.log(host_.context, static_cast<std::int32_t>(level), c.c_str(), m.c_str());
+}
+
+std::shared_ptr<const privacy::masking> driver_instance::masking() const {
+  return masking_.load(std::memory_order_acquire);
 }
 
 io::driver_runtime& driver_instance::runtime() {
@@ -151,7 +159,10 @@ std::int32_t driver_instance::configure_driver_wide(const smsdrv_section& sectio
     return fail(only_unsupported ? SMSDRV_E_NOT_SUPPORTED_YET : SMSDRV_E_BAD_CONFIG,
                 join_lines(result.errors));
   }
+  masking_setup masking = build_masking(*result.settings);
+  if (!masking.errors.empty()) return fail(SMSDRV_E_BAD_CONFIG, join_lines(masking.errors));
   driver_settings_ = std::move(*result.settings);
+  masking_.store(std::move(masking.masking), std::memory_order_release);
   return SMSDRV_OK;
 }
 
@@ -193,6 +204,11 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
   entry->composer = std::make_unique<channel::composer>(composer_settings_of(entry->settings));
   entry->queue_size = entry->settings.smpp_queue_size;
   channel::channel_config cfg = channel_config_of(entry->settings, application_name_);
+  entry->metrics = cfg.metrics;
+  {
+    std::lock_guard lock(metrics_mutex_);
+    metric_sources_.push_back({entry->name, entry->metrics, &entry->open, entry->queue_size});
+  }
   entry->handle = &runtime().add_channel(std::move(cfg), entry.get(), std::move(tls));
   write(log_level::info, entry->name,
         fmt::format("configured: SMSC {}:{}, system_id '{}', bind {}, window {}, rate {}/s",
@@ -252,7 +268,11 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
   }
   prepared.request_id = next_request_id_.fetch_add(1, std::memory_order_relaxed);
   prepared.accepted = std::chrono::steady_clock::now();
+  if (enabled(log_level::debug))
+    if (std::string remark = channel::encoding_remark(composed); !remark.empty())
+      write(log_level::debug, ch->name, fmt::format("request {}: {}", prepared.request_id, remark));
   if (request_id) *request_id = prepared.request_id;
+  ch->metrics->request_accepted();
   ch->handle->submit(std::move(prepared));
   return SMSDRV_OK;
 }
@@ -284,6 +304,16 @@ std::int32_t driver_instance::ack(std::uint64_t event_id, std::int32_t dispositi
                             event_id));
   auto* ch = reinterpret_cast<channel_entry*>(target->channel_key);
   ch->handle->ack(target->ack_id, disposition);
+  return SMSDRV_OK;
+}
+
+std::int32_t driver_instance::metrics(smsdrv_metrics& out) {
+  if (out.struct_size < sizeof(smsdrv_metrics))
+    return fail(SMSDRV_E_ABI_MISMATCH,
+                fmt::format("metrics: smsdrv_metrics.struct_size is {}, ABI 1.1 needs {}",
+                            out.struct_size, sizeof(smsdrv_metrics)));
+  std::lock_guard lock(metrics_mutex_);
+  metrics_export_.fill(metric_sources_, out);
   return SMSDRV_OK;
 }
 

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "abi/event_queue.hpp"
+#include "abi/metrics_export.hpp"
 #include "channel/composer.hpp"
 #include "config/channel_settings.hpp"
 #include "config/driver_settings.hpp"
@@ -31,10 +32,12 @@ class driver_instance : public io::event_sink, public log_sink {
   std::int32_t poll(smsdrv_event& event);
   std::int32_t ack(std::uint64_t event_id, std::int32_t disposition);
   std::int32_t shutdown(std::uint32_t drain_timeout_ms);
+  std::int32_t metrics(smsdrv_metrics& out);
 
   // log_sink
   bool enabled(log_level level) const noexcept override;
   void write(log_level level, std::string_view channel, std::string_view message) override;
+  std::shared_ptr<const privacy::masking> masking() const override;
   // io::event_sink
   void push(void* key, std::vector<channel::channel_event>& events) override;
 
@@ -46,6 +49,7 @@ class driver_instance : public io::event_sink, public log_sink {
     io::channel_handle* handle = nullptr;
     std::size_t queue_size = 0;
     std::atomic<std::size_t> open{0};  // accepted by send(), RESPONSE not yet produced
+    std::shared_ptr<channel::channel_metrics> metrics;
   };
   struct name_hash {
     using is_transparent = void;
@@ -67,6 +71,13 @@ class driver_instance : public io::event_sink, public log_sink {
   config::driver_settings driver_settings_;
   std::unordered_map<std::string, std::unique_ptr<channel_entry>, name_hash, std::equal_to<>>
       channels_;
+
+  // Replaced as a whole by configure() while I/O threads read it.
+  std::atomic<std::shared_ptr<const privacy::masking>> masking_;
+
+  std::mutex metrics_mutex_;  // metrics() against configure() adding a channel
+  std::vector<channel_metrics_source> metric_sources_;
+  metrics_export metrics_export_;
 
   event_queue events_;
   std::unique_ptr<io::driver_runtime> runtime_;

@@ -101,6 +101,16 @@ std::int32_t api_shutdown(smsdrv_driver* d, std::uint32_t drain_timeout_ms) noex
   });
 }
 
+std::int32_t api_metrics(smsdrv_driver* d, smsdrv_metrics* out) noexcept {
+  return guard(d, [&]() -> std::int32_t {
+    if (d == nullptr || out == nullptr) {
+      set_last_error(d, "metrics: driver or out is NULL");
+      return SMSDRV_E_INVALID_ARGUMENT;
+    }
+    return d->metrics(*out);
+  });
+}
+
 void api_destroy(smsdrv_driver* d) noexcept {
   guard(d, [&]() -> std::int32_t {
     delete d;
@@ -149,6 +159,7 @@ constexpr smsdrv_driver_api api_table = {
     api_last_error,
     api_status_name,
     api_status_message,
+    api_metrics,
 };
 
 }  // namespace

@@ -4,9 +4,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "channel/channel_metrics.hpp"
 #include "smpp/session.hpp"
 #include "text/reassembler.hpp"
 
@@ -37,6 +39,8 @@ struct channel_config {
   text::reassembly_options reassembly;  // long inbound messages; decoding of every message
   bool trace_pdus = false;              // x-debug-mode
   std::uint64_t seed = 0;               // jitter; 0 picks one from the channel name
+  // Counters and gauges the channel updates; shared with the driver, which reports them.
+  std::shared_ptr<channel_metrics> metrics = std::make_shared<channel_metrics>();
 };
 
 }  // namespace smsdrv::channel

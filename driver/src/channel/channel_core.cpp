@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "channel/log_privacy.hpp"
 #include "smpp/command_status.hpp"
 #include "smpp/delivery_receipt.hpp"
 #include "text/decode.hpp"
@@ -146,6 +147,7 @@ void channel_core::schedule_reconnect(time_point now) {
   credentials_refused_ = false;
   retry_at_ = now + delay;
   phase_ = phase::waiting;
+  config_.metrics->reconnect_scheduled();
   emit_state("down", SMSDRV_E_CHANNEL_DOWN,
              fmt::format("link to {} down: {}; reconnecting in {:.1f} s", smsc_label(),
                          last_down_reason_, seconds_of(delay)),
@@ -198,6 +200,7 @@ time_point channel_core::next_deadline() const noexcept {
 // ---- session callbacks: link -----------------------------------------------------------------
 
 void channel_core::on_bound(std::string_view smsc_system_id) {
+  config_.metrics->link_bound();
   backoff_.reset();
   credentials_refused_ = false;
   last_down_reason_.clear();
@@ -257,9 +260,9 @@ void channel_core::on_log(log_level level, std::string_view message) {
 }
 
 void channel_core::on_trace(bool outgoing, const smpp::pdu& p) {
-  if (logging(log_level::trace))
-    log_.write(log_level::trace, name(),
-               fmt::format("{} {}", outgoing ? ">>" : "<<", smpp::describe(p)));
+  // x-debug-mode: every PDU at level debug, masked (docs/privacy.md).
+  if (logging(log_level::debug))
+    log_.write(log_level::debug, name(), pdu_trace_line(outgoing, p, log_.masking().get()));
 }
 
 // ---- requests ------------------------------------------------------------------------------
@@ -312,6 +315,7 @@ void channel_core::pump(time_point now) {
                      st.command_status);
       continue;
     }
+    config_.metrics->submit_sent(tag_of(slot, segment), now);
     ++f.sent;
     if (f.sent == f.request.frames.size()) sending_slot_.reset();
   }
@@ -336,15 +340,25 @@ void channel_core::respond_ok(in_flight& f) {
   e.status = SMSDRV_OK;
   e.attrs.reserve(3);
   e.attrs.emplace_back(attr::message_id, f.message_ids.empty() ? "" : f.message_ids[0]);
-  e.attrs.emplace_back(attr::message_ids, join_ids(f.message_ids));
+  // Answered at the first segment (x-smpp-sar-prompt-responses): the others' ids are not known
+  // yet; their delivery reports carry them.
+  const bool complete = f.outcomes == f.request.frames.size();
+  e.attrs.emplace_back(attr::message_ids, complete || f.message_ids.empty()
+                                              ? join_ids(f.message_ids)
+                                              : f.message_ids[0]);
   e.attrs.emplace_back(attr::segments, std::to_string(f.request.frames.size()));
   events_.push_back(std::move(e));
   f.answered = true;
+  config_.metrics->request_answered(SMSDRV_OK, {});
 }
 
 void channel_core::respond_failure(std::uint64_t request_id, std::int32_t status, std::string text,
                                    attributes attrs) {
   log(log_level::warn, fmt::format("request {} failed: {}", request_id, text));
+  std::string_view smpp_status;
+  for (const auto& [key, value] : attrs)
+    if (key == attr::error_name) smpp_status = value;
+  config_.metrics->request_answered(status, smpp_status);
   channel_event e;
   e.type = SMSDRV_EVENT_RESPONSE;
   e.request_id = request_id;
@@ -384,6 +398,8 @@ void channel_core::on_response(std::uint64_t tag, const smpp::pdu& response) {
   in_flight& f = slots_[slot];
   ++f.outcomes;
   const std::uint32_t status = response.command_status;
+  config_.metrics->submit_answered(tag, status, response.id() == smpp::command_id::generic_nack,
+                                   now_);
   if (status != cs::esme_rok || response.id() == smpp::command_id::generic_nack) {
     const std::uint32_t st = status != cs::esme_rok ? status : cs::esme_rinvcmdid;
     segment_failed(
@@ -402,12 +418,13 @@ void channel_core::on_response(std::uint64_t tag, const smpp::pdu& response) {
                                       static_cast<std::uint16_t>(f.request.frames.size())},
                        now_);
   if (!f.answered && !f.abandoned &&
-      (f.request.prompt_response || f.outcomes == f.request.frames.size()))
+      ((f.request.prompt_response && segment == 0) || f.outcomes == f.request.frames.size()))
     respond_ok(f);
   release_if_done(slot);
 }
 
 void channel_core::on_response_timeout(std::uint64_t tag) {
+  config_.metrics->submit_unanswered(tag, false);
   const std::size_t slot = slot_of(tag);
   ++slots_[slot].outcomes;
   segment_failed(slot, segment_of(tag), SMSDRV_E_TIMEOUT,
@@ -418,6 +435,7 @@ void channel_core::on_response_timeout(std::uint64_t tag) {
 }
 
 void channel_core::on_request_lost(std::uint64_t tag) {
+  config_.metrics->submit_unanswered(tag, true);
   const std::size_t slot = slot_of(tag);
   ++slots_[slot].outcomes;
   segment_failed(slot, segment_of(tag), SMSDRV_E_OUTCOME_UNKNOWN,
@@ -530,6 +548,7 @@ void channel_core::emit_inbound(const inbound_message& m, pending_ack ack, std::
   e.attrs = inbound_attributes(m, ctx);
   if (!ack.sequence_numbers.empty()) e.ack_id = new_ack(std::move(ack));
   events_.push_back(std::move(e));
+  config_.metrics->inbound_delivered();
 }
 
 void channel_core::on_deliver_sm(std::uint32_t sequence_number, const smpp::deliver_sm& message) {
@@ -554,7 +573,9 @@ void channel_core::on_data_sm(std::uint32_t sequence_number, const smpp::data_sm
 }
 
 void channel_core::on_alert_notification(const smpp::alert_notification& alert) {
-  log(log_level::info, fmt::format("alert_notification: {} is available again", alert.source_addr));
+  log(log_level::info,
+      fmt::format("alert_notification: {} is available again",
+                  shown_field(log_.masking().get(), "source_addr", alert.source_addr)));
 }
 
 void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& fields, bool data_sm) {
@@ -576,8 +597,11 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
     if (!r) {
       r.emplace();
       r->text = std::string(fields.short_message);
-      log(log_level::warn, fmt::format("delivery receipt from {} without a message id: '{}'",
-                                       fields.source_addr, fields.short_message));
+      const auto rules = log_.masking();
+      log(log_level::warn,
+          fmt::format("delivery receipt from {} without a message id: '{}'",
+                      shown_field(rules.get(), "source_addr", fields.source_addr),
+                      shown_field(rules.get(), "short_message", fields.short_message)));
     }
     const bool final = r->state && smpp::is_final_state(*r->state);
     const std::optional<receipt_origin> origin = receipts_.find(r->message_id, final);
@@ -591,6 +615,7 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
         receipt_attributes(*r, m, ctx, origin ? origin->segment : 0, origin ? origin->segments : 0);
     e.ack_id = new_ack(pending_ack{connection, {seq}, data_sm});
     events_.push_back(std::move(e));
+    config_.metrics->delivery_report(r->state ? smpp::message_state_stat(*r->state) : r->stat);
     return;
   }
 
@@ -600,11 +625,6 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
     payload = p->value;
   const bool udhi = (fields.esm_class & smpp::esm_class_bits::udhi) != 0;
   text::decode(payload, fields.data_coding, udhi, config_.reassembly.decoding, decoded_);
-  if (decoded_.replacements > 0)
-    log(log_level::warn,
-        fmt::format("message from {}: {} octet(s) could not be decoded with data_coding {} and "
-                    "were replaced by U+FFFD",
-                    fields.source_addr, decoded_.replacements, fields.data_coding));
 
   text::concat_info concat = decoded_.udh.concat;
   if (!concat.valid()) {
@@ -640,9 +660,14 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
         return;
       case text::add_result::refused:
         log(log_level::warn,
-            fmt::format("part {}/{} of a long message from {} refused: reassembly memory is "
-                        "full; the SMSC is asked to retry (ESME_RX_T_APPN)",
-                        concat.seqnum, concat.total, fields.source_addr));
+            fmt::format("part {}/{} of a long message from {} refused: reassembly is full ({} "
+                        "incomplete messages, x-smpp-reassembly-max-messages {}; {} bytes held, "
+                        "x-smpp-reassembly-max-bytes {}); the SMSC is asked to retry "
+                        "(ESME_RX_T_APPN)",
+                        concat.seqnum, concat.total,
+                        shown_field(log_.masking().get(), "source_addr", fields.source_addr),
+                        reassembler_.open_messages(), config_.reassembly.max_messages,
+                        reassembler_.bytes_held(), config_.reassembly.max_bytes));
         answer(cs::esme_rx_t_appn);
         return;
       case text::add_result::completed:
@@ -652,6 +677,13 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
         break;
     }
   }
+  // Parts are checked once reassembled: a pair split across two parts decodes then.
+  if (decoded_.replacements > 0)
+    log(log_level::warn,
+        fmt::format("message from {}: {} octet(s) could not be decoded with data_coding {} and "
+                    "were replaced by U+FFFD",
+                    shown_field(log_.masking().get(), "source_addr", fields.source_addr),
+                    decoded_.replacements, fields.data_coding));
   m.text = decoded_.text;
   m.empty = payload.empty();
   emit_inbound(m, pending_ack{connection, {seq}, data_sm}, {});
@@ -669,10 +701,18 @@ void channel_core::deliver_reassembled(text::reassembled_message& r, const smpp:
   m.destination_addr = std::move(r.destination_addr);
   m.data_coding = r.data_coding;
   m.text = std::move(r.text);
+  if (r.replacements > 0)
+    log(log_level::warn,
+        fmt::format("long message from {} (reference {}): {} octet(s) could not "
+                    "be decoded with data_coding {} and were replaced by U+FFFD",
+                    shown_field(log_.masking().get(), "source_addr", m.source_addr), r.reference,
+                    r.replacements, r.data_coding));
   if (r.state == text::message_state::dropped) {
-    log(log_level::warn, fmt::format("long message from {} (reference {}) dropped incomplete: "
-                                     "{} of {} parts missing",
-                                     m.source_addr, r.reference, r.missing.size(), r.total));
+    log(log_level::warn,
+        fmt::format("long message from {} (reference {}) dropped incomplete: "
+                    "{} of {} parts missing",
+                    shown_field(log_.masking().get(), "source_addr", m.source_addr), r.reference,
+                    r.missing.size(), r.total));
     return;
   }
   std::string note;
@@ -682,7 +722,8 @@ void channel_core::deliver_reassembled(text::reassembled_message& r, const smpp:
       missing += fmt::format("{}{}", missing.empty() ? "" : ",", s);
     note = fmt::format("partial: parts {} of {} missing", missing, r.total);
     log(log_level::warn,
-        fmt::format("long message from {} delivered partial: {}", m.source_addr, note));
+        fmt::format("long message from {} delivered partial: {}",
+                    shown_field(log_.masking().get(), "source_addr", m.source_addr), note));
   }
   // Parts before the last were acknowledged when held; the completing PDU waits for the host.
   pending_ack ack;
@@ -709,6 +750,7 @@ void channel_core::emit_state(std::string_view state, std::int32_t status, std::
   // Shutting down is asked for; every other state but "bound" is a problem worth a warning.
   log(status == SMSDRV_OK || status == SMSDRV_E_SHUT_DOWN ? log_level::info : log_level::warn,
       text);
+  if (status != SMSDRV_OK) config_.metrics->link_down();
   channel_event e;
   e.type = SMSDRV_EVENT_CHANNEL_STATE;
   e.status = status;

@@ -28,6 +28,18 @@ enum class text_encoding : std::uint8_t {
 // x-smpp-ucs2-enc-schema: how data_coding 8 text is written and read.
 enum class ucs2_schema : std::uint8_t { utf16be, ucs2 };
 
+// x-smpp-long-message-method: how the parts of a long message are tied together (the fourth
+// way, one PDU with message_payload, is x-smpp-use-msg-payload).
+enum class long_message_method : std::uint8_t {
+  udh8,   // UDH IE 0x00, 8-bit reference (3GPP TS 23.040 §9.2.3.24.1)
+  udh16,  // UDH IE 0x08, 16-bit reference (§9.2.3.24.8)
+  sar,    // TLVs sar_msg_ref_num, sar_total_segments, sar_segment_seqnum (SMPP v3.4 §5.3.2.22-24)
+};
+
+// x-smpp-national-language: the GSM national language shift tables tried before UCS-2
+// (3GPP TS 23.038 §6.2.1.2.4 identifiers).
+enum class national_language : std::uint8_t { none = 0, turkish = 1, spanish = 2, portuguese = 3 };
+
 // x-smpp-tls-mode.
 enum class tls_mode : std::uint8_t { none, single, mutual };
 
@@ -80,6 +92,8 @@ struct channel_settings {
   text_encoding smpp_outbound_enc_default = text_encoding::smscdefault;
   text_encoding smpp_inbound_enc_default = text_encoding::smscdefault;
   ucs2_schema smpp_ucs2_enc_schema = ucs2_schema::utf16be;
+  national_language smpp_national_language = national_language::none;
+  long_message_method smpp_long_message_method = long_message_method::udh8;
   bool smpp_use_msg_payload = false;
   std::uint32_t smpp_sar_max_segments = 0;
   bool smpp_sar_prompt_responses = false;
@@ -95,6 +109,10 @@ struct channel_settings {
   std::vector<smpp::tlv_item> smpp_extraopt;
   std::vector<smpp::tlv_item> smpp_delivery_extraopt;
   std::string smpp_empty_message;
+  std::chrono::seconds smpp_reassembly_timeout{};
+  bool smpp_reassembly_deliver_partial = true;
+  std::uint32_t smpp_reassembly_max_bytes = 0;
+  std::uint32_t smpp_reassembly_max_messages = 0;
   bool smpp_flash = false;
   bool smpp_overwrite = false;
   std::string smpp_failover_host;

@@ -7,28 +7,15 @@
 #include <utility>
 #include <vector>
 
+#include "privacy/filter_rule.hpp"
+
 namespace smsdrv::config {
 
-// How a user-data key is shown in logs: "copy", "hide", "skip", "hide-first,N", ...
-enum class filter_kind : std::uint8_t {
-  copy,          // shown as is
-  hide,          // value replaced by ****
-  skip,          // key and value left out
-  hide_first,    // first count characters hidden
-  hide_last,     // last count characters hidden
-  unhide_first,  // all but the first count characters hidden
-  unhide_last,   // all but the last count characters hidden
-};
-
-struct filter_rule {
-  filter_kind kind = filter_kind::copy;
-  std::uint32_t count = 0;  // the N of the *-first / *-last kinds, else 0
-
-  friend bool operator==(const filter_rule&, const filter_rule&) = default;
-};
-
-// "hide-first,4"
-std::string to_string(const filter_rule& r);
+// How a user-data key is shown in logs: "copy", "hide", "skip", "hide-first,N", ... The type
+// lives with the masking code (privacy/filter_rule.hpp), which dms-stub shares.
+using privacy::filter_kind;
+using privacy::filter_rule;
+using privacy::to_string;
 
 struct driver_settings {
   bool logging_filter_active = false;                                // [settings]

@@ -55,6 +55,7 @@ using settings_field =
                  std::uint32_t channel_settings::*, std::chrono::seconds channel_settings::*,
                  std::chrono::milliseconds channel_settings::*, bind_mode channel_settings::*,
                  text_encoding channel_settings::*, ucs2_schema channel_settings::*,
+                 long_message_method channel_settings::*, national_language channel_settings::*,
                  tls_mode channel_settings::*, tls_version channel_settings::*,
                  tls_verification channel_settings::*,
                  std::vector<smpp::tlv_item> channel_settings::*,

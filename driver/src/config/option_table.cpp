@@ -10,10 +10,6 @@ constexpr auto integer = option_type::integer;
 constexpr auto boolean = option_type::boolean;
 constexpr auto host_scope = option_scope::host;
 
-// Features that later versions deliver; an option tied to one is refused when not at default.
-constexpr std::string_view text_feature = "long messages and text encodings";
-constexpr std::string_view log_masking = "log masking";
-
 constexpr enum_choice bind_modes[] = {
     {"t", static_cast<std::int64_t>(bind_mode::transmitter), "transmitter"},
     {"r", static_cast<std::int64_t>(bind_mode::receiver), "receiver"},
@@ -50,10 +46,10 @@ constexpr enum_choice service_types[] = {
 // "smcdefaut" and "asci" are the spellings of seed 2, kept so its settings import unchanged.
 constexpr enum_choice outbound_encodings[] = {
     {"smscdefault", static_cast<std::int64_t>(text_encoding::smscdefault), "smcdefaut"},
-    {"ascii", static_cast<std::int64_t>(text_encoding::ascii), "asci", false},
-    {"latin1", static_cast<std::int64_t>(text_encoding::latin1), "", false},
+    {"ascii", static_cast<std::int64_t>(text_encoding::ascii), "asci"},
+    {"latin1", static_cast<std::int64_t>(text_encoding::latin1), ""},
     {"ucs2", static_cast<std::int64_t>(text_encoding::ucs2), ""},
-    {"utf16be", static_cast<std::int64_t>(text_encoding::utf16be), "", false},
+    {"utf16be", static_cast<std::int64_t>(text_encoding::utf16be), ""},
 };
 
 constexpr enum_choice inbound_encodings[] = {
@@ -65,6 +61,20 @@ constexpr enum_choice inbound_encodings[] = {
 constexpr enum_choice ucs2_schemas[] = {
     {"UTF-16BE", static_cast<std::int64_t>(ucs2_schema::utf16be), ""},
     {"UCS-2", static_cast<std::int64_t>(ucs2_schema::ucs2), ""},
+};
+
+// 3GPP TS 23.038 Annex A: the languages whose shift tables the driver has.
+constexpr enum_choice national_languages[] = {
+    {"none", static_cast<std::int64_t>(national_language::none), ""},
+    {"turkish", static_cast<std::int64_t>(national_language::turkish), ""},
+    {"spanish", static_cast<std::int64_t>(national_language::spanish), ""},
+    {"portuguese", static_cast<std::int64_t>(national_language::portuguese), ""},
+};
+
+constexpr enum_choice long_message_methods[] = {
+    {"udh8", static_cast<std::int64_t>(long_message_method::udh8), ""},
+    {"udh16", static_cast<std::int64_t>(long_message_method::udh16), ""},
+    {"sar", static_cast<std::int64_t>(long_message_method::sar), ""},
 };
 
 constexpr enum_choice tls_modes[] = {
@@ -225,7 +235,6 @@ constexpr option_def channel_table[] = {
      .field = &cs::smpp_outbound_enc_default,
      .default_value = "smscdefault",
      .choices = outbound_encodings,
-     .feature = "encodings other than smscdefault and ucs2",
      .meaning = "alphabet of outbound text; text it cannot carry goes out as UCS-2"},
     {.name = "x-smpp-inbound-enc-default",
      .type = option_type::enumeration,
@@ -238,15 +247,25 @@ constexpr option_def channel_table[] = {
      .field = &cs::smpp_ucs2_enc_schema,
      .default_value = "UTF-16BE",
      .choices = ucs2_schemas,
-     .supported = false,
-     .feature = text_feature,
      .meaning = "data_coding 8 text as UTF-16BE, or UCS-2 (no surrogate pairs)"},
+    {.name = "x-smpp-national-language",
+     .type = option_type::enumeration,
+     .field = &cs::smpp_national_language,
+     .default_value = "none",
+     .choices = national_languages,
+     .meaning = "GSM text this language's shift tables carry goes out as GSM (with their UDH "
+                "IEs) instead of UCS-2"},
+    {.name = "x-smpp-long-message-method",
+     .type = option_type::enumeration,
+     .field = &cs::smpp_long_message_method,
+     .default_value = "udh8",
+     .choices = long_message_methods,
+     .meaning = "parts of a long message tied by a UDH with 8-bit or 16-bit reference, or by "
+                "SAR TLVs"},
     {.name = "x-smpp-use-msg-payload",
      .type = boolean,
      .field = &cs::smpp_use_msg_payload,
      .default_value = "false",
-     .supported = false,
-     .feature = text_feature,
      .meaning = "send long text in one PDU with message_payload instead of segments"},
     {.name = "x-smpp-sar-max-segments",
      .type = integer,
@@ -259,8 +278,6 @@ constexpr option_def channel_table[] = {
      .type = boolean,
      .field = &cs::smpp_sar_prompt_responses,
      .default_value = "false",
-     .supported = false,
-     .feature = text_feature,
      .meaning = "answer a request when its first segment is acknowledged"},
     {.name = "x-smpp-submit-window-size",
      .type = integer,
@@ -346,20 +363,49 @@ constexpr option_def channel_table[] = {
      .default_value = " ",
      .max = 1000,
      .meaning = "text given to an agent for an empty inbound message (may be empty)"},
+    {.name = "x-smpp-reassembly-timeout",
+     .type = integer,
+     .field = &cs::smpp_reassembly_timeout,
+     .default_value = "300",
+     .min = 1,
+     .max = 86400,
+     .unit = "seconds",
+     .meaning = "an inbound long message still incomplete this long after its first part is "
+                "delivered partial or dropped"},
+    {.name = "x-smpp-reassembly-deliver-partial",
+     .type = boolean,
+     .field = &cs::smpp_reassembly_deliver_partial,
+     .default_value = "true",
+     .meaning = "at x-smpp-reassembly-timeout deliver the parts received, flagged partial "
+                "(false: drop them, with a log line)"},
+    {.name = "x-smpp-reassembly-max-bytes",
+     .type = integer,
+     .field = &cs::smpp_reassembly_max_bytes,
+     .default_value = "16777216",
+     .min = 65536,
+     .max = 1073741824,
+     .unit = "bytes",
+     .meaning = "memory for parts of incomplete inbound messages; beyond it a part is "
+                "answered ESME_RX_T_APPN (the SMSC retries)"},
+    {.name = "x-smpp-reassembly-max-messages",
+     .type = integer,
+     .field = &cs::smpp_reassembly_max_messages,
+     .default_value = "10000",
+     .min = 1,
+     .max = 1000000,
+     .meaning = "incomplete inbound long messages held at once; beyond it a new one's part is "
+                "answered ESME_RX_T_APPN"},
     {.name = "x-smpp-flash",
      .type = boolean,
      .field = &cs::smpp_flash,
      .default_value = "false",
-     .supported = false,
-     .feature = "flash SMS",
-     .meaning = "send as flash SMS (message class 0, shown and not stored)"},
+     .meaning = "send as flash SMS (message class 0: shown at once, not stored)"},
     {.name = "x-smpp-overwrite",
      .type = boolean,
      .field = &cs::smpp_overwrite,
      .default_value = "false",
-     .supported = false,
-     .feature = "overwrite SMS",
-     .meaning = "replace the previous message on the handset (replace_if_present_flag)"},
+     .meaning = "the SMSC replaces a message of the same source, destination and service_type "
+                "still pending delivery (replace_if_present_flag 1)"},
     {.name = "x-smpp-failover-host",
      .type = option_type::host,
      .field = &cs::smpp_failover_host,
@@ -433,9 +479,8 @@ constexpr option_def channel_table[] = {
      .type = boolean,
      .field = &cs::debug_mode,
      .default_value = "false",
-     .supported = false,
-     .feature = "PDU trace",
-     .meaning = "decoded PDU trace in the log (masked)"},
+     .meaning = "every PDU decoded field by field in the log at level debug, masked like user "
+                "data; passwords never shown"},
     {.name = "x-jsms-config-file",
      .type = option_type::path,
      .field = &cs::jsms_config_file,
@@ -452,17 +497,15 @@ constexpr option_def settings_table[] = {
      .type = boolean,
      .field = &ds::logging_filter_active,
      .default_value = "false",
-     .supported = false,
-     .feature = log_masking,
-     .meaning = "mask user data in the driver's logs as logging-filter-spec says"},
+     .meaning = "also apply the driver's own masking rules of logging-filter-spec (key rules, "
+                "PDU fields, patterns over every log line)"},
     {.name = "logging-filter-spec",
      .type = option_type::path,
      .field = &ds::logging_filter_spec,
      .default_value = "./media-channel-drivers/channel-smsmms/logging-filter-smsmms.json",
      .max = 4096,
-     .supported = false,
-     .feature = log_masking,
-     .meaning = "JSON file with the masking rules"},
+     .meaning = "JSON file with the driver's masking rules (docs/privacy.md); read when "
+                "logging-filter-active is true"},
 };
 
 constexpr option_def log_filter_table[] = {
@@ -470,17 +513,13 @@ constexpr option_def log_filter_table[] = {
      .type = option_type::log_filter,
      .field = &ds::default_filter_type,
      .default_value = "copy",
-     .supported = false,
-     .feature = log_masking,
-     .meaning = "how user-data keys without a [log-filter-data] entry are shown"},
+     .meaning = "how user-data keys without a rule of their own are shown in logs"},
 };
 
 constexpr option_def log_filter_data_row = {
     .name = "<key>",
     .type = option_type::log_filter,
     .default_value = "copy",
-    .supported = false,
-    .feature = log_masking,
     .example = "hide",
     .meaning =
         "how the user-data key is shown, e.g. _smsText = hide or PhoneNumber = "

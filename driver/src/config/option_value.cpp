@@ -269,40 +269,12 @@ value_check check_endpoint_list(std::string_view raw) {
   return accept(std::move(out));
 }
 
-struct filter_name {
-  std::string_view name;
-  filter_kind kind;
-  bool counted;
-};
-
-constexpr filter_name filter_names[] = {
-    {"copy", filter_kind::copy, false},
-    {"hide", filter_kind::hide, false},
-    {"skip", filter_kind::skip, false},
-    {"hide-first", filter_kind::hide_first, true},
-    {"hide-last", filter_kind::hide_last, true},
-    {"unhide-first", filter_kind::unhide_first, true},
-    {"unhide-last", filter_kind::unhide_last, true},
-};
-
 value_check check_log_filter(std::string_view raw) {
-  constexpr std::uint32_t max_count = 65535;
-  std::string_view v = trim(raw);
-  std::size_t comma = v.find(',');
-  std::string_view name = trim(v.substr(0, comma));
-  std::string_view count =
-      comma == std::string_view::npos ? std::string_view() : trim(v.substr(comma + 1));
-  for (const auto& f : filter_names) {
-    if (normalized_name(name) != normalized_name(f.name)) continue;
-    if (!f.counted && comma == std::string_view::npos) return accept(filter_rule{f.kind, 0});
-    std::int64_t n = 0;
-    if (f.counted && all_digits(count) && parse_int(count, n) && n >= 1 && n <= max_count)
-      return accept(filter_rule{f.kind, static_cast<std::uint32_t>(n)});
-  }
+  if (auto rule = privacy::parse_filter_rule(raw)) return accept(*rule);
   return refuse(fmt::format(
       "must be copy, hide, skip, hide-first,N, hide-last,N, unhide-first,N or unhide-last,N "
       "(N from 1 to {})",
-      max_count));
+      privacy::max_filter_count));
 }
 
 }  // namespace

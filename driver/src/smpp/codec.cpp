@@ -328,12 +328,11 @@ struct describer {
   const describe_options& options;
   std::string& out;
 
-  std::string shown(std::string_view field, std::string_view value) const {
-    return options.filter ? options.filter(field, value) : std::string(value);
+  shown_field shown(std::string_view field, std::string_view value) const {
+    return options.filter ? options.filter(field, value) : shown_field{};
   }
 
-  void text(std::string_view field, std::string_view value) {
-    const std::string v = shown(field, value);
+  void quoted(std::string_view field, std::string_view v) {
     out += fmt::format(" {}=\"", field);
     for (char c : v) {
       const auto u = static_cast<unsigned char>(c);
@@ -347,29 +346,38 @@ struct describer {
     out.push_back('"');
   }
 
-  void octets(std::string_view field, std::string_view value) {
-    const std::string v = shown(field, value);
-    out += fmt::format(" {}=<{} octets", field, value.size());
-    if (!v.empty()) {
+  // label: how the field is named in the line; name: how the filter knows it.
+  void text(std::string_view label, std::string_view value, std::string_view name = {}) {
+    const shown_field s = shown(name.empty() ? label : name, value);
+    if (s.action == shown_field::how::left_out) return;
+    quoted(label, s.action == shown_field::how::replaced ? std::string_view(s.text) : value);
+  }
+
+  void octets(std::string_view label, std::string_view value, std::string_view name = {}) {
+    const shown_field s = shown(name.empty() ? label : name, value);
+    if (s.action == shown_field::how::left_out) return;
+    if (s.action == shown_field::how::replaced) return quoted(label, s.text);
+    out += fmt::format(" {}=<{} octets", label, value.size());
+    if (!value.empty()) {
       out += ": ";
-      const std::size_t n = std::min(v.size(), options.max_octets);
+      const std::size_t n = std::min(value.size(), options.max_octets);
       for (std::size_t i = 0; i < n; ++i)
-        out += fmt::format("{:02x}", static_cast<unsigned char>(v[i]));
-      if (n < v.size()) out += "...";
+        out += fmt::format("{:02x}", static_cast<unsigned char>(value[i]));
+      if (n < value.size()) out += "...";
     }
     out.push_back('>');
   }
 
   void tlv_value(const tlv& t) {
     const tlv_info* info = find_tlv_info(t.tag);
-    const std::string name =
+    const std::string label =
         info ? fmt::format("{}(0x{:04x})", info->name, t.tag) : fmt::format("0x{:04x}", t.tag);
     if (info && info->kind == tlv_kind::integer && tlv_integer(t)) {
-      out += fmt::format(" {}={}", name, *tlv_integer(t));
+      out += fmt::format(" {}={}", label, *tlv_integer(t));
     } else if (info && info->kind == tlv_kind::c_string) {
-      text(name, tlv_c_string(t));
+      text(label, tlv_c_string(t), info->name);
     } else {
-      octets(name, t.value);
+      octets(label, t.value, info ? std::string_view(info->name) : std::string_view(label));
     }
   }
 

@@ -70,11 +70,19 @@ template <class Body>
 codec_status encode(const Body& body, std::uint32_t sequence_number, std::string& out,
                     std::uint32_t command_status = command_status::esme_rok);
 
+// How describe() shows one field: as it is, replaced by a text (a masked value), or not at all.
+struct shown_field {
+  enum class how : std::uint8_t { as_is, replaced, left_out };
+  how action = how::as_is;
+  std::string text;  // for replaced: shown quoted instead of the value
+};
+
 struct describe_options {
-  // Called with (field name, value) for every string and octet-string field and TLV value;
-  // returns the text to show instead. Empty: values are shown as they are. Used to mask
-  // personal data in traces. Secret fields (password) are never shown in any case.
-  std::function<std::string(std::string_view field, std::string_view value)> filter;
+  // Called with (field name, value) for every string and octet-string field and TLV value
+  // (TLVs by their spec name, e.g. "message_payload", or "0x1131" when unknown); says how to
+  // show it. Empty: values are shown as they are. Used to mask personal data in traces. Secret
+  // fields (password) are never shown in any case.
+  std::function<shown_field(std::string_view field, std::string_view value)> filter;
   // Octet strings longer than this are shown truncated.
   std::size_t max_octets = 80;
 };

@@ -520,6 +520,8 @@ void session::log(log_level level, std::string_view message) {
 }
 
 session::pending_request* session::find_pending(std::uint32_t sequence) noexcept {
+  // 0 is never issued (§5.1.4: 0x00000001..0x7FFFFFFF) and marks a free slot.
+  if (sequence == 0) return nullptr;
   pending_request& slot = pending_[sequence & (pending_.size() - 1)];
   return slot.sequence_number == sequence ? &slot : nullptr;
 }

@@ -143,9 +143,8 @@ status invalid(std::size_t at) {
   return status{errc::invalid_utf8, at, 0, 0};
 }
 
-}  // namespace
-
-status encode(std::string_view utf8, const encode_options& options, encoded_text& out) {
+// encode() without the message class: the alphabet and its octets.
+status encode_text(std::string_view utf8, const encode_options& options, encoded_text& out) {
   out.octets.clear();
   out.result = encoding_result{};
   encoding_result& res = out.result;
@@ -205,6 +204,22 @@ status encode(std::string_view utf8, const encode_options& options, encoded_text
   out.octets.clear();
   const walk_result wide = encode_utf16(utf8, schema_surrogates, out.octets, res.replaced);
   if (wide.invalid_at != npos) return invalid(wide.invalid_at);
+  return {};
+}
+
+}  // namespace
+
+status encode(std::string_view utf8, const encode_options& options, encoded_text& out) {
+  if (options.message_class < 0) return encode_text(utf8, options, out);
+  if (options.message_class > 3)
+    return status{errc::invalid_option, 0, static_cast<std::size_t>(options.message_class), 3};
+  const auto cls = static_cast<std::uint8_t>(options.message_class);
+  encode_options o = options;
+  if (!data_coding_with_class(o.requested, cls)) o.requested = encoding::gsm7;
+  const status st = encode_text(utf8, o, out);
+  if (!st.ok()) return st;
+  out.result.data_coding = data_coding_with_class(out.result.used, cls).value_or(0x10);
+  out.result.message_class = options.message_class;
   return {};
 }
 

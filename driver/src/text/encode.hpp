@@ -18,6 +18,8 @@ struct encode_options {
   encoding requested = encoding::gsm7;        // x-smpp-outbound-enc-default or per request
   ucs2_schema schema = ucs2_schema::utf16be;  // x-smpp-ucs2-enc-schema
   national_language language = national_language::none;  // tried before UCS-2 for gsm7
+  // 0..3: send with this message class (x-smpp-flash: 0); -1: no class (data_coding 0, 1, 3, 8).
+  std::int8_t message_class = -1;
 };
 
 // How a text was encoded; copied into segmented_text so the PDU builder has it at hand.
@@ -35,6 +37,8 @@ struct encoding_result {
   char32_t fallback_char = 0;
   // Characters outside the BMP written as U+FFFD because the schema is UCS-2.
   std::size_t replaced = 0;
+  // The message class carried in data_coding (encode_options::message_class), or -1.
+  std::int8_t message_class = -1;
 };
 
 struct encoded_text {
@@ -56,6 +60,10 @@ struct encoded_text {
 //     schema UCS-2 -> ucs2 with U+FFFD for non-BMP characters (counted in `replaced`).
 //     `fallback` is set unless the request was already ucs2 / utf16be.
 //     Requested ucs2 with a non-BMP character counts as a fallback when schema is UTF-16BE.
+// With a message class, data_coding is data_coding_with_class(used): 0x10 | class for GSM,
+// 0x18 | class for UCS-2 / UTF-16BE. IA5 and Latin-1 cannot carry a class, so a request for
+// them is encoded as gsm7 instead (then step 3 as usual): the class is never dropped.
+// A message_class above 3 is refused (errc::invalid_option).
 status encode(std::string_view utf8, const encode_options& options, encoded_text& out);
 
 }  // namespace smsdrv::text

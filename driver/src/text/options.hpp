@@ -38,6 +38,26 @@ constexpr std::uint8_t data_coding_of(encoding e) noexcept {
   return 0x00;
 }
 
+// data_coding of an alphabet sent with a message class (0 = flash: shown at once, not stored),
+// 3GPP TS 23.038 §4 general data coding group 00x1xxxx: bit 4 set (bits 1..0 are the class),
+// bits 3..2 the alphabet (00 GSM 7 bit default alphabet, 10 UCS2). The IA5 and Latin-1 values
+// of SMPP v3.4 §5.2.19 (1 and 3) have no class bits: nullopt.
+constexpr std::optional<std::uint8_t> data_coding_with_class(encoding e,
+                                                             std::uint8_t message_class) noexcept {
+  const auto cls = static_cast<std::uint8_t>(0x10 | (message_class & 0x03));
+  switch (e) {
+    case encoding::gsm7:
+      return cls;
+    case encoding::ucs2:
+    case encoding::utf16be:
+      return static_cast<std::uint8_t>(cls | 0x08);
+    case encoding::ascii:
+    case encoding::latin1:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 // x-smpp-ucs2-enc-schema: what data_coding 8 may carry when text falls back to it.
 enum class ucs2_schema : std::uint8_t {
   utf16be,  // "UTF-16BE": characters outside the BMP as surrogate pairs

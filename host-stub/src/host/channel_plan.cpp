@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "host/pii.hpp"
 #include "smsdrv/smsdrv.h"
 
 namespace smsdrv::host {
@@ -52,6 +53,8 @@ channel_plan plan_channels(const cfg_file& cfg, const std::vector<std::string>& 
     }
     bool known = false;
     for (const auto name : driver_wide_sections)
+      known = known || s.name == name;
+    for (const auto name : pii_sections)  // read by dms-stub itself
       known = known || s.name == name;
     if (!known)
       log.log(SMSDRV_LOG_WARN, "dms-stub",

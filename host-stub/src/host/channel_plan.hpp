@@ -5,7 +5,8 @@
 //   2. Each [channel-<name>] section goes, in file order, to the driver named by its
 //      "driver = <driver_name>" option, or to the only driver when just one is loaded.
 // Every section is passed whole (including driver, inbound-route ...): the driver validates it.
-// Other sections are not for drivers and are ignored with a warning.
+// [pii-rules], [pii-masks] and [pii-groups] are dms-stub's own (host/pii.hpp). Other sections
+// are not for drivers and are ignored with a warning.
 #ifndef SMSDRV_HOST_CHANNEL_PLAN_HPP
 #define SMSDRV_HOST_CHANNEL_PLAN_HPP
 

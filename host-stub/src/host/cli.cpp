@@ -71,6 +71,17 @@ command_line parse_command_line(const std::vector<std::string>& args) {
       r.drain = parse_seconds(name, value());
     } else if (name == "--app-name") {
       r.app_name = value();
+    } else if (name == "--metrics-port") {
+      const std::string port = value();
+      char* end = nullptr;
+      errno = 0;
+      const long n = std::strtol(port.c_str(), &end, 10);
+      if (port.empty() || end != port.c_str() + port.size() || errno != 0 || n < 0 || n > 65535)
+        throw std::invalid_argument(
+            "--metrics-port needs a TCP port from 0 to 65535 (0: any "
+            "free one), not '" +
+            port + "'");
+      r.metrics_port = static_cast<uint16_t>(n);
     } else if (name == "--log-level") {
       const std::string level = value();
       const auto parsed = parse_log_level(level);
@@ -108,7 +119,11 @@ Options of run:
   --linger SECONDS    then keep receiving inbound traffic this long before unbinding (default 0)
   --app-name NAME     application name given to drivers (_umsInboundIxnSubmittedBy; default
                       dms-stub)
-  --log-level LEVEL   error, warn, info (default), debug or trace
+  --log-level LEVEL   error, warn, info (default), debug or trace; debug adds every request
+                      and event (user data masked) and, with x-debug-mode, every PDU
+  --metrics-port PORT serve the drivers' metrics for Prometheus on
+                      http://127.0.0.1:PORT/metrics (loopback only; 0 picks a free port,
+                      which the log names)
 
 End of input, SIGINT or SIGTERM end the run the same way (a second signal skips the rest of
 the drain and linger). Exit status: 0 after a normal end, 1 when start-up or output fails,

@@ -17,6 +17,7 @@ struct run_options {
   std::chrono::milliseconds drain{30000};  // --drain SECONDS
   std::string app_name = "dms-stub";       // --app-name NAME
   int32_t log_level = 3;                   // --log-level (SMSDRV_LOG_*), info by default
+  std::optional<uint16_t> metrics_port;    // --metrics-port: Prometheus endpoint on 127.0.0.1
 };
 
 struct command_line {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "host/event_writer.hpp"
+#include "host/log_privacy.hpp"
 
 namespace smsdrv::host {
 namespace {
@@ -149,6 +150,12 @@ void event_loop::handle(size_t d, const smsdrv_event& ev) {
       write_response(out,
                      request->has_id ? std::optional<std::string_view>(request->id) : std::nullopt,
                      ev, api.status_name(ev.status));
+      if (rt_.log.enabled(SMSDRV_LOG_DEBUG))
+        log_event(drv, ev,
+                  fmt::format("esp-response {} {}{}{}",
+                              request->has_id ? std::string_view(request->id) : "(no id)",
+                              ev.status == SMSDRV_OK ? "ok" : api.status_name(ev.status),
+                              ev.status == SMSDRV_OK ? "" : ": ", ev.text ? ev.text : ""));
       if (ev.status == SMSDRV_OK && request->has_id)
         reports_.remember(d, ev.request_id, std::move(request->id));
       break;
@@ -164,6 +171,11 @@ void event_loop::handle(size_t d, const smsdrv_event& ev) {
                     "as no match",
                     ev.event_id);
       write_interaction(out, ev, r.endpoint, r.mode);
+      if (rt_.log.enabled(SMSDRV_LOG_DEBUG))
+        log_event(drv, ev,
+                  fmt::format("interaction {} {}{}{}", r.mode,
+                              r.endpoint.empty() ? "(no endpoint)" : r.endpoint,
+                              ev.text && ev.text[0] ? " note: " : "", ev.text ? ev.text : ""));
       break;
     }
     case SMSDRV_EVENT_DELIVERY_REPORT: {
@@ -174,10 +186,14 @@ void event_loop::handle(size_t d, const smsdrv_event& ev) {
         if (!id && (unanswered = rt_.requests.id_of(d, ev.request_id))) id = *unanswered;
       }
       write_delivery_report(out, ev, id);
+      if (rt_.log.enabled(SMSDRV_LOG_DEBUG))
+        log_event(drv, ev, fmt::format("delivery-report {}", id ? *id : "(no id)"));
       break;
     }
     case SMSDRV_EVENT_CHANNEL_STATE:
       write_channel_state(out, ev, api.status_name(ev.status));
+      if (rt_.log.enabled(SMSDRV_LOG_DEBUG))
+        log_event(drv, ev, fmt::format("channel-state {}", api.status_name(ev.status)));
       break;
     default:
       // smsdrv.h: a host ignores event types it does not know. Refused rather than accepted,
@@ -188,6 +204,14 @@ void event_loop::handle(size_t d, const smsdrv_event& ev) {
       return;
   }
   if (needs_ack) acks_.emplace_back(d, ev.event_id);
+}
+
+void event_loop::log_event(const loaded_driver& drv, const smsdrv_event& ev,
+                           std::string_view what) {
+  const auto m = rt_.log.masking();
+  if (!m) return;
+  rt_.log.log(SMSDRV_LOG_DEBUG, ev.channel ? ev.channel : drv.name, "{} {}", what,
+              masked_pairs(*m, ev.count, ev.keys, ev.values));
 }
 
 void event_loop::flush_and_ack() {

@@ -45,6 +45,8 @@ class event_loop {
   // Polls every driver until none has events left; writes and acknowledges per batch.
   void pump();
   void handle(size_t driver, const smsdrv_event& ev);
+  // At level debug: what was written for ev, its user data masked (host/log_privacy.hpp).
+  void log_event(const loaded_driver& drv, const smsdrv_event& ev, std::string_view what);
   void flush_and_ack();
   void time_out_pending();
   void shut_drivers_down();

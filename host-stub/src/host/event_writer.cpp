@@ -37,6 +37,18 @@ void write_refusal(std::string& out, std::optional<std::string_view> id, std::st
   j.finish();
 }
 
+void write_host_answer(std::string& out, std::optional<std::string_view> id,
+                       std::string_view channel, uint32_t count, const char* const* keys,
+                       const char* const* values) {
+  json_line j(out);
+  j.str("event", "esp-response");
+  if (id) j.str("id", *id);
+  if (!channel.empty()) j.str("channel", channel);
+  j.boolean("ok", true);
+  j.string_map("userData", count, keys, values);
+  j.finish();
+}
+
 void write_input_error(std::string& out, uint64_t line, std::optional<std::string_view> id,
                        const failure& f) {
   json_line j(out);

@@ -29,6 +29,12 @@ void write_response(std::string& out, std::optional<std::string_view> id, const 
 void write_refusal(std::string& out, std::optional<std::string_view> id, std::string_view channel,
                    const failure& f);
 
+// {"event":"esp-response","id":…[,"channel":…],"ok":true,"userData":{…}} for a request the stub
+// answers itself successfully (the PII requests, host/pii.hpp).
+void write_host_answer(std::string& out, std::optional<std::string_view> id,
+                       std::string_view channel, uint32_t count, const char* const* keys,
+                       const char* const* values);
+
 // {"event":"error","line":N[,"id":…],"error":{…}} for an input line that is not a request.
 void write_input_error(std::string& out, uint64_t line, std::optional<std::string_view> id,
                        const failure& f);

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <iterator>
 
+#include "privacy/masking.hpp"
 #include "smsdrv/smsdrv.h"
 
 namespace smsdrv::host {
@@ -54,10 +55,21 @@ void logger::write(int32_t level, std::string_view channel,
                      utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
                      utc.tm_sec, millis, level_name(level), channel.empty() ? "-" : channel);
       const size_t used = out.size() - start;
-      const size_t room = used < max_line ? max_line - used : 0;
-      const bool cut = part.size() > room;
-      out.append(part.substr(0, cut ? room : part.size()));
-      if (cut) out.append(std::string_view("..."));
+      size_t room = used < max_line ? max_line - used : 0;
+      size_t taken = 0;
+      for (const char c : part) {
+        const auto u = static_cast<unsigned char>(c);
+        const bool control = (u < 0x20 && c != '\t') || u == 0x7F;
+        const size_t width = control ? 4 : 1;
+        if (width > room) break;
+        room -= width;
+        ++taken;
+        if (control)
+          fmt::format_to(std::back_inserter(out), "\\x{:02x}", u);
+        else
+          out.push_back(c);
+      }
+      if (taken < part.size()) out.append(std::string_view("..."));
       out.push_back('\n');
     } while (!message.empty());
   } catch (...) {
@@ -72,6 +84,24 @@ void logger::write(int32_t level, std::string_view channel,
     p += n;
     left -= static_cast<size_t>(n);
   }
+}
+
+void logger::write_own(int32_t level, std::string_view channel,
+                       std::string message) const noexcept {
+  try {
+    if (const auto m = masking(); m && m->has_patterns()) message = m->line(message);
+  } catch (...) {
+    message = "(log line withheld: it could not be masked)";
+  }
+  write(level, channel, message);
+}
+
+void logger::set_masking(std::shared_ptr<const privacy::masking> m) const noexcept {
+  masking_.store(std::move(m), std::memory_order_release);
+}
+
+std::shared_ptr<const privacy::masking> logger::masking() const noexcept {
+  return masking_.load(std::memory_order_acquire);
 }
 
 }  // namespace smsdrv::host

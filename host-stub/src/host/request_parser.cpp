@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "host/pii.hpp"
 #include "smsdrv/smsdrv.h"
 
 namespace smsdrv::host {
@@ -170,7 +171,8 @@ std::optional<request_problem> request_parser::parse(char* line, size_t len, par
       if (std::strcmp(out.keys[i], "_umsChannel") == 0 && out.values[i][0] != '\0')
         out.channel = out.values[i];
   }
-  if (out.channel == nullptr)
+  // PII requests are answered by the host itself (host/pii.hpp): they need no channel.
+  if (out.channel == nullptr && !is_pii_request(out.request))
     return invalid("missing member \"channel\" (or userData._umsChannel), e.g. \"channel-sms1\"");
   return std::nullopt;
 }

@@ -5,8 +5,9 @@
 // The line is parsed in situ (RapidJSON), so keys and string values point into the caller's
 // buffer and the common case allocates nothing. Numbers and booleans in userData become their
 // JSON text ("42", "1.5", "true"); null, objects and arrays are refused. The channel may also be
-// given as userData._umsChannel. Members other than id, request, channel and userData are
-// refused, so that a misspelt "userdata" is not silently dropped.
+// given as userData._umsChannel; the PII requests (host/pii.hpp) need none. Members other than
+// id, request, channel and userData are refused, so that a misspelt "userdata" is not silently
+// dropped.
 #ifndef SMSDRV_HOST_REQUEST_PARSER_HPP
 #define SMSDRV_HOST_REQUEST_PARSER_HPP
 
@@ -25,7 +26,7 @@ struct parsed_request {
   bool has_id = false;
   std::string_view id;
   const char* request = nullptr;
-  const char* channel = nullptr;
+  const char* channel = nullptr;  // null only for a PII request without a channel
   std::vector<const char*> keys;
   std::vector<const char*> values;
 };

@@ -72,6 +72,17 @@ void request_reader::on_line(uint64_t number, char* line, size_t length, bool to
     answer(number, f);
     return;
   }
+  if (rt_.log.enabled(SMSDRV_LOG_DEBUG))
+    if (const auto m = rt_.log.masking())
+      rt_.log.log(SMSDRV_LOG_DEBUG, request_.channel ? request_.channel : "dms-stub",
+                  "line {}: {} {} {}", number, request_.request,
+                  request_.has_id ? request_.id : std::string_view("(no id)"),
+                  masked_pairs(*m, static_cast<uint32_t>(request_.keys.size()),
+                               request_.keys.data(), request_.values.data()));
+  if (is_pii_request(request_.request)) {
+    answer_pii(number);
+    return;
+  }
   const auto channel = rt_.channels.find(std::string_view(request_.channel));
   if (channel == rt_.channels.end()) {
     std::string configured;
@@ -133,6 +144,27 @@ void request_reader::submit(uint64_t number, const channel_entry& channel) {
   }
 }
 
+void request_reader::answer_pii(uint64_t number) {
+  static const pii_rules none;
+  const pii_rules& rules = rt_.pii != nullptr ? *rt_.pii : none;
+  const auto keys = static_cast<uint32_t>(request_.keys.size());
+  const pii_answer a =
+      rules.answer(request_.request, keys, request_.keys.data(), request_.values.data());
+  if (!a.ok) {
+    answer(number, {SMSDRV_E_BAD_REQUEST, "SMSDRV_E_BAD_REQUEST", a.text});
+    return;
+  }
+  const std::string matches = std::to_string(a.matches);
+  const char* out_keys[] = {"Text", "Matches"};
+  const char* out_values[] = {a.text.c_str(), matches.c_str()};
+  if (request_.has_id)
+    write_host_answer(answers_, request_.id, request_.channel ? request_.channel : "", 2, out_keys,
+                      out_values);
+  rt_.log.log(SMSDRV_LOG_DEBUG, request_.channel ? request_.channel : "dms-stub",
+              "line {}: {} {} answered: {} match(es) masked", number, request_.request,
+              request_.has_id ? request_.id : std::string_view("(no id)"), a.matches);
+}
+
 bool request_reader::back_off(uint32_t& delay_us) {
   const timespec ts{0, static_cast<long>(delay_us) * 1000};
   delay_us = std::min(delay_us * 2, max_back_off_us);
@@ -141,6 +173,12 @@ bool request_reader::back_off(uint32_t& delay_us) {
 }
 
 void request_reader::answer(uint64_t number, const failure& f) {
+  if (rt_.log.enabled(SMSDRV_LOG_DEBUG))
+    if (const auto m = rt_.log.masking())
+      rt_.log.log(SMSDRV_LOG_DEBUG, request_.channel ? request_.channel : "dms-stub",
+                  "line {}: refused: {}: {}", number, f.name,
+                  masked_text(*m, f.text, static_cast<uint32_t>(request_.keys.size()),
+                              request_.keys.data(), request_.values.data()));
   // A request with an id gets its one esp-response; a line without one gets an error event.
   if (request_.has_id)
     write_refusal(answers_, request_.id, request_.channel ? request_.channel : "", f);

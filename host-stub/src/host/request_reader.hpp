@@ -16,6 +16,7 @@
 
 #include "host/event_writer.hpp"
 #include "host/line_splitter.hpp"
+#include "host/log_privacy.hpp"
 #include "host/request_parser.hpp"
 #include "host/runtime.hpp"
 
@@ -35,6 +36,7 @@ class request_reader {
  private:
   void on_line(uint64_t number, char* line, size_t length, bool too_long);
   void submit(uint64_t number, const channel_entry& channel);
+  void answer_pii(uint64_t number);
   // Sleeps the next back-off step; false when the stub is stopping.
   bool back_off(uint32_t& delay_us);
   // Answers the current request: esp-response ok:false when it has an id, else an error event.

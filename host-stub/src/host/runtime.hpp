@@ -13,6 +13,7 @@
 #include "host/drivers.hpp"
 #include "host/line_queue.hpp"
 #include "host/logger.hpp"
+#include "host/pii.hpp"
 #include "host/request_table.hpp"
 #include "host/wakeup.hpp"
 
@@ -26,8 +27,9 @@ struct runtime {
   const run_options& options;
   const logger& log;
   driver_list& drivers;
-  const channel_map& channels;  // read-only while serving: no lock needed
-  const wakeup& main_wake;      // drivers' notify, reader's answers, end of input
+  const channel_map& channels;     // read-only while serving: no lock needed
+  const wakeup& main_wake;         // drivers' notify, reader's answers, end of input
+  const pii_rules* pii = nullptr;  // [pii-rules], [pii-groups]: the PII requests' rules
   request_table requests;
   line_queue lines;                     // the reader's own answers, written by the main thread
   wakeup reader_stop;                   // set once: the reader returns as soon as it sees it

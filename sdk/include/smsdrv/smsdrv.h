@@ -19,9 +19,10 @@
  *
  * Memory and ownership
  *   - Inputs are borrowed for the duration of the call and copied before it returns.
- *   - Outputs (the strings and arrays of a polled event, the text of last_error()) are owned by
- *     the driver and stay valid until the next call of the same function on the same handle from
- *     the same thread (poll: until the next poll() on the handle), or until destroy().
+ *   - Outputs (the strings and arrays of a polled event, the text of last_error(), metric
+ *     samples) are owned by the driver and stay valid until the next call of the same function
+ *     on the same handle from the same thread (poll, metrics: until the next call on the handle
+ *     from any thread), or until destroy().
  *   - The host never frees driver memory and the driver never frees host memory.
  *
  * Strings
@@ -56,7 +57,7 @@ extern "C" {
 #endif
 
 #define SMSDRV_ABI_MAJOR 1u
-#define SMSDRV_ABI_MINOR 0u
+#define SMSDRV_ABI_MINOR 1u
 /* What a host passes to smsdrv_driver_entry() and a driver reports in abi_version. */
 #define SMSDRV_ABI_VERSION ((SMSDRV_ABI_MAJOR << 16) | SMSDRV_ABI_MINOR)
 #define SMSDRV_ABI_VERSION_MAJOR_OF(v) ((uint32_t)(v) >> 16)
@@ -129,7 +130,8 @@ typedef struct smsdrv_host {
   void (*notify)(void* context);
   /* One formatted log line, without a trailing newline. channel is "" for driver-wide lines.
    * Called from any driver thread; must be thread-safe and must not call into the driver.
-   * Secrets never reach it. May be NULL (logs are dropped). */
+   * Secrets never reach it; user data in it is masked as the driver-wide sections say
+   * ([log-filter], [log-filter-data], logging-filter-spec). May be NULL (logs are dropped). */
   void (*log)(void* context, int32_t level, const char* channel, const char* message);
   /* Name of the host application, reported as _umsInboundIxnSubmittedBy. May be NULL. */
   const char* application_name;
@@ -204,6 +206,51 @@ typedef struct smsdrv_event {
   uint32_t flags;
 } smsdrv_event;
 
+/* ---- Metrics (ABI 1.1) --------------------------------------------------------------------- */
+
+/* The kind of a metric family, as Prometheus names them. */
+typedef enum smsdrv_metric_kind {
+  /* Only goes up, from 0 when the driver instance is created. */
+  SMSDRV_METRIC_COUNTER = 1,
+  /* Goes up and down. */
+  SMSDRV_METRIC_GAUGE = 2,
+  /* A distribution: per channel, one sample per bucket (name <family>_bucket, label "le" with
+   * the bucket's upper bound, counts cumulative, the last bound "+Inf"), then <family>_sum and
+   * <family>_count. */
+  SMSDRV_METRIC_HISTOGRAM = 3
+} smsdrv_metric_kind;
+
+/* One sample. Allocated by the driver, struct_size is the driver's sizeof(smsdrv_metric); a host
+ * reads the common prefix. Strings are never NULL ("" when not applicable). */
+typedef struct smsdrv_metric {
+  uint32_t struct_size;
+  /* smsdrv_metric_kind of the family. */
+  int32_t kind;
+  /* The family's name, which HELP and TYPE lines use: "smsdrv_response_latency_seconds". */
+  const char* family;
+  /* The sample's name: the family's, or for a histogram family + "_bucket", "_sum", "_count". */
+  const char* name;
+  /* One line saying what the family measures. */
+  const char* help;
+  /* The channel section name. */
+  const char* channel;
+  /* The sample's own label besides the channel ("status", "state", "le"), or "". */
+  const char* label_name;
+  /* Its value ("ESME_RTHROTTLED", "DELIVRD", "0.25", "+Inf"), or "". */
+  const char* label_value;
+  double value;
+} smsdrv_metric;
+
+/* What metrics() fills. The host sets struct_size before the call. */
+typedef struct smsdrv_metrics {
+  uint32_t struct_size;
+  /* Number of samples. */
+  uint32_t count;
+  /* count pointers to samples, followed by a NULL pointer. The samples of one family are
+   * adjacent (all channels), families in a fixed order. */
+  const smsdrv_metric* const* samples;
+} smsdrv_metrics;
+
 typedef struct smsdrv_driver_api {
   uint32_t struct_size;
   /* SMSDRV_ABI_VERSION of the driver's build (same major as requested). */
@@ -251,7 +298,24 @@ typedef struct smsdrv_driver_api {
   /* "SMSDRV_E_QUEUE_FULL" and its message, for any status; unknown codes give a generic text. */
   const char* (*status_name)(int32_t status);
   const char* (*status_message)(int32_t status);
+
+  /* ---- ABI 1.1 (use only when SMSDRV_API_HAS(api, metrics)) ---- */
+
+  /* A snapshot of every channel's counters and gauges (docs/metrics.md) into *out. May be called
+   * from any thread, concurrently with every other function but destroy(); by one thread at a
+   * time. The samples stay valid until the next metrics() on the handle, or destroy(). Each
+   * counter in a snapshot is exact; counters are not all read at the same instant. */
+  int32_t (*metrics)(smsdrv_driver* driver, smsdrv_metrics* out);
 } smsdrv_driver_api;
+
+/* Size of the function table of ABI 1.0: the least a driver of major version 1 provides. */
+#define SMSDRV_DRIVER_API_SIZE_1_0 \
+  (offsetof(smsdrv_driver_api, status_message) + sizeof(const char* (*)(int32_t)))
+
+/* True when the driver's table has function `fn` (appended in a minor version after 1.0) and it
+ * is set: a host checks this before calling it. */
+#define SMSDRV_API_HAS(api, fn) \
+  ((api)->struct_size >= offsetof(smsdrv_driver_api, fn) + sizeof((api)->fn) && (api)->fn != NULL)
 
 /* Signature of the entry point, for dlsym(). */
 typedef const smsdrv_driver_api* (*smsdrv_entry_fn)(uint32_t host_abi_version);

@@ -10,12 +10,15 @@
 //   auto sent = drv.send("channel-sms1", "SendSMS", {{"_smsDestNumber", "4917..."}});
 //   smsdrv::event ev;
 //   while (drv.poll(ev)) { ... ev.attribute("_smsMessageId") ... }
+//   if (auto m = drv.metrics()) for (const auto& sample : *m) { ... }   // ABI 1.1 drivers
 #ifndef SMSDRV_HPP
 #define SMSDRV_HPP
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -68,9 +71,8 @@ class module {
                   "driver module " + path + " does not export " SMSDRV_ENTRY_SYMBOL);
     }
     api_ = entry(SMSDRV_ABI_VERSION);
-    if (api_ != nullptr &&
-        (api_->struct_size < sizeof(smsdrv_driver_api) ||
-         SMSDRV_ABI_VERSION_MAJOR_OF(api_->abi_version) != SMSDRV_ABI_MAJOR))
+    if (api_ != nullptr && (api_->struct_size < SMSDRV_DRIVER_API_SIZE_1_0 ||
+                            SMSDRV_ABI_VERSION_MAJOR_OF(api_->abi_version) != SMSDRV_ABI_MAJOR))
       api_ = nullptr;  // a table smaller than ABI 1.0's, or of another major version
     if (api_ == nullptr) {
       ::dlclose(handle_);
@@ -120,6 +122,13 @@ struct event {
       if (name == raw.keys[i]) return std::string_view(raw.values[i]);
     return std::nullopt;
   }
+};
+
+// One metric sample (ABI 1.1), copied out of the driver's snapshot.
+struct metric_sample {
+  smsdrv_metric_kind kind = SMSDRV_METRIC_COUNTER;
+  std::string family, name, help, channel, label_name, label_value;
+  double value = 0;
 };
 
 // The outcome of send(): status SMSDRV_OK with an id, SMSDRV_E_QUEUE_FULL (try again), or a
@@ -191,6 +200,31 @@ class driver {
   }
 
   int32_t shutdown(uint32_t drain_timeout_ms) { return api_->shutdown(handle_, drain_timeout_ms); }
+
+  // True when the driver reports metrics (ABI 1.1 and later).
+  bool has_metrics() const noexcept { return SMSDRV_API_HAS(api_, metrics); }
+
+  // Every sample of the driver's metrics; nullopt for a driver without metrics (ABI 1.0).
+  // Throws smsdrv::error when the call fails. Samples written by a newer driver are read by
+  // their common prefix.
+  std::optional<std::vector<metric_sample>> metrics() {
+    if (!has_metrics()) return std::nullopt;
+    smsdrv_metrics m{};
+    m.struct_size = sizeof m;
+    int32_t st = api_->metrics(handle_, &m);
+    if (st != SMSDRV_OK) throw error(st, explain(handle_, st));
+    std::vector<metric_sample> out;
+    out.reserve(m.count);
+    for (uint32_t i = 0; i < m.count && m.samples[i] != nullptr; ++i) {
+      smsdrv_metric raw{};
+      std::memcpy(&raw, m.samples[i], std::min<size_t>(m.samples[i]->struct_size, sizeof raw));
+      auto text = [](const char* s) { return std::string(s != nullptr ? s : ""); };
+      out.push_back({static_cast<smsdrv_metric_kind>(raw.kind), text(raw.family), text(raw.name),
+                     text(raw.help), text(raw.channel), text(raw.label_name), text(raw.label_value),
+                     raw.value});
+    }
+    return out;
+  }
 
   std::string last_error() const { return api_->last_error(handle_); }
   const smsdrv_driver_api& api() const noexcept { return *api_; }

@@ -227,6 +227,56 @@ TEST_CASE("multi-segment request: one response listing every segment's id") {
                                                         w[2].sequence_number));
 }
 
+TEST_CASE("x-smpp-sar-prompt-responses: answered when the first segment is acknowledged") {
+  fixture f;
+  f.connect_and_bind();
+  f.take_events();
+  prepared_request r = f.request(3);
+  r.prompt_response = true;
+  SECTION("segment 1 first: the answer comes at once, with its id and the count") {
+    f.core->enqueue(std::move(r), f.now);
+    auto w = f.written();
+    REQUIRE(w.size() == 3);
+    smpp::submit_sm_resp first;
+    first.message_id = "id-1";
+    f.smsc_sends(first, w[0].sequence_number);
+    auto ev = f.take_events();
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].status == SMSDRV_OK);
+    CHECK(attr_of(ev[0], "_smsMessageId") == "id-1");
+    CHECK(attr_of(ev[0], "_smsMessageIds") == "id-1");
+    CHECK(attr_of(ev[0], "_smsSegments") == "3");
+    // A later segment's failure cannot change the answer: it is logged.
+    f.smsc_sends(smpp::submit_sm_resp{}, w[1].sequence_number, smpp::command_status::esme_rsyserr);
+    f.answer_all({w[2]});
+    CHECK(f.take_events().empty());
+    CHECK(f.log.contains("already answered (x-smpp-sar-prompt-responses) when segment 2 of 3"));
+    CHECK(f.core->open_requests() == 0);
+  }
+  SECTION("later segments answered first: still waits for segment 1") {
+    f.core->enqueue(std::move(r), f.now);
+    auto w = f.written();
+    f.answer_all({w[2], w[1]}, "id-");
+    CHECK(f.take_events().empty());
+    f.answer_all({w[0]}, "id-");
+    auto ev = f.take_events();
+    REQUIRE(ev.size() == 1);
+    CHECK(attr_of(ev[0], "_smsMessageIds") == fmt::format("id-{},id-{},id-{}", w[0].sequence_number,
+                                                          w[1].sequence_number,
+                                                          w[2].sequence_number));
+  }
+  SECTION("segment 1 refused: the request fails as without the option") {
+    f.core->enqueue(std::move(r), f.now);
+    auto w = f.written();
+    f.smsc_sends(smpp::submit_sm_resp{}, w[0].sequence_number,
+                 smpp::command_status::esme_rinvdstadr);
+    auto ev = f.take_events();
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].status == SMSDRV_E_SMSC_REJECTED);
+    CHECK(attr_of(ev[0], "_smsFailedSegment") == "1/3");
+  }
+}
+
 TEST_CASE("an SMSC error fails the request naming the status and the segment") {
   fixture f;
   f.connect_and_bind();
@@ -501,6 +551,42 @@ TEST_CASE("a long inbound message: parts acknowledged when held, one interaction
   w = f.written();
   REQUIRE(w.size() == 1);
   CHECK(w[0].sequence_number == 33);
+}
+
+TEST_CASE("undecodable octets are logged once per message, after reassembly") {
+  fixture f;
+  f.connect_and_bind();
+  f.take_events();
+  f.written();
+  auto send = [&](std::uint32_t seq, std::uint8_t data_coding, bool udhi, std::string body) {
+    smpp::deliver_sm d;
+    d.esm_class = udhi ? smpp::esm_class_bits::udhi : std::uint8_t{0};
+    d.data_coding = data_coding;
+    d.source_addr = "4915550002";
+    d.short_message = body;
+    f.smsc_sends(d, seq);
+  };
+  // A surrogate pair split across two UCS-2 parts (another sender's cut): no warning.
+  send(41, 8, true, std::string("\x05\x00\x03\x07\x02\x01\x00\x48\xd8\x3d", 10));
+  send(42, 8, true, std::string("\x05\x00\x03\x07\x02\x02\xde\x00\x00\x21", 10));
+  auto ev = f.take_events();
+  REQUIRE(ev.size() == 1);
+  CHECK(attr_of(ev[0], "_smsText") == "H\xF0\x9F\x98\x80!");
+  CHECK_FALSE(f.log.contains("U+FFFD"));
+  // IA5 above 0x7F, in a single message and in a long one.
+  send(43, 1, false, "caf\xe9");
+  ev = f.take_events();
+  REQUIRE(ev.size() == 1);
+  CHECK(attr_of(ev[0], "_smsText") == "caf\xEF\xBF\xBD");
+  CHECK(
+      f.log.contains("message from 4915550002: 1 octet(s) could not be decoded with "
+                     "data_coding 1 and were replaced by U+FFFD"));
+  send(44, 1, true, std::string("\x05\x00\x03\x08\x02\x01\xff", 7));
+  send(45, 1, true, std::string("\x05\x00\x03\x08\x02\x02\xfe", 7));
+  REQUIRE(f.take_events().size() == 1);
+  CHECK(
+      f.log.contains("long message from 4915550002 (reference 8): 2 octet(s) could not be "
+                     "decoded with data_coding 1 and were replaced by U+FFFD"));
 }
 
 TEST_CASE("shutdown: queued requests fail unsent, in-flight ones are waited for, then unbind") {

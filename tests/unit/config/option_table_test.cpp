@@ -39,7 +39,11 @@ TEST_CASE("the channel table has every option of spec §2, each once") {
       // host options and ours (spec §1, issue 2, seed 2's flash/overwrite/failover)
       "driver", "driver-classname", "x-smpp-queue-size", "x-smpp-flash", "x-smpp-overwrite",
       "x-smpp-failover-host", "x-smpp-failover-port", "x-smpp-tls-host-name",
-      "x-smpp-tls-verification"};
+      "x-smpp-tls-verification",
+      // issue 3: text and long messages
+      "x-smpp-national-language", "x-smpp-long-message-method", "x-smpp-reassembly-timeout",
+      "x-smpp-reassembly-deliver-partial", "x-smpp-reassembly-max-bytes",
+      "x-smpp-reassembly-max-messages"};
   std::set<std::string> names;
   for (const auto& def : channel_options()) {
     CAPTURE(def.name);
@@ -86,22 +90,20 @@ TEST_CASE("secrets, required options, host options and not-yet-supported ones ar
   CHECK(names_where([](const option_def& d) { return d.scope == option_scope::host; }) ==
         std::set<std::string>{"inbound-route", "session-by-address", "session-by-text", "driver",
                               "driver-classname"});
-  CHECK(names_where([](const option_def& d) { return !d.supported; }) ==
-        std::set<std::string>{"x-smpp-ucs2-enc-schema", "x-smpp-use-msg-payload",
-                              "x-smpp-sar-prompt-responses", "x-smpp-flash", "x-smpp-overwrite",
-                              "x-smpp-failover-host", "x-smpp-failover-port", "x-debug-mode",
-                              "x-jsms-config-file"});
+  CHECK(
+      names_where([](const option_def& d) { return !d.supported; }) ==
+      std::set<std::string>{"x-smpp-failover-host", "x-smpp-failover-port", "x-jsms-config-file"});
   const option_def* enc = find_option(channel_options(), "x-smpp-outbound-enc-default");
   REQUIRE(enc);
   std::set<std::string> supported;
   for (const auto& c : enc->choices)
     if (c.supported) supported.emplace(c.name);
-  CHECK(supported == std::set<std::string>{"smscdefault", "ucs2"});
+  CHECK(supported == std::set<std::string>{"smscdefault", "ascii", "latin1", "ucs2", "utf16be"});
   for (const auto& def : settings_options())
-    CHECK_FALSE(def.supported);
+    CHECK(def.supported);
   for (const auto& def : log_filter_options())
-    CHECK_FALSE(def.supported);
-  CHECK_FALSE(log_filter_data_option().supported);
+    CHECK(def.supported);
+  CHECK(log_filter_data_option().supported);
 }
 
 TEST_CASE("published defaults are fixed") {

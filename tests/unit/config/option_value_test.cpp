@@ -94,8 +94,14 @@ TEST_CASE("an enumeration reports the choice it matched, supported or not") {
   value_check c = check_value(channel_option("x-smpp-outbound-enc-default"), "latin1");
   REQUIRE(c.choice != nullptr);
   CHECK(c.choice->name == "latin1");
-  CHECK_FALSE(c.choice->supported);
-  CHECK(check_value(channel_option("x-smpp-outbound-enc-default"), "ucs2").choice->supported);
+  CHECK(c.choice->supported);
+  static constexpr enum_choice choices[] = {{"now", 0, ""}, {"later", 1, "", false}};
+  option_def def{.name = "x-test", .type = option_type::enumeration, .choices = choices};
+  const value_check later = check_value(def, "LATER");
+  REQUIRE(later.choice != nullptr);
+  CHECK(later.choice->name == "later");
+  CHECK_FALSE(later.choice->supported);
+  CHECK(check_value(def, "now").choice->supported);
 }
 
 TEST_CASE("TON and NPI take a number 0-255 or a name of spec §2") {

@@ -50,6 +50,8 @@ TEST_CASE("a section with only the required options gets every default") {
   CHECK(c.smpp_outbound_enc_default == text_encoding::smscdefault);
   CHECK(c.smpp_inbound_enc_default == text_encoding::smscdefault);
   CHECK(c.smpp_ucs2_enc_schema == ucs2_schema::utf16be);
+  CHECK(c.smpp_national_language == national_language::none);
+  CHECK(c.smpp_long_message_method == long_message_method::udh8);
   CHECK_FALSE(c.smpp_use_msg_payload);
   CHECK(c.smpp_sar_max_segments == 255);
   CHECK_FALSE(c.smpp_sar_prompt_responses);
@@ -65,6 +67,10 @@ TEST_CASE("a section with only the required options gets every default") {
   CHECK(c.smpp_extraopt.empty());
   CHECK(c.smpp_delivery_extraopt.empty());
   CHECK(c.smpp_empty_message == " ");
+  CHECK(c.smpp_reassembly_timeout == 300s);
+  CHECK(c.smpp_reassembly_deliver_partial);
+  CHECK(c.smpp_reassembly_max_bytes == 16u << 20);
+  CHECK(c.smpp_reassembly_max_messages == 10000);
   CHECK_FALSE(c.smpp_flash);
   CHECK_FALSE(c.smpp_overwrite);
   CHECK(c.smpp_failover_port == 0);
@@ -108,6 +114,17 @@ TEST_CASE("given values arrive typed") {
       {"x-smpp-extraopt", "{ tlvItems: [ {tag:4401, typ:octets, val:2a03} ] }"},
       {"x-smpp-delivery-extraopt", "tlvItems: [ {tag:4405} ]"},
       {"x-smpp-empty-message", ""},
+      {"x-smpp-ucs2-enc-schema", "UCS-2"},
+      {"x-smpp-national-language", "Turkish"},
+      {"x-smpp-long-message-method", "udh16"},
+      {"x-smpp-use-msg-payload", "yes"},
+      {"x-smpp-sar-prompt-responses", "on"},
+      {"x-smpp-reassembly-timeout", "30"},
+      {"x-smpp-reassembly-deliver-partial", "false"},
+      {"x-smpp-reassembly-max-bytes", "65536"},
+      {"x-smpp-reassembly-max-messages", "7"},
+      {"x-smpp-flash", "true"},
+      {"x-smpp-overwrite", "1"},
   }));
   CHECK(c.inbound_route ==
         std::vector<endpoint_ref>{{101, "sms_endpoint"}, {101, "chat_endpoint"}});
@@ -141,6 +158,17 @@ TEST_CASE("given values arrive typed") {
   CHECK(c.smpp_extraopt == std::vector<smsdrv::smpp::tlv_item>{{4401, "\x2a\x03"}});
   CHECK(c.smpp_delivery_extraopt == std::vector<smsdrv::smpp::tlv_item>{{4405, ""}});
   CHECK(c.smpp_empty_message.empty());
+  CHECK(c.smpp_ucs2_enc_schema == ucs2_schema::ucs2);
+  CHECK(c.smpp_national_language == national_language::turkish);
+  CHECK(c.smpp_long_message_method == long_message_method::udh16);
+  CHECK(c.smpp_use_msg_payload);
+  CHECK(c.smpp_sar_prompt_responses);
+  CHECK(c.smpp_reassembly_timeout == 30s);
+  CHECK_FALSE(c.smpp_reassembly_deliver_partial);
+  CHECK(c.smpp_reassembly_max_bytes == 65536);
+  CHECK(c.smpp_reassembly_max_messages == 7);
+  CHECK(c.smpp_flash);
+  CHECK(c.smpp_overwrite);
 }
 
 TEST_CASE("problems name source, line, section, option, value and rule") {
@@ -285,45 +313,21 @@ TEST_CASE("secret values never appear in a message") {
 TEST_CASE("options of later versions are accepted silently at their default only") {
   auto r = validate_channel_section(channel({{"x-smpp-tls-mode", "none"},
                                              {"x-smpp-tls-version", "tlsv1.2"},
-                                             {"x-debug-mode", "no"},
-                                             {"x-smpp-use-msg-payload", "0"},
-                                             {"x-smpp-sar-prompt-responses", "false"},
-                                             {"x-smpp-ucs2-enc-schema", "utf-16be"},
-                                             {"x-smpp-flash", "off"},
-                                             {"x-smpp-overwrite", "false"},
                                              {"x-smpp-tls-path-to-certificate", ""},
                                              {"x-smpp-outbound-enc-default", "smcdefaut"}})
                                         .view());
   CHECK(r.ok());
   CHECK(r.warnings.empty());
 
-  CHECK(errors_of(channel({{"x-debug-mode", "true"},
-                           {"x-jsms-config-file", "mms.cfg"},
-                           {"x-smpp-use-msg-payload", "yes"},
-                           {"x-smpp-ucs2-enc-schema", "UCS-2"},
-                           {"x-smpp-sar-prompt-responses", "on"},
+  CHECK(errors_of(channel({{"x-jsms-config-file", "mms.cfg"},
                            {"x-smpp-failover-host", "smsc2"},
                            {"x-smpp-outbound-enc-default", "latin1"},
                            {"x-smpp-outbound-enc-default", "ascii"}})) ==
         list{
-            "[channel-sms1] x-debug-mode = 'true': x-debug-mode is not supported yet by this "
-            "driver version (PDU trace); remove it or set the default 'false'",
             "[channel-sms1] x-jsms-config-file = 'mms.cfg': x-jsms-config-file is not supported "
             "yet by this driver version (MMS); remove it",
-            "[channel-sms1] x-smpp-use-msg-payload = 'yes': x-smpp-use-msg-payload is not "
-            "supported yet by this driver version (long messages and text encodings); remove it "
-            "or set the default 'false'",
-            "[channel-sms1] x-smpp-ucs2-enc-schema = 'UCS-2': x-smpp-ucs2-enc-schema is not "
-            "supported yet by this driver version (long messages and text encodings); remove it "
-            "or set the default 'UTF-16BE'",
-            "[channel-sms1] x-smpp-sar-prompt-responses = 'on': x-smpp-sar-prompt-responses is "
-            "not supported yet by this driver version (long messages and text encodings); remove "
-            "it or set the default 'false'",
             "[channel-sms1] x-smpp-failover-host = 'smsc2': x-smpp-failover-host is not "
             "supported yet by this driver version (failover); remove it",
-            "[channel-sms1] x-smpp-outbound-enc-default = 'latin1': latin1 is not supported yet "
-            "by this driver version (encodings other than smscdefault and ucs2); use "
-            "smscdefault, ucs2",
             "[channel-sms1] x-smpp-outbound-enc-default = 'ascii': given twice; keep one",
         });
   // A bad value is reported by its rule first.

@@ -46,18 +46,25 @@ TEST_CASE("driver-wide sections at their defaults are accepted") {
         std::vector<std::pair<std::string, filter_rule>>{{"_smsText", {}}, {"Subject", {}}});
 }
 
-TEST_CASE("log masking is refused until it is supported") {
-  CHECK(validate(section_builder("settings", {{"logging-filter-active", "true"}}, "dms.cfg", 3))
-            .errors ==
-        list{"dms.cfg:3: [settings] logging-filter-active = 'true': logging-filter-active is not "
-             "supported yet by this driver version (log masking); remove it or set the default "
-             "'false'"});
-  CHECK(validate(section_builder("log-filter", {{"default-filter-type", "hide"}})).errors ==
-        list{"[log-filter] default-filter-type = 'hide': default-filter-type is not supported "
-             "yet by this driver version (log masking); remove it or set the default 'copy'"});
-  CHECK(validate(section_builder("log-filter-data", {{"_smsText", "hide-last,4"}})).errors ==
-        list{"[log-filter-data] _smsText = 'hide-last,4': <key> is not supported yet by this "
-             "driver version (log masking); remove it or set the default 'copy'"});
+TEST_CASE("log masking options take their values") {
+  auto settings = validate(section_builder(
+      "settings", {{"logging-filter-active", "yes"}, {"logging-filter-spec", "/etc/spec.json"}}));
+  REQUIRE(settings.ok());
+  CHECK(settings.settings->logging_filter_active);
+  CHECK(settings.settings->logging_filter_spec == "/etc/spec.json");
+
+  auto lf = validate(section_builder("log-filter", {{"default-filter-type", "hide"}}));
+  REQUIRE(lf.ok());
+  CHECK(lf.settings->default_filter_type == filter_rule{filter_kind::hide, 0});
+
+  auto data = validate(section_builder(
+      "log-filter-data",
+      {{"_smsText", "hide-last,4"}, {"PhoneNumber", "Unhide_First, 3"}, {"x-ref", "skip"}}));
+  REQUIRE(data.ok());
+  CHECK(data.settings->log_filter_data == std::vector<std::pair<std::string, filter_rule>>{
+                                              {"_smsText", {filter_kind::hide_last, 4}},
+                                              {"PhoneNumber", {filter_kind::unhide_first, 3}},
+                                              {"x-ref", {filter_kind::skip, 0}}});
 }
 
 TEST_CASE("driver-wide sections report bad values, duplicates and unknown options") {

@@ -3,9 +3,12 @@
 // from SMPP v3.4 §4 (spaces mark field boundaries).
 #include "smpp/codec.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <deque>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "hex.hpp"
 
@@ -460,15 +463,31 @@ TEST_CASE("describe names every field, masks passwords and applies the filter") 
   describe_options masked;
   masked.filter = [](std::string_view field, std::string_view value) {
     if (field == "destination_addr" || field == "short_message")
-      return std::string(value.size(), '*');
-    return std::string(value);
+      return shown_field{shown_field::how::replaced, std::string(value.size(), '*')};
+    if (field == "source_addr") return shown_field{shown_field::how::left_out, {}};
+    return shown_field{};
   };
   const std::string ds = describe(s, masked);
   CHECK(ds.find("447700900002") == std::string::npos);
+  CHECK(ds.find("447700900001") == std::string::npos);
   CHECK(ds.find("destination_addr=\"************\"") != std::string::npos);
-  CHECK(ds.find("short_message=<5 octets: 2a2a2a2a2a>") != std::string::npos);
+  CHECK(ds.find(" source_addr=") == std::string::npos);
+  CHECK(ds.find("source_addr_ton=1") != std::string::npos);
+  CHECK(ds.find("short_message=\"*****\"") != std::string::npos);
+  CHECK(ds.find("48656c6c6f") == std::string::npos);
   CHECK(ds.find("user_message_reference(0x0204)=1") != std::string::npos);
   CHECK(ds.find("0x1131=<6 octets: 2a03b44c6d0f>") != std::string::npos);
+
+  // TLVs reach the filter by their spec name, and are shown under name(tag).
+  std::vector<std::string> asked;
+  describe_options spy;
+  spy.filter = [&](std::string_view field, std::string_view) {
+    asked.emplace_back(field);
+    return shown_field{};
+  };
+  describe(s, spy);
+  CHECK(std::find(asked.begin(), asked.end(), "0x1131") != asked.end());
+  CHECK(std::find(asked.begin(), asked.end(), "short_message") != asked.end());
 
   pdu r;
   REQUIRE(decode(from_hex("00000010 80000004 00000058 00000003"), r).ok());

@@ -503,3 +503,12 @@ TEST_CASE("a pre-encoded submit_sm gets its own sequence number") {
   REQUIRE(encode(submit_sm_resp{}, 0, resp).ok());
   CHECK(h.s.send_encoded_request(resp, 3, h.now).command_status == command_status::esme_rinvcmdid);
 }
+
+TEST_CASE("a response with sequence number 0 matches nothing (found by fuzz_session)") {
+  harness h;
+  h.bind();
+  h.submit(1);
+  h.smsc_sends(submit_sm_resp{}, 0);
+  CHECK(h.rec.events.back() == "bound SMSC");  // no response reported
+  CHECK(h.s.outstanding() == 1);
+}

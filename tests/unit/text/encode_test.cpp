@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "hex.hpp"
+#include "text/data_coding.hpp"
 #include "text/utf8.hpp"
 
 using namespace smsdrv::text;
@@ -148,6 +149,61 @@ TEST_CASE("a configured national language is tried before UCS-2") {
     CHECK_FALSE(t.result.fallback);
     CHECK(t.result.single_shift == national_language::portuguese);
     CHECK(to_hex(t.octets).substr(0, 26) == "49 6e 66 6f 72 6d 61 1b 09");
+  }
+}
+
+TEST_CASE("a message class (flash = 0) goes into data_coding for every alphabet") {
+  auto flash = [](encoding e, ucs2_schema s = ucs2_schema::utf16be,
+                  national_language l = national_language::none) {
+    encode_options o{e, s, l};
+    o.message_class = 0;
+    return o;
+  };
+  struct row {
+    encoding requested;
+    std::string_view text;
+    encoding used;
+    std::uint8_t data_coding;  // TS 23.038 §4: 00 0 1 <alphabet> <class>
+    bool fallback;
+  };
+  const row rows[] = {
+      {encoding::gsm7, "Hi @", encoding::gsm7, 0x10, false},
+      {encoding::gsm7, "Hi 😀", encoding::utf16be, 0x18, true},
+      {encoding::ucs2, "Hi", encoding::ucs2, 0x18, false},
+      {encoding::utf16be, "😀", encoding::utf16be, 0x18, false},
+      // IA5 and Latin-1 have no class bits: GSM when it carries the text, else UCS-2.
+      {encoding::ascii, "Hi {x}", encoding::gsm7, 0x10, false},
+      {encoding::ascii, "a`b", encoding::utf16be, 0x18, true},  // '`' is not in GSM 03.38
+      {encoding::latin1, "né", encoding::gsm7, 0x10, false},
+      {encoding::latin1, "â", encoding::utf16be, 0x18, true},
+  };
+  for (const row& r : rows) {
+    INFO(encoding_name(r.requested) << " '" << r.text << "'");
+    const encoded_text t = run(r.text, flash(r.requested));
+    CHECK(t.result.used == r.used);
+    CHECK(t.result.data_coding == r.data_coding);
+    CHECK(t.result.message_class == 0);
+    CHECK(t.result.fallback == r.fallback);
+    // Read back as the handset would: the alphabet and class 0.
+    const data_coding_info i = classify_data_coding(t.result.data_coding, inbound_default::gsm7);
+    CHECK(i.message_class == 0);
+    CHECK(i.alpha == (r.used == encoding::gsm7 ? alphabet::gsm7 : alphabet::ucs2));
+  }
+  SECTION("national shift tables keep the class") {
+    const encoded_text t =
+        run("dağ", flash(encoding::gsm7, ucs2_schema::utf16be, national_language::turkish));
+    CHECK(t.result.single_shift == national_language::turkish);
+    CHECK(t.result.data_coding == 0x10);
+  }
+  SECTION("other classes; no class leaves data_coding alone") {
+    encode_options o = req(encoding::ucs2);
+    o.message_class = 2;
+    CHECK(run("x", o).result.data_coding == 0x1A);
+    CHECK(run("x", req(encoding::latin1)).result.data_coding == 3);
+    CHECK(run("x", req(encoding::latin1)).result.message_class == -1);
+    o.message_class = 4;
+    encoded_text out;
+    CHECK(encode("x", o, out).code == errc::invalid_option);
   }
 }
 

@@ -1,0 +1,146 @@
+#include "abi/metrics_export.hpp"
+
+#include <fmt/format.h>
+
+namespace smsdrv::abi {
+namespace {
+
+using channel::metrics_snapshot;
+
+// One family: its name, kind and meaning (docs/metrics.md lists the same).
+struct family {
+  const char* name;
+  smsdrv_metric_kind kind;
+  const char* help;
+};
+
+constexpr family requests_accepted{"smsdrv_requests_accepted_total", SMSDRV_METRIC_COUNTER,
+                                   "SendSMS requests accepted by send()"};
+constexpr family requests_succeeded{"smsdrv_requests_succeeded_total", SMSDRV_METRIC_COUNTER,
+                                    "requests answered positively (every segment accepted)"};
+constexpr family requests_failed{
+    "smsdrv_requests_failed_total", SMSDRV_METRIC_COUNTER,
+    "requests answered negatively, by status: the SMSC's ESME_* refusal, else SMSDRV_E_*"};
+constexpr family submit_sent{"smsdrv_submit_sm_sent_total", SMSDRV_METRIC_COUNTER,
+                             "submit_sm PDUs written to the SMSC (one per segment and attempt)"};
+constexpr family submit_acknowledged{"smsdrv_submit_sm_acknowledged_total", SMSDRV_METRIC_COUNTER,
+                                     "submit_sm answered by a submit_sm_resp with ESME_ROK"};
+constexpr family submit_failed{
+    "smsdrv_submit_sm_failed_total", SMSDRV_METRIC_COUNTER,
+    "submit_sm not accepted, by status: the command_status of the answer (a generic_nack "
+    "without one counts as ESME_RINVCMDID), no-response or link-lost"};
+constexpr family submit_throttled{"smsdrv_submit_sm_throttled_total", SMSDRV_METRIC_COUNTER,
+                                  "submit_sm answered ESME_RTHROTTLED"};
+constexpr family submit_retried{"smsdrv_submit_sm_retried_total", SMSDRV_METRIC_COUNTER,
+                                "submit_sm written again for a segment already tried"};
+constexpr family submit_in_flight{"smsdrv_submit_sm_in_flight", SMSDRV_METRIC_GAUGE,
+                                  "submit_sm written and not yet answered"};
+constexpr family queue_depth{
+    "smsdrv_queue_depth", SMSDRV_METRIC_GAUGE,
+    "requests accepted and not yet answered (x-smpp-queue-size bounds it)"};
+constexpr family queue_capacity{"smsdrv_queue_capacity", SMSDRV_METRIC_GAUGE,
+                                "x-smpp-queue-size: most requests accepted and not yet answered"};
+constexpr family inbound{"smsdrv_inbound_total", SMSDRV_METRIC_COUNTER,
+                         "inbound messages handed to the host (a long message counts once)"};
+constexpr family delivery_reports{"smsdrv_delivery_reports_total", SMSDRV_METRIC_COUNTER,
+                                  "delivery reports handed to the host, by state (stat)"};
+constexpr family binds{"smsdrv_binds_total", SMSDRV_METRIC_COUNTER, "successful binds"};
+constexpr family reconnects{
+    "smsdrv_reconnects_total", SMSDRV_METRIC_COUNTER,
+    "reconnections scheduled because the link was lost, could not be made or was refused"};
+constexpr family link_up{"smsdrv_link_up", SMSDRV_METRIC_GAUGE,
+                         "1 while the channel is bound to its SMSC, else 0"};
+constexpr family latency{"smsdrv_response_latency_seconds", SMSDRV_METRIC_HISTOGRAM,
+                         "time from writing a submit_sm to reading its answer"};
+constexpr const char* latency_bucket = "smsdrv_response_latency_seconds_bucket";
+constexpr const char* latency_sum = "smsdrv_response_latency_seconds_sum";
+constexpr const char* latency_count = "smsdrv_response_latency_seconds_count";
+
+// "0.001" ... "30", then "+Inf": the le labels of the latency buckets.
+const std::vector<std::string>& bucket_labels() {
+  static const std::vector<std::string> labels = [] {
+    std::vector<std::string> v;
+    for (double b : channel::latency_bucket_bounds)
+      v.push_back(fmt::format("{}", b));
+    v.emplace_back("+Inf");
+    return v;
+  }();
+  return labels;
+}
+
+}  // namespace
+
+void metrics_export::fill(std::span<const channel_metrics_source> channels, smsdrv_metrics& out) {
+  std::vector<metrics_snapshot> snaps;
+  std::vector<double> depths;
+  snaps.reserve(channels.size());
+  for (const channel_metrics_source& c : channels) {
+    snaps.push_back(c.metrics->snapshot());
+    depths.push_back(
+        c.queue_depth ? static_cast<double>(c.queue_depth->load(std::memory_order_relaxed)) : 0);
+  }
+  strings_.clear();
+  samples_.clear();
+  pointers_.clear();
+
+  auto add = [&](const family& f, const char* name, std::size_t ch, const char* label_name,
+                 const char* label_value, double value) {
+    smsdrv_metric m{};
+    m.struct_size = sizeof m;
+    m.kind = f.kind;
+    m.family = f.name;
+    m.name = name;
+    m.help = f.help;
+    m.channel = channels[ch].channel.c_str();
+    m.label_name = label_name;
+    m.label_value = label_value;
+    m.value = value;
+    samples_.push_back(m);
+  };
+  auto plain = [&](const family& f, auto value_of) {
+    for (std::size_t ch = 0; ch < channels.size(); ++ch)
+      add(f, f.name, ch, "", "", static_cast<double>(value_of(ch)));
+  };
+  auto labelled = [&](const family& f, const char* label,
+                      metrics_snapshot::labelled metrics_snapshot::*member) {
+    for (std::size_t ch = 0; ch < channels.size(); ++ch)
+      for (const auto& [value, n] : snaps[ch].*member)
+        add(f, f.name, ch, label, strings_.emplace_back(value).c_str(), static_cast<double>(n));
+  };
+
+  plain(requests_accepted, [&](std::size_t c) { return snaps[c].requests_accepted; });
+  plain(requests_succeeded, [&](std::size_t c) { return snaps[c].requests_succeeded; });
+  labelled(requests_failed, "status", &metrics_snapshot::requests_failed);
+  plain(submit_sent, [&](std::size_t c) { return snaps[c].submit_sent; });
+  plain(submit_acknowledged, [&](std::size_t c) { return snaps[c].submit_acknowledged; });
+  labelled(submit_failed, "status", &metrics_snapshot::submit_failed);
+  plain(submit_throttled, [&](std::size_t c) { return snaps[c].submit_throttled; });
+  plain(submit_retried, [&](std::size_t c) { return snaps[c].submit_retried; });
+  plain(submit_in_flight, [&](std::size_t c) { return snaps[c].submit_in_flight; });
+  plain(queue_depth, [&](std::size_t c) { return depths[c]; });
+  plain(queue_capacity, [&](std::size_t c) { return channels[c].queue_capacity; });
+  plain(inbound, [&](std::size_t c) { return snaps[c].inbound; });
+  labelled(delivery_reports, "state", &metrics_snapshot::delivery_reports);
+  plain(binds, [&](std::size_t c) { return snaps[c].binds; });
+  plain(reconnects, [&](std::size_t c) { return snaps[c].reconnects; });
+  plain(link_up, [&](std::size_t c) { return snaps[c].link_up ? 1 : 0; });
+  const auto& les = bucket_labels();
+  for (std::size_t ch = 0; ch < channels.size(); ++ch) {
+    std::uint64_t cumulative = 0;
+    for (std::size_t b = 0; b < les.size(); ++b) {
+      cumulative += snaps[ch].latency_buckets[b];
+      add(latency, latency_bucket, ch, "le", les[b].c_str(), static_cast<double>(cumulative));
+    }
+    add(latency, latency_sum, ch, "", "", snaps[ch].latency_sum_seconds);
+    add(latency, latency_count, ch, "", "", static_cast<double>(snaps[ch].latency_count));
+  }
+
+  pointers_.reserve(samples_.size() + 1);
+  for (const smsdrv_metric& m : samples_)
+    pointers_.push_back(&m);
+  pointers_.push_back(nullptr);
+  out.count = static_cast<std::uint32_t>(samples_.size());
+  out.samples = pointers_.data();
+}
+
+}  // namespace smsdrv::abi

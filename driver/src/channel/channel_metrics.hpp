@@ -1,0 +1,113 @@
+// One channel's counters and gauges (docs/metrics.md). channel_core updates them on the I/O
+// thread; driver_instance counts accepted requests on the host's send() thread; a snapshot may
+// be taken from any thread at any time. Counters are relaxed atomics: a snapshot is not one
+// instant across counters, but every counter in it is exact and none ever goes down.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace smsdrv::channel {
+
+// Upper bounds (seconds) of the buckets of smsdrv_response_latency_seconds; a last bucket
+// (+Inf) takes the rest.
+inline constexpr std::array<double, 14> latency_bucket_bounds = {
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0};
+
+// Labelled counters keep at most this many label values; further ones count as "other", so
+// that an SMSC inventing statuses cannot grow the driver's memory.
+inline constexpr std::size_t max_label_values = 64;
+
+struct metrics_snapshot {
+  using labelled = std::vector<std::pair<std::string, std::uint64_t>>;  // sorted by label
+
+  std::uint64_t requests_accepted = 0;
+  std::uint64_t requests_succeeded = 0;
+  labelled requests_failed;  // by status: ESME_* (the SMSC refused) or SMSDRV_E_*
+  std::uint64_t submit_sent = 0;
+  std::uint64_t submit_acknowledged = 0;
+  labelled submit_failed;  // by command_status name, "no-response" or "link-lost"
+  std::uint64_t submit_throttled = 0;
+  std::uint64_t submit_retried = 0;
+  std::int64_t submit_in_flight = 0;
+  std::uint64_t inbound = 0;
+  labelled delivery_reports;  // by stat: DELIVRD, UNDELIV, ...
+  std::uint64_t reconnects = 0;
+  std::uint64_t binds = 0;
+  bool link_up = false;
+  // Per bucket (not cumulative), the last one for values above every bound.
+  std::array<std::uint64_t, latency_bucket_bounds.size() + 1> latency_buckets{};
+  std::uint64_t latency_count = 0;  // the sum of latency_buckets
+  double latency_sum_seconds = 0;
+};
+
+class channel_metrics {
+ public:
+  using time_point = std::chrono::steady_clock::time_point;
+
+  channel_metrics() = default;
+  channel_metrics(const channel_metrics&) = delete;
+  channel_metrics& operator=(const channel_metrics&) = delete;
+
+  // ---- the host's send() thread ----
+  void request_accepted() noexcept { add(requests_accepted_); }
+
+  // ---- the channel's I/O thread ----
+  // A submit_sm with this tag was written (again, when retried is true).
+  void submit_sent(std::uint64_t tag, time_point now, bool retried = false);
+  // Its submit_sm_resp (or generic_nack) came.
+  void submit_answered(std::uint64_t tag, std::uint32_t command_status, bool generic_nack,
+                       time_point now);
+  // It got no answer: timed out (lost false) or the link went down first (lost true).
+  void submit_unanswered(std::uint64_t tag, bool lost);
+  // A request got its RESPONSE: status SMSDRV_OK, or the failure; smpp_status names the
+  // SMSC's refusal (ESME_RINVDSTADR) when there was one.
+  void request_answered(std::int32_t status, std::string_view smpp_status);
+  void inbound_delivered() noexcept { add(inbound_); }
+  void delivery_report(std::string_view stat);
+  void link_bound() noexcept;
+  void link_down() noexcept { link_up_.store(false, std::memory_order_relaxed); }
+  void reconnect_scheduled() noexcept { add(reconnects_); }
+
+  // ---- any thread ----
+  metrics_snapshot snapshot() const;
+
+ private:
+  static void add(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) noexcept {
+    c.fetch_add(n, std::memory_order_relaxed);
+  }
+  void count(std::map<std::string, std::uint64_t, std::less<>>& m, std::string_view label);
+
+  std::atomic<std::uint64_t> requests_accepted_{0};
+  std::atomic<std::uint64_t> requests_succeeded_{0};
+  std::atomic<std::uint64_t> submit_sent_{0};
+  std::atomic<std::uint64_t> submit_acknowledged_{0};
+  std::atomic<std::uint64_t> submit_throttled_{0};
+  std::atomic<std::uint64_t> submit_retried_{0};
+  std::atomic<std::int64_t> submit_in_flight_{0};
+  std::atomic<std::uint64_t> inbound_{0};
+  std::atomic<std::uint64_t> reconnects_{0};
+  std::atomic<std::uint64_t> binds_{0};
+  std::atomic<bool> link_up_{false};
+  std::array<std::atomic<std::uint64_t>, latency_bucket_bounds.size() + 1> latency_buckets_{};
+  std::atomic<std::uint64_t> latency_sum_ns_{0};
+
+  mutable std::mutex labelled_mutex_;  // the labelled counters: rare events
+  std::map<std::string, std::uint64_t, std::less<>> requests_failed_;
+  std::map<std::string, std::uint64_t, std::less<>> submit_failed_;
+  std::map<std::string, std::uint64_t, std::less<>> delivery_reports_;
+
+  // I/O thread only: when each outstanding submit_sm was written, by tag.
+  std::unordered_map<std::uint64_t, time_point> sent_at_;
+};
+
+}  // namespace smsdrv::channel
