@@ -7,12 +7,18 @@
 //   {"cmd":"stats"}  {"cmd":"unbind"}  {"cmd":"exit"}
 // Options: --host 127.0.0.1 --port 0 --account ID:PASSWORD (repeatable; none: accept any)
 //          --dlr-delay-ms 100 --quiet
+//          --tls-cert FILE --tls-key FILE (PEM): TLS on the port (node's tls.Server, OpenSSL);
+//          --tls-client-ca FILE: ask for a client certificate and drop the connection after the
+//          handshake when this CA did not issue it (node's rejectUnauthorized: no TLS alert).
+//          Events `tls` (version, sni, client_cert) and `tls-failed` (error).
+const fs = require('fs');
 const { smpp, parseSm, hex, statusName, print, parseArgs } = require('./smpp-raw');
 const readline = require('readline');
 
 let opts;
 try {
-  opts = parseArgs(process.argv.slice(2), { host: '127.0.0.1', port: 0, account: null, dlr_delay_ms: 100, quiet: 'false' }, ['account']);
+  opts = parseArgs(process.argv.slice(2), { host: '127.0.0.1', port: 0, account: null, dlr_delay_ms: 100, quiet: 'false', tls_cert: '', tls_key: '', tls_client_ca: '' }, ['account']);
+  if ((opts.tls_key || opts.tls_client_ca) && !opts.tls_cert) throw new Error('--tls-key and --tls-client-ca need --tls-cert');
 } catch (e) {
   process.stderr.write(`smsc-server.js: ${e.message}\n`);
   process.exit(2);
@@ -63,8 +69,23 @@ function sendReceipt(systemId, sm, messageId) {
   }, 'receipt', { receipted_message_id: messageId });
 }
 
-const server = smpp.createServer((session) => {
+const tlsOptions = {};
+if (opts.tls_cert) {
+  tlsOptions.cert = fs.readFileSync(opts.tls_cert);
+  tlsOptions.key = fs.readFileSync(opts.tls_key || opts.tls_cert);
+  if (opts.tls_client_ca) {
+    tlsOptions.ca = fs.readFileSync(opts.tls_client_ca);
+    tlsOptions.requestCert = true;
+    tlsOptions.rejectUnauthorized = true;
+  }
+}
+
+const server = smpp.createServer(tlsOptions, (session) => {
   session.conn = nextConn++;
+  if (opts.tls_cert) {
+    const peer = session.socket.getPeerCertificate();
+    event({ event: 'tls', conn: session.conn, version: session.socket.getProtocol(), sni: session.socket.servername || '', client_cert: peer && peer.subject ? `CN=${peer.subject.CN}` : '' });
+  }
   session.socket.setNoDelay(true);  // small PDUs must not wait for Nagle's algorithm
   sessions.add(session);
   const bind = (command) => (pdu) => {
@@ -110,6 +131,9 @@ const server = smpp.createServer((session) => {
     event({ event: 'connection-closed', conn: session.conn, system_id: session.systemId || '' });
   });
 });
+
+// A handshake that failed, or a client certificate refused after it (the socket is dropped).
+server.on('tlsClientError', (err) => print({ event: 'tls-failed', error: err.code || err.message }));
 
 server.listen(opts.port, opts.host, () => {
   print({ event: 'listening', host: opts.host, port: server.address().port });

@@ -84,6 +84,11 @@ TEST_CASE("smsc-sim binary: a bad flag is named and refused", "[sim][binary]") {
   CHECK(sim.wait_exit(5s) == 2);
 }
 
+TEST_CASE("smsc-sim binary: a TLS certificate that does not load stops it", "[sim][binary]") {
+  child_process sim({SMSC_SIM_PATH, "--tls-cert", "/nonexistent/server.pem"});
+  CHECK(sim.wait_exit(5s) == 1);
+}
+
 TEST_CASE("smsc-sim binary: --quiet keeps listening and stats, --exit-on-eof stops",
           "[sim][binary]") {
   child_process sim({SMSC_SIM_PATH, "--quiet", "--exit-on-eof"});

@@ -117,6 +117,23 @@ TEST_CASE("command line: every flag parsed, mistakes named", "[sim][core]") {
   CHECK(parse_command_line(3, bad, c).find("--account") != std::string::npos);
   const char* unknown[] = {"smsc-sim", "--frobnicate"};
   CHECK(parse_command_line(2, unknown, c) == "unknown option --frobnicate");
+
+  sim_config t;
+  const char* tls[] = {"smsc-sim", "--tls-cert",        "s.pem", "--tls-client-ca",
+                       "ca.pem",   "--tls-max-version", "1.2"};
+  CHECK(parse_command_line(7, tls, t).empty());
+  CHECK(t.tls.enabled());
+  CHECK(t.tls.certificate == "s.pem");
+  CHECK(t.tls.key.empty());  // then the key is in the certificate file
+  CHECK(t.tls.client_ca == "ca.pem");
+  CHECK(t.tls.max_version == 0x0303);  // TLS1_2_VERSION
+  sim_config u;
+  const char* no_cert[] = {"smsc-sim", "--tls-key", "k.pem"};
+  CHECK(parse_command_line(3, no_cert, u) ==
+        "--tls-key, --tls-client-ca and --tls-max-version need --tls-cert");
+  const char* bad_version[] = {"smsc-sim", "--tls-cert", "s.pem", "--tls-max-version", "1.4"};
+  CHECK(parse_command_line(5, bad_version, u) ==
+        "--tls-max-version '1.4': expected 1.1, 1.2 or 1.3");
 }
 
 TEST_CASE("receipt: after exactly --dlr-delay-ms, text and TLVs, to the submitter's receiver",

@@ -61,7 +61,7 @@ struct flag {
   setter set;
 };
 
-constexpr std::array<flag, 20> flags{{
+constexpr std::array<flag, 24> flags{{
     {"listen", "HOST:PORT", "address to listen on (127.0.0.1:0; port 0 picks a free one)",
      set_listen},
     {"port-file", "FILE", "write the listening port there",
@@ -167,6 +167,33 @@ constexpr std::array<flag, 20> flags{{
        if (!parse_int(v, c.seed)) return std::string("expected a number");
        return std::string();
      }},
+    {"tls-cert", "FILE", "TLS on the port: our certificate and its chain (PEM)",
+     [](sim_config& c, std::string_view v) {
+       c.tls.certificate = std::string(v);
+       return std::string();
+     }},
+    {"tls-key", "FILE", "private key of --tls-cert (PEM; default: in the --tls-cert file)",
+     [](sim_config& c, std::string_view v) {
+       c.tls.key = std::string(v);
+       return std::string();
+     }},
+    {"tls-client-ca", "FILE", "require client certificates issued by these CAs (PEM)",
+     [](sim_config& c, std::string_view v) {
+       c.tls.client_ca = std::string(v);
+       return std::string();
+     }},
+    {"tls-max-version", "1.1|1.2|1.3", "newest TLS version offered (1.3; 1.1 also allows 1.0)",
+     [](sim_config& c, std::string_view v) {
+       if (v == "1.1")
+         c.tls.max_version = 0x0302;  // TLS1_1_VERSION
+       else if (v == "1.2")
+         c.tls.max_version = 0x0303;
+       else if (v == "1.3")
+         c.tls.max_version = 0x0304;
+       else
+         return std::string("expected 1.1, 1.2 or 1.3");
+       return std::string();
+     }},
     {"help", "", "this text", [](sim_config&, std::string_view) { return std::string("help"); }},
 }};
 
@@ -216,6 +243,9 @@ std::string parse_command_line(int argc, const char* const* argv, sim_config& co
     if (error == "help") return error;
     if (!error.empty()) return fmt::format("--{} '{}': {}", arg, value, error);
   }
+  if (!config.tls.enabled() &&
+      (!config.tls.key.empty() || !config.tls.client_ca.empty() || config.tls.max_version != 0))
+    return "--tls-key, --tls-client-ca and --tls-max-version need --tls-cert";
   return {};
 }
 

@@ -24,6 +24,17 @@ struct mo_message {
 };
 
 enum class id_format : std::uint8_t { hex, decimal, uuid };
+
+// TLS on the listening port (docs/smsc-sim.md, "TLS"): with a certificate, every connection
+// starts with a TLS handshake; with a client CA, the client must present a certificate it issued.
+struct tls_options {
+  std::string certificate;  // PEM: our certificate, then its chain
+  std::string key;          // PEM: its private key (unencrypted)
+  std::string client_ca;    // PEM: CA(s) for client certificates; "" = none asked for
+  int max_version = 0;      // 0: the newest; else an OpenSSL version number (TLS1_2_VERSION, ...)
+
+  bool enabled() const noexcept { return !certificate.empty(); }
+};
 enum class receipt_style : std::uint8_t { text, tlv, both };
 
 struct sim_config {
@@ -50,6 +61,7 @@ struct sim_config {
   std::uint32_t max_command_length = 70'000;
   std::uint64_t seed = 1;  // random response delays
   fault_config faults;
+  tls_options tls;
 };
 
 // Parses argv into `config`. Returns "" or a message naming the flag and the problem; "help"

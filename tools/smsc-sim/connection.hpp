@@ -1,6 +1,5 @@
-// One client connection of the simulator, over any Asio stream: plain TCP today; a TLS
-// `ssl::stream<tcp::socket>` slots in with its own close_stream() overload and a handshake
-// before start() (issue 5).
+// One client connection of the simulator, over any Asio stream: plain TCP, or TLS
+// (`ssl::stream<tcp::socket>`, handshaken by the server before the connection is made).
 //
 // The read side reads in large chunks into one buffer and lets the core decode in place; the
 // write side writes everything the core produced for a read batch in one async_write, while
@@ -9,6 +8,7 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <cstring>
 #include <memory>
@@ -43,6 +43,11 @@ inline void close_stream(boost::asio::ip::tcp::socket& socket) {
   boost::system::error_code ignored;
   socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
+}
+
+// Like an SMSC that just drops the line: no TLS close_notify.
+inline void close_stream(boost::asio::ssl::stream<boost::asio::ip::tcp::socket>& stream) {
+  close_stream(stream.next_layer());
 }
 
 template <class Stream>

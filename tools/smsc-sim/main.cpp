@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   try {
     server = std::make_shared<smsdrv::sim::server>(std::move(config), sink);
   } catch (const std::exception& e) {
+    // A --tls-* file that does not load, or an address that cannot be bound.
     fmt::print(stderr, "smsc-sim: cannot listen: {}\n", e.what());
     return 1;
   }

@@ -9,6 +9,7 @@
 #include "abi/channel_setup.hpp"
 #include "abi/privacy_setup.hpp"
 #include "config/validate.hpp"
+#include "io/tls_client.hpp"
 
 namespace smsdrv::abi {
 namespace {
@@ -182,6 +183,21 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
     return fail(only_unsupported ? SMSDRV_E_NOT_SUPPORTED_YET : SMSDRV_E_BAD_CONFIG,
                 join_lines(result.errors));
   }
+  // TLS: the PKCS#12 file is opened now, so that a wrong password is a configuration error
+  // naming its option rather than a channel that never comes up.
+  std::shared_ptr<const io::tls_client> tls;
+  if (result.settings->smpp_tls_mode != config::tls_mode::none) {
+    io::tls_problem problem;
+    std::vector<std::string> notes;
+    tls = io::tls_client::load(io::tls_settings_of(*result.settings), problem, notes);
+    if (!tls)
+      return fail(SMSDRV_E_BAD_CONFIG,
+                  config::channel_option_problem(view_of(section, keys, values), problem.option,
+                                                 problem.text));
+    for (const std::string& note : notes)
+      write(log_level::warn, section.name, note);
+    write(log_level::info, section.name, tls->summary());
+  }
   auto entry = std::make_unique<channel_entry>();
   entry->name = section.name;
   entry->settings = std::move(*result.settings);
@@ -193,7 +209,7 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
     std::lock_guard lock(metrics_mutex_);
     metric_sources_.push_back({entry->name, entry->metrics, &entry->open, entry->queue_size});
   }
-  entry->handle = &runtime().add_channel(std::move(cfg), entry.get());
+  entry->handle = &runtime().add_channel(std::move(cfg), entry.get(), std::move(tls));
   write(log_level::info, entry->name,
         fmt::format("configured: SMSC {}:{}, system_id '{}', bind {}, window {}, rate {}/s",
                     entry->settings.smpp_host, entry->settings.smpp_port,

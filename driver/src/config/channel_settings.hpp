@@ -46,8 +46,17 @@ enum class in_flight_action : std::uint8_t { fail, resubmit };
 // x-smpp-tls-mode.
 enum class tls_mode : std::uint8_t { none, single, mutual };
 
-// x-smpp-tls-version: the lowest protocol version offered.
-enum class tls_version : std::uint8_t { tls1_2, tls1_3 };
+// x-smpp-tls-version: the lowest protocol version offered. Below TLS 1.2 only when asked for by
+// a value that says "insecure" (docs/tls.md).
+enum class tls_version : std::uint8_t { tls1_2, tls1_3, tls1_0_insecure, tls1_1_insecure };
+
+// x-smpp-tls-verification: how the SMSC's certificate is checked. Anything but full is insecure
+// and logged as such at every connection.
+enum class tls_verification : std::uint8_t {
+  full,                   // chain to a trusted certificate, and the host name
+  insecure_no_host_name,  // chain only: any certificate of a trusted CA is accepted
+  insecure_none,          // nothing: anyone in the path can read and change the traffic
+};
 
 // One entry of inbound-route: "<tenant>:<endpoint>", e.g. "101:sms_endpoint".
 struct endpoint_ref {
@@ -121,6 +130,8 @@ struct channel_settings {
   std::string smpp_tls_path_to_certificate;
   std::string smpp_tls_certificate_file_password;
   std::string smpp_tls_certificate_password;
+  std::string smpp_tls_host_name;  // "" = x-smpp-host
+  tls_verification smpp_tls_verification = tls_verification::full;
   bool debug_mode = false;
   std::string jsms_config_file;
 };

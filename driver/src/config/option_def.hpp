@@ -58,7 +58,7 @@ using settings_field =
                  text_encoding channel_settings::*, ucs2_schema channel_settings::*,
                  long_message_method channel_settings::*, national_language channel_settings::*,
                  tls_mode channel_settings::*, tls_version channel_settings::*,
-                 in_flight_action channel_settings::*,
+                 in_flight_action channel_settings::*, tls_verification channel_settings::*,
                  std::vector<smpp::tlv_item> channel_settings::*,
                  std::vector<endpoint_ref> channel_settings::*, bool driver_settings::*,
                  std::string driver_settings::*, filter_rule driver_settings::*>;

@@ -12,9 +12,6 @@ constexpr auto integer = option_type::integer;
 constexpr auto boolean = option_type::boolean;
 constexpr auto host_scope = option_scope::host;
 
-// Features that later versions deliver; an option tied to one is refused when not at default.
-constexpr std::string_view tls = "TLS";
-
 constexpr enum_choice bind_modes[] = {
     {"t", static_cast<std::int64_t>(bind_mode::transmitter), "transmitter"},
     {"r", static_cast<std::int64_t>(bind_mode::receiver), "receiver"},
@@ -93,9 +90,19 @@ constexpr enum_choice tls_modes[] = {
     {"mutual", static_cast<std::int64_t>(tls_mode::mutual), ""},
 };
 
+// Below TLS 1.2 only by a value that says so (docs/tls.md): "TLSv1.1" alone is refused.
 constexpr enum_choice tls_versions[] = {
     {"TLSv1.2", static_cast<std::int64_t>(tls_version::tls1_2), "TLS1.2|1.2"},
     {"TLSv1.3", static_cast<std::int64_t>(tls_version::tls1_3), "TLS1.3|1.3"},
+    {"TLSv1.1-insecure", static_cast<std::int64_t>(tls_version::tls1_1_insecure), ""},
+    {"TLSv1.0-insecure", static_cast<std::int64_t>(tls_version::tls1_0_insecure), "TLSv1-insecure"},
+};
+
+constexpr enum_choice tls_verifications[] = {
+    {"full", static_cast<std::int64_t>(tls_verification::full), ""},
+    {"insecure-no-host-name", static_cast<std::int64_t>(tls_verification::insecure_no_host_name),
+     ""},
+    {"insecure-none", static_cast<std::int64_t>(tls_verification::insecure_none), ""},
 };
 
 constexpr option_def channel_table[] = {
@@ -317,7 +324,8 @@ constexpr option_def channel_table[] = {
      .min = 1,
      .max = 300,
      .unit = "seconds",
-     .meaning = "limit for connecting to the SMSC and for writing one PDU"},
+     .meaning = "limit for each step of connecting (TCP, then the TLS handshake) and for each "
+                "write to the SMSC; beyond it the link fails"},
     {.name = "x-smpp-receive-timeout",
      .type = integer,
      .field = &cs::smpp_receive_timeout,
@@ -463,46 +471,51 @@ constexpr option_def channel_table[] = {
      .field = &cs::smpp_tls_mode,
      .default_value = "none",
      .choices = tls_modes,
-     .supported = false,
-     .feature = tls,
-     .meaning = "TLS to the SMSC: single verifies the SMSC, mutual also presents our "
-                "certificate"},
+     .meaning = "TLS to the SMSC (set as the SMSC does): none = plain TCP; single = the SMSC's "
+                "certificate is verified; mutual = we also present ours"},
     {.name = "x-smpp-tls-version",
      .type = option_type::enumeration,
      .field = &cs::smpp_tls_version,
      .default_value = "TLSv1.2",
      .choices = tls_versions,
-     .supported = false,
-     .feature = tls,
-     .meaning = "lowest TLS version offered"},
+     .meaning = "lowest TLS version offered: TLSv1.2 (1.2 and 1.3) or TLSv1.3; an older one only "
+                "with its -insecure value"},
     {.name = "x-smpp-tls-path-to-certificate",
      .type = option_type::path,
      .field = &cs::smpp_tls_path_to_certificate,
      .has_default = false,
      .max = 4096,
-     .supported = false,
-     .feature = tls,
      .example = "/etc/smsmms/smsc.p12",
-     .meaning = "PKCS#12 file: the SMSC's chain, plus our key for mutual (empty: system "
-                "trust store)"},
+     .meaning = "PKCS#12 file: the certificates trusted for the SMSC and, for mutual, our key and "
+                "certificate (empty in single mode: the system trust store)"},
     {.name = "x-smpp-tls-certificate-file-password",
      .type = option_type::text,
      .field = &cs::smpp_tls_certificate_file_password,
      .has_default = false,
      .max = 1024,
      .secret = true,
-     .supported = false,
-     .feature = tls,
-     .meaning = "password of the PKCS#12 file"},
+     .meaning = "password of the PKCS#12 file: its integrity check and its certificates"},
     {.name = "x-smpp-tls-certificate-password",
      .type = option_type::text,
      .field = &cs::smpp_tls_certificate_password,
      .has_default = false,
      .max = 1024,
      .secret = true,
-     .supported = false,
-     .feature = tls,
-     .meaning = "password of our private key in the PKCS#12 file"},
+     .meaning = "password of our private key in the PKCS#12 file (empty: the file password)"},
+    {.name = "x-smpp-tls-host-name",
+     .type = option_type::host,
+     .field = &cs::smpp_tls_host_name,
+     .has_default = false,
+     .max = 253,
+     .example = "smsc.example.com",
+     .meaning = "name the SMSC's certificate must carry, also sent as SNI (empty: x-smpp-host)"},
+    {.name = "x-smpp-tls-verification",
+     .type = option_type::enumeration,
+     .field = &cs::smpp_tls_verification,
+     .default_value = "full",
+     .choices = tls_verifications,
+     .meaning = "full checks the SMSC's chain and host name; insecure-no-host-name and "
+                "insecure-none weaken it (logged at every connection)"},
     {.name = "x-debug-mode",
      .type = boolean,
      .field = &cs::debug_mode,

@@ -257,6 +257,41 @@ applied apply_section(const section_view& s, const section_rules& rules, reporte
   return seen;
 }
 
+// mutual needs our key and certificate; TLS options without TLS are a forgotten x-smpp-tls-mode
+// (the link would silently go out in plain TCP), so they are pointed out. Whether the file can
+// be read and opened with its passwords is checked by the driver (io/tls_client.hpp).
+void check_tls_rules(const channel_settings& c, const applied& seen, reporter& report) {
+  constexpr std::string_view mode = "x-smpp-tls-mode";
+  constexpr std::string_view path = "x-smpp-tls-path-to-certificate";
+  auto line_of = [&](std::string_view option) {
+    auto it = seen.lines.find(option);
+    return it == seen.lines.end() ? 0u : it->second;
+  };
+  if (seen.refused.contains(mode)) return;
+  if (c.smpp_tls_mode == tls_mode::mutual && c.smpp_tls_path_to_certificate.empty() &&
+      !seen.refused.contains(path)) {
+    report.error(
+        line_of(mode), mode, "mutual",
+        fmt::format("needs {}: a PKCS#12 file with our private key and certificate", path));
+  }
+  if (c.smpp_tls_mode != tls_mode::none) return;
+  const std::pair<std::string_view, bool> set[] = {
+      {path, !c.smpp_tls_path_to_certificate.empty()},
+      {"x-smpp-tls-certificate-file-password", !c.smpp_tls_certificate_file_password.empty()},
+      {"x-smpp-tls-certificate-password", !c.smpp_tls_certificate_password.empty()},
+      {"x-smpp-tls-host-name", !c.smpp_tls_host_name.empty()},
+      {"x-smpp-tls-version", c.smpp_tls_version != tls_version::tls1_2},
+      {"x-smpp-tls-verification", c.smpp_tls_verification != tls_verification::full},
+  };
+  for (const auto& [option, given] : set) {
+    if (given && !seen.refused.contains(option))
+      report.warning(line_of(option), option,
+                     fmt::format("ignored: {} is none, so the link is plain TCP (set it to single "
+                                 "or mutual for TLS)",
+                                 mode));
+  }
+}
+
 // Rules between options, checked once the options involved are valid on their own.
 void check_channel_rules(const channel_settings& c, const applied& seen, reporter& report) {
   constexpr std::string_view receive = "x-smpp-receive-timeout";
@@ -312,6 +347,7 @@ void check_channel_rules(const channel_settings& c, const applied& seen, reporte
                                "failover SMSC must be another host or port",
                                c.smpp_host, c.smpp_port));
   }
+  check_tls_rules(c, seen, report);
 }
 
 }  // namespace
@@ -383,6 +419,21 @@ validation_result<driver_settings> validate_driver_section(const section_view& s
                 });
   if (result.errors.empty()) result.settings = std::move(out);
   return result;
+}
+
+std::string channel_option_problem(const section_view& section, std::string_view option,
+                                   std::string_view rule) {
+  std::vector<std::string> errors, warnings;
+  reporter report(section, errors, warnings);
+  const option_def* def = find_option(channel_options(), option);
+  for (std::size_t i = 0; i < section.keys.size() && i < section.values.size(); ++i) {
+    if (section.keys[i] != option) continue;
+    report.error(report.line(i), option,
+                 def ? shown_value(*def, section.values[i]) : printable(section.values[i]), rule);
+    return errors.front();
+  }
+  report.error(0, option, rule);
+  return errors.front();
 }
 
 }  // namespace smsdrv::config

@@ -52,4 +52,10 @@ validation_result<channel_settings> validate_channel_section(const section_view&
 validation_result<driver_settings> validate_driver_section(const section_view& section,
                                                            const driver_settings& current);
 
+// A problem the driver finds after validation, with what an option names (a PKCS#12 file that
+// does not open with its password), in the same format: the option's line and value (masked
+// when secret) come from `section`; an option not in the section is reported without them.
+std::string channel_option_problem(const section_view& section, std::string_view option,
+                                   std::string_view rule);
+
 }  // namespace smsdrv::config

@@ -2,8 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <openssl/ssl.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 
 namespace smsdrv::io {
@@ -12,28 +17,88 @@ namespace {
 using steady = std::chrono::steady_clock;
 using wall = std::chrono::system_clock;
 using boost::system::error_code;
+using tcp = asio::ip::tcp;
 
 constexpr std::size_t read_chunk = 64 * 1024;
 
+std::unique_ptr<asio::ssl::context> context_of(const tls_client& tls) {
+  // asio::ssl::context takes ownership of the handle it is given: give it a reference of its own.
+  SSL_CTX_up_ref(tls.native_handle());
+  return std::make_unique<asio::ssl::context>(tls.native_handle());
+}
+
+bool closed_by_peer(const error_code& ec) {
+  return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+}
+
+link_failure failure_of(const error_code& ec) {
+  link_failure f;
+  if (ec.category() == asio::error::get_ssl_category()) {
+    f.what = link_failure::kind::tls;
+    f.tls_error = static_cast<unsigned long>(static_cast<unsigned int>(ec.value()));
+  } else if (closed_by_peer(ec)) {
+    f.what = link_failure::kind::closed;
+  } else {
+    f.what = link_failure::kind::system;
+    f.system_text = ec.message();
+  }
+  return f;
+}
+
+std::string read_error_text(const error_code& ec) {
+  if (closed_by_peer(ec)) return "the SMSC closed the connection";
+  if (ec.category() == asio::error::get_ssl_category())
+    return "read failed: " + describe_tls_error(failure_of(ec).tls_error);
+  return fmt::format("read failed: {}", ec.message());
+}
+
 }  // namespace
 
-channel_runner::channel_runner(asio::io_context& io, channel::channel_config config, log_sink& log,
+// One connection. The trace is declared before the TLS stream so that it outlives the OpenSSL
+// callbacks that write to it, and the TLS context it was made with stays alive with it (a
+// changed certificate file replaces the runner's).
+struct channel_runner::link {
+  link(asio::io_context& io, asio::ssl::context* context, std::shared_ptr<const tls_client> client)
+      : tls_settings_owner(std::move(client)), socket(io) {
+    if (context) tls.emplace(io, *context);
+  }
+  tcp::socket& lowest() { return tls ? tls->next_layer() : socket; }
+
+  std::shared_ptr<const tls_client> tls_settings_owner;  // trace.client points into it
+  tls_trace trace;
+  tcp::socket socket;  // plain TCP; unused with TLS
+  std::optional<asio::ssl::stream<tcp::socket>> tls;
+  std::uint64_t bytes_in = 0;  // octets of SMPP received
+};
+
+channel_runner::channel_runner(asio::io_context& io, channel::channel_config config,
+                               std::shared_ptr<const tls_client> tls, log_sink& log,
                                event_sink& events, void* sink_key)
     : io_(io),
       log_(log),
       events_(events),
       sink_key_(sink_key),
       core_(std::move(config), log, steady::now()),
+      tls_(std::move(tls)),
+      ssl_context_(tls_ ? context_of(*tls_) : nullptr),
       resolver_(io),
-      socket_(io),
       timer_(io),
-      connect_timer_(io),
+      phase_timer_(io),
+      write_timer_(io),
       probe_(io, core_.probe(),
              [this] {
                core_.on_probe_finished(steady::now());
                drive();
              }),
       read_buffer_(read_chunk) {}
+
+channel_runner::~channel_runner() = default;
+
+std::string channel_runner::comms_timeout_text() const {
+  return fmt::format(
+      "{} s (x-smpp-comms-timeout)",
+      std::chrono::duration_cast<std::chrono::seconds>(core_.config().connect_timeout).count());
+}
 
 void channel_runner::log(log_level level, const std::string& message) {
   if (log_.enabled(level)) log_.write(level, core_.name(), message);
@@ -101,6 +166,7 @@ void channel_runner::drive() {
   if (!core_.events().empty()) events_.push(sink_key_, core_.events());
   if (core_.finished()) {
     timer_.cancel();
+    write_timer_.cancel();
     if (on_finished_) std::exchange(on_finished_, nullptr)();
     return;
   }
@@ -124,73 +190,156 @@ void channel_runner::arm_timer(channel::time_point deadline) {
 void channel_runner::start_connect(const channel::smsc_endpoint& endpoint) {
   transport_ = transport_state::connecting;
   const std::uint64_t gen = ++generation_;
-  connect_timer_.expires_after(core_.config().connect_timeout);
-  connect_timer_.async_wait([this, gen](const error_code& ec) {
-    if (ec || gen != generation_ || transport_ != transport_state::connecting) return;
-    resolver_.cancel();
-    error_code ignored;
-    socket_.close(ignored);
-    ++generation_;
-    transport_ = transport_state::idle;
-    core_.on_connect_failed(fmt::format("no connection within {} ms (x-smpp-comms-timeout)",
-                                        core_.config().connect_timeout.count()),
-                            steady::now());
-    drive();
-  });
+  endpoint_ = endpoint;
+  if (tls_) {
+    if (auto problem = refresh_tls()) {
+      attempt_failed(*problem);
+      return;  // drive() is running: it goes on from here
+    }
+    // Relaxed verification or an old TLS version: said at every connection, not only once.
+    if (const std::string warning = tls_->insecure_warning(); !warning.empty())
+      log(log_level::warn, warning);
+  }
+  link_ = std::make_shared<link>(io_, ssl_context_.get(), tls_);
+  arm_phase_timer(gen);
   resolver_.async_resolve(
       endpoint.host, std::to_string(endpoint.port),
-      [this, gen](const error_code& ec, asio::ip::tcp::resolver::results_type results) {
+      [this, gen, l = link_](const error_code& ec, tcp::resolver::results_type results) {
         if (gen != generation_) return;
         if (ec) {
-          connect_timer_.cancel();
-          transport_ = transport_state::idle;
-          ++generation_;
-          core_.on_connect_failed(fmt::format("name resolution failed: {}", ec.message()),
-                                  steady::now());
+          attempt_failed(fmt::format("name resolution failed: {}", ec.message()));
           drive();
           return;
         }
-        asio::async_connect(socket_, results,
-                            [this, gen](const error_code& cec, const asio::ip::tcp::endpoint&) {
+        asio::async_connect(l->lowest(), results,
+                            [this, gen, l](const error_code& cec, const tcp::endpoint&) {
                               if (gen != generation_) return;
-                              connect_timer_.cancel();
                               if (cec) {
-                                error_code ignored;
-                                socket_.close(ignored);
-                                transport_ = transport_state::idle;
-                                ++generation_;
-                                core_.on_connect_failed(cec.message(), steady::now());
+                                attempt_failed(cec.message());
                                 drive();
                                 return;
                               }
                               error_code ignored;
-                              socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
-                              transport_ = transport_state::open;
-                              core_.on_connected(steady::now());
-                              start_read();
-                              drive();
+                              l->lowest().set_option(tcp::no_delay(true), ignored);
+                              if (l->tls)
+                                start_handshake(gen);
+                              else
+                                link_opened();
                             });
       });
+}
+
+void channel_runner::arm_phase_timer(std::uint64_t gen) {
+  phase_timer_.expires_after(core_.config().connect_timeout);
+  phase_timer_.async_wait([this, gen](const error_code& ec) {
+    if (ec || gen != generation_) return;
+    std::string reason;
+    if (transport_ == transport_state::connecting) {
+      reason = "no TCP connection within " + comms_timeout_text();
+    } else if (transport_ == transport_state::handshaking) {
+      reason = "TLS handshake failed: no handshake within " + comms_timeout_text();
+      if (link_ && !link_->trace.received_any)
+        reason +=
+            ": the SMSC sent nothing back (a plain SMPP port waits silently for a PDU: "
+            "check x-smpp-tls-mode and x-smpp-port)";
+    } else {
+      return;
+    }
+    attempt_failed(reason);
+    drive();
+  });
+}
+
+void channel_runner::start_handshake(std::uint64_t gen) {
+  transport_ = transport_state::handshaking;
+  arm_phase_timer(gen);
+  const std::shared_ptr<link> l = link_;
+  if (!prepare_tls_connection(*tls_, l->tls->native_handle(), endpoint_.host, l->trace)) {
+    attempt_failed("TLS set-up failed (OpenSSL refused the SNI or the host name)");
+    drive();
+    return;
+  }
+  l->tls->async_handshake(asio::ssl::stream_base::client, [this, gen, l](const error_code& ec) {
+    if (gen != generation_) return;
+    if (ec) {
+      attempt_failed(describe_handshake_failure(l->trace, failure_of(ec)));
+      drive();
+      return;
+    }
+    log(log_level::info, fmt::format("TLS with {}:{}: {}", endpoint_.host, endpoint_.port,
+                                     describe_tls_session(l->tls->native_handle())));
+    link_opened();
+  });
+}
+
+void channel_runner::link_opened() {
+  phase_timer_.cancel();
+  transport_ = transport_state::open;
+  core_.on_connected(steady::now());
+  start_read();
+  drive();
+}
+
+void channel_runner::attempt_failed(const std::string& reason) {
+  ++generation_;
+  error_code ignored;
+  phase_timer_.cancel();
+  resolver_.cancel();
+  if (link_) link_->lowest().close(ignored);
+  link_.reset();
+  transport_ = transport_state::idle;
+  core_.on_connect_failed(reason, steady::now());
+}
+
+std::optional<std::string> channel_runner::refresh_tls() {
+  if (!tls_->file_changed()) return std::nullopt;
+  tls_problem problem;
+  std::vector<std::string> notes;
+  auto fresh = tls_client::load(tls_->settings(), problem, notes);
+  if (!fresh)
+    return fmt::format("{} changed on disk and no longer loads: {}: {}", tls_->settings().path,
+                       problem.option, problem.text);
+  for (const std::string& note : notes)
+    log(log_level::warn, note);
+  log(log_level::info, fmt::format("{} changed on disk and was loaded again: {}",
+                                   tls_->settings().path, fresh->summary()));
+  tls_ = std::move(fresh);
+  ssl_context_ = context_of(*tls_);
+  return std::nullopt;
 }
 
 void channel_runner::start_read() {
   if (reading_ || transport_ != transport_state::open) return;
   reading_ = true;
   const std::uint64_t gen = generation_;
-  socket_.async_read_some(
-      asio::buffer(read_buffer_), [this, gen](const error_code& ec, std::size_t n) {
-        if (gen != generation_) return;
-        reading_ = false;
-        if (ec) {
-          close_transport(ec == asio::error::eof ? std::string("the SMSC closed the connection")
-                                                 : fmt::format("read failed: {}", ec.message()));
-          drive();
-          return;
-        }
-        core_.on_bytes(std::string_view(read_buffer_.data(), n), steady::now(), wall::now());
-        start_read();
-        drive();
-      });
+  auto on_read = [this, gen, l = link_](const error_code& ec, std::size_t n) {
+    if (gen != generation_) return;
+    reading_ = false;
+    if (ec) {
+      std::string reason = read_error_text(ec);
+      if (l->bytes_in == 0 && l->tls) {
+        // Nothing came yet: with TLS 1.3 an SMSC that refuses our certificate shows it only now.
+        if (std::string early = describe_early_failure(l->trace, failure_of(ec)); !early.empty())
+          reason = std::move(early);
+      } else if (l->bytes_in == 0 && closed_by_peer(ec)) {
+        // A TLS port takes our bind for a broken TLS record and hangs up without a word.
+        reason +=
+            " without answering the bind (a TLS port does this to a plain connection: "
+            "check x-smpp-tls-mode)";
+      }
+      close_transport(reason);
+      drive();
+      return;
+    }
+    l->bytes_in += n;
+    core_.on_bytes(std::string_view(read_buffer_.data(), n), steady::now(), wall::now());
+    start_read();
+    drive();
+  };
+  if (link_->tls)
+    link_->tls->async_read_some(asio::buffer(read_buffer_), std::move(on_read));
+  else
+    link_->socket.async_read_some(asio::buffer(read_buffer_), std::move(on_read));
 }
 
 void channel_runner::start_write() {
@@ -198,33 +347,62 @@ void channel_runner::start_write() {
   write_buffer_.clear();
   write_buffer_.swap(core_.output());
   const std::uint64_t gen = generation_;
-  asio::async_write(socket_, asio::buffer(write_buffer_),
-                    [this, gen](const error_code& ec, std::size_t) {
-                      if (gen != generation_) return;
-                      writing_ = false;
-                      if (ec) {
-                        close_transport(fmt::format("write failed: {}", ec.message()));
-                      }
-                      drive();
-                    });
+  write_started_ = steady::now();
+  if (!write_timer_armed_) arm_write_timer(write_started_ + core_.config().connect_timeout);
+  auto on_written = [this, gen, l = link_](const error_code& ec, std::size_t) {
+    if (gen != generation_) return;
+    writing_ = false;
+    if (ec) {
+      close_transport(ec.category() == asio::error::get_ssl_category()
+                          ? "write failed: " + describe_tls_error(failure_of(ec).tls_error)
+                          : fmt::format("write failed: {}", ec.message()));
+    }
+    drive();
+  };
+  if (link_->tls)
+    asio::async_write(*link_->tls, asio::buffer(write_buffer_), std::move(on_written));
+  else
+    asio::async_write(link_->socket, asio::buffer(write_buffer_), std::move(on_written));
+}
+
+// One timer for all writes, never re-armed per write (writes are frequent): when it fires it
+// checks the write in progress, if any, against its own start.
+void channel_runner::arm_write_timer(channel::time_point at) {
+  write_timer_armed_ = true;
+  write_timer_.expires_at(at);
+  write_timer_.async_wait([this](const error_code& ec) {
+    write_timer_armed_ = false;
+    if (ec || !writing_ || transport_ != transport_state::open) return;
+    const auto due = write_started_ + core_.config().connect_timeout;
+    if (steady::now() < due) {
+      arm_write_timer(due);
+      return;
+    }
+    close_transport(
+        fmt::format("a write of {} octets did not complete within {}: the SMSC is "
+                    "not reading",
+                    write_buffer_.size(), comms_timeout_text()));
+    drive();
+  });
 }
 
 void channel_runner::close_transport(const std::string& reason) {
   if (transport_ == transport_state::idle) return;
+  if (transport_ != transport_state::open) {
+    attempt_failed(reason);
+    return;
+  }
   ++generation_;
   error_code ignored;
-  resolver_.cancel();
-  connect_timer_.cancel();
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
-  const bool was_open = transport_ == transport_state::open;
+  // No TLS close_notify: the SMPP unbind has already ended the session when there was time for
+  // one, and waiting for the SMSC's answer to it would only delay the close.
+  link_->lowest().shutdown(tcp::socket::shutdown_both, ignored);
+  link_->lowest().close(ignored);
+  link_.reset();
   transport_ = transport_state::idle;
   reading_ = false;
   writing_ = false;
-  if (was_open)
-    core_.on_closed(reason, steady::now());
-  else
-    core_.on_connect_failed(reason, steady::now());
+  core_.on_closed(reason, steady::now());
 }
 
 void channel_runner::begin_shutdown(channel::time_point deadline,
@@ -233,6 +411,10 @@ void channel_runner::begin_shutdown(channel::time_point deadline,
   probe_.cancel();
   drain_inbox();
   core_.shutdown(steady::now(), deadline);
+  // A connection attempt in progress would only be closed again once it succeeded: give it up
+  // now rather than wait for its connect or handshake (up to x-smpp-comms-timeout).
+  if (transport_ == transport_state::connecting || transport_ == transport_state::handshaking)
+    attempt_failed("attempt abandoned: the driver is shutting down");
   drive();
 }
 

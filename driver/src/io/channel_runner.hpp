@@ -1,8 +1,12 @@
-// The I/O shell of one channel (house style §2): a socket, a resolver, a deadline timer and a
-// channel_core. Every completion feeds the core and then calls drive(), which writes what the
-// core produced, closes the transport when asked, hands events to the host and re-arms the
-// timer at the core's next deadline. Runs on the runtime's single I/O thread; submit() and
-// ack() may be called from any thread and only queue work for it.
+// The I/O shell of one channel (house style §2): a connection (TCP, or TLS over it), a resolver,
+// a deadline timer and a channel_core. Every completion feeds the core and then calls drive(),
+// which writes what the core produced, closes the transport when asked, hands events to the host
+// and re-arms the timer at the core's next deadline. Runs on the runtime's single I/O thread;
+// submit() and ack() may be called from any thread and only queue work for it.
+//
+// x-smpp-comms-timeout bounds each phase of a connection attempt (resolve + TCP connect, then
+// the TLS handshake) and every write: one that does not complete in time fails the link with a
+// reason naming the option.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -10,7 +14,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +24,11 @@
 #include "channel/channel_core.hpp"
 #include "io/event_sink.hpp"
 #include "io/probe_link.hpp"
+#include "io/tls_client.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace smsdrv::io {
 
@@ -25,8 +36,11 @@ namespace asio = boost::asio;
 
 class channel_runner {
  public:
-  channel_runner(asio::io_context& io, channel::channel_config config, log_sink& log,
-                 event_sink& events, void* sink_key);
+  // `tls`: the loaded TLS context when x-smpp-tls-mode is not none; nullptr for plain TCP.
+  channel_runner(asio::io_context& io, channel::channel_config config,
+                 std::shared_ptr<const tls_client> tls, log_sink& log, event_sink& events,
+                 void* sink_key);
+  ~channel_runner();
   channel_runner(const channel_runner&) = delete;
   channel_runner& operator=(const channel_runner&) = delete;
 
@@ -43,29 +57,45 @@ class channel_runner {
   bool finished() const noexcept { return core_.finished(); }
 
  private:
-  enum class transport_state : std::uint8_t { idle, connecting, open };
+  enum class transport_state : std::uint8_t { idle, connecting, handshaking, open };
+  struct link;  // one connection: its socket, or its TLS stream (channel_runner.cpp)
 
   void post_drain();
   void drain_inbox();
   void drive();
   void start_connect(const channel::smsc_endpoint& endpoint);
+  void start_handshake(std::uint64_t gen);
+  void link_opened();
+  // The connection attempt is over: closes what is open, tells the core. The caller drives.
+  void attempt_failed(const std::string& reason);
+  void arm_phase_timer(std::uint64_t gen);
+  // Reloads the PKCS#12 file when it changed on disk; the problem when it no longer loads.
+  std::optional<std::string> refresh_tls();
   void start_read();
   void start_write();
+  void arm_write_timer(channel::time_point at);
   void close_transport(const std::string& reason);
   void arm_timer(channel::time_point deadline);
   void log(log_level level, const std::string& message);
+  std::string comms_timeout_text() const;
 
   asio::io_context& io_;
   log_sink& log_;
   event_sink& events_;
   void* sink_key_;
   channel::channel_core core_;
+  std::shared_ptr<const tls_client> tls_;
+  std::unique_ptr<asio::ssl::context> ssl_context_;  // wraps tls_'s OpenSSL context
   asio::ip::tcp::resolver resolver_;
-  asio::ip::tcp::socket socket_;
+  std::shared_ptr<link> link_;  // also held by its pending operations, so it outlives them
+  channel::smsc_endpoint endpoint_;
   asio::steady_timer timer_;
-  asio::steady_timer connect_timer_;
+  asio::steady_timer phase_timer_;  // the connection attempt's current phase
+  asio::steady_timer write_timer_;
   probe_link probe_;  // failover: the primary, probed while on the secondary
   channel::time_point armed_ = channel::time_point::max();
+  channel::time_point write_started_{};
+  bool write_timer_armed_ = false;
 
   transport_state transport_ = transport_state::idle;
   std::uint64_t generation_ = 0;  // bumped at every close: completions of older ones are stale

@@ -61,12 +61,13 @@ driver_runtime::~driver_runtime() {
   shutdown(std::chrono::milliseconds(0));
 }
 
-channel_handle& driver_runtime::add_channel(channel::channel_config config, void* sink_key) {
+channel_handle& driver_runtime::add_channel(channel::channel_config config, void* sink_key,
+                                            std::shared_ptr<const tls_client> tls) {
   channel_runner* runner = nullptr;
   // Created on the I/O thread: the runner's Asio objects and core are only touched there.
   impl_->run_on_io([&] {
-    runner = &impl_->runners.emplace_back(impl_->io, std::move(config), impl_->log, impl_->events,
-                                          sink_key);
+    runner = &impl_->runners.emplace_back(impl_->io, std::move(config), std::move(tls), impl_->log,
+                                          impl_->events, sink_key);
   });
   runner->start();
   return impl_->handles.emplace_back(*runner);

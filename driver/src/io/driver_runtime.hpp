@@ -15,6 +15,7 @@
 #include "channel/channel_config.hpp"
 #include "channel/prepared_request.hpp"
 #include "io/event_sink.hpp"
+#include "io/tls_client.hpp"
 #include "util/log_sink.hpp"
 
 namespace smsdrv::io {
@@ -40,9 +41,10 @@ class driver_runtime {
   driver_runtime(const driver_runtime&) = delete;
   driver_runtime& operator=(const driver_runtime&) = delete;
 
-  // Creates the channel and starts connecting. The handle lives as long as the runtime; its
-  // events reach the sink with `sink_key`.
-  channel_handle& add_channel(channel::channel_config config, void* sink_key);
+  // Creates the channel and starts connecting, over TLS when `tls` is given. The handle lives as
+  // long as the runtime; its events reach the sink with `sink_key`.
+  channel_handle& add_channel(channel::channel_config config, void* sink_key,
+                              std::shared_ptr<const tls_client> tls = nullptr);
 
   // Drains every channel (queued requests fail, requests in flight get up to `drain` for their
   // responses), unbinds, closes, stops the I/O thread. Returns when all of that is done or

@@ -20,7 +20,8 @@ std::string_view guess_foreign_protocol(std::string_view first_bytes) noexcept {
   if (first_bytes.starts_with("HTTP/") || first_bytes.starts_with("<")) return "an HTTP server";
   if (first_bytes.size() >= 2 && (first_bytes[0] == 0x15 || first_bytes[0] == 0x16) &&
       first_bytes[1] == 0x03)
-    return "a TLS endpoint (TLS record header); set x-smpp-tls-mode";
+    return "a TLS endpoint (a TLS record header): the port expects TLS; set x-smpp-tls-mode = "
+           "single or mutual";
   if (first_bytes.starts_with("SSH-")) return "an SSH server";
   if (first_bytes.starts_with("220 ") || first_bytes.starts_with("220-"))
     return "an SMTP or FTP server";

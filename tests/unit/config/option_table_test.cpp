@@ -38,7 +38,8 @@ TEST_CASE("the channel table has every option of spec §2, each once") {
       "x-smpp-tls-certificate-password", "x-debug-mode", "x-jsms-config-file",
       // host options and ours (spec §1, issue 2, seed 2's flash/overwrite/failover)
       "driver", "driver-classname", "x-smpp-queue-size", "x-smpp-flash", "x-smpp-overwrite",
-      "x-smpp-failover-host", "x-smpp-failover-port",
+      "x-smpp-failover-host", "x-smpp-failover-port", "x-smpp-tls-host-name",
+      "x-smpp-tls-verification",
       // issue 3: text and long messages
       "x-smpp-national-language", "x-smpp-long-message-method", "x-smpp-reassembly-timeout",
       "x-smpp-reassembly-deliver-partial", "x-smpp-reassembly-max-bytes",
@@ -94,10 +95,7 @@ TEST_CASE("secrets, required options, host options and not-yet-supported ones ar
         std::set<std::string>{"inbound-route", "session-by-address", "session-by-text", "driver",
                               "driver-classname"});
   CHECK(names_where([](const option_def& d) { return !d.supported; }) ==
-        std::set<std::string>{"x-smpp-tls-mode", "x-smpp-tls-version",
-                              "x-smpp-tls-path-to-certificate",
-                              "x-smpp-tls-certificate-file-password",
-                              "x-smpp-tls-certificate-password", "x-jsms-config-file"});
+        std::set<std::string>{"x-jsms-config-file"});
   const option_def* enc = find_option(channel_options(), "x-smpp-outbound-enc-default");
   REQUIRE(enc);
   std::set<std::string> supported;

@@ -300,19 +300,17 @@ TEST_CASE("secret values never appear in a message") {
              "9)",
              "sms.cfg:2: [channel-sms1] password = '********': given twice (lines 1 and 2); keep "
              "one",
-             "sms.cfg:3: [channel-sms1] x-smpp-tls-certificate-file-password = '********': "
-             "x-smpp-tls-certificate-file-password is not supported yet by this driver version "
-             "(TLS); remove it",
-             "sms.cfg:4: [channel-sms1] x-smpp-tls-certificate-password = '********': "
-             "x-smpp-tls-certificate-password is not supported yet by this driver version (TLS); "
-             "remove it",
              "sms.cfg: [channel-sms1] x-smpp-host: required option is missing",
              "sms.cfg: [channel-sms1] x-smpp-system-id: required option is missing"});
   for (const auto& m : r.errors)
     CHECK(m.find(secret) == std::string::npos);
   for (const auto& m : r.warnings)
     CHECK(m.find(secret) == std::string::npos);
-  CHECK(r.warnings.size() == 1);
+  CHECK(r.warnings.size() == 3);  // passwort; the TLS passwords without x-smpp-tls-mode
+
+  const section_view view = s.view();
+  CHECK(channel_option_problem(view, "x-smpp-tls-certificate-password", "wrong password") ==
+        "sms.cfg:4: [channel-sms1] x-smpp-tls-certificate-password = '********': wrong password");
 
   auto bad_ascii = channel({{"password", "pässwd"}});
   CHECK(errors_of(bad_ascii) ==
@@ -329,13 +327,10 @@ TEST_CASE("options of later versions are accepted silently at their default only
   CHECK(r.ok());
   CHECK(r.warnings.empty());
 
-  CHECK(errors_of(channel({{"x-smpp-tls-mode", "single"},
-                           {"x-jsms-config-file", "mms.cfg"},
+  CHECK(errors_of(channel({{"x-jsms-config-file", "mms.cfg"},
                            {"x-smpp-outbound-enc-default", "latin1"},
                            {"x-smpp-outbound-enc-default", "ascii"}})) ==
         list{
-            "[channel-sms1] x-smpp-tls-mode = 'single': x-smpp-tls-mode is not supported yet by "
-            "this driver version (TLS); remove it or set the default 'none'",
             "[channel-sms1] x-jsms-config-file = 'mms.cfg': x-jsms-config-file is not supported "
             "yet by this driver version (MMS); remove it",
             "[channel-sms1] x-smpp-outbound-enc-default = 'ascii': given twice; keep one",
@@ -343,6 +338,79 @@ TEST_CASE("options of later versions are accepted silently at their default only
   // A bad value is reported by its rule first.
   CHECK(errors_of(channel({{"x-smpp-tls-mode", "double"}})) ==
         list{"[channel-sms1] x-smpp-tls-mode = 'double': must be one of none, single, mutual"});
+}
+
+TEST_CASE("TLS options: values, mutual needs a file, TLS options without a mode are pointed out") {
+  channel_settings c = settings_of(channel({{"x-smpp-tls-mode", "mutual"},
+                                            {"x-smpp-tls-version", "TLSv1.3"},
+                                            {"x-smpp-tls-path-to-certificate", "/etc/esme.p12"},
+                                            {"x-smpp-tls-certificate-file-password", "f"},
+                                            {"x-smpp-tls-certificate-password", "k"},
+                                            {"x-smpp-tls-host-name", "smsc.example.net"},
+                                            {"x-smpp-tls-verification", "insecure-no-host-name"}}));
+  CHECK(c.smpp_tls_mode == tls_mode::mutual);
+  CHECK(c.smpp_tls_version == tls_version::tls1_3);
+  CHECK(c.smpp_tls_path_to_certificate == "/etc/esme.p12");
+  CHECK(c.smpp_tls_certificate_file_password == "f");
+  CHECK(c.smpp_tls_certificate_password == "k");
+  CHECK(c.smpp_tls_host_name == "smsc.example.net");
+  CHECK(c.smpp_tls_verification == tls_verification::insecure_no_host_name);
+  CHECK(settings_of(channel({})).smpp_tls_verification == tls_verification::full);
+
+  // Below TLS 1.2 only by a value that says insecure.
+  CHECK(settings_of(channel({{"x-smpp-tls-version", "TLSv1.1-insecure"}})).smpp_tls_version ==
+        tls_version::tls1_1_insecure);
+  CHECK(settings_of(channel({{"x-smpp-tls-version", "tlsv1-insecure"}})).smpp_tls_version ==
+        tls_version::tls1_0_insecure);
+  const list refused = errors_of(channel({{"x-smpp-tls-version", "TLSv1.1"}}));
+  REQUIRE(refused.size() == 1);
+  CHECK(
+      refused[0].starts_with("[channel-sms1] x-smpp-tls-version = 'TLSv1.1': must be one of "
+                             "TLSv1.2, TLSv1.3, TLSv1.1-insecure, TLSv1.0-insecure"));
+  CHECK(errors_of(channel({{"x-smpp-tls-verification", "none"}})).size() == 1);
+  CHECK(errors_of(channel({{"x-smpp-tls-host-name", "smsc:3550"}})).size() == 1);
+
+  section_builder mutual("channel-sms1", {{"x-smpp-tls-mode", "mutual"}}, "sms.cfg", 7);
+  mutual.add("x-smpp-host", "h").add("x-smpp-system-id", "e");
+  CHECK(errors_of(mutual) ==
+        list{"sms.cfg:7: [channel-sms1] x-smpp-tls-mode = 'mutual': needs "
+             "x-smpp-tls-path-to-certificate: a PKCS#12 file with our private key and "
+             "certificate"});
+
+  // Single mode without a file uses the system trust store: nothing to say.
+  auto single = validate_channel_section(channel({{"x-smpp-tls-mode", "single"}}).view());
+  CHECK(single.ok());
+  CHECK(single.warnings.empty());
+
+  section_builder forgotten("channel-sms1",
+                            {{"x-smpp-tls-path-to-certificate", "/etc/smsc.p12"},
+                             {"x-smpp-tls-verification", "insecure-none"},
+                             {"x-smpp-tls-version", "TLSv1.2"}},
+                            "sms.cfg", 3);
+  forgotten.add("x-smpp-host", "h").add("x-smpp-system-id", "e");
+  auto r = validate_channel_section(forgotten.view());
+  CHECK(r.ok());
+  CHECK(r.warnings ==
+        list{"sms.cfg:3: [channel-sms1] x-smpp-tls-path-to-certificate: ignored: x-smpp-tls-mode "
+             "is none, so the link is plain TCP (set it to single or mutual for TLS)",
+             "sms.cfg:4: [channel-sms1] x-smpp-tls-verification: ignored: x-smpp-tls-mode is "
+             "none, so the link is plain TCP (set it to single or mutual for TLS)"});
+}
+
+TEST_CASE("a problem found after validation is reported in the same format") {
+  section_builder s("channel-sms1",
+                    {{"x-smpp-tls-path-to-certificate", "/etc/esme.p12"},
+                     {"x-smpp-tls-certificate-file-password", "hunter2"}},
+                    "sms.cfg", 5);
+  const section_view v = s.view();
+  CHECK(channel_option_problem(v, "x-smpp-tls-path-to-certificate", "cannot read the file") ==
+        "sms.cfg:5: [channel-sms1] x-smpp-tls-path-to-certificate = '/etc/esme.p12': cannot read "
+        "the file");
+  CHECK(channel_option_problem(v, "x-smpp-tls-certificate-file-password", "wrong password") ==
+        "sms.cfg:6: [channel-sms1] x-smpp-tls-certificate-file-password = '********': wrong "
+        "password");
+  CHECK(channel_option_problem(v, "x-smpp-tls-certificate-password", "wrong password") ==
+        "sms.cfg: [channel-sms1] x-smpp-tls-certificate-password: wrong password");
 }
 
 TEST_CASE("the receive timeout must exceed the enquire_link interval") {
