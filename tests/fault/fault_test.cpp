@@ -367,6 +367,52 @@ TEST_CASE("failover: to the secondary while the primary is down, back when it re
       failover_ms, return_ms, w.sum_user_data("_smsRetries"));
 }
 
+TEST_CASE("failover with TLS: the probe of the primary speaks TLS like the channel", "[fault]") {
+  // Both SMSCs speak TLS only: a probe over plain TCP would never see the primary bind again.
+  const std::string certs = SMSDRV_TEST_CERTS;
+  const std::vector<std::string> tls{"--tls-cert", certs + "/server.chain.pem", "--tls-key",
+                                     certs + "/server.key"};
+  auto with = [&](std::vector<std::string> flags) {
+    flags.insert(flags.end(), tls.begin(), tls.end());
+    return flags;
+  };
+  fault_world w;
+  auto& primary = w.add_smsc(with({"--account", "e2e:e2e-pw"}));
+  auto& secondary = w.add_smsc(with({"--account", "e2e:e2e-pw", "--first-id", "1000000"}));
+  const int primary_port = primary.port;
+  w.start(channel_cfg(primary_port, {{"x-smpp-tls-mode", "single"},
+                                     {"x-smpp-tls-path-to-certificate", certs + "/trust.p12"},
+                                     {"x-smpp-tls-certificate-file-password", "file-pw-1"},
+                                     {"reconnection-timeout", "10"},
+                                     {"x-smpp-failover-host", "127.0.0.1"},
+                                     {"x-smpp-failover-port", std::to_string(secondary.port)},
+                                     {"x-smpp-failover-probe-interval", "1"}}));
+  REQUIRE(w.wait_state("bound"));
+  w.smscs[0]->proc->kill(SIGKILL);
+  w.smscs[0]->proc->wait(5s);
+  std::size_t index = w.out.size();
+  auto on_secondary = w.wait_state("bound", 10s, index);
+  REQUIRE(on_secondary);
+  CHECK(on_secondary->line.str("attributes", "smscRole") == "secondary");
+  w.send_many("a", 5);
+  REQUIRE(w.all_answered());
+
+  w.smscs[0] = std::make_unique<smsc>(with({"--account", "e2e:e2e-pw"}), primary_port);
+  index = w.out.size();
+  REQUIRE(w.wait_state("returning", 10s, index));
+  auto on_primary = w.wait_state("bound", 10s, index);
+  REQUIRE(on_primary);
+  CHECK(on_primary->line.str("attributes", "smscRole") == "primary");
+  CHECK(w.smscs[0]->count("tls") >= 2);  // the probe's handshake, then the channel's
+  w.send_many("b", 5);
+  REQUIRE(w.all_answered());
+  REQUIRE(w.finish() == 0);
+  auto outcome = w.check_exactly_one_each();
+  CHECK(outcome["OK"] == 10);
+  CHECK(w.smscs[0]->accepted() == 5);
+  (void)secondary;
+}
+
 TEST_CASE("a redelivered inbound message is marked as a possible duplicate", "[fault]") {
   fault_world w;
   auto& s = w.add_smsc({"--account", "e2e:e2e-pw"});

@@ -21,30 +21,6 @@ using tcp = asio::ip::tcp;
 
 constexpr std::size_t read_chunk = 64 * 1024;
 
-std::unique_ptr<asio::ssl::context> context_of(const tls_client& tls) {
-  // asio::ssl::context takes ownership of the handle it is given: give it a reference of its own.
-  SSL_CTX_up_ref(tls.native_handle());
-  return std::make_unique<asio::ssl::context>(tls.native_handle());
-}
-
-bool closed_by_peer(const error_code& ec) {
-  return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
-}
-
-link_failure failure_of(const error_code& ec) {
-  link_failure f;
-  if (ec.category() == asio::error::get_ssl_category()) {
-    f.what = link_failure::kind::tls;
-    f.tls_error = static_cast<unsigned long>(static_cast<unsigned int>(ec.value()));
-  } else if (closed_by_peer(ec)) {
-    f.what = link_failure::kind::closed;
-  } else {
-    f.what = link_failure::kind::system;
-    f.system_text = ec.message();
-  }
-  return f;
-}
-
 std::string read_error_text(const error_code& ec) {
   if (closed_by_peer(ec)) return "the SMSC closed the connection";
   if (ec.category() == asio::error::get_ssl_category())
@@ -54,22 +30,11 @@ std::string read_error_text(const error_code& ec) {
 
 }  // namespace
 
-// One connection. The trace is declared before the TLS stream so that it outlives the OpenSSL
-// callbacks that write to it, and the TLS context it was made with stays alive with it (a
-// changed certificate file replaces the runner's).
-struct channel_runner::link {
-  link(asio::io_context& io, asio::ssl::context* context, std::shared_ptr<const tls_client> client)
-      : tls_settings_owner(std::move(client)), socket(io) {
-    if (context) tls.emplace(io, *context);
-  }
-  tcp::socket& lowest() { return tls ? tls->next_layer() : socket; }
-
-  std::shared_ptr<const tls_client> tls_settings_owner;  // trace.client points into it
-  tls_trace trace;
-  tcp::socket socket;  // plain TCP; unused with TLS
-  std::optional<asio::ssl::stream<tcp::socket>> tls;
-  std::uint64_t bytes_in = 0;  // octets of SMPP received
-};
+std::unique_ptr<asio::ssl::context> context_of(const tls_client& tls) {
+  // asio::ssl::context takes ownership of the handle it is given: give it a reference of its own.
+  SSL_CTX_up_ref(tls.native_handle());
+  return std::make_unique<asio::ssl::context>(tls.native_handle());
+}
 
 channel_runner::channel_runner(asio::io_context& io, channel::channel_config config,
                                std::shared_ptr<const tls_client> tls, log_sink& log,
@@ -160,7 +125,8 @@ void channel_runner::drive() {
   if (transport_ == transport_state::idle) {
     if (auto endpoint = core_.connect_due(now)) start_connect(*endpoint);
   }
-  if (auto primary = core_.probe_due(now)) probe_.start(*primary, core_.config().connect_timeout);
+  if (auto primary = core_.probe_due(now))
+    probe_.start(*primary, core_.config().connect_timeout, tls_, ssl_context_.get());
   if (auto reason = core_.take_close_request()) close_transport(*reason);
   if (transport_ == transport_state::open && !writing_ && !core_.output().empty()) start_write();
   if (!core_.events().empty()) events_.push(sink_key_, core_.events());
@@ -336,10 +302,7 @@ void channel_runner::start_read() {
     start_read();
     drive();
   };
-  if (link_->tls)
-    link_->tls->async_read_some(asio::buffer(read_buffer_), std::move(on_read));
-  else
-    link_->socket.async_read_some(asio::buffer(read_buffer_), std::move(on_read));
+  async_read_some(*link_, asio::buffer(read_buffer_), std::move(on_read));
 }
 
 void channel_runner::start_write() {
@@ -359,10 +322,7 @@ void channel_runner::start_write() {
     }
     drive();
   };
-  if (link_->tls)
-    asio::async_write(*link_->tls, asio::buffer(write_buffer_), std::move(on_written));
-  else
-    asio::async_write(link_->socket, asio::buffer(write_buffer_), std::move(on_written));
+  async_write_all(*link_, asio::buffer(write_buffer_), std::move(on_written));
 }
 
 // One timer for all writes, never re-armed per write (writes are frequent): when it fires it

@@ -23,6 +23,7 @@
 
 #include "channel/channel_core.hpp"
 #include "io/event_sink.hpp"
+#include "io/link.hpp"
 #include "io/probe_link.hpp"
 #include "io/tls_client.hpp"
 
@@ -58,7 +59,6 @@ class channel_runner {
 
  private:
   enum class transport_state : std::uint8_t { idle, connecting, handshaking, open };
-  struct link;  // one connection: its socket, or its TLS stream (channel_runner.cpp)
 
   void post_drain();
   void drain_inbox();

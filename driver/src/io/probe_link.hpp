@@ -14,6 +14,7 @@
 
 #include "channel/channel_config.hpp"
 #include "channel/smsc_probe.hpp"
+#include "io/link.hpp"
 
 namespace smsdrv::io {
 
@@ -26,8 +27,10 @@ class probe_link {
   probe_link(const probe_link&) = delete;
   probe_link& operator=(const probe_link&) = delete;
 
-  // Connects to `endpoint` (within connect_timeout) and runs the probe started by the core.
-  void start(const channel::smsc_endpoint& endpoint, std::chrono::milliseconds connect_timeout);
+  // Connects to `endpoint` the way the channel does (TCP, then TLS when `tls` is set, each step
+  // within connect_timeout) and runs the probe started by the core.
+  void start(const channel::smsc_endpoint& endpoint, std::chrono::milliseconds connect_timeout,
+             std::shared_ptr<const tls_client> tls, asio::ssl::context* context);
   // Shutdown: closes the connection; the probe's outcome is not reported.
   void cancel();
 
@@ -36,12 +39,14 @@ class probe_link {
   void start_read();
   void start_write();
   void arm_timer(channel::smsc_probe::time_point deadline);
+  void opened();
   void end(const std::string& reason, bool connected);
 
   channel::smsc_probe& probe_;
   std::function<void()> on_finished_;
+  asio::io_context& io_;
   asio::ip::tcp::resolver resolver_;
-  asio::ip::tcp::socket socket_;
+  std::shared_ptr<link> link_;
   asio::steady_timer timer_;
   std::uint64_t generation_ = 0;  // bumped at every end: completions of older ones are stale
   bool active_ = false;
