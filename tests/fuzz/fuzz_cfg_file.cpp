@@ -9,7 +9,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto f = smsdrv::host::parse_cfg(std::string_view(reinterpret_cast<const char*>(data), size),
                                      "fuzz.cfg");
     for (const auto& s : f.sections)
-      for (const auto& o : s.options) static_cast<void>(o.key.size() + o.value.size());
+      for (const auto& o : s.options)
+        static_cast<void>(o.key.size() + o.value.size());
   } catch (const smsdrv::host::cfg_error& e) {
     static_cast<void>(e.problems().size());
   }

@@ -83,7 +83,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         case add_result::completed:
           stored.insert(p.token);
           returned(stored, done);
+          r.confirm(done.ref());  // the host takes it at once
           break;
+        case add_result::awaiting_host:  // cannot happen: every completion is confirmed
+          std::abort();
         case add_result::duplicate:
         case add_result::refused:
         case add_result::not_concatenated:

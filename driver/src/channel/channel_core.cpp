@@ -180,8 +180,11 @@ void channel_core::on_closed(std::string_view reason, time_point now) {
                     "reconnect (x-smpp-in-flight-on-disconnect = resubmit)",
                     resend_.size() - waiting_before));
   // Inbound messages of that connection not yet acknowledged will be delivered again by the
-  // SMSC; their acknowledgements can no longer be sent.
-  std::erase_if(pending_acks_, [&](const auto& kv) { return kv.second.connection == connection; });
+  // SMSC; their acknowledgements can no longer be sent. A reassembled message stays: the host's
+  // decision on it must still confirm or reopen it in the reassembler.
+  std::erase_if(pending_acks_, [&](const auto& kv) {
+    return kv.second.connection == connection && !kv.second.reassembled;
+  });
   redeliveries_.connection_closed(connection, std::exchange(orderly_close_, false), now);
   if (shutting_down_) {
     phase_ = phase::stopped;
@@ -843,6 +846,15 @@ bool channel_core::ack(std::uint64_t ack_id, std::int32_t disposition) {
                                         "gone; the SMSC will deliver it again",
                                         seq));
   }
+  // A refused long message is opened again without its completing part, which the SMSC now
+  // delivers again: the message reaches the host once more instead of being taken for a
+  // duplicate of one it refused (spec §7).
+  if (a.reassembled) {
+    if (disposition == SMSDRV_OK)
+      reassembler_.confirm(*a.reassembled);
+    else
+      reassembler_.reopen(*a.reassembled, now_);
+  }
   // now_ is the time of the latest call: close enough for the tracker's doubt window.
   if (a.tracked != 0)
     redeliveries_.acknowledged(a.tracked, disposition == SMSDRV_OK, written, now_);
@@ -933,7 +945,8 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
                         config_.subject_characters, wall_now_};
     e.attrs =
         receipt_attributes(*r, m, ctx, origin ? origin->segment : 0, origin ? origin->segments : 0);
-    e.ack_id = new_ack(pending_ack{connection, {seq}, data_sm});
+    e.ack_id = new_ack(
+        pending_ack{.connection = connection, .sequence_numbers = {seq}, .data_sm = data_sm});
     events_.push_back(std::move(e));
     config_.metrics->delivery_report(r->state ? smpp::message_state_stat(*r->state) : r->stat);
     return;
@@ -993,6 +1006,22 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
       case text::add_result::completed:
         deliver_reassembled(done, fields, seq, data_sm);
         return;
+      case text::add_result::awaiting_host: {
+        // The completing part again, while the host still holds the message: its answer is the
+        // host's decision, on the connection it came in on now.
+        const text::message_ref ref = text::ref_of(part);
+        for (auto& [id, a] : pending_acks_) {
+          if (a.reassembled && *a.reassembled == ref) {
+            if (a.connection != connection) a.sequence_numbers.clear();
+            a.connection = connection;
+            a.data_sm = data_sm;
+            a.sequence_numbers.push_back(seq);
+            return;
+          }
+        }
+        answer(cs::esme_rok);  // the host took it (its decision is no longer pending here)
+        return;
+      }
       case text::add_result::not_concatenated:
         break;
     }
@@ -1006,12 +1035,14 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
                     decoded_.replacements, fields.data_coding));
   m.text = decoded_.text;
   m.empty = payload.empty();
-  emit_inbound(m, pending_ack{connection, {seq}, data_sm}, {},
-               redelivery_tracker::of(fields, payload));
+  emit_inbound(m,
+               pending_ack{.connection = connection, .sequence_numbers = {seq}, .data_sm = data_sm},
+               {}, redelivery_tracker::of(fields, payload));
 }
 
 void channel_core::deliver_reassembled(text::reassembled_message& r, const smpp::sm_body& fields,
                                        std::uint32_t sequence_number, bool data_sm) {
+  const text::message_ref ref = r.ref();  // before the addresses are moved out
   inbound_message m;
   m.sequence_number = sequence_number;
   m.source_addr_ton = fields.source_addr_ton;
@@ -1048,8 +1079,12 @@ void channel_core::deliver_reassembled(text::reassembled_message& r, const smpp:
   }
   // Parts before the last were acknowledged when held; the completing PDU waits for the host.
   pending_ack ack;
-  if (r.state == text::message_state::complete && sequence_number != 0)
-    ack = pending_ack{session_.connection_id(), {sequence_number}, data_sm};
+  if (r.state == text::message_state::complete && sequence_number != 0) {
+    ack = pending_ack{.connection = session_.connection_id(),
+                      .sequence_numbers = {sequence_number},
+                      .data_sm = data_sm};
+    ack.reassembled = ref;
+  }
   emit_inbound(m, std::move(ack), std::move(note),
                redelivery_tracker::of_reassembled(m.source_addr, m.destination_addr, r.reference,
                                                   r.total, m.text));

@@ -143,6 +143,8 @@ class channel_core final : private smpp::session_handler {
     std::vector<std::uint32_t> sequence_numbers;  // one per deliver_sm (several when reassembled)
     bool data_sm = false;
     std::uint64_t tracked = 0;  // redelivery_tracker id (0: not tracked)
+    // A reassembled message: the host's decision confirms or reopens it in the reassembler.
+    std::optional<text::message_ref> reassembled = std::nullopt;
   };
 
   // session_handler

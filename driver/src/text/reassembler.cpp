@@ -27,6 +27,9 @@ key_tuple as_tuple(const message_key& k) noexcept {
 key_tuple as_tuple(const inbound_part& p) noexcept {
   return {p.source_addr, p.destination_addr, p.concat.method, p.concat.reference, p.concat.total};
 }
+key_tuple as_tuple(const message_ref& r) noexcept {
+  return {r.source_addr, r.destination_addr, r.method, r.reference, r.total};
+}
 
 struct key_less {
   using is_transparent = void;
@@ -52,9 +55,12 @@ struct entry {
   deadline_map::iterator deadline;
   std::vector<stored_part> parts;  // arrival order
   std::bitset<256> received;       // by seqnum
-  // After completion the entry stays until its deadline as a tombstone: `completed` set,
-  // `parts` freed, `hashes` (by seqnum - 1) kept to recognise redelivered parts.
+  // After completion the entry stays until its deadline: `completed` set, `hashes` (by
+  // seqnum - 1) kept to recognise redelivered parts. While `awaiting_host`, the parts are kept
+  // too (reopen() needs them); confirm() frees them, leaving a tombstone.
   bool completed = false;
+  bool awaiting_host = false;
+  std::uint8_t completed_by = 0;  // seqnum of the part that completed the message
   std::vector<std::uint64_t> hashes;
   std::size_t bytes = 0;
 };
@@ -118,7 +124,7 @@ struct reassembler::state {
     for (auto d = deadlines.begin(); bytes + needed > options.max_bytes && d != deadlines.end();) {
       const auto it = entries.find(*d->second);
       ++d;
-      if (it->second.completed) erase(it);
+      if (it->second.completed && !it->second.awaiting_host) erase(it);
     }
     return bytes + needed <= options.max_bytes;
   }
@@ -191,6 +197,8 @@ std::string_view add_result_name(add_result r) noexcept {
       return "refused";
     case add_result::not_concatenated:
       return "not_concatenated";
+    case add_result::awaiting_host:
+      return "awaiting_host";
   }
   return "unknown";
 }
@@ -213,7 +221,10 @@ add_result reassembler::add(const inbound_part& part, clock::time_point now,
 
   auto it = s.entries.find(part);
   if (it != s.entries.end() && it->second.completed) {
-    if (it->second.hashes[part.concat.seqnum - 1] == hash) return add_result::duplicate;
+    if (it->second.hashes[part.concat.seqnum - 1] == hash)
+      return it->second.awaiting_host && part.concat.seqnum == it->second.completed_by
+                 ? add_result::awaiting_host
+                 : add_result::duplicate;
     s.erase(it);  // the reference was reused by a new message
     it = s.entries.end();
   }
@@ -257,20 +268,60 @@ add_result reassembler::add(const inbound_part& part, clock::time_point now,
   if (!completes) return add_result::held;
 
   s.build(it->first, e, message_state::complete, completed);
-  // Keep a tombstone so a redelivered part is recognised as a duplicate.
+  // Keep the parts until the host's decision (confirm / reopen), and the hashes after it so a
+  // redelivered part is recognised.
   e.completed = true;
+  e.awaiting_host = true;
+  e.completed_by = part.concat.seqnum;
   --s.open;
   e.hashes.assign(part.concat.total, 0);
   for (const stored_part& p : e.parts)
     e.hashes[p.seqnum - 1] = p.hash;
+  s.deadlines.erase(e.deadline);
+  s.schedule(it, now + s.options.timeout);
+  return add_result::completed;
+}
+
+message_ref ref_of(const inbound_part& part) {
+  return {std::string(part.source_addr), std::string(part.destination_addr), part.concat.method,
+          part.concat.reference, part.concat.total};
+}
+
+void reassembler::confirm(const message_ref& message) {
+  state& s = *state_;
+  auto it = s.entries.find(message);
+  if (it == s.entries.end() || !it->second.awaiting_host) return;
+  entry& e = it->second;
+  e.awaiting_host = false;
   std::vector<stored_part>().swap(e.parts);
   s.bytes -= e.bytes;
   e.bytes = message_cost(it->first.source, it->first.destination) +
             e.hashes.size() * sizeof(std::uint64_t);
   s.bytes += e.bytes;
+}
+
+bool reassembler::reopen(const message_ref& message, clock::time_point now) {
+  state& s = *state_;
+  auto it = s.entries.find(message);
+  if (it == s.entries.end() || !it->second.awaiting_host) return false;
+  entry& e = it->second;
+  const auto last = std::find_if(e.parts.begin(), e.parts.end(),
+                                 [&](const stored_part& p) { return p.seqnum == e.completed_by; });
+  if (last != e.parts.end()) {
+    const std::size_t cost = part_cost(last->user_data);
+    e.bytes -= cost;
+    s.bytes -= cost;
+    e.parts.erase(last);
+  }
+  e.received.reset(e.completed_by);
+  e.completed = false;
+  e.awaiting_host = false;
+  e.completed_by = 0;
+  e.hashes.clear();
+  ++s.open;
   s.deadlines.erase(e.deadline);
   s.schedule(it, now + s.options.timeout);
-  return add_result::completed;
+  return true;
 }
 
 std::size_t reassembler::expire(clock::time_point now, std::vector<reassembled_message>& out) {

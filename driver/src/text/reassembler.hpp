@@ -13,6 +13,14 @@
 //              temporary error (e.g. ESME_RX_T_APPN) so that the SMSC retries it later.
 //   not_concatenated  the concatenation values are void (TS 23.040 §9.2.3.24.1): deliver the
 //              PDU as a message of its own.
+//   awaiting_host  the part that completed a message was delivered again while the host has
+//              not yet taken or refused that message: answer this PDU with the host's decision.
+//
+// A completed message keeps its parts until the caller says what the host did with it:
+// confirm() (taken: the parts are freed, a redelivered part is a duplicate from then on) or
+// reopen() (refused: the message is open again without its completing part, which the SMSC
+// delivers again when that PDU is answered with a temporary error). So a refusal by the host
+// never loses a message whose other parts were already acknowledged.
 #pragma once
 
 #include <chrono>
@@ -58,7 +66,14 @@ inbound_part make_part(const decoded_message& decoded, std::string_view short_me
                        std::string_view source_addr, std::string_view destination_addr,
                        std::uint64_t token) noexcept;
 
-enum class add_result : std::uint8_t { held, duplicate, completed, refused, not_concatenated };
+enum class add_result : std::uint8_t {
+  held,
+  duplicate,
+  completed,
+  refused,
+  not_concatenated,
+  awaiting_host,
+};
 
 std::string_view add_result_name(add_result r) noexcept;
 
@@ -66,6 +81,16 @@ enum class message_state : std::uint8_t {
   complete,  // every part
   partial,   // deadline reached, deliver_partial: the parts held, in order
   dropped,   // deadline reached, not deliver_partial: no text; tokens and missing for the log
+};
+
+// Names a completed message for confirm() / reopen() (and for matching an awaiting_host part).
+struct message_ref {
+  std::string source_addr;
+  std::string destination_addr;
+  concat_method method = concat_method::none;
+  std::uint16_t reference = 0;
+  std::uint8_t total = 0;
+  friend bool operator==(const message_ref&, const message_ref&) = default;
 };
 
 struct reassembled_message {
@@ -84,7 +109,12 @@ struct reassembled_message {
   std::size_t replacements = 0;       // U+FFFD written while decoding
   std::vector<std::uint8_t> missing;  // seqnums not received (partial, dropped)
   std::vector<std::uint64_t> tokens;  // tokens of the parts held, by seqnum
+
+  message_ref ref() const { return {source_addr, destination_addr, method, reference, total}; }
 };
+
+// The message an awaiting_host part belongs to.
+message_ref ref_of(const inbound_part& part);
 
 // Not thread-safe; a moved-from reassembler may only be destroyed or assigned to.
 class reassembler {
@@ -101,6 +131,12 @@ class reassembler {
   // Offers one part (see the contract above). `completed` is written only for
   // add_result::completed; a part with total 1 completes at once.
   add_result add(const inbound_part& part, clock::time_point now, reassembled_message& completed);
+
+  // The host took the completed message: its parts are freed. No effect for an unknown one.
+  void confirm(const message_ref& message);
+  // The host refused it: open again without its completing part, deadline renewed. False when
+  // the message is not known (any more) as completed and awaiting the host.
+  bool reopen(const message_ref& message, clock::time_point now);
 
   // Appends every message whose deadline is at or before `now` (partial or dropped, per the
   // options) to `out` and forgets it; returns how many were appended.

@@ -591,6 +591,61 @@ TEST_CASE("undecodable octets are logged once per message, after reassembly") {
                      "decoded with data_coding 1 and were replaced by U+FFFD"));
 }
 
+TEST_CASE("a long message the host refuses comes back when the SMSC redelivers its last part") {
+  fixture f;
+  f.connect_and_bind();
+  f.take_events();
+  f.written();
+  auto send_part = [&](std::uint8_t seq, const std::string& body, std::uint32_t pdu_seq) {
+    const std::string bytes =
+        std::string("\x05\x00\x03\x2b\x02", 5) + static_cast<char>(seq) + body;
+    smpp::deliver_sm d;
+    d.esm_class = smpp::esm_class_bits::udhi;
+    d.source_addr = "4915550002";
+    d.short_message = bytes;
+    f.smsc_sends(d, pdu_seq);
+  };
+  send_part(1, "Hello, ", 41);
+  send_part(2, "world", 42);
+  auto ev = f.take_events();
+  REQUIRE(ev.size() == 1);
+  CHECK(attr_of(ev[0], "_smsText") == "Hello, world");
+  SECTION(
+      "refused: the completing part is answered with a temporary error; its redelivery "
+      "completes the message again") {
+    CHECK(f.core->ack(ev[0].ack_id, SMSDRV_E_INTERNAL));
+    auto w = f.written();
+    REQUIRE(w.size() == 2);  // part 1 acknowledged when held, part 2 refused now
+    CHECK(w[1].sequence_number == 42);
+    CHECK(w[1].command_status == smpp::command_status::esme_rx_t_appn);
+    send_part(2, "world", 43);  // the SMSC delivers the refused part again
+    auto again = f.take_events();
+    REQUIRE(again.size() == 1);
+    CHECK(attr_of(again[0], "_smsText") == "Hello, world");
+    CHECK(f.core->ack(again[0].ack_id, SMSDRV_OK));
+    w = f.written();
+    REQUIRE(w.size() == 1);
+    CHECK(w[0].sequence_number == 43);
+    CHECK(w[0].command_status == 0);
+  }
+  SECTION("redelivered while the host still decides: answered with the host's decision") {
+    send_part(2, "world", 44);  // e.g. the SMSC's own response timeout ran out
+    CHECK(f.take_events().empty());
+    auto w = f.written();
+    REQUIRE(w.size() == 1);  // only part 1's acknowledgement so far
+    CHECK(w[0].sequence_number == 41);
+    CHECK(f.core->ack(ev[0].ack_id, SMSDRV_OK));
+    w = f.written();
+    REQUIRE(w.size() == 2);
+    CHECK(w[0].sequence_number == 42);
+    CHECK(w[1].sequence_number == 44);
+    CHECK(w[1].command_status == 0);
+    send_part(2, "world", 45);  // once taken, a further copy is a plain duplicate
+    CHECK(f.take_events().empty());
+    CHECK(f.written().at(0).sequence_number == 45);
+  }
+}
+
 TEST_CASE("shutdown: queued requests fail unsent, in-flight ones are waited for, then unbind") {
   fixture f;
   f.connect_and_bind();

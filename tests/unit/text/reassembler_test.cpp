@@ -58,7 +58,11 @@ TEST_CASE("three parts out of order with a duplicate -> one message") {
   CHECK(done.destination_addr == "1234");
   CHECK(r.open_messages() == 0);
   SECTION("a part redelivered after completion is a duplicate, not a new message") {
-    CHECK(r.add(part(2, 3, "B", 21), t0 + 10s, done) == add_result::duplicate);
+    // The completing part again before the host decided: its answer waits for the decision.
+    CHECK(r.add(part(2, 3, "B", 21), t0 + 10s, done) == add_result::awaiting_host);
+    r.confirm(done.ref());
+    CHECK(r.add(part(2, 3, "B", 22), t0 + 11s, done) == add_result::duplicate);
+    CHECK(r.add(part(1, 3, "A", 11), t0 + 11s, done) == add_result::duplicate);
     CHECK(r.open_messages() == 0);
   }
   SECTION("a reused reference with new content starts a new message") {
@@ -176,6 +180,7 @@ TEST_CASE("caps: refused parts are not stored and the SMSC may retry them") {
     reassembler r(opts(true, one + 10));
     CHECK(r.add(part(1, 2, "a", 1, 1), t0, done) == add_result::held);
     CHECK(r.add(part(2, 2, "b", 2, 1), t0, done) == add_result::completed);
+    r.confirm(done.ref());  // the host took it: only a tombstone is left
     CHECK(r.add(part(1, 2, "c", 3, 2), t0, done) == add_result::held);
   }
 }
@@ -266,4 +271,40 @@ TEST_CASE("drain hands back everything still open at shutdown") {
   CHECK(out[0].text == "a");
   CHECK(r.bytes_held() == 0);
   CHECK_FALSE(r.next_deadline());
+}
+
+TEST_CASE(
+    "the host refuses a completed message: reopened, the redelivered part completes it again") {
+  reassembler r(opts());
+  reassembled_message done;
+  REQUIRE(r.add(part(1, 3, "A", 10), t0, done) == add_result::held);
+  REQUIRE(r.add(part(3, 3, "C", 30), t0, done) == add_result::held);
+  REQUIRE(r.add(part(2, 3, "B", 20), t0 + 1s, done) == add_result::completed);
+  const std::size_t held_bytes = r.bytes_held();
+  CHECK(held_bytes > 0);  // the parts stay until the host decides
+  CHECK(r.reopen(done.ref(), t0 + 2s));
+  CHECK(r.open_messages() == 1);
+  CHECK(r.bytes_held() < held_bytes);  // the completing part is gone, the others are kept
+  CHECK(r.next_deadline() == t0 + 62s);
+  CHECK_FALSE(r.reopen(done.ref(), t0 + 2s));  // only once
+  reassembled_message again;
+  CHECK(r.add(part(2, 3, "B", 21), t0 + 3s, again) == add_result::completed);
+  CHECK(again.text == "ABC");
+  CHECK(again.tokens == std::vector<std::uint64_t>{10, 21, 30});
+  r.confirm(again.ref());
+  CHECK(r.add(part(2, 3, "B", 22), t0 + 4s, again) == add_result::duplicate);
+}
+
+TEST_CASE("memory pressure never frees a message the host has not decided on") {
+  reassembler r(opts(true, 2048, 100));
+  reassembled_message done;
+  REQUIRE(r.add(part(1, 2, std::string(300, 'a'), 1, 1), t0, done) == add_result::held);
+  REQUIRE(r.add(part(2, 2, std::string(300, 'b'), 2, 1), t0, done) == add_result::completed);
+  // New parts that do not fit are refused rather than the awaiting message dropped.
+  reassembled_message other;
+  add_result res = add_result::held;
+  for (std::uint16_t ref = 2; ref < 20 && res != add_result::refused; ++ref)
+    res = r.add(part(1, 2, std::string(300, 'x'), 100 + ref, ref), t0, other);
+  CHECK(res == add_result::refused);
+  CHECK(r.reopen(done.ref(), t0 + 1s));  // still there
 }
