@@ -8,8 +8,13 @@ packages=(
   libboost1.81-dev libssl-dev openssl libfmt-dev rapidjson-dev catch2
   libbenchmark-dev libsmpp34-dev
   clang lld libclang-rt-14-dev clang-format
-  nodejs npm python3 gnuplot-nox procps binutils
+  python3 gnuplot-nox procps binutils
 )
+
+# Node.js and npm may come from another packaging (NodeSource's `nodejs` bundles npm and conflicts
+# with Debian's `npm`), so they are asked for by command, not by package name.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
