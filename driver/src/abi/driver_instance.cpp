@@ -48,6 +48,15 @@ std::string join_lines(const std::vector<std::string>& lines) {
   return out;
 }
 
+// A section refused only for options a later driver version will take is "not supported yet"
+// (the host may run without it); anything else is a bad configuration.
+std::int32_t status_of_config_errors(const std::vector<std::string>& errors) {
+  const bool only_unsupported = std::all_of(errors.begin(), errors.end(), [](const std::string& e) {
+    return e.find("is not supported yet") != std::string::npos;
+  });
+  return only_unsupported ? SMSDRV_E_NOT_SUPPORTED_YET : SMSDRV_E_BAD_CONFIG;
+}
+
 }  // namespace
 
 const char* last_error_of(const void* driver) noexcept {
@@ -153,11 +162,7 @@ std::int32_t driver_instance::configure_driver_wide(const smsdrv_section& sectio
   for (const std::string& w : result.warnings)
     write(log_level::warn, "", w);
   if (!result.ok()) {
-    const bool only_unsupported = std::all_of(
-        result.errors.begin(), result.errors.end(),
-        [](const std::string& e) { return e.find("is not supported yet") != std::string::npos; });
-    return fail(only_unsupported ? SMSDRV_E_NOT_SUPPORTED_YET : SMSDRV_E_BAD_CONFIG,
-                join_lines(result.errors));
+    return fail(status_of_config_errors(result.errors), join_lines(result.errors));
   }
   masking_setup masking = build_masking(*result.settings);
   if (!masking.errors.empty()) return fail(SMSDRV_E_BAD_CONFIG, join_lines(masking.errors));
@@ -177,11 +182,7 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
   for (const std::string& w : result.warnings)
     write(log_level::warn, section.name, w);
   if (!result.ok()) {
-    const bool only_unsupported = std::all_of(
-        result.errors.begin(), result.errors.end(),
-        [](const std::string& e) { return e.find("is not supported yet") != std::string::npos; });
-    return fail(only_unsupported ? SMSDRV_E_NOT_SUPPORTED_YET : SMSDRV_E_BAD_CONFIG,
-                join_lines(result.errors));
+    return fail(status_of_config_errors(result.errors), join_lines(result.errors));
   }
   // TLS: the PKCS#12 file is opened now, so that a wrong password is a configuration error
   // naming its option rather than a channel that never comes up.

@@ -5,6 +5,7 @@
 
 #include "abi/driver_instance.hpp"
 #include "smsdrv/smsdrv.h"
+#include "smsdrv/status.hpp"
 
 struct smsdrv_driver final : smsdrv::abi::driver_instance {
   using driver_instance::driver_instance;
@@ -123,25 +124,11 @@ const char* api_last_error(const smsdrv_driver* d) noexcept {
 }
 
 const char* api_status_name(std::int32_t status) noexcept {
-  switch (status) {
-#define SMSDRV_STATUS_NAME_(name, value, message) \
-  case value:                                     \
-    return "SMSDRV_" #name;
-    SMSDRV_STATUS_MAP(SMSDRV_STATUS_NAME_)
-#undef SMSDRV_STATUS_NAME_
-  }
-  return status < 0 ? "SMSDRV_E_UNKNOWN" : "SMSDRV_OK_UNKNOWN";
+  return smsdrv::status_name(status);
 }
 
 const char* api_status_message(std::int32_t status) noexcept {
-  switch (status) {
-#define SMSDRV_STATUS_MESSAGE_(name, value, message) \
-  case value:                                        \
-    return message;
-    SMSDRV_STATUS_MAP(SMSDRV_STATUS_MESSAGE_)
-#undef SMSDRV_STATUS_MESSAGE_
-  }
-  return status < 0 ? "unknown error status" : "unknown success status";
+  return smsdrv::status_message(status);
 }
 
 constexpr smsdrv_driver_api api_table = {

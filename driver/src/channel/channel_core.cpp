@@ -912,15 +912,7 @@ void channel_core::on_alert_notification(const smpp::alert_notification& alert) 
 
 void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& fields, bool data_sm) {
   const std::uint64_t connection = session_.connection_id();
-  inbound_message m;
-  m.sequence_number = seq;
-  m.source_addr_ton = fields.source_addr_ton;
-  m.source_addr_npi = fields.source_addr_npi;
-  m.source_addr = std::string(fields.source_addr);
-  m.dest_addr_ton = fields.dest_addr_ton;
-  m.dest_addr_npi = fields.dest_addr_npi;
-  m.destination_addr = std::string(fields.destination_addr);
-  m.data_coding = fields.data_coding;
+  inbound_message m = inbound_header(fields, seq);
 
   if (smpp::is_delivery_receipt(fields.esm_class)) {
     smpp::deliver_sm as_deliver;
@@ -1043,13 +1035,9 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
 void channel_core::deliver_reassembled(text::reassembled_message& r, const smpp::sm_body& fields,
                                        std::uint32_t sequence_number, bool data_sm) {
   const text::message_ref ref = r.ref();  // before the addresses are moved out
-  inbound_message m;
-  m.sequence_number = sequence_number;
-  m.source_addr_ton = fields.source_addr_ton;
-  m.source_addr_npi = fields.source_addr_npi;
+  // The addresses and data_coding are the reassembled message's (its first part's).
+  inbound_message m = inbound_header(fields, sequence_number);
   m.source_addr = std::move(r.source_addr);
-  m.dest_addr_ton = fields.dest_addr_ton;
-  m.dest_addr_npi = fields.dest_addr_npi;
   m.destination_addr = std::move(r.destination_addr);
   m.data_coding = r.data_coding;
   m.text = std::move(r.text);

@@ -29,6 +29,19 @@ std::string_view utf8_prefix(std::string_view text, std::size_t characters) noex
   return text.substr(0, i);
 }
 
+inbound_message inbound_header(const smpp::sm_body& fields, std::uint32_t sequence_number) {
+  inbound_message m;
+  m.sequence_number = sequence_number;
+  m.source_addr_ton = fields.source_addr_ton;
+  m.source_addr_npi = fields.source_addr_npi;
+  m.source_addr = std::string(fields.source_addr);
+  m.dest_addr_ton = fields.dest_addr_ton;
+  m.dest_addr_npi = fields.dest_addr_npi;
+  m.destination_addr = std::string(fields.destination_addr);
+  m.data_coding = fields.data_coding;
+  return m;
+}
+
 attributes inbound_attributes(const inbound_message& m, const inbound_context& ctx) {
   const std::string_view text = m.empty ? ctx.empty_message : std::string_view(m.text);
   attributes a;

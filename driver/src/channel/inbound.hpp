@@ -26,6 +26,10 @@ struct inbound_message {
   bool empty = false;
 };
 
+// The addressing part of a received PDU (TON, NPI, addresses, data_coding) and its sequence
+// number; the text is the caller's to decode or reassemble.
+inbound_message inbound_header(const smpp::sm_body& fields, std::uint32_t sequence_number);
+
 struct inbound_context {
   std::string_view channel;           // _umsChannel
   std::string_view application_name;  // _umsInboundIxnSubmittedBy

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "smsdrv/smsdrv.h"
+#include "smsdrv/status.hpp"  // smsdrv::status_name / status_message, for hosts without a driver
 
 namespace smsdrv {
 
@@ -39,19 +40,6 @@ class error : public std::runtime_error {
  private:
   int32_t status_;
 };
-
-// Name of a status code from the header's table ("SMSDRV_E_QUEUE_FULL"), for hosts that want
-// it without asking a driver.
-inline const char* status_name(int32_t status) noexcept {
-  switch (status) {
-#define SMSDRV_STATUS_NAME_(name, value, message) \
-  case value:                                     \
-    return "SMSDRV_" #name;
-    SMSDRV_STATUS_MAP(SMSDRV_STATUS_NAME_)
-#undef SMSDRV_STATUS_NAME_
-  }
-  return status < 0 ? "SMSDRV_E_UNKNOWN" : "SMSDRV_OK_UNKNOWN";
-}
 
 // One loaded driver module (dlopen RTLD_NOW | RTLD_LOCAL). Unloads on destruction, so it must
 // outlive every driver created from it.
@@ -93,9 +81,7 @@ class module {
 
   const smsdrv_driver_api& api() const noexcept { return *api_; }
   const std::string& path() const noexcept { return path_; }
-  std::string_view name() const noexcept {
-    return api_->driver_name ? api_->driver_name : "";
-  }
+  std::string_view name() const noexcept { return api_->driver_name ? api_->driver_name : ""; }
 
  private:
   void* handle_ = nullptr;
