@@ -25,9 +25,12 @@ using namespace std::chrono_literals;
 
 constexpr const char* channel_name = "channel-bench";
 
-// notify() from the driver's I/O thread: a flag the host thread sleeps on (a futex).
+// The host's context for the driver's callbacks. notify() from the driver's I/O thread sets a
+// flag the host thread sleeps on (a futex); log lines are dropped once the run is over (a
+// shutdown with thousands of queued requests logs each of them).
 struct wake_flag {
   std::atomic<std::uint32_t> ready{0};
+  std::atomic<bool> quiet{false};
 };
 
 void on_notify(void* context) {
@@ -36,7 +39,8 @@ void on_notify(void* context) {
   w->ready.notify_one();
 }
 
-void on_log(void*, std::int32_t level, const char* channel, const char* message) {
+void on_log(void* context, std::int32_t level, const char* channel, const char* message) {
+  if (static_cast<wake_flag*>(context)->quiet.load(std::memory_order_relaxed)) return;
   fmt::print(stderr, "smpp-bench: driver {} {}: {}\n",
              level <= SMSDRV_LOG_ERROR ? "error" : "warning", channel, message);
 }
@@ -88,6 +92,7 @@ class bench_host {
   }
 
   ~bench_host() {
+    wake_.quiet = true;
     driver_->shutdown(2000);
     driver_.reset();
   }
