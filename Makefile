@@ -2,9 +2,10 @@
 #   make demo   install what is missing, build, run the demo against the built-in SMSC simulator
 #   make test   install what is missing, build, run every test (what CI runs)
 # The rest are conveniences for developers; the real build is CMake presets (CMakePresets.json).
+# make bench: release build, every benchmark, results + table + chart (docs/benchmarks.md).
 JOBS ?= $(shell nproc)
 
-.PHONY: demo test setup build build-asan build-fuzz test-ci test-asan test-fuzz format clean
+.PHONY: demo test setup build build-asan build-fuzz build-release test-ci test-asan test-fuzz bench format clean
 
 setup:
 	@scripts/setup.sh
@@ -35,6 +36,15 @@ test-fuzz: build-fuzz
 	ctest --preset fuzz -L fuzz -j $(JOBS)
 
 test: test-ci test-asan test-fuzz
+
+build-release: setup
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS)
+
+# Writes docs/benchmarks/*.json*, prints the tables, redraws docs/benchmarks-throughput.png.
+# SOAK_RATE=N adds the 5-minute soak; RUNS=N sets the runs per figure (5).
+bench: build-release
+	scripts/bench.sh build/release
 
 format:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cstring>
 #include <utility>
 
@@ -31,15 +32,9 @@ void store_u32(char* p, std::uint32_t v) noexcept {
   p[3] = static_cast<char>(v);
 }
 
-void append_u32(std::string& out, std::uint32_t v) {
-  char b[4];
-  store_u32(b, v);
-  out.append(b, 4);
-}
-
-void append_u16(std::string& out, std::uint16_t v) {
-  out.push_back(static_cast<char>(v >> 8));
-  out.push_back(static_cast<char>(v));
+void store_u16(char* p, std::uint16_t v) noexcept {
+  p[0] = static_cast<char>(v >> 8);
+  p[1] = static_cast<char>(v);
 }
 
 codec_status fail(std::uint32_t status, std::string_view field, std::string_view reason,
@@ -49,131 +44,144 @@ codec_status fail(std::uint32_t status, std::string_view field, std::string_view
 
 constexpr std::string_view truncated = "the PDU ends inside this field";
 
+// Fields are walked with a fold over the layout's field list; each step returns a bool (cheap to
+// chain) and a failing step leaves its codec_status in the walker, so the hot path never copies
+// a codec_status per field.
+
 // ---- decoding --------------------------------------------------------------------------------
 
 struct reader {
   const char* p;
   const char* end;
+  codec_status error{};  // the first failure
+
   std::size_t remaining() const noexcept { return static_cast<std::size_t>(end - p); }
+  bool failed(codec_status st) {
+    error = st;
+    return false;
+  }
 };
 
-// A C-Octet String of at most max_size octets including the NUL.
-codec_status read_c_string(reader& r, std::string_view& value, std::string_view name,
-                           std::size_t max_size, std::uint32_t status) {
+// A C-Octet String of at most max_size octets including the NUL. Fields are short (at most 65
+// octets): a plain loop finds the NUL faster than a call to memchr.
+bool read_c_string(reader& r, std::string_view& value, std::string_view name, std::size_t max_size,
+                   std::uint32_t status) {
   const std::size_t window = std::min(r.remaining(), max_size);
-  const void* nul = std::memchr(r.p, 0, window);
-  if (nul == nullptr) {
-    if (r.remaining() < max_size) return fail(cs::esme_rinvcmdlen, name, truncated);
-    return fail(status, name, "not NUL-terminated within the field's size", max_size, max_size - 1);
+  std::size_t len = 0;
+  while (len < window && r.p[len] != '\0')
+    ++len;
+  if (len == window) {
+    if (r.remaining() < max_size) return r.failed(fail(cs::esme_rinvcmdlen, name, truncated));
+    return r.failed(
+        fail(status, name, "not NUL-terminated within the field's size", max_size, max_size - 1));
   }
-  const auto len = static_cast<std::size_t>(static_cast<const char*>(nul) - r.p);
   value = std::string_view(r.p, len);
   r.p += len + 1;
-  return {};
+  return true;
 }
 
-codec_status read_u8(reader& r, std::uint8_t& v, std::string_view name) {
-  if (r.remaining() < 1) return fail(cs::esme_rinvcmdlen, name, truncated);
+bool read_u8(reader& r, std::uint8_t& v, std::string_view name) {
+  if (r.p == r.end) return r.failed(fail(cs::esme_rinvcmdlen, name, truncated));
   v = static_cast<std::uint8_t>(*r.p++);
-  return {};
+  return true;
 }
 
 template <class T, class B>
-codec_status decode_field(reader& r, T& obj, const layout::u8<B>& f) {
+bool decode_field(reader& r, T& obj, const layout::u8<B>& f) {
   return read_u8(r, obj.*(f.member), f.name);
 }
 
 template <class T, class B>
-codec_status decode_field(reader& r, T& obj, const layout::c_string<B>& f) {
+bool decode_field(reader& r, T& obj, const layout::c_string<B>& f) {
   return read_c_string(r, obj.*(f.member), f.name, f.max_size, f.error_status);
 }
 
 template <class T, class B>
-codec_status decode_field(reader& r, T& obj, const layout::time_string<B>& f) {
+bool decode_field(reader& r, T& obj, const layout::time_string<B>& f) {
   return read_c_string(r, obj.*(f.member), f.name, 17, f.error_status);
 }
 
 template <class T, class B>
-codec_status decode_field(reader& r, T& obj, const layout::short_message<B>& f) {
+bool decode_field(reader& r, T& obj, const layout::short_message<B>& f) {
   std::uint8_t sm_length = 0;
-  if (auto st = read_u8(r, sm_length, "sm_length"); !st.ok()) return st;
+  if (!read_u8(r, sm_length, "sm_length")) return false;
   // §5.2.21 allows 0..254; 255 still fits the frame and is accepted when reading.
   if (r.remaining() < sm_length)
-    return fail(cs::esme_rinvcmdlen, "short_message", "sm_length runs past the end of the PDU",
-                sm_length, r.remaining());
+    return r.failed(fail(cs::esme_rinvcmdlen, "short_message",
+                         "sm_length runs past the end of the PDU", sm_length, r.remaining()));
   obj.*(f.member) = std::string_view(r.p, sm_length);
   r.p += sm_length;
-  return {};
+  return true;
 }
 
 template <class T, class B>
-codec_status decode_field(reader& r, T& obj, const layout::tlvs<B>& f) {
+bool decode_field(reader& r, T& obj, const layout::tlvs<B>& f) {
   tlv_list& list = obj.*(f.member);
   list.clear();
   while (r.remaining() > 0) {
     if (r.remaining() < 4)
-      return fail(cs::esme_rinvoptparstream, "tlv", "fewer than 4 octets left for a TLV header",
-                  r.remaining(), 4);
+      return r.failed(fail(cs::esme_rinvoptparstream, "tlv",
+                           "fewer than 4 octets left for a TLV header", r.remaining(), 4));
     const std::uint16_t tag = load_u16(r.p);
     const std::uint16_t len = load_u16(r.p + 2);
     r.p += 4;
     if (r.remaining() < len)
-      return fail(cs::esme_rinvoptparstream, "tlv", "TLV length runs past the end of the PDU", len,
-                  r.remaining());
+      return r.failed(fail(cs::esme_rinvoptparstream, "tlv",
+                           "TLV length runs past the end of the PDU", len, r.remaining()));
     list.push_back(tlv{tag, std::string_view(r.p, len)});
     r.p += len;
   }
-  return {};
+  return true;
 }
 
 template <class T, class B>
-codec_status decode_field(reader& r, T& obj, const layout::dest_addresses<B>& f) {
+bool decode_field(reader& r, T& obj, const layout::dest_addresses<B>& f) {
   std::uint8_t count = 0;
-  if (auto st = read_u8(r, count, "number_of_dests"); !st.ok()) return st;
-  if (count == 0) return fail(cs::esme_rinvnumdests, "number_of_dests", "must be at least 1", 0, 1);
+  if (!read_u8(r, count, "number_of_dests")) return false;
+  if (count == 0)
+    return r.failed(fail(cs::esme_rinvnumdests, "number_of_dests", "must be at least 1", 0, 1));
   auto& list = obj.*(f.member);
   list.clear();
   list.reserve(count);
   for (unsigned i = 0; i < count; ++i) {
     dest_address d;
-    if (auto st = read_u8(r, d.dest_flag, "dest_flag"); !st.ok()) return st;
-    codec_status st;
+    if (!read_u8(r, d.dest_flag, "dest_flag")) return false;
     if (d.dest_flag == dest_address::sme_address) {
-      if (st = read_u8(r, d.dest_addr_ton, "dest_addr_ton"); st.ok())
-        if (st = read_u8(r, d.dest_addr_npi, "dest_addr_npi"); st.ok())
-          st = read_c_string(r, d.destination_addr, "destination_addr", 21, cs::esme_rinvdstadr);
+      if (!read_u8(r, d.dest_addr_ton, "dest_addr_ton") ||
+          !read_u8(r, d.dest_addr_npi, "dest_addr_npi") ||
+          !read_c_string(r, d.destination_addr, "destination_addr", 21, cs::esme_rinvdstadr))
+        return false;
     } else if (d.dest_flag == dest_address::distribution_list) {
-      st = read_c_string(r, d.dl_name, "dl_name", 21, cs::esme_rinvdlname);
+      if (!read_c_string(r, d.dl_name, "dl_name", 21, cs::esme_rinvdlname)) return false;
     } else {
-      st = fail(cs::esme_rinvdestflag, "dest_flag", "must be 1 (SME address) or 2 (list name)",
-                d.dest_flag);
+      return r.failed(fail(cs::esme_rinvdestflag, "dest_flag",
+                           "must be 1 (SME address) or 2 (list name)", d.dest_flag));
     }
-    if (!st.ok()) return st;
     list.push_back(d);
   }
-  return {};
+  return true;
 }
 
 template <class T, class B>
-codec_status decode_field(reader& r, T& obj, const layout::unsuccess_smes<B>& f) {
+bool decode_field(reader& r, T& obj, const layout::unsuccess_smes<B>& f) {
   std::uint8_t count = 0;
-  if (auto st = read_u8(r, count, "no_unsuccess"); !st.ok()) return st;
+  if (!read_u8(r, count, "no_unsuccess")) return false;
   auto& list = obj.*(f.member);
   list.clear();
   list.reserve(count);
   for (unsigned i = 0; i < count; ++i) {
     unsuccess_sme u;
-    codec_status st;
-    if (st = read_u8(r, u.dest_addr_ton, "dest_addr_ton"); !st.ok()) return st;
-    if (st = read_u8(r, u.dest_addr_npi, "dest_addr_npi"); !st.ok()) return st;
-    st = read_c_string(r, u.destination_addr, "destination_addr", 21, cs::esme_rinvdstadr);
-    if (!st.ok()) return st;
-    if (r.remaining() < 4) return fail(cs::esme_rinvcmdlen, "error_status_code", truncated);
+    if (!read_u8(r, u.dest_addr_ton, "dest_addr_ton") ||
+        !read_u8(r, u.dest_addr_npi, "dest_addr_npi") ||
+        !read_c_string(r, u.destination_addr, "destination_addr", 21, cs::esme_rinvdstadr))
+      return false;
+    if (r.remaining() < 4)
+      return r.failed(fail(cs::esme_rinvcmdlen, "error_status_code", truncated));
     u.error_status_code = load_u32(r.p);
     r.p += 4;
     list.push_back(u);
   }
-  return {};
+  return true;
 }
 
 template <class T>
@@ -185,11 +193,9 @@ constexpr bool has_tlvs() {
 
 template <class T>
 codec_status decode_body(reader& r, T& body, bool lenient_tail) {
-  codec_status st;
-  std::apply(
-      [&](const auto&... f) { static_cast<void>(((st = decode_field(r, body, f)).ok() && ...)); },
-      layout::fields_of<T>());
-  if (!st.ok()) return st;
+  const bool ok = std::apply([&](const auto&... f) { return (decode_field(r, body, f) && ...); },
+                             layout::field_list<T>);
+  if (!ok) return r.error;
   // Octets after the last mandatory field of a PDU without TLVs. A response is still usable
   // (some SMSCs append v5.0 TLVs to v3.4 responses); a request is malformed.
   if (!has_tlvs<T>() && r.remaining() > 0 && !lenient_tail)
@@ -197,128 +203,212 @@ codec_status decode_body(reader& r, T& body, bool lenient_tail) {
   return {};
 }
 
+// command_id of each alternative of pdu_body, by index.
+constexpr auto alternative_ids = []<std::size_t... I>(std::index_sequence<I...>) {
+  return std::array<std::uint32_t, sizeof...(I)>{
+      static_cast<std::uint32_t>(std::variant_alternative_t<I, pdu_body>::id)...};
+}
+(std::make_index_sequence<std::variant_size_v<pdu_body>>{});
+
 // Makes `body` hold the alternative whose command_id is `id`; false when id is unknown.
 template <std::size_t... I>
 bool emplace_by_id(pdu_body& body, std::uint32_t id, std::index_sequence<I...>) {
-  return ((static_cast<std::uint32_t>(std::variant_alternative_t<I, pdu_body>::id) == id
-               ? (body.template emplace<I>(), true)
-               : false) ||
-          ...);
+  return ((alternative_ids[I] == id ? (body.template emplace<I>(), true) : false) || ...);
 }
 
 // ---- encoding --------------------------------------------------------------------------------
+//
+// Two passes over the field list: the first checks every limit and adds up the encoded size, the
+// second writes into the output grown once to that size. Nothing is written when a check fails.
 
-codec_status write_c_string(std::string& out, std::string_view v, std::string_view name,
-                            std::size_t max_size, std::uint32_t status) {
+struct sizer {
+  std::size_t size = header_size;
+  codec_status error{};
+
+  bool failed(codec_status st) {
+    error = st;
+    return false;
+  }
+};
+
+bool measure_c_string(sizer& s, std::string_view v, std::string_view name, std::size_t max_size,
+                      std::uint32_t status) {
   if (v.size() + 1 > max_size)
-    return fail(status, name, "longer than the field allows", v.size(), max_size - 1);
-  if (v.find('\0') != std::string_view::npos)
-    return fail(status, name, "contains a NUL octet", v.size());
-  out.append(v);
-  out.push_back('\0');
-  return {};
+    return s.failed(fail(status, name, "longer than the field allows", v.size(), max_size - 1));
+  for (const char c : v)
+    if (c == '\0') return s.failed(fail(status, name, "contains a NUL octet", v.size()));
+  s.size += v.size() + 1;
+  return true;
 }
 
 template <class T, class B>
-codec_status encode_field(std::string& out, const T& obj, const layout::u8<B>& f) {
-  out.push_back(static_cast<char>(obj.*(f.member)));
-  return {};
+bool measure_field(sizer& s, const T&, const layout::u8<B>&) {
+  s.size += 1;
+  return true;
 }
 
 template <class T, class B>
-codec_status encode_field(std::string& out, const T& obj, const layout::c_string<B>& f) {
-  return write_c_string(out, obj.*(f.member), f.name, f.max_size, f.error_status);
+bool measure_field(sizer& s, const T& obj, const layout::c_string<B>& f) {
+  return measure_c_string(s, obj.*(f.member), f.name, f.max_size, f.error_status);
 }
 
 template <class T, class B>
-codec_status encode_field(std::string& out, const T& obj, const layout::time_string<B>& f) {
-  std::string_view v = obj.*(f.member);
+bool measure_field(sizer& s, const T& obj, const layout::time_string<B>& f) {
+  const std::string_view v = obj.*(f.member);
   if (!v.empty() && v.size() != 16)
-    return fail(f.error_status, f.name, "must be empty or exactly 16 characters", v.size(), 16);
-  return write_c_string(out, v, f.name, 17, f.error_status);
+    return s.failed(
+        fail(f.error_status, f.name, "must be empty or exactly 16 characters", v.size(), 16));
+  return measure_c_string(s, v, f.name, 17, f.error_status);
 }
 
 template <class T, class B>
-codec_status encode_field(std::string& out, const T& obj, const layout::short_message<B>& f) {
-  std::string_view v = obj.*(f.member);
+bool measure_field(sizer& s, const T& obj, const layout::short_message<B>& f) {
+  const std::string_view v = obj.*(f.member);
   if (v.size() > 254)
-    return fail(cs::esme_rinvmsglen, "short_message", "longer than 254 octets", v.size(), 254);
-  out.push_back(static_cast<char>(v.size()));
-  out.append(v);
-  return {};
+    return s.failed(
+        fail(cs::esme_rinvmsglen, "short_message", "longer than 254 octets", v.size(), 254));
+  s.size += 1 + v.size();
+  return true;
 }
 
 template <class T, class B>
-codec_status encode_field(std::string& out, const T& obj, const layout::tlvs<B>& f) {
+bool measure_field(sizer& s, const T& obj, const layout::tlvs<B>& f) {
   for (const tlv& t : obj.*(f.member)) {
     if (t.value.size() > 0xFFFF)
-      return fail(cs::esme_rinvparlen, "tlv", "value longer than 65535 octets", t.value.size(),
-                  0xFFFF);
-    append_u16(out, t.tag);
-    append_u16(out, static_cast<std::uint16_t>(t.value.size()));
-    out.append(t.value);
+      return s.failed(fail(cs::esme_rinvparlen, "tlv", "value longer than 65535 octets",
+                           t.value.size(), 0xFFFF));
+    s.size += 4 + t.value.size();
   }
-  return {};
+  return true;
 }
 
 template <class T, class B>
-codec_status encode_field(std::string& out, const T& obj, const layout::dest_addresses<B>& f) {
+bool measure_field(sizer& s, const T& obj, const layout::dest_addresses<B>& f) {
   const auto& list = obj.*(f.member);
   if (list.empty() || list.size() > 254)
-    return fail(cs::esme_rinvnumdests, "number_of_dests", "must be 1..254", list.size(), 254);
-  out.push_back(static_cast<char>(list.size()));
+    return s.failed(
+        fail(cs::esme_rinvnumdests, "number_of_dests", "must be 1..254", list.size(), 254));
+  s.size += 1;
   for (const dest_address& d : list) {
-    out.push_back(static_cast<char>(d.dest_flag));
-    codec_status st;
+    s.size += 1;
     if (d.dest_flag == dest_address::sme_address) {
-      out.push_back(static_cast<char>(d.dest_addr_ton));
-      out.push_back(static_cast<char>(d.dest_addr_npi));
-      st = write_c_string(out, d.destination_addr, "destination_addr", 21, cs::esme_rinvdstadr);
+      s.size += 2;
+      if (!measure_c_string(s, d.destination_addr, "destination_addr", 21, cs::esme_rinvdstadr))
+        return false;
     } else if (d.dest_flag == dest_address::distribution_list) {
-      st = write_c_string(out, d.dl_name, "dl_name", 21, cs::esme_rinvdlname);
+      if (!measure_c_string(s, d.dl_name, "dl_name", 21, cs::esme_rinvdlname)) return false;
     } else {
-      st = fail(cs::esme_rinvdestflag, "dest_flag", "must be 1 (SME address) or 2 (list name)",
-                d.dest_flag);
+      return s.failed(fail(cs::esme_rinvdestflag, "dest_flag",
+                           "must be 1 (SME address) or 2 (list name)", d.dest_flag));
     }
-    if (!st.ok()) return st;
   }
-  return {};
+  return true;
 }
 
 template <class T, class B>
-codec_status encode_field(std::string& out, const T& obj, const layout::unsuccess_smes<B>& f) {
+bool measure_field(sizer& s, const T& obj, const layout::unsuccess_smes<B>& f) {
   const auto& list = obj.*(f.member);
   if (list.size() > 254)
-    return fail(cs::esme_rinvnumdests, "no_unsuccess", "must be 0..254", list.size(), 254);
-  out.push_back(static_cast<char>(list.size()));
+    return s.failed(
+        fail(cs::esme_rinvnumdests, "no_unsuccess", "must be 0..254", list.size(), 254));
+  s.size += 1;
   for (const unsuccess_sme& u : list) {
-    out.push_back(static_cast<char>(u.dest_addr_ton));
-    out.push_back(static_cast<char>(u.dest_addr_npi));
-    auto st = write_c_string(out, u.destination_addr, "destination_addr", 21, cs::esme_rinvdstadr);
-    if (!st.ok()) return st;
-    append_u32(out, u.error_status_code);
+    s.size += 2 + 4;
+    if (!measure_c_string(s, u.destination_addr, "destination_addr", 21, cs::esme_rinvdstadr))
+      return false;
   }
-  return {};
+  return true;
+}
+
+// Writers: the sizes were checked by the measure pass.
+
+char* write_bytes(char* p, std::string_view v) noexcept {
+  if (!v.empty()) std::memcpy(p, v.data(), v.size());
+  return p + v.size();
+}
+
+char* write_c_string(char* p, std::string_view v) noexcept {
+  p = write_bytes(p, v);
+  *p = '\0';
+  return p + 1;
+}
+
+template <class T, class B>
+void write_field(char*& p, const T& obj, const layout::u8<B>& f) {
+  *p++ = static_cast<char>(obj.*(f.member));
+}
+
+template <class T, class B>
+void write_field(char*& p, const T& obj, const layout::c_string<B>& f) {
+  p = write_c_string(p, obj.*(f.member));
+}
+
+template <class T, class B>
+void write_field(char*& p, const T& obj, const layout::time_string<B>& f) {
+  p = write_c_string(p, obj.*(f.member));
+}
+
+template <class T, class B>
+void write_field(char*& p, const T& obj, const layout::short_message<B>& f) {
+  const std::string_view v = obj.*(f.member);
+  *p++ = static_cast<char>(v.size());
+  p = write_bytes(p, v);
+}
+
+template <class T, class B>
+void write_field(char*& p, const T& obj, const layout::tlvs<B>& f) {
+  for (const tlv& t : obj.*(f.member)) {
+    store_u16(p, t.tag);
+    store_u16(p + 2, static_cast<std::uint16_t>(t.value.size()));
+    p = write_bytes(p + 4, t.value);
+  }
+}
+
+template <class T, class B>
+void write_field(char*& p, const T& obj, const layout::dest_addresses<B>& f) {
+  const auto& list = obj.*(f.member);
+  *p++ = static_cast<char>(list.size());
+  for (const dest_address& d : list) {
+    *p++ = static_cast<char>(d.dest_flag);
+    if (d.dest_flag == dest_address::sme_address) {
+      *p++ = static_cast<char>(d.dest_addr_ton);
+      *p++ = static_cast<char>(d.dest_addr_npi);
+      p = write_c_string(p, d.destination_addr);
+    } else {
+      p = write_c_string(p, d.dl_name);
+    }
+  }
+}
+
+template <class T, class B>
+void write_field(char*& p, const T& obj, const layout::unsuccess_smes<B>& f) {
+  const auto& list = obj.*(f.member);
+  *p++ = static_cast<char>(list.size());
+  for (const unsuccess_sme& u : list) {
+    *p++ = static_cast<char>(u.dest_addr_ton);
+    *p++ = static_cast<char>(u.dest_addr_npi);
+    p = write_c_string(p, u.destination_addr);
+    store_u32(p, u.error_status_code);
+    p += 4;
+  }
 }
 
 template <class T>
 codec_status encode_pdu(const T& body, std::uint32_t status, std::uint32_t sequence,
                         std::string& out) {
+  sizer s;
+  const bool ok = std::apply([&](const auto&... f) { return (measure_field(s, body, f) && ...); },
+                             layout::field_list<T>);
+  if (!ok) return s.error;
   const std::size_t start = out.size();
-  out.resize(start + header_size);
-  codec_status st;
-  std::apply(
-      [&](const auto&... f) { static_cast<void>(((st = encode_field(out, body, f)).ok() && ...)); },
-      layout::fields_of<T>());
-  if (!st.ok()) {
-    out.resize(start);
-    return st;
-  }
+  out.resize(start + s.size);
   char* h = out.data() + start;
-  store_u32(h, static_cast<std::uint32_t>(out.size() - start));
+  store_u32(h, static_cast<std::uint32_t>(s.size));
   store_u32(h + 4, static_cast<std::uint32_t>(T::id));
   store_u32(h + 8, status);
   store_u32(h + 12, sequence);
+  char* p = h + header_size;
+  std::apply([&](const auto&... f) { (write_field(p, body, f), ...); }, layout::field_list<T>);
   return {};
 }
 
@@ -462,16 +552,21 @@ codec_status decode(std::string_view frame, pdu& out) {
   if (h.command_length != frame.size())
     return fail(cs::esme_rinvcmdlen, "command_length", "does not match the frame size",
                 h.command_length, frame.size());
-  if (!emplace_by_id(out.body, h.command_id,
-                     std::make_index_sequence<std::variant_size_v<pdu_body>>{}))
-    return fail(cs::esme_rinvcmdid, "command_id", "not an SMPP v3.4 command", h.command_id);
-
   reader r{frame.data() + header_size, frame.data() + frame.size()};
   const bool response = (h.command_id & response_bit) != 0;
   // A response carrying an error may come without a body (§4: "the body is not returned when
   // command_status is non-zero" is common practice; v3.4 §3.3 allows it for generic_nack-like
   // answers). Its fields then keep their defaults.
-  if (response && h.command_status != cs::esme_rok && r.remaining() == 0) return {};
+  const bool no_body = response && h.command_status != cs::esme_rok && r.remaining() == 0;
+  // A body of the same type is reused as it is: decoding writes every field of its layout. Only
+  // a body without fields read must start from the defaults.
+  const std::size_t current = out.body.index();
+  if (no_body || current >= alternative_ids.size() || alternative_ids[current] != h.command_id) {
+    if (!emplace_by_id(out.body, h.command_id,
+                       std::make_index_sequence<std::variant_size_v<pdu_body>>{}))
+      return fail(cs::esme_rinvcmdid, "command_id", "not an SMPP v3.4 command", h.command_id);
+  }
+  if (no_body) return {};
   return std::visit([&](auto& body) { return decode_body(r, body, response); }, out.body);
 }
 
@@ -537,7 +632,7 @@ std::string describe(const pdu& p, const describe_options& options) {
   std::visit(
       [&](const auto& body) {
         std::apply([&](const auto&... f) { (d.field(body, f), ...); },
-                   layout::fields_of<std::decay_t<decltype(body)>>());
+                   layout::field_list<std::decay_t<decltype(body)>>);
       },
       p.body);
   return out;

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Prints the tables of docs/benchmarks.md (markdown) from the JSON results of scripts/bench.sh.
+
+usage: scripts/bench-table.py [RESULTS_DIR (docs/benchmarks)]
+
+Every figure is a median over the runs found; ratios are medians of same-run ratios (as
+`smpp-bench compare` computes them). The targets of issue 6 are compared here, in the report,
+never in a test.
+"""
+import json
+import os
+import statistics
+import sys
+
+
+def lines(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+
+def fmt_rate(v):
+    return f"{v:,.0f}"
+
+
+def main():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    d = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "docs", "benchmarks")
+    targets = []  # (target, measured, met)
+
+    summaries = {r["window"]: r for r in lines(os.path.join(d, "compare.jsonl"))
+                 if r.get("event") == "smpp-bench-summary"}
+    if summaries:
+        print("### Throughput: driver vs ceiling vs npm client (msgs/s, medians)\n")
+        print("| window | ceiling | npm smpp | driver | driver/ceiling | driver/npm "
+              "| driver p50 / p99 / p999 µs | smsc-sim CPU max |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for w in sorted(summaries):
+            s = summaries[w]
+            npm = s.get("npm", {}).get("median", 0)
+            vs_npm = s.get("driver_vs_npm", {}).get("median")
+            print(f"| {w} | {fmt_rate(s['ceiling']['median'])} | {fmt_rate(npm) if npm else '-'} "
+                  f"| {fmt_rate(s['driver']['median'])} "
+                  f"| {100 * s['driver_vs_ceiling']['median']:.1f}% "
+                  f"| {f'{vs_npm:.1f}×' if vs_npm else '-'} "
+                  f"| {s['driver_latency_us_p50']['median']:.0f} / "
+                  f"{s['driver_latency_us_p99']['median']:.0f} / "
+                  f"{s['driver_latency_us_p999']['median']:.0f} "
+                  f"| {s['sim_cpu_percent_max']:.0f}% |")
+        print()
+        if 100 in summaries:
+            r = summaries[100]["driver_vs_ceiling"]["median"]
+            targets.append(("driver at window 100 ≥ 40% of ceiling", f"{100 * r:.1f}%", r >= 0.40))
+            n = summaries[100].get("driver_vs_npm", {}).get("median")
+            if n:
+                targets.append(("driver at window 100 ≥ 5× npm client", f"{n:.1f}×", n >= 5))
+        if 1 in summaries:
+            r = summaries[1]["driver_vs_ceiling"]["median"]
+            targets.append(("driver at window 1 ≥ 60% of ceiling", f"{100 * r:.1f}%", r >= 0.60))
+
+    micro_path = os.path.join(d, "micro.json")
+    if os.path.exists(micro_path):
+        with open(micro_path) as f:
+            micro = json.load(f)
+        med = {b["run_name"]: b["cpu_time"] for b in micro["benchmarks"]
+               if b.get("aggregate_name") == "median"}
+        print("### Micro-benchmarks (CPU ns per operation, median of repetitions)\n")
+        print("| benchmark | ns | libsmpp34 ns | ratio |")
+        print("|---|---:|---:|---:|")
+        for name, ns in med.items():
+            if name.startswith("bm_libsmpp34_"):
+                continue
+            other = med.get(name.replace("bm_", "bm_libsmpp34_", 1))
+            ratio = f"{other / ns:.0f}×" if other else ""
+            print(f"| {name[3:]} | {ns:,.1f} | {f'{other:,.0f}' if other else ''} | {ratio} |")
+        print()
+        for op in ("encode", "decode"):
+            ns = med.get(f"bm_{op}_submit_sm")
+            lib = med.get(f"bm_libsmpp34_{op}_submit_sm")
+            if ns:
+                targets.append((f"{op} of a typical submit_sm ≤ 60 ns", f"{ns:.1f} ns", ns <= 60))
+            if ns and lib:
+                targets.append((f"{op} of a typical submit_sm ≥ 3× libsmpp34",
+                                f"{lib / ns:.0f}×", lib / ns >= 3))
+
+    rates = {}
+    for r in lines(os.path.join(d, "rate.jsonl")):
+        rates.setdefault(r["max_rate"], []).append(r)
+    if rates:
+        print("### Rate limiter (x-smpp-submit-max-rate, 10 s measured after 1 s warm-up)\n")
+        print("| max rate | measured (median) | error median | error worst | at smsc-sim |")
+        print("|---:|---:|---:|---:|---:|")
+        for rate in sorted(rates):
+            rs = rates[rate]
+            errs = [r["rate_error_percent"] for r in rs]
+            worst = max(errs, key=abs)
+            print(f"| {fmt_rate(rate)} | {statistics.median(r['measured_rate'] for r in rs):,.1f} "
+                  f"| {statistics.median(errs):+.3f}% | {worst:+.3f}% "
+                  f"| {statistics.median(r['sim_rate'] for r in rs):,.1f} |")
+            targets.append((f"rate limiter at {rate:,}/s within 1% over 10 s",
+                            f"worst {worst:+.2f}% of {len(rs)} runs", abs(worst) <= 1))
+        print()
+
+    stub = lines(os.path.join(d, "dms-stub.jsonl"))
+    runs = [r for r in stub if r["tool"] == "dms-stub"]
+    idle = [r for r in stub if r["tool"] == "dms-stub-idle"]
+    queue = lines(os.path.join(d, "queue-memory.jsonl"))
+    soak = lines(os.path.join(d, "soak.jsonl"))
+    if runs or idle or queue or soak:
+        print("### dms-stub and memory\n")
+        print("| measure | median | runs |")
+        print("|---|---:|---:|")
+    if runs:
+        v = statistics.median(r["requests_per_s"] for r in runs)
+        print(f"| dms-stub SendSMS JSON lines, requests/s (stdin → response on stdout) "
+              f"| {fmt_rate(v)} | {len(runs)} |")
+        targets.append(("dms-stub JSON lines ≥ 100,000 SendSMS/s", fmt_rate(v) + "/s", v >= 100_000))
+    if idle:
+        kb = statistics.median(r["rss_kb"] for r in idle)
+        print(f"| dms-stub, one bound channel idle, RSS | {kb / 1024:.1f} MB | {len(idle)} |")
+        targets.append(("dms-stub one bound idle channel ≤ 15 MB RSS", f"{kb / 1024:.1f} MB",
+                        kb <= 15 * 1024))
+    if queue:
+        b = statistics.median(r["bytes_per_queued_message"] for r in queue)
+        print(f"| RSS per queued message (100,000 queued) | {b:.0f} B | {len(queue)} |")
+        targets.append(("100,000 queued messages ≤ 1 KB each", f"{b:.0f} B", b <= 1024))
+    if soak:
+        s = soak[-1]
+        growth = s["rss_last_kb"] - s["rss_settled_kb"]
+        print(f"| soak {s['duration']:.0f} s at {fmt_rate(s['rate'])}/s: RSS after 1 min / at end "
+              f"/ max | {s['rss_settled_kb'] / 1024:.1f} / {s['rss_last_kb'] / 1024:.1f} / "
+              f"{s['rss_max_kb'] / 1024:.1f} MB | 1 |")
+        targets.append(("no RSS growth over a 5-minute soak",
+                        f"{growth:+d} kB from minute 1 to the end", growth <= 1024))
+    if runs or idle or queue or soak:
+        print()
+
+    if targets:
+        print("### Targets (issue 6)\n")
+        print("| target | measured | |")
+        print("|---|---:|---|")
+        for name, measured, met in targets:
+            print(f"| {name} | {measured} | {'met' if met else '**missed**'} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+#!/bin/sh
+# Runs every benchmark of docs/benchmarks.md against a release build and writes the JSON results
+# to docs/benchmarks/ (committed), then the table (scripts/bench-table.py) and the chart
+# (scripts/bench-chart.sh). Each figure is a median of RUNS runs; nothing here asserts a target.
+# usage: scripts/bench.sh [BUILD_DIR (build/release)]
+# env: RUNS (5), SOAK_RATE (requests/s; 0 leaves the 5-minute soak out), OUT (docs/benchmarks)
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+build="${1:-$root/build/release}"
+runs="${RUNS:-5}"
+soak_rate="${SOAK_RATE:-0}"
+out="${OUT:-$root/docs/benchmarks}"
+bench="$build/tools/smpp-bench/smpp-bench"
+micro="$build/bench/micro-bench"
+mkdir -p "$out"
+
+echo "load before the runs: $(uptime)"
+
+# The machine, as docs/benchmarks.md reports it.
+python3 - "$out/machine.json" <<'PY'
+import json, os, platform, subprocess, sys
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+cc = subprocess.run(["c++", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+json.dump({"nproc": os.cpu_count(), "cpu": cpu, "kernel": platform.release(), "compiler": cc},
+          open(sys.argv[1], "w"))
+PY
+
+# Micro-benchmarks: the codec, text, receipts, and libsmpp34 on the same PDUs.
+"$micro" --benchmark_repetitions="$runs" --benchmark_report_aggregates_only=true \
+  --benchmark_out="$out/micro.json" --benchmark_out_format=json
+
+# Driver vs ceiling vs npm client, side by side.
+"$bench" compare --windows 1,10,50,100 --runs "$runs" --out "$out/compare.jsonl"
+
+# Rate limiter: x-smpp-submit-max-rate 1,000 / 5,000 / 50,000, measured over 10 s each.
+: >"$out/rate.jsonl"
+for rate in 1000 5000 50000; do
+  for i in $(seq "$runs"); do
+    "$bench" driver --rate "$rate" --duration 10 --no-progress >>"$out/rate.jsonl"
+  done
+done
+
+# dms-stub: JSON lines end to end, idle RSS with one bound channel, RSS per queued message.
+: >"$out/dms-stub.jsonl"
+for i in $(seq "$runs"); do
+  "$bench" dms-stub --count 500000 --no-progress >>"$out/dms-stub.jsonl"
+done
+"$bench" dms-stub --idle 10 >>"$out/dms-stub.jsonl"
+: >"$out/queue-memory.jsonl"
+for i in $(seq "$runs"); do
+  "$bench" queue-memory --count 100000 >>"$out/queue-memory.jsonl"
+done
+
+if [ "$soak_rate" != 0 ]; then
+  "$bench" dms-stub --rate "$soak_rate" --duration 300 --sample 10 --no-progress \
+    >"$out/soak.jsonl"
+fi
+
+echo "load after the runs: $(uptime)"
+python3 "$root/scripts/bench-table.py" "$out"
+"$root/scripts/bench-chart.sh" "$out/compare.jsonl" "$root/docs/benchmarks-throughput.png"

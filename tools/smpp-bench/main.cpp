@@ -1,0 +1,204 @@
+// smpp-bench: the driver's load tool (docs/benchmarks.md).
+//
+//   smpp-bench driver       the driver through the C ABI against smsc-sim: msgs/s, latency, CPU,
+//   RSS smpp-bench compare      ceiling, npm `smpp` client and driver side by side, windows
+//   1/10/100 smpp-bench dms-stub     dms-stub's JSON-lines path (throughput, --idle RSS, --rate
+//   soak) smpp-bench queue-memory memory per queued request
+//
+// Every command ends with one JSON line of results on stdout (compare: a table, and JSON lines in
+// --out). Programs built with it (the module, smsc-sim, smsc-sim-flood, dms-stub) are found where
+// the build put them; flags override.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <exception>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compare.hpp"
+#include "driver_bench.hpp"
+#include "process.hpp"
+#include "stub_bench.hpp"
+
+namespace {
+
+using namespace smsdrv::bench;
+
+constexpr std::string_view usage = R"(usage: smpp-bench COMMAND [options]
+
+commands:
+  driver        push SendSMS through the C ABI to smsc-sim (started here unless --port)
+                  --count N (100000) --window W (100) --text-length L (20)
+                  --encoding smscdefault|ascii|latin1|ucs2|utf16be --delivery-report
+                  --rate R (x-smpp-submit-max-rate, 1000000) --duration S --warmup S (1)
+                  --port P (an SMSC on 127.0.0.1) --no-progress
+                With --duration the run lasts warmup + S seconds and reports the rate measured
+                over the last S seconds (RESPONSE events and the simulator's submissions).
+  compare       ceiling (smsc-sim-flood), npm smpp client and driver side by side
+                  --windows 1,10,100 --runs 5 --scale 1.0 --text-length 20 --out FILE.jsonl
+  dms-stub      SendSMS JSON lines through dms-stub with the real module
+                  --count N (200000) --window W (100) --text-length L (20)
+                  --idle S                  RSS of dms-stub with the channel bound, after S s
+                  --rate R --duration S --sample S (10)   soak: RSS every S s at R requests/s
+  queue-memory  RSS per queued request: --count N (100000) --text-length L (20)
+
+programs (default: next to this build):
+  --module PATH --sim PATH --flood PATH --dms-stub PATH --node PATH --npm-client PATH
+)";
+
+struct paths {
+  std::string module = SMSDRV_BENCH_MODULE;
+  std::string sim = SMSDRV_BENCH_SMSC_SIM;
+  std::string flood = SMSDRV_BENCH_FLOOD;
+  std::string dms_stub = SMSDRV_BENCH_DMS_STUB;
+  std::string node = "node";
+  std::string npm_client = SMSDRV_BENCH_NPM_CLIENT;
+};
+
+class bad_usage : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+template <class T>
+T number(std::string_view flag, std::string_view v) {
+  T out{};
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc() || p != v.data() + v.size())
+    throw bad_usage(fmt::format("{} needs a number, not '{}'", flag, v));
+  return out;
+}
+
+std::vector<std::uint32_t> number_list(std::string_view flag, std::string_view v) {
+  std::vector<std::uint32_t> out;
+  while (!v.empty()) {
+    const auto comma = v.find(',');
+    out.push_back(number<std::uint32_t>(flag, v.substr(0, comma)));
+    v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
+  }
+  if (out.empty()) throw bad_usage(std::string(flag) + " needs a list like 1,10,100");
+  return out;
+}
+
+// Flags of one command: name -> handler of its value (nullptr value for switches).
+using handlers = std::map<std::string, std::function<void(std::string_view)>, std::less<>>;
+
+void parse(const std::vector<std::string_view>& args, handlers h, paths& p,
+           const std::map<std::string, std::function<void()>, std::less<>>& switches = {}) {
+  h["--module"] = [&](std::string_view v) { p.module = v; };
+  h["--sim"] = [&](std::string_view v) { p.sim = v; };
+  h["--flood"] = [&](std::string_view v) { p.flood = v; };
+  h["--dms-stub"] = [&](std::string_view v) { p.dms_stub = v; };
+  h["--node"] = [&](std::string_view v) { p.node = v; };
+  h["--npm-client"] = [&](std::string_view v) { p.npm_client = v; };
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (auto s = switches.find(args[i]); s != switches.end()) {
+      s->second();
+      continue;
+    }
+    auto it = h.find(args[i]);
+    if (it == h.end()) throw bad_usage(fmt::format("unknown option '{}'", args[i]));
+    if (i + 1 >= args.size()) throw bad_usage(fmt::format("{} needs a value", args[i]));
+    it->second(args[++i]);
+  }
+}
+
+int run(const std::vector<std::string_view>& args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    fmt::print("{}", usage);
+    return args.empty() ? 2 : 0;
+  }
+  const std::string_view command = args[0];
+  const std::vector<std::string_view> rest(args.begin() + 1, args.end());
+  paths p;
+  if (command == "driver") {
+    driver_options o;
+    parse(rest,
+          {{"--count", [&](auto v) { o.count = number<std::uint64_t>("--count", v); }},
+           {"--window", [&](auto v) { o.window = number<std::uint32_t>("--window", v); }},
+           {"--text-length",
+            [&](auto v) { o.text_length = number<std::size_t>("--text-length", v); }},
+           {"--encoding", [&](auto v) { o.encoding = v; }},
+           {"--rate", [&](auto v) { o.max_rate = number<std::uint32_t>("--rate", v); }},
+           {"--duration", [&](auto v) { o.duration = number<double>("--duration", v); }},
+           {"--warmup", [&](auto v) { o.warmup = number<double>("--warmup", v); }},
+           {"--port", [&](auto v) { o.port = number<int>("--port", v); }}},
+          p, {{"--no-progress", [&] { o.progress = false; }}, {"--delivery-report", [&] {
+                                                                 o.delivery_report = true;
+                                                               }}});
+    if (o.window == 0 || o.window > 1000) throw bad_usage("--window must be 1..1000");
+    o.module = p.module;
+    o.sim_program = p.sim;
+    fmt::print("{}\n", run_driver(o));
+    return 0;
+  }
+  if (command == "queue-memory") {
+    queue_memory_options o;
+    parse(rest,
+          {{"--count", [&](auto v) { o.count = number<std::uint64_t>("--count", v); }},
+           {"--text-length",
+            [&](auto v) { o.text_length = number<std::size_t>("--text-length", v); }}},
+          p);
+    o.module = p.module;
+    o.sim_program = p.sim;
+    fmt::print("{}\n", run_queue_memory(o));
+    return 0;
+  }
+  if (command == "dms-stub") {
+    stub_options o;
+    parse(rest,
+          {{"--count", [&](auto v) { o.count = number<std::uint64_t>("--count", v); }},
+           {"--window", [&](auto v) { o.window = number<std::uint32_t>("--window", v); }},
+           {"--text-length",
+            [&](auto v) { o.text_length = number<std::size_t>("--text-length", v); }},
+           {"--idle", [&](auto v) { o.idle = number<double>("--idle", v); }},
+           {"--rate", [&](auto v) { o.rate = number<double>("--rate", v); }},
+           {"--duration", [&](auto v) { o.duration = number<double>("--duration", v); }},
+           {"--sample", [&](auto v) { o.sample = number<double>("--sample", v); }}},
+          p, {{"--no-progress", [&] { o.progress = false; }}});
+    o.dms_stub = p.dms_stub;
+    o.module = p.module;
+    o.sim_program = p.sim;
+    fmt::print("{}\n", run_stub(o));
+    return 0;
+  }
+  if (command == "compare") {
+    compare_options o;
+    parse(rest,
+          {{"--windows", [&](auto v) { o.windows = number_list("--windows", v); }},
+           {"--runs", [&](auto v) { o.runs = number<int>("--runs", v); }},
+           {"--scale", [&](auto v) { o.scale = number<double>("--scale", v); }},
+           {"--text-length",
+            [&](auto v) { o.text_length = number<std::size_t>("--text-length", v); }},
+           {"--out", [&](auto v) { o.out = v; }}},
+          p);
+    if (o.runs < 1) throw bad_usage("--runs must be at least 1");
+    o.self = own_directory() + "/smpp-bench";
+    o.module = p.module;
+    o.sim_program = p.sim;
+    o.flood = p.flood;
+    o.node = p.node;
+    o.npm_client = p.npm_client;
+    return run_compare(o);
+  }
+  throw bad_usage(fmt::format("unknown command '{}'", command));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  try {
+    return run(args);
+  } catch (const bad_usage& e) {
+    fmt::print(stderr, "smpp-bench: {}\n{}", e.what(), usage);
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "smpp-bench: {}\n", e.what());
+    return 1;
+  }
+}
