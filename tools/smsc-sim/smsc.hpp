@@ -222,6 +222,11 @@ class smsc {
   template <class Resp>
   void answer_submission(link& l, const admission& a, const Resp& resp, std::uint32_t seq,
                          time_point now);
+  // A submit_sm or data_sm the admission let through: refused ESME_RINVDSTADR without a
+  // destination (a.status set), else stored. Returns the message id, empty when not stored.
+  template <class Pdu>
+  std::string_view accept_single(link& l, const Pdu& m, std::string_view text, admission& a,
+                                 time_point now);
   bool throttle_admits(const std::string& system_id, time_point now);
   // Stores an accepted message; schedules its receipt. Returns the message id.
   std::string_view accept_message(link& l, std::string_view service_type, std::uint8_t src_ton,

@@ -26,6 +26,19 @@ void add_tlvs(json_line& j, const smpp::tlv_list& tlvs) {
   j.end_object();
 }
 
+// The addressing fields submit_sm and data_sm share, for their event lines.
+template <class Pdu>
+void add_addressing(json_line& j, const Pdu& m) {
+  j.str("service_type", m.service_type)
+      .num("source_addr_ton", m.source_addr_ton)
+      .num("source_addr_npi", m.source_addr_npi)
+      .str("source_addr", m.source_addr)
+      .num("dest_addr_ton", m.dest_addr_ton)
+      .num("dest_addr_npi", m.dest_addr_npi)
+      .str("destination_addr", m.destination_addr)
+      .num("esm_class", m.esm_class);
+}
+
 // The text of a message: short_message, or message_payload when short_message is empty.
 std::string_view message_text(std::string_view short_message, const smpp::tlv_list& tlvs) {
   if (!short_message.empty()) return short_message;
@@ -145,34 +158,34 @@ message_record* smsc::find_message(std::string_view message_id) noexcept {
   return counter ? store_.find(*counter) : nullptr;
 }
 
+template <class Pdu>
+std::string_view smsc::accept_single(link& l, const Pdu& m, std::string_view text, admission& a,
+                                     time_point now) {
+  if (a.kind != admission::answer || a.status != cs::esme_rok) return {};
+  if (m.destination_addr.empty()) {
+    a.status = cs::esme_rinvdstadr;
+    return {};
+  }
+  return accept_message(l, m.service_type, m.source_addr_ton, m.source_addr_npi, m.source_addr,
+                        m.dest_addr_ton, m.dest_addr_npi, m.destination_addr, m.esm_class,
+                        m.registered_delivery, m.data_coding, text, now);
+}
+
 void smsc::handle(link& l, const smpp::submit_sm& m, const smpp::pdu& p, time_point now) {
   const std::uint64_t window = ++l.submissions_received_ - l.submissions_answered_;
   ++counters_.submissions;
   admission a = admit_submission(l, p.sequence_number, now);
-  if (a.kind == admission::answer && a.status == cs::esme_rok && m.destination_addr.empty())
-    a.status = cs::esme_rinvdstadr;
-  std::string_view message_id;
-  if (a.kind == admission::answer && a.status == cs::esme_rok)
-    message_id = accept_message(l, m.service_type, m.source_addr_ton, m.source_addr_npi,
-                                m.source_addr, m.dest_addr_ton, m.dest_addr_npi, m.destination_addr,
-                                m.esm_class, m.registered_delivery, m.data_coding,
-                                message_text(m.short_message, m.tlvs), now);
+  const std::string_view message_id =
+      accept_single(l, m, message_text(m.short_message, m.tlvs), a, now);
   answer_submission(l, a, smpp::submit_sm_resp{{message_id}}, p.sequence_number, now);
   if (!verbose()) return;
   json_line j(begin_event());
   j.str("event", "submit_sm")
       .num("conn", l.id_)
       .num("seq", p.sequence_number)
-      .str("system_id", l.system_id_)
-      .str("service_type", m.service_type)
-      .num("source_addr_ton", m.source_addr_ton)
-      .num("source_addr_npi", m.source_addr_npi)
-      .str("source_addr", m.source_addr)
-      .num("dest_addr_ton", m.dest_addr_ton)
-      .num("dest_addr_npi", m.dest_addr_npi)
-      .str("destination_addr", m.destination_addr)
-      .num("esm_class", m.esm_class)
-      .num("protocol_id", m.protocol_id)
+      .str("system_id", l.system_id_);
+  add_addressing(j, m);
+  j.num("protocol_id", m.protocol_id)
       .num("priority_flag", m.priority_flag)
       .str("schedule_delivery_time", m.schedule_delivery_time)
       .str("validity_period", m.validity_period)
@@ -201,31 +214,16 @@ void smsc::handle(link& l, const smpp::data_sm& m, const smpp::pdu& p, time_poin
   const std::uint64_t window = ++l.submissions_received_ - l.submissions_answered_;
   ++counters_.submissions;
   admission a = admit_submission(l, p.sequence_number, now);
-  if (a.kind == admission::answer && a.status == cs::esme_rok && m.destination_addr.empty())
-    a.status = cs::esme_rinvdstadr;
-  std::string_view message_id;
-  if (a.kind == admission::answer && a.status == cs::esme_rok)
-    message_id =
-        accept_message(l, m.service_type, m.source_addr_ton, m.source_addr_npi, m.source_addr,
-                       m.dest_addr_ton, m.dest_addr_npi, m.destination_addr, m.esm_class,
-                       m.registered_delivery, m.data_coding, message_text({}, m.tlvs), now);
+  const std::string_view message_id = accept_single(l, m, message_text({}, m.tlvs), a, now);
   answer_submission(l, a, smpp::data_sm_resp{{message_id, {}}}, p.sequence_number, now);
   if (!verbose()) return;
   json_line j(begin_event());
   j.str("event", "data_sm")
       .num("conn", l.id_)
       .num("seq", p.sequence_number)
-      .str("system_id", l.system_id_)
-      .str("service_type", m.service_type)
-      .num("source_addr_ton", m.source_addr_ton)
-      .num("source_addr_npi", m.source_addr_npi)
-      .str("source_addr", m.source_addr)
-      .num("dest_addr_ton", m.dest_addr_ton)
-      .num("dest_addr_npi", m.dest_addr_npi)
-      .str("destination_addr", m.destination_addr)
-      .num("esm_class", m.esm_class)
-      .num("registered_delivery", m.registered_delivery)
-      .num("data_coding", m.data_coding);
+      .str("system_id", l.system_id_);
+  add_addressing(j, m);
+  j.num("registered_delivery", m.registered_delivery).num("data_coding", m.data_coding);
   add_tlvs(j, m.tlvs);
   j.str("message_id", message_id);
   if (a.kind == admission::no_answer)
