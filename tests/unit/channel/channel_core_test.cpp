@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "channel_core_fixture.hpp"
 #include "smpp/codec.hpp"
 
 using namespace smsdrv;
@@ -16,102 +17,24 @@ namespace smpp = smsdrv::smpp;
 
 namespace {
 
-struct collecting_log final : log_sink {
-  std::vector<std::string> lines;
-  bool enabled(log_level) const noexcept override { return true; }
-  void write(log_level, std::string_view, std::string_view m) override { lines.emplace_back(m); }
-  bool contains(std::string_view needle) const {
-    for (const auto& l : lines)
-      if (l.find(needle) != std::string::npos) return true;
-    return false;
-  }
-};
+using test::attr_of;
 
-std::string attr_of(const channel_event& e, std::string_view key) {
-  for (const auto& [k, v] : e.attrs)
-    if (k == key) return v;
-  return "<absent>";
-}
-
-struct fixture {
-  collecting_log log;
-  time_point now{std::chrono::hours(500)};
-  wall_time wall{std::chrono::seconds(1548643196) + 35ms};  // 2019-01-28T02:39:56.035Z
-  std::unique_ptr<channel_core> core;
-  std::vector<std::string> storage;
-  std::uint64_t next_id = 1;
-
+// The shared fixture (channel_core_fixture.hpp) with the link-health timers at their defaults,
+// requests that may ask for a receipt, and answers with message ids of a chosen prefix.
+struct fixture : test::fixture {
   static channel_config make_config() {
-    channel_config c;
-    c.name = "channel-sms1";
-    c.application_name = "DMS_900_smsmms";
-    c.endpoints = {{"127.0.0.1", 2775}};
-    c.session.system_id = "esme";
-    c.session.password = "pw";
-    c.window = 5;
-    c.max_rate = 1000000;  // tests of the window must not wait for the rate limit
-    c.seed = 7;
+    channel_config c = test::fixture::make_config();
+    const channel_config defaults;
+    c.session.enquire_link_interval = defaults.session.enquire_link_interval;
+    c.session.dead_peer_timeout = defaults.session.dead_peer_timeout;
     return c;
   }
 
-  explicit fixture(channel_config c = make_config()) {
-    core = std::make_unique<channel_core>(std::move(c), log, now);
-  }
-
-  std::vector<smpp::pdu> written() {
-    storage.push_back(std::exchange(core->output(), {}));
-    const std::string& bytes = storage.back();
-    std::vector<smpp::pdu> out;
-    for (std::size_t pos = 0; pos < bytes.size();) {
-      auto fc = smpp::check_frame(std::string_view(bytes).substr(pos));
-      REQUIRE(fc.state == smpp::frame_state::ready);
-      smpp::pdu p;
-      REQUIRE(smpp::decode(std::string_view(bytes).substr(pos, fc.length), p).ok());
-      out.push_back(std::move(p));
-      pos += fc.length;
-    }
-    return out;
-  }
-
-  std::vector<channel_event> take_events() { return std::exchange(core->events(), {}); }
-
-  template <class Body>
-  void smsc_sends(const Body& b, std::uint32_t seq, std::uint32_t status = 0) {
-    std::string wire;
-    REQUIRE(smpp::encode(b, seq, wire, status).ok());
-    core->on_bytes(wire, now, wall);
-  }
-
-  void advance(std::chrono::milliseconds d) {
-    now += d;
-    core->on_tick(now, wall);
-  }
-
-  void connect_and_bind() {
-    REQUIRE(core->connect_due(now));
-    core->on_connected(now);
-    auto w = written();
-    REQUIRE(w.size() == 1);
-    smpp::bind_transceiver_resp r;
-    r.system_id = "SMSC";
-    smsc_sends(r, w[0].sequence_number);
-    REQUIRE(core->bound());
-  }
+  explicit fixture(channel_config c = make_config()) : test::fixture(std::move(c)) {}
 
   prepared_request request(int segments = 1, bool receipt = false, std::string text = "hello") {
-    prepared_request r;
-    r.request_id = next_id++;
-    r.accepted = now;
+    prepared_request r = test::fixture::request(segments, std::move(text));
     r.wants_receipt = receipt;
-    for (int i = 0; i < segments; ++i) {
-      smpp::submit_sm sm;
-      sm.destination_addr = "4915550001";
-      const std::string body = text + std::to_string(i);
-      sm.short_message = body;
-      std::string frame;
-      REQUIRE(smpp::encode(sm, 0, frame).ok());
-      r.frames.push_back(frame);
-    }
     return r;
   }
 
