@@ -11,9 +11,9 @@ void event_queue::push(const std::string& channel, std::uintptr_t channel_key,
   {
     std::lock_guard lock(mutex_);
     for (channel::channel_event& e : events) {
-      queued& q = queue_.emplace_back();
+      queued& q = incoming_.emplace_back();
       q.event_id = next_event_id_++;
-      q.channel = channel;
+      q.channel = &channel;
       if (e.ack_id != 0) awaiting_ack_.emplace(q.event_id, ack_target{channel_key, e.ack_id});
       q.event = std::move(e);
     }
@@ -24,15 +24,17 @@ void event_queue::push(const std::string& channel, std::uintptr_t channel_key,
 }
 
 bool event_queue::poll(smsdrv_event& out) {
-  {
+  if (next_ == taken_.size()) {
+    taken_.clear();
+    next_ = 0;
     std::lock_guard lock(mutex_);
-    if (queue_.empty()) {
+    if (incoming_.empty()) {
       host_waiting_ = true;
       return false;
     }
-    current_ = std::move(queue_.front());
-    queue_.pop_front();
+    taken_.swap(incoming_);
   }
+  current_ = std::move(taken_[next_++]);
   const channel::channel_event& e = current_.event;
   keys_.clear();
   values_.clear();
@@ -46,7 +48,7 @@ bool event_queue::poll(smsdrv_event& out) {
   full.type = e.type;
   full.event_id = current_.event_id;
   full.request_id = e.request_id;
-  full.channel = current_.channel.c_str();
+  full.channel = current_.channel->c_str();
   full.status = e.status;
   full.text = e.text.c_str();
   full.count = static_cast<std::uint32_t>(keys_.size());
@@ -69,7 +71,7 @@ std::optional<event_queue::ack_target> event_queue::take_ack(std::uint64_t event
 
 std::size_t event_queue::size() const {
   std::lock_guard lock(mutex_);
-  return queue_.size();
+  return incoming_.size() + (taken_.size() - next_);
 }
 
 std::size_t event_queue::awaiting_ack() const {

@@ -591,7 +591,7 @@ void channel_core::release_if_done(std::size_t slot) {
   const bool stopped = f.abandoned && sending_slot_ != slot;
   if (!all_sent && !stopped) return;
   if (!f.answered) respond_ok(f);  // cannot happen without a failure, kept for safety
-  f = in_flight{};
+  f.reset();
   free_slots_.push_back(slot);
   --in_flight_requests_;
 }
@@ -685,7 +685,7 @@ void channel_core::on_response(std::uint64_t tag, const smpp::pdu& response) {
   if (f.segments[segment].pause_epoch == pause_epoch_) pauses_in_a_row_ = 0;
   std::string_view id;
   if (const auto* r = std::get_if<smpp::submit_sm_resp>(&response.body)) id = r->message_id;
-  f.message_ids[segment] = std::string(id);
+  f.message_ids[segment].assign(id);
   if (f.request.wants_receipt && !id.empty())
     receipts_.remember(id,
                        receipt_origin{f.request.request_id, static_cast<std::uint16_t>(segment + 1),

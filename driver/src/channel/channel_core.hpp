@@ -129,6 +129,17 @@ class channel_core final : private smpp::session_handler {
     bool answered = false;   // the RESPONSE event went out
     bool abandoned = false;  // remaining segments will not be sent (a segment failed)
     bool in_use = false;
+
+    // Back to unused. The per-segment vectors keep their capacity for the slot's next request
+    // (no allocation per request once the slots have grown).
+    void reset() {
+      request = prepared_request{};
+      sent = outcomes = waiting = 0;
+      resubmitted = 0;
+      message_ids.clear();
+      segments.clear();
+      answered = abandoned = in_use = false;
+    }
   };
 
   // A segment to submit again (refused for now, or lost with the link), not before `due`.
