@@ -180,13 +180,19 @@ std::optional<std::string> apply(const override_row& row, std::string_view value
   return std::nullopt;
 }
 
-// Reused per thread: send() runs on the host's threads, each keeps its buffers. compose() looks
-// them up once (in a dlopen'ed module every thread_local access is a __tls_get_addr call).
+// Reused per thread: send() runs on the host's threads, each keeps its buffers.
 struct scratch {
   text::encoded_text encoded;
   text::segmented_text segmented;
 };
 thread_local scratch tl_scratch;
+
+// compose() looks the buffers up once through this: in a dlopen'ed module every access to a
+// thread_local calls __tls_get_addr, and GCC repeats that call at each use of the variable (or
+// of a reference to it) rather than keeping the address, unless it cannot see through a call.
+[[gnu::noinline]] scratch& thread_scratch() noexcept {
+  return tl_scratch;
+}
 
 }  // namespace
 
@@ -282,7 +288,7 @@ compose_result composer::compose(user_data data, prepared_request& out) const {
   enc.requested = c.requested;
   enc.message_class = c.flash ? std::int8_t{0} : std::int8_t{-1};  // TS 23.038 §4: class 0
   const std::string_view body = find(data, "_smsText").value_or("");
-  scratch& tl = tl_scratch;
+  scratch& tl = thread_scratch();
   text::encoded_text& tl_encoded = tl.encoded;
   text::segmented_text& tl_segmented = tl.segmented;
   if (text::status st = text::encode(body, enc, tl_encoded); !st.ok())
