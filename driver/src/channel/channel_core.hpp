@@ -100,6 +100,11 @@ class channel_core final : private smpp::session_handler {
 
   // Events produced since the last call; the caller moves them out and clears the vector.
   std::vector<channel_event>& events() noexcept { return events_; }
+  // Emptied frame buffers of finished requests, for composing new ones into (the shell hands
+  // them back to send()); the caller moves them out and clears the vector. At most
+  // config().window are kept, none larger than recycled_frames_max octets.
+  static constexpr std::size_t recycled_frames_max = 1024;
+  std::vector<frame_list>& spent_frames() noexcept { return spent_frames_; }
   // Requests accepted and not yet answered (queued or in flight).
   std::size_t open_requests() const noexcept { return queue_.size() + in_flight_requests_; }
   std::size_t pending_acks() const noexcept { return pending_acks_.size(); }
@@ -258,6 +263,7 @@ class channel_core final : private smpp::session_handler {
   time_point now_{};  // time of the call being handled (for callbacks from the session)
   wall_time wall_now_{};
   std::vector<channel_event> events_;
+  std::vector<frame_list> spent_frames_;
 };
 
 }  // namespace smsdrv::channel

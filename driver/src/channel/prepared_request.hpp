@@ -45,6 +45,28 @@ class frame_list {
     std::size_t index_ = 0;
   };
 
+  frame_list() = default;
+  frame_list(const frame_list&) = default;
+  frame_list& operator=(const frame_list&) = default;
+  // A moved-from list is empty.
+  frame_list(frame_list&& o) noexcept
+      : data_(std::move(o.data_)),
+        starts_(std::move(o.starts_)),
+        closed_(o.closed_),
+        count_(o.count_) {
+    o.clear();
+  }
+  frame_list& operator=(frame_list&& o) noexcept {
+    if (this != &o) {
+      data_ = std::move(o.data_);
+      starts_ = std::move(o.starts_);
+      closed_ = o.closed_;
+      count_ = o.count_;
+      o.clear();
+    }
+    return *this;
+  }
+
   std::size_t size() const noexcept { return count_; }
   bool empty() const noexcept { return count_ == 0; }
   std::string_view operator[](std::size_t i) const noexcept {
@@ -64,6 +86,7 @@ class frame_list {
     count_ = 0;
   }
   void reserve(std::size_t octets) { data_.reserve(octets); }
+  std::size_t capacity() const noexcept { return data_.capacity(); }
   void push_back(std::string_view frame) {
     open_frame().append(frame);
     close_frame();
