@@ -299,6 +299,10 @@ void driver_instance::push(void* key, std::vector<channel::channel_event>& event
   events_.push(ch->name, reinterpret_cast<std::uintptr_t>(ch), events);
 }
 
+void driver_instance::reclaim(std::vector<channel::attributes>& out, std::size_t limit) {
+  events_.reclaim(out, limit);
+}
+
 std::int32_t driver_instance::poll(smsdrv_event& event) {
   if (event.struct_size < sizeof(smsdrv_event))
     return fail(SMSDRV_E_ABI_MISMATCH,

@@ -28,11 +28,27 @@ bool event_queue::poll(smsdrv_event& out) {
     taken_.clear();
     next_ = 0;
     std::lock_guard lock(mutex_);
+    if (!spent_attrs_.empty()) {
+      if (spare_attrs_.empty()) {
+        spare_attrs_.swap(spent_attrs_);
+      } else {
+        for (channel::attributes& a : spent_attrs_)
+          if (spare_attrs_.size() < spare_attrs_max) spare_attrs_.push_back(std::move(a));
+        spent_attrs_.clear();
+      }
+    }
     if (incoming_.empty()) {
       host_waiting_ = true;
       return false;
     }
     taken_.swap(incoming_);
+  }
+  // The previous event's strings are no longer the host's: keep its attribute list for reuse.
+  channel::attributes& done = current_.event.attrs;
+  if (done.capacity() != 0 && done.capacity() <= recycled_attrs_max &&
+      spent_attrs_.size() < spare_attrs_max) {
+    done.clear();
+    spent_attrs_.push_back(std::move(done));
   }
   current_ = std::move(taken_[next_++]);
   const channel::channel_event& e = current_.event;
@@ -58,6 +74,14 @@ bool event_queue::poll(smsdrv_event& out) {
   const std::size_t n = out.struct_size < sizeof full ? out.struct_size : sizeof full;
   std::memcpy(&out, &full, n);
   return true;
+}
+
+void event_queue::reclaim(std::vector<channel::attributes>& out, std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  while (limit-- > 0 && !spare_attrs_.empty()) {
+    out.push_back(std::move(spare_attrs_.back()));
+    spare_attrs_.pop_back();
+  }
 }
 
 std::optional<event_queue::ack_target> event_queue::take_ack(std::uint64_t event_id) {

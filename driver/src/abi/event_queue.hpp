@@ -35,6 +35,10 @@ class event_queue {
   // event pushed so far in one go under the lock and hands them out one per call.
   bool poll(smsdrv_event& out);
 
+  // I/O thread: moves at most `limit` emptied attribute lists of events the host has finished
+  // with onto `out` (io::event_sink::reclaim).
+  void reclaim(std::vector<channel::attributes>& out, std::size_t limit);
+
   struct ack_target {
     std::uintptr_t channel_key;
     std::uint64_t ack_id;
@@ -61,10 +65,17 @@ class event_queue {
   bool host_waiting_ = true;  // the host found the queue empty: the next push notifies
   std::uint64_t next_event_id_ = 1;
   std::unordered_map<std::uint64_t, ack_target> awaiting_ack_;
+  // Emptied attribute lists for reclaim(): what the host finished with, handed over with each
+  // batch. Lists with room for more than recycled_attrs_max entries (inbound events) are freed;
+  // at most spare_attrs_max are kept.
+  static constexpr std::size_t recycled_attrs_max = 8;
+  static constexpr std::size_t spare_attrs_max = 1024;
+  std::vector<channel::attributes> spare_attrs_;
 
   // Host thread only: the batch taken from incoming_, handed out from taken_[next_] on.
   std::vector<queued> taken_;
   std::size_t next_ = 0;
+  std::vector<channel::attributes> spent_attrs_;  // since the last batch, for spare_attrs_
   // The event handed out by the last poll() and the pointer arrays into it.
   queued current_;
   std::vector<const char*> keys_;

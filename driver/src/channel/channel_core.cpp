@@ -606,6 +606,10 @@ void channel_core::respond_ok(in_flight& f) {
   e.type = SMSDRV_EVENT_RESPONSE;
   e.request_id = f.request.request_id;
   e.status = SMSDRV_OK;
+  if (!spare_attrs_.empty()) {
+    e.attrs = std::move(spare_attrs_.back());
+    spare_attrs_.pop_back();
+  }
   e.attrs.reserve(f.resubmitted > 0 ? 4 : 3);
   const std::string_view first_id =
       f.message_ids.empty() ? std::string_view() : std::string_view(f.message_ids[0]);

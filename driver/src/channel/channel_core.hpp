@@ -105,6 +105,9 @@ class channel_core final : private smpp::session_handler {
   // config().window are kept, none larger than recycled_frames_max octets.
   static constexpr std::size_t recycled_frames_max = 1024;
   std::vector<frame_list>& spent_frames() noexcept { return spent_frames_; }
+  // Emptied attribute lists the shell gives back (io::event_sink::reclaim); RESPONSE events are
+  // built into them rather than into new ones.
+  std::vector<attributes>& spare_attributes() noexcept { return spare_attrs_; }
   // Requests accepted and not yet answered (queued or in flight).
   std::size_t open_requests() const noexcept { return queue_.size() + in_flight_requests_; }
   std::size_t pending_acks() const noexcept { return pending_acks_.size(); }
@@ -264,6 +267,7 @@ class channel_core final : private smpp::session_handler {
   wall_time wall_now_{};
   std::vector<channel_event> events_;
   std::vector<frame_list> spent_frames_;
+  std::vector<attributes> spare_attrs_;
 };
 
 }  // namespace smsdrv::channel

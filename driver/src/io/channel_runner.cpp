@@ -149,7 +149,13 @@ void channel_runner::drive() {
     probe_.start(*primary, core_.config().connect_timeout, tls_, ssl_context_.get());
   if (auto reason = core_.take_close_request()) close_transport(*reason);
   if (transport_ == transport_state::open && !writing_ && !core_.output().empty()) start_write();
-  if (!core_.events().empty()) events_.push(sink_key_, core_.events());
+  if (!core_.events().empty()) {
+    events_.push(sink_key_, core_.events());
+    // Attribute lists for the next events; topped up to the window, when half are gone.
+    std::vector<channel::attributes>& spare = core_.spare_attributes();
+    const std::size_t window = core_.config().window;
+    if (spare.size() <= window / 2) events_.reclaim(spare, window - spare.size());
+  }
   if (!core_.spent_frames().empty()) hand_back_frames();
   if (core_.finished()) {
     timer_.cancel();
