@@ -23,10 +23,16 @@ void event_queue::push(const std::string& channel, std::uintptr_t channel_key,
   if (wake && notify_) notify_();
 }
 
+void event_queue::recycle(channel::attributes& done) {
+  if (done.capacity() == 0 || done.capacity() > recycled_attrs_max ||
+      spent_attrs_.size() >= spare_attrs_max)
+    return;
+  done.clear();
+  spent_attrs_.push_back(std::move(done));
+}
+
 bool event_queue::poll(smsdrv_event& out) {
   if (next_ == taken_.size()) {
-    taken_.clear();
-    next_ = 0;
     std::lock_guard lock(mutex_);
     if (!spent_attrs_.empty()) {
       if (spare_attrs_.empty()) {
@@ -37,21 +43,21 @@ bool event_queue::poll(smsdrv_event& out) {
         spent_attrs_.clear();
       }
     }
+    // Nothing new: taken_ is left alone (the last event handed out stays as it was).
     if (incoming_.empty()) {
       host_waiting_ = true;
       return false;
     }
+    if (next_ > 0) recycle(taken_[next_ - 1].event.attrs);
+    taken_.clear();
+    next_ = 0;
     taken_.swap(incoming_);
+  } else if (next_ > 0) {
+    // The previous event's strings are no longer the host's: keep its attribute list.
+    recycle(taken_[next_ - 1].event.attrs);
   }
-  // The previous event's strings are no longer the host's: keep its attribute list for reuse.
-  channel::attributes& done = current_.event.attrs;
-  if (done.capacity() != 0 && done.capacity() <= recycled_attrs_max &&
-      spent_attrs_.size() < spare_attrs_max) {
-    done.clear();
-    spent_attrs_.push_back(std::move(done));
-  }
-  current_ = std::move(taken_[next_++]);
-  const channel::channel_event& e = current_.event;
+  const queued& current = taken_[next_++];
+  const channel::channel_event& e = current.event;
   keys_.clear();
   values_.clear();
   for (const auto& [k, v] : e.attrs) {
@@ -62,9 +68,9 @@ bool event_queue::poll(smsdrv_event& out) {
   smsdrv_event full{};
   full.struct_size = out.struct_size;
   full.type = e.type;
-  full.event_id = current_.event_id;
+  full.event_id = current.event_id;
   full.request_id = e.request_id;
-  full.channel = current_.channel->c_str();
+  full.channel = current.channel->c_str();
   full.status = e.status;
   full.text = e.text.c_str();
   full.count = static_cast<std::uint32_t>(keys_.size());

@@ -72,12 +72,14 @@ class event_queue {
   static constexpr std::size_t spare_attrs_max = 1024;
   std::vector<channel::attributes> spare_attrs_;
 
-  // Host thread only: the batch taken from incoming_, handed out from taken_[next_] on.
+  // Host thread only: the batch taken from incoming_, handed out from taken_[next_] on; the
+  // event handed out last, taken_[next_ - 1], stays there until the next poll().
   std::vector<queued> taken_;
   std::size_t next_ = 0;
   std::vector<channel::attributes> spent_attrs_;  // since the last batch, for spare_attrs_
-  // The event handed out by the last poll() and the pointer arrays into it.
-  queued current_;
+  // Moves the emptied list to spent_attrs_, when it is worth keeping.
+  void recycle(channel::attributes& done);
+  // The pointer arrays into the event handed out last.
   std::vector<const char*> keys_;
   std::vector<const char*> values_;
 };
