@@ -114,7 +114,7 @@ class channel_runner {
   std::vector<channel::prepared_request> inbox_requests_;
   std::vector<std::pair<std::uint64_t, std::int32_t>> inbox_acks_;
   bool drain_posted_ = false;
-  std::vector<channel::frame_list> spare_frames_;  // at most the window's size
+  std::vector<channel::frame_list> spare_frames_;          // at most the window's size
   std::vector<channel::prepared_request> taken_requests_;  // I/O thread's side of the swap
   std::vector<std::pair<std::uint64_t, std::int32_t>> taken_acks_;
 };
