@@ -22,6 +22,17 @@ struct error_slot {
 thread_local std::array<error_slot, 8> tl_errors;
 thread_local std::size_t tl_next_slot = 0;
 
+// The request send() composes into, one per host thread. submit() moves it to the channel and
+// leaves in it the frame buffers of a finished request, so that a steady flow of requests
+// composes without allocating.
+thread_local channel::prepared_request tl_request;
+
+// One __tls_get_addr per send(): GCC repeats the call at every use of a thread_local of a
+// dlopen'ed module unless it cannot see through a call.
+[[gnu::noinline]] channel::prepared_request& thread_request() noexcept {
+  return tl_request;
+}
+
 config::section_view view_of(const smsdrv_section& s, std::vector<std::string_view>& keys,
                              std::vector<std::string_view>& values) {
   keys.clear();
@@ -261,7 +272,7 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
     data = large;
   }
 
-  channel::prepared_request prepared;
+  channel::prepared_request& prepared = thread_request();
   const channel::compose_result composed = ch->composer->compose(data, prepared);
   if (!composed.ok()) {
     ch->open.fetch_sub(1, std::memory_order_acq_rel);
@@ -274,7 +285,7 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
       write(log_level::debug, ch->name, fmt::format("request {}: {}", prepared.request_id, remark));
   if (request_id) *request_id = prepared.request_id;
   ch->metrics->request_accepted();
-  ch->handle->submit(std::move(prepared));
+  ch->handle->submit(prepared);
   return SMSDRV_OK;
 }
 
@@ -286,6 +297,10 @@ void driver_instance::push(void* key, std::vector<channel::channel_event>& event
     if (e.type == SMSDRV_EVENT_RESPONSE) ++responses;
   if (responses) ch->open.fetch_sub(responses, std::memory_order_acq_rel);
   events_.push(ch->name, reinterpret_cast<std::uintptr_t>(ch), events);
+}
+
+void driver_instance::reclaim(std::vector<channel::attributes>& out, std::size_t limit) {
+  events_.reclaim(out, limit);
 }
 
 std::int32_t driver_instance::poll(smsdrv_event& event) {

@@ -40,6 +40,7 @@ class driver_instance : public io::event_sink, public log_sink {
   std::shared_ptr<const privacy::masking> masking() const override;
   // io::event_sink
   void push(void* key, std::vector<channel::channel_event>& events) override;
+  void reclaim(std::vector<channel::attributes>& out, std::size_t limit) override;
 
  private:
   struct channel_entry {

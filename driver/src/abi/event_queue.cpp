@@ -11,9 +11,9 @@ void event_queue::push(const std::string& channel, std::uintptr_t channel_key,
   {
     std::lock_guard lock(mutex_);
     for (channel::channel_event& e : events) {
-      queued& q = queue_.emplace_back();
+      queued& q = incoming_.emplace_back();
       q.event_id = next_event_id_++;
-      q.channel = channel;
+      q.channel = &channel;
       if (e.ack_id != 0) awaiting_ack_.emplace(q.event_id, ack_target{channel_key, e.ack_id});
       q.event = std::move(e);
     }
@@ -23,17 +23,41 @@ void event_queue::push(const std::string& channel, std::uintptr_t channel_key,
   if (wake && notify_) notify_();
 }
 
+void event_queue::recycle(channel::attributes& done) {
+  if (done.capacity() == 0 || done.capacity() > recycled_attrs_max ||
+      spent_attrs_.size() >= spare_attrs_max)
+    return;
+  done.clear();
+  spent_attrs_.push_back(std::move(done));
+}
+
 bool event_queue::poll(smsdrv_event& out) {
-  {
+  if (next_ == taken_.size()) {
     std::lock_guard lock(mutex_);
-    if (queue_.empty()) {
+    if (!spent_attrs_.empty()) {
+      if (spare_attrs_.empty()) {
+        spare_attrs_.swap(spent_attrs_);
+      } else {
+        for (channel::attributes& a : spent_attrs_)
+          if (spare_attrs_.size() < spare_attrs_max) spare_attrs_.push_back(std::move(a));
+        spent_attrs_.clear();
+      }
+    }
+    // Nothing new: taken_ is left alone (the last event handed out stays as it was).
+    if (incoming_.empty()) {
       host_waiting_ = true;
       return false;
     }
-    current_ = std::move(queue_.front());
-    queue_.pop_front();
+    if (next_ > 0) recycle(taken_[next_ - 1].event.attrs);
+    taken_.clear();
+    next_ = 0;
+    taken_.swap(incoming_);
+  } else if (next_ > 0) {
+    // The previous event's strings are no longer the host's: keep its attribute list.
+    recycle(taken_[next_ - 1].event.attrs);
   }
-  const channel::channel_event& e = current_.event;
+  const queued& current = taken_[next_++];
+  const channel::channel_event& e = current.event;
   keys_.clear();
   values_.clear();
   for (const auto& [k, v] : e.attrs) {
@@ -44,9 +68,9 @@ bool event_queue::poll(smsdrv_event& out) {
   smsdrv_event full{};
   full.struct_size = out.struct_size;
   full.type = e.type;
-  full.event_id = current_.event_id;
+  full.event_id = current.event_id;
   full.request_id = e.request_id;
-  full.channel = current_.channel.c_str();
+  full.channel = current.channel->c_str();
   full.status = e.status;
   full.text = e.text.c_str();
   full.count = static_cast<std::uint32_t>(keys_.size());
@@ -56,6 +80,14 @@ bool event_queue::poll(smsdrv_event& out) {
   const std::size_t n = out.struct_size < sizeof full ? out.struct_size : sizeof full;
   std::memcpy(&out, &full, n);
   return true;
+}
+
+void event_queue::reclaim(std::vector<channel::attributes>& out, std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  while (limit-- > 0 && !spare_attrs_.empty()) {
+    out.push_back(std::move(spare_attrs_.back()));
+    spare_attrs_.pop_back();
+  }
 }
 
 std::optional<event_queue::ack_target> event_queue::take_ack(std::uint64_t event_id) {
@@ -69,7 +101,7 @@ std::optional<event_queue::ack_target> event_queue::take_ack(std::uint64_t event
 
 std::size_t event_queue::size() const {
   std::lock_guard lock(mutex_);
-  return queue_.size();
+  return incoming_.size() + (taken_.size() - next_);
 }
 
 std::size_t event_queue::awaiting_ack() const {

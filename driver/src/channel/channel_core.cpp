@@ -591,27 +591,38 @@ void channel_core::release_if_done(std::size_t slot) {
   const bool stopped = f.abandoned && sending_slot_ != slot;
   if (!all_sent && !stopped) return;
   if (!f.answered) respond_ok(f);  // cannot happen without a failure, kept for safety
-  f = in_flight{};
+  frame_list& frames = f.request.frames;
+  if (spent_frames_.size() < config_.window && frames.capacity() <= recycled_frames_max) {
+    frames.clear();
+    spent_frames_.push_back(std::move(frames));
+  }
+  f.reset();
   free_slots_.push_back(slot);
   --in_flight_requests_;
 }
 
 void channel_core::respond_ok(in_flight& f) {
-  channel_event e;
+  channel_event& e = events_.emplace_back();
   e.type = SMSDRV_EVENT_RESPONSE;
   e.request_id = f.request.request_id;
   e.status = SMSDRV_OK;
-  e.attrs.reserve(3);
-  e.attrs.emplace_back(attr::message_id, f.message_ids.empty() ? "" : f.message_ids[0]);
+  if (!spare_attrs_.empty()) {
+    e.attrs = std::move(spare_attrs_.back());
+    spare_attrs_.pop_back();
+  }
+  e.attrs.reserve(f.resubmitted > 0 ? 4 : 3);
+  const std::string_view first_id =
+      f.message_ids.empty() ? std::string_view() : std::string_view(f.message_ids[0]);
+  e.attrs.emplace_back(attr::message_id, first_id);
   // Answered at the first segment (x-smpp-sar-prompt-responses): the others' ids are not known
   // yet; their delivery reports carry them.
   const bool complete = f.outcomes == f.request.frames.size();
-  e.attrs.emplace_back(attr::message_ids, complete || f.message_ids.empty()
-                                              ? join_ids(f.message_ids)
-                                              : f.message_ids[0]);
+  if (complete && f.message_ids.size() > 1)
+    e.attrs.emplace_back(attr::message_ids, join_ids(f.message_ids));
+  else
+    e.attrs.emplace_back(attr::message_ids, first_id);
   e.attrs.emplace_back(attr::segments, std::to_string(f.request.frames.size()));
   if (f.resubmitted > 0) e.attrs.emplace_back(attr::retries, std::to_string(f.resubmitted));
-  events_.push_back(std::move(e));
   f.answered = true;
   config_.metrics->request_answered(SMSDRV_OK, {});
 }
@@ -685,7 +696,7 @@ void channel_core::on_response(std::uint64_t tag, const smpp::pdu& response) {
   if (f.segments[segment].pause_epoch == pause_epoch_) pauses_in_a_row_ = 0;
   std::string_view id;
   if (const auto* r = std::get_if<smpp::submit_sm_resp>(&response.body)) id = r->message_id;
-  f.message_ids[segment] = std::string(id);
+  f.message_ids[segment].assign(id);
   if (f.request.wants_receipt && !id.empty())
     receipts_.remember(id,
                        receipt_origin{f.request.request_id, static_cast<std::uint16_t>(segment + 1),

@@ -100,6 +100,14 @@ class channel_core final : private smpp::session_handler {
 
   // Events produced since the last call; the caller moves them out and clears the vector.
   std::vector<channel_event>& events() noexcept { return events_; }
+  // Emptied frame buffers of finished requests, for composing new ones into (the shell hands
+  // them back to send()); the caller moves them out and clears the vector. At most
+  // config().window are kept, none larger than recycled_frames_max octets.
+  static constexpr std::size_t recycled_frames_max = 1024;
+  std::vector<frame_list>& spent_frames() noexcept { return spent_frames_; }
+  // Emptied attribute lists the shell gives back (io::event_sink::reclaim); RESPONSE events are
+  // built into them rather than into new ones.
+  std::vector<attributes>& spare_attributes() noexcept { return spare_attrs_; }
   // Requests accepted and not yet answered (queued or in flight).
   std::size_t open_requests() const noexcept { return queue_.size() + in_flight_requests_; }
   std::size_t pending_acks() const noexcept { return pending_acks_.size(); }
@@ -129,6 +137,17 @@ class channel_core final : private smpp::session_handler {
     bool answered = false;   // the RESPONSE event went out
     bool abandoned = false;  // remaining segments will not be sent (a segment failed)
     bool in_use = false;
+
+    // Back to unused. The per-segment vectors keep their capacity for the slot's next request
+    // (no allocation per request once the slots have grown).
+    void reset() {
+      request = prepared_request{};
+      sent = outcomes = waiting = 0;
+      resubmitted = 0;
+      message_ids.clear();
+      segments.clear();
+      answered = abandoned = in_use = false;
+    }
   };
 
   // A segment to submit again (refused for now, or lost with the link), not before `due`.
@@ -247,6 +266,8 @@ class channel_core final : private smpp::session_handler {
   time_point now_{};  // time of the call being handled (for callbacks from the session)
   wall_time wall_now_{};
   std::vector<channel_event> events_;
+  std::vector<frame_list> spent_frames_;
+  std::vector<attributes> spare_attrs_;
 };
 
 }  // namespace smsdrv::channel

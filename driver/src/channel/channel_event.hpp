@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -23,27 +24,27 @@ struct channel_event {
 
 // Attribute names used by the channel's events besides the inbound set of the spec (docs/esp.md).
 namespace attr {
-inline constexpr const char* message_id = "_smsMessageId";
-inline constexpr const char* message_ids = "_smsMessageIds";
-inline constexpr const char* segments = "_smsSegments";
-inline constexpr const char* error_code = "_smsErrorCode";
-inline constexpr const char* error_name = "_smsErrorName";
-inline constexpr const char* failed_segment = "_smsFailedSegment";
-inline constexpr const char* retries = "_smsRetries";
-inline constexpr const char* delivery_stat = "_smsDeliveryStat";
-inline constexpr const char* delivery_state = "_smsDeliveryState";
-inline constexpr const char* delivery_final = "_smsDeliveryFinal";
-inline constexpr const char* delivery_error = "_smsDeliveryError";
-inline constexpr const char* network_error = "_smsNetworkErrorCode";
-inline constexpr const char* submit_date = "_smsSubmitDate";
-inline constexpr const char* done_date = "_smsDoneDate";
-inline constexpr const char* segment = "_smsSegment";
-inline constexpr const char* state = "state";
-inline constexpr const char* smsc = "smsc";
-inline constexpr const char* reason = "reason";
-inline constexpr const char* retry_in_ms = "retryInMs";
-inline constexpr const char* smsc_system_id = "smscSystemId";
-inline constexpr const char* smsc_role = "smscRole";
+inline constexpr std::string_view message_id = "_smsMessageId";
+inline constexpr std::string_view message_ids = "_smsMessageIds";
+inline constexpr std::string_view segments = "_smsSegments";
+inline constexpr std::string_view error_code = "_smsErrorCode";
+inline constexpr std::string_view error_name = "_smsErrorName";
+inline constexpr std::string_view failed_segment = "_smsFailedSegment";
+inline constexpr std::string_view retries = "_smsRetries";
+inline constexpr std::string_view delivery_stat = "_smsDeliveryStat";
+inline constexpr std::string_view delivery_state = "_smsDeliveryState";
+inline constexpr std::string_view delivery_final = "_smsDeliveryFinal";
+inline constexpr std::string_view delivery_error = "_smsDeliveryError";
+inline constexpr std::string_view network_error = "_smsNetworkErrorCode";
+inline constexpr std::string_view submit_date = "_smsSubmitDate";
+inline constexpr std::string_view done_date = "_smsDoneDate";
+inline constexpr std::string_view segment = "_smsSegment";
+inline constexpr std::string_view state = "state";
+inline constexpr std::string_view smsc = "smsc";
+inline constexpr std::string_view reason = "reason";
+inline constexpr std::string_view retry_in_ms = "retryInMs";
+inline constexpr std::string_view smsc_system_id = "smscSystemId";
+inline constexpr std::string_view smsc_role = "smscRole";
 }  // namespace attr
 
 }  // namespace smsdrv::channel

@@ -48,7 +48,23 @@ void channel_metrics::submit_sent(std::uint64_t tag, time_point now, bool retrie
   add(submit_sent_);
   if (retried) add(submit_retried_);
   submit_in_flight_.fetch_add(1, std::memory_order_relaxed);
-  sent_at_.insert_or_assign(tag, now);
+  if (spare_nodes_.empty()) {
+    sent_at_.insert_or_assign(tag, now);
+    return;
+  }
+  sent_map::node_type node = std::move(spare_nodes_.back());
+  spare_nodes_.pop_back();
+  node.key() = tag;
+  node.mapped() = now;
+  auto [it, inserted, unused] = sent_at_.insert(std::move(node));
+  if (!inserted) {
+    it->second = now;
+    spare_nodes_.push_back(std::move(unused));
+  }
+}
+
+void channel_metrics::forget_sent(sent_map::iterator it) {
+  spare_nodes_.push_back(sent_at_.extract(it));
 }
 
 void channel_metrics::submit_answered(std::uint64_t tag, std::uint32_t command_status,
@@ -56,7 +72,7 @@ void channel_metrics::submit_answered(std::uint64_t tag, std::uint32_t command_s
   submit_in_flight_.fetch_sub(1, std::memory_order_relaxed);
   if (auto it = sent_at_.find(tag); it != sent_at_.end()) {
     const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now - it->second);
-    sent_at_.erase(it);
+    forget_sent(it);
     const double seconds = static_cast<double>(ns.count()) / 1e9;
     const auto bucket = static_cast<std::size_t>(
         std::lower_bound(latency_bucket_bounds.begin(), latency_bucket_bounds.end(), seconds) -
@@ -76,7 +92,7 @@ void channel_metrics::submit_answered(std::uint64_t tag, std::uint32_t command_s
 
 void channel_metrics::submit_unanswered(std::uint64_t tag, bool lost) {
   submit_in_flight_.fetch_sub(1, std::memory_order_relaxed);
-  sent_at_.erase(tag);
+  if (auto it = sent_at_.find(tag); it != sent_at_.end()) forget_sent(it);
   count(submit_failed_, lost ? "link-lost" : "no-response");
 }
 

@@ -106,8 +106,13 @@ class channel_metrics {
   std::map<std::string, std::uint64_t, std::less<>> submit_failed_;
   std::map<std::string, std::uint64_t, std::less<>> delivery_reports_;
 
-  // I/O thread only: when each outstanding submit_sm was written, by tag.
-  std::unordered_map<std::uint64_t, time_point> sent_at_;
+  // I/O thread only: when each outstanding submit_sm was written, by tag. Entries of answered
+  // submissions are kept in spare_nodes_ and reused, so a submission allocates nothing once as
+  // many are outstanding as ever were (spare_nodes_ holds at most that many).
+  using sent_map = std::unordered_map<std::uint64_t, time_point>;
+  sent_map sent_at_;
+  std::vector<sent_map::node_type> spare_nodes_;
+  void forget_sent(sent_map::iterator it);
 };
 
 }  // namespace smsdrv::channel

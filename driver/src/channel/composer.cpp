@@ -181,8 +181,18 @@ std::optional<std::string> apply(const override_row& row, std::string_view value
 }
 
 // Reused per thread: send() runs on the host's threads, each keeps its buffers.
-thread_local text::encoded_text tl_encoded;
-thread_local text::segmented_text tl_segmented;
+struct scratch {
+  text::encoded_text encoded;
+  text::segmented_text segmented;
+};
+thread_local scratch tl_scratch;
+
+// compose() looks the buffers up once through this: in a dlopen'ed module every access to a
+// thread_local calls __tls_get_addr, and GCC repeats that call at each use of the variable (or
+// of a reference to it) rather than keeping the address, unless it cannot see through a call.
+[[gnu::noinline]] scratch& thread_scratch() noexcept {
+  return tl_scratch;
+}
 
 }  // namespace
 
@@ -278,6 +288,9 @@ compose_result composer::compose(user_data data, prepared_request& out) const {
   enc.requested = c.requested;
   enc.message_class = c.flash ? std::int8_t{0} : std::int8_t{-1};  // TS 23.038 §4: class 0
   const std::string_view body = find(data, "_smsText").value_or("");
+  scratch& tl = thread_scratch();
+  text::encoded_text& tl_encoded = tl.encoded;
+  text::segmented_text& tl_segmented = tl.segmented;
   if (text::status st = text::encode(body, enc, tl_encoded); !st.ok())
     return refuse(SMSDRV_E_BAD_REQUEST, fmt::format("_smsText: {}", st.message()));
   text::segment_options seg;
@@ -312,7 +325,7 @@ compose_result composer::compose(user_data data, prepared_request& out) const {
 
   const std::size_t parts = tl_segmented.size();
   out.frames.clear();
-  out.frames.resize(parts);
+  out.frames.reserve(parts * 64 + tl_segmented.octets.size());
   out.wants_receipt = c.delivery_report;
   out.prompt_response = s.prompt_responses;
   const char sar_ref[2] = {static_cast<char>(tl_segmented.sar_msg_ref_num >> 8),
@@ -336,9 +349,9 @@ compose_result composer::compose(user_data data, prepared_request& out) const {
     // The extra TLVs go on every segment (issue 3).
     for (const smpp::tlv_item& t : *tlvs)
       sm.tlvs.push_back({t.tag, t.value});
-    out.frames[i].reserve(64 + sm.short_message.size());
-    if (smpp::codec_status st = smpp::encode(sm, 0, out.frames[i]); !st.ok())
+    if (smpp::codec_status st = smpp::encode(sm, 0, out.frames.open_frame()); !st.ok())
       return refuse(SMSDRV_E_BAD_REQUEST, fmt::format("submit_sm: {}", st.message()));
+    out.frames.close_frame();
   }
   compose_result r;
   r.requested = c.requested;

@@ -73,14 +73,34 @@ void channel_runner::start() {
   asio::post(io_, [this] { drive(); });
 }
 
-void channel_runner::submit(channel::prepared_request&& request) {
+void channel_runner::submit(channel::prepared_request& request) {
   bool post = false;
   {
     std::lock_guard lock(inbox_mutex_);
     inbox_requests_.push_back(std::move(request));
+    if (!spare_frames_.empty()) {
+      request.frames = std::move(spare_frames_.back());
+      spare_frames_.pop_back();
+    }
     post = !std::exchange(drain_posted_, true);
   }
   if (post) post_drain();
+}
+
+void channel_runner::hand_back_frames() {
+  std::vector<channel::frame_list>& spent = core_.spent_frames();
+  {
+    std::lock_guard lock(inbox_mutex_);
+    if (spare_frames_.empty()) {
+      spare_frames_.swap(spent);  // both are bounded by the window
+      return;
+    }
+    for (channel::frame_list& frames : spent) {
+      if (spare_frames_.size() >= core_.config().window) break;
+      spare_frames_.push_back(std::move(frames));
+    }
+  }
+  spent.clear();
 }
 
 void channel_runner::ack(std::uint64_t ack_id, std::int32_t disposition) {
@@ -129,7 +149,14 @@ void channel_runner::drive() {
     probe_.start(*primary, core_.config().connect_timeout, tls_, ssl_context_.get());
   if (auto reason = core_.take_close_request()) close_transport(*reason);
   if (transport_ == transport_state::open && !writing_ && !core_.output().empty()) start_write();
-  if (!core_.events().empty()) events_.push(sink_key_, core_.events());
+  if (!core_.events().empty()) {
+    events_.push(sink_key_, core_.events());
+    // Attribute lists for the next events; topped up to the window, when half are gone.
+    std::vector<channel::attributes>& spare = core_.spare_attributes();
+    const std::size_t window = core_.config().window;
+    if (spare.size() <= window / 2) events_.reclaim(spare, window - spare.size());
+  }
+  if (!core_.spent_frames().empty()) hand_back_frames();
   if (core_.finished()) {
     timer_.cancel();
     write_timer_.cancel();

@@ -49,7 +49,9 @@ class channel_runner {
 
   // Any thread.
   void start();
-  void submit(channel::prepared_request&& request);
+  // Moves the request to the channel's thread and leaves in `request` the (empty) frame
+  // buffers of a finished request, when there are some, to compose the next request into.
+  void submit(channel::prepared_request& request);
   void ack(std::uint64_t ack_id, std::int32_t disposition);
 
   // I/O thread only.
@@ -62,6 +64,8 @@ class channel_runner {
 
   void post_drain();
   void drain_inbox();
+  // Moves the core's spent frame buffers to spare_frames_, for submit() to hand out.
+  void hand_back_frames();
   void drive();
   void start_connect(const channel::smsc_endpoint& endpoint);
   void start_handshake(std::uint64_t gen);
@@ -110,6 +114,7 @@ class channel_runner {
   std::vector<channel::prepared_request> inbox_requests_;
   std::vector<std::pair<std::uint64_t, std::int32_t>> inbox_acks_;
   bool drain_posted_ = false;
+  std::vector<channel::frame_list> spare_frames_;          // at most the window's size
   std::vector<channel::prepared_request> taken_requests_;  // I/O thread's side of the swap
   std::vector<std::pair<std::uint64_t, std::int32_t>> taken_acks_;
 };

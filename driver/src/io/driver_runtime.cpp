@@ -15,8 +15,8 @@
 
 namespace smsdrv::io {
 
-void channel_handle::submit(channel::prepared_request&& request) {
-  runner_.submit(std::move(request));
+void channel_handle::submit(channel::prepared_request& request) {
+  runner_.submit(request);
 }
 
 void channel_handle::ack(std::uint64_t ack_id, std::int32_t disposition) {

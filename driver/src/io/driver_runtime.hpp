@@ -26,8 +26,9 @@ class channel_runner;
 class channel_handle {
  public:
   explicit channel_handle(channel_runner& runner) : runner_(runner) {}
-  // Queues the request for the channel's thread; never blocks on I/O.
-  void submit(channel::prepared_request&& request);
+  // Queues the request for the channel's thread; never blocks on I/O. Leaves in `request` frame
+  // buffers to reuse, when the channel has some (channel_runner::submit).
+  void submit(channel::prepared_request& request);
   void ack(std::uint64_t ack_id, std::int32_t disposition);
 
  private:

@@ -53,7 +53,7 @@ void compose_into(composed& c, const composer_settings& s, const pairs& data) {
   composer comp(s);
   c.result = comp.compose(data, c.request);
   if (!c.result.ok()) return;
-  for (const std::string& frame : c.request.frames) {
+  for (std::string_view frame : c.request.frames) {
     smpp::pdu p;
     REQUIRE(smpp::decode(frame, p).ok());
     REQUIRE(std::holds_alternative<smpp::submit_sm>(p.body));
