@@ -788,9 +788,13 @@ void channel_core::shutdown(time_point now, time_point deadline) {
   if (shutting_down_) return;
   shutting_down_ = true;
   drain_deadline_ = deadline;
-  log(log_level::info, fmt::format("shutting down: {} queued request(s) fail unsent, {} in flight "
-                                   "get until the drain deadline",
-                                   queue_.size(), in_flight_requests_));
+  log(log_level::info,
+      fmt::format("shutting down: {} queued request(s) fail unsent; {} request(s) in flight are "
+                  "waited for until the drain deadline ({} ms)",
+                  queue_.size(), in_flight_requests_,
+                  std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::max(deadline - now, time_point::duration::zero()))
+                      .count()));
   for (const prepared_request& r : queue_)
     respond_failure(r.request_id, SMSDRV_E_SHUT_DOWN,
                     "the driver shut down before the message was sent");
