@@ -84,6 +84,7 @@ struct mms_option {
   config::option_def def;
   mms_field field;
   std::string (*rule)(std::string_view value) = nullptr;
+  std::string_view values{};  // the accepted values in a few words, when rule decides them
 };
 
 // Every key, in documentation order, sections [mmsc], [listener], [limits].

@@ -231,3 +231,12 @@ TEST_CASE("every default of the table is accepted by its own row") {
     CHECK((row.def.has_default || !row.def.example.empty() || row.def.secret));
   }
 }
+
+TEST_CASE("the shipped commented example is a valid settings file") {
+  auto r = read_mms_settings(SMSDRV_SHIPPED_MMS_CFG);
+  CAPTURE(r.errors, r.warnings);
+  REQUIRE(r.settings);
+  CHECK(r.warnings.empty());
+  CHECK(r.settings->url.text == "https://mmsc.example.net/mm7");
+  CHECK_FALSE(r.settings->listener_enabled);
+}
