@@ -17,6 +17,9 @@ namespace {
 // submission it receives (counted over the run, resubmissions included) is refused
 // ESME_RTHROTTLED.
 struct throttling_smsc {
+  throttling_smsc(std::chrono::milliseconds l, std::uint64_t every)
+      : latency(l), throttle_every(every) {}
+
   std::chrono::milliseconds latency;
   std::uint64_t throttle_every;
   std::uint64_t received = 0;
@@ -27,12 +30,10 @@ struct throttling_smsc {
     std::uint32_t status;
   };
   std::deque<answer> pending;
-  std::vector<time_point> written_at;
 
   void take(fixture& f) {
     for (smpp::pdu& p : f.written()) {
       ++received;
-      written_at.push_back(f.now);
       const bool refuse = throttle_every != 0 && received % throttle_every == 0;
       refused += refuse;
       pending.push_back({f.now + latency, std::move(p), refuse ? cs::esme_rthrottled : 0u});
