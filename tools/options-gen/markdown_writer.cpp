@@ -206,13 +206,16 @@ submit_sm_resp or generic_nack (SMPP v3.4 §5.1.3). Rules are separated by `,` o
 |---|---|
 | `fail` | the request fails at once with `SMSDRV_E_SMSC_REJECTED`, naming the status |
 | `retry N [after D]` | the refused segment is submitted again, at most N times (1-100), each D after the refusal (default: at once); other messages keep flowing |
-| `pause D[-Dmax] [retry N]` | the channel submits nothing for D, doubling at every further pause before a submission is accepted again, up to Dmax; then the segment is submitted again, at most N times (default 10) |
+| `pause D[-Dmax] [retry N]` | the channel submits nothing for D, then submits the segment again; a further pause doubles, up to Dmax, only while the SMSC accepts nothing in between; the segment fails after N refusals in a row with nothing accepted in between (default 10) |
 
 Durations are a number and a unit, `ms`, `s` or `min` (`500ms`, `2s`, `1min`): 0 to 60 min
 after `after`, 10 ms to 60 min for a pause. A refusal of a message written before the current
-pause began does not extend it. Once a segment has used its retries, the request fails naming the
-status and the number of resubmissions. Retried segments keep their request's single response;
-the response of a request whose segments were submitted again carries `_smsRetries`.
+pause began does not extend it; an acceptance of any message the SMSC read after the refusal that
+began it starts the doubling, and the count of refusals in a row, over. A `retry` rule counts every
+refusal of the segment. No segment is submitted again more than 100 times in all. Once a segment
+has used its retries, the request fails naming the status and the number of resubmissions.
+Retried segments keep their request's single response; the response of a request whose segments
+were submitted again carries `_smsRetries`.
 
 The rules given replace the defaults of their status; statuses not named keep theirs:
 
