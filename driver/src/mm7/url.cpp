@@ -1,8 +1,7 @@
-// The one translation unit that compiles Boost.URL (header-only through its src.hpp).
+// URLs with Boost.URL (its sources are compiled once for the driver, in http/boost_url.cpp).
 #include "mm7/url.hpp"
 
 #include <boost/url/parse.hpp>
-#include <boost/url/src.hpp>
 #include <boost/url/url_view.hpp>
 #include <charconv>
 
