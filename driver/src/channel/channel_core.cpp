@@ -132,7 +132,8 @@ void channel_core::on_connect_failed(std::string_view reason, time_point now) {
   now_ = now;
   if (phase_ != phase::connecting) return;
   last_down_reason_ = fmt::format("cannot connect to {}: {}", smsc_label(), reason);
-  log(log_level::warn, last_down_reason_);
+  // An attempt given up for the shutdown is what was asked for, not a problem.
+  log(shutting_down_ ? log_level::info : log_level::warn, last_down_reason_);
   if (shutting_down_) {
     phase_ = phase::stopped;
     return;
