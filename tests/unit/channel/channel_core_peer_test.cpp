@@ -1,6 +1,8 @@
 // channel_core narratives at the edges of a link, with fake time: the SMSC unbinding with
 // responses behind its unbind, a shutdown that meets a connection attempt or a bind still in
 // progress (nothing to warn about: the operator asked for it).
+#include <algorithm>
+
 #include "channel_core_fixture.hpp"
 
 using namespace smsdrv;
@@ -79,4 +81,49 @@ TEST_CASE("shutdown while binding: the unbind follows the bind_resp; nothing to 
   f.link_closes();
   CHECK(f.core->finished());
   CHECK(f.log.warnings.empty());
+}
+
+TEST_CASE("ESME_ROK without a usable message id: a success, marked, said once per connection") {
+  fixture f;
+  f.connect_and_bind();
+  f.send();
+  f.send(3);
+  auto w = f.written();
+  REQUIRE(w.size() == 4);
+  f.smsc_sends(smpp::submit_sm_resp{}, w[0].sequence_number);  // empty message_id
+  f.answer(w[1]);
+  f.smsc_sends(smpp::submit_sm_resp{}, w[2].sequence_number);
+  f.answer(w[3]);
+  f.take_events();
+  f.check_exactly_one_response_each();
+  const channel_event& single = f.responses.at(1).at(0);
+  CHECK(single.status == SMSDRV_OK);
+  CHECK(attr_of(single, "_smsMessageId").empty());
+  CHECK(attr_of(single, "_smsMessageIdMissing") == "1");
+  const channel_event& parts = f.responses.at(2).at(0);
+  CHECK(parts.status == SMSDRV_OK);
+  CHECK(attr_of(parts, "_smsMessageIdMissing") == "2");
+  CHECK(attr_of(parts, "_smsMessageIds") ==
+        fmt::format("m{},,m{}", w[1].sequence_number, w[3].sequence_number));
+  REQUIRE(f.log.warnings.size() == 1);
+  CHECK(f.log.warnings[0].find("without a usable message_id") != std::string::npos);
+  // A message id: no mark.
+  f.send();
+  f.answer(f.written().at(0));
+  f.take_events();
+  CHECK(attr_of(f.responses.at(3).at(0), "_smsMessageIdMissing") == "<absent>");
+  // The next connection says it again, once.
+  f.link_closes();
+  f.advance_to_deadline();
+  f.take_events();
+  REQUIRE(f.core->connect_due(f.now));
+  f.core->on_connected(f.now);
+  f.bind();
+  f.send();
+  f.send();
+  for (const smpp::pdu& p : f.written())
+    f.smsc_sends(smpp::submit_sm_resp{}, p.sequence_number);
+  CHECK(std::count_if(f.log.warnings.begin(), f.log.warnings.end(), [](const std::string& l) {
+          return l.find("without a usable message_id") != std::string::npos;
+        }) == 2);
 }

@@ -374,3 +374,23 @@ TEST_CASE("a link failure discards what was not yet written") {
   CHECK(h.s.state() == session_state::closed);
   CHECK(h.s.output().empty());
 }
+
+TEST_CASE("a deliver_sm with a TLV of a length SMPP v3.4 does not allow is refused, not read") {
+  harness h;
+  h.bind();
+  h.written();
+  // Part 1 of a long message with sar_total_segments in 2 octets (0x0102): never read as 2.
+  h.s.on_bytes(smsdrv::test::from_hex("00000043 00000005 00000000 0000000b 00 01 01 "
+                                      "3439313535353030303200 00 00 3132333435 00 00 00 00 00 00 "
+                                      "00 00 00 00 02 6869 020c 0002 002a 020e 0002 0102 020f "
+                                      "0001 01"),
+               h.now);
+  CHECK(h.rec.delivered_seqs.empty());
+  const auto w = h.written();
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].id() == command_id::deliver_sm_resp);
+  CHECK(w[0].sequence_number == 0x0b);
+  CHECK(w[0].command_status == command_status::esme_rinvparlen);
+  CHECK(h.rec.logs.back().find("sar_total_segments: TLV value longer than SMPP v3.4 allows (2 "
+                               "given, limit 1)") != std::string::npos);
+}
