@@ -19,6 +19,9 @@ struct fault_config {
   // Every response waits this long (uniformly random in [min, max]) before it is written.
   std::chrono::milliseconds delay_min{0};
   std::chrono::milliseconds delay_max{0};
+  // Responses leave one at a time, at least this long after the previous one on the connection,
+  // in the order their requests arrived: an SMSC that works through its input serially.
+  std::chrono::milliseconds pace{0};
   // At most this many submissions accepted per account in any sliding second; the others are
   // answered ESME_RTHROTTLED. 0: unlimited.
   std::uint32_t throttle = 0;
@@ -48,7 +51,7 @@ struct fault_config {
   // Every octet written goes out alone, this long after the previous one (0: off).
   std::chrono::milliseconds drip{0};
 
-  bool delays() const noexcept { return delay_max.count() > 0; }
+  bool delays() const noexcept { return delay_max.count() > 0 || pace.count() > 0; }
 };
 
 struct fault_option {

@@ -142,6 +142,7 @@ class link {
   std::string dripping_;
   time_point drip_due_{};
   std::vector<delayed_response> delayed_;  // min-heap on (due, order)
+  time_point paced_until_{};               // fault pace-ms: when the latest response is due
   std::vector<delivery_in_flight> in_flight_;
 };
 
