@@ -122,7 +122,7 @@ TEST_CASE("secrets, required options, host options and not-yet-supported ones ar
         std::set<std::string>{"inbound-route", "session-by-address", "session-by-text", "driver",
                               "driver-classname"});
   CHECK(names_where([](const option_def& d) { return !d.supported; }) ==
-        std::set<std::string>{"x-jsms-config-file", "x-failover-channel"});
+        std::set<std::string>{"x-failover-channel"});
   const option_def* enc = find_option(channel_options(), "x-smpp-outbound-enc-default");
   REQUIRE(enc);
   std::set<std::string> supported;
