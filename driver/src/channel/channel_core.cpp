@@ -136,7 +136,8 @@ void channel_core::on_connect_failed(std::string_view reason, time_point now) {
   now_ = now;
   if (phase_ != phase::connecting) return;
   last_down_reason_ = fmt::format("cannot connect to {}: {}", smsc_label(), reason);
-  log(log_level::warn, last_down_reason_);
+  // An attempt given up for the shutdown is what was asked for, not a problem.
+  log(shutting_down_ ? log_level::info : log_level::warn, last_down_reason_);
   if (shutting_down_) {
     phase_ = phase::stopped;
     return;
@@ -150,6 +151,7 @@ void channel_core::on_connected(time_point now) {
   phase_ = phase::connected;
   bound_on_connection_ = false;
   orderly_close_ = false;
+  missing_id_logged_ = false;
   if (shutting_down_) {
     close_request_ = "shutting down";
     phase_ = phase::closing;
@@ -654,6 +656,13 @@ void channel_core::respond_ok(in_flight& f) {
     e.attrs.emplace_back(attr::message_ids, first_id);
   e.attrs.emplace_back(attr::segments, std::to_string(f.request.frames.size()));
   if (f.resubmitted > 0) e.attrs.emplace_back(attr::retries, std::to_string(f.resubmitted));
+  // Accepted parts without a message id: no delivery report can be matched to them.
+  std::string missing;
+  const std::size_t known =
+      complete ? f.message_ids.size() : std::min<std::size_t>(1, f.message_ids.size());
+  for (std::size_t i = 0; i < known; ++i)
+    if (f.message_ids[i].empty()) missing += fmt::format("{}{}", missing.empty() ? "" : ",", i + 1);
+  if (!missing.empty()) e.attrs.emplace_back(attr::message_id_missing, std::move(missing));
   f.answered = true;
   config_.metrics->request_answered(SMSDRV_OK, {});
 }
@@ -731,6 +740,12 @@ void channel_core::on_response(std::uint64_t tag, const smpp::pdu& response) {
   std::string_view id;
   if (const auto* r = std::get_if<smpp::submit_sm_resp>(&response.body)) id = r->message_id;
   f.message_ids[segment].assign(id);
+  if (id.empty() && !std::exchange(missing_id_logged_, true))
+    log(log_level::warn,
+        fmt::format("the SMSC {} accepted a submit_sm without a usable message_id (empty or "
+                    "unreadable): its delivery reports cannot be matched to the request; the "
+                    "response says so (_smsMessageIdMissing); said once per connection",
+                    smsc_label()));
   if (f.request.wants_receipt && !id.empty())
     receipts_.remember(id,
                        receipt_origin{f.request.request_id, static_cast<std::uint16_t>(segment + 1),
