@@ -219,9 +219,9 @@ TEST_CASE("a full queue is refused at once and blocks no other channel") {
     probe.proc->wait(5s);
     return port;
   }();
-  const auto cfg = root.write_cfg(
-      channel_section("channel-down", closed_port, "x-smpp-queue-size = 2\n") +
-      channel_section("channel-up", smsc.port));
+  const auto cfg =
+      root.write_cfg(channel_section("channel-down", closed_port, "x-smpp-queue-size = 2\n") +
+                     channel_section("channel-up", smsc.port));
   subprocess dms({SMSDRV_DMS_STUB_PATH, "run", "--config", cfg.string(), "--drain", "0.5"});
   std::vector<json_line> out;
   REQUIRE(read_until(dms, out, [](const json_line& j) {
@@ -256,7 +256,8 @@ TEST_CASE("a full queue is refused at once and blocks no other channel") {
     return j.str("event") == "submit_sm" && j.str("short_message") == "6865616c746879";
   }));
   dms.close_stdin();
-  read_until(dms, out, [](const json_line&) { return false; }, 30s);  // to the end of output
+  read_until(
+      dms, out, [](const json_line&) { return false; }, 30s);  // to the end of output
   REQUIRE(dms.wait(30s) == 0);
   // Exactly one answer for each request: d1 and d2 at shutdown, never sent.
   for (const auto& j : out)

@@ -9,10 +9,10 @@
 #include <fstream>
 
 #include "child_process.hpp"
-#include "subprocess.hpp"
 #include "sim_client.hpp"
 #include "smpp/command_status.hpp"
 #include "smpp/tlv.hpp"
+#include "subprocess.hpp"
 
 using namespace smsdrv;
 using namespace smsdrv::sim::test;
@@ -105,8 +105,8 @@ TEST_CASE("smsc-sim binary: --help lists the flags and every stdin command", "[s
     out += *line + "\n";
   CHECK(sim.wait(5s) == 0);
   CHECK(out.find("--throttle") != std::string::npos);
-  for (const char* cmd : {"mo", "mo-burst", "dlr", "unbind", "close", "fault", "inject", "stats",
-                          "exit"}) {
+  for (const char* cmd :
+       {"mo", "mo-burst", "dlr", "unbind", "close", "fault", "inject", "stats", "exit"}) {
     INFO(cmd);
     CHECK(out.find(std::string("{\"cmd\":\"") + cmd + "\"") != std::string::npos);
   }

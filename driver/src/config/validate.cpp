@@ -97,13 +97,13 @@ class reporter {
   }
 
   void error(std::uint32_t at, std::string_view option, std::string_view rule) {
-    errors_.push_back(fmt::format("{}[{}] {}: {}", location(at), whole(s_.name), whole(option),
-                                  whole(rule)));
+    errors_.push_back(
+        fmt::format("{}[{}] {}: {}", location(at), whole(s_.name), whole(option), whole(rule)));
   }
 
   void warning(std::uint32_t at, std::string_view option, std::string_view rule) {
-    warnings_.push_back(fmt::format("{}[{}] {}: {}", location(at), whole(s_.name),
-                                    whole(option), whole(rule)));
+    warnings_.push_back(
+        fmt::format("{}[{}] {}: {}", location(at), whole(s_.name), whole(option), whole(rule)));
   }
 
   std::string location(std::uint32_t at) const {

@@ -63,10 +63,16 @@ std::string near_miss(std::string_view name) {
   }
   std::string_view best;
   size_t best_distance = 3;
+  auto consider = [&](std::string_view known) {
+    if (const size_t d = edit_distance(n, known); d < best_distance) {
+      best = known;
+      best_distance = d;
+    }
+  };
   for (const auto known : driver_wide_sections)
-    if (const size_t d = edit_distance(n, known); d < best_distance) best = known, best_distance = d;
+    consider(known);
   for (const auto known : pii_sections)
-    if (const size_t d = edit_distance(n, known); d < best_distance) best = known, best_distance = d;
+    consider(known);
   return best.empty() ? std::string() : "did you mean [" + std::string(best) + "]?";
 }
 
@@ -114,14 +120,15 @@ channel_plan plan_channels(const cfg_file& cfg, const std::vector<std::string>& 
     const std::string hint = near_miss(s.name);
     if (!hint.empty())
       misses += "\n" + cfg.source + ":" + std::to_string(s.line) + ": [" + s.name + "]: " + hint;
-    log.log(SMSDRV_LOG_WARN, "dms-stub", "{}:{}: section [{}] is not for channel drivers; ignored{}",
-            cfg.source, s.line, s.name, hint.empty() ? "" : " (" + hint + ")");
+    log.log(SMSDRV_LOG_WARN, "dms-stub",
+            "{}:{}: section [{}] is not for channel drivers; ignored{}", cfg.source, s.line, s.name,
+            hint.empty() ? "" : " (" + hint + ")");
   }
   // Serving no channel is never what was meant: a misspelt header, the wrong file.
   if (plan.channels.empty())
-    throw std::invalid_argument(
-        cfg.source + ": no [channel-<name>] section: there is no channel to serve" +
-        (cfg.sections.empty() ? " (the file has no sections)" : misses));
+    throw std::invalid_argument(cfg.source +
+                                ": no [channel-<name>] section: there is no channel to serve" +
+                                (cfg.sections.empty() ? " (the file has no sections)" : misses));
   return plan;
 }
 

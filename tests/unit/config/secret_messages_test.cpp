@@ -35,12 +35,12 @@ struct messages {
 // A channel section with the required options and `option = value` (twice when twice).
 using pairs = std::vector<std::pair<std::string, std::string>>;
 
-messages validate_with(const std::string& option, const std::string& value,
-                       const pairs& extra = {}, bool twice = false) {
-  section_builder s("channel-sms1", {{"x-smpp-host", "smsc.example.com"},
-                                     {"x-smpp-system-id", "esme1"},
-                                     {option, value}},
-                    "sms.cfg", 1);
+messages validate_with(const std::string& option, const std::string& value, const pairs& extra = {},
+                       bool twice = false) {
+  section_builder s(
+      "channel-sms1",
+      {{"x-smpp-host", "smsc.example.com"}, {"x-smpp-system-id", "esme1"}, {option, value}},
+      "sms.cfg", 1);
   if (twice) s.add(option, value);
   for (const auto& [k, v] : extra)
     s.add(k, v);
@@ -90,10 +90,9 @@ std::vector<std::string> secret_options() {
 }  // namespace
 
 TEST_CASE("every secret option is covered") {
-  CHECK(secret_options() ==
-        std::vector<std::string>{"password", "x-smpp-failover-password",
-                                 "x-smpp-tls-certificate-file-password",
-                                 "x-smpp-tls-certificate-password"});
+  CHECK(secret_options() == std::vector<std::string>{"password", "x-smpp-failover-password",
+                                                     "x-smpp-tls-certificate-file-password",
+                                                     "x-smpp-tls-certificate-password"});
 }
 
 TEST_CASE("a secret breaking a rule gets the rule only: same message for any value") {
@@ -103,13 +102,28 @@ TEST_CASE("a secret breaking a rule gets the rule only: same message for any val
     std::vector<std::string> values;
   };
   const std::vector<rule_case> ascii_cases = {
-      {"non-ASCII character", {"Zq\xC3\xA9x", "p\xC3\x9F", "\xE2\x82\xAC" "abcde"}},
-      {"control character", {"Zq\x01x", "\x7F" "abc", "abcdef\x1F"}},
+      {"non-ASCII character",
+       {"Zq\xC3\xA9x", "p\xC3\x9F",
+        "\xE2\x82\xAC"
+        "abcde"}},
+      {"control character",
+       {"Zq\x01x",
+        "\x7F"
+        "abc",
+        "abcdef\x1F"}},
       {"too long", {"Zqx9Wv7Ly", "abcdefghijklmnop"}},
   };
   const std::vector<rule_case> text_cases = {
-      {"control character", {"Zq\x01xWv", "\x7F" "abc", "abcdefghij\x1F"}},
-      {"not UTF-8", {"Zq\xC3x", "\xFF" "abc", "abcdef\xED\xA0\x80"}},
+      {"control character",
+       {"Zq\x01xWv",
+        "\x7F"
+        "abc",
+        "abcdefghij\x1F"}},
+      {"not UTF-8",
+       {"Zq\xC3x",
+        "\xFF"
+        "abc",
+        "abcdef\xED\xA0\x80"}},
       {"too long", {std::string(1025, 'Z'), std::string(2000, 'q')}},
   };
   for (const std::string& option : secret_options()) {
