@@ -130,9 +130,10 @@ TEST_CASE("cfg: every structural error names file:line and the problem", "[cfg]"
 TEST_CASE("cfg: no error repeats a value or what may be one", "[cfg]") {
   // A value is anything after '=', and a line without '=' may be "password: <secret>".
   const std::string secret = "Zq9xWv7L";
-  for (const std::string line : {"password: " + secret, "password " + secret, "= " + secret,
-                                 "password = \"" + secret + "\"" + secret, "password = \"" + secret,
-                                 "pass\"word " + secret + " = 1", "[channel-a] " + secret}) {
+  for (const std::string& line :
+       {"password: " + secret, "password " + secret, "= " + secret,
+        "password = \"" + secret + "\"" + secret, "password = \"" + secret,
+        "pass\"word " + secret + " = 1", "[channel-a] " + secret}) {
     INFO(line);
     const std::string e = error_of("[channel-a]\n" + line + "\n");
     CHECK_FALSE(e.empty());

@@ -154,7 +154,8 @@ TEST_CASE("a secret breaking a rule gets the rule only: same message for any val
 TEST_CASE("a secret given twice, useless or refused later: no trace of it") {
   for (const std::string& option : secret_options()) {
     INFO(option);
-    for (const std::string secret : {"Zq9xWv7L", "s3cr\xC3\xA9t"}) {
+    for (const char* value : {"Zq9xWv7L", "s3cr\xC3\xA9t"}) {
+      const std::string secret = value;
       check_no_trace(validate_with(option, secret, {}, true), secret);
       // Without TLS / without a failover SMSC: a warning or an error about the option.
       const messages alone = validate_with(option, secret);
