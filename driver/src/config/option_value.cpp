@@ -293,14 +293,14 @@ value_check check_log_filter(std::string_view raw) {
 }
 
 value_check check_url(const option_def& def, std::string_view raw) {
-  if (raw.size() > static_cast<std::size_t>(def.max)) return refuse(too_long(def.max, raw.size()));
+  if (raw.size() > static_cast<std::size_t>(def.max)) return refuse(too_long(def, raw.size()));
   auto parsed = http::parse_gateway_url(raw);
   if (auto* problem = std::get_if<std::string>(&parsed)) return refuse(std::move(*problem));
   return accept(std::string(raw));
 }
 
 value_check check_proxy_url(const option_def& def, std::string_view raw) {
-  if (raw.size() > static_cast<std::size_t>(def.max)) return refuse(too_long(def.max, raw.size()));
+  if (raw.size() > static_cast<std::size_t>(def.max)) return refuse(too_long(def, raw.size()));
   auto parsed = http::parse_proxy_url(raw);
   if (auto* problem = std::get_if<std::string>(&parsed)) return refuse(std::move(*problem));
   return accept(std::string(raw));

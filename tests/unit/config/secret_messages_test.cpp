@@ -32,16 +32,31 @@ struct messages {
   }
 };
 
-// A channel section with the required options and `option = value` (twice when twice).
 using pairs = std::vector<std::pair<std::string, std::string>>;
 
-messages validate_with(const std::string& option, const std::string& value, const pairs& extra = {},
-                       bool twice = false) {
-  section_builder s(
-      "channel-sms1",
-      {{"x-smpp-host", "smsc.example.com"}, {"x-smpp-system-id", "esme1"}, {option, value}},
-      "sms.cfg", 1);
-  if (twice) s.add(option, value);
+// The name an option is given under: "x-http-password-param-<N>" as "x-http-password-param-3".
+std::string given_name(std::string_view option) {
+  std::string name(option);
+  if (const auto n = name.find("<N>"); n != std::string::npos) name.replace(n, 3, "3");
+  return name;
+}
+
+// A channel section with the options its gateway type requires and `option = value` (twice when
+// twice).
+messages validate_with(const std::string& option, const std::string& value,
+                       const pairs& extra = {}, bool twice = false) {
+  const option_def* def = find_option(channel_options(), option);
+  const bool http = def != nullptr && def->gateway == option_gateway::http;
+  section_builder s("channel-sms1", {}, "sms.cfg", 1);
+  if (http)
+    s.add("x-gateway-type", "http")
+        .add("x-http-url", "https://api.example.com/send")
+        .add("x-http-destination-param", "to")
+        .add("x-http-message-param", "text");
+  else
+    s.add("x-smpp-host", "smsc.example.com").add("x-smpp-system-id", "esme1");
+  s.add(given_name(option), value);
+  if (twice) s.add(given_name(option), value);
   for (const auto& [k, v] : extra)
     s.add(k, v);
   auto r = validate_channel_section(s.view());
@@ -90,9 +105,12 @@ std::vector<std::string> secret_options() {
 }  // namespace
 
 TEST_CASE("every secret option is covered") {
-  CHECK(secret_options() == std::vector<std::string>{"password", "x-smpp-failover-password",
-                                                     "x-smpp-tls-certificate-file-password",
-                                                     "x-smpp-tls-certificate-password"});
+  // The tests below take every secret of the table; this list only shows which they are.
+  CHECK(secret_options() ==
+        std::vector<std::string>{"password", "x-smpp-failover-password",
+                                 "x-smpp-tls-certificate-file-password",
+                                 "x-smpp-tls-certificate-password", "x-http-password-param-<N>",
+                                 "x-http-proxy-password", "x-http-tls-certificate-file-password"});
 }
 
 TEST_CASE("a secret breaking a rule gets the rule only: same message for any value") {
@@ -124,12 +142,28 @@ TEST_CASE("a secret breaking a rule gets the rule only: same message for any val
         "\xFF"
         "abc",
         "abcdef\xED\xA0\x80"}},
-      {"too long", {std::string(1025, 'Z'), std::string(2000, 'q')}},
   };
+  // <name>=<value>: the value is the secret; a name that is not there is a rule too.
+  std::vector<rule_case> name_value_cases;
+  for (const rule_case& c : text_cases) {
+    rule_case nv{c.rule, {}};
+    for (const std::string& v : c.values)
+      nv.values.push_back("pw=" + v);
+    name_value_cases.push_back(nv);
+  }
+  name_value_cases.push_back({"no name", {"Zq9xWv7L", "=abcdef", "s3cr\xC3\xA9t"}});
   for (const std::string& option : secret_options()) {
     const option_def* def = find_option(channel_options(), option);
     REQUIRE(def != nullptr);
-    const auto& cases = def->type == option_type::ascii ? ascii_cases : text_cases;
+    std::vector<rule_case> cases = def->type == option_type::ascii        ? ascii_cases
+                                   : def->type == option_type::name_value ? name_value_cases
+                                                                          : text_cases;
+    if (def->type != option_type::ascii) {
+      const auto max = static_cast<std::size_t>(def->max);
+      const std::string prefix = def->type == option_type::name_value ? "pw=" : "";
+      cases.push_back({"too long", {prefix + std::string(max + 1 - prefix.size(), 'Z'),
+                                    prefix + std::string(max + 40, 'q')}});
+    }
     // The TLS passwords need TLS on; the failover password a failover SMSC.
     pairs context;
     if (option == "x-smpp-failover-password")
@@ -142,7 +176,7 @@ TEST_CASE("a secret breaking a rule gets the rule only: same message for any val
       for (const std::string& v : c.values) {
         const messages m = validate_with(option, v, context);
         REQUIRE(m.errors.size() == 1);
-        CHECK(m.errors[0].find(option + " = '********': ") != std::string::npos);
+        CHECK(m.errors[0].find(given_name(option) + " = '********': ") != std::string::npos);
         check_no_trace(m, v);
         distinct.insert(m.all());
       }
@@ -158,12 +192,10 @@ TEST_CASE("a secret given twice, useless or refused later: no trace of it") {
       const std::string secret = value;
       check_no_trace(validate_with(option, secret, {}, true), secret);
       // Without TLS / without a failover SMSC: a warning or an error about the option.
-      const messages alone = validate_with(option, secret);
-      check_no_trace(alone, secret);
-      if (option != "password") CHECK(alone.all().find(option) != std::string::npos);
+      check_no_trace(validate_with(option, secret), secret);
       // Misspelt, so not known as a secret: the value is still not shown.
-      check_no_trace(validate_with(option + "x", secret), secret);
-      check_no_trace(validate_with(option.substr(1), secret), secret);
+      check_no_trace(validate_with(given_name(option) + "x", secret), secret);
+      check_no_trace(validate_with(given_name(option).substr(1), secret), secret);
     }
   }
   // What the driver reports for the TLS file after validation (a wrong password).
