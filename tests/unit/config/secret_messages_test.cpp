@@ -43,8 +43,8 @@ std::string given_name(std::string_view option) {
 
 // A channel section with the options its gateway type requires and `option = value` (twice when
 // twice).
-messages validate_with(const std::string& option, const std::string& value,
-                       const pairs& extra = {}, bool twice = false) {
+messages validate_with(const std::string& option, const std::string& value, const pairs& extra = {},
+                       bool twice = false) {
   const option_def* def = find_option(channel_options(), option);
   const bool http = def != nullptr && def->gateway == option_gateway::http;
   section_builder s("channel-sms1", {}, "sms.cfg", 1);
@@ -161,8 +161,9 @@ TEST_CASE("a secret breaking a rule gets the rule only: same message for any val
     if (def->type != option_type::ascii) {
       const auto max = static_cast<std::size_t>(def->max);
       const std::string prefix = def->type == option_type::name_value ? "pw=" : "";
-      cases.push_back({"too long", {prefix + std::string(max + 1 - prefix.size(), 'Z'),
-                                    prefix + std::string(max + 40, 'q')}});
+      cases.push_back({"too long",
+                       {prefix + std::string(max + 1 - prefix.size(), 'Z'),
+                        prefix + std::string(max + 40, 'q')}});
     }
     // The TLS passwords need TLS on; the failover password a failover SMSC.
     pairs context;
