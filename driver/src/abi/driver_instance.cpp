@@ -9,6 +9,7 @@
 #include "abi/channel_setup.hpp"
 #include "abi/privacy_setup.hpp"
 #include "abi/request_parts.hpp"
+#include "abi/server_root.hpp"
 #include "config/validate.hpp"
 #include "io/tls_client.hpp"
 
@@ -201,6 +202,8 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
   // naming its option rather than a channel that never comes up.
   std::shared_ptr<const io::tls_client> tls;
   if (result.settings->smpp_tls_mode != config::tls_mode::none) {
+    std::string& path = result.settings->smpp_tls_path_to_certificate;
+    path = resolve_from_server_root(path);
     io::tls_problem problem;
     std::vector<std::string> notes;
     tls = io::tls_client::load(io::tls_settings_of(*result.settings), problem, notes);
@@ -216,7 +219,9 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
   // its file, line and key (docs/mms.md).
   std::optional<mm7::mms_settings> mms;
   if (!result.settings->jsms_config_file.empty()) {
-    auto read = mm7::read_mms_settings(result.settings->jsms_config_file);
+    std::string& path = result.settings->jsms_config_file;
+    path = resolve_from_server_root(path);
+    auto read = mm7::read_mms_settings(path);
     for (const std::string& w : read.warnings)
       write(log_level::warn, section.name, w);
     if (!read.settings) {
