@@ -18,6 +18,7 @@
 #include "config/channel_settings.hpp"
 #include "config/driver_settings.hpp"
 #include "io/driver_runtime.hpp"
+#include "mm7/mms_composer.hpp"
 #include "mm7/settings.hpp"
 #include "smsdrv/smsdrv.h"
 #include "util/log_sink.hpp"
@@ -56,6 +57,8 @@ class driver_instance : public io::event_sink, public log_sink {
     std::atomic<std::size_t> open{0};  // accepted by send(), RESPONSE not yet produced
     std::shared_ptr<channel::channel_metrics> metrics;
     std::optional<mm7::mms_settings> mms;  // x-jsms-config-file, read when configured
+    std::unique_ptr<mm7::mms_composer> mms_composer;
+    io::mms_handle* mms_handle = nullptr;
   };
   struct name_hash {
     using is_transparent = void;
@@ -65,6 +68,8 @@ class driver_instance : public io::event_sink, public log_sink {
   };
 
   std::int32_t configure_channel(const smsdrv_section& section);
+  std::int32_t send_mms(channel_entry& ch, const smsdrv_request& request,
+                        const std::vector<smsdrv_part>& parts, std::uint64_t* request_id);
   std::int32_t configure_driver_wide(const smsdrv_section& section);
   std::int32_t fail(std::int32_t status, std::string text);
   channel_entry* find_channel(std::string_view name) const;

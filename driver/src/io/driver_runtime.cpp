@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "io/channel_runner.hpp"
+#include "io/mm7_runner.hpp"
 
 namespace smsdrv::io {
 
@@ -23,6 +24,18 @@ void channel_handle::ack(std::uint64_t ack_id, std::int32_t disposition) {
   runner_.ack(ack_id, disposition);
 }
 
+void mms_handle::submit(mm7::prepared_mms&& request) {
+  runner_.submit(std::move(request));
+}
+
+void mms_handle::ack(std::uint64_t ack_id, std::int32_t disposition) {
+  runner_.ack(ack_id, disposition);
+}
+
+std::uint16_t mms_handle::listen_port() const noexcept {
+  return runner_.listen_port();
+}
+
 struct driver_runtime::impl {
   log_sink& log;
   event_sink& events;
@@ -32,6 +45,8 @@ struct driver_runtime::impl {
   // deque: runners and handles never move once created.
   std::deque<channel_runner> runners;
   std::deque<channel_handle> handles;
+  std::deque<std::unique_ptr<mm7_runner>> mms_runners;
+  std::deque<mms_handle> mms_handles;
   bool stopped = false;
 
   impl(log_sink& l, event_sink& e) : log(l), events(e) {}
@@ -73,6 +88,24 @@ channel_handle& driver_runtime::add_channel(channel::channel_config config, void
   return impl_->handles.emplace_back(*runner);
 }
 
+mms_handle& driver_runtime::add_mms(mm7_runner_config config, void* sink_key) {
+  mm7_runner* runner = nullptr;
+  std::exception_ptr failed;
+  impl_->run_on_io([&] {
+    try {
+      runner = impl_->mms_runners
+                   .emplace_back(std::make_unique<mm7_runner>(impl_->io, std::move(config),
+                                                              impl_->log, impl_->events, sink_key))
+                   .get();
+    } catch (...) {
+      failed = std::current_exception();
+    }
+  });
+  if (failed) std::rethrow_exception(failed);
+  runner->start();
+  return impl_->mms_handles.emplace_back(*runner);
+}
+
 void driver_runtime::shutdown(std::chrono::milliseconds drain) {
   impl& d = *impl_;
   if (d.stopped) return;
@@ -80,11 +113,18 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
 
   std::mutex m;
   std::condition_variable cv;
-  std::size_t remaining = d.runners.size();
+  std::size_t remaining = d.runners.size() + d.mms_runners.size();
   const auto deadline = std::chrono::steady_clock::now() + drain;
   d.run_on_io([&] {
     for (channel_runner& r : d.runners) {
       r.begin_shutdown(deadline, [&] {
+        std::lock_guard lock(m);
+        --remaining;
+        cv.notify_all();
+      });
+    }
+    for (auto& r : d.mms_runners) {
+      r->begin_shutdown(deadline, [&] {
         std::lock_guard lock(m);
         --remaining;
         cv.notify_all();
@@ -100,6 +140,8 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
   d.run_on_io([&] {
     for (channel_runner& r : d.runners)
       if (!r.finished()) r.force_close("shutdown: drain time exhausted, connection cut");
+    for (auto& r : d.mms_runners)
+      r->force_close("shutdown: drain time exhausted");
   });
   d.work.reset();
   d.io.stop();

@@ -16,11 +16,14 @@
 #include "channel/prepared_request.hpp"
 #include "io/event_sink.hpp"
 #include "io/tls_client.hpp"
+#include "mm7/mms_composer.hpp"
 #include "util/log_sink.hpp"
 
 namespace smsdrv::io {
 
 class channel_runner;
+class mm7_runner;
+struct mm7_runner_config;
 
 // A channel as seen from other threads.
 class channel_handle {
@@ -35,6 +38,18 @@ class channel_handle {
   channel_runner& runner_;
 };
 
+// A channel's MMS side as seen from other threads.
+class mms_handle {
+ public:
+  explicit mms_handle(mm7_runner& runner) : runner_(runner) {}
+  void submit(mm7::prepared_mms&& request);
+  void ack(std::uint64_t ack_id, std::int32_t disposition);
+  std::uint16_t listen_port() const noexcept;
+
+ private:
+  mm7_runner& runner_;
+};
+
 class driver_runtime {
  public:
   driver_runtime(log_sink& log, event_sink& events);
@@ -46,6 +61,10 @@ class driver_runtime {
   // long as the runtime; its events reach the sink with `sink_key`.
   channel_handle& add_channel(channel::channel_config config, void* sink_key,
                               std::shared_ptr<const tls_client> tls = nullptr);
+
+  // The MMS side of a channel (MM7): its listener is bound now; throws std::runtime_error naming
+  // what failed (the address, a TLS file). Its events reach the sink with `sink_key`.
+  mms_handle& add_mms(mm7_runner_config config, void* sink_key);
 
   // Drains every channel (queued requests fail, requests in flight get up to `drain` for their
   // responses), unbinds, closes, stops the I/O thread. Returns when all of that is done or
