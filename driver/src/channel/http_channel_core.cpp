@@ -139,7 +139,7 @@ void http_channel_core::on_result(std::uint64_t tag, const http::exchange& resul
             pause *= 2;
           pause = std::min(pause, config_.max_pause);
         }
-        begin_pause(pause, it.pause_epoch, now);
+        begin_pause(pause, it.pause_epoch, now, fmt::format("request {}: {}", id, r->text));
         requeue_front(std::move(it));
       } else {
         log(log_level::info, fmt::format("request {}: {}; sending it again in {}", id, r->text,
@@ -211,14 +211,15 @@ void http_channel_core::gateway_unreachable(std::string_view reason, time_point 
              std::string(reason), delay);
 }
 
-void http_channel_core::begin_pause(milliseconds pause, std::uint32_t epoch, time_point now) {
+void http_channel_core::begin_pause(milliseconds pause, std::uint32_t epoch, time_point now,
+                                    std::string_view why) {
   // A refusal of a request started before the current pause began does not extend it.
   if (epoch < pause_epoch_ && now < paused_until_) return;
   ++pause_epoch_;
   ++pauses_in_a_row_;
   paused_until_ = std::max(paused_until_, now + pause);
-  log(log_level::info,
-      fmt::format("the gateway asked to slow down: no request for {}", seconds_text(pause)));
+  log(log_level::info, fmt::format("{}; the gateway asked to slow down: no request for {}", why,
+                                   seconds_text(pause)));
 }
 
 http_channel_core::time_point http_channel_core::waited_long_enough(const item& it) const noexcept {

@@ -115,7 +115,8 @@ class http_channel_core {
   void schedule_retry(item&& it, time_point due);
   void gateway_reached(time_point now);
   void gateway_unreachable(std::string_view reason, time_point now);
-  void begin_pause(std::chrono::milliseconds asked, std::uint32_t epoch, time_point now);
+  void begin_pause(std::chrono::milliseconds pause, std::uint32_t epoch, time_point now,
+                   std::string_view why);
   void expire_waiting(time_point now);
   time_point waited_long_enough(const item& it) const noexcept;
   void respond_ok(const item& it, const http::accepted& a);
