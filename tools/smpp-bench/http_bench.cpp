@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 #include <sys/resource.h>
-#include <csignal>
 #include <unistd.h>
+#include <csignal>
 
 #include <atomic>
 #include <chrono>
@@ -205,8 +205,7 @@ side_result run_kannel_side(const http_bench_options& o, sink_process& sink) {
   quiet.pipe_stdin = false;
   // Kannel logs to stderr as well as to its files: to /dev/null, or a full pipe would stall it.
   auto silent = [](const std::string& program, const std::string& conf) {
-    return std::vector<std::string>{"sh", "-c", "exec " + program + " \"$0\" 2>/dev/null",
-                                    conf};
+    return std::vector<std::string>{"sh", "-c", "exec " + program + " \"$0\" 2>/dev/null", conf};
   };
   const std::string conf = (dir / "kannel.conf").string();
   child bearerbox(silent("bearerbox", conf), quiet);
