@@ -61,7 +61,8 @@ const std::vector<media>& test_media() {
   return m;
 }
 
-std::string send_mms(const std::string& id, const std::vector<std::pair<std::string, std::string>>& ud,
+std::string send_mms(const std::string& id,
+                     const std::vector<std::pair<std::string, std::string>>& ud,
                      const std::vector<media>& parts) {
   std::string line = "{\"id\":" + json_string(id) +
                      ",\"request\":\"SendMMS\",\"channel\":\"channel-mms\",\"userData\":{";
@@ -84,9 +85,9 @@ std::string send_mms(const std::string& id, const std::vector<std::pair<std::str
 
 struct options {
   std::string version = "6.8.0";
-  std::string driver_password = "vpw";     // what the driver presents to the MMSC
-  std::string mmsc_user = "mmsc:mpw";      // what mmsc-sim presents to the listener
-  std::string listener_extra;              // more [listener] keys
+  std::string driver_password = "vpw";  // what the driver presents to the MMSC
+  std::string mmsc_user = "mmsc:mpw";   // what mmsc-sim presents to the listener
+  std::string listener_extra;           // more [listener] keys
   std::vector<std::string> sim_flags;
 };
 
@@ -127,15 +128,15 @@ struct mms_stack {
                        << "\naddress = 127.0.0.1\nuser = mmsc\npassword = mpw\nack-timeout = 5\n"
                        << o.listener_extra << "[limits]\nmax-message-size = 262144\n";
     // The SMPP side points nowhere: this channel is used for MMS only.
-    cfg = root.write_cfg(channel_section("channel-mms", 1,
-                                         "x-jsms-config-file = " + mms.string() + "\n"));
+    cfg = root.write_cfg(
+        channel_section("channel-mms", 1, "x-jsms-config-file = " + mms.string() + "\n"));
     start();
   }
 
   void start() {
-    dms = std::make_unique<subprocess>(std::vector<std::string>{
-        SMSDRV_DMS_STUB_PATH, "run", "--config", cfg.string(), "--app-name", "e2e-dms",
-        "--linger", "0.5"});
+    dms = std::make_unique<subprocess>(
+        std::vector<std::string>{SMSDRV_DMS_STUB_PATH, "run", "--config", cfg.string(),
+                                 "--app-name", "e2e-dms", "--linger", "0.5"});
     out.clear();
   }
 
@@ -146,9 +147,8 @@ struct mms_stack {
     return read_until(*dms, out, pred, timeout);
   }
   std::optional<json_line> response(const std::string& id) {
-    return until([&](const json_line& j) {
-      return j.str("event") == "esp-response" && j.str("id") == id;
-    });
+    return until(
+        [&](const json_line& j) { return j.str("event") == "esp-response" && j.str("id") == id; });
   }
   int finish() {
     dms->close_stdin();
@@ -245,9 +245,10 @@ TEST_CASE("a DeliverReq in every style real MMSCs send reaches the host with its
   for (std::size_t i = 0; i < styles.size(); ++i) {
     CAPTURE(styles[i]);
     const std::string from = "+49170000" + std::to_string(100 + i);
-    s.mmsc.proc->write_line(R"({"cmd":"deliver","from":")" + from +
-                            R"(","to":"12345","subject":"S","text":"Hallo","parts":[{"content_type":"image/png","name":"p.png","base64":")" +
-                            base64(png) + R"("}],"style":)" + styles[i] + "}");
+    s.mmsc.proc->write_line(
+        R"({"cmd":"deliver","from":")" + from +
+        R"(","to":"12345","subject":"S","text":"Hallo","parts":[{"content_type":"image/png","name":"p.png","base64":")" +
+        base64(png) + R"("}],"style":)" + styles[i] + "}");
     auto in = s.until([&](const json_line& j) {
       return j.str("event") == "interaction" && j.str("attributes", "FromAddr") == from;
     });
@@ -294,7 +295,8 @@ TEST_CASE("Basic authentication both ways: wrong credentials are refused, nothin
   CHECK(retry->num("http_status") == 401);
   CHECK(retry->str("outcome") == "retry");
   CHECK(s.finish() == 0);
-  for (const auto& j : s.out) CHECK(j.str("event") != "interaction");
+  for (const auto& j : s.out)
+    CHECK(j.str("event") != "interaction");
 }
 
 TEST_CASE("size limits: a SendMMS too large is refused, a DeliverReq too large answered 413") {
@@ -306,8 +308,9 @@ TEST_CASE("size limits: a SendMMS too large is refused, a DeliverReq too large a
   CHECK(r->str("ok") == "false");
   CHECK(r->str("error", "name") == "SMSDRV_E_BAD_REQUEST");
   CHECK(r->str("error", "text").find("max-message-size") != std::string::npos);
-  s.mmsc.proc->write_line(R"({"cmd":"deliver","from":"+491","to":"12345","parts":[{"content_type":"image/jpeg","name":"b.jpg","base64":")" +
-                          base64(random_bytes(300000, 8)) + R"("}]})");
+  s.mmsc.proc->write_line(
+      R"({"cmd":"deliver","from":"+491","to":"12345","parts":[{"content_type":"image/jpeg","name":"b.jpg","base64":")" +
+      base64(random_bytes(300000, 8)) + R"("}]})");
   auto too_large = s.mmsc.until([](const json_line& j) { return j.str("event") == "post-result"; });
   REQUIRE(too_large);
   CHECK(too_large->num("http_status") == 413);
@@ -319,7 +322,8 @@ TEST_CASE("a host killed before it took an MMS: the MMSC is not told success and
   mms_stack s;
   // dms-stub stopped hard: its driver cannot answer; then killed: the connection breaks.
   ::kill(s.dms->pid(), SIGSTOP);
-  s.mmsc.proc->write_line(R"({"cmd":"deliver","from":"+4915550004","to":"12345","text":"do not lose me"})");
+  s.mmsc.proc->write_line(
+      R"({"cmd":"deliver","from":"+4915550004","to":"12345","text":"do not lose me"})");
   REQUIRE(s.mmsc.until([](const json_line& j) { return j.str("event") == "post"; }));
   s.dms->kill(SIGKILL);
   s.dms->wait(10s);

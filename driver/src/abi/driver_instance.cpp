@@ -249,10 +249,9 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
       io::mm7_runner_config mc{entry->name, application_name_, *mms};
       entry->mms_handle = &runtime().add_mms(std::move(mc), entry.get());
     } catch (const std::exception& e) {
-      return fail(SMSDRV_E_BAD_CONFIG,
-                  config::channel_option_problem(
-                      view_of(section, keys, values), "x-jsms-config-file",
-                      fmt::format("the MMS side cannot start: {}", e.what())));
+      return fail(SMSDRV_E_BAD_CONFIG, config::channel_option_problem(
+                                           view_of(section, keys, values), "x-jsms-config-file",
+                                           fmt::format("the MMS side cannot start: {}", e.what())));
     }
     entry->mms_composer = std::make_unique<mm7::mms_composer>(
         *mms, entry->name, result.settings->default_reply_address);

@@ -277,7 +277,8 @@ struct http_client::impl {
         match = (line[i] | 0x20) == content_type[i];
       if (match) {
         std::string_view v = line.substr(content_type.size());
-        while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+        while (!v.empty() && (v.front() == ' ' || v.front() == '\t'))
+          v.remove_prefix(1);
         while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' '))
           v.remove_suffix(1);
         t->result.content_type.assign(v.substr(0, 1024));

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -16,7 +17,6 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <array>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -100,13 +100,12 @@ struct mm7_runner::impl : std::enable_shared_from_this<impl> {
       boost::system::error_code ec;
       tls->use_certificate_chain_file(m.tls_certificate, ec);
       if (ec)
-        throw std::runtime_error(fmt::format("[listener] tls-certificate '{}': {}",
-                                             m.tls_certificate, ec.message()));
+        throw std::runtime_error(
+            fmt::format("[listener] tls-certificate '{}': {}", m.tls_certificate, ec.message()));
       tls->use_private_key_file(m.tls_key, asio::ssl::context::pem, ec);
       if (ec)
-        throw std::runtime_error(
-            fmt::format("[listener] tls-key '{}': {} (check tls-key-password)", m.tls_key,
-                        ec.message()));
+        throw std::runtime_error(fmt::format("[listener] tls-key '{}': {} (check tls-key-password)",
+                                             m.tls_key, ec.message()));
     }
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(m.listen_address, ec);
@@ -227,8 +226,7 @@ struct mm7_runner::impl : std::enable_shared_from_this<impl> {
     p.http_status = r.status;
     p.content_type = std::move(r.content_type);
     p.body = std::move(r.body);
-    if (!p.answered)
-      p.failure = fmt::format("{}: {}", http::failure_name(r.failure), r.detail);
+    if (!p.answered) p.failure = fmt::format("{}: {}", http::failure_name(r.failure), r.detail);
     core.on_post_result(tag, std::move(p), clock::now());
     pump();
   }
@@ -281,8 +279,8 @@ struct mm7_runner::impl : std::enable_shared_from_this<impl> {
       socket.set_option(tcp::no_delay(true));
       std::uint64_t id = next_session++;
       if (tls) {
-        auto stream = std::make_shared<beast::ssl_stream<beast::tcp_stream>>(std::move(socket),
-                                                                             *tls);
+        auto stream =
+            std::make_shared<beast::ssl_stream<beast::tcp_stream>>(std::move(socket), *tls);
         sessions[id] = [stream] {
           boost::system::error_code ignored;
           beast::get_lowest_layer(*stream).socket().close(ignored);
@@ -330,8 +328,8 @@ struct mm7_runner::impl : std::enable_shared_from_this<impl> {
       auto& head = parser.get();
       std::optional<std::uint64_t> length;
       if (auto l = parser.content_length()) length = *l;
-      mm7::request_head h{head.method_string(), head.target(),
-                          head[bhttp::field::authorization], length};
+      mm7::request_head h{head.method_string(), head.target(), head[bhttp::field::authorization],
+                          length};
       std::optional<mm7::http_answer> early = mm7::check_request_head(config.mms, h);
       bool keep_alive = head.keep_alive();
       if (early) {
@@ -409,9 +407,8 @@ struct mm7_runner::impl : std::enable_shared_from_this<impl> {
 
   void log_refusal(const mm7::http_answer& a, std::string_view target) {
     log.write(log_level::warn, config.channel,
-              fmt::format("MM7 listener: a request to {} answered {}{}",
-                          target.substr(0, 200), a.status,
-                          a.status == 401 ? " (no or wrong credentials)" : ""));
+              fmt::format("MM7 listener: a request to {} answered {}{}", target.substr(0, 200),
+                          a.status, a.status == 401 ? " (no or wrong credentials)" : ""));
   }
 
   asio::io_context& io;

@@ -37,8 +37,7 @@ channel::channel_event deliver_event(deliver_req&& m, const inbound_context& ctx
   const std::string from = value_of(m.sender);
   const std::string to = first_value(m.to);
   std::string subject = m.subject;
-  if (subject.empty())
-    subject = std::string(channel::utf8_prefix(m.text, ctx.subject_characters));
+  if (subject.empty()) subject = std::string(channel::utf8_prefix(m.text, ctx.subject_characters));
   std::string summary;
   for (const auto& p : m.parts) {
     if (!summary.empty()) summary += ", ";

@@ -22,9 +22,9 @@
 namespace smsdrv::mm7 {
 
 struct inbound_context {
-  std::string_view channel;           // _umsChannel
-  std::string_view application_name;  // _umsInboundIxnSubmittedBy
-  std::size_t subject_characters = 60;  // Subject from the text when the MMS has none
+  std::string_view channel;                       // _umsChannel
+  std::string_view application_name;              // _umsInboundIxnSubmittedBy
+  std::size_t subject_characters = 60;            // Subject from the text when the MMS has none
   std::chrono::system_clock::time_point created;  // _msg_CreatedAt
 };
 

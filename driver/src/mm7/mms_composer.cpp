@@ -35,7 +35,7 @@ std::string lower(std::string_view s) {
 }
 
 constexpr std::string_view known_keys[] = {
-    "_mmsCc",          "_mmsBcc",    "_mmsDeliveryReport", "_mmsReadReply", "_mmsPriority",
+    "_mmsCc",           "_mmsBcc",    "_mmsDeliveryReport", "_mmsReadReply", "_mmsPriority",
     "_mmsMessageClass", "_mmsExpiry", "_mmsServiceCode",    "_mmsLinkedId",
 };
 
@@ -56,7 +56,8 @@ bool valid_content_type(std::string_view t) {
   if (slash == std::string_view::npos || slash == 0 || slash + 1 == main.size()) return false;
   for (char c : main) {
     auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7F || std::string_view("()<>@,;:\\\"[]?=").find(c) != std::string_view::npos)
+    if (u <= 0x20 || u >= 0x7F ||
+        std::string_view("()<>@,;:\\\"[]?=").find(c) != std::string_view::npos)
       if (c != '/') return false;
   }
   for (char c : t)
@@ -116,10 +117,11 @@ mms_compose_result mms_composer::compose(user_data data, std::span<const part_in
     for (auto key : known_keys)
       known = known || k == key;
     if (!known)
-      return refuse(fmt::format("SendMMS: unknown key {} (the _mms keys are _mmsCc, _mmsBcc, "
-                                "_mmsDeliveryReport, _mmsReadReply, _mmsPriority, "
-                                "_mmsMessageClass, _mmsExpiry, _mmsServiceCode, _mmsLinkedId)",
-                                config::printable(k)));
+      return refuse(
+          fmt::format("SendMMS: unknown key {} (the _mms keys are _mmsCc, _mmsBcc, "
+                      "_mmsDeliveryReport, _mmsReadReply, _mmsPriority, "
+                      "_mmsMessageClass, _mmsExpiry, _mmsServiceCode, _mmsLinkedId)",
+                      config::printable(k)));
   }
   submit_req req;
   req.to = addresses(find(data, "_smsDestNumber").value_or(""));
@@ -145,9 +147,9 @@ mms_compose_result mms_composer::compose(user_data data, std::span<const part_in
     std::string* target;
   };
   req.service_code = settings_.service_code;
-  for (const text_key& t : {text_key{"Subject", &req.subject}, text_key{"_mmsExpiry", &req.expiry_date},
-                            text_key{"_mmsServiceCode", &req.service_code},
-                            text_key{"_mmsLinkedId", &req.linked_id}}) {
+  for (const text_key& t :
+       {text_key{"Subject", &req.subject}, text_key{"_mmsExpiry", &req.expiry_date},
+        text_key{"_mmsServiceCode", &req.service_code}, text_key{"_mmsLinkedId", &req.linked_id}}) {
     auto v = find(data, t.key);
     if (!v || v->empty()) continue;
     if (auto p = text_problem(*v); !p.empty())
@@ -169,19 +171,22 @@ mms_compose_result mms_composer::compose(user_data data, std::span<const part_in
     for (auto c : classes)
       if (lower(c) == l) req.message_class = std::string(c);
     if (req.message_class.empty())
-      return refuse(fmt::format("SendMMS: _mmsMessageClass '{}' must be Personal, Informational, "
-                                "Advertisement or Auto",
-                                config::printable(*v)));
+      return refuse(
+          fmt::format("SendMMS: _mmsMessageClass '{}' must be Personal, Informational, "
+                      "Advertisement or Auto",
+                      config::printable(*v)));
   }
   out.delivery_report = settings_.delivery_report;
   out.read_reply = settings_.read_reply;
-  for (auto [key, target] : {std::pair{std::string_view("_mmsDeliveryReport"), &out.delivery_report},
-                             std::pair{std::string_view("_mmsReadReply"), &out.read_reply}}) {
+  for (auto [key, target] :
+       {std::pair{std::string_view("_mmsDeliveryReport"), &out.delivery_report},
+        std::pair{std::string_view("_mmsReadReply"), &out.read_reply}}) {
     auto v = find(data, key);
     if (!v || v->empty()) continue;
     auto f = flag(*v);
-    if (!f) return refuse(fmt::format("SendMMS: {} '{}' must be true or false", key,
-                                      config::printable(*v)));
+    if (!f)
+      return refuse(
+          fmt::format("SendMMS: {} '{}' must be true or false", key, config::printable(*v)));
     *target = *f;
   }
   req.delivery_report = out.delivery_report;
@@ -197,9 +202,10 @@ mms_compose_result mms_composer::compose(user_data data, std::span<const part_in
   std::size_t total = (text.empty() ? 0 : 1) + parts.size();
   if (total == 0) return refuse("SendMMS: nothing to send: no _smsText and no parts");
   if (total + 1 > settings_.max_parts)
-    return refuse(fmt::format("SendMMS: {} parts (with the SMIL); the MMS settings allow {} "
-                              "(max-parts)",
-                              total + 1, settings_.max_parts));
+    return refuse(
+        fmt::format("SendMMS: {} parts (with the SMIL); the MMS settings allow {} "
+                    "(max-parts)",
+                    total + 1, settings_.max_parts));
   std::vector<part_input> all;
   all.reserve(total);
   if (!text.empty()) all.push_back({"text/plain; charset=utf-8", "text.txt", text});
@@ -208,9 +214,10 @@ mms_compose_result mms_composer::compose(user_data data, std::span<const part_in
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const part_input& p = parts[i];
     if (!valid_content_type(p.content_type))
-      return refuse(fmt::format("SendMMS: parts[{}] has the content type '{}'; it must be "
-                                "type/subtype with optional parameters",
-                                i, config::printable(p.content_type)));
+      return refuse(
+          fmt::format("SendMMS: parts[{}] has the content type '{}'; it must be "
+                      "type/subtype with optional parameters",
+                      i, config::printable(p.content_type)));
     if (lower(trim(p.content_type.substr(0, p.content_type.find(';')))) == "application/smil") {
       if (smil) return refuse(fmt::format("SendMMS: parts[{}] is a second SMIL presentation", i));
       smil = all.size();
@@ -219,9 +226,10 @@ mms_compose_result mms_composer::compose(user_data data, std::span<const part_in
     all.push_back(p);
   }
   if (bytes > settings_.max_message_size)
-    return refuse(fmt::format("SendMMS: the parts have {} bytes; the MMS settings allow {} "
-                              "(max-message-size)",
-                              bytes, settings_.max_message_size));
+    return refuse(
+        fmt::format("SendMMS: the parts have {} bytes; the MMS settings allow {} "
+                    "(max-message-size)",
+                    bytes, settings_.max_message_size));
   std::vector<owned_names> names(all.size());
   std::set<std::string> taken;
   for (std::size_t i = 0; i < all.size(); ++i) {
@@ -241,8 +249,8 @@ mms_compose_result mms_composer::compose(user_data data, std::span<const part_in
   views.reserve(all.size() + 1);
   std::string made_smil;
   if (smil) {
-    views.push_back({all[*smil].content_type, names[*smil].id, names[*smil].location,
-                     all[*smil].bytes});
+    views.push_back(
+        {all[*smil].content_type, names[*smil].id, names[*smil].location, all[*smil].bytes});
   }
   for (std::size_t i = 0; i < all.size(); ++i)
     if (!smil || i != *smil)
@@ -253,14 +261,15 @@ mms_compose_result mms_composer::compose(user_data data, std::span<const part_in
                                           "presentation.smil", made_smil});
   }
 
-  out.transaction_id = fmt::format("{}-{}", id_prefix_,
-                                   next_transaction_.fetch_add(1, std::memory_order_relaxed));
+  out.transaction_id =
+      fmt::format("{}-{}", id_prefix_, next_transaction_.fetch_add(1, std::memory_order_relaxed));
   req.transaction_id = out.transaction_id;
   out.post = build_submit_post(settings_, req, views, out.transaction_id);
   if (out.post.body.size() > settings_.max_message_size)
-    return refuse(fmt::format("SendMMS: the MM7 request is {} bytes; the MMS settings allow {} "
-                              "(max-message-size)",
-                              out.post.body.size(), settings_.max_message_size));
+    return refuse(
+        fmt::format("SendMMS: the MM7 request is {} bytes; the MMS settings allow {} "
+                    "(max-message-size)",
+                    out.post.body.size(), settings_.max_message_size));
   out.recipients.clear();
   for (const auto* list : {&req.to, &req.cc, &req.bcc})
     for (const auto& a : *list)

@@ -100,6 +100,9 @@ void mms_core::on_post_result(std::uint64_t tag, post_result&& result, time_poin
         } else {
           attrs.emplace_back(channel::attr::error_code, fmt::format("HTTP {}", o.http_status));
         }
+        // A cause on the MMSC's side or a temporary one (3xxx, 4006, HTTP 408, 429, 5xx): the
+        // host may send the message again later.
+        if (o.retryable) attrs.emplace_back("_mmsRetryable", "true");
         respond(r, SMSDRV_E_SMSC_REJECTED, fmt::format("the MMSC refused the message: {}", o.text),
                 std::move(attrs));
         return;
@@ -124,10 +127,10 @@ void mms_core::on_post_result(std::uint64_t tag, post_result&& result, time_poin
   }
   if (r.first_attempt && now - *r.first_attempt >= settings_.response_timeout) {
     respond(r, SMSDRV_E_CHANNEL_DOWN,
-            fmt::format("the MMSC could not be reached for {} s ({}); the message was not sent",
-                        std::chrono::duration_cast<std::chrono::seconds>(now - *r.first_attempt)
-                            .count(),
-                        config::printable(result.failure, 200)));
+            fmt::format(
+                "the MMSC could not be reached for {} s ({}); the message was not sent",
+                std::chrono::duration_cast<std::chrono::seconds>(now - *r.first_attempt).count(),
+                config::printable(result.failure, 200)));
     return;
   }
   ++r.tried_round;
@@ -200,9 +203,9 @@ void mms_core::on_tick(time_point now) {
   for (auto it = waiting_.begin(); it != waiting_.end();) {
     if (it->second.deadline <= now) {
       answer(it->second, false,
-             fmt::format("the host did not take it within {} s (ack-timeout)",
-                         std::chrono::duration_cast<std::chrono::seconds>(settings_.ack_timeout)
-                             .count()));
+             fmt::format(
+                 "the host did not take it within {} s (ack-timeout)",
+                 std::chrono::duration_cast<std::chrono::seconds>(settings_.ack_timeout).count()));
       ack_of_reply_.erase(it->second.reply_tag);
       it = waiting_.erase(it);
     } else {

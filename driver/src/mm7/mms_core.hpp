@@ -6,8 +6,8 @@
 // Requests (3GPP TS 23.140 §8.7.1): queued in order; at most max_in_flight exchanges, max_rate
 // per second. Each gets exactly one RESPONSE:
 //   accepted (SubmitRsp 1000)            SMSDRV_OK, _smsMessageId = the MMSC's MessageID;
-//   refused (any other status, a Fault,  SMSDRV_E_SMSC_REJECTED with the status and text;
-//     an HTTP error)
+//   refused (any other status, a Fault,  SMSDRV_E_SMSC_REJECTED with the status and text,
+//     an HTTP error)                      _mmsRetryable = true when the cause is temporary;
 //   unknown (the answer cannot be read,  SMSDRV_E_OUTCOME_UNKNOWN: the MMSC may have it, it is
 //     or the exchange broke after the     not sent again;
 //     request was written)
@@ -116,8 +116,8 @@ class mms_core {
   struct request {
     prepared_mms prepared;
     std::shared_ptr<const std::string> body;
-    std::size_t url = 0;           // the URL of the next attempt
-    std::size_t tried_round = 0;   // URLs tried since the last back-off
+    std::size_t url = 0;          // the URL of the next attempt
+    std::size_t tried_round = 0;  // URLs tried since the last back-off
     std::optional<time_point> first_attempt;
     time_point not_before{};
   };

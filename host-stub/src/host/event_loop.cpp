@@ -192,9 +192,9 @@ void event_loop::handle(size_t d, const smsdrv_event& ev) {
       else
         write_delivery_report(out, ev, id);
       if (rt_.log.enabled(SMSDRV_LOG_DEBUG))
-        log_event(drv, ev,
-                  fmt::format("{} {}", read ? "read-reply" : "delivery-report",
-                              id ? *id : "(no id)"));
+        log_event(
+            drv, ev,
+            fmt::format("{} {}", read ? "read-reply" : "delivery-report", id ? *id : "(no id)"));
       break;
     }
     case SMSDRV_EVENT_CHANNEL_STATE:

@@ -12,8 +12,9 @@ using smsdrv::mm7::test::golden;
 
 namespace {
 
-const inbound_context ctx{"channel-mms", "dms", 60, std::chrono::system_clock::time_point(
-                                                         std::chrono::milliseconds(1548643196035))};
+const inbound_context ctx{
+    "channel-mms", "dms", 60,
+    std::chrono::system_clock::time_point(std::chrono::milliseconds(1548643196035))};
 
 template <class M>
 M read_golden(const std::string& name) {
@@ -45,8 +46,9 @@ TEST_CASE("a DeliverReq is an INBOUND interaction with the SMS attributes and it
                  {"_umsInboundIxnSubmittedBy", "dms"},
                  {"_msg_CreatedAt", "2019-01-28T02:39:56.035Z"},
                  {"_mmsLinkedId", "link-77"},
-                 {"_mmsParts", "application/smil pres.smil (81 bytes), image/png pixel.png (70 "
-                               "bytes), text/plain; charset=iso-8859-1 note.txt (14 bytes)"}});
+                 {"_mmsParts",
+                  "application/smil pres.smil (81 bytes), image/png pixel.png (70 "
+                  "bytes), text/plain; charset=iso-8859-1 note.txt (14 bytes)"}});
   REQUIRE(e.parts.size() == 3);
   CHECK(e.parts[1].content_type == "image/png");
   CHECK(e.parts[1].name == "pixel.png");
@@ -57,19 +59,20 @@ TEST_CASE("a DeliverReq is an INBOUND interaction with the SMS attributes and it
 }
 
 TEST_CASE("delivery reports and read replies are events with the report attributes") {
-  auto r = delivery_report_event(read_golden<delivery_report_req>("delivery_report_rel6.http"), ctx);
+  auto r =
+      delivery_report_event(read_golden<delivery_report_req>("delivery_report_rel6.http"), ctx);
   CHECK(r.type == SMSDRV_EVENT_DELIVERY_REPORT);
-  CHECK(attrs_of(r) == std::map<std::string, std::string>{
-                           {"_smsMessageId", "369500617770864640"},
-                           {"_smsDeliveryStat", "Retrieved"},
-                           {"_smsDeliveryFinal", "true"},
-                           {"_smsDoneDate", "2015-03-16T14:03:51.749Z"},
-                           {"_mmsStatusText", "Success"},
-                           {"FromAddr", "16175550123"},
-                           {"ToAddr", "111122"},
-                           {"MediaType", "mmssession"},
-                           {"_umsChannel", "channel-mms"},
-                           {"_msg_CreatedAt", "2019-01-28T02:39:56.035Z"}});
+  CHECK(attrs_of(r) ==
+        std::map<std::string, std::string>{{"_smsMessageId", "369500617770864640"},
+                                           {"_smsDeliveryStat", "Retrieved"},
+                                           {"_smsDeliveryFinal", "true"},
+                                           {"_smsDoneDate", "2015-03-16T14:03:51.749Z"},
+                                           {"_mmsStatusText", "Success"},
+                                           {"FromAddr", "16175550123"},
+                                           {"ToAddr", "111122"},
+                                           {"MediaType", "mmssession"},
+                                           {"_umsChannel", "channel-mms"},
+                                           {"_msg_CreatedAt", "2019-01-28T02:39:56.035Z"}});
   auto rr = read_reply_event(read_golden<read_reply_req>("read_reply_rel5.http"), ctx);
   CHECK(rr.type == SMSDRV_EVENT_READ_REPLY);
   CHECK(attrs_of(rr).at("_mmsReadStatus") == "Read");

@@ -68,8 +68,7 @@ TEST_CASE("SendMMS: recipients, sender, subject, options and a made SMIL") {
                    {{"image/jpeg", "../holiday photo.jpg", jpeg}});
   REQUIRE(c.result.ok());
   CHECK(c.prepared.recipients ==
-        std::vector<std::string>{"4917612345678", "4917600000002", "cc@example.net",
-                                 "4915000000"});
+        std::vector<std::string>{"4917612345678", "4917600000002", "cc@example.net", "4915000000"});
   CHECK(c.prepared.delivery_report);
   CHECK(c.prepared.read_reply);
   CHECK(c.prepared.parts == 3);
@@ -123,8 +122,7 @@ TEST_CASE("SendMMS refusals name the key or the part") {
   CHECK(refusal({{"_smsText", "x"}}) == "SendMMS: _smsDestNumber is required");
   CHECK(refusal({{"_smsDestNumber", " , "}, {"_smsText", "x"}}) ==
         "SendMMS: _smsDestNumber is required");
-  CHECK(refusal({{"_smsDestNumber", "1"}}) ==
-        "SendMMS: nothing to send: no _smsText and no parts");
+  CHECK(refusal({{"_smsDestNumber", "1"}}) == "SendMMS: nothing to send: no _smsText and no parts");
   CHECK(refusal({{"_smsDestNumber", "1"}, {"_mmsPriorty", "High"}, {"_smsText", "x"}})
             .rfind("SendMMS: unknown key _mmsPriorty", 0) == 0);
   CHECK(refusal({{"_smsDestNumber", "1"}, {"_mmsPriority", "urgent"}, {"_smsText", "x"}}) ==

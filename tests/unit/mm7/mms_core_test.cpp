@@ -145,8 +145,9 @@ TEST_CASE("refused, unknown, and lost after the write: one RESPONSE each, never 
   h.submit(t0);
   h.submit(t0);
   h.submit(t0);
+  h.submit(t0);
   auto posts = h.core.take_posts(t0);
-  REQUIRE(posts.size() == 3);
+  REQUIRE(posts.size() == 4);
   h.core.on_post_result(posts[0].tag, submit_rsp(posts[0], 2002, ""), t0);
   post_result garbage;
   garbage.answered = true;
@@ -159,15 +160,20 @@ TEST_CASE("refused, unknown, and lost after the write: one RESPONSE each, never 
   lost.written = true;
   lost.failure = "Connection reset by peer";
   h.core.on_post_result(posts[2].tag, std::move(lost), t0);
+  h.core.on_post_result(posts[3].tag, submit_rsp(posts[3], 4006, ""), t0);
   auto e = h.events();
-  REQUIRE(e.size() == 3);
+  REQUIRE(e.size() == 4);
   CHECK(e[0].status == SMSDRV_E_SMSC_REJECTED);
   CHECK(e[0].text == "the MMSC refused the message: 2002 Address Error");
   CHECK(attrs_of(e[0]).at("_smsErrorCode") == "2002");
   CHECK(attrs_of(e[0]).at("_smsErrorName") == "Address Error");
+  CHECK_FALSE(attrs_of(e[0]).contains("_mmsRetryable"));  // a client error: sending again fails
   CHECK(e[1].status == SMSDRV_E_OUTCOME_UNKNOWN);
   CHECK(e[2].status == SMSDRV_E_OUTCOME_UNKNOWN);
   CHECK(e[2].text.find("Connection reset by peer") != std::string::npos);
+  CHECK(e[3].status == SMSDRV_E_SMSC_REJECTED);
+  CHECK(attrs_of(e[3]).at("_smsErrorCode") == "4006");
+  CHECK(attrs_of(e[3]).at("_mmsRetryable") == "true");  // Service unavailable: temporary
   CHECK(h.core.take_posts(t0 + 1h).empty());
   CHECK(h.core.idle());
 }
