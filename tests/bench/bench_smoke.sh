@@ -41,6 +41,9 @@ check_json "$tmp/throttle" sim_accepted_rate smsc_accepts_per_s accepted_ratio p
 "$bench" dms-stub --count 500 --no-progress >"$tmp/stub"
 check_json "$tmp/stub" requests_per_s stub_peak_rss_kb
 
+"$bench" mms --count 50 --inbound 20 --concurrency 4 --image-size 3000 --no-progress >"$tmp/mms"
+check_json "$tmp/mms" submits_per_s cpu_us_per_submit sim_cpu_percent delivers_per_s
+
 "$bench" queue-memory --count 1000 >"$tmp/queue"
 check_json "$tmp/queue" bytes_per_queued_message
 

@@ -225,6 +225,49 @@ TEST_CASE("SendMMS with text, JPEG, PNG, GIF, audio and a vCard; its report and 
   CHECK(s.finish() == 0);
 }
 
+TEST_CASE("the MMSC's refusals and lost answers: one response each, never sent again") {
+  mms_stack s;
+  struct mode {
+    std::string fault;       // the mmsc-sim fault command's members
+    std::string error_name;  // of the esp-response
+    std::string error_code;  // _smsErrorCode, "" when none
+    bool retryable;
+  };
+  const std::vector<mode> modes = {
+      {R"("status":"2002")", "SMSDRV_E_SMSC_REJECTED", "2002", false},
+      {R"("soap-fault":"4006")", "SMSDRV_E_SMSC_REJECTED", "4006", true},
+      {R"("soap-fault":"2004")", "SMSDRV_E_SMSC_REJECTED", "2004", false},
+      {R"("http-500":"true")", "SMSDRV_E_SMSC_REJECTED", "HTTP 500", true},
+      {R"("drop":"true")", "SMSDRV_E_OUTCOME_UNKNOWN", "", false},
+      {R"("garbage":"true")", "SMSDRV_E_OUTCOME_UNKNOWN", "", false},
+      {R"("wrong-transaction":"true")", "SMSDRV_E_OUTCOME_UNKNOWN", "", false},
+  };
+  for (std::size_t i = 0; i < modes.size(); ++i) {
+    const mode& m = modes[i];
+    CAPTURE(m.fault);
+    const std::size_t set_before = s.mmsc.count("fault-set");
+    s.mmsc.proc->write_line(R"({"cmd":"fault","clear":true,)" + m.fault + "}");
+    REQUIRE(s.mmsc.until([&](const json_line&) { return s.mmsc.count("fault-set") > set_before; }));
+    const std::string id = "f" + std::to_string(i);
+    s.dms->write_line(
+        send_mms(id, {{"_smsDestNumber", "4917612345678"}, {"_smsText", id}}, {test_media()[1]}));
+    auto r = s.response(id);
+    REQUIRE(r);
+    CHECK(r->str("ok") == "false");
+    CHECK(r->str("error", "name") == m.error_name);
+    if (!m.error_code.empty()) CHECK(r->str("userData", "_smsErrorCode") == m.error_code);
+    CHECK(r->str("userData", "_mmsRetryable") == (m.retryable ? "true" : ""));
+    // The MMSC saw it exactly once: a refused or possibly taken message is not sent again.
+    CHECK(s.mmsc.until([&](const json_line&) { return s.mmsc.count("submit") > i; }));
+  }
+  CHECK(s.finish() == 0);
+  // Everything the simulator recorded before its stats line is read: one submit per request.
+  const std::size_t stats_before = s.mmsc.count("stats");
+  s.mmsc.proc->write_line(R"({"cmd":"stats"})");
+  REQUIRE(s.mmsc.until([&](const json_line&) { return s.mmsc.count("stats") > stats_before; }));
+  CHECK(s.mmsc.count("submit") == modes.size());
+}
+
 TEST_CASE("a DeliverReq in every style real MMSCs send reaches the host with its parts") {
   mms_stack s;
   const std::vector<std::string> styles = {
