@@ -273,6 +273,13 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
     return fail(SMSDRV_E_UNSUPPORTED_REQUEST,
                 fmt::format("request '{}' is not handled by this driver (it handles SendSMS)",
                             request.request));
+  // A receiver bind cannot submit (SMPP v3.4 §2.2): refused now rather than queued for a link
+  // that will never take it.
+  if (ch->settings.smpp_bind_mode == config::bind_mode::receiver)
+    return fail(SMSDRV_E_UNSUPPORTED_REQUEST,
+                fmt::format("{} binds as a receiver (x-smpp-bind-mode = r) and cannot send; "
+                            "SendSMS needs x-smpp-bind-mode t or tr",
+                            ch->name));
 
   // Reserve a place in the channel's bounded queue before doing any work.
   if (ch->open.fetch_add(1, std::memory_order_acq_rel) >= ch->queue_size) {
