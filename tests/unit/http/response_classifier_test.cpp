@@ -174,7 +174,8 @@ TEST_CASE("collapsing blanks cannot make a secret appear in a text") {
   CHECK(r.text.find("Pa55+w0rd x") == std::string::npos);
   CHECK(r.text ==
         "HTTP 200 OK without the success string (x-http-success-contains) in the body: "
-        "********\\xbc\\x90\\x00\\xf7\\x01\\x00\\x00m********\\x00x\\x00\\x00\\x001\\x00\\x00\\xb0\\xa2");
+        "********\\xbc\\x90\\x00\\xf7\\x01\\x00\\x00m********"
+        "\\x00x\\x00\\x00\\x001\\x00\\x00\\xb0\\xa2");
   CHECK(body_excerpt("a\tPa55+w0rd\r\n x b", secrets) == "a ******** b");
   // As written with a tab, the secret is masked before the tab becomes a blank.
   secret_masker tabbed;
