@@ -134,10 +134,9 @@ std::optional<build_problem> request_builder::build(const sms_message& m,
                          "asks for flash SMS, which this HTTP gateway cannot send "
                          "(x-http-flash-param is not set)"};
   if (m.overwrite && !can_overwrite())
-    return build_problem{
-        "x-smpp-overwrite",
-        "asks to overwrite a pending message, which this HTTP gateway cannot do "
-        "(x-http-overwrite-param is not set)"};
+    return build_problem{"x-smpp-overwrite",
+                         "asks to overwrite a pending message, which this HTTP gateway cannot do "
+                         "(x-http-overwrite-param is not set)"};
 
   out.verb = settings_.verb;
   out.url.clear();
