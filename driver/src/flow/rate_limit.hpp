@@ -9,13 +9,15 @@
 //   the schedule: at most `rate` submissions in any sliding second, `burst` back to back after
 //   idle;
 // - a caller that comes back late (a busy machine's timer) sends at once what the schedule
-//   allowed since, as far back as `burst` intervals: the lateness is won back instead of
-//   pushing every later submission back, and the schedule goes on as if it had been on time.
-//   Its sends then put at most rate + burst into a sliding second (a second sliding window on
-//   the real clock);
+//   allowed since, as far back as `burst` intervals (so at most twice the burst back to back):
+//   the lateness is won back instead of pushing every later submission back, and the schedule
+//   goes on as if it had been on time. Its sends then put at most rate + burst into a sliding
+//   second (a second sliding window, on the real clock);
+// - only a refusal makes a caller late; one that stopped for a reason of its own says so
+//   (not_waiting()) and gets no catch-up;
 // - so over a minute the rate is the schedule's, late or not, as long as each wake-up is late
 //   by less than the burst's worth of time: within 0.3% below the setting (the guard), never
-//   above it.
+//   above it by more than the burst. Lateness beyond that is lost.
 #pragma once
 
 #include <algorithm>
