@@ -7,6 +7,7 @@
 
 #include "config/option_table.hpp"
 #include "config/option_value.hpp"
+#include "flow/error_policy.hpp"
 
 namespace smsdrv::options_gen {
 namespace {
@@ -179,13 +180,21 @@ A number 0-255 (sent as is) or a name (SMPP v3.4 §5.2.5 and §5.2.6):
 | | | Internet (IP) | 14 |
 | | | WapClient (WapClientId) | 18 |
 
+These are the defaults for numbers written as digits. A number's own form decides before them
+(SMPP v3.4 §5.2.5): a leading `+` is an international number (the `+` is not sent; TON 1, NPI 1),
+and a sender (`_smsSrcNumber`, `default-reply-address`) with anything but digits is
+alphanumeric (TON 5, NPI 0, at most 11 characters). A request's own `x-smpp-*-addr-ton/npi`
+keys win over both; a request TON that contradicts a `+` is refused. Every TON but
+Alphanumeric takes digits only, at most 20 ([esp.md](esp.md#numbers)).
+
 ### Service type (`x-smpp-service-type`)
 
 The SMPP v3.4 §5.2.11 value sent, or the name offered by other gateways for it: empty
 (`Default`), `CMT` (`Cellular Messaging`), `CPT` (`Cellular Paging`), `VMN` (`Voice Mail
 Notification`), `VMA` (`Voice Mail Alerting`), `WAP` (`Wireless Application Protocol`), `USSD`
 (`Unstructured Supplementary Services Data`); any other value of at most 5 printable ASCII
-characters is sent as written.
+characters is sent as written. `Other`, which other gateways offer for "a value of my own", is
+refused: write that value itself.
 
 ### Encodings (`x-smpp-outbound-enc-default`, `x-smpp-inbound-enc-default`)
 
@@ -231,7 +240,9 @@ were submitted again carries `_smsRetries`.
 The rules given replace the defaults of their status; statuses not named keep theirs:
 
 ```
-ESME_RTHROTTLED: pause 100ms-30s retry 10, ESME_RMSGQFUL: pause 10s-120s retry 5, ESME_RSYSERR: retry 3 after 1s
+)";
+// value_types continues after the default policy, written from flow::default_error_policy.
+constexpr std::string_view value_types_after_default_policy = R"(
 ```
 
 and every other status fails at once. `ESME_RTHROTTLED: fail` turns a default off; an empty
@@ -388,6 +399,8 @@ Any user-data key is an option of this section.
 )";
   write_table(out, std::span(&config::log_filter_data_option(), 1));
   out += value_types;
+  out += flow::default_error_policy;
+  out += value_types_after_default_policy;
   return out;
 }
 
