@@ -558,7 +558,11 @@ codec_status session::send_encoded_request(std::string_view frame, std::uint64_t
   h[3] = static_cast<char>(seq);
   add_pending(seq, id, tag);
   request_deadlines_.push_back({now + config_.request_timeout, seq});
-  if (tracing_) trace(true, std::string_view(out_).substr(at, frame.size()), pdu{});
+  if (tracing_) {
+    const std::string_view written = std::string_view(out_).substr(at, frame.size());
+    pdu p;
+    if (decode(written, p).ok()) trace(true, written, p);
+  }
   if (sequence_number != nullptr) *sequence_number = seq;
   return {};
 }
