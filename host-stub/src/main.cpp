@@ -10,18 +10,17 @@
 #include <thread>
 #include <vector>
 
-#include "host/cfg_file.hpp"
-#include "host/channel_plan.hpp"
 #include "host/cli.hpp"
 #include "host/drivers.hpp"
 #include "host/event_loop.hpp"
 #include "host/log_privacy.hpp"
 #include "host/logger.hpp"
 #include "host/metrics_server.hpp"
-#include "host/pii.hpp"
 #include "host/prometheus.hpp"
+#include "host/reloader.hpp"
 #include "host/request_reader.hpp"
 #include "host/runtime.hpp"
+#include "host/served_config.hpp"
 
 namespace {
 
@@ -30,42 +29,17 @@ using namespace smsdrv::host;
 constexpr int exit_failure = 1;
 constexpr int exit_usage = 2;
 
-// SIGINT and SIGTERM are blocked in every thread (drivers' threads inherit the mask) and read
-// from a signalfd by the main loop; SIGPIPE is ignored so that a closed stdout is an EPIPE.
+// SIGINT, SIGTERM and SIGHUP are blocked in every thread (drivers' threads inherit the mask) and
+// read from a signalfd by the main loop; SIGPIPE is ignored so that a closed stdout is an EPIPE.
 int take_over_signals() {
   std::signal(SIGPIPE, SIG_IGN);
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-}
-
-void configure_all(const cfg_file& cfg, const channel_plan& plan, driver_list& drivers,
-                   const logger& log) {
-  auto apply = [&](loaded_driver& d, const cfg_section& s) {
-    smsdrv::key_values options;
-    std::vector<uint32_t> lines;
-    options.reserve(s.options.size());
-    lines.reserve(s.options.size());
-    for (const auto& o : s.options) {
-      options.emplace_back(o.key, o.value);
-      lines.push_back(o.line);
-    }
-    try {
-      d.instance->configure(s.name, options, cfg.source, lines);
-    } catch (const smsdrv::error& e) {
-      throw std::runtime_error(cfg.source + ":" + std::to_string(s.line) + ": driver " + d.name +
-                               " refused [" + s.name + "]: " + e.what());
-    }
-    log.log(SMSDRV_LOG_DEBUG, d.name, "configured [{}]", s.name);
-  };
-  for (const cfg_section* s : plan.driver_wide)
-    for (auto& d : drivers)
-      apply(*d, *s);
-  for (const auto& [s, index] : plan.channel_sections)
-    apply(*drivers[index], *s);
 }
 
 // GET /metrics: every driver's samples; drivers of ABI 1.0 have none.
@@ -82,8 +56,6 @@ std::string render_metrics(driver_list& drivers, const logger& log) {
 }
 
 int serve(const run_options& options, const logger& log, int signal_fd) {
-  const cfg_file cfg = read_cfg_file(options.config);
-  const pii_rules pii(cfg);
   std::string dir = options.drivers;
   if (dir.empty()) {
     const auto found = default_drivers_dir(options.config);
@@ -95,15 +67,15 @@ int serve(const run_options& options, const logger& log, int signal_fd) {
   // Declared before the drivers, which call it until they are destroyed.
   wakeup main_wake;
   driver_list drivers = load_drivers(dir, log);
-  std::vector<std::string> names;
-  for (const auto& d : drivers)
-    names.push_back(d->name);
-  const channel_plan plan = plan_channels(cfg, names, log);
+  const std::string server_root = server_root_of(dir);
+  // Everything dms-stub decides itself is checked before any driver sees a section.
+  std::unique_ptr<served_config> serving =
+      read_served_config(options.config, drivers, server_root, log);
   for (auto& d : drivers)
     d->start(log, main_wake, options.app_name);
-  configure_all(cfg, plan, drivers, log);
+  configure_all(*serving, drivers, log);
   // The drivers accepted the masking sections; dms-stub's own lines follow the same rules.
-  log.set_masking(read_masking(cfg, server_root_of(dir)));
+  log.set_masking(serving->masking);
   // Declared after the drivers: stopped before they are destroyed.
   std::optional<metrics_server> metrics;
   if (options.metrics_port) {
@@ -116,14 +88,15 @@ int serve(const run_options& options, const logger& log, int signal_fd) {
         log.log(SMSDRV_LOG_INFO, d->name, "this driver reports no metrics (driver ABI before 1.1)");
   }
   log.log(SMSDRV_LOG_INFO, "dms-stub", "serving {} channel(s); reading requests on stdin",
-          plan.channels.size());
+          serving->plan.channels.size());
 
-  runtime rt(options, log, drivers, plan.channels, main_wake);
-  rt.pii = &pii;
+  runtime rt(options, log, drivers, serving->plan.channels, main_wake);
+  rt.pii = &serving->pii;
+  reloader reload(rt, std::move(serving), options.config, server_root);
   request_reader reader(rt, STDIN_FILENO);
   std::thread reader_thread([&reader] { reader.run(); });
   try {
-    event_loop loop(rt, signal_fd, STDOUT_FILENO);
+    event_loop loop(rt, signal_fd, STDOUT_FILENO, &reload);
     return loop.run(reader_thread);
   } catch (...) {
     // Drivers must not be shut down while the reader may still call send().

@@ -114,8 +114,10 @@ Options of run:
   --drivers DIR       where the channel-*/ module folders are. Default: the media-channel-drivers
                       folder of the server root, i.e. of the nearest directory at or above FILE's
                       directory that contains a media-channel-drivers/ folder
-  --drain SECONDS     at end of input, wait at most this long for outstanding responses; requests
-                      still open then fail with SMSDRV_E_TIMEOUT (default 30)
+  --drain SECONDS     at end of input (or SIGTERM/SIGINT), wait at most this long for
+                      outstanding responses; requests still open then fail with
+                      SMSDRV_E_TIMEOUT (default 30). Also what a channel removed by a reload
+                      gives its requests in flight
   --linger SECONDS    then keep receiving inbound traffic this long before unbinding (default 0)
   --app-name NAME     application name given to drivers (_umsInboundIxnSubmittedBy; default
                       dms-stub)
@@ -125,9 +127,10 @@ Options of run:
                       http://127.0.0.1:PORT/metrics (loopback only; 0 picks a free port,
                       which the log names)
 
-End of input, SIGINT or SIGTERM end the run the same way (a second signal skips the rest of
-the drain and linger). Exit status: 0 after a normal end, 1 when start-up or output fails,
-2 for a usage error.
+End of input, SIGINT or SIGTERM end the run the same way: drain, linger, unbind (a second
+signal skips the rest of the drain and linger). SIGHUP reads FILE again and applies what changed
+(added, changed and removed channels; a file with an error changes nothing). Exit status: 0
+after a normal end, 1 when start-up or output fails, 2 for a usage error.
 )";
 }
 
