@@ -435,7 +435,8 @@ TEST_CASE("configure() again replaces a channel: queued requests never sent, one
 
   drv.configure("channel-r", channel_options(new_smsc.port()));
   // The new instance takes requests at once.
-  auto after = drv.send("channel-r", "SendSMS", {{"_smsDestNumber", "4915550001"}, {"_smsText", "new"}});
+  auto after =
+      drv.send("channel-r", "SendSMS", {{"_smsDestNumber", "4915550001"}, {"_smsText", "new"}});
   REQUIRE(after);
   std::map<std::uint64_t, host::owned_event> responses;
   bool new_bound = false;

@@ -275,8 +275,8 @@ TEST_CASE("a full queue is refused at once and blocks no other channel") {
 TEST_CASE("SIGHUP: changed, added, removed and unchanged channels while traffic flows") {
   server_root root;
   // The steady traffic goes to an SMSC of its own, which reports no PDU (nobody reads them).
-  smsc_process busy({SMSDRV_SMSC_SIM_PATH, "--listen", "127.0.0.1:0", "--account", "e2e:e2e-pw",
-                     "--quiet"});
+  smsc_process busy(
+      {SMSDRV_SMSC_SIM_PATH, "--listen", "127.0.0.1:0", "--account", "e2e:e2e-pw", "--quiet"});
   smsc_process fast({SMSDRV_SMSC_SIM_PATH, "--listen", "127.0.0.1:0", "--account", "e2e:e2e-pw"});
   smsc_process slow({SMSDRV_SMSC_SIM_PATH, "--listen", "127.0.0.1:0", "--account", "e2e:e2e-pw",
                      "--delay-ms", "1500"});
@@ -285,15 +285,14 @@ TEST_CASE("SIGHUP: changed, added, removed and unchanged channels while traffic 
   std::string change = channel_section("channel-change", slow.port);
   const std::string window = "x-smpp-submit-window-size = 50";
   change.replace(change.find(window), window.size(), "x-smpp-submit-window-size = 1");
-  const auto cfg =
-      root.write_cfg(keep + change + channel_section("channel-gone", busy.port));
+  const auto cfg = root.write_cfg(keep + change + channel_section("channel-gone", busy.port));
   subprocess dms({SMSDRV_DMS_STUB_PATH, "run", "--config", cfg.string(), "--drain", "5"});
   std::vector<json_line> out;
   int bound = 0;
   const bool all_bound = read_until(dms, out, [&](const json_line& j) {
-    return j.str("event") == "channel-state" && j.str("attributes", "state") == "bound" &&
-           ++bound == 3;
-  }).has_value();
+                           return j.str("event") == "channel-state" &&
+                                  j.str("attributes", "state") == "bound" && ++bound == 3;
+                         }).has_value();
   INFO(dms.stderr_text());
   REQUIRE(all_bound);
   auto sms = [](const std::string& id, const std::string& channel) {
@@ -321,21 +320,27 @@ TEST_CASE("SIGHUP: changed, added, removed and unchanged channels while traffic 
   };
   for (const auto& j : out)
     count(j);
-  const bool answered = read_until(
-                            dms, out,
-                            [&](const json_line& j) {
-                              count(j);
-                              return ok.count("c1") && ok.count("c2") && ok.count("c3") &&
-                                     ok.count("k199");
-                            },
-                            30s)
-                            .has_value();
+  const bool answered =
+      read_until(
+          dms, out,
+          [&](const json_line& j) {
+            count(j);
+            return ok.count("c1") && ok.count("c2") && ok.count("c3") && ok.count("k199");
+          },
+          30s)
+          .has_value();
   INFO(dms.stderr_text());
   REQUIRE(answered);
   dms.write_line(sms("n1", "channel-new"));
   dms.write_line(sms("g1", "channel-gone"));
   dms.close_stdin();
-  read_until(dms, out, [&](const json_line& j) { count(j); return false; }, 30s);
+  read_until(
+      dms, out,
+      [&](const json_line& j) {
+        count(j);
+        return false;
+      },
+      30s);
   REQUIRE(dms.wait(30s) == 0);
   const std::string log = dms.stderr_text();
   INFO(log);

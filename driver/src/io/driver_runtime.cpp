@@ -6,10 +6,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <condition_variable>
-#include <list>
-#include <stdexcept>
 #include <future>
+#include <list>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "io/channel_runner.hpp"
@@ -112,9 +112,7 @@ void driver_runtime::remove_channel(channel_handle& handle) {
   // Anything the runner still has in the I/O thread's queue (completions of operations it
   // cancelled when it finished) runs before the second hop frees it.
   impl_->run_on_io([&] { s.cut.cancel(); });
-  impl_->run_on_io([&] {
-    impl_->slots.remove_if([&](const impl::slot& x) { return &x == &s; });
-  });
+  impl_->run_on_io([&] { impl_->slots.remove_if([&](const impl::slot& x) { return &x == &s; }); });
 }
 
 void driver_runtime::shutdown(std::chrono::milliseconds drain) {
@@ -143,7 +141,8 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
   }
   d.run_on_io([&] {
     for (impl::slot& s : d.slots)
-      if (!s.runner.finished()) s.runner.force_close("shutdown: drain time exhausted, connection cut");
+      if (!s.runner.finished())
+        s.runner.force_close("shutdown: drain time exhausted, connection cut");
   });
   d.work.reset();
   d.io.stop();

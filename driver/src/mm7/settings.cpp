@@ -545,8 +545,9 @@ mms_settings_result read_mms_settings(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     mms_settings_result out;
-    out.errors.push_back(
-        fmt::format("{}: cannot be read: {}", config::printable(path, std::string_view::npos), std::strerror(errno)));
+    out.errors.push_back(fmt::format("{}: cannot be read: {}",
+                                     config::printable(path, std::string_view::npos),
+                                     std::strerror(errno)));
     return out;
   }
   std::ostringstream text;

@@ -68,8 +68,9 @@ int event_loop::run(std::thread& reader) {
       now_in = phase::draining;
       deadline = hurry_ ? now : now + rt_.options.drain;
       if (const size_t open = rt_.requests.size(); open != 0)
-        rt_.log.log(SMSDRV_LOG_INFO, "dms-stub", "{}: waiting up to {} for {} outstanding response(s)",
-                    stop_cause(), seconds(rt_.options.drain), open);
+        rt_.log.log(SMSDRV_LOG_INFO, "dms-stub",
+                    "{}: waiting up to {} for {} outstanding response(s)", stop_cause(),
+                    seconds(rt_.options.drain), open);
     }
     if (now_in == phase::draining && hurry_) deadline = now;
     if (now_in == phase::draining && (rt_.requests.size() == 0 || now >= deadline)) {
@@ -231,8 +232,9 @@ void event_loop::respond(size_t d, const smsdrv_event& ev) {
     // Never sent by an instance a reload replaced: sent again, so that the business process
     // never sees the reload (one response per request still: the next one is its answer).
     auto again = rt_.requests.send_again(
-        d, ev.request_id,
-        [this](const pending_request& p, size_t* to, uint64_t* id) { return send_again(p, to, id); });
+        d, ev.request_id, [this](const pending_request& p, size_t* to, uint64_t* id) {
+          return send_again(p, to, id);
+        });
     using outcome = request_table::again::outcome;
     if (again.what == outcome::sent) return;
     if (again.what == outcome::taken) {
@@ -242,8 +244,8 @@ void event_loop::respond(size_t d, const smsdrv_event& ev) {
         const auto* to = rt_.channels->count(p.channel) ? &rt_.channels->at(p.channel) : nullptr;
         const smsdrv_driver_api& now_api =
             to != nullptr ? rt_.drivers[to->driver]->module.api() : api;
-        write_refusal(out_.buffer(), p.has_id ? std::optional<std::string_view>(p.id) : std::nullopt,
-                      p.channel,
+        write_refusal(out_.buffer(),
+                      p.has_id ? std::optional<std::string_view>(p.id) : std::nullopt, p.channel,
                       {again.status, now_api.status_name(again.status),
                        again_error_.empty() ? now_api.status_message(again.status) : again_error_});
         rt_.log.log(SMSDRV_LOG_DEBUG, channel, "request {} refused when sent again: {}: {}",

@@ -46,8 +46,8 @@ void reloader::reload(std::string_view cause) {
   }
   log.set_masking(serving_->masking);
   if (out.added.empty() && out.replaced.empty() && out.removed.empty() && !out.driver_wide) {
-    log.log(SMSDRV_LOG_INFO, "dms-stub", "{}: {} applied: no channel changed ({} unchanged)",
-            cause, path_, out.unchanged);
+    log.log(SMSDRV_LOG_INFO, "dms-stub", "{}: {} applied: no channel changed ({} unchanged)", cause,
+            path_, out.unchanged);
     return;
   }
   std::string what;

@@ -89,7 +89,7 @@ class request_table {
   // What send_again() did.
   struct again {
     enum class outcome { unknown, sent, taken } what = outcome::unknown;
-    pending_request request;  // taken: the record, for the caller to answer
+    pending_request request;              // taken: the record, for the caller to answer
     int32_t status = SMSDRV_E_SHUT_DOWN;  // taken: SHUT_DOWN as answered, or send's refusal
   };
 

@@ -44,14 +44,12 @@ std::map<std::string_view, placed> channels_of(const served_config& c) {
 }
 
 // Runs the undo steps in reverse; a step that fails is logged and the others still run.
-void undo_all(std::vector<std::pair<std::string, std::function<void()>>>& undo,
-              const logger& log) {
+void undo_all(std::vector<std::pair<std::string, std::function<void()>>>& undo, const logger& log) {
   for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
     try {
       it->second();
     } catch (const std::exception& e) {
-      log.log(SMSDRV_LOG_ERROR, "dms-stub", "reload: could not undo ({}): {}", it->first,
-              e.what());
+      log.log(SMSDRV_LOG_ERROR, "dms-stub", "reload: could not undo ({}): {}", it->first, e.what());
     }
   }
   undo.clear();
