@@ -9,8 +9,11 @@
 
 #include "abi/channel_setup.hpp"
 #include "abi/privacy_setup.hpp"
+#include "abi/request_parts.hpp"
 #include "abi/server_root.hpp"
 #include "config/validate.hpp"
+#include "http/gateway_url.hpp"
+#include "io/http_client.hpp"
 #include "io/tls_client.hpp"
 
 namespace smsdrv::abi {
@@ -189,11 +192,7 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
     return fail(status_of_config_errors(result.errors), join_lines(result.errors));
   }
   if (result.settings->gateway == config::gateway_type::http)
-    return fail(SMSDRV_E_NOT_SUPPORTED_YET,
-                config::channel_option_problem(
-                    view_of(section, keys, values), "x-gateway-type",
-                    "HTTP gateways are not supported yet by this driver version (the options are "
-                    "checked; the transport comes with a later version)"));
+    return configure_http_channel(view_of(section, keys, values), std::move(*result.settings));
   // TLS: the PKCS#12 file is opened now, so that a wrong password is a configuration error
   // naming its option rather than a channel that never comes up.
   std::shared_ptr<const io::tls_client> tls;
@@ -215,7 +214,9 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
   // its file, line and key (docs/mms.md).
   std::optional<mm7::mms_settings> mms;
   if (!result.settings->jsms_config_file.empty()) {
-    auto read = mm7::read_mms_settings(result.settings->jsms_config_file);
+    std::string& path = result.settings->jsms_config_file;
+    path = resolve_from_server_root(path);
+    auto read = mm7::read_mms_settings(path);
     for (const std::string& w : read.warnings)
       write(log_level::warn, section.name, w);
     if (!read.settings) {
@@ -242,19 +243,7 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
   entry->queue_size = entry->settings.smpp_queue_size;
   channel::channel_config cfg = channel_config_of(entry->settings, application_name_);
   entry->metrics = cfg.metrics;
-  const auto existing = channels_.find(entry->name);
-  {
-    // A replaced channel's counters start again from 0 with its new instance (docs/metrics.md).
-    std::lock_guard lock(metrics_mutex_);
-    const channel_metrics_source source{entry->name, entry->metrics, &entry->open,
-                                        entry->queue_size};
-    const auto same = std::find_if(metric_sources_.begin(), metric_sources_.end(),
-                                   [&](const auto& m) { return m.channel == entry->name; });
-    if (same != metric_sources_.end())
-      *same = source;
-    else
-      metric_sources_.push_back(source);
-  }
+  publish_metrics(*entry);
   entry->handle = &runtime().add_channel(std::move(cfg), entry.get(), std::move(tls));
   write(log_level::info, entry->name,
         fmt::format("configured: SMSC {}:{}, system_id '{}', bind {}, window {}, rate {}/s",
@@ -262,21 +251,44 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
                     entry->settings.smpp_system_id,
                     smpp::bind_mode_name(channel_config_of(entry->settings, "").session.mode),
                     entry->settings.smpp_submit_window_size, entry->settings.smpp_submit_max_rate));
+  return install(std::move(entry));
+}
+
+void driver_instance::publish_metrics(const channel_entry& entry) {
+  // A replaced channel's counters start again from 0 with its new instance (docs/metrics.md).
+  std::lock_guard lock(metrics_mutex_);
+  const channel_metrics_source source{entry.name, entry.metrics, &entry.open, entry.queue_size};
+  const auto same = std::find_if(metric_sources_.begin(), metric_sources_.end(),
+                                 [&](const auto& m) { return m.channel == entry.name; });
+  if (same != metric_sources_.end())
+    *same = source;
+  else
+    metric_sources_.push_back(source);
+}
+
+std::int32_t driver_instance::install(std::unique_ptr<channel_entry> entry) {
+  const auto existing = channels_.find(entry->name);
   if (existing == channels_.end()) {
     const std::string name = entry->name;
     channels_.emplace(name, std::move(entry));
     return SMSDRV_OK;
   }
   // smsdrv.h, configure(): the new instance takes every request from now on; the old one
-  // drains for as long as a response may take (x-smpp-response-max-waiting-time).
+  // drains for as long as a response may take (x-smpp-response-max-waiting-time, or
+  // x-http-request-timeout for a gateway channel).
   std::unique_ptr<channel_entry> old = std::exchange(existing->second, std::move(entry));
   old->replaced.store(true, std::memory_order_release);
-  const auto drain = old->settings.smpp_response_max_waiting_time;
+  const bool http = old->settings.gateway == config::gateway_type::http;
+  const auto drain = http ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                                old->settings.http_request_timeout)
+                          : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                old->settings.smpp_response_max_waiting_time);
   write(log_level::info, old->name,
         fmt::format("replaced by the new configuration: the previous instance takes no more "
                     "requests, answers its queued ones SMSDRV_E_SHUT_DOWN (never sent) and gives "
-                    "those in flight up to {} ms (x-smpp-response-max-waiting-time)",
-                    std::chrono::duration_cast<std::chrono::milliseconds>(drain).count()));
+                    "those in flight up to {} ms ({})",
+                    drain.count(),
+                    http ? "x-http-request-timeout" : "x-smpp-response-max-waiting-time"));
   retire(std::move(old), drain);
   return SMSDRV_OK;
 }
@@ -318,6 +330,65 @@ void driver_instance::sweep_retired() {
   });
 }
 
+std::int32_t driver_instance::configure_http_channel(const config::section_view& section,
+                                                     config::channel_settings settings) {
+  const std::string name(section.name);
+  // The PKCS#12 file of trusted certificates is opened now: a wrong password is a configuration
+  // error naming its option.
+  std::shared_ptr<const io::tls_client> trust;
+  if (const io::tls_settings tls = http_tls_settings_of(settings); tls.enabled()) {
+    io::tls_problem problem;
+    std::vector<std::string> notes;
+    trust = io::tls_client::load(tls, problem, notes);
+    // tls_client words its problems for the x-smpp-tls-* options: these are x-http-tls-*.
+    auto http_words = [](std::string text) {
+      for (std::size_t at = 0; (at = text.find("x-smpp-tls-", at)) != std::string::npos;)
+        text.replace(at, 11, "x-http-tls-");
+      return text;
+    };
+    if (!trust)
+      return fail(SMSDRV_E_BAD_CONFIG,
+                  config::channel_option_problem(section, http_words(problem.option),
+                                                 http_words(problem.text)));
+    for (const std::string& note : notes)
+      write(log_level::warn, name, http_words(note));
+  }
+  if (settings.http_tls_verification != config::tls_verification::full)
+    write(log_level::warn, name,
+          fmt::format(
+              "x-http-tls-verification = {}: the gateway's certificate is {} checked; "
+              "anyone in the path may read and change the requests",
+              settings.http_tls_verification == config::tls_verification::insecure_no_host_name
+                  ? "insecure-no-host-name"
+                  : "insecure-none",
+              settings.http_tls_verification == config::tls_verification::insecure_no_host_name
+                  ? "not fully"
+                  : "not"));
+  auto entry = std::make_unique<channel_entry>();
+  entry->name = name;
+  entry->settings = std::move(settings);
+  entry->http_composer =
+      std::make_unique<channel::http_composer>(http_composer_settings_of(entry->settings));
+  entry->queue_size = entry->settings.http_queue_size;
+  channel::http_channel_config cfg = http_channel_config_of(entry->settings);
+  entry->metrics = cfg.metrics;
+  publish_metrics(*entry);
+  const std::string gateway = cfg.gateway;
+  entry->handle = &runtime().add_http_channel(
+      std::move(cfg), http_client_settings_of(entry->settings, std::move(trust)), entry.get());
+  const config::channel_settings& s = entry->settings;
+  write(log_level::info, name,
+        fmt::format("configured: HTTP gateway {} ({} {}), {} concurrent requests, rate {}/s{}; "
+                    "{}",
+                    gateway, s.http_method_used == config::http_method::get ? "GET" : "POST",
+                    http::masked_url(s.http_url), s.http_max_concurrent_requests, s.http_max_rate,
+                    s.http_proxy_url.empty()
+                        ? std::string()
+                        : fmt::format(", through the proxy {}", http::masked_url(s.http_proxy_url)),
+                    io::http_client_version()));
+  return install(std::move(entry));
+}
+
 // ---- send / poll / ack -------------------------------------------------------------------
 
 std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t* request_id) {
@@ -329,17 +400,36 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
   if (ch == nullptr)
     return fail(SMSDRV_E_UNKNOWN_CHANNEL,
                 fmt::format("no channel '{}' is configured in this driver", request.channel));
-  if (std::string_view(request.request) != "SendSMS")
+  const parts_check parts = read_parts(request);
+  if (parts.status != SMSDRV_OK) return fail(parts.status, parts.problem);
+  const std::string_view name(request.request);
+  if (name == "SendMMS") {
+    if (!ch->mms)
+      return fail(SMSDRV_E_UNSUPPORTED_REQUEST,
+                  fmt::format("{}: SendMMS needs the channel's MMS settings (x-jsms-config-file)",
+                              ch->name));
+    return fail(SMSDRV_E_NOT_SUPPORTED_YET,
+                fmt::format("{}: SendMMS is not supported yet by this driver version (the MM7 "
+                            "transport comes with a later version; docs/mms.md)",
+                            ch->name));
+  }
+  if (name != "SendSMS")
     return fail(SMSDRV_E_UNSUPPORTED_REQUEST,
-                fmt::format("request '{}' is not handled by this driver (it handles SendSMS)",
+                fmt::format("request '{}' is not handled by this driver (it handles SendSMS and "
+                            "SendMMS)",
                             request.request));
+  if (!parts.parts.empty())
+    return fail(SMSDRV_E_BAD_REQUEST,
+                fmt::format("{}: SendSMS carries text only ({} parts given); parts go with SendMMS",
+                            ch->name, parts.parts.size()));
 
   // Reserve a place in the channel's bounded queue before doing any work.
   if (ch->open.fetch_add(1, std::memory_order_acq_rel) >= ch->queue_size) {
     ch->open.fetch_sub(1, std::memory_order_acq_rel);
-    return fail(SMSDRV_E_QUEUE_FULL,
-                fmt::format("{}: {} requests are waiting (x-smpp-queue-size); try again later",
-                            ch->name, ch->queue_size));
+    return fail(
+        SMSDRV_E_QUEUE_FULL,
+        fmt::format("{}: {} requests are waiting ({}); try again later", ch->name, ch->queue_size,
+                    ch->http_composer ? "x-http-queue-size" : "x-smpp-queue-size"));
   }
   constexpr std::size_t inline_pairs = 16;
   std::array<std::pair<std::string_view, std::string_view>, inline_pairs> small;
@@ -357,6 +447,8 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
     data = large;
   }
 
+  if (ch->http_composer) return send_http(*ch, data, request_id);
+
   channel::prepared_request& prepared = thread_request();
   const channel::compose_result composed = ch->composer->compose(data, prepared);
   if (!composed.ok()) {
@@ -371,6 +463,26 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
   if (request_id) *request_id = prepared.request_id;
   ch->metrics->request_accepted();
   ch->handle->submit(prepared);
+  return SMSDRV_OK;
+}
+
+std::int32_t driver_instance::send_http(channel_entry& ch, channel::user_data data,
+                                        std::uint64_t* request_id) {
+  channel::http_prepared_request prepared;
+  const channel::compose_result composed = ch.http_composer->compose(data, prepared);
+  if (!composed.ok()) {
+    ch.open.fetch_sub(1, std::memory_order_acq_rel);
+    return fail(composed.status, fmt::format("{}: {}", ch.name, composed.error));
+  }
+  prepared.request_id = next_request_id_.fetch_add(1, std::memory_order_relaxed);
+  prepared.accepted = std::chrono::steady_clock::now();
+  if (enabled(log_level::debug) && ch.settings.debug_mode)
+    write(log_level::debug, ch.name,
+          fmt::format("request {}: {}", prepared.request_id,
+                      ch.http_composer->describe(data, masking().get())));
+  if (request_id) *request_id = prepared.request_id;
+  ch.metrics->request_accepted();
+  ch.handle->submit(prepared);
   return SMSDRV_OK;
 }
 

@@ -16,8 +16,10 @@
 #include "abi/event_queue.hpp"
 #include "abi/metrics_export.hpp"
 #include "channel/composer.hpp"
+#include "channel/http_composer.hpp"
 #include "config/channel_settings.hpp"
 #include "config/driver_settings.hpp"
+#include "config/validate.hpp"
 #include "io/driver_runtime.hpp"
 #include "mm7/settings.hpp"
 #include "smsdrv/smsdrv.h"
@@ -53,6 +55,7 @@ class driver_instance : public io::event_sink, public log_sink {
     std::string name;
     config::channel_settings settings;
     std::unique_ptr<channel::composer> composer;
+    std::unique_ptr<channel::http_composer> http_composer;  // x-gateway-type = http
     io::channel_handle* handle = nullptr;
     std::size_t queue_size = 0;
     std::atomic<std::size_t> open{0};  // accepted by send(), RESPONSE not yet produced
@@ -70,6 +73,13 @@ class driver_instance : public io::event_sink, public log_sink {
   };
 
   std::int32_t configure_channel(const smsdrv_section& section);
+  std::int32_t configure_http_channel(const config::section_view& section,
+                                      config::channel_settings settings);
+  std::int32_t send_http(channel_entry& ch, channel::user_data data, std::uint64_t* request_id);
+  // Makes the channel's counters the ones metrics() reports under its name.
+  void publish_metrics(const channel_entry& entry);
+  // Adds a configured channel, or replaces the one of the same name (which is retired).
+  std::int32_t install(std::unique_ptr<channel_entry> entry);
   // Stops the channel's instance (io::driver_runtime::retire_channel) and keeps its entry in
   // retired_ until it has finished and no event of it is left with the host.
   void retire(std::unique_ptr<channel_entry> entry, std::chrono::milliseconds drain);

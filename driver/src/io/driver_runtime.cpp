@@ -9,19 +9,26 @@
 #include <future>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
 #include "io/channel_runner.hpp"
+#include "io/http_channel_runner.hpp"
 
 namespace smsdrv::io {
 
 void channel_handle::submit(channel::prepared_request& request) {
-  runner_.submit(request);
+  if (runner_ != nullptr) runner_->submit(request);
+}
+
+void channel_handle::submit(channel::http_prepared_request& request) {
+  if (http_runner_ != nullptr) http_runner_->submit(request);
 }
 
 void channel_handle::ack(std::uint64_t ack_id, std::int32_t disposition) {
-  runner_.ack(ack_id, disposition);
+  // An HTTP gateway channel has no inbound messages to acknowledge.
+  if (runner_ != nullptr) runner_->ack(ack_id, disposition);
 }
 
 // After the drain of a retired channel, the unbind handshake gets this long before the
@@ -29,14 +36,29 @@ void channel_handle::ack(std::uint64_t ack_id, std::int32_t disposition) {
 constexpr auto unbind_grace = std::chrono::seconds(5);
 
 struct driver_runtime::impl {
-  // One channel: list nodes, so that neither moves and one can go while the others run.
+  // One channel, SMPP or HTTP: list nodes, so that none moves and one can go while the others
+  // run.
   struct slot {
-    template <class... Args>
-    explicit slot(asio::io_context& io, Args&&... args)
-        : runner(io, std::forward<Args>(args)...), handle(runner), cut(io) {}
-    channel_runner runner;
-    channel_handle handle;
+    explicit slot(asio::io_context& io) : cut(io) {}
+    std::optional<channel_runner> smpp;
+    std::optional<http_channel_runner> http;
+    std::optional<channel_handle> handle;
     asio::steady_timer cut;  // a retired channel still open after drain + grace is cut
+
+    void start() {
+      if (smpp) smpp->start();
+      if (http) http->start();
+    }
+    void begin_shutdown(std::chrono::steady_clock::time_point deadline,
+                        std::function<void()> on_finished) {
+      if (smpp) smpp->begin_shutdown(deadline, std::move(on_finished));
+      if (http) http->begin_shutdown(deadline, std::move(on_finished));
+    }
+    bool finished() const noexcept { return smpp ? smpp->finished() : http->finished(); }
+    void force_close(std::string_view reason) {
+      if (smpp) smpp->force_close(reason);
+      if (http) http->force_close(reason);
+    }
   };
 
   log_sink& log;
@@ -49,7 +71,7 @@ struct driver_runtime::impl {
 
   slot& slot_of(channel_handle& h) {
     for (slot& s : slots)
-      if (&s.handle == &h) return s;
+      if (s.handle && &*s.handle == &h) return s;
     throw std::logic_error("driver_runtime: a channel handle that is not this runtime's");
   }
 
@@ -85,24 +107,39 @@ channel_handle& driver_runtime::add_channel(channel::channel_config config, void
   impl::slot* added = nullptr;
   // Created on the I/O thread: the runner's Asio objects and core are only touched there.
   impl_->run_on_io([&] {
-    added = &impl_->slots.emplace_back(impl_->io, std::move(config), std::move(tls), impl_->log,
-                                       impl_->events, sink_key);
+    added = &impl_->slots.emplace_back(impl_->io);
+    added->smpp.emplace(impl_->io, std::move(config), std::move(tls), impl_->log, impl_->events,
+                        sink_key);
+    added->handle.emplace(*added->smpp);
   });
-  added->runner.start();
-  return added->handle;
+  added->start();
+  return *added->handle;
+}
+
+channel_handle& driver_runtime::add_http_channel(channel::http_channel_config config,
+                                                 http_client_settings client, void* sink_key) {
+  impl::slot* added = nullptr;
+  impl_->run_on_io([&] {
+    added = &impl_->slots.emplace_back(impl_->io);
+    added->http.emplace(impl_->io, std::move(config), std::move(client), impl_->log,
+                        impl_->events, sink_key);
+    added->handle.emplace(*added->http);
+  });
+  added->start();
+  return *added->handle;
 }
 
 void driver_runtime::retire_channel(channel_handle& handle, std::chrono::milliseconds drain) {
   impl::slot& s = impl_->slot_of(handle);
   const auto deadline = std::chrono::steady_clock::now() + drain;
   impl_->run_on_io([&] {
-    s.runner.begin_shutdown(deadline,
-                            [&s] { s.handle.finished_.store(true, std::memory_order_release); });
-    if (s.handle.finished()) return;
+    s.begin_shutdown(deadline,
+                     [&s] { s.handle->finished_.store(true, std::memory_order_release); });
+    if (s.handle->finished()) return;
     s.cut.expires_at(deadline + unbind_grace);
     s.cut.async_wait([&s](const boost::system::error_code& ec) {
-      if (ec || s.runner.finished()) return;
-      s.runner.force_close("drain time exhausted after a configuration change, connection cut");
+      if (ec || s.finished()) return;
+      s.force_close("drain time exhausted after a configuration change, connection cut");
     });
   });
 }
@@ -127,7 +164,7 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
   d.run_on_io([&] {
     for (impl::slot& s : d.slots) {
       s.cut.cancel();  // retired channels too: cut below, with the others, if still open
-      s.runner.begin_shutdown(deadline, [&] {
+      s.begin_shutdown(deadline, [&] {
         std::lock_guard lock(m);
         --remaining;
         cv.notify_all();
@@ -141,8 +178,9 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
   }
   d.run_on_io([&] {
     for (impl::slot& s : d.slots)
-      if (!s.runner.finished())
-        s.runner.force_close("shutdown: drain time exhausted, connection cut");
+      if (!s.finished())
+        s.force_close(s.smpp ? "shutdown: drain time exhausted, connection cut"
+                             : "no response before the drain time of the shutdown ran out");
   });
   d.work.reset();
   d.io.stop();
