@@ -121,8 +121,8 @@ channel_handle& driver_runtime::add_http_channel(channel::http_channel_config co
   impl::slot* added = nullptr;
   impl_->run_on_io([&] {
     added = &impl_->slots.emplace_back(impl_->io);
-    added->http.emplace(impl_->io, std::move(config), std::move(client), impl_->log,
-                        impl_->events, sink_key);
+    added->http.emplace(impl_->io, std::move(config), std::move(client), impl_->log, impl_->events,
+                        sink_key);
     added->handle.emplace(*added->http);
   });
   added->start();
