@@ -10,12 +10,15 @@
 #include <thread>
 #include <vector>
 
+#include "console/console_app.hpp"
+#include "console/console_auth.hpp"
+#include "console/console_server.hpp"
+#include "console/status_json.hpp"
 #include "host/cli.hpp"
 #include "host/drivers.hpp"
 #include "host/event_loop.hpp"
 #include "host/log_privacy.hpp"
 #include "host/logger.hpp"
-#include "host/metrics_server.hpp"
 #include "host/prometheus.hpp"
 #include "host/reloader.hpp"
 #include "host/request_reader.hpp"
@@ -42,8 +45,9 @@ int take_over_signals() {
   return ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
-// GET /metrics: every driver's samples; drivers of ABI 1.0 have none.
-std::string render_metrics(driver_list& drivers, const logger& log) {
+// Every driver's samples; drivers of ABI 1.0 have none. Any thread (smsdrv.h: metrics() may
+// overlap other calls).
+std::vector<driver_metrics> collect_metrics(driver_list& drivers, const logger& log) {
   std::vector<driver_metrics> all;
   for (auto& d : drivers) {
     try {
@@ -52,7 +56,7 @@ std::string render_metrics(driver_list& drivers, const logger& log) {
       log.log(SMSDRV_LOG_WARN, d->name, "metrics: {}", e.what());
     }
   }
-  return prometheus_text(all);
+  return all;
 }
 
 int serve(const run_options& options, const logger& log, int signal_fd) {
@@ -76,22 +80,42 @@ int serve(const run_options& options, const logger& log, int signal_fd) {
   configure_all(*serving, drivers, log);
   // The drivers accepted the masking sections; dms-stub's own lines follow the same rules.
   log.set_masking(serving->masking);
-  // Declared after the drivers: stopped before they are destroyed.
-  std::optional<metrics_server> metrics;
+  runtime rt(options, log, drivers, serving->plan.channels, main_wake);
+  rt.pii = &serving->pii;
+  publish_channels(rt);
+  // Declared after the drivers and rt: stopped before they are destroyed.
+  const smsdrv::console::console_backend backend{
+      [&drivers, &log] { return prometheus_text(collect_metrics(drivers, log)); },
+      [&rt, &drivers, &log] {
+        return smsdrv::console::channels_json(rt.status.snapshot(), collect_metrics(drivers, log),
+                                              std::chrono::system_clock::now());
+      }};
+  std::optional<smsdrv::console::console_app> metrics_app;
+  std::optional<smsdrv::console::console_server> metrics;
   if (options.metrics_port) {
-    metrics.emplace(
-        *options.metrics_port, [&drivers, &log] { return render_metrics(drivers, log); }, log);
+    metrics_app.emplace(nullptr, backend);
+    metrics.emplace("--metrics-port", "127.0.0.1", *options.metrics_port, *metrics_app, log);
     log.log(SMSDRV_LOG_INFO, "dms-stub", "metrics for Prometheus on http://127.0.0.1:{}/metrics",
             metrics->port());
+  }
+  std::optional<smsdrv::console::console_app> console_app;
+  std::optional<smsdrv::console::console_server> console;
+  if (!options.console_address.empty()) {
+    console_app.emplace(std::make_unique<smsdrv::console::console_auth>(
+                            smsdrv::console::read_token_file(options.console_token_file)),
+                        backend);
+    console.emplace("--console", options.console_address, options.console_port, *console_app, log);
+    const bool v6 = options.console_address.find(':') != std::string::npos;
+    log.log(SMSDRV_LOG_INFO, "dms-stub", "console on http://{}{}{}:{}/ (token from {})",
+            v6 ? "[" : "", options.console_address, v6 ? "]" : "", console->port(),
+            options.console_token_file);
+  }
+  if (metrics || console)
     for (const auto& d : drivers)
       if (!d->instance->has_metrics())
         log.log(SMSDRV_LOG_INFO, d->name, "this driver reports no metrics (driver ABI before 1.1)");
-  }
   log.log(SMSDRV_LOG_INFO, "dms-stub", "serving {} channel(s); reading requests on stdin",
           serving->plan.channels.size());
-
-  runtime rt(options, log, drivers, serving->plan.channels, main_wake);
-  rt.pii = &serving->pii;
   reloader reload(rt, std::move(serving), options.config, server_root);
   request_reader reader(rt, STDIN_FILENO);
   std::thread reader_thread([&reader] { reader.run(); });

@@ -161,6 +161,16 @@ void event_loop::pump() {
   }
 }
 
+void event_loop::report_state(const smsdrv_event& ev, std::string_view status_name) {
+  if (ev.channel == nullptr) return;
+  std::vector<std::pair<std::string, std::string>> attributes;
+  for (uint32_t i = 0; i < ev.count; ++i)
+    attributes.emplace_back(ev.keys && ev.keys[i] ? ev.keys[i] : "",
+                            ev.values && ev.values[i] ? ev.values[i] : "");
+  rt_.status.report(ev.channel, ev.status, std::string(status_name), ev.text ? ev.text : "",
+                    std::move(attributes), std::chrono::system_clock::now());
+}
+
 void event_loop::handle(size_t d, const smsdrv_event& ev) {
   loaded_driver& drv = *rt_.drivers[d];
   const smsdrv_driver_api& api = drv.module.api();
@@ -209,6 +219,7 @@ void event_loop::handle(size_t d, const smsdrv_event& ev) {
     }
     case SMSDRV_EVENT_CHANNEL_STATE:
       write_channel_state(out, ev, api.status_name(ev.status));
+      report_state(ev, api.status_name(ev.status));
       if (rt_.log.enabled(SMSDRV_LOG_DEBUG))
         log_event(drv, ev, fmt::format("channel-state {}", api.status_name(ev.status)));
       break;

@@ -51,6 +51,8 @@ class event_loop {
   void pump();
   void handle(size_t driver, const smsdrv_event& ev);
   void respond(size_t driver, const smsdrv_event& ev);
+  // A CHANNEL_STATE for the console's channel page (rt_.status).
+  void report_state(const smsdrv_event& ev, std::string_view status_name);
   // A superseded request answered SMSDRV_E_SHUT_DOWN, sent to its channel as it is now.
   int32_t send_again(const pending_request& p, size_t* driver, uint64_t* request_id);
   // At level debug: what was written for ev, its user data masked (host/log_privacy.hpp).

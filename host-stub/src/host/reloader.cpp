@@ -43,6 +43,7 @@ void reloader::reload(std::string_view cause) {
     rt_.channels = &next->plan.channels;
     rt_.pii = &next->pii;
     serving_.swap(next);
+    publish_channels(rt_);
   }
   log.set_masking(serving_->masking);
   if (out.added.empty() && out.replaced.empty() && out.removed.empty() && !out.driver_wide) {

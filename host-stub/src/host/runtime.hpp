@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "host/channel_plan.hpp"
+#include "host/channel_status.hpp"
 #include "host/cli.hpp"
 #include "host/drivers.hpp"
 #include "host/line_queue.hpp"
@@ -53,11 +54,20 @@ struct runtime {
   wakeup reader_stop;                   // set once: the reader returns as soon as it sees it
   std::atomic<bool> input_done{false};  // the reader has returned
   std::atomic<bool> stopping{false};    // a signal or lost output: stop reading now
+  channel_status status;                // the channels' last states, for the console
 
  private:
   std::mutex config_gate_;
   std::shared_mutex config_mutex_;
 };
+
+// Tells rt.status which channels are served now (after the start and after each reload).
+inline void publish_channels(runtime& rt) {
+  std::vector<std::pair<std::string, std::string>> list;
+  for (const auto& [name, entry] : *rt.channels)
+    list.emplace_back(name, rt.drivers[entry.driver]->name);
+  rt.status.set_channels(list);
+}
 
 }  // namespace smsdrv::host
 
