@@ -24,6 +24,7 @@ async function api(method, path, body) {
 function show(view) {
   $("login-view").hidden = view !== "login";
   $("channels-view").hidden = view !== "channels";
+  $("test-view").hidden = view !== "channels";
   $("logout").hidden = view === "login";
 }
 
@@ -87,6 +88,34 @@ async function refresh() {
   $("updated").textContent = "updated " + r.data.now.replace("T", " ").replace("Z", " UTC");
   const list = $("channels");
   list.replaceChildren(...r.data.channels.map(card));
+  // The test form's channel list follows the channels served, keeping the choice.
+  const select = $("test-channel");
+  const chosen = select.value;
+  const names = r.data.channels.map((c) => c.name);
+  if (names.join("\n") !== Array.from(select.options, (o) => o.value).join("\n")) {
+    select.replaceChildren(...names.map((n) => { const o = element("option", "", n); o.value = n; return o; }));
+    if (names.includes(chosen)) select.value = chosen;
+  }
+  refreshTests();
+}
+
+async function refreshTests() {
+  const r = await api("GET", "/api/test-sms");
+  if (r.status !== 200) return;
+  const rows = r.data.messages.map((m) => {
+    const tr = element("tr");
+    tr.dataset.id = m.id;
+    tr.appendChild(element("td", "", m.id));
+    tr.appendChild(element("td", "", m.channel));
+    tr.appendChild(element("td", "", m.to));
+    const outcome = !m.answered ? "sending" : m.ok ? "sent" : m.status + ": " + m.text;
+    tr.appendChild(element("td", !m.answered ? "" : m.ok ? "ok" : "failed", outcome));
+    tr.appendChild(element("td", "", m.messageId));
+    const report = Object.entries(m.report).map(([k, v]) => k.replace(/^_sms/, "") + " " + v).join(", ");
+    tr.appendChild(element("td", "report", report || (m.ok ? "waiting" : "")));
+    return tr;
+  });
+  $("tests").tBodies[0].replaceChildren(...rows);
 }
 
 function start() {
@@ -106,6 +135,14 @@ $("login-form").addEventListener("submit", async (ev) => {
   $("token").value = "";
   if (r.status === 204) { $("login-error").textContent = ""; start(); }
   else $("login-error").textContent = r.data ? r.data.error : "refused";
+});
+
+$("test-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const r = await api("POST", "/api/test-sms",
+    { channel: $("test-channel").value, to: $("test-to").value, text: $("test-text").value });
+  $("test-error").textContent = r.status === 202 ? "" : (r.data ? r.data.error : "refused");
+  refreshTests();
 });
 
 $("logout").addEventListener("click", async () => {

@@ -24,6 +24,7 @@
 #include "host/request_reader.hpp"
 #include "host/runtime.hpp"
 #include "host/served_config.hpp"
+#include "host/test_sms.hpp"
 
 namespace {
 
@@ -89,6 +90,12 @@ int serve(const run_options& options, const logger& log, int signal_fd) {
       [&rt, &drivers, &log] {
         return smsdrv::console::channels_json(rt.status.snapshot(), collect_metrics(drivers, log),
                                               std::chrono::system_clock::now());
+      },
+      [&rt] { return smsdrv::console::tests_json(rt.tests.snapshot()); },
+      [&rt](const std::string& channel, const std::string& to, const std::string& text) {
+        const test_sms_result r = send_test_sms(rt, channel, to, text);
+        return smsdrv::console::test_sms_answer{r.status == SMSDRV_OK, r.id, r.status_name,
+                                                r.error};
       }};
   std::optional<smsdrv::console::console_app> metrics_app;
   std::optional<smsdrv::console::console_server> metrics;

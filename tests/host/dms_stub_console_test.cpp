@@ -174,3 +174,45 @@ TEST_CASE("console: a reload's channels appear on the status API, removed ones g
   CHECK(body.find("\"name\":\"channel-keep\",\"driver\":\"fakeb\"") != std::string::npos);
   CHECK(s->finish() == 0);
 }
+
+TEST_CASE("console: a test SMS goes out like a request, its outcome comes back to the console",
+          "[stub][console]") {
+  stub_setup setup;
+  auto s = setup.start(setup.config(standard_config),
+                       {"--console", "127.0.0.1:0", "--console-token-file", token_file(setup)});
+  const uint16_t port = console_port(*s);
+  const std::string sms = R"({"channel":"channel-sms1","to":"4917612345678","text":"hello"})";
+  CHECK(http_request(port, "POST", "/api/test-sms", bearer, sms).status == 403);  // cross-site
+  const auto sent = http_request(port, "POST", "/api/test-sms", bearer + from_console, sms);
+  REQUIRE(sent.status == 202);
+  CHECK(sent.body == R"({"id":"console-test-1"})");
+  // On stdout like any other request's answer.
+  const auto response = s->response("console-test-1");
+  CHECK(response.ok());
+  std::string tests;
+  for (int i = 0; i < 50; ++i) {
+    tests = http_request(port, "GET", "/api/test-sms", bearer).body;
+    if (tests.find("\"answered\":true") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(tests.find(R"({"id":"console-test-1","channel":"channel-sms1","to":"*********5678",)") !=
+        std::string::npos);
+  CHECK(tests.find(
+            R"("answered":true,"ok":true,"status":"SMSDRV_OK","text":"","messageId":"fake-)") !=
+        std::string::npos);
+  CHECK(tests.find("4917612345678") == std::string::npos);
+
+  // Refusals name the problem and change nothing.
+  const auto unknown = http_request(port, "POST", "/api/test-sms", bearer + from_console,
+                                    R"({"channel":"channel-nope","to":"1","text":"x"})");
+  CHECK(unknown.status == 400);
+  CHECK(unknown.body.find("SMSDRV_E_UNKNOWN_CHANNEL: no channel 'channel-nope' is served") !=
+        std::string::npos);
+  const auto empty = http_request(port, "POST", "/api/test-sms", bearer + from_console,
+                                  R"({"channel":"channel-sms1","to":"","text":"x"})");
+  CHECK(empty.status == 400);
+  CHECK(empty.body.find("the mobile number is missing") != std::string::npos);
+  CHECK(http_request(port, "POST", "/api/test-sms", bearer + from_console, "{}").status == 400);
+  CHECK(s->finish() == 0);
+  CHECK(s->seen("esp-response").size() == 1);
+}

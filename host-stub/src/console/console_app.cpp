@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <chrono>
+#include <optional>
 
 namespace smsdrv::console {
 namespace {
@@ -129,6 +130,29 @@ answer console_app::handle_console(const request_view& r, std::string_view path)
   if (path == "/api/channels") {
     if (!reads(r.method)) return method_not_allowed("GET, HEAD");
     answer a = plain(200, backend_.channels_json());
+    a.content_type = json_type;
+    return a;
+  }
+  if (path == "/api/test-sms") {
+    if (reads(r.method)) {
+      answer a = plain(200, backend_.tests_json());
+      a.content_type = json_type;
+      return a;
+    }
+    if (r.method != "POST") return method_not_allowed("GET, HEAD, POST");
+    rapidjson::Document d;
+    d.Parse(r.body.data(), r.body.size());
+    auto text_of = [&d](const char* name) -> std::optional<std::string> {
+      if (!d.IsObject() || !d.HasMember(name) || !d[name].IsString()) return std::nullopt;
+      return std::string(d[name].GetString(), d[name].GetStringLength());
+    };
+    const auto channel = text_of("channel"), to = text_of("to"), text = text_of("text");
+    if (d.HasParseError() || !channel || !to || !text)
+      return json_error(
+          400, "the body must be {\"channel\": \"...\", \"to\": \"...\", \"text\": \"...\"}");
+    const test_sms_answer sent = backend_.send_test(*channel, *to, *text);
+    if (!sent.accepted) return json_error(400, sent.status_name + ": " + sent.error);
+    answer a = plain(202, "{\"id\":\"" + sent.id + "\"}");
     a.content_type = json_type;
     return a;
   }

@@ -6,6 +6,8 @@
 //   POST /api/logout     204, the cookie cleared
 //   GET  /api/session    204 when authenticated, else 401 (the page's "am I logged in")
 //   GET  /api/channels   every channel: driver, last state, counters (channels_json)
+//   POST /api/test-sms   {"channel", "to", "text"} -> 202 {"id"}; 400 {"error"} when refused
+//   GET  /api/test-sms   the last test messages, newest first, with outcome and report
 //   GET  /metrics        the drivers' metrics for Prometheus (text format 0.0.4)
 //
 // Everything but the page's three files needs authentication (console_auth.hpp); every request
@@ -40,9 +42,20 @@ struct answer {
   bool head_only = false;  // HEAD: the body's length is sent, not the body
 };
 
+struct test_sms_answer {
+  bool accepted = false;
+  std::string id;           // when accepted
+  std::string status_name;  // when not: SMSDRV_E_* and why
+  std::string error;
+};
+
 struct console_backend {
   std::function<std::string()> metrics;        // Prometheus text of every driver
   std::function<std::string()> channels_json;  // {"channels":[...]}
+  std::function<std::string()> tests_json;     // {"messages":[...]}
+  std::function<test_sms_answer(const std::string& channel, const std::string& to,
+                                const std::string& text)>
+      send_test;
 };
 
 class console_app {

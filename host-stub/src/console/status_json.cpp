@@ -84,4 +84,38 @@ std::string channels_json(const std::vector<host::channel_state>& channels,
   return out;
 }
 
+std::string tests_json(const std::vector<host::test_message>& messages) {
+  using host::append_json_string;
+  std::string out = "{\"messages\":[";
+  for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
+    const host::test_message& m = *it;
+    if (it != messages.rbegin()) out += ',';
+    out += "{\"id\":";
+    append_json_string(out, m.id);
+    out += ",\"channel\":";
+    append_json_string(out, m.channel);
+    out += ",\"to\":";
+    append_json_string(out, m.to);
+    out += ",\"sent\":";
+    append_json_string(out, utc(m.sent));
+    out += fmt::format(",\"answered\":{},\"ok\":{}", m.answered, m.ok);
+    out += ",\"status\":";
+    append_json_string(out, m.status_name);
+    out += ",\"text\":";
+    append_json_string(out, m.text);
+    out += ",\"messageId\":";
+    append_json_string(out, m.message_id);
+    out += ",\"report\":{";
+    for (size_t i = 0; i < m.report.size(); ++i) {
+      if (i) out += ',';
+      append_json_string(out, m.report[i].first);
+      out += ':';
+      append_json_string(out, m.report[i].second);
+    }
+    out += "}}";
+  }
+  out += "]}";
+  return out;
+}
+
 }  // namespace smsdrv::console

@@ -17,12 +17,17 @@
 
 #include "host/channel_status.hpp"
 #include "host/prometheus.hpp"
+#include "host/test_messages.hpp"
 
 namespace smsdrv::console {
 
 std::string channels_json(const std::vector<host::channel_state>& channels,
                           const std::vector<host::driver_metrics>& metrics,
                           std::chrono::system_clock::time_point now);
+
+// GET /api/test-sms: {"messages": [{"id", "channel", "to" (masked), "sent", "answered", "ok",
+// "status", "text", "messageId", "report": {...}}]}, newest first.
+std::string tests_json(const std::vector<host::test_message>& messages);
 
 }  // namespace smsdrv::console
 

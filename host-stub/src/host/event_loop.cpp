@@ -213,6 +213,7 @@ void event_loop::handle(size_t d, const smsdrv_event& ev) {
         if (!id && (unanswered = rt_.requests.id_of(d, ev.request_id))) id = *unanswered;
       }
       write_delivery_report(out, ev, id);
+      if (id) rt_.tests.reported(*id, ev.count, ev.keys, ev.values);
       if (rt_.log.enabled(SMSDRV_LOG_DEBUG))
         log_event(drv, ev, fmt::format("delivery-report {}", id ? *id : "(no id)"));
       break;
@@ -277,6 +278,14 @@ void event_loop::respond(size_t d, const smsdrv_event& ev) {
   write_response(out_.buffer(),
                  request->has_id ? std::optional<std::string_view>(request->id) : std::nullopt, ev,
                  api.status_name(ev.status));
+  if (request->has_id) {
+    std::string message_id;
+    for (uint32_t i = 0; i < ev.count && ev.keys && ev.values; ++i)
+      if (ev.keys[i] && ev.values[i] && std::string_view(ev.keys[i]) == "_smsMessageId")
+        message_id = ev.values[i];
+    rt_.tests.answered(request->id, ev.status == SMSDRV_OK, api.status_name(ev.status),
+                       ev.text ? ev.text : "", std::move(message_id));
+  }
   if (rt_.log.enabled(SMSDRV_LOG_DEBUG))
     log_event(drv, ev,
               fmt::format("esp-response {} {}{}{}",

@@ -26,6 +26,7 @@
 #include "host/logger.hpp"
 #include "host/pii.hpp"
 #include "host/request_table.hpp"
+#include "host/test_messages.hpp"
 #include "host/wakeup.hpp"
 
 namespace smsdrv::host {
@@ -55,6 +56,7 @@ struct runtime {
   std::atomic<bool> input_done{false};  // the reader has returned
   std::atomic<bool> stopping{false};    // a signal or lost output: stop reading now
   channel_status status;                // the channels' last states, for the console
+  test_messages tests;                  // the console's test SMS and their outcomes
 
  private:
   std::mutex config_gate_;
