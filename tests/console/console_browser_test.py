@@ -132,7 +132,8 @@ def main():
                      "--window-size=1100,900"):
             options.add_argument(flag)
         browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        wait = WebDriverWait(browser, 30, poll_frequency=0.2)
+        # Generous: on a loaded 2-core machine Chromium alone may take seconds per step.
+        wait = WebDriverWait(browser, 60, poll_frequency=0.2)
         pages = []  # every page source seen, to look for secrets in
 
         def state_of(channel):
@@ -173,7 +174,7 @@ def main():
         sim_a = Sim(a.smsc_sim, port_a)
         sims.append(sim_a)
         try:
-            WebDriverWait(browser, 60, poll_frequency=0.5).until(
+            WebDriverWait(browser, 90, poll_frequency=0.5).until(
                 lambda b: state_of("channel-a") == "SMSDRV_OK")
             check(True, "channel-a is shown bound again once the SMSC is back")
         except TimeoutException:
@@ -235,6 +236,10 @@ def main():
             check(secret not in log, f"{name} is in no log line")
         check("4917612345678" not in "".join(pages) + answers,
               "the test number is in no page or API answer in clear")
+    except Exception as e:  # a step that could not even be checked: say which, with the log
+        import traceback
+        traceback.print_exc()
+        failures.append(f"{type(e).__name__}: {e}")
     finally:
         if browser is not None:
             browser.quit()
