@@ -65,6 +65,10 @@ int event_loop::run(std::thread& reader) {
     const auto now = clock::now();
     if (now_in == phase::serving && rt_.input_done.load()) {
       reader.join();
+      {  // after any send of the console's in progress; none follows
+        const auto lock = rt_.changing_config();
+        rt_.sends_closed = true;
+      }
       now_in = phase::draining;
       deadline = hurry_ ? now : now + rt_.options.drain;
       if (const size_t open = rt_.requests.size(); open != 0)

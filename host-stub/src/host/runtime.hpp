@@ -57,6 +57,9 @@ struct runtime {
   std::atomic<bool> stopping{false};    // a signal or lost output: stop reading now
   channel_status status;                // the channels' last states, for the console
   test_messages tests;                  // the console's test SMS and their outcomes
+  // Set by the main thread, under the configuration lock, when the drain begins: the console
+  // sends nothing after it (smsdrv.h: shutdown() must not overlap send()).
+  bool sends_closed = false;
 
  private:
   std::mutex config_gate_;

@@ -35,6 +35,9 @@ test_sms_result send_test_sms(runtime& rt, std::string_view channel, std::string
   const std::array<const char*, 2> keys{"_smsDestNumber", "_smsText"};
   const std::array<const char*, 2> values{number.c_str(), body.c_str()};
   const auto lock = rt.using_config();
+  if (rt.sends_closed)
+    return refused(SMSDRV_E_SHUT_DOWN, "SMSDRV_E_SHUT_DOWN",
+                   "dms-stub is stopping; the message was not sent");
   const auto found = rt.channels->find(channel);
   if (found == rt.channels->end())
     return refused(SMSDRV_E_UNKNOWN_CHANNEL, "SMSDRV_E_UNKNOWN_CHANNEL",
