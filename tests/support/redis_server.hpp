@@ -35,7 +35,9 @@ class redis_server {
       argv.push_back("--requirepass");
       argv.push_back(password_);
     }
-    process_ = std::make_unique<subprocess>(argv, spawn_options{.pipe_stdin = false});
+    spawn_options options;
+    options.pipe_stdin = false;
+    process_ = std::make_unique<subprocess>(argv, options);
     for (int i = 0; i < 100; ++i) {
       if (accepts()) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -98,7 +98,10 @@ void lease_manager::on_granted(std::uint32_t granted, std::chrono::microseconds 
     held_ += granted;
     stats_.tokens_granted += granted;
   }
-  if (granted < asked_) {
+  if (granted == 0 && asked_ > 0) {
+    // Others took what had accrued: ask again when the next token is due.
+    not_before_ = now + retry_after;
+  } else if (granted < asked_) {
     // The account is at its rate: ask again once half a lease has accrued at that rate (or
     // when the store says the next token is due, if later), not for every token.
     const auto accrue = std::chrono::microseconds(

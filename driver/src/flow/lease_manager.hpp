@@ -6,7 +6,9 @@
 // Contracts:
 //  - At most one request is in flight. A request is due when there was demand (a try_take)
 //    within the lease's lifetime, fewer than half a lease is held, and the store's last answer
-//    does not say to wait: leases are refilled ahead of need and never while idle.
+//    does not say to wait: leases are refilled ahead of need and never while idle. After a
+//    partial grant (the account is at its rate) the next request waits until half a lease has
+//    accrued at the account's rate; after none, until the next token is due.
 //  - Leased tokens expire `lease_ttl` after their grant: a token not spent in time is dropped,
 //    so that a host cannot save tokens up and spend them together with the others' later.
 //  - A failed request (error, timeout, no connection) switches to `fallback`: the held leases

@@ -5,87 +5,88 @@
 namespace smsdrv::flow {
 
 namespace {
-constexpr std::int64_t us_per_s = 1'000'000;
+constexpr std::int64_t ns_per_s = 1'000'000'000;
 }
 
-gcra_grant gcra_take(gcra_state& state, std::int64_t now_us, std::uint32_t rate,
+gcra_grant gcra_take(gcra_state& state, std::int64_t now_ns, std::uint32_t rate,
                      std::uint32_t burst, std::uint32_t count) noexcept {
   const std::int64_t r = std::max<std::uint32_t>(rate, 1);
-  const std::int64_t interval = us_per_s / r;
-  const std::int64_t tolerance = static_cast<std::int64_t>(std::max<std::uint32_t>(burst, 1) - 1) *
-                                 interval;
-  std::int64_t tat = state.set ? state.tat : now_us;
+  const std::int64_t tolerance =
+      static_cast<std::int64_t>(std::max<std::uint32_t>(burst, 1) - 1) * (ns_per_s / r);
+  // d: the schedule relative to now (small, so the Lua script's doubles hold it exactly).
+  std::int64_t d = state.set ? state.tat_ns - now_ns : 0;
   std::int64_t rem = state.set ? state.rem : 0;
-  if (tat < now_us) {  // idle: the schedule restarts at now
-    tat = now_us;
+  if (d < 0) {  // idle: the schedule restarts at now
+    d = 0;
     rem = 0;
   }
-  // After j tokens the schedule is at tat + (rem + j * 1e6) / r microseconds; token j is due
-  // when its whole part, less the tolerance, is not after now:
-  // rem + j * 1e6 <= (now + tolerance - tat + 1) * r - 1.
-  const std::int64_t room = (now_us + tolerance - tat + 1) * r - 1 - rem;
+  // After j tokens the schedule is at d + floor((rem + j * 1e9) / r) ns; token j is due when
+  // that, less the tolerance, is not after now: rem + j * 1e9 <= (tolerance - d + 1) * r - 1.
+  const std::int64_t room = (tolerance - d + 1) * r - 1 - rem;
   std::int64_t granted = 0;
-  if (room >= 0) granted = std::min<std::int64_t>(count, room / us_per_s + 1);
-  const std::int64_t advance = rem + granted * us_per_s;
-  tat += advance / r;
+  if (room >= 0) granted = std::min<std::int64_t>(count, room / ns_per_s + 1);
+  const std::int64_t advance = rem + granted * ns_per_s;
+  d += advance / r;
   rem = advance % r;
   if (granted > 0) {
     state.set = true;
-    state.tat = tat;
+    state.tat_ns = now_ns + d;
     state.rem = rem;
   }
   gcra_grant g;
   g.granted = static_cast<std::uint32_t>(granted);
-  g.retry_after_us = std::max<std::int64_t>(0, tat - tolerance - now_us);
-  g.ttl_ms = (tat - now_us) / 1000 + 1000;
+  g.retry_after_ns = std::max<std::int64_t>(0, d - tolerance);
   return g;
 }
 
-// The same arithmetic as gcra_take(); Lua 5.1 numbers are doubles, exact for whole numbers below
-// 2^53: microseconds since 1970 (~2^51) are, and so is `room` (at most (burst + 1) * 1e6 * rate
-// with tat near now).
+// The same arithmetic as gcra_take(). Lua 5.1 numbers are doubles, exact for whole numbers below
+// 2^53: nanoseconds since 1970 are not, so the schedule is kept as seconds and nanoseconds and
+// only its distance to now (d, a few seconds at most) is computed in nanoseconds; `room` is at
+// most (burst * 1e9 / rate + 1) * rate, about burst * 1e9.
 const std::string_view gcra_lease_script = R"lua(
-local rate = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
+local rate = math.max(tonumber(ARGV[1]), 1)
+local burst = math.max(tonumber(ARGV[2]), 1)
 local count = tonumber(ARGV[3])
-local now
-if ARGV[4] then
-  now = tonumber(ARGV[4])
+local now_s, now_ns
+if ARGV[5] then
+  now_s = tonumber(ARGV[4])
+  now_ns = tonumber(ARGV[5])
 else
   local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  now_s = tonumber(t[1])
+  now_ns = tonumber(t[2]) * 1000
 end
-if rate < 1 then rate = 1 end
-if burst < 1 then burst = 1 end
-local interval = math.floor(1000000 / rate)
-local tolerance = (burst - 1) * interval
-local state = redis.call('HMGET', KEYS[1], 'tat', 'rem')
-local tat = tonumber(state[1])
-local rem = tonumber(state[2])
-if tat == nil or rem == nil then
-  tat = now
+local tolerance = (burst - 1) * math.floor(1000000000 / rate)
+local state = redis.call('HMGET', KEYS[1], 's', 'ns', 'rem')
+local d = 0
+local rem = 0
+if state[1] and state[2] and state[3] then
+  d = (tonumber(state[1]) - now_s) * 1000000000 + (tonumber(state[2]) - now_ns)
+  rem = tonumber(state[3])
+end
+if d < 0 then
+  d = 0
   rem = 0
 end
-if tat < now then
-  tat = now
-  rem = 0
-end
-local room = (now + tolerance - tat + 1) * rate - 1 - rem
+local room = (tolerance - d + 1) * rate - 1 - rem
 local granted = 0
 if room >= 0 then
-  granted = math.min(count, math.floor(room / 1000000) + 1)
+  granted = math.min(count, math.floor(room / 1000000000) + 1)
 end
-local advance = rem + granted * 1000000
-tat = tat + math.floor(advance / rate)
+local advance = rem + granted * 1000000000
+d = d + math.floor(advance / rate)
 rem = advance % rate
-local ttl = math.floor((tat - now) / 1000) + 1000
 if granted > 0 then
-  redis.call('HSET', KEYS[1], 'tat', string.format('%.0f', tat), 'rem', string.format('%.0f', rem))
-  redis.call('PEXPIRE', KEYS[1], ttl)
+  local tat_ns = now_ns + d
+  local tat_s = now_s + math.floor(tat_ns / 1000000000)
+  tat_ns = tat_ns % 1000000000
+  redis.call('HSET', KEYS[1], 's', string.format('%.0f', tat_s),
+             'ns', string.format('%.0f', tat_ns), 'rem', string.format('%.0f', rem))
+  redis.call('PEXPIRE', KEYS[1], math.floor(d / 1000000) + 1000)
 end
-local retry = tat - tolerance - now
+local retry = d - tolerance
 if retry < 0 then retry = 0 end
-return {granted, retry}
+return {granted, math.ceil(retry / 1000)}
 )lua";
 
 }  // namespace smsdrv::flow

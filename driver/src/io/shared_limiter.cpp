@@ -13,14 +13,15 @@ std::string shared_limits_key(std::string_view account) {
 }
 
 struct shared_rate_limiter::impl : std::enable_shared_from_this<impl> {
-  impl(asio::io_context& io, shared_limits_config c, mode_handler on_mode, ready_handler on_ready)
+  impl(asio::io_context& io, shared_limits_config c, mode_handler mode_changed,
+       ready_handler ready)
       : config(std::move(c)),
         key(shared_limits_key(config.account)),
         manager(config.lease, clock::now()),
         client(io, config.redis, config.redis_timeout),
         timer(io),
-        on_mode(std::move(on_mode)),
-        on_ready(std::move(on_ready)) {}
+        on_mode(std::move(mode_changed)),
+        on_ready(std::move(ready)) {}
 
   void pump(time_point now) {
     if (auto count = manager.request_due(now)) {

@@ -16,8 +16,8 @@ namespace {
 
 const tp t0{std::chrono::hours(1000)};
 
-std::int64_t us(tp t) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+std::int64_t ns(tp t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
 }
 
 // A host whose requests go to `store` and are answered at once while `up`.
@@ -35,8 +35,9 @@ struct host {
         continue;
       }
       const gcra_grant g =
-          gcra_take(store, us(now), m.settings().account_rate, m.settings().lease_size, *asked);
-      m.on_granted(g.granted, std::chrono::microseconds(g.retry_after_us), now);
+          gcra_take(store, ns(now), m.settings().account_rate, m.settings().lease_size, *asked);
+      // Redis answers in microseconds, rounded up.
+      m.on_granted(g.granted, std::chrono::microseconds((g.retry_after_ns + 999) / 1000), now);
     }
   }
   // Sends as much as it may at `now` (unbounded demand).
@@ -147,6 +148,7 @@ TEST_CASE("lease: the store unreachable -> the local share; back -> shared") {
   REQUIRE(m.request_due(t0 + 2500ms) == 10u);
   m.on_failed(t0 + 2500ms);
   CHECK_FALSE(m.take_mode_change());  // still fallback
+  CHECK(m.try_take(t0 + 4500ms));     // the local share, and demand
   REQUIRE(m.request_due(t0 + 4500ms) == 10u);
   m.on_granted(10, 0us, t0 + 4500ms);
   CHECK(m.mode() == lease_mode::shared);
@@ -176,10 +178,12 @@ TEST_CASE("lease: three hosts hold the account's rate; one cut off adds at most 
   std::vector<host> hosts;
   for (int i = 0; i < 3; ++i)
     hosts.emplace_back(s, t0);
+  // Requests reach the store in a different order at each step, as from different machines.
   auto run = [&](tp from, tp to) {
-    for (tp t = from; t < to; t += 250us)
-      for (host& h : hosts)
-        h.send(store, t);
+    std::size_t first = 0;
+    for (tp t = from; t < to; t += 250us, ++first)
+      for (std::size_t i = 0; i < hosts.size(); ++i)
+        hosts[(first + i) % hosts.size()].send(store, t);
   };
   auto all = [&] {
     std::vector<tp> out;

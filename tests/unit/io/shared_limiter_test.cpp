@@ -101,20 +101,21 @@ TEST_CASE("the Lua script answers exactly as gcra_take, step by step", "[redis]"
   std::mt19937_64 rng(7);
   for (const auto& [rate, burst] : {std::pair{3u, 1u}, {7u, 5u}, {300u, 20u}, {100000u, 50u}}) {
     flow::gcra_state mirror;
-    std::int64_t now = 1'733'000'000'123'456;
+    std::int64_t now = 1'733'000'000'123'456'000;  // ns; Redis's clock has microseconds
     const std::string key = "gcra-test:" + std::to_string(rate);
     for (int step = 0; step < 300; ++step) {
-      now += static_cast<std::int64_t>(rng() % (3'000'000 / rate + 50));
+      now += static_cast<std::int64_t>(rng() % (3'000'000 / rate + 50)) * 1000;
       const auto count = static_cast<std::uint32_t>(rng() % 12);
       const flow::gcra_grant want = flow::gcra_take(mirror, now, rate, burst, count);
       redisReply* got = r.command({"EVAL", std::string(flow::gcra_lease_script), "1", key,
                                    std::to_string(rate), std::to_string(burst),
-                                   std::to_string(count), std::to_string(now)});
+                                   std::to_string(count), std::to_string(now / 1'000'000'000),
+                                   std::to_string(now % 1'000'000'000)});
       REQUIRE(got != nullptr);
       INFO("rate " << rate << " step " << step << " " << (got->str ? got->str : ""));
       REQUIRE(got->type == REDIS_REPLY_ARRAY);
       CHECK(got->element[0]->integer == want.granted);
-      CHECK(got->element[1]->integer == want.retry_after_us);
+      CHECK(got->element[1]->integer == (want.retry_after_ns + 999) / 1000);
       freeReplyObject(got);
     }
   }
