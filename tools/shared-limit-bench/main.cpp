@@ -6,13 +6,14 @@
 // Redis round trips per message, and CPU per message of this process and of redis-server.
 //
 //   shared-limit-bench --rate 10000 --hosts 3 --lease 50 --seconds 5 [--redis-port P]
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
@@ -68,7 +69,8 @@ double process_cpu_seconds(pid_t pid) {
     }
   }
   if (fields.size() < 13) return 0;
-  return (std::stod(fields[11]) + std::stod(fields[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  return (std::stod(fields[11]) + std::stod(fields[12])) /
+         static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 std::uint16_t free_port() {
@@ -96,10 +98,17 @@ bool accepts(std::uint16_t port) {
 
 pid_t start_redis(std::uint16_t port) {
   const std::string p = std::to_string(port);
-  const char* argv[] = {"redis-server", "--port", p.c_str(), "--bind", "127.0.0.1", "--save", "",
-                        "--appendonly", "no", "--loglevel", "warning", nullptr};
+  const char* argv[] = {"redis-server", "--port",     p.c_str(), "--bind",
+                        "127.0.0.1",    "--save",     "",        "--appendonly",
+                        "no",           "--loglevel", "warning", nullptr};
   pid_t pid = 0;
-  if (posix_spawnp(&pid, "redis-server", nullptr, nullptr, const_cast<char**>(argv), environ) != 0)
+  posix_spawn_file_actions_t quiet;
+  posix_spawn_file_actions_init(&quiet);
+  posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
+  const int spawned =
+      posix_spawnp(&pid, "redis-server", &quiet, nullptr, const_cast<char**>(argv), environ);
+  posix_spawn_file_actions_destroy(&quiet);
+  if (spawned != 0)
     throw std::runtime_error("cannot start redis-server (apt-get install redis-server)");
   for (int i = 0; i < 100 && !accepts(port); ++i)
     std::this_thread::sleep_for(50ms);
@@ -219,7 +228,8 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<smsdrv::io::shared_rate_limiter>> limiters;
   for (std::uint32_t h = 0; h < o.hosts; ++h)
     limiters.push_back(std::make_unique<smsdrv::io::shared_rate_limiter>(
-        io, c, [](auto, const std::string& why) { std::fprintf(stderr, "mode: %s\n", why.c_str()); },
+        io, c,
+        [](auto, const std::string& why) { std::fprintf(stderr, "mode: %s\n", why.c_str()); },
         [] {}));
   auto commands_now = [&] {
     std::uint64_t n = 0;
@@ -269,8 +279,7 @@ int main(int argc, char** argv) {
       o.rate, o.hosts, o.lease, shared.seconds, static_cast<unsigned long long>(shared.messages),
       achieved, achieved / o.rate, static_cast<unsigned long long>(commands),
       static_cast<double>(commands) * per_message, shared.cpu * 1e6 * per_message,
-      redis_cpu * 1e6 * per_message,
-      static_cast<unsigned long long>(fallbacks),
+      redis_cpu * 1e6 * per_message, static_cast<unsigned long long>(fallbacks),
       static_cast<double>(local.messages) / local.seconds,
       local.messages ? local.cpu * 1e6 / static_cast<double>(local.messages) : 0.0);
   return fallbacks == 0 ? 0 : 1;
