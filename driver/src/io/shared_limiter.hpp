@@ -30,7 +30,8 @@ class shared_rate_limiter {
   using time_point = flow::lease_manager::time_point;
   // A change of mode (shared / fallback) and why: Redis's error, or that it answers again.
   using mode_handler = std::function<void(flow::lease_mode, const std::string& reason)>;
-  // Tokens became available after try_take() said no (a grant arrived).
+  // After try_take() said no: a grant arrived, or the limiter fell back to its local share (then
+  // next_local_token() says when).
   using ready_handler = std::function<void()>;
 
   shared_rate_limiter(boost::asio::io_context& io, shared_limits_config config,

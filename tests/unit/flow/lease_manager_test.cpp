@@ -3,6 +3,7 @@
 // in every sliding second.
 #include "flow/lease_manager.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <vector>
 
