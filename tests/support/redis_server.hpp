@@ -27,10 +27,9 @@ class redis_server {
   std::uint16_t port() const noexcept { return port_; }
 
   void start() {
-    std::vector<std::string> argv{"redis-server", "--port",       std::to_string(port_),
-                                  "--bind",       "127.0.0.1",    "--save",
-                                  "",             "--appendonly", "no",
-                                  "--loglevel",   "warning"};
+    std::vector<std::string> argv{
+        "redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "",
+        "--appendonly", "no",     "--loglevel",          "warning"};
     if (!password_.empty()) {
       argv.push_back("--requirepass");
       argv.push_back(password_);
@@ -42,8 +41,8 @@ class redis_server {
       if (accepts()) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    throw std::runtime_error("redis-server did not listen on port " + std::to_string(port_) +
-                             ": " + process_->stderr_text());
+    throw std::runtime_error("redis-server did not listen on port " + std::to_string(port_) + ": " +
+                             process_->stderr_text());
   }
 
   // SIGKILL: connections drop at once, nothing is answered.

@@ -52,8 +52,7 @@ std::variant<redis_url, std::string> parse_redis_url(std::string_view text) {
   }
   if (out.host.empty()) return std::string("must name the Redis host (redis://host[:port][/db])");
   for (char c : out.host)
-    if (static_cast<unsigned char>(c) <= 0x20 || c == '?' || c == '#')
-      return std::string(form);
+    if (static_cast<unsigned char>(c) <= 0x20 || c == '?' || c == '#') return std::string(form);
   if (!port.empty() || authority.ends_with(':')) {
     if (!parse_number<std::uint16_t>(port, out.port, 1, 65535))
       return std::string("must give a port from 1 to 65535 after the ':'");

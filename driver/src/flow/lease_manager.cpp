@@ -6,9 +6,8 @@ namespace smsdrv::flow {
 namespace {
 
 std::uint32_t local_rate_of(const lease_settings& s) {
-  const std::uint64_t r =
-      static_cast<std::uint64_t>(s.account_rate) * std::min<std::uint32_t>(s.local_share_percent, 100) /
-      100;
+  const std::uint64_t r = static_cast<std::uint64_t>(s.account_rate) *
+                          std::min<std::uint32_t>(s.local_share_percent, 100) / 100;
   return static_cast<std::uint32_t>(std::max<std::uint64_t>(r, 1));
 }
 
@@ -104,8 +103,8 @@ void lease_manager::on_granted(std::uint32_t granted, std::chrono::microseconds 
   } else if (granted < asked_) {
     // The account is at its rate: ask again once half a lease has accrued at that rate (or
     // when the store says the next token is due, if later), not for every token.
-    const auto accrue = std::chrono::microseconds(
-        static_cast<std::int64_t>(low_water()) * 1'000'000 / settings_.account_rate);
+    const auto accrue = std::chrono::microseconds(static_cast<std::int64_t>(low_water()) *
+                                                  1'000'000 / settings_.account_rate);
     not_before_ = now + std::max(retry_after, accrue);
   } else {
     not_before_ = now;
@@ -129,8 +128,7 @@ void lease_manager::on_failed(time_point now) {
 lease_manager::time_point lease_manager::next_deadline(time_point now) const {
   time_point t = time_point::max();
   if (!leases_.empty()) t = leases_.front().expires;
-  if (!in_flight_ && (mode_ == lease_mode::fallback ||
-                      (recent_demand(now) && held_ < low_water())))
+  if (!in_flight_ && (mode_ == lease_mode::fallback || (recent_demand(now) && held_ < low_water())))
     t = std::min(t, std::max(now, not_before_));
   return t;
 }

@@ -28,8 +28,8 @@
 namespace smsdrv::flow {
 
 struct lease_settings {
-  std::uint32_t account_rate = 10;  // messages per second over every host of the account
-  std::uint32_t lease_size = 20;    // tokens asked for at once; also the account's burst
+  std::uint32_t account_rate = 10;         // messages per second over every host of the account
+  std::uint32_t lease_size = 20;           // tokens asked for at once; also the account's burst
   std::uint32_t local_share_percent = 50;  // of account_rate, while the store is unreachable
   std::chrono::milliseconds lease_ttl{1000};
   std::chrono::milliseconds retry_after_failure{1000};
@@ -41,10 +41,10 @@ struct lease_stats {
   std::uint64_t requests = 0;         // round trips to the store
   std::uint64_t requests_failed = 0;  // errors and timeouts
   std::uint64_t tokens_granted = 0;
-  std::uint64_t tokens_taken = 0;     // spent from leases
-  std::uint64_t tokens_expired = 0;   // leased, never spent (expired, or dropped on failure)
-  std::uint64_t local_taken = 0;      // spent through the local share in fallback
-  std::uint64_t fallbacks = 0;        // switches to fallback
+  std::uint64_t tokens_taken = 0;    // spent from leases
+  std::uint64_t tokens_expired = 0;  // leased, never spent (expired, or dropped on failure)
+  std::uint64_t local_taken = 0;     // spent through the local share in fallback
+  std::uint64_t fallbacks = 0;       // switches to fallback
 };
 
 class lease_manager {

@@ -13,8 +13,8 @@ extern "C" {
 #include <openssl/sha.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <map>
 
@@ -55,7 +55,9 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
     drop_connection();
   }
 
-  std::string where() const { return fmt::format("Redis at {}:{}", endpoint_.host, endpoint_.port); }
+  std::string where() const {
+    return fmt::format("Redis at {}:{}", endpoint_.host, endpoint_.port);
+  }
 
   // --- the connection ---
   bool connect(std::string& error) {
@@ -178,9 +180,13 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
                           r.rate.c_str(),
                           r.burst.c_str(),
                           r.count.c_str()};
-    const std::size_t len[] = {eval ? 4u : 7u,  eval ? script.size() : sha_.size(), 1,
-                               r.key.size(),    r.rate.size(),
-                               r.burst.size(),  r.count.size()};
+    const std::size_t len[] = {eval ? 4u : 7u,
+                               eval ? script.size() : sha_.size(),
+                               1,
+                               r.key.size(),
+                               r.rate.size(),
+                               r.burst.size(),
+                               r.count.size()};
     ++commands_;
     if (redisAsyncCommandArgv(ctx_, &impl::on_lease_reply,
                               reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)), 7, argv,
@@ -224,8 +230,8 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
         reply->element[0]->type != REDIS_REPLY_INTEGER ||
         reply->element[1]->type != REDIS_REPLY_INTEGER || reply->element[0]->integer < 0 ||
         reply->element[1]->integer < 0) {
-      fail(id, fmt::format("{}: the lease script answered something else than two counts",
-                           where()));
+      fail(id,
+           fmt::format("{}: the lease script answered something else than two counts", where()));
       return;
     }
     redis_lease_reply out;

@@ -47,8 +47,8 @@ class redis_client {
   redis_client& operator=(const redis_client&) = delete;
 
   // Takes up to `count` tokens of `key` (flow::gcra_take's rule). Call on the I/O thread.
-  void lease(const std::string& key, std::uint32_t rate, std::uint32_t burst,
-             std::uint32_t count, lease_handler handler);
+  void lease(const std::string& key, std::uint32_t rate, std::uint32_t burst, std::uint32_t count,
+             lease_handler handler);
 
   // Commands written to Redis (EVALSHA, EVAL, AUTH, SELECT): the round trips.
   std::uint64_t commands() const noexcept;

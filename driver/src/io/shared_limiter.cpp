@@ -13,8 +13,7 @@ std::string shared_limits_key(std::string_view account) {
 }
 
 struct shared_rate_limiter::impl : std::enable_shared_from_this<impl> {
-  impl(asio::io_context& io, shared_limits_config c, mode_handler mode_changed,
-       ready_handler ready)
+  impl(asio::io_context& io, shared_limits_config c, mode_handler mode_changed, ready_handler ready)
       : config(std::move(c)),
         key(shared_limits_key(config.account)),
         manager(config.lease, clock::now()),
@@ -82,8 +81,8 @@ struct shared_rate_limiter::impl : std::enable_shared_from_this<impl> {
 
 shared_rate_limiter::shared_rate_limiter(asio::io_context& io, shared_limits_config config,
                                          mode_handler on_mode, ready_handler on_ready)
-    : impl_(std::make_shared<impl>(io, std::move(config), std::move(on_mode),
-                                   std::move(on_ready))) {}
+    : impl_(
+          std::make_shared<impl>(io, std::move(config), std::move(on_mode), std::move(on_ready))) {}
 
 shared_rate_limiter::~shared_rate_limiter() {
   impl_->timer.cancel();

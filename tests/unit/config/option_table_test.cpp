@@ -106,11 +106,10 @@ TEST_CASE("every row is complete and its default passes its own rule") {
 
 TEST_CASE("secrets, required options, host options and not-yet-supported ones are as decided") {
   CHECK(names_where([](const option_def& d) { return d.secret; }) ==
-        std::set<std::string>{"password", "x-smpp-failover-password",
-                              "x-smpp-tls-certificate-file-password",
-                              "x-smpp-tls-certificate-password", "x-http-password-param-<N>",
-                              "x-http-proxy-password", "x-http-tls-certificate-file-password",
-                              "x-shared-limits-redis-password"});
+        std::set<std::string>{
+            "password", "x-smpp-failover-password", "x-smpp-tls-certificate-file-password",
+            "x-smpp-tls-certificate-password", "x-http-password-param-<N>", "x-http-proxy-password",
+            "x-http-tls-certificate-file-password", "x-shared-limits-redis-password"});
   CHECK(names_where([](const option_def& d) { return d.required; }) ==
         std::set<std::string>{"x-smpp-host", "x-smpp-system-id", "x-http-url",
                               "x-http-destination-param", "x-http-message-param"});
