@@ -1,8 +1,8 @@
 // The account-wide rate limit against a real redis-server started by the test: the Lua script
 // gives exactly gcra_take()'s answers; EVALSHA falls back to EVAL after SCRIPT FLUSH; a hung
-// server times out and the client reconnects; two
-// limiters sharing one account hold its rate; the password never shows; Redis killed -> the
-// local share (a mode event), Redis back -> shared.
+// server times out and the client reconnects; the password never shows; two limiters sharing
+// one account hold its rate; Redis killed -> the local share (a mode event), Redis back ->
+// shared.
 extern "C" {
 #include <hiredis/hiredis.h>
 }
