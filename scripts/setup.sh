@@ -15,6 +15,8 @@ packages=(
   libhiredis-dev redis-server
   # independent peers of the HTTP gateway tests: an SMS gateway (sendsms) and a proxy
   kannel kannel-extras tinyproxy
+  # the browser tests of dms-stub's web console (tests/console/): headless Chromium and Selenium
+  chromium chromium-driver python3-selenium
 )
 
 # Node.js and npm may come from another packaging (NodeSource's `nodejs` bundles npm and conflicts
