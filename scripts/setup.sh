@@ -9,6 +9,7 @@ packages=(
   libbenchmark-dev libsmpp34-dev
   clang lld libclang-rt-14-dev clang-format
   python3 gnuplot-nox procps binutils
+  dpkg-dev lintian help2man file
 )
 
 # Node.js and npm may come from another packaging (NodeSource's `nodejs` bundles npm and conflicts

@@ -18,9 +18,10 @@ for f in include/smsdrv/smsdrv.h include/smsdrv/smsdrv.hpp include/smsdrv/status
          share/cmake/smsdrv/smsdrvTargets.cmake share/pkgconfig/smsdrv.pc; do
   [ -f "$prefix/$f" ] || fail "the SDK install has no $f"
 done
-# Only the SDK: no module, no program, nothing architecture-dependent.
+# Only the SDK (and its package's copyright and changelog): no module, no program, nothing
+# architecture-dependent.
 extra="$(cd "$prefix" && find . -type f ! -path './include/smsdrv/*' ! -path './share/cmake/smsdrv/*' \
-                                 ! -path ./share/pkgconfig/smsdrv.pc)"
+                                 ! -path ./share/pkgconfig/smsdrv.pc ! -path './share/doc/smsdrv-dev/*')"
 [ -z "$extra" ] || fail "the SDK component installs more than the SDK: $extra"
 
 # CMake: a fresh configure, no cache, no package registry, nothing but the prefix.

@@ -6,8 +6,8 @@
 //   soak) smpp-bench queue-memory memory per queued request
 //
 // Every command ends with one JSON line of results on stdout (compare: a table, and JSON lines in
-// --out). Programs built with it (the module, smsc-sim, smsc-sim-flood, dms-stub) are found where
-// the build put them; flags override.
+// --out). Programs built with it (the module, smsc-sim, smsc-sim-flood, dms-stub) are found next to
+// it when installed, else where the build put them (programs.hpp); flags override.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -23,6 +23,7 @@
 #include "compare.hpp"
 #include "driver_bench.hpp"
 #include "process.hpp"
+#include "programs.hpp"
 #include "stub_bench.hpp"
 
 namespace {
@@ -47,18 +48,9 @@ commands:
                   --rate R --duration S --sample S (10)   soak: RSS every S s at R requests/s
   queue-memory  RSS per queued request: --count N (100000) --text-length L (20)
 
-programs (default: next to this build):
+programs (default: installed next to smpp-bench, else where the build put them):
   --module PATH --sim PATH --flood PATH --dms-stub PATH --node PATH --npm-client PATH
 )";
-
-struct paths {
-  std::string module = SMSDRV_BENCH_MODULE;
-  std::string sim = SMSDRV_BENCH_SMSC_SIM;
-  std::string flood = SMSDRV_BENCH_FLOOD;
-  std::string dms_stub = SMSDRV_BENCH_DMS_STUB;
-  std::string node = "node";
-  std::string npm_client = SMSDRV_BENCH_NPM_CLIENT;
-};
 
 class bad_usage : public std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -87,7 +79,7 @@ std::vector<std::uint32_t> number_list(std::string_view flag, std::string_view v
 // Flags of one command: name -> handler of its value (nullptr value for switches).
 using handlers = std::map<std::string, std::function<void(std::string_view)>, std::less<>>;
 
-void parse(const std::vector<std::string_view>& args, handlers h, paths& p,
+void parse(const std::vector<std::string_view>& args, handlers h, programs& p,
            const std::map<std::string, std::function<void()>, std::less<>>& switches = {}) {
   h["--module"] = [&](std::string_view v) { p.module = v; };
   h["--sim"] = [&](std::string_view v) { p.sim = v; };
@@ -112,9 +104,13 @@ int run(const std::vector<std::string_view>& args) {
     fmt::print("{}", usage);
     return args.empty() ? 2 : 0;
   }
+  if (args[0] == "--version") {
+    fmt::print("smpp-bench {}\n", SMSDRV_VERSION);
+    return 0;
+  }
   const std::string_view command = args[0];
   const std::vector<std::string_view> rest(args.begin() + 1, args.end());
-  paths p;
+  programs p = default_programs();
   if (command == "driver") {
     driver_options o;
     parse(rest,

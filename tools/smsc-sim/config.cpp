@@ -61,7 +61,7 @@ struct flag {
   setter set;
 };
 
-constexpr std::array<flag, 24> flags{{
+constexpr std::array<flag, 25> flags{{
     {"listen", "HOST:PORT", "address to listen on (127.0.0.1:0; port 0 picks a free one)",
      set_listen},
     {"port-file", "FILE", "write the listening port there",
@@ -195,6 +195,8 @@ constexpr std::array<flag, 24> flags{{
        return std::string();
      }},
     {"help", "", "this text", [](sim_config&, std::string_view) { return std::string("help"); }},
+    {"version", "", "print the version and exit",
+     [](sim_config&, std::string_view) { return std::string("version"); }},
 }};
 
 }  // namespace
@@ -240,7 +242,7 @@ std::string parse_command_line(int argc, const char* const* argv, sim_config& co
       error = o->set(config.faults, value);
     }
     if (!known) return fmt::format("unknown option --{}", arg);
-    if (error == "help") return error;
+    if (error == "help" || error == "version") return error;
     if (!error.empty()) return fmt::format("--{} '{}': {}", arg, value, error);
   }
   if (!config.tls.enabled() &&

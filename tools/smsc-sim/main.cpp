@@ -41,6 +41,10 @@ int main(int argc, char** argv) {
     std::fputs(smsdrv::sim::usage().c_str(), stdout);
     return 0;
   }
+  if (error == "version") {
+    std::printf("smsc-sim %s\n", SMSDRV_VERSION);
+    return 0;
+  }
   if (!error.empty()) {
     fmt::print(stderr, "smsc-sim: {}\n\n{}", error, smsdrv::sim::usage());
     return 2;
