@@ -5,6 +5,8 @@
 #   <server-root>/media-channel-drivers/channel-smsmms/
 #       libsmsmms.so
 #       Configuration/SmsMmsDriver.cfg
+#       Configuration/mms.cfg           (commented example of an MMS settings file)
+#       Configuration/mms.cfg           (commented example of an MMS settings file)
 #       logging-filter-smsmms.json
 #       Business Process Examples/
 #       uninstall/uninstall_custom.sh
@@ -108,6 +110,7 @@ else
   fi
   mkdir -p "$work/Configuration" "$work/Business Process Examples"
   install -m 0644 "$repo/cfg/SmsMmsDriver.cfg" "$work/Configuration/SmsMmsDriver.cfg"
+  install -m 0644 "$repo/cfg/mms.cfg" "$work/Configuration/mms.cfg"
   install -m 0644 "$repo/cfg/logging-filter-smsmms.json" "$work/logging-filter-smsmms.json"
   cp -R "$repo/examples/business-processes/." "$work/Business Process Examples/"
 fi

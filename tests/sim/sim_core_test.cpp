@@ -90,9 +90,11 @@ TEST_CASE("fault options: one table for flags and commands, bad values refused",
   CHECK(find_fault_option("fail-every")->set(f, "3:ESME_RMSGQFUL").empty());
   CHECK(find_fault_option("nack-every")->set(f, "7").empty());
   CHECK(find_fault_option("refuse-binds")->set(f, "esme_rinvpaswd").empty());
+  CHECK(find_fault_option("pace-ms")->set(f, "2").empty());
   CHECK(describe_faults(f) ==
-        "delay-ms=10-20 fail-every=3:ESME_RMSGQFUL nack-every=7:ESME_RSYSERR "
+        "delay-ms=10-20 pace-ms=2 fail-every=3:ESME_RMSGQFUL nack-every=7:ESME_RSYSERR "
         "refuse-binds=ESME_RINVPASWD");
+  CHECK_FALSE(find_fault_option("pace-ms")->set(f, "soon").empty());
   CHECK_FALSE(find_fault_option("delay-ms")->set(f, "20-10").empty());
   CHECK_FALSE(find_fault_option("fail-every")->set(f, "3:ESME_NOPE").empty());
   CHECK_FALSE(find_fault_option("throttle")->set(f, "fast").empty());
@@ -271,6 +273,33 @@ TEST_CASE("delay: responses wait D ms; window counts every unanswered submission
   CHECK(h.sink.named("submit_sm").back().num("window") == 1);
 }
 
+TEST_CASE("pace: responses leave one at a time, D ms apart, in the order of the requests",
+          "[sim][core]") {
+  core_harness h({"--pace-ms", "5"});
+  sim::link& l = h.connect();
+  REQUIRE(h.core->on_bytes(l, "", h.now) == 0);
+  smpp::bind_body b;
+  b.system_id = "esme";
+  h.send(l, smpp::bind_transceiver{b}, 1);
+  h.advance(0ms);
+  REQUIRE(h.output(l).size() == 1);  // the first response is due at once
+  std::string three;
+  for (std::uint32_t s = 2; s <= 4; ++s)
+    smpp::encode(make_submit("x"), s, three);
+  h.feed(l, three);
+  for (std::uint32_t s = 2; s <= 4; ++s) {
+    CAPTURE(s);
+    if (s > 2) CHECK(h.output(l).empty());  // read together, answered one by one
+    h.advance(4ms);
+    CHECK(h.output(l).empty());
+    h.advance(1ms);
+    const auto out = h.output(l);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].header.sequence_number == s);
+  }
+  CHECK(h.core->config().faults.pace == 5ms);
+}
+
 TEST_CASE(
     "deliveries: resent after --redeliver-ms, after a close on the next bind, never "
     "after ESME_ROK",
@@ -382,4 +411,76 @@ TEST_CASE("commands: bad lines are reported and change nothing", "[sim][core]") 
   CHECK_FALSE(h.core->config().faults.delays());
   h.core->on_command(R"({"cmd":"fault","clear":true,"silent":true})", h.now);
   CHECK(h.sink.named("fault-set").back().str("faults") == "silent=true");
+}
+
+TEST_CASE("wrong-response-every: the Nth submission gets another command's response, ESME_ROK",
+          "[sim][core]") {
+  core_harness h({"--wrong-response-every", "2:query_sm_resp"});
+  sim::link& l = h.connect();
+  REQUIRE(h.bind(l, "transceiver") == cs::esme_rok);
+  h.send(l, make_submit("a"), 2);
+  h.send(l, make_submit("b"), 3);
+  const auto out = h.output(l);
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].header.command_id == static_cast<std::uint32_t>(smpp::command_id::submit_sm_resp));
+  CHECK(out[1].header.command_id == static_cast<std::uint32_t>(smpp::command_id::query_sm_resp));
+  CHECK(out[1].header.sequence_number == 3);
+  CHECK(out[1].header.command_status == cs::esme_rok);
+  const auto events = h.sink.named("submit_sm");
+  CHECK(events[1].str("answer") == "query_sm_resp");
+  CHECK(events[1].str("message_id").empty());  // not stored: never accepted
+  fault_config f;
+  CHECK_FALSE(find_fault_option("wrong-response-every")->set(f, "2:submit_sm").empty());
+  CHECK_FALSE(find_fault_option("wrong-response-every")->set(f, "2:generic_nack").empty());
+}
+
+TEST_CASE("unbind-with-responses: an unbind, then the held responses, in one write",
+          "[sim][core]") {
+  core_harness h({"--unbind-with-responses", "3"});
+  sim::link& l = h.connect();
+  REQUIRE(h.bind(l, "transceiver") == cs::esme_rok);
+  h.send(l, make_submit("a"), 2);
+  h.send(l, make_submit("b"), 3);
+  CHECK(h.output(l).empty());
+  h.send(l, make_submit("c"), 4);
+  const auto out = h.output(l);
+  REQUIRE(out.size() == 4);
+  CHECK(out[0].header.command_id == static_cast<std::uint32_t>(smpp::command_id::unbind));
+  for (std::size_t i = 1; i < 4; ++i) {
+    CHECK(out[i].header.command_id == static_cast<std::uint32_t>(smpp::command_id::submit_sm_resp));
+    CHECK(out[i].header.sequence_number == i + 1);
+  }
+  h.send(l, smpp::unbind_resp{}, out[0].header.sequence_number);
+  CHECK(l.close_requested());
+  // Once per connection: a new connection holds its first three again.
+  sim::link& m = h.connect();
+  REQUIRE(h.bind(m, "transceiver") == cs::esme_rok);
+  h.send(m, make_submit("d"), 2);
+  CHECK(h.output(m).empty());
+}
+
+TEST_CASE("drip-ms: every octet alone, D ms apart", "[sim][core]") {
+  core_harness h;
+  sim::link& l = h.connect();
+  REQUIRE(h.bind(l, "transceiver") == cs::esme_rok);
+  h.core->on_command(R"({"cmd":"fault","drip-ms":100})", h.now);
+  h.send(l, smpp::enquire_link{}, 9);  // enquire_link_resp: 16 octets
+  std::string got;
+  std::string chunk;
+  h.core->take_output(l, chunk);
+  got += chunk;
+  CHECK(got.size() == 1);
+  h.core->take_output(l, chunk);  // not due yet
+  CHECK(chunk.empty());
+  for (int i = 0; i < 15; ++i) {
+    CHECK(h.core->next_deadline() == h.now + 100ms);
+    h.advance(100ms);
+    h.core->take_output(l, chunk);
+    CHECK(chunk.size() == 1);
+    got += chunk;
+  }
+  CHECK(h.core->next_deadline() > h.now + 100ms);
+  REQUIRE(smpp::check_frame(got).state == smpp::frame_state::ready);
+  CHECK(smpp::read_header(got).command_id ==
+        static_cast<std::uint32_t>(smpp::command_id::enquire_link_resp));
 }

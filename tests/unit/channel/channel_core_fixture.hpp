@@ -21,8 +21,12 @@ namespace cs = smpp::command_status;
 
 struct collecting_log final : log_sink {
   std::vector<std::string> lines;
+  std::vector<std::string> warnings;  // the lines at level warn or error
   bool enabled(log_level) const noexcept override { return true; }
-  void write(log_level, std::string_view, std::string_view m) override { lines.emplace_back(m); }
+  void write(log_level level, std::string_view, std::string_view m) override {
+    lines.emplace_back(m);
+    if (level == log_level::warn || level == log_level::error) warnings.emplace_back(m);
+  }
   bool contains(std::string_view needle) const {
     for (const auto& l : lines)
       if (l.find(needle) != std::string::npos) return true;
