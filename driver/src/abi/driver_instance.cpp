@@ -8,6 +8,7 @@
 
 #include "abi/channel_setup.hpp"
 #include "abi/privacy_setup.hpp"
+#include "abi/server_root.hpp"
 #include "config/validate.hpp"
 #include "io/tls_client.hpp"
 
@@ -200,6 +201,8 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
   // naming its option rather than a channel that never comes up.
   std::shared_ptr<const io::tls_client> tls;
   if (result.settings->smpp_tls_mode != config::tls_mode::none) {
+    std::string& path = result.settings->smpp_tls_path_to_certificate;
+    path = resolve_from_server_root(path);
     io::tls_problem problem;
     std::vector<std::string> notes;
     tls = io::tls_client::load(io::tls_settings_of(*result.settings), problem, notes);

@@ -611,9 +611,11 @@ void channel_core::start_pause(const flow::error_rule& rule, std::uint64_t refus
   pause_cause_ = refused_write;
   paused_until_ = std::max(paused_until_, now_ + pause);
   log(log_level::warn,
-      fmt::format("the SMSC {} answered {}: no submissions for {:.1f} s (pause {} in a row; "
+      fmt::format("the SMSC {} answered {}: no submissions for {} (pause {} in a row; "
                   "x-smpp-error-policy: {})",
-                  smsc_label(), smpp::status_display(rule.command_status), seconds_of(pause),
+                  smsc_label(), smpp::status_display(rule.command_status),
+                  pause < std::chrono::seconds(1) ? fmt::format("{} ms", pause.count())
+                                                  : fmt::format("{:.1f} s", seconds_of(pause)),
                   pauses_in_a_row_, flow::describe(rule)));
 }
 
