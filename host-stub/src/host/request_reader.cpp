@@ -117,6 +117,20 @@ void request_reader::submit(uint64_t number, const channel_entry& channel) {
   r.count = static_cast<uint32_t>(request_.keys.size());
   r.keys = request_.keys.data();
   r.values = request_.values.data();
+  // ABI 1.2 parts; a driver of an older version reads the prefix without them.
+  std::vector<smsdrv_part> parts(request_.parts.size());
+  std::vector<const smsdrv_part*> part_pointers;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const parsed_part& p = request_.parts[i];
+    parts[i].struct_size = sizeof(smsdrv_part);
+    parts[i].content_type = p.content_type.c_str();
+    parts[i].name = p.name.c_str();
+    parts[i].data = reinterpret_cast<const uint8_t*>(p.bytes.data());
+    parts[i].size = p.bytes.size();
+    part_pointers.push_back(&parts[i]);
+  }
+  r.part_count = static_cast<uint32_t>(parts.size());
+  r.parts = part_pointers.empty() ? nullptr : part_pointers.data();
   const auto id = request_.has_id ? std::optional<std::string_view>(request_.id) : std::nullopt;
   uint64_t accepted_as = 0;
   const int32_t status =

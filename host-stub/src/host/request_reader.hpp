@@ -26,8 +26,9 @@ namespace smsdrv::host {
 
 class request_reader {
  public:
-  // Lines longer than this are refused (and skipped).
-  static constexpr size_t max_line = 1024 * 1024;
+  // Lines longer than this are refused (and skipped). A SendMMS carries its parts in base64 in
+  // its line: 32 MiB is an MMS of about 24 MB.
+  static constexpr size_t max_line = 32 * 1024 * 1024;
 
   request_reader(runtime& rt, int fd) : rt_(rt), fd_(fd), splitter_(max_line) {}
 
