@@ -16,6 +16,7 @@ programs default_programs() {
     p.sim = (bin / "smsc-sim").string();
     p.flood = (bin / "smsc-sim-flood").string();
     p.dms_stub = (bin / "dms-stub").string();
+    p.http_sink = (bin / "http-sink").string();
     p.npm_client = "esme-client.js";  // not packaged: give --npm-client for `compare`
     return p;
   }
@@ -24,6 +25,7 @@ programs default_programs() {
   p.sim = SMSDRV_BENCH_SMSC_SIM;
   p.flood = SMSDRV_BENCH_FLOOD;
   p.dms_stub = SMSDRV_BENCH_DMS_STUB;
+  p.http_sink = SMSDRV_BENCH_HTTP_SINK;
   p.npm_client = SMSDRV_BENCH_NPM_CLIENT;
   return p;
 }

@@ -14,6 +14,7 @@ struct programs {
   std::string dms_stub;
   std::string node = "node";
   std::string npm_client;
+  std::string http_sink;
 };
 
 // The installed layout when smpp-bench runs from it (a sibling smsc-sim exists), else the build's.
