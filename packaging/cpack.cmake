@@ -1,8 +1,9 @@
 # The Debian packages (docs/packaging.md), built with CPack from an existing build tree by
-# packaging/build-packages.sh <build dir> <output dir> (make packages), which smsmms-driver, smsmms-tools and smsdrv-dev (.deb), and the debug symbols of the first two
-# (<package>-dbgsym_<version>_<arch>.ddeb: CPack can only name them .deb, the script renames
-# them, so that `apt install ./*.deb` leaves them out). The version is PROJECT_VERSION; the contents are the
-# install components of the same names (packaging/CMakeLists.txt, smsdrv_package_tool()). The
+# packaging/build-packages.sh <build dir> <output dir> (make packages): smsmms-driver,
+# smsmms-tools and smsdrv-dev (.deb), and the debug symbols of the first two
+# (<package>-dbgsym_<version>_<arch>.ddeb: CPack can only name them .deb, the script renames them,
+# so that `apt install ./*.deb` leaves them out). The version is PROJECT_VERSION; the contents are
+# the install components of the same names (packaging/CMakeLists.txt, smsdrv_package_tool()). The
 # programs and the module are stripped and their debug information split off at install time
 # (smsdrv_install_stripped), not by CPack's own debuginfo packages, whose CMake 3.25 version lists
 # the build machine's paths in md5sums and leaves the .debug files executable.
@@ -37,12 +38,14 @@ set(CPACK_DEBIAN_TOOLS_PACKAGE_NAME smsmms-tools)
 set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_TOOLS_PACKAGE_DEPENDS "python3")
 set(CPACK_DEBIAN_TOOLS_PACKAGE_RECOMMENDS "smsmms-driver (= ${PROJECT_VERSION})")
-set(CPACK_COMPONENT_TOOLS_DESCRIPTION "reference host, SMSC simulator and load tool for SMS/MMS channel drivers
+set(CPACK_COMPONENT_TOOLS_DESCRIPTION "reference host, SMSC and MMSC simulators and load tool for SMS/MMS drivers
 Programs to run, test and measure channel drivers of the smsdrv C ABI:
  - dms-stub, a reference messaging server host: options files, driver modules,
    requests and events as JSON lines, Prometheus metrics;
  - smsc-sim, an SMPP v3.4 SMSC simulator with fault injection;
- - smpp-bench and smsc-sim-flood, the load tool and its pipelining client;
+ - mmsc-sim, an MM7 MMSC simulator with fault injection;
+ - smpp-bench, the load tool, with smsc-sim-flood (a pipelining SMPP client)
+   and http-sink (a loopback HTTP peer);
  - smsmms-demo, the driver's demo run from the installed packages.")
 
 set(CPACK_DEBIAN_SDK_PACKAGE_NAME smsdrv-dev)

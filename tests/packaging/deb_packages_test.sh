@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Debian packages, built from the (already built) build tree, checked, and used from the
 # installed files only:
-#   - exactly the expected packages and debug packages, versioned from CMakeLists.txt;
+#   - exactly the expected packages and debug packages, versioned from CMakeLists.txt, and exactly
+#     the expected commands (the driver's two, the host, both simulators, the load tool, the demo);
 #   - the module and programs stripped, their debug information in the -dbgsym packages under
 #     their build ids; a manual page, copyright and changelog where Debian wants them;
 #   - lintian: no tag but those the packages override (each explained in docs/packaging.md);
@@ -18,6 +19,13 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/smsdrv-debs.XXXXXX")"
 trap 'rm -rf -- "$work"' EXIT
 fail() { echo "deb_packages_test: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
+# has PATTERN COMMAND...: COMMAND succeeds and its output has a line matching PATTERN. (Not
+# `COMMAND | grep -q`: under pipefail, grep -q's early exit can fail COMMAND with SIGPIPE.)
+has() {
+  local output
+  output="$("${@:2}")" || return 1
+  [ "$(grep -c -e "$1" <<<"$output")" -gt 0 ]
+}
 
 # 1. Build them.
 debs="$work/debs"
@@ -53,17 +61,22 @@ root="$work/root"
 for deb in "$debs"/*.deb "$debs"/*.ddeb; do dpkg -x "$deb" "$root"; done
 usr="$root/usr"
 module="$usr/lib/smsmms-driver/channel-smsmms/libsmsmms.so"
-file -L "$module" | grep -q ', stripped' || fail "the packaged module is not stripped: $(file "$module")"
-for f in "$module" "$usr"/bin/dms-stub "$usr"/bin/smsc-sim "$usr"/bin/smpp-bench "$usr"/bin/smsc-sim-flood; do
+has ', stripped' file -L "$module" || fail "the packaged module is not stripped: $(file "$module")"
+programs="$(cd "$usr/bin" && ls | LC_ALL=C sort | tr '\n' ' ')"
+[ "$programs" = "dms-stub http-sink mmsc-sim smpp-bench smsc-sim smsc-sim-flood smsmms-channel-install smsmms-channel-uninstall smsmms-demo " ] ||
+  fail "the packages install these commands: $programs"
+for f in "$module" "$usr"/bin/dms-stub "$usr"/bin/smsc-sim "$usr"/bin/mmsc-sim \
+         "$usr"/bin/smpp-bench "$usr"/bin/smsc-sim-flood "$usr"/bin/http-sink; do
   id="$(readelf -n "$f" | sed -n 's/.*Build ID: \([0-9a-f]*\)/\1/p')"
   debug="$usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug"
   [ -f "$debug" ] || fail "no debug file $debug for $f"
-  readelf -S "$debug" | grep -q '\.debug_info' || fail "$debug has no .debug_info"
-  file -L "$f" | grep -q ', stripped' || fail "$f is not stripped"
+  has '\.debug_info' readelf -S "$debug" || fail "$debug has no .debug_info"
+  has ', stripped' file -L "$f" || fail "$f is not stripped"
 done
-for f in "$module" "$usr"/bin/dms-stub "$usr"/bin/smsc-sim; do
-  readelf --dyn-syms "$f" | grep -q '__[a-z]*_chk' || fail "$f calls no fortified function (_FORTIFY_SOURCE)"
-  readelf -d "$f" | grep -q 'BIND_NOW' || fail "$f is not linked with -z now"
+for f in "$module" "$usr"/bin/dms-stub "$usr"/bin/smsc-sim "$usr"/bin/mmsc-sim; do
+  fortified="$(readelf --dyn-syms --wide "$f" | grep -v __stack_chk_fail | grep -c '__[a-z0-9]*_chk@' || true)"
+  [ "$fortified" -gt 0 ] || fail "$f calls no fortified function (_FORTIFY_SOURCE)"
+  has 'BIND_NOW' readelf -d "$f" || fail "$f is not linked with -z now"
 done
 ok "module $(stat -c %s "$module") bytes, stripped; debug information in the -dbgsym packages; hardened"
 for program in "$usr"/bin/*; do

@@ -47,7 +47,7 @@ expect_line "C++ host, driver module" '^smsmms [0-9.]+ abi 1\.[0-9]+ metrics yes
   "$work/cmake-build/cpp_host" "$module"
 expect_line "C++ host, the consumer's own ABI 1.0 driver" '^null 1\.0 abi 1\.0 metrics no$' \
   "$work/cmake-build/cpp_host" "$work/cmake-build/libnull_driver.so"
-nm -D --defined-only "$work/cmake-build/libnull_driver.so" | grep -q ' T smsdrv_driver_entry$' ||
+[ "$(nm -D --defined-only "$work/cmake-build/libnull_driver.so" | grep -c ' T smsdrv_driver_entry$')" = 1 ] ||
   fail "the consumer's driver does not export smsdrv_driver_entry"
 
 # pkg-config, from the relocated prefix.
