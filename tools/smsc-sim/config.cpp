@@ -73,6 +73,15 @@ constexpr std::array<flag, 25> flags{{
      }},
     {"account", "SYSTEM_ID:PASSWORD", "accept this bind (repeatable; none: accept any)",
      set_account},
+    {"account-limit", "SYSTEM_ID:binds=N,rate=R",
+     "over all binds of SYSTEM_ID (* for any): refuse a bind above N (ESME_RBINDFAIL), answer "
+     "ESME_RTHROTTLED above R submissions per sliding second (repeatable)",
+     [](sim_config& c, std::string_view v) {
+       account_limit l;
+       std::string error = parse_account_limit(v, l);
+       if (error.empty()) set_account_limit(c.limits, l);
+       return error;
+     }},
     {"smsc-system-id", "ID", "system_id of our bind_resp (smsc-sim)",
      [](sim_config& c, std::string_view v) {
        if (v.size() > 15) return std::string("longer than 15 characters");
