@@ -63,7 +63,7 @@ struct flag {
   setter set;
 };
 
-constexpr std::array<flag, 25> flags{{
+constexpr auto flags = std::to_array<flag>({
     {"listen", "HOST:PORT", "address to listen on (127.0.0.1:0; port 0 picks a free one)",
      set_listen},
     {"port-file", "FILE", "write the listening port there",
@@ -208,7 +208,7 @@ constexpr std::array<flag, 25> flags{{
     {"help", "", "this text", [](sim_config&, std::string_view) { return std::string("help"); }},
     {"version", "", "print the version and exit",
      [](sim_config&, std::string_view) { return std::string("version"); }},
-}};
+});
 
 }  // namespace
 
