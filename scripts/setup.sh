@@ -10,6 +10,9 @@ packages=(
   clang lld libclang-rt-14-dev clang-format
   python3 gnuplot-nox procps binutils
   libcurl4-openssl-dev
+  # the account-wide rate limit shared through Redis: the client library and, for the tests, the
+  # server
+  libhiredis-dev redis-server
   # independent peers of the HTTP gateway tests: an SMS gateway (sendsms) and a proxy
   kannel kannel-extras tinyproxy
   dpkg-dev lintian help2man file

@@ -81,7 +81,7 @@ std::string segment_label(std::size_t segment, std::size_t total) {
 channel_core::channel_core(channel_config config, log_sink& log, time_point now)
     : config_(std::move(config)),
       log_(log),
-      session_(config_.session, *this),
+      session_(config_.session),
       // Burst: 50 ms of messages after idle, never more than the window; it is also how far
       // back a late timer is made up (rate_limit.hpp).
       rate_(config_.max_rate,
@@ -161,12 +161,14 @@ void channel_core::on_connected(time_point now) {
       fmt::format("connected to {}; binding as {} (system_id '{}')", smsc_label(),
                   smpp::bind_mode_name(config_.session.mode), session_.config().system_id));
   session_.on_connected(now);
+  session_.drain(*this);
 }
 
 void channel_core::on_bytes(std::string_view data, time_point now, wall_time wall) {
   now_ = now;
   wall_now_ = wall;
   session_.on_bytes(data, now);
+  session_.drain(*this);
   pump(now);
 }
 
@@ -179,7 +181,8 @@ void channel_core::on_closed(std::string_view reason, time_point now) {
   const std::uint64_t connection = session_.connection_id();
   const std::size_t in_flight_before = session_.outstanding();
   const std::size_t waiting_before = resend_.size();
-  session_.on_closed(now);  // unanswered submissions: on_request_lost
+  session_.on_closed(now);
+  session_.drain(*this);  // unanswered submissions: on_request_lost
   if (in_flight_before > 0 && resend_.size() > waiting_before)
     log(log_level::info,
         fmt::format("{} submission(s) in flight when the link closed are sent again after the "
@@ -300,6 +303,7 @@ void channel_core::on_tick(time_point now, wall_time wall) {
   now_ = now;
   wall_now_ = wall;
   session_.on_tick(now);
+  session_.drain(*this);
   expire_queue(now);
   expire_reassembly(now);
   receipts_.expire(now);
@@ -312,6 +316,7 @@ void channel_core::on_tick(time_point now, wall_time wall) {
                       "applies; the SMSC delivers the messages again)",
                       session_.outstanding(), seconds_of(config_.session.request_timeout)));
     session_.unbind(now);
+    session_.drain(*this);
   }
   if (shutting_down_ && phase_ == phase::connected &&
       (session_.state() == smpp::session_state::bound ||
@@ -322,6 +327,7 @@ void channel_core::on_tick(time_point now, wall_time wall) {
                                        "deadline; unbinding",
                                        in_flight_requests_));
     session_.unbind(now);
+    session_.drain(*this);
   }
   pump(now);
 }
@@ -512,6 +518,7 @@ void channel_core::submit_segment(std::size_t slot, std::uint16_t segment, time_
   in_flight& f = slots_[slot];
   const smpp::codec_status st =
       session_.send_encoded_request(f.request.frames[segment], tag_of(slot, segment), now);
+  session_.drain(*this);
   if (!st.ok()) {
     ++f.outcomes;
     segment_failed(slot, segment, SMSDRV_E_INTERNAL,
@@ -910,6 +917,7 @@ bool channel_core::ack(std::uint64_t ack_id, std::int32_t disposition) {
   for (std::uint32_t seq : a.sequence_numbers) {
     const bool sent = a.data_sm ? session_.respond_data_sm(a.connection, seq, status)
                                 : session_.respond_deliver_sm(a.connection, seq, status);
+    session_.drain(*this);
     written = written && sent;
     if (!sent && logging(log_level::debug))
       log(log_level::debug, fmt::format("acknowledgement of seq {} not sent: its connection is "
@@ -1056,6 +1064,7 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
         session_.respond_data_sm(connection, seq, status);
       else
         session_.respond_deliver_sm(connection, seq, status);
+      session_.drain(*this);
     };
     switch (r) {
       case text::add_result::held:
