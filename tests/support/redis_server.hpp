@@ -4,6 +4,7 @@
 #define SMSDRV_TEST_REDIS_SERVER_HPP
 
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -44,6 +45,10 @@ class redis_server {
     throw std::runtime_error("redis-server did not listen on port " + std::to_string(port_) + ": " +
                              process_->stderr_text());
   }
+
+  // SIGSTOP / SIGCONT: connections stay open and nothing is answered meanwhile (a hung server).
+  void pause() { process_->kill(SIGSTOP); }
+  void resume() { process_->kill(SIGCONT); }
 
   // SIGKILL: connections drop at once, nothing is answered.
   void stop() {

@@ -1,7 +1,8 @@
 // The account-wide rate limit against a real redis-server started by the test: the Lua script
-// gives exactly gcra_take()'s answers; EVALSHA falls back to EVAL after SCRIPT FLUSH; two
-// limiters sharing one account hold its rate; the password never shows; Redis killed -> the
-// local share (a mode event), Redis back -> shared.
+// gives exactly gcra_take()'s answers; EVALSHA falls back to EVAL after SCRIPT FLUSH; a hung
+// server times out and the client reconnects; the password never shows; two limiters sharing
+// one account hold its rate; Redis killed -> the local share (a mode event), Redis back ->
+// shared.
 extern "C" {
 #include <hiredis/hiredis.h>
 }
@@ -159,6 +160,33 @@ TEST_CASE("redis_client: EVALSHA, EVAL after SCRIPT FLUSH, errors name Redis, ne
     CHECK(replies[2].ok);
     CHECK(replies[2].granted == 3);
     CHECK(client.commands() == before + 2);  // EVALSHA, NOSCRIPT, EVAL
+  }
+  {
+    // A hung server: no answer within the timeout fails the request and drops the connection;
+    // once it answers again, the next request reconnects.
+    io::redis_client client(io, {"127.0.0.1", redis.port(), 0, "s3cr3t-pw"}, 1000ms);
+    client.lease("smsdrv:rate:{c}", 10, 10, 1, keep);
+    run_until(
+        io, [&] { return replies.size() == 4; }, 5s);
+    REQUIRE(replies.size() == 4);
+    REQUIRE(replies[3].ok);
+    redis.pause();
+    client.lease("smsdrv:rate:{c}", 10, 10, 1, keep);
+    run_until(
+        io, [&] { return replies.size() == 5; }, 5s);
+    redis.resume();
+    REQUIRE(replies.size() == 5);
+    CHECK_FALSE(replies[4].ok);
+    CHECK(replies[4].error ==
+          "Redis at 127.0.0.1:" + std::to_string(redis.port()) + ": no answer within 1000 ms");
+    CHECK_FALSE(client.connected());
+    client.lease("smsdrv:rate:{d}", 10, 10, 1, keep);
+    run_until(
+        io, [&] { return replies.size() == 6; }, 5s);
+    REQUIRE(replies.size() == 6);
+    CHECK(replies[5].ok);
+    CHECK(replies[5].granted == 1);
+    replies.resize(3);
   }
   {
     io::redis_client wrong(io, {"127.0.0.1", redis.port(), 0, "not-the-pw"}, 1000ms);
