@@ -17,6 +17,7 @@ programs default_programs() {
     p.flood = (bin / "smsc-sim-flood").string();
     p.dms_stub = (bin / "dms-stub").string();
     p.http_sink = (bin / "http-sink").string();
+    p.mmsc_sim = (bin / "mmsc-sim").string();
     p.npm_client = "esme-client.js";  // not packaged: give --npm-client for `compare`
     return p;
   }
@@ -26,6 +27,7 @@ programs default_programs() {
   p.flood = SMSDRV_BENCH_FLOOD;
   p.dms_stub = SMSDRV_BENCH_DMS_STUB;
   p.http_sink = SMSDRV_BENCH_HTTP_SINK;
+  p.mmsc_sim = SMSDRV_BENCH_MMSC_SIM;
   p.npm_client = SMSDRV_BENCH_NPM_CLIENT;
   return p;
 }

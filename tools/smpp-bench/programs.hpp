@@ -15,6 +15,7 @@ struct programs {
   std::string node = "node";
   std::string npm_client;
   std::string http_sink;
+  std::string mmsc_sim;
 };
 
 // The installed layout when smpp-bench runs from it (a sibling smsc-sim exists), else the build's.

@@ -15,6 +15,7 @@
 
 #include "io/channel_runner.hpp"
 #include "io/http_channel_runner.hpp"
+#include "io/mm7_runner.hpp"
 
 namespace smsdrv::io {
 
@@ -29,6 +30,18 @@ void channel_handle::submit(channel::http_prepared_request& request) {
 void channel_handle::ack(std::uint64_t ack_id, std::int32_t disposition) {
   // An HTTP gateway channel has no inbound messages to acknowledge.
   if (runner_ != nullptr) runner_->ack(ack_id, disposition);
+}
+
+void mms_handle::submit(mm7::prepared_mms&& request) {
+  runner_.submit(std::move(request));
+}
+
+void mms_handle::ack(std::uint64_t ack_id, std::int32_t disposition) {
+  runner_.ack(ack_id, disposition);
+}
+
+std::uint16_t mms_handle::listen_port() const noexcept {
+  return runner_.listen_port();
 }
 
 // After the drain of a retired channel, the unbind handshake gets this long before the
@@ -67,6 +80,9 @@ struct driver_runtime::impl {
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
   std::thread thread;
   std::list<slot> slots;
+  // The MMS sides of channels (MM7): never retired before shutdown.
+  std::deque<std::unique_ptr<mm7_runner>> mms_runners;
+  std::deque<mms_handle> mms_handles;
   bool stopped = false;
 
   slot& slot_of(channel_handle& h) {
@@ -116,6 +132,24 @@ channel_handle& driver_runtime::add_channel(channel::channel_config config, void
   return *added->handle;
 }
 
+mms_handle& driver_runtime::add_mms(mm7_runner_config config, void* sink_key) {
+  mm7_runner* runner = nullptr;
+  std::exception_ptr failed;
+  impl_->run_on_io([&] {
+    try {
+      runner = impl_->mms_runners
+                   .emplace_back(std::make_unique<mm7_runner>(impl_->io, std::move(config),
+                                                              impl_->log, impl_->events, sink_key))
+                   .get();
+    } catch (...) {
+      failed = std::current_exception();
+    }
+  });
+  if (failed) std::rethrow_exception(failed);
+  runner->start();
+  return impl_->mms_handles.emplace_back(*runner);
+}
+
 channel_handle& driver_runtime::add_http_channel(channel::http_channel_config config,
                                                  http_client_settings client, void* sink_key) {
   impl::slot* added = nullptr;
@@ -159,7 +193,7 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
 
   std::mutex m;
   std::condition_variable cv;
-  std::size_t remaining = d.slots.size();
+  std::size_t remaining = d.slots.size() + d.mms_runners.size();
   const auto deadline = std::chrono::steady_clock::now() + drain;
   d.run_on_io([&] {
     for (impl::slot& s : d.slots) {
@@ -170,6 +204,12 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
         cv.notify_all();
       });
     }
+    for (auto& r : d.mms_runners)
+      r->begin_shutdown(deadline, [&] {
+        std::lock_guard lock(m);
+        --remaining;
+        cv.notify_all();
+      });
   });
   // In-flight requests get `drain`; the unbind handshake then gets a short grace period.
   {
@@ -181,6 +221,8 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
       if (!s.finished())
         s.force_close(s.smpp ? "shutdown: drain time exhausted, connection cut"
                              : "no response before the drain time of the shutdown ran out");
+    for (auto& r : d.mms_runners)
+      if (!r->finished()) r->force_close("shutdown: drain time exhausted");
   });
   d.work.reset();
   d.io.stop();
