@@ -449,7 +449,8 @@ static const char* spool_status_message(int32_t status) {
   return status < 0 ? "an error this driver does not know" : "not an error";
 }
 
-/* An ABI 1.0 table: it ends with status_message (no metrics), and says so in struct_size. */
+/* An ABI 1.0 table: it ends with status_message, and says so in struct_size; the fields later
+ * versions appended are NULL and lie beyond it (smsdrv.h: a host reads what struct_size covers). */
 static const smsdrv_driver_api spool_api = {
     SMSDRV_DRIVER_API_SIZE_1_0,
     SMSDRV_ABI_MAJOR << 16, /* 1.0 */
@@ -465,7 +466,8 @@ static const smsdrv_driver_api spool_api = {
     spool_last_error,
     spool_status_name,
     spool_status_message,
-    NULL,
+    NULL, /* metrics (1.1): beyond struct_size, never read */
+    NULL, /* remove_channel (1.2): likewise */
 };
 
 SMSDRV_EXPORT const smsdrv_driver_api* smsdrv_driver_entry(uint32_t host_abi_version) {
