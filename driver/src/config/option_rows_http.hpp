@@ -1,5 +1,5 @@
-// The rows of the channel table for HTTP(S) SMS gateways (x-gateway-type = http, seed 2's
-// "Generic HTTP(s) SMS Plugin"), and the choice of gateway kind and failover channel. Included by
+// The rows of the channel table for HTTP(S) SMS gateways (x-gateway-type = http, spec §2's
+// generic HTTP(S) gateway), and the choice of gateway kind and failover channel. Included by
 // option_table.cpp only, which appends them to the channel table; docs/http.md explains them.
 #pragma once
 

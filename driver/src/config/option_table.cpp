@@ -40,7 +40,7 @@ constexpr enum_choice npi_names[] = {
     {"Internet", 14, "IP"}, {"WapClient", 18, "WapClientId"},
 };
 
-// SMPP v3.4 §5.2.11 service_type; the aliases are the names seed 2 offers.
+// SMPP v3.4 §5.2.11 service_type; the aliases are the names imported settings use (spec §2).
 constexpr enum_choice service_types[] = {
     {"", 0, "Default"},
     {"CMT", 0, "Cellular Messaging"},
@@ -51,7 +51,8 @@ constexpr enum_choice service_types[] = {
     {"USSD", 0, "Unstructured Supplementary Services Data"},
 };
 
-// "smcdefaut" and "asci" are the spellings of seed 2, kept so its settings import unchanged.
+// "smcdefaut" and "asci" are spellings that existing settings files use, accepted so that they
+// import unchanged (spec §1).
 constexpr enum_choice outbound_encodings[] = {
     {"smscdefault", static_cast<std::int64_t>(text_encoding::smscdefault), "smcdefaut"},
     {"ascii", static_cast<std::int64_t>(text_encoding::ascii), "asci"},

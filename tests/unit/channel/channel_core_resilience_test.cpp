@@ -1,4 +1,4 @@
-// channel_core when the SMSC misbehaves (issue 4), as narratives with fake time: the error
+// channel_core when the SMSC misbehaves (spec §7), as narratives with fake time: the error
 // policy, submissions in flight at a lost link, failover and the return to the primary, the
 // rate over a second, redelivered inbound messages. Every narrative ends with exactly one
 // response per request.
