@@ -2,6 +2,7 @@
 
 #include <rapidjson/allocators.h>
 #include <rapidjson/encodings.h>
+#include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <charconv>
@@ -110,9 +111,13 @@ std::string_view writable(std::string_view s, strings mode, std::string& scratch
   return scratch;
 }
 
-using level_allocator = rapidjson::MemoryPoolAllocator<rapidjson::CrtAllocator>;
+// The line is written into a RapidJSON string buffer (whose unchecked puts are the writer's fast
+// path), then appended to the caller's string once. Buffer and level stack come from a pool whose
+// first block is inside the writer: a line of up to about 700 bytes allocates nothing.
+using pool_allocator = rapidjson::MemoryPoolAllocator<rapidjson::CrtAllocator>;
+using buffer_type = rapidjson::GenericStringBuffer<rapidjson::UTF8<>, pool_allocator>;
 using writer_type =
-    rapidjson::Writer<string_out, rapidjson::UTF8<>, rapidjson::UTF8<>, level_allocator>;
+    rapidjson::Writer<buffer_type, rapidjson::UTF8<>, rapidjson::UTF8<>, pool_allocator>;
 constexpr std::size_t level_depth = 8;  // grows past it (from the heap) if ever needed
 
 rapidjson::SizeType size_of(std::string_view s) {
@@ -122,10 +127,11 @@ rapidjson::SizeType size_of(std::string_view s) {
 }  // namespace
 
 struct line_writer::impl {
-  impl(std::string& out, strings m)
-      : stream{&out},
-        allocator(level_buffer, sizeof level_buffer),
-        writer(stream, &allocator, level_depth),
+  impl(std::string& o, strings m)
+      : out(&o),
+        allocator(pool, sizeof pool),
+        buffer(&allocator, 512),
+        writer(buffer, &allocator, level_depth),
         mode(m) {}
 
   std::string_view text(std::string_view s) { return writable(s, mode, scratch); }
@@ -138,9 +144,10 @@ struct line_writer::impl {
     writer.String(t.data(), size_of(t));
   }
 
-  string_out stream;
-  alignas(std::max_align_t) unsigned char level_buffer[256];
-  level_allocator allocator;
+  std::string* out;
+  alignas(std::max_align_t) unsigned char pool[1024];
+  pool_allocator allocator;
+  buffer_type buffer;
   writer_type writer;
   strings mode;
   std::string scratch;
@@ -260,8 +267,11 @@ line_writer& line_writer::begin_object() {
 }
 
 void line_writer::finish() {
-  self().writer.EndObject();
-  self().stream.out->push_back('\n');
+  impl& s = self();
+  s.writer.EndObject();
+  s.out->reserve(s.out->size() + s.buffer.GetSize() + 1);
+  s.out->append(s.buffer.GetString(), s.buffer.GetSize());
+  s.out->push_back('\n');
 }
 
 void append_string(std::string& out, std::string_view s, strings mode) {

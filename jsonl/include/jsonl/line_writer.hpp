@@ -64,9 +64,10 @@ class line_writer {
 
   struct impl;
   impl& self() noexcept;
-  // The RapidJSON writer and its level stack live here, not on the heap: a line costs no
-  // allocation beyond out's growth (line_writer.cpp checks that impl fits).
-  static constexpr std::size_t impl_size = 640;
+  // The RapidJSON writer, its buffer and level stack live here, not on the heap: a line of up to
+  // about 700 bytes costs no allocation beyond out's growth (line_writer.cpp checks that impl
+  // fits).
+  static constexpr std::size_t impl_size = 1408;
   alignas(std::max_align_t) unsigned char storage_[impl_size];
 };
 
