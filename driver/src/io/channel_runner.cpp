@@ -149,6 +149,9 @@ void channel_runner::drive() {
     probe_.start(*primary, core_.config().connect_timeout, tls_, ssl_context_.get());
   if (auto reason = core_.take_close_request()) close_transport(*reason);
   if (transport_ == transport_state::open && !writing_ && !core_.output().empty()) start_write();
+  // Reading paused while the host holds its share of inbound messages (TCP back-pressure);
+  // resumed here when it acknowledges, or when a response is due.
+  if (transport_ == transport_state::open && !reading_) start_read();
   if (!core_.events().empty()) {
     events_.push(sink_key_, core_.events());
     // Attribute lists for the next events; topped up to the window, when half are gone.
@@ -302,7 +305,7 @@ std::optional<std::string> channel_runner::refresh_tls() {
 }
 
 void channel_runner::start_read() {
-  if (reading_ || transport_ != transport_state::open) return;
+  if (reading_ || transport_ != transport_state::open || !core_.wants_input()) return;
   reading_ = true;
   const std::uint64_t gen = generation_;
   auto on_read = [this, gen, l = link_](const error_code& ec, std::size_t n) {

@@ -21,12 +21,27 @@ namespace cs = smpp::command_status;
 
 struct collecting_log final : log_sink {
   std::vector<std::string> lines;
+  std::vector<log_level> levels;  // of each line
   bool enabled(log_level) const noexcept override { return true; }
-  void write(log_level, std::string_view, std::string_view m) override { lines.emplace_back(m); }
+  void write(log_level level, std::string_view, std::string_view m) override {
+    lines.emplace_back(m);
+    levels.push_back(level);
+  }
   bool contains(std::string_view needle) const {
     for (const auto& l : lines)
       if (l.find(needle) != std::string::npos) return true;
     return false;
+  }
+  // Lines at `level` containing `needle`.
+  std::size_t count(log_level level, std::string_view needle = {}) const {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      n += levels[i] == level && lines[i].find(needle) != std::string::npos;
+    return n;
+  }
+  void clear() {
+    lines.clear();
+    levels.clear();
   }
 };
 

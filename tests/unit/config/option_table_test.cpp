@@ -46,7 +46,9 @@ TEST_CASE("the channel table has every option of spec §2, each once") {
       "x-smpp-reassembly-max-messages",
       // issue 4: failover account and probing, error policy, in-flight submissions at a loss
       "x-smpp-failover-system-id", "x-smpp-failover-password", "x-smpp-failover-probe-interval",
-      "x-smpp-error-policy", "x-smpp-in-flight-on-disconnect"};
+      "x-smpp-error-policy", "x-smpp-in-flight-on-disconnect",
+      // inbound back-pressure
+      "x-smpp-inbound-max-unacked", "x-smpp-inbound-max-unacked-bytes"};
   std::set<std::string> names;
   for (const auto& def : channel_options()) {
     CAPTURE(def.name);
