@@ -1,6 +1,8 @@
-/* A host built against ABI 1.0 (its structs copied here as that header declared them) loading
- * the current module: it asks for version 1.0, uses only the 1.0 prefix of the function table
- * and passes 1.0-sized structs. Everything must keep working. Usage: abi_old_host <module.so> */
+/* A host built against ABI 1.0 (its structs copied here as that header declared them, frozen)
+ * loading the current module: it asks for version 1.0, uses only the 1.0 prefix of the function
+ * table and passes 1.0-sized structs, to configure, send and poll. Everything must keep working,
+ * and the driver must write nothing past the struct_size it is given.
+ * Usage: abi_old_host <module.so> */
 #define _POSIX_C_SOURCE 199309L /* nanosleep */
 #include <dlfcn.h>
 #include <stddef.h>
@@ -37,6 +39,14 @@ typedef struct old_section {
   const char* source;
   const uint32_t* lines;
 } old_section;
+typedef struct old_request {
+  uint32_t struct_size;
+  const char* channel;
+  const char* request;
+  uint32_t count;
+  const char* const* keys;
+  const char* const* values;
+} old_request;
 typedef struct old_event {
   uint32_t struct_size;
   int32_t type;
@@ -57,7 +67,7 @@ typedef struct old_api {
   const char* driver_version;
   int32_t (*init)(const old_host* host, old_driver** out);
   int32_t (*configure)(old_driver* driver, const old_section* section);
-  int32_t (*send)(old_driver* driver, const void* request, uint64_t* request_id);
+  int32_t (*send)(old_driver* driver, const old_request* request, uint64_t* request_id);
   int32_t (*poll)(old_driver* driver, old_event* event);
   int32_t (*ack)(old_driver* driver, uint64_t event_id, int32_t disposition);
   int32_t (*shutdown)(old_driver* driver, uint32_t drain_timeout_ms);
@@ -67,6 +77,35 @@ typedef struct old_api {
   const char* (*status_message)(int32_t status);
 } old_api;
 typedef const old_api* (*old_entry_fn)(uint32_t host_abi_version);
+
+/* The struct's size up to and including `field`: what a host may pass as its struct_size. */
+#define SIZE_THROUGH(type, field) (offsetof(type, field) + sizeof(((type*)0)->field))
+
+/* An event in a larger buffer filled with a guard byte: poll() may write its struct_size bytes
+ * and not one more. */
+#define GUARD 0xA5
+typedef union guarded_event {
+  old_event event;
+  unsigned char bytes[sizeof(old_event) + 64];
+} guarded_event;
+
+static int32_t poll_guarded(const old_api* api, old_driver* drv, guarded_event* g,
+                            uint32_t struct_size) {
+  int32_t got;
+  size_t i;
+  memset(g->bytes, GUARD, sizeof g->bytes);
+  g->event.struct_size = struct_size;
+  got = api->poll(drv, &g->event);
+  for (i = struct_size; i < sizeof g->bytes; ++i)
+    if (g->bytes[i] != GUARD) {
+      fprintf(stderr, "poll with struct_size %u wrote byte %u\n", (unsigned)struct_size,
+              (unsigned)i);
+      ++failures;
+      break;
+    }
+  EXPECT(g->event.struct_size == struct_size);
+  return got;
+}
 
 static void on_log(void* ctx, int32_t level, const char* channel, const char* message) {
   (void)ctx;
@@ -128,7 +167,41 @@ int main(int argc, char** argv) {
     }
     EXPECT(seen);
   }
-  EXPECT(api->shutdown(drv, 0) == 0);
+  /* A 1.0 request is accepted; at shutdown it gets its one RESPONSE, polled into events whose
+   * struct_size is exactly the 1.0 prefix (no tail padding) and then sizeof(old_event). */
+  {
+    const char* rkeys[2] = {"_smsDestNumber", "_smsText"};
+    const char* rvalues[2] = {"4915550001", "from a 1.0 host"};
+    old_request request;
+    uint64_t id = 0;
+    guarded_event g;
+    int responses = 0;
+    int32_t got;
+    memset(&request, 0, sizeof request);
+    request.struct_size = sizeof request;
+    request.channel = "channel-old";
+    request.request = "SendSMS";
+    request.count = 2;
+    request.keys = rkeys;
+    request.values = rvalues;
+    EXPECT(api->send(drv, &request, &id) == 0);
+    EXPECT(id > 0);
+    request.struct_size = (uint32_t)SIZE_THROUGH(old_request, count);
+    EXPECT(api->send(drv, &request, &id) == -17); /* SMSDRV_E_ABI_MISMATCH */
+    EXPECT(strstr(api->last_error(drv), "smsdrv_request.struct_size") != NULL);
+    EXPECT(api->shutdown(drv, 0) == 0);
+    while ((got = poll_guarded(api, drv, &g, (uint32_t)SIZE_THROUGH(old_event, flags))) == 1) {
+      if (g.event.type == 1 && g.event.request_id == id) {
+        ++responses;
+        EXPECT(g.event.status < 0); /* never sent: the channel never came up */
+        EXPECT(strcmp(g.event.channel, "channel-old") == 0);
+      }
+    }
+    EXPECT(got == 0);
+    EXPECT(responses == 1);
+    EXPECT(poll_guarded(api, drv, &g, (uint32_t)sizeof(old_event)) == 0);
+    EXPECT(poll_guarded(api, drv, &g, (uint32_t)SIZE_THROUGH(old_event, values)) == -17);
+  }
   api->destroy(drv);
   dlclose(module);
   if (failures == 0) printf("abi_old_host: ok\n");

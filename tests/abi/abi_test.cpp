@@ -156,6 +156,86 @@ TEST_CASE("struct_size is checked and last_error is per thread") {
   CHECK(other_thread_error.empty());
 }
 
+TEST_CASE(
+    "struct_size: ABI 1.0's structs are the least accepted, a newer host's are read by prefix") {
+  smsdrv::module mod(SMSDRV_MODULE_PATH);
+  const smsdrv_driver_api& api = mod.api();
+  host h;
+
+  // Too small: refused, naming the struct and both sizes.
+  smsdrv_host small_host = h.make();
+  small_host.struct_size = SMSDRV_HOST_SIZE_1_0 - 1;
+  smsdrv_driver* none = nullptr;
+  CHECK(api.init(&small_host, &none) == SMSDRV_E_ABI_MISMATCH);
+  CHECK(none == nullptr);
+  CHECK(std::string(api.last_error(nullptr))
+            .find("smsdrv_host.struct_size is " + std::to_string(SMSDRV_HOST_SIZE_1_0 - 1)) !=
+        std::string::npos);
+
+  // A host of a later minor version: every struct has a field appended that this driver does
+  // not know. The driver reads the prefix it knows and ignores the rest.
+  struct newer_host {
+    smsdrv_host known;
+    const char* appended;
+  } nh{h.make(), "ignored"};
+  nh.known.struct_size = sizeof nh;
+  smsdrv_driver* drv = nullptr;
+  REQUIRE(api.init(&nh.known, &drv) == SMSDRV_OK);
+  REQUIRE(drv != nullptr);
+
+  std::vector<const char*> keys{"x-smpp-host", "x-smpp-port", "x-smpp-system-id"};
+  std::vector<const char*> values{"127.0.0.1", "1", "abi"};
+  struct newer_section {
+    smsdrv_section known;
+    const char* appended;
+  } ns{};
+  ns.known = {sizeof ns, "channel-newer", 3, keys.data(), values.data(), nullptr, nullptr};
+  ns.appended = "ignored";
+  ns.known.struct_size = SMSDRV_SECTION_SIZE_1_0 - 1;
+  CHECK(api.configure(drv, &ns.known) == SMSDRV_E_ABI_MISMATCH);
+  CHECK(std::string(api.last_error(drv)).find("smsdrv_section.struct_size") != std::string::npos);
+  ns.known.struct_size = sizeof ns;
+  REQUIRE(api.configure(drv, &ns.known) == SMSDRV_OK);
+
+  std::vector<const char*> rkeys{"_smsDestNumber", "_smsText"};
+  std::vector<const char*> rvalues{"4915550001", "hello"};
+  struct newer_request {
+    smsdrv_request known;
+    std::uint64_t appended;
+  } nr{};
+  nr.known = {sizeof nr, "channel-newer", "SendSMS", 2, rkeys.data(), rvalues.data()};
+  nr.appended = 0xFFFFFFFFFFFFFFFFu;
+  std::uint64_t id = 0;
+  REQUIRE(api.send(drv, &nr.known, &id) == SMSDRV_OK);
+  nr.known.struct_size = SMSDRV_REQUEST_SIZE_1_0 - 1;
+  CHECK(api.send(drv, &nr.known, nullptr) == SMSDRV_E_ABI_MISMATCH);
+  CHECK(std::string(api.last_error(drv)).find("smsdrv_request.struct_size") != std::string::npos);
+
+  // The request's one RESPONSE, polled into a newer event: the fields the driver does not know
+  // come back zero, the struct_size stays the host's.
+  REQUIRE(api.shutdown(drv, 0) == SMSDRV_OK);
+  struct newer_event {
+    smsdrv_event known;
+    std::uint64_t appended;
+  } ne{};
+  int responses = 0;
+  for (;;) {
+    ne.known.struct_size = sizeof ne;
+    ne.appended = 42;
+    const std::int32_t got = api.poll(drv, &ne.known);
+    REQUIRE(got >= 0);
+    if (got == 0) break;
+    CHECK(ne.known.struct_size == sizeof ne);
+    CHECK(ne.appended == 0);
+    if (ne.known.type == SMSDRV_EVENT_RESPONSE && ne.known.request_id == id) ++responses;
+  }
+  CHECK(responses == 1);
+  ne.known.struct_size = SMSDRV_EVENT_SIZE_1_0 - 1;
+  CHECK(api.poll(drv, &ne.known) == SMSDRV_E_ABI_MISMATCH);
+  CHECK(std::string(api.last_error(drv)).find("smsdrv_event.struct_size") != std::string::npos);
+  api.destroy(drv);
+}
+
 TEST_CASE("a channel whose SMSC is down reports it, and requests fail as channel down") {
   smsdrv::module mod(SMSDRV_MODULE_PATH);
   host h;

@@ -95,12 +95,7 @@ driver_instance::driver_instance(const smsdrv_host& host)
     : events_([this] {
         if (host_.notify) host_.notify(host_.context);
       }) {
-  std::memcpy(&host_, &host, std::min<std::size_t>(host.struct_size, sizeof host_));
-  host_.struct_size = sizeof host_;
-  if (host.struct_size < offsetof(smsdrv_host, application_name) + sizeof(const char*))
-    host_.application_name = nullptr;
-  if (host.struct_size < offsetof(smsdrv_host, log_level) + sizeof(std::int32_t))
-    host_.log_level = 0;
+  host_ = host;  // entry.cpp read it by its struct_size (struct_prefix.hpp)
   application_name_ = host_.application_name ? host_.application_name : "";
   host_.application_name = nullptr;  // not kept: it was borrowed
   if (host_.log_level >= SMSDRV_LOG_ERROR && host_.log_level <= SMSDRV_LOG_TRACE)
@@ -304,10 +299,6 @@ void driver_instance::reclaim(std::vector<channel::attributes>& out, std::size_t
 }
 
 std::int32_t driver_instance::poll(smsdrv_event& event) {
-  if (event.struct_size < sizeof(smsdrv_event))
-    return fail(SMSDRV_E_ABI_MISMATCH,
-                fmt::format("poll: smsdrv_event.struct_size is {}, ABI 1.0 needs {}",
-                            event.struct_size, sizeof(smsdrv_event)));
   return events_.poll(event) ? 1 : 0;
 }
 
@@ -324,10 +315,6 @@ std::int32_t driver_instance::ack(std::uint64_t event_id, std::int32_t dispositi
 }
 
 std::int32_t driver_instance::metrics(smsdrv_metrics& out) {
-  if (out.struct_size < sizeof(smsdrv_metrics))
-    return fail(SMSDRV_E_ABI_MISMATCH,
-                fmt::format("metrics: smsdrv_metrics.struct_size is {}, ABI 1.1 needs {}",
-                            out.struct_size, sizeof(smsdrv_metrics)));
   std::lock_guard lock(metrics_mutex_);
   metrics_export_.fill(metric_sources_, out);
   return SMSDRV_OK;

@@ -22,6 +22,8 @@
 
 namespace smsdrv::abi {
 
+// The driver behind the C ABI. entry.cpp has checked every struct_size and hands in copies read
+// by it; poll() and metrics() fill the host's struct by its struct_size (struct_prefix.hpp).
 class driver_instance : public io::event_sink, public log_sink {
  public:
   explicit driver_instance(const smsdrv_host& host);

@@ -1,9 +1,11 @@
 // The module's one exported symbol and the function table behind it. Every thunk is noexcept
 // and funnels through guard(): no exception crosses the C ABI (house style §1).
-#include <cstring>
+#include <cstddef>
 #include <new>
+#include <string>
 
 #include "abi/driver_instance.hpp"
+#include "abi/struct_prefix.hpp"
 #include "smsdrv/smsdrv.h"
 #include "smsdrv/status.hpp"
 
@@ -13,7 +15,18 @@ struct smsdrv_driver final : smsdrv::abi::driver_instance {
 
 namespace {
 
+using smsdrv::abi::prefix_of;
 using smsdrv::abi::set_last_error;
+
+// "send: smsdrv_request.struct_size is 8; the smallest this driver accepts (ABI 1.0) is 48"
+std::string too_small(const char* call, const char* type, std::uint32_t given, std::size_t least) {
+  std::string text = call;
+  text += ": ";
+  text += type;
+  text += ".struct_size is " + std::to_string(given) + "; the smallest this driver accepts is " +
+          std::to_string(least) + " (the struct of the oldest ABI version with it)";
+  return text;
+}
 
 template <class F>
 std::int32_t guard(const void* driver, F&& f) noexcept {
@@ -36,11 +49,16 @@ std::int32_t api_init(const smsdrv_host* host, smsdrv_driver** out) noexcept {
       return SMSDRV_E_INVALID_ARGUMENT;
     }
     *out = nullptr;
-    if (host == nullptr || host->struct_size < offsetof(smsdrv_host, log) + sizeof(host->log)) {
-      set_last_error(nullptr, "init: smsdrv_host missing or its struct_size too small");
+    if (host == nullptr) {
+      set_last_error(nullptr, "init: host is NULL");
+      return SMSDRV_E_INVALID_ARGUMENT;
+    }
+    if (host->struct_size < SMSDRV_HOST_SIZE_1_0) {
+      set_last_error(nullptr,
+                     too_small("init", "smsdrv_host", host->struct_size, SMSDRV_HOST_SIZE_1_0));
       return SMSDRV_E_ABI_MISMATCH;
     }
-    *out = new smsdrv_driver(*host);
+    *out = new smsdrv_driver(prefix_of(*host));
     return SMSDRV_OK;
   });
 }
@@ -51,13 +69,12 @@ std::int32_t api_configure(smsdrv_driver* d, const smsdrv_section* s) noexcept {
       set_last_error(d, "configure: driver or section is NULL");
       return SMSDRV_E_INVALID_ARGUMENT;
     }
-    if (s->struct_size < offsetof(smsdrv_section, source)) {
-      set_last_error(d, "configure: smsdrv_section.struct_size too small");
+    if (s->struct_size < SMSDRV_SECTION_SIZE_1_0) {
+      set_last_error(
+          d, too_small("configure", "smsdrv_section", s->struct_size, SMSDRV_SECTION_SIZE_1_0));
       return SMSDRV_E_ABI_MISMATCH;
     }
-    smsdrv_section copy{};
-    std::memcpy(&copy, s, std::min<std::size_t>(s->struct_size, sizeof copy));
-    return d->configure(copy);
+    return d->configure(prefix_of(*s));
   });
 }
 
@@ -67,11 +84,12 @@ std::int32_t api_send(smsdrv_driver* d, const smsdrv_request* r, std::uint64_t* 
       set_last_error(d, "send: driver or request is NULL");
       return SMSDRV_E_INVALID_ARGUMENT;
     }
-    if (r->struct_size < sizeof(smsdrv_request)) {
-      set_last_error(d, "send: smsdrv_request.struct_size too small");
+    if (r->struct_size < SMSDRV_REQUEST_SIZE_1_0) {
+      set_last_error(d,
+                     too_small("send", "smsdrv_request", r->struct_size, SMSDRV_REQUEST_SIZE_1_0));
       return SMSDRV_E_ABI_MISMATCH;
     }
-    return d->send(*r, id);
+    return d->send(prefix_of(*r), id);
   });
 }
 
@@ -80,6 +98,10 @@ std::int32_t api_poll(smsdrv_driver* d, smsdrv_event* e) noexcept {
     if (d == nullptr || e == nullptr) {
       set_last_error(d, "poll: driver or event is NULL");
       return SMSDRV_E_INVALID_ARGUMENT;
+    }
+    if (e->struct_size < SMSDRV_EVENT_SIZE_1_0) {
+      set_last_error(d, too_small("poll", "smsdrv_event", e->struct_size, SMSDRV_EVENT_SIZE_1_0));
+      return SMSDRV_E_ABI_MISMATCH;
     }
     return d->poll(*e);
   });
@@ -107,6 +129,11 @@ std::int32_t api_metrics(smsdrv_driver* d, smsdrv_metrics* out) noexcept {
     if (d == nullptr || out == nullptr) {
       set_last_error(d, "metrics: driver or out is NULL");
       return SMSDRV_E_INVALID_ARGUMENT;
+    }
+    if (out->struct_size < SMSDRV_METRICS_SIZE_1_1) {
+      set_last_error(
+          d, too_small("metrics", "smsdrv_metrics", out->struct_size, SMSDRV_METRICS_SIZE_1_1));
+      return SMSDRV_E_ABI_MISMATCH;
     }
     return d->metrics(*out);
   });

@@ -1,6 +1,6 @@
 #include "abi/event_queue.hpp"
 
-#include <cstring>
+#include "abi/struct_prefix.hpp"
 
 namespace smsdrv::abi {
 
@@ -64,9 +64,8 @@ bool event_queue::poll(smsdrv_event& out) {
     keys_.push_back(k.c_str());
     values_.push_back(v.c_str());
   }
-  // Fill only what the host's struct has room for (its struct_size), zero the rest.
+  // The host's struct gets what its struct_size has room for (struct_prefix.hpp).
   smsdrv_event full{};
-  full.struct_size = out.struct_size;
   full.type = e.type;
   full.event_id = current.event_id;
   full.request_id = e.request_id;
@@ -77,8 +76,7 @@ bool event_queue::poll(smsdrv_event& out) {
   full.keys = keys_.data();
   full.values = values_.data();
   full.flags = e.ack_id != 0 ? SMSDRV_EVENT_NEEDS_ACK : 0u;
-  const std::size_t n = out.struct_size < sizeof full ? out.struct_size : sizeof full;
-  std::memcpy(&out, &full, n);
+  fill_prefix(full, out);
   return true;
 }
 

@@ -1,5 +1,7 @@
 #include "abi/metrics_export.hpp"
 
+#include "abi/struct_prefix.hpp"
+
 #include <fmt/format.h>
 
 namespace smsdrv::abi {
@@ -149,8 +151,10 @@ void metrics_export::fill(std::span<const channel_metrics_source> channels, smsd
   for (const smsdrv_metric& m : samples_)
     pointers_.push_back(&m);
   pointers_.push_back(nullptr);
-  out.count = static_cast<std::uint32_t>(samples_.size());
-  out.samples = pointers_.data();
+  smsdrv_metrics filled{};
+  filled.count = static_cast<std::uint32_t>(samples_.size());
+  filled.samples = pointers_.data();
+  fill_prefix(filled, out);
 }
 
 }  // namespace smsdrv::abi

@@ -10,10 +10,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The size of the version 1.0 function table: a driver must provide at least that much.
-constexpr size_t api_1_0_size =
-    offsetof(smsdrv_driver_api, status_message) + sizeof(smsdrv_driver_api::status_message);
-
 void on_notify(void* context) {
   static_cast<const callback_context*>(context)->wake->signal();
 }
@@ -30,7 +26,7 @@ void on_log(void* context, int32_t level, const char* channel, const char* messa
 
 loaded_driver::loaded_driver(const std::string& path) : module(path) {
   const smsdrv_driver_api& api = module.api();
-  if (api.struct_size < api_1_0_size ||
+  if (api.struct_size < SMSDRV_DRIVER_API_SIZE_1_0 ||
       SMSDRV_ABI_VERSION_MAJOR_OF(api.abi_version) != SMSDRV_ABI_MAJOR)
     throw smsdrv::error(SMSDRV_E_ABI_MISMATCH,
                         "driver module " + path + " has an incompatible function table (abi " +

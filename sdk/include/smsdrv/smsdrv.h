@@ -39,8 +39,11 @@
  *
  * Evolution (see docs/ABI.md)
  *   - Every struct that crosses the boundary starts with uint32_t struct_size, set by whoever
- *     allocates it to sizeof() as it was compiled. Fields are only ever appended. A reader uses
- *     the common prefix and treats fields past the writer's struct_size as zero / NULL.
+ *     allocates it to sizeof() as it was compiled. Fields are only ever appended. A reader
+ *     accepts any struct_size at least as large as the oldest version's struct it supports
+ *     (SMSDRV_<STRUCT>_SIZE_1_0 below), reads only the fields that struct_size covers and treats
+ *     the others as zero / NULL. A driver filling a host's struct (poll, metrics) writes exactly
+ *     struct_size bytes: the fields it knows, zeros after them.
  *   - The function table grows the same way; a host checks api->struct_size before using a
  *     function appended in a later minor version.
  *   - A major version change means the table is not compatible: smsdrv_driver_entry() returns
@@ -309,9 +312,30 @@ typedef struct smsdrv_driver_api {
   int32_t (*metrics)(smsdrv_driver* driver, smsdrv_metrics* out);
 } smsdrv_driver_api;
 
-/* Size of the function table of ABI 1.0: the least a driver of major version 1 provides. */
-#define SMSDRV_DRIVER_API_SIZE_1_0 \
-  (offsetof(smsdrv_driver_api, status_message) + sizeof(const char* (*)(int32_t)))
+/*
+ * Struct sizes of each ABI version: SMSDRV_<STRUCT>_SIZE_<major>_<minor> is the size of the
+ * struct's prefix as that version declared it (the offset just past its last field then). A
+ * struct that a version did not change keeps the size of the version before. A reader accepts a
+ * struct_size of at least the oldest size (the first line of each struct), reads what the
+ * struct_size covers, and takes the rest as zero / NULL. A version that appends fields to a
+ * struct adds one line: its new size (docs/ABI.md, "Appending a field").
+ */
+#ifdef __cplusplus
+#define SMSDRV_SIZE_THROUGH(type, field) \
+  (offsetof(type, field) + sizeof(static_cast<type*>(nullptr)->field))
+#else
+#define SMSDRV_SIZE_THROUGH(type, field) (offsetof(type, field) + sizeof(((type*)0)->field))
+#endif
+
+#define SMSDRV_HOST_SIZE_1_0 SMSDRV_SIZE_THROUGH(smsdrv_host, log_level)
+#define SMSDRV_SECTION_SIZE_1_0 SMSDRV_SIZE_THROUGH(smsdrv_section, lines)
+#define SMSDRV_REQUEST_SIZE_1_0 SMSDRV_SIZE_THROUGH(smsdrv_request, values)
+#define SMSDRV_EVENT_SIZE_1_0 SMSDRV_SIZE_THROUGH(smsdrv_event, flags)
+#define SMSDRV_METRIC_SIZE_1_1 SMSDRV_SIZE_THROUGH(smsdrv_metric, value)
+#define SMSDRV_METRICS_SIZE_1_1 SMSDRV_SIZE_THROUGH(smsdrv_metrics, samples)
+/* The function table: 1.0 is the least a driver of major version 1 provides. */
+#define SMSDRV_DRIVER_API_SIZE_1_0 SMSDRV_SIZE_THROUGH(smsdrv_driver_api, status_message)
+#define SMSDRV_DRIVER_API_SIZE_1_1 SMSDRV_SIZE_THROUGH(smsdrv_driver_api, metrics)
 
 /* True when the driver's table has function `fn` (appended in a minor version after 1.0) and it
  * is set: a host checks this before calling it. */
