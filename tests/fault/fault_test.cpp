@@ -141,6 +141,40 @@ TEST_CASE("throttling above a rate: pause and resubmit; every retry counted", "[
       seconds, 150 / seconds, throttled);
 }
 
+TEST_CASE("throttling every 10th submission: pauses stay short, every request succeeds",
+          "[fault]") {
+  // An SMSC that works through its input one PDU at a time (1 ms each) and refuses every 10th
+  // submission ESME_RTHROTTLED. Window 20 at 1000/s keeps the window full, so the first
+  // submission after each pause is a 10th one; nine are accepted between two refusals, so the
+  // pause must stay at its first length, 100 ms (docs/reliability.md, "The error policy").
+  fault_world w;
+  auto& s = w.add_smsc(
+      {"--account", "e2e:e2e-pw", "--fail-every", "10:ESME_RTHROTTLED", "--pace-ms", "1"});
+  w.start(channel_cfg(s.port,
+                      {{"x-smpp-submit-max-rate", "1000"}, {"x-smpp-submit-window-size", "20"}}));
+  REQUIRE(w.wait_state("bound"));
+  const auto t0 = steady::now();
+  w.send_many("r", 500);
+  // ~30 pauses of 100 ms: a few seconds. Pauses that double reach 25.6 s.
+  REQUIRE(w.all_answered(20s));
+  const double seconds = ms_between(t0, steady::now()) / 1000;
+  REQUIRE(w.finish() == 0);
+  auto outcome = w.check_exactly_one_each();
+  CHECK(outcome["OK"] == 500);
+  const std::size_t throttled = s.submit_status["ESME_RTHROTTLED"];
+  CHECK(throttled >= 55);
+  CHECK(s.accepted() == 500);
+  CHECK(w.sum_user_data("_smsRetries") == throttled);
+  CHECK(s.max_window <= 20);
+  const std::string log = w.dms->stderr_text();
+  CHECK(log.find("no submissions for 0.1 s (pause 1 in a row") != std::string::npos);
+  CHECK(log.find("(pause 2 in a row") == std::string::npos);
+  figure(
+      "every 10th submission ESME_RTHROTTLED, SMSC answering one PDU per ms, window 20, driver "
+      "at 1000/s: 500 OK in {:.2f} s ({:.1f}/s), {} throttled and resubmitted",
+      seconds, 500 / seconds, throttled);
+}
+
 TEST_CASE("generic_nack: a temporary status is retried, a permanent one named", "[fault]") {
   fault_world w;
   auto& s = w.add_smsc({"--account", "e2e:e2e-pw", "--nack-every", "7"});
@@ -445,7 +479,7 @@ void measure_rate(int seconds, std::vector<std::string> sim_flags, bool check_ra
   sim_flags.insert(sim_flags.begin(), {"--account", "e2e:e2e-pw"});
   auto& s = w.add_smsc(sim_flags);
   w.start(channel_cfg(s.port,
-                      {{"x-smpp-submit-max-rate", "100"}, {"x-smpp-submit-window-size", "10"}}));
+                      {{"x-smpp-submit-max-rate", "100"}, {"x-smpp-submit-window-size", "20"}}));
   REQUIRE(w.wait_state("bound"));
   const int n = seconds * 100;
   w.send_many("r", n + 1);

@@ -352,6 +352,57 @@ TEST_CASE("against the npm smpp SMSC: long messages of every method, reassembled
   CHECK(dms.wait(30s) == 0);
 }
 
+TEST_CASE("against the npm smpp SMSC throttling every 10th submit_sm: every request succeeds") {
+  // The SMSC takes nine of ten: the error policy's pause (ESME_RTHROTTLED: pause 100ms-30s) must
+  // not grow (docs/reliability.md, "Error policy").
+  smsc_process smsc({"node", std::string(SMSDRV_INTEROP_DIR) + "/smsc-server.js", "--port", "0",
+                     "--account", "e2e:e2e-pw", "--throttle-every", "10", "--quiet"});
+  server_root root;
+  std::string section =
+      channel_section("channel-npm", smsc.port, "x-smpp-delivery-report = false\n");
+  for (auto [from, to] : {std::pair{"max-rate = 100000", "max-rate = 1000"},
+                          std::pair{"window-size = 50", "window-size = 20"}}) {
+    const auto at = section.find(from);
+    REQUIRE(at != std::string::npos);
+    section.replace(at, std::string_view(from).size(), to);
+  }
+  const auto cfg = root.write_cfg(section);
+  subprocess dms({SMSDRV_DMS_STUB_PATH, "run", "--config", cfg.string(), "--linger", "0.2"});
+  std::vector<json_line> out;
+  REQUIRE(read_until(dms, out, [](const json_line& j) {
+    return j.str("event") == "channel-state" && j.str("attributes", "state") == "bound";
+  }));
+  constexpr int n = 500;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < n; ++i)
+    dms.write_line(
+        send_sms("t" + std::to_string(i), "channel-npm",
+                 {{"_smsDestNumber", "4915550001"}, {"_smsText", "throttled now and then"}}));
+  std::set<std::string> ok;
+  std::size_t retries = 0;
+  for (int i = 0; i < n; ++i) {
+    // Pauses of 100 ms: a few seconds in all; pauses that grow would take minutes.
+    auto r = read_until(
+        dms, out, [](const json_line& j) { return j.str("event") == "esp-response"; }, 10s);
+    REQUIRE(r);
+    INFO(r->text);
+    CHECK(r->str("ok") == "true");
+    CHECK(ok.insert(r->str("id")).second);
+    const std::string retried = r->str("userData", "_smsRetries");
+    if (!retried.empty()) retries += std::stoul(retried);
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CHECK(ok.size() == n);
+  CHECK(retries >= n / 9);
+  std::printf(
+      "FIGURE npm SMSC throttling every 10th submit_sm, window 20, 1000/s: %d OK in %.2f s "
+      "(%.1f/s), %zu resubmissions\n",
+      n, seconds, n / seconds, retries);
+  dms.close_stdin();
+  CHECK(dms.wait(30s) == 0);
+}
+
 int main(int argc, char** argv) {
   if (!interop_available()) {
     const char* required = std::getenv("SMSDRV_REQUIRE_INTEROP");

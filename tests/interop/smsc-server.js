@@ -7,6 +7,8 @@
 //   {"cmd":"stats"}  {"cmd":"unbind"}  {"cmd":"exit"}
 // Options: --host 127.0.0.1 --port 0 --account ID:PASSWORD (repeatable; none: accept any)
 //          --dlr-delay-ms 100 --quiet
+//          --throttle-every N: every Nth submit_sm (counted over the server) is answered
+//          ESME_RTHROTTLED (0x58) and not stored (0: never)
 //          --tls-cert FILE --tls-key FILE (PEM): TLS on the port (node's tls.Server, OpenSSL);
 //          --tls-client-ca FILE: ask for a client certificate and drop the connection after the
 //          handshake when this CA did not issue it (node's rejectUnauthorized: no TLS alert).
@@ -17,8 +19,10 @@ const readline = require('readline');
 
 let opts;
 try {
-  opts = parseArgs(process.argv.slice(2), { host: '127.0.0.1', port: 0, account: null, dlr_delay_ms: 100, quiet: 'false', tls_cert: '', tls_key: '', tls_client_ca: '' }, ['account']);
+  opts = parseArgs(process.argv.slice(2), { host: '127.0.0.1', port: 0, account: null, dlr_delay_ms: 100, throttle_every: '0', quiet: 'false', tls_cert: '', tls_key: '', tls_client_ca: '' }, ['account']);
   if ((opts.tls_key || opts.tls_client_ca) && !opts.tls_cert) throw new Error('--tls-key and --tls-client-ca need --tls-cert');
+  if (!/^[0-9]+$/.test(opts.throttle_every)) throw new Error(`--throttle-every must be a whole number >= 0 (0: never), not '${opts.throttle_every}'`);
+  opts.throttle_every = Number(opts.throttle_every);
 } catch (e) {
   process.stderr.write(`smsc-server.js: ${e.message}\n`);
   process.exit(2);
@@ -26,7 +30,7 @@ try {
 const quiet = opts.quiet === 'true';
 const accounts = new Map(opts.account.map((a) => [a.slice(0, a.indexOf(':')), a.slice(a.indexOf(':') + 1)]));
 const sessions = new Set();
-const stats = { binds: 0, submit_sm: 0, deliver_sm_sent: 0, deliver_sm_resp: 0, receipts: 0 };
+const stats = { binds: 0, submit_sm: 0, throttled: 0, deliver_sm_sent: 0, deliver_sm_resp: 0, receipts: 0 };
 let nextId = 1;
 let nextConn = 1;
 
@@ -114,9 +118,15 @@ const server = smpp.createServer(tlsOptions, (session) => {
       session.send(pdu.response({ command_status: smpp.ESME_RINVBNDSTS }));
       return;
     }
+    const sm = parseSm(pdu.raw);
+    if (opts.throttle_every > 0 && stats.submit_sm % opts.throttle_every === 0) {
+      stats.throttled++;
+      session.send(pdu.response({ command_status: smpp.ESME_RTHROTTLED }));
+      event({ event: 'submit_sm', conn: session.conn, seq: pdu.sequence_number, system_id: session.systemId, ...sm, message_id: '', status: 'ESME_RTHROTTLED' });
+      return;
+    }
     const messageId = (nextId++).toString(16).padStart(8, '0');
     session.send(pdu.response({ message_id: messageId }));
-    const sm = parseSm(pdu.raw);
     event({ event: 'submit_sm', conn: session.conn, seq: pdu.sequence_number, system_id: session.systemId, ...sm, message_id: messageId, status: 'ESME_ROK' });
     if ((sm.registered_delivery & 0x03) === 1) setTimeout(() => sendReceipt(session.systemId, sm, messageId), opts.dlr_delay_ms);
   });

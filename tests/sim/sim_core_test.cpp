@@ -90,9 +90,11 @@ TEST_CASE("fault options: one table for flags and commands, bad values refused",
   CHECK(find_fault_option("fail-every")->set(f, "3:ESME_RMSGQFUL").empty());
   CHECK(find_fault_option("nack-every")->set(f, "7").empty());
   CHECK(find_fault_option("refuse-binds")->set(f, "esme_rinvpaswd").empty());
+  CHECK(find_fault_option("pace-ms")->set(f, "2").empty());
   CHECK(describe_faults(f) ==
-        "delay-ms=10-20 fail-every=3:ESME_RMSGQFUL nack-every=7:ESME_RSYSERR "
+        "delay-ms=10-20 pace-ms=2 fail-every=3:ESME_RMSGQFUL nack-every=7:ESME_RSYSERR "
         "refuse-binds=ESME_RINVPASWD");
+  CHECK_FALSE(find_fault_option("pace-ms")->set(f, "soon").empty());
   CHECK_FALSE(find_fault_option("delay-ms")->set(f, "20-10").empty());
   CHECK_FALSE(find_fault_option("fail-every")->set(f, "3:ESME_NOPE").empty());
   CHECK_FALSE(find_fault_option("throttle")->set(f, "fast").empty());
@@ -269,6 +271,33 @@ TEST_CASE("delay: responses wait D ms; window counts every unanswered submission
   CHECK(windows == std::vector<std::uint64_t>{1, 2, 3});
   h.send(l, make_submit("x"), 5);
   CHECK(h.sink.named("submit_sm").back().num("window") == 1);
+}
+
+TEST_CASE("pace: responses leave one at a time, D ms apart, in the order of the requests",
+          "[sim][core]") {
+  core_harness h({"--pace-ms", "5"});
+  sim::link& l = h.connect();
+  REQUIRE(h.core->on_bytes(l, "", h.now) == 0);
+  smpp::bind_body b;
+  b.system_id = "esme";
+  h.send(l, smpp::bind_transceiver{b}, 1);
+  h.advance(0ms);
+  REQUIRE(h.output(l).size() == 1);  // the first response is due at once
+  std::string three;
+  for (std::uint32_t s = 2; s <= 4; ++s)
+    smpp::encode(make_submit("x"), s, three);
+  h.feed(l, three);
+  for (std::uint32_t s = 2; s <= 4; ++s) {
+    CAPTURE(s);
+    if (s > 2) CHECK(h.output(l).empty());  // read together, answered one by one
+    h.advance(4ms);
+    CHECK(h.output(l).empty());
+    h.advance(1ms);
+    const auto out = h.output(l);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].header.sequence_number == s);
+  }
+  CHECK(h.core->config().faults.pace == 5ms);
 }
 
 TEST_CASE(

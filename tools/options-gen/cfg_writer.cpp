@@ -20,7 +20,9 @@ constexpr std::string_view header =
 # Format: [section], then "option = value" lines; whole-line comments start with # or ;.
 # A value in double quotes is taken literally (\" and \\ are escapes); otherwise the blanks
 # around it are dropped. Options without a default are commented out: set x-smpp-host and
-# x-smpp-system-id at least. Copy the [channel-sms1] section once per SMSC connection.
+# x-smpp-system-id at least (an SMPP channel), or x-gateway-type = http with x-http-url,
+# x-http-destination-param and x-http-message-param (an HTTP gateway: docs/http.md). Copy the
+# [channel-sms1] section once per SMSC connection or HTTP gateway.
 )";
 
 std::string comment(const option_def& def) {
@@ -37,23 +39,33 @@ std::string comment(const option_def& def) {
   }
   if (def.type == config::option_type::error_policy)
     c += " (<status>: fail | retry N [after D] | pause D[-D] [retry N], ...)";
-  if (def.required) c += " [required]";
+  if (def.required)
+    c += config::gateway_of(def) == config::option_gateway::http   ? " [required for HTTP]"
+         : config::gateway_of(def) == config::option_gateway::smpp ? " [required for SMPP]"
+                                                                   : " [required]";
   if (def.secret) c += " [secret]";
   if (def.scope == config::option_scope::host) c += " [host option]";
   if (!def.supported) c += fmt::format(" [not supported yet: {}]", def.feature);
   return c;
 }
 
+// "x-http-param-<N>" -> "x-http-param-1": an indexed family is shown by its first member.
+std::string cfg_name(const option_def& def) {
+  std::string name(def.name);
+  if (def.max_index > 0 && name.ends_with("<N>")) name.replace(name.size() - 3, 3, "1");
+  return name;
+}
+
 void write_option(std::string& out, const option_def& def) {
   out += comment(def) + '\n';
+  const std::string name = cfg_name(def);
   if (def.has_default) {
     std::string value = cfg_value(def.default_value);
-    out +=
-        value.empty() ? fmt::format("{} =\n", def.name) : fmt::format("{} = {}\n", def.name, value);
+    out += value.empty() ? fmt::format("{} =\n", name) : fmt::format("{} = {}\n", name, value);
   } else if (def.example.empty()) {
-    out += fmt::format("# {} =\n", def.name);
+    out += fmt::format("# {} =\n", name);
   } else {
-    out += fmt::format("# {} = {}\n", def.name, cfg_value(def.example));
+    out += fmt::format("# {} = {}\n", name, cfg_value(def.example));
   }
 }
 

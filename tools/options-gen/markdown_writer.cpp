@@ -29,7 +29,8 @@ The host reads an INI-like file (`SmsMmsDriver.cfg` is the template shipped with
 - A value in double quotes is taken literally, with `\"` and `\\` as the only escapes (the
   default of `x-smpp-empty-message` is `" "`, one blank). Otherwise the blanks around a value are
   dropped.
-- One `[channel-<name>]` section configures one channel (one SMSC connection); `<name>` is free
+- One `[channel-<name>]` section configures one channel (one SMSC connection, or one HTTP(S) SMS
+  gateway with `x-gateway-type = http`: [http.md](http.md)); `<name>` is free
   and the section name is the channel's name (`_umsChannel`). `[settings]`, `[log-filter]` and
   `[log-filter-data]` configure the driver as a whole.
 
@@ -45,8 +46,11 @@ The host reads an INI-like file (`SmsMmsDriver.cfg` is the template shipped with
   is within two edits of a known one the warning asks "did you mean …"; an option that belongs
   to another section says where it belongs. Option names are case-sensitive.
 - An option given twice in one section is an error naming both lines.
-- Options without a default (shown as —) are "not set" when absent or empty. `x-smpp-host` and
-  `x-smpp-system-id` are required.
+- Options without a default (shown as —) are "not set" when absent or empty. An SMPP channel
+  needs `x-smpp-host` and `x-smpp-system-id`; an HTTP gateway channel (`x-gateway-type = http`)
+  needs `x-http-url`, `x-http-destination-param` and `x-http-message-param`. The options of the
+  other gateway type are ignored, with a warning when one is given a value other than its
+  default.
 - Numbers are whole decimal numbers. Booleans are `true`/`false`, `yes`/`no`, `on`/`off` or
   `1`/`0`, in any case. Names of enumerations, TON/NPI values and service types match ignoring
   case, blanks, `-` and `_` (`UTF-16BE` = `utf16be`, `Land Mobile` = `LandMobile`). Blanks around
@@ -57,11 +61,45 @@ The host reads an INI-like file (`SmsMmsDriver.cfg` is the template shipped with
 - Between options: `x-smpp-receive-timeout` must be longer than `x-smpp-enquire-link-timeout`,
   or an idle link would be dropped before an `enquire_link` could keep it alive. The other
   `x-smpp-failover-*` options need `x-smpp-failover-host`, which must name another SMSC than
-  `x-smpp-host` and `x-smpp-port`.
+  `x-smpp-host` and `x-smpp-port`. On an HTTP channel: `x-http-flash` and `x-http-overwrite`
+  need their `-param`; `x-http-proxy-port`, `-user` and `-password` need `x-http-proxy-url`,
+  whose port is given once (in the URL or as `x-http-proxy-port`); no parameter name is given
+  twice; TLS options with an `http://` URL are pointed out.
 )";
 
 constexpr std::string_view value_types = R"(
 ## Value types
+
+### SMS URL (`x-http-url`)
+
+`http://` or `https://`, the gateway's host, an optional port and path, and **at most one** query
+parameter, such as an access token: `https://api.example.com/http/sendmsg?api_id=123`. It stays
+first; the message's parameters follow it. More than one is refused naming the URL (masked) and
+the rule; give the others as `x-http-param-<N>`. No fragment (`#…`). The URL must be valid RFC
+3986: blanks and other special characters percent-encoded. In every message the value of its
+query parameter and the password of user information (`https://user:password@host/`, sent as
+HTTP Basic authentication) show as `********`.
+
+### Extra parameters (`x-http-param-<N>`, `x-http-password-param-<N>`)
+
+Any number of extra parameters (seed 2's "Add Parameter"), each `<name>=<value>` on an option of
+its own, numbered: they are sent after the destination, message and sender parameters, in the
+order of N (1-99, without leading zeros). `x-http-password-param-<N>` is the same with "Is
+Password" ticked: its value never appears in a log line, trace, metric, event or error, also
+where the request or its URL is shown. The two share their numbers.
+
+```ini
+x-http-param-1 = user=myaccount
+x-http-password-param-2 = password=s3cr3t
+x-http-param-3 = type=text
+```
+
+Why numbered options: the options file takes each option once per section, so a repeated
+`x-http-param` could not be written; the name of a parameter cannot be part of the option's
+name, because a gateway's parameter names may hold characters an option name cannot (`[`, `]`,
+blanks) and differ only in case; and a password must be known as one from its own line, so that
+a misspelt "is password" flag can never let its value through. The name is taken exactly: write
+`name=value` without blanks around `=`; the value is everything after the first `=`.
 
 ### TLV spec (`x-smpp-extraopt`, `x-smpp-delivery-extraopt`, a request's `extraopt`)
 
@@ -168,13 +206,16 @@ submit_sm_resp or generic_nack (SMPP v3.4 §5.1.3). Rules are separated by `,` o
 |---|---|
 | `fail` | the request fails at once with `SMSDRV_E_SMSC_REJECTED`, naming the status |
 | `retry N [after D]` | the refused segment is submitted again, at most N times (1-100), each D after the refusal (default: at once); other messages keep flowing |
-| `pause D[-Dmax] [retry N]` | the channel submits nothing for D, doubling at every further pause before a submission is accepted again, up to Dmax; then the segment is submitted again, at most N times (default 10) |
+| `pause D[-Dmax] [retry N]` | the channel submits nothing for D, then submits the segment again; a further pause doubles, up to Dmax, only while the SMSC accepts nothing in between; the segment fails after N refusals in a row with nothing accepted in between (default 10) |
 
 Durations are a number and a unit, `ms`, `s` or `min` (`500ms`, `2s`, `1min`): 0 to 60 min
 after `after`, 10 ms to 60 min for a pause. A refusal of a message written before the current
-pause began does not extend it. Once a segment has used its retries, the request fails naming the
-status and the number of resubmissions. Retried segments keep their request's single response;
-the response of a request whose segments were submitted again carries `_smsRetries`.
+pause began does not extend it; an acceptance of any message the SMSC read after the refusal that
+began it starts the doubling, and the count of refusals in a row, over. A `retry` rule counts every
+refusal of the segment. No segment is submitted again more than 100 times in all. Once a segment
+has used its retries, the request fails naming the status and the number of resubmissions.
+Retried segments keep their request's single response; the response of a request whose segments
+were submitted again carries `_smsRetries`.
 
 The rules given replace the defaults of their status; statuses not named keep theirs:
 
@@ -250,6 +291,8 @@ std::string values_cell(const option_def& def) {
     case option_type::error_policy:
       return "[error policy](#error-policy-x-smpp-error-policy)";
     case option_type::regex:
+      if (def.name == "x-http-message-id-regex")
+        return "regex (ECMAScript / Perl syntax), at most 512 characters";
       return "[ECMAScript regex](#regular-expressions-session-by-address-session-by-text), at "
              "most 512 characters";
     default:
@@ -271,18 +314,23 @@ std::string supported_cell(const option_def& def) {
 
 std::string meaning_cell(const option_def& def) {
   std::string m = cell(def.meaning);
-  if (def.required) m += "; **required**";
+  if (def.required)
+    m += config::gateway_of(def) == config::option_gateway::http   ? "; **required** for HTTP"
+         : config::gateway_of(def) == config::option_gateway::smpp ? "; **required** for SMPP"
+                                                                   : "; **required**";
   if (def.secret) m += "; *secret*";
   if (def.scope == config::option_scope::host) m += "; *host option*";
   return m;
 }
 
-void write_table(std::string& out, std::span<const option_def> options) {
+void write_table(std::string& out, std::span<const option_def> options,
+                 bool (*take)(const option_def&) = nullptr) {
   out += "| option | values | default | meaning | supported |\n";
   out += "|---|---|---|---|---|\n";
   for (const auto& def : options)
-    out += fmt::format("| {} | {} | {} | {} | {} |\n", code(def.name), values_cell(def),
-                       default_cell(def), meaning_cell(def), supported_cell(def));
+    if (take == nullptr || take(def))
+      out += fmt::format("| {} | {} | {} | {} | {} |\n", code(def.name), values_cell(def),
+                         default_cell(def), meaning_cell(def), supported_cell(def));
 }
 
 }  // namespace
@@ -292,12 +340,25 @@ std::string render_markdown() {
   out += R"(
 ## `[channel-<name>]`
 
-One SMSC connection. *Host options* are acted on by the host (routing, choice of module); the
-driver checks them too so that every configuration error reads the same. `driver-classname` is
-accepted and ignored so that an options file of the original driver imports unchanged.
+One SMSC connection or HTTP(S) SMS gateway. *Host options* are acted on by the host (routing,
+choice of module); the driver checks them too so that every configuration error reads the same.
+`driver-classname` is accepted and ignored so that an options file of the original driver
+imports unchanged.
 
 )";
-  write_table(out, config::channel_options());
+  write_table(out, config::channel_options(), [](const option_def& d) {
+    return config::gateway_of(d) != config::option_gateway::http;
+  });
+  out += R"(
+### HTTP(S) gateways (`x-gateway-type = http`)
+
+A generic HTTP(S) SMS gateway, seed 2's "Generic HTTP(s) SMS Plugin": how the request is built,
+what counts as success, the proxy, TLS and the limits. [http.md](http.md) has a worked example.
+
+)";
+  write_table(out, config::channel_options(), [](const option_def& d) {
+    return config::gateway_of(d) == config::option_gateway::http;
+  });
   out += R"(
 ## `[settings]`
 

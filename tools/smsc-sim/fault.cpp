@@ -79,6 +79,14 @@ std::string set_delay(fault_config& f, std::string_view value) {
   return {};
 }
 
+std::string set_pace(fault_config& f, std::string_view value) {
+  std::uint64_t ms = 0;
+  if (!parse_u64(value, ms) || ms > 60'000)
+    return "expected milliseconds, 0 to 60000 (0 turns it off)";
+  f.pace = std::chrono::milliseconds(ms);
+  return {};
+}
+
 std::string set_throttle(fault_config& f, std::string_view value) {
   std::uint64_t n = 0;
   if (!parse_u64(value, n) || n > 100'000'000) return "expected submissions per second";
@@ -106,11 +114,13 @@ std::string set_refuse_binds(fault_config& f, std::string_view value) {
 #define SMSDRV_SIM_SWITCH(member) \
   [](fault_config& f, std::string_view v) { return switch_setter(&fault_config::member, f, v); }
 
-constexpr std::array<fault_option, 13> options{{
+constexpr std::array<fault_option, 14> options{{
     {"drop-after", "N", "close the connection when its Nth PDU arrives (not answered)",
      SMSDRV_SIM_COUNT(drop_after)},
     {"delay-ms", "D|MIN-MAX", "delay every response by D ms, or uniformly within MIN-MAX",
      set_delay},
+    {"pace-ms", "D", "answer one response at a time, D ms after the previous one, in order",
+     set_pace},
     {"throttle", "R", "ESME_RTHROTTLED above R submissions per sliding second (per account)",
      set_throttle},
     {"fail-every", "N[:STATUS]", "answer every Nth submission with STATUS (ESME_RSYSERR)",
@@ -169,10 +179,11 @@ std::string describe_faults(const fault_config& f) {
     out += fmt::format("{}={}", name, value);
   };
   if (f.drop_after) add("drop-after", std::to_string(f.drop_after));
-  if (f.delays())
+  if (f.delay_max.count() > 0)
     add("delay-ms", f.delay_min == f.delay_max
                         ? std::to_string(f.delay_min.count())
                         : fmt::format("{}-{}", f.delay_min.count(), f.delay_max.count()));
+  if (f.pace.count() > 0) add("pace-ms", std::to_string(f.pace.count()));
   if (f.throttle) add("throttle", std::to_string(f.throttle));
   if (f.fail_every)
     add("fail-every", fmt::format("{}:{}", f.fail_every, status_text(f.fail_status)));

@@ -17,6 +17,9 @@ struct fault_config {
   // Every response waits this long (uniformly random in [min, max]) before it is written.
   std::chrono::milliseconds delay_min{0};
   std::chrono::milliseconds delay_max{0};
+  // Responses leave one at a time, at least this long after the previous one on the connection,
+  // in the order their requests arrived: an SMSC that works through its input serially.
+  std::chrono::milliseconds pace{0};
   // At most this many submissions accepted per account in any sliding second; the others are
   // answered ESME_RTHROTTLED. 0: unlimited.
   std::uint32_t throttle = 0;
@@ -37,7 +40,7 @@ struct fault_config {
   std::uint64_t unknown_command_after = 0;  // a request with command_id 0x00000666
   std::uint64_t unknown_seq_after = 0;      // a submit_sm_resp for a sequence never used
 
-  bool delays() const noexcept { return delay_max.count() > 0; }
+  bool delays() const noexcept { return delay_max.count() > 0 || pace.count() > 0; }
 };
 
 struct fault_option {

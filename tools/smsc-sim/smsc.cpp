@@ -268,7 +268,12 @@ void smsc::respond(link& l, const Body& body, std::uint32_t seq, std::uint32_t s
                    time_point now, bool submission) {
   if (config_.faults.silent) return;
   if (config_.faults.delays()) {
-    link::delayed_response d{now + response_delay(), ++delay_order_, {}, submission};
+    time_point due = now + response_delay();
+    if (config_.faults.pace.count() > 0) {
+      due = std::max(due, l.paced_until_ + config_.faults.pace);
+      l.paced_until_ = due;
+    }
+    link::delayed_response d{due, ++delay_order_, {}, submission};
     smpp::encode(body, seq, d.bytes, status);
     l.delayed_.push_back(std::move(d));
     std::push_heap(l.delayed_.begin(), l.delayed_.end(), later_due);

@@ -133,6 +133,7 @@ class link {
   std::uint64_t unknown_command_at_ = 0;
   std::uint64_t unknown_seq_at_ = 0;
   std::vector<delayed_response> delayed_;  // min-heap on (due, order)
+  time_point paced_until_{};               // fault pace-ms: when the latest response is due
   std::vector<delivery_in_flight> in_flight_;
 };
 

@@ -190,6 +190,12 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
   if (!result.ok()) {
     return fail(status_of_config_errors(result.errors), join_lines(result.errors));
   }
+  if (result.settings->gateway == config::gateway_type::http)
+    return fail(SMSDRV_E_NOT_SUPPORTED_YET,
+                config::channel_option_problem(
+                    view_of(section, keys, values), "x-gateway-type",
+                    "HTTP gateways are not supported yet by this driver version (the options are "
+                    "checked; the transport comes with a later version)"));
   // TLS: the PKCS#12 file is opened now, so that a wrong password is a configuration error
   // naming its option rather than a channel that never comes up.
   std::shared_ptr<const io::tls_client> tls;

@@ -60,6 +60,10 @@ std::uint64_t seed_from(const channel_config& c) {
 // again (it may be what breaks the link).
 constexpr std::uint8_t max_resubmits_after_loss = 3;
 
+// x-smpp-error-policy: one segment is never submitted more often than the largest `retry N` a
+// rule may give, whatever the SMSC accepts meanwhile, so that every request gets its outcome.
+constexpr std::uint8_t max_policy_resubmissions = 100;
+
 redelivery_tracker::options redelivery_options(const channel_config& c) {
   redelivery_tracker::options o;
   // A dead peer is noticed after the receive timeout at the latest: an acknowledgement written
@@ -497,8 +501,9 @@ void channel_core::pump(time_point now) {
     // Segments to submit again come first: they are older than anything queued.
     if (!resend_.empty() && resend_.front().due <= now) {
       if (!rate_.try_take(now)) return;
-      const resend r = resend_.front();
-      resend_.pop_front();
+      const auto next = next_resend(now);
+      const resend r = *next;
+      resend_.erase(next);
       in_flight& f = slots_[r.slot];
       --f.waiting;
       ++f.resubmitted;
@@ -538,7 +543,21 @@ void channel_core::submit_segment(std::size_t slot, std::uint16_t segment, time_
     return;
   }
   config_.metrics->submit_sent(tag_of(slot, segment), now, retried);
-  f.segments[segment].pause_epoch = pause_epoch_;
+  f.segments[segment].written_as = ++submissions_written_;
+}
+
+// Of the segments due, the one the SMSC refused least often, then the oldest. An SMSC that refuses
+// by count (every Nth submission) refuses the first submission after each pause again and again
+// once its count lines up with the window: the refusals then move from segment to segment instead
+// of using up one request's retries.
+std::deque<channel_core::resend>::iterator channel_core::next_resend(time_point now) {
+  auto best = resend_.begin();
+  auto refusals = [&](const resend& r) {
+    return slots_[r.slot].segments[r.segment].policy_retries;
+  };
+  for (auto it = std::next(best); it != resend_.end() && it->due <= now; ++it)
+    if (refusals(*it) < refusals(*best)) best = it;
+  return best;
 }
 
 void channel_core::schedule_resend(std::size_t slot, std::uint16_t segment, time_point due) {
@@ -574,28 +593,39 @@ bool channel_core::resubmit_refused(std::size_t slot, std::uint16_t segment, std
   s.last_status = status;
   if (f.abandoned || shutting_down_) return false;
   const flow::error_rule rule = config_.error_policy.rule_for(status);
-  if (rule.action == flow::error_action::fail || s.policy_retries >= rule.retries) return false;
+  if (rule.action == flow::error_action::fail) return false;
+  // A pause rule's status is about the channel, not the message (SMPP v3.4 §5.1.3:
+  // ESME_RTHROTTLED, ESME_RMSGQFUL): a refusal counts against `retry N` only while the SMSC
+  // accepts nothing it read after this segment's previous refusal, as a pause grows. A retry
+  // rule counts every refusal: the message itself may be what the SMSC cannot take.
+  if (rule.action == flow::error_action::pause && s.policy_retries > 0 &&
+      latest_accepted_ > s.refused_as)
+    s.policy_row = 0;
+  if (s.policy_row >= rule.retries || s.policy_retries >= max_policy_resubmissions) return false;
+  ++s.policy_row;
   ++s.policy_retries;
+  s.refused_as = s.written_as;
   time_point due = now_;
   if (rule.action == flow::error_action::retry)
     due = now_ + rule.delay;
   else
-    start_pause(rule, s.pause_epoch);
+    start_pause(rule, s.written_as);
   schedule_resend(slot, segment, due);
   if (logging(log_level::debug))
     log(log_level::debug,
         fmt::format("request {}{}: the SMSC answered {}; submitting it again (resubmission {} "
-                    "of {}, x-smpp-error-policy: {})",
+                    "of {} in a row, {} in all; x-smpp-error-policy: {})",
                     f.request.request_id, segment_label(segment, f.request.frames.size()),
-                    smpp::status_display(status), s.policy_retries, rule.retries,
+                    smpp::status_display(status), s.policy_row, rule.retries, s.policy_retries,
                     flow::describe(rule)));
   return true;
 }
 
-void channel_core::start_pause(const flow::error_rule& rule, std::uint32_t sent_in_epoch) {
+void channel_core::start_pause(const flow::error_rule& rule, std::uint64_t refused_write) {
   // A refusal of a segment written before the latest pause began was answered by that pause.
-  if (sent_in_epoch != pause_epoch_) return;
-  // Pauses in a row double only while the SMSC keeps answering the same status.
+  if (refused_write <= pause_began_after_) return;
+  // Pauses in a row double only while the SMSC keeps answering the same status; an acceptance
+  // in between (on_response) starts the row over.
   if (rule.command_status != last_pause_status_) pauses_in_a_row_ = 0;
   last_pause_status_ = rule.command_status;
   const auto doublings = std::min<std::uint32_t>(pauses_in_a_row_, 30);
@@ -604,7 +634,8 @@ void channel_core::start_pause(const flow::error_rule& rule, std::uint32_t sent_
     pause *= 2;
   pause = std::min(pause, rule.max_delay);
   ++pauses_in_a_row_;
-  ++pause_epoch_;
+  pause_began_after_ = submissions_written_;
+  pause_cause_ = refused_write;
   paused_until_ = std::max(paused_until_, now_ + pause);
   log(log_level::warn,
       fmt::format("the SMSC {} answered {}: no submissions for {:.1f} s (pause {} in a row; "
@@ -740,8 +771,11 @@ void channel_core::on_response(std::uint64_t tag, const smpp::pdu& response) {
     return;
   }
   ++f.outcomes;
-  // Accepted after the latest pause began: the SMSC takes messages again.
-  if (f.segments[segment].pause_epoch == pause_epoch_) pauses_in_a_row_ = 0;
+  // The SMSC read this one after the refusal that began the latest pause, and took it: it takes
+  // messages again, whether the submission was written before that pause began or after.
+  const std::uint64_t written_as = f.segments[segment].written_as;
+  if (written_as > pause_cause_) pauses_in_a_row_ = 0;
+  latest_accepted_ = std::max(latest_accepted_, written_as);
   std::string_view id;
   if (const auto* r = std::get_if<smpp::submit_sm_resp>(&response.body)) id = r->message_id;
   f.message_ids[segment].assign(id);

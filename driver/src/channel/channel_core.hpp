@@ -140,9 +140,11 @@ class channel_core final : private smpp::session_handler {
   enum class phase : std::uint8_t { waiting, connecting, connected, closing, stopped };
 
   struct segment_state {
-    std::uint32_t pause_epoch = 0;    // pause_epoch_ when last written
+    std::uint64_t written_as = 0;     // number of its latest write (submissions_written_)
+    std::uint64_t refused_as = 0;     // written_as of its latest refusal
     std::uint32_t last_status = 0;    // the last refusal (0: lost with the link)
-    std::uint8_t policy_retries = 0;  // resubmissions the error policy allowed
+    std::uint8_t policy_retries = 0;  // resubmissions the error policy allowed, in all
+    std::uint8_t policy_row = 0;      // of those, the ones counted against the rule's `retry N`
     std::uint8_t lost = 0;            // resubmissions after a lost link
     bool accepted = false;            // the SMSC answered ESME_ROK
   };
@@ -208,9 +210,10 @@ class channel_core final : private smpp::session_handler {
   void submit_segment(std::size_t slot, std::uint16_t segment, time_point now, bool retried);
   bool resubmit_refused(std::size_t slot, std::uint16_t segment, std::uint32_t status);
   void schedule_resend(std::size_t slot, std::uint16_t segment, time_point due);
+  std::deque<resend>::iterator next_resend(time_point now);
   void drop_resends(std::size_t slot);
   void fail_unsent(std::size_t slot, std::int32_t status, const std::string& why);
-  void start_pause(const flow::error_rule& rule, std::uint32_t sent_in_epoch);
+  void start_pause(const flow::error_rule& rule, std::uint64_t refused_write);
   time_point down_long_enough(time_point accepted) const noexcept;
   std::size_t allocate_slot();
   void release_if_done(std::size_t slot);
@@ -302,9 +305,14 @@ class channel_core final : private smpp::session_handler {
   bool returning_ = false;  // the primary answered a probe: leaving the secondary
   time_point return_deadline_ = time_point::max();
 
-  // Error policy pauses: no submission before paused_until_; pauses in a row double.
+  // Error policy pauses: no submission before paused_until_. Writes are numbered in the order
+  // the SMSC reads them; a pause grows only while the SMSC accepts nothing it read after the
+  // refusal that began the previous pause.
   time_point paused_until_{};
-  std::uint32_t pause_epoch_ = 0;  // pauses begun so far
+  std::uint64_t submissions_written_ = 0;  // writes so far; the latest write's number
+  std::uint64_t pause_began_after_ = 0;    // writes before the latest pause began
+  std::uint64_t pause_cause_ = 0;          // the write whose refusal began it
+  std::uint64_t latest_accepted_ = 0;      // the highest write number the SMSC accepted
   std::uint32_t pauses_in_a_row_ = 0;
   std::uint32_t last_pause_status_ = 0;
   std::deque<resend> resend_;  // by due time

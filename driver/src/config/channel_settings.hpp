@@ -58,6 +58,26 @@ enum class tls_verification : std::uint8_t {
   insecure_none,          // nothing: anyone in the path can read and change the traffic
 };
 
+// x-gateway-type: the kind of gateway the channel talks to.
+enum class gateway_type : std::uint8_t { smpp, http };
+
+// x-http-method (seed 2, "Method Name").
+enum class http_method : std::uint8_t { get, post };
+
+// x-http-space-encoding (seed 2, "Add parameters to URL": true = '+', false = "%20").
+enum class http_space_encoding : std::uint8_t { plus, percent20 };
+
+// One x-http-param-<N> / x-http-password-param-<N>: "<name>=<value>", sent after the predefined
+// parameters in the order of N.
+struct http_param {
+  std::uint32_t index = 0;  // N
+  std::string name;
+  std::string value;
+  bool secret = false;  // x-http-password-param-<N> (seed 2, "Is Password")
+
+  friend bool operator==(const http_param&, const http_param&) = default;
+};
+
 // One entry of inbound-route: "<tenant>:<endpoint>", e.g. "101:sms_endpoint".
 struct endpoint_ref {
   std::uint32_t tenant = 0;
@@ -136,6 +156,41 @@ struct channel_settings {
   tls_verification smpp_tls_verification = tls_verification::full;
   bool debug_mode = false;
   std::string jsms_config_file;
+
+  gateway_type gateway = gateway_type::smpp;
+  std::string failover_channel;  // x-failover-channel: "channel-<name>", "" = none
+
+  // x-gateway-type = http: a generic HTTP(S) SMS gateway (seed 2, docs/http.md).
+  http_method http_method_used = http_method::post;
+  std::string http_url;
+  std::string http_destination_param;
+  std::string http_message_param;
+  std::string http_sender_param;  // "" = no sender parameter
+  http_space_encoding http_space_encoding_used = http_space_encoding::plus;
+  std::vector<http_param> http_params;  // by index
+  std::string http_success_contains;    // "" = any 2xx
+  std::string http_message_id_regex;    // "" = none
+  bool http_flash = false;
+  bool http_overwrite = false;
+  std::string http_flash_param;       // "<name>=<value>", "" = flash refused
+  std::string http_overwrite_param;   // "<name>=<value>", "" = overwrite refused
+  std::string http_proxy_url;         // "" = no proxy
+  std::uint16_t http_proxy_port = 0;  // 0: the port in http_proxy_url
+  std::string http_proxy_user;
+  std::string http_proxy_password;
+  tls_version http_tls_version = tls_version::tls1_2;
+  std::string http_tls_path_to_certificate;  // "" = the system trust store
+  std::string http_tls_certificate_file_password;
+  std::string http_tls_certificate_password;
+  tls_verification http_tls_verification = tls_verification::full;
+  std::chrono::seconds http_connect_timeout{};
+  std::chrono::seconds http_request_timeout{};
+  std::uint32_t http_max_concurrent_requests = 0;
+  std::uint32_t http_max_rate = 0;  // requests per second
+  std::uint32_t http_queue_size = 0;
+  bool http_keep_alive = true;
+  std::chrono::seconds http_keep_alive_idle{};
+  in_flight_action http_on_outcome_unknown = in_flight_action::fail;
 };
 
 }  // namespace smsdrv::config

@@ -33,7 +33,15 @@ enum class option_type : std::uint8_t {
   endpoint_list,  // "<tenant>:<endpoint>[, <tenant>:<endpoint>]"
   log_filter,     // copy | hide | skip | hide-first,N | hide-last,N | unhide-first,N | ...
   error_policy,   // "<status>: <action>, ..." (flow/error_policy.hpp), kept as text
+  url,            // an HTTP SMS gateway's URL (http/gateway_url.hpp), at most max characters
+  proxy_url,      // an HTTP proxy: http://host[:port], https://host[:port] or host
+  name_value,     // "<name>=<value>": an HTTP parameter, name without blanks, value as written
+  channel_name,   // the name of another [channel-<name>] section
 };
+
+// The kind of gateway an option configures (x-gateway-type). Options of the other kind are
+// ignored, with a warning when given a value other than their default.
+enum class option_gateway : std::uint8_t { any, smpp, http };
 
 // Who acts on the option: the driver, or the host (routing, module selection) that still lets
 // the driver validate it so that every configuration error reads the same.
@@ -60,10 +68,14 @@ using settings_field =
                  tls_mode channel_settings::*, tls_version channel_settings::*,
                  in_flight_action channel_settings::*, tls_verification channel_settings::*,
                  std::vector<smpp::tlv_item> channel_settings::*,
-                 std::vector<endpoint_ref> channel_settings::*, bool driver_settings::*,
+                 std::vector<endpoint_ref> channel_settings::*, gateway_type channel_settings::*,
+                 http_method channel_settings::*, http_space_encoding channel_settings::*,
+                 std::vector<http_param> channel_settings::*, bool driver_settings::*,
                  std::string driver_settings::*, filter_rule driver_settings::*>;
 
 struct option_def {
+  // An indexed family ends in "<N>" ("x-http-param-<N>"): it matches the name with N a whole
+  // number from 1 to max_index written without leading zeros.
   std::string_view name{};
   option_type type = option_type::text;
   settings_field field{};
@@ -77,7 +89,9 @@ struct option_def {
   std::span<const enum_choice> choices{};
   option_scope scope = option_scope::driver;
   bool secret = false;    // never echoed: messages show ********
-  bool required = false;  // a section without it is refused
+  bool required = false;  // a section of the kind `gateway` names without it is refused
+  option_gateway gateway = option_gateway::any;
+  std::uint32_t max_index = 0;  // an indexed family: the largest N
   // false: the option is known and documented but its behaviour comes with a later version;
   // any value other than the default is refused naming feature.
   bool supported = true;

@@ -1,5 +1,10 @@
 #include "config/option_table.hpp"
 
+#include <algorithm>
+#include <array>
+#include <iterator>
+
+#include "config/option_rows_http.hpp"
 #include "flow/error_policy.hpp"
 
 namespace smsdrv::config {
@@ -105,7 +110,7 @@ constexpr enum_choice tls_verifications[] = {
     {"insecure-none", static_cast<std::int64_t>(tls_verification::insecure_none), ""},
 };
 
-constexpr option_def channel_table[] = {
+constexpr option_def common_and_smpp_rows[] = {
     // Host options.
     {.name = "inbound-route",
      .type = option_type::endpoint_list,
@@ -157,6 +162,7 @@ constexpr option_def channel_table[] = {
      .has_default = false,
      .max = 8,
      .secret = true,
+     .gateway = option_gateway::smpp,
      .meaning = "password of the bind (SMPP v3.4 §4.1: at most 8 characters)"},
     {.name = "reconnection-timeout",
      .type = integer,
@@ -553,6 +559,19 @@ constexpr option_def channel_table[] = {
      .meaning = "MMS settings file (MM7: MMSC URL, credentials, listen address); needed for MMS"},
 };
 
+template <std::size_t... N>
+constexpr auto joined(const option_def (&... parts)[N]) {
+  std::array<option_def, (N + ...)> out{};
+  std::size_t at = 0;
+  ((std::copy(std::begin(parts), std::end(parts), out.begin() + static_cast<std::ptrdiff_t>(at)),
+    at += N),
+   ...);
+  return out;
+}
+
+// The gateway kind first, then the options every channel has and the SMPP ones, then HTTP.
+constexpr auto channel_table = joined(rows::gateway_rows, common_and_smpp_rows, rows::http_rows);
+
 constexpr option_def settings_table[] = {
     {.name = "logging-filter-active",
      .type = boolean,
@@ -601,10 +620,32 @@ const option_def& log_filter_data_option() {
   return log_filter_data_row;
 }
 
+std::optional<std::uint32_t> option_index(const option_def& def, std::string_view name) {
+  constexpr std::string_view marker = "<N>";
+  if (def.max_index == 0 || !def.name.ends_with(marker)) return std::nullopt;
+  const std::string_view prefix = def.name.substr(0, def.name.size() - marker.size());
+  if (!name.starts_with(prefix)) return std::nullopt;
+  const std::string_view digits = name.substr(prefix.size());
+  if (digits.empty() || digits.size() > 9 ||
+      digits.find_first_not_of("0123456789") != std::string_view::npos)
+    return std::nullopt;
+  std::uint32_t n = 0;
+  for (char c : digits)
+    n = n * 10 + static_cast<std::uint32_t>(c - '0');
+  return n;
+}
+
 const option_def* find_option(std::span<const option_def> table, std::string_view name) {
   for (const auto& row : table)
-    if (row.name == name) return &row;
+    if (row.name == name || option_index(row, name)) return &row;
   return nullptr;
+}
+
+option_gateway gateway_of(const option_def& def) {
+  if (def.gateway != option_gateway::any) return def.gateway;
+  if (def.name.starts_with("x-smpp-")) return option_gateway::smpp;
+  if (def.name.starts_with("x-http-")) return option_gateway::http;
+  return option_gateway::any;
 }
 
 }  // namespace smsdrv::config

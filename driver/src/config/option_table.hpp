@@ -5,6 +5,8 @@
 // cfg/SmsMmsDriver.cfg and docs/options.md. A feature arriving later flips the row's supported.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -19,7 +21,17 @@ std::span<const option_def> log_filter_options();  // [log-filter]
 // "<key>", describes the value every key takes.
 const option_def& log_filter_data_option();
 
-// The row named name (exact, case-sensitive), or nullptr.
+// The row named name (exact, case-sensitive; an indexed family matches "<prefix><digits>"), or
+// nullptr.
 const option_def* find_option(std::span<const option_def> table, std::string_view name);
+
+// The N of name in def's indexed family ("x-http-param-12" -> 12), as written (any number of
+// digits, the range and leading zeros are the validator's to refuse); nullopt when def is not
+// indexed or name is not of its family.
+std::optional<std::uint32_t> option_index(const option_def& def, std::string_view name);
+
+// The gateway kind an option configures: def.gateway, else from the name (x-smpp-* SMPP,
+// x-http-* HTTP), else any.
+option_gateway gateway_of(const option_def& def);
 
 }  // namespace smsdrv::config

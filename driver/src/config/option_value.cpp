@@ -8,6 +8,7 @@
 
 #include "config/text_util.hpp"
 #include "flow/error_policy.hpp"
+#include "http/gateway_url.hpp"
 #include "smpp/smpp_time.hpp"
 
 namespace smsdrv::config {
@@ -285,6 +286,50 @@ value_check check_log_filter(std::string_view raw) {
       privacy::max_filter_count));
 }
 
+value_check check_url(const option_def& def, std::string_view raw) {
+  if (raw.size() > static_cast<std::size_t>(def.max)) return refuse(too_long(def.max, raw.size()));
+  auto parsed = http::parse_gateway_url(raw);
+  if (auto* problem = std::get_if<std::string>(&parsed)) return refuse(std::move(*problem));
+  return accept(std::string(raw));
+}
+
+value_check check_proxy_url(const option_def& def, std::string_view raw) {
+  if (raw.size() > static_cast<std::size_t>(def.max)) return refuse(too_long(def.max, raw.size()));
+  auto parsed = http::parse_proxy_url(raw);
+  if (auto* problem = std::get_if<std::string>(&parsed)) return refuse(std::move(*problem));
+  return accept(std::string(raw));
+}
+
+// "<name>=<value>": the name is what the gateway expects, so it is taken exactly: no blanks
+// (a blank around '=' would become part of the name or the value).
+value_check check_name_value(const option_def& def, std::string_view raw) {
+  const std::size_t eq = raw.find('=');
+  if (eq == std::string_view::npos || eq == 0)
+    return refuse("must be <name>=<value>, e.g. user=myaccount");
+  const std::string_view name = raw.substr(0, eq);
+  for (char c : name) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b <= 0x20 || b == 0x7F)
+      return refuse(
+          "must be <name>=<value> with a name of printable characters and no blanks (write it "
+          "without blanks around '=')");
+  }
+  std::string problem = text_problem(def, raw);
+  if (!problem.empty()) return refuse(std::move(problem));
+  return accept(std::string(raw));
+}
+
+value_check check_channel_name(std::string_view raw) {
+  constexpr std::string_view prefix = "channel-";
+  bool ok = raw.size() > prefix.size() && raw.starts_with(prefix);
+  for (char c : raw) {
+    const auto b = static_cast<unsigned char>(c);
+    ok = ok && b > 0x20 && b < 0x7F && c != '[' && c != ']';
+  }
+  if (!ok) return refuse("must name another channel section: channel-<name>");
+  return accept(std::string(raw));
+}
+
 }  // namespace
 
 value_check check_value(const option_def& def, std::string_view raw) {
@@ -319,6 +364,14 @@ value_check check_value(const option_def& def, std::string_view raw) {
       return check_log_filter(raw);
     case option_type::error_policy:
       return check_error_policy(raw);
+    case option_type::url:
+      return check_url(def, raw);
+    case option_type::proxy_url:
+      return check_proxy_url(def, raw);
+    case option_type::name_value:
+      return check_name_value(def, raw);
+    case option_type::channel_name:
+      return check_channel_name(raw);
   }
   return refuse("has an option type this version does not know");
 }
@@ -364,6 +417,14 @@ std::string describe_values(const option_def& def) {
       return "copy, hide, skip, hide-first,N, hide-last,N, unhide-first,N, unhide-last,N";
     case option_type::error_policy:
       return "<status>: fail | retry N [after D] | pause D[-D] [retry N], ...";
+    case option_type::url:
+      return "http(s)://host[:port][/path][?name=value]";
+    case option_type::proxy_url:
+      return "http://host[:port], https://host[:port] or host";
+    case option_type::name_value:
+      return "<name>=<value>";
+    case option_type::channel_name:
+      return "channel-<name>";
   }
   return {};
 }

@@ -6,11 +6,14 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 #include <type_traits>
 
 #include "config/option_table.hpp"
 #include "config/option_value.hpp"
 #include "config/text_util.hpp"
+#include "http/gateway_url.hpp"
+#include "http/response_classifier.hpp"
 
 namespace smsdrv::config {
 namespace {
@@ -45,6 +48,8 @@ bool assign(T& target, typed_value&& v) {
       target = static_cast<T>(*n);
       return true;
     }
+  } else if constexpr (std::is_same_v<T, std::vector<http_param>>) {
+    return false;  // an indexed family, stored by validate_channel_section's sink
   } else if constexpr (is_duration<T>::value) {
     if (auto* n = std::get_if<std::int64_t>(&v)) {
       target = T(*n);
@@ -120,6 +125,9 @@ class reporter {
 
 std::string shown_value(const option_def& def, std::string_view raw) {
   if (def.secret && !raw.empty()) return std::string(masked);
+  // A URL may carry an access token or a password: shown with them masked.
+  if (def.type == option_type::url || def.type == option_type::proxy_url)
+    return printable(http::masked_url(raw), 200);
   return printable(raw);
 }
 
@@ -185,7 +193,25 @@ struct section_rules {
   std::span<const option_def> table;
   const option_def* any_key = nullptr;  // every key is this option ([log-filter-data])
   std::span<const other_section> others;
+  // A channel's kind: its options marked required are required; nullopt when x-gateway-type
+  // itself is wrong (then no kind's options are asked for).
+  std::optional<option_gateway> gateway = option_gateway::any;
 };
+
+bool is_required(const option_def& def, const section_rules& rules) {
+  if (!def.required || !rules.gateway) return false;
+  const option_gateway kind = gateway_of(def);
+  return kind == option_gateway::any || kind == *rules.gateway;
+}
+
+// An indexed family's N: 1 to max_index, written without leading zeros.
+std::string index_problem(const option_def& def, std::string_view key) {
+  const auto n = option_index(def, key);
+  const std::string_view digits = key.substr(def.name.size() - 3);
+  if (n && *n >= 1 && *n <= def.max_index && digits.front() != '0') return {};
+  return fmt::format("the <N> of {} must be a whole number from 1 to {} without leading zeros",
+                     def.name, def.max_index);
+}
 
 bool arrays_consistent(const section_view& s, reporter& report) {
   if (s.keys.size() == s.values.size() && (s.lines.empty() || s.lines.size() == s.keys.size()))
@@ -228,10 +254,11 @@ applied apply_section(const section_view& s, const section_rules& rules, reporte
     seen.lines.emplace(key, at);
     std::string problem;
     value_check checked;
-    if (!def->has_default && raw.empty()) {
-      if (!def->required) continue;
+    if (def->max_index > 0) problem = index_problem(*def, key);
+    if (problem.empty() && !def->has_default && raw.empty()) {
+      if (!is_required(*def, rules)) continue;
       problem = "is required";
-    } else {
+    } else if (problem.empty()) {
       checked = check_value(*def, raw);
       problem = checked.problem.empty() ? not_supported_rule(*def, checked) : checked.problem;
     }
@@ -243,8 +270,8 @@ applied apply_section(const section_view& s, const section_rules& rules, reporte
     }
   }
   for (const auto& def : rules.table) {
-    if (first_index.contains(def.name)) continue;
-    if (def.required) {
+    if (first_index.contains(def.name) || def.max_index > 0) continue;
+    if (is_required(def, rules)) {
       report.error(0, def.name, "required option is missing");
       continue;
     }
@@ -350,6 +377,144 @@ void check_channel_rules(const channel_settings& c, const applied& seen, reporte
   check_tls_rules(c, seen, report);
 }
 
+// x-gateway-type as given (nullopt when its value is wrong: that error is reported with the
+// others), smpp when not given.
+std::optional<option_gateway> gateway_kind_of(const section_view& s) {
+  const option_def* def = find_option(channel_options(), "x-gateway-type");
+  std::optional<option_gateway> kind = option_gateway::smpp;
+  for (std::size_t i = 0; def != nullptr && i < s.keys.size() && i < s.values.size(); ++i) {
+    if (s.keys[i] != def->name) continue;
+    const value_check v = check_value(*def, s.values[i]);
+    if (!v.problem.empty()) return std::nullopt;
+    kind = static_cast<gateway_type>(std::get<std::int64_t>(v.value)) == gateway_type::http
+               ? option_gateway::http
+               : option_gateway::smpp;
+  }
+  return kind;
+}
+
+// Options of the other gateway kind are ignored; one given a value other than its default is
+// pointed out (a shipped .cfg sets every option at its default, and stays quiet).
+void warn_other_gateway_options(const section_view& s, option_gateway kind, reporter& report) {
+  for (std::size_t i = 0; i < s.keys.size() && i < s.values.size(); ++i) {
+    const option_def* def = find_option(channel_options(), s.keys[i]);
+    if (def == nullptr) continue;
+    const option_gateway of = gateway_of(*def);
+    if (of == option_gateway::any || of == kind) continue;
+    const value_check given = check_value(*def, s.values[i]);
+    if (!given.problem.empty()) continue;  // reported as an error already
+    if (def->has_default ? given.value == check_value(*def, def->default_value).value
+                         : s.values[i].empty())
+      continue;
+    report.warning(report.line(i), s.keys[i],
+                   kind == option_gateway::http
+                       ? "ignored: x-gateway-type is http, and this option configures SMPP "
+                         "gateways"
+                       : "ignored: x-gateway-type is smpp (the default), and this option "
+                         "configures HTTP gateways; set x-gateway-type = http to use it");
+  }
+}
+
+// The rules between the options of an HTTP gateway channel, once each is valid on its own.
+void check_http_rules(const channel_settings& c, const applied& seen, reporter& report) {
+  auto line_of = [&](std::string_view option) {
+    auto it = seen.lines.find(option);
+    return it == seen.lines.end() ? 0u : it->second;
+  };
+  auto param_key = [](const http_param& p) {
+    return fmt::format("{}-{}", p.secret ? "x-http-password-param" : "x-http-param", p.index);
+  };
+  auto shown_param = [](const http_param& p) {
+    return p.secret ? std::string(masked) : printable(fmt::format("{}={}", p.name, p.value));
+  };
+  // One parameter per N, and no name twice: a gateway reading the first or the last of two
+  // would silently take the wrong one.
+  const std::pair<std::string_view, const std::string*> predefined[] = {
+      {"x-http-destination-param", &c.http_destination_param},
+      {"x-http-message-param", &c.http_message_param},
+      {"x-http-sender-param", &c.http_sender_param},
+  };
+  for (std::size_t i = 0; i < c.http_params.size(); ++i) {
+    const http_param& p = c.http_params[i];
+    const std::string key = param_key(p);
+    if (i > 0 && c.http_params[i - 1].index == p.index) {
+      report.error(line_of(key), key, shown_param(p),
+                   fmt::format("{} is given too; x-http-param-<N> and x-http-password-param-<N> "
+                               "share their numbers, so use another N",
+                               param_key(c.http_params[i - 1])));
+      continue;
+    }
+    for (const auto& [option, name] : predefined)
+      if (!name->empty() && *name == p.name)
+        report.error(line_of(key), key, shown_param(p),
+                     fmt::format("the parameter '{}' is {} already", printable(p.name), option));
+    for (std::size_t j = 0; j < i; ++j)
+      if (c.http_params[j].name == p.name && c.http_params[j].index != p.index)
+        report.error(line_of(key), key, shown_param(p),
+                     fmt::format("the parameter '{}' is {} already", printable(p.name),
+                                 param_key(c.http_params[j])));
+  }
+  if (!c.http_message_id_regex.empty() && !seen.refused.contains("x-http-message-id-regex")) {
+    auto compiled = http::message_id_pattern::compile(c.http_message_id_regex);
+    if (auto* problem = std::get_if<std::string>(&compiled))
+      report.error(line_of("x-http-message-id-regex"), "x-http-message-id-regex",
+                   printable(c.http_message_id_regex), *problem);
+  }
+  // Flash and overwrite need the parameter that asks the gateway for them.
+  const std::tuple<std::string_view, bool, std::string_view, const std::string*> needs[] = {
+      {"x-http-flash", c.http_flash, "x-http-flash-param", &c.http_flash_param},
+      {"x-http-overwrite", c.http_overwrite, "x-http-overwrite-param", &c.http_overwrite_param},
+  };
+  for (const auto& [option, on, param, value] : needs)
+    if (on && value->empty() && !seen.refused.contains(param))
+      report.error(line_of(option), option, "true",
+                   fmt::format("needs {}: the parameter that asks this gateway for it", param));
+  // The proxy: its port from the URL or x-http-proxy-port, credentials only with a proxy.
+  constexpr std::string_view proxy = "x-http-proxy-url";
+  if (c.http_proxy_url.empty()) {
+    const std::pair<std::string_view, bool> dependent[] = {
+        {"x-http-proxy-port", c.http_proxy_port != 0},
+        {"x-http-proxy-user", !c.http_proxy_user.empty()},
+        {"x-http-proxy-password", !c.http_proxy_password.empty()},
+    };
+    for (const auto& [option, given] : dependent)
+      if (given && !seen.refused.contains(option))
+        report.error(
+            line_of(option), option,
+            fmt::format("has no effect without {}; set {} or remove this option", proxy, proxy));
+  } else if (!seen.refused.contains(proxy) && !seen.refused.contains("x-http-proxy-port")) {
+    auto parsed = http::parse_proxy_url(c.http_proxy_url);
+    const auto* p = std::get_if<http::proxy_url>(&parsed);
+    if (p != nullptr && p->port == 0 && c.http_proxy_port == 0)
+      report.error(line_of(proxy), proxy, printable(http::masked_url(c.http_proxy_url), 200),
+                   "has no port: give it in the URL (http://proxy:3128) or as x-http-proxy-port");
+    if (p != nullptr && p->port != 0 && c.http_proxy_port != 0 && p->port != c.http_proxy_port)
+      report.error(
+          line_of("x-http-proxy-port"), "x-http-proxy-port", std::to_string(c.http_proxy_port),
+          fmt::format("differs from the port {} in {}; give the port once", p->port, proxy));
+    if (!c.http_proxy_password.empty() && c.http_proxy_user.empty())
+      report.error(line_of("x-http-proxy-password"), "x-http-proxy-password",
+                   "needs x-http-proxy-user: Basic authentication sends both");
+  }
+  // TLS options with a plain http:// gateway are a mistake worth pointing out.
+  auto url = http::parse_gateway_url(c.http_url);
+  const auto* u = std::get_if<http::gateway_url>(&url);
+  if (u != nullptr && !u->https) {
+    const std::pair<std::string_view, bool> tls[] = {
+        {"x-http-tls-path-to-certificate", !c.http_tls_path_to_certificate.empty()},
+        {"x-http-tls-certificate-file-password", !c.http_tls_certificate_file_password.empty()},
+        {"x-http-tls-certificate-password", !c.http_tls_certificate_password.empty()},
+        {"x-http-tls-version", c.http_tls_version != tls_version::tls1_2},
+        {"x-http-tls-verification", c.http_tls_verification != tls_verification::full},
+    };
+    for (const auto& [option, given] : tls)
+      if (given && !seen.refused.contains(option))
+        report.warning(line_of(option), option,
+                       "ignored: x-http-url is http://, so the gateway is reached without TLS "
+                       "(use https:// for TLS)");
+  }
+}
+
 }  // namespace
 
 section_kind classify_section(std::string_view name) {
@@ -375,11 +540,31 @@ validation_result<channel_settings> validate_channel_section(const section_view&
   };
   channel_settings out;
   out.channel = std::string(section.name);
-  applied seen = apply_section(section, {channel_options(), nullptr, others}, report,
-                               [&](std::string_view, const option_def& def, typed_value&& v) {
-                                 return store(out, def.field, std::move(v));
-                               });
-  check_channel_rules(out, seen, report);
+  const std::optional<option_gateway> kind = gateway_kind_of(section);
+  section_rules rules{channel_options(), nullptr, others, kind};
+  applied seen = apply_section(
+      section, rules, report, [&](std::string_view key, const option_def& def, typed_value&& v) {
+        if (def.max_index == 0) return store(out, def.field, std::move(v));
+        // x-http-param-<N> / x-http-password-param-<N>: "<name>=<value>", checked.
+        const auto* text = std::get_if<std::string>(&v);
+        const auto n = option_index(def, key);
+        if (text == nullptr || !n) return false;
+        const std::size_t eq = text->find('=');
+        out.http_params.push_back({*n, text->substr(0, eq), text->substr(eq + 1), def.secret});
+        return true;
+      });
+  std::stable_sort(out.http_params.begin(), out.http_params.end(),
+                   [](const http_param& a, const http_param& b) { return a.index < b.index; });
+  if (kind) warn_other_gateway_options(section, *kind, report);
+  if (kind == option_gateway::http)
+    check_http_rules(out, seen, report);
+  else if (kind == option_gateway::smpp)
+    check_channel_rules(out, seen, report);
+  if (!out.failover_channel.empty() && out.failover_channel == out.channel)
+    report.error(
+        seen.lines.contains("x-failover-channel") ? seen.lines.at("x-failover-channel") : 0,
+        "x-failover-channel", printable(out.failover_channel),
+        "names this channel itself; name another [channel-<name>] section");
   if (result.errors.empty()) result.settings = std::move(out);
   return result;
 }

@@ -5,9 +5,10 @@
 //   fail   the request fails at once, naming the status (SMSDRV_E_SMSC_REJECTED).
 //   retry  the segment is submitted again `delay` after the refusal, at most `retries` times;
 //          other messages keep flowing meanwhile.
-//   pause  the channel stops submitting for `delay`, doubling at every further pause before a
-//          submission is accepted again, up to `max_delay`; then the segment is submitted
-//          again, at most `retries` times.
+//   pause  the channel stops submitting for `delay`, then submits the segment again. A further
+//          pause doubles, up to `max_delay`, only while the SMSC accepts nothing in between; the
+//          segment fails after `retries` refusals in a row with nothing accepted in between
+//          (channel_core applies this).
 //
 // Text form (docs/options.md, "Error policy"): rules separated by ',' or ';', each
 // `<status>: <action>`, the status a spec name or a number:

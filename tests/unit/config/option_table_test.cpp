@@ -48,7 +48,19 @@ TEST_CASE("the channel table has every option of spec §2, each once") {
       "x-smpp-failover-system-id", "x-smpp-failover-password", "x-smpp-failover-probe-interval",
       "x-smpp-error-policy", "x-smpp-in-flight-on-disconnect",
       // inbound back-pressure
-      "x-smpp-inbound-max-unacked", "x-smpp-inbound-max-unacked-bytes"};
+      "x-smpp-inbound-max-unacked", "x-smpp-inbound-max-unacked-bytes",
+      // issue 11: HTTP(S) gateways (seed 2's generic plugin), failover to another channel
+      "x-gateway-type", "x-failover-channel", "x-http-method", "x-http-url",
+      "x-http-destination-param", "x-http-message-param", "x-http-sender-param",
+      "x-http-space-encoding", "x-http-param-<N>", "x-http-password-param-<N>",
+      "x-http-success-contains", "x-http-message-id-regex", "x-http-flash", "x-http-flash-param",
+      "x-http-overwrite", "x-http-overwrite-param", "x-http-proxy-url", "x-http-proxy-port",
+      "x-http-proxy-user", "x-http-proxy-password", "x-http-tls-version",
+      "x-http-tls-path-to-certificate", "x-http-tls-certificate-file-password",
+      "x-http-tls-certificate-password", "x-http-tls-verification", "x-http-connect-timeout",
+      "x-http-request-timeout", "x-http-max-concurrent-requests", "x-http-max-rate",
+      "x-http-queue-size", "x-http-keep-alive", "x-http-keep-alive-idle",
+      "x-http-on-outcome-unknown"};
   std::set<std::string> names;
   for (const auto& def : channel_options()) {
     CAPTURE(def.name);
@@ -63,8 +75,14 @@ TEST_CASE("every row is complete and its default passes its own rule") {
       CAPTURE(def.name);
       CHECK_FALSE(def.meaning.empty());
       CHECK(def.meaning.find('\n') == std::string_view::npos);
+      // An indexed family ends in <N> and has a largest N; other names are plain.
+      std::string_view name = def.name;
+      if (def.max_index > 0) {
+        CHECK(name.ends_with("-<N>"));
+        name.remove_suffix(3);
+      }
       if (&def != &log_filter_data_option())
-        CHECK(def.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") ==
+        CHECK(name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") ==
               std::string_view::npos);
       if (!def.supported) CHECK_FALSE(def.feature.empty());
       if (def.required) CHECK_FALSE(def.has_default);
@@ -88,16 +106,26 @@ TEST_CASE("every row is complete and its default passes its own rule") {
 
 TEST_CASE("secrets, required options, host options and not-yet-supported ones are as decided") {
   CHECK(names_where([](const option_def& d) { return d.secret; }) ==
-        std::set<std::string>{"password", "x-smpp-failover-password",
-                              "x-smpp-tls-certificate-file-password",
-                              "x-smpp-tls-certificate-password"});
+        std::set<std::string>{
+            "password", "x-smpp-failover-password", "x-smpp-tls-certificate-file-password",
+            "x-smpp-tls-certificate-password", "x-http-password-param-<N>", "x-http-proxy-password",
+            "x-http-tls-certificate-file-password", "x-http-tls-certificate-password"});
   CHECK(names_where([](const option_def& d) { return d.required; }) ==
-        std::set<std::string>{"x-smpp-host", "x-smpp-system-id"});
+        std::set<std::string>{"x-smpp-host", "x-smpp-system-id", "x-http-url",
+                              "x-http-destination-param", "x-http-message-param"});
+  // Required options are required for their gateway kind only.
+  for (const auto& def : channel_options())
+    if (def.required) CHECK(gateway_of(def) != option_gateway::any);
+  CHECK(gateway_of(*find_option(channel_options(), "password")) == option_gateway::smpp);
+  CHECK(gateway_of(*find_option(channel_options(), "x-smpp-port")) == option_gateway::smpp);
+  CHECK(gateway_of(*find_option(channel_options(), "x-http-url")) == option_gateway::http);
+  CHECK(gateway_of(*find_option(channel_options(), "default-reply-address")) ==
+        option_gateway::any);
   CHECK(names_where([](const option_def& d) { return d.scope == option_scope::host; }) ==
         std::set<std::string>{"inbound-route", "session-by-address", "session-by-text", "driver",
                               "driver-classname"});
   CHECK(names_where([](const option_def& d) { return !d.supported; }) ==
-        std::set<std::string>{"x-jsms-config-file"});
+        std::set<std::string>{"x-jsms-config-file", "x-failover-channel"});
   const option_def* enc = find_option(channel_options(), "x-smpp-outbound-enc-default");
   REQUIRE(enc);
   std::set<std::string> supported;
@@ -124,5 +152,14 @@ TEST_CASE("published defaults are fixed") {
   CHECK(default_of("x-smpp-response-max-waiting-time") == "30000");
   CHECK(default_of("x-smpp-empty-message") == " ");
   CHECK(find_option(channel_options(), "nonexistent") == nullptr);
+  // Indexed families match by their prefix and a number.
+  const option_def* param = find_option(channel_options(), "x-http-param-12");
+  REQUIRE(param);
+  CHECK(param->name == "x-http-param-<N>");
+  CHECK(option_index(*param, "x-http-param-12") == 12u);
+  CHECK(option_index(*param, "x-http-param-012") == 12u);  // refused by the validator
+  CHECK(find_option(channel_options(), "x-http-param-") == nullptr);
+  CHECK(find_option(channel_options(), "x-http-param-1a") == nullptr);
+  CHECK(find_option(channel_options(), "x-http-password-param-3")->secret);
   CHECK(find_option(channel_options(), "X-SMPP-HOST") == nullptr);  // names are case-sensitive
 }
