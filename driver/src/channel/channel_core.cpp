@@ -376,7 +376,6 @@ time_point channel_core::next_deadline() const noexcept {
                           (in_flight_requests_ == 0 || drain_ended_));
     if (now_due) t = time_point{};
   }
-  t = std::min(t, limiter_.next_deadline());
   if (returning_ && session_.bound())
     t = std::min(t, ready_to_leave() ? time_point{} : return_deadline_);
   if (endpoint_index_ == 1 && session_.bound() && !returning_ && !probing_ && !shutting_down_)

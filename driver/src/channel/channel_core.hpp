@@ -24,7 +24,9 @@
 //    backlog (backlog_max_bytes) and is taken, in order, when the host acknowledges; beyond it
 //    it is answered ESME_RX_T_APPN, so the SMSC keeps it and delivers it again later.
 //  - Repeated log lines are collapsed (util/log_limiter); a failure that ends many requests at
-//    once (a lost link, shutdown) writes one line naming them all.
+//    once (a lost link, shutdown) writes one line naming them all. The summary of lines held
+//    back is written at the first tick after its interval (it sets no deadline of its own: a
+//    log line is no reason to wake the channel), and at the end.
 //
 // The I/O shell (io/channel_runner) owns the socket and the timer and calls in:
 //   connect_due(now) -> endpoint to connect to, when it is time;
