@@ -4,6 +4,7 @@
 #   <server-root>/media-channel-drivers/channel-smsmms/
 #       libsmsmms.so
 #       Configuration/SmsMmsDriver.cfg
+#       Configuration/mms.cfg           (commented example of an MMS settings file)
 #       logging-filter-smsmms.json
 #       Business Process Examples/
 #       uninstall/uninstall_custom.sh
@@ -83,6 +84,9 @@ else
     install -m 0644 "$repo/cfg/SmsMmsDriver.cfg" "$work/Configuration/SmsMmsDriver.cfg"
   else
     echo "install.sh: warning: $repo/cfg/SmsMmsDriver.cfg is missing; Configuration/ stays empty" >&2
+  fi
+  if [ -f "$repo/cfg/mms.cfg" ]; then
+    install -m 0644 "$repo/cfg/mms.cfg" "$work/Configuration/mms.cfg"
   fi
   if [ -f "$repo/cfg/logging-filter-smsmms.json" ]; then
     install -m 0644 "$repo/cfg/logging-filter-smsmms.json" "$work/logging-filter-smsmms.json"

@@ -32,11 +32,33 @@ PY
 # Driver vs ceiling vs npm client, side by side.
 "$bench" compare --windows 1,10,50,100 --runs "$runs" --out "$out/compare.jsonl"
 
-# Rate limiter: x-smpp-submit-max-rate 1,000 / 5,000 / 50,000, measured over 10 s each.
+# Rate limiter: x-smpp-submit-max-rate 1,000 / 5,000 / 50,000, measured over 10 s each; and 250
+# with window 50, alone and with two busy-loop processes beside it (both cores taken).
 : >"$out/rate.jsonl"
 for rate in 1000 5000 50000; do
   for i in $(seq "$runs"); do
     "$bench" driver --rate "$rate" --duration 10 --no-progress >>"$out/rate.jsonl"
+  done
+done
+for hogs in 0 2; do
+  for i in $(seq "$runs"); do
+    "$bench" driver --rate 250 --window 50 --duration 10 --cpu-hog "$hogs" --no-progress \
+      >>"$out/rate.jsonl"
+  done
+done
+
+# Against a throttling SMSC, as a share of what that SMSC accepts: window 20, the driver at
+# 1,000/s, 200 requests kept open; every 10th submission refused ESME_RTHROTTLED (900/s
+# accepted), and a limit of 500 per sliding second. The default error policy, and its first
+# pause at 10 ms.
+: >"$out/throttle.jsonl"
+for fault in fail-every=10:ESME_RTHROTTLED throttle=500; do
+  for policy in default "ESME_RTHROTTLED: pause 10ms-30s retry 10"; do
+    set -- --rate 1000 --window 20 --outstanding 200 --duration 10 --smsc-fault "$fault"
+    [ "$policy" = default ] || set -- "$@" --option "x-smpp-error-policy=$policy"
+    for i in $(seq "$runs"); do
+      "$bench" driver "$@" --no-progress >>"$out/throttle.jsonl"
+    done
   done
 done
 

@@ -9,6 +9,9 @@ packages=(
   libbenchmark-dev libsmpp34-dev
   clang lld libclang-rt-14-dev clang-format
   python3 gnuplot-nox procps binutils
+  libcurl4-openssl-dev
+  # independent peers of the HTTP gateway tests: an SMS gateway (sendsms) and a proxy
+  kannel kannel-extras tinyproxy
 )
 
 # Node.js and npm may come from another packaging (NodeSource's `nodejs` bundles npm and conflicts

@@ -1,8 +1,11 @@
 // The real module, dlopen()ed and driven only through the C ABI (via the SDK's C++ wrapper),
 // against a loopback SMSC.
+#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -121,6 +124,59 @@ TEST_CASE("configure refuses bad sections naming source, line, option, value and
   } catch (const smsdrv::error& e) {
     CHECK(e.status() == SMSDRV_E_INVALID_ARGUMENT);
   }
+}
+
+TEST_CASE("x-jsms-config-file: the MMS settings file is read when the channel is configured") {
+  smsdrv::module mod(SMSDRV_MODULE_PATH);
+  host h;
+  smsdrv::driver drv(mod, h.make());
+  const std::string dir = "abi_test_mms." + std::to_string(::getpid());
+  std::system(("mkdir -p " + dir).c_str());
+  {
+    std::FILE* f = std::fopen((dir + "/bad.cfg").c_str(), "w");
+    std::fputs(
+        "[mmsc]\nurl = http://127.0.0.1:1/mm7\nuser = vasp\npassword = Sup3rS3cret\n"
+        "mm7-version = 9\n",
+        f);
+    std::fclose(f);
+    f = std::fopen((dir + "/good.cfg").c_str(), "w");
+    std::fputs("[mmsc]\nurl = http://127.0.0.1:1/mm7\nuser = vasp\npassword = Sup3rS3cret\n", f);
+    std::fclose(f);
+  }
+  auto options = [&](const std::string& file) {
+    return std::vector<std::pair<std::string, std::string>>{{"x-smpp-host", "127.0.0.1"},
+                                                            {"x-smpp-port", "1"},
+                                                            {"x-smpp-system-id", "x"},
+                                                            {"x-jsms-config-file", file}};
+  };
+  try {
+    drv.configure("channel-mms", options(dir + "/bad.cfg"), "cfg/test.cfg", {1, 2, 3, 4});
+    FAIL("configure accepted a bad MMS settings file");
+  } catch (const smsdrv::error& e) {
+    CHECK(e.status() == SMSDRV_E_BAD_CONFIG);
+    const std::string what = e.what();
+    CHECK(what.find("cfg/test.cfg:4: [channel-mms] x-jsms-config-file = '" + dir +
+                    "/bad.cfg': the MMS settings file is refused:") != std::string::npos);
+    CHECK(what.find(dir + "/bad.cfg:5: [mmsc] mm7-version = '9': must be an MM7 version") !=
+          std::string::npos);
+  }
+  try {
+    drv.configure("channel-mms", options(dir + "/missing.cfg"));
+    FAIL("configure accepted a missing MMS settings file");
+  } catch (const smsdrv::error& e) {
+    CHECK(std::string(e.what()).find("/missing.cfg: cannot be read: No such file or directory") !=
+          std::string::npos);
+  }
+  drv.configure("channel-mms", options(dir + "/good.cfg"));
+  std::lock_guard lock(h.mutex);
+  bool logged = false;
+  for (const auto& line : h.logs) {
+    CHECK(line.find("Sup3rS3cret") == std::string::npos);
+    logged = logged || line.find("MMS: MM7 6.8.0 to http://127.0.0.1:1/mm7, no listener") !=
+                           std::string::npos;
+  }
+  CHECK(logged);
+  std::system(("rm -rf " + dir).c_str());
 }
 
 TEST_CASE("send refuses what it cannot take, synchronously, with an explanation") {

@@ -29,6 +29,15 @@ check_json "$tmp/driver" msgs_per_s latency_us_p50 latency_us_p99 latency_us_p99
 "$bench" driver --rate 1000 --duration 0.5 --warmup 0.2 --no-progress >"$tmp/rate"
 check_json "$tmp/rate" measured_rate rate_error_percent
 
+"$bench" driver --rate 250 --window 50 --duration 0.5 --warmup 0.2 --cpu-hog 1 --no-progress \
+  >"$tmp/rate-busy"
+check_json "$tmp/rate-busy" measured_rate cpu_hogs hog_cpu_percent
+
+"$bench" driver --rate 1000 --window 20 --outstanding 100 --duration 0.5 --warmup 0.2 \
+  --smsc-fault fail-every=10:ESME_RTHROTTLED --option "x-smpp-error-policy=ESME_RTHROTTLED: pause 10ms" \
+  --no-progress >"$tmp/throttle"
+check_json "$tmp/throttle" sim_accepted_rate smsc_accepts_per_s accepted_ratio pauses channel_options
+
 "$bench" dms-stub --count 500 --no-progress >"$tmp/stub"
 check_json "$tmp/stub" requests_per_s stub_peak_rss_kb
 

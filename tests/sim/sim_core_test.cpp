@@ -412,3 +412,75 @@ TEST_CASE("commands: bad lines are reported and change nothing", "[sim][core]") 
   h.core->on_command(R"({"cmd":"fault","clear":true,"silent":true})", h.now);
   CHECK(h.sink.named("fault-set").back().str("faults") == "silent=true");
 }
+
+TEST_CASE("wrong-response-every: the Nth submission gets another command's response, ESME_ROK",
+          "[sim][core]") {
+  core_harness h({"--wrong-response-every", "2:query_sm_resp"});
+  sim::link& l = h.connect();
+  REQUIRE(h.bind(l, "transceiver") == cs::esme_rok);
+  h.send(l, make_submit("a"), 2);
+  h.send(l, make_submit("b"), 3);
+  const auto out = h.output(l);
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].header.command_id == static_cast<std::uint32_t>(smpp::command_id::submit_sm_resp));
+  CHECK(out[1].header.command_id == static_cast<std::uint32_t>(smpp::command_id::query_sm_resp));
+  CHECK(out[1].header.sequence_number == 3);
+  CHECK(out[1].header.command_status == cs::esme_rok);
+  const auto events = h.sink.named("submit_sm");
+  CHECK(events[1].str("answer") == "query_sm_resp");
+  CHECK(events[1].str("message_id").empty());  // not stored: never accepted
+  fault_config f;
+  CHECK_FALSE(find_fault_option("wrong-response-every")->set(f, "2:submit_sm").empty());
+  CHECK_FALSE(find_fault_option("wrong-response-every")->set(f, "2:generic_nack").empty());
+}
+
+TEST_CASE("unbind-with-responses: an unbind, then the held responses, in one write",
+          "[sim][core]") {
+  core_harness h({"--unbind-with-responses", "3"});
+  sim::link& l = h.connect();
+  REQUIRE(h.bind(l, "transceiver") == cs::esme_rok);
+  h.send(l, make_submit("a"), 2);
+  h.send(l, make_submit("b"), 3);
+  CHECK(h.output(l).empty());
+  h.send(l, make_submit("c"), 4);
+  const auto out = h.output(l);
+  REQUIRE(out.size() == 4);
+  CHECK(out[0].header.command_id == static_cast<std::uint32_t>(smpp::command_id::unbind));
+  for (std::size_t i = 1; i < 4; ++i) {
+    CHECK(out[i].header.command_id == static_cast<std::uint32_t>(smpp::command_id::submit_sm_resp));
+    CHECK(out[i].header.sequence_number == i + 1);
+  }
+  h.send(l, smpp::unbind_resp{}, out[0].header.sequence_number);
+  CHECK(l.close_requested());
+  // Once per connection: a new connection holds its first three again.
+  sim::link& m = h.connect();
+  REQUIRE(h.bind(m, "transceiver") == cs::esme_rok);
+  h.send(m, make_submit("d"), 2);
+  CHECK(h.output(m).empty());
+}
+
+TEST_CASE("drip-ms: every octet alone, D ms apart", "[sim][core]") {
+  core_harness h;
+  sim::link& l = h.connect();
+  REQUIRE(h.bind(l, "transceiver") == cs::esme_rok);
+  h.core->on_command(R"({"cmd":"fault","drip-ms":100})", h.now);
+  h.send(l, smpp::enquire_link{}, 9);  // enquire_link_resp: 16 octets
+  std::string got;
+  std::string chunk;
+  h.core->take_output(l, chunk);
+  got += chunk;
+  CHECK(got.size() == 1);
+  h.core->take_output(l, chunk);  // not due yet
+  CHECK(chunk.empty());
+  for (int i = 0; i < 15; ++i) {
+    CHECK(h.core->next_deadline() == h.now + 100ms);
+    h.advance(100ms);
+    h.core->take_output(l, chunk);
+    CHECK(chunk.size() == 1);
+    got += chunk;
+  }
+  CHECK(h.core->next_deadline() > h.now + 100ms);
+  REQUIRE(smpp::check_frame(got).state == smpp::frame_state::ready);
+  CHECK(smpp::read_header(got).command_id ==
+        static_cast<std::uint32_t>(smpp::command_id::enquire_link_resp));
+}

@@ -1,5 +1,6 @@
-// smsdrv-options cfg|md [-o FILE]: prints the shipped SmsMmsDriver.cfg or docs/options.md,
-// generated from the option table, to stdout or FILE.
+// smsdrv-options cfg|md|mms-cfg|mms-md [-o FILE]: prints the shipped SmsMmsDriver.cfg,
+// docs/options.md, cfg/mms.cfg or docs/mms-settings.md, generated from the option tables, to
+// stdout or FILE.
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -7,11 +8,12 @@
 
 #include "cfg_writer.hpp"
 #include "markdown_writer.hpp"
+#include "mms_writer.hpp"
 
 namespace {
 
 int usage() {
-  std::fputs("usage: smsdrv-options cfg|md [-o FILE]\n", stderr);
+  std::fputs("usage: smsdrv-options cfg|md|mms-cfg|mms-md [-o FILE]\n", stderr);
   return 2;
 }
 
@@ -25,6 +27,10 @@ int main(int argc, char** argv) {
     text = smsdrv::options_gen::render_cfg();
   else if (what == "md")
     text = smsdrv::options_gen::render_markdown();
+  else if (what == "mms-cfg")
+    text = smsdrv::options_gen::render_mms_cfg();
+  else if (what == "mms-md")
+    text = smsdrv::options_gen::render_mms_markdown();
   else
     return usage();
   if (argc == 2) {

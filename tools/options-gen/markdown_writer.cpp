@@ -133,6 +133,11 @@ gives these TLVs, in the order written:
 - A value in double quotes may hold blanks, commas, colons and braces: `val:"a, b {c}"`;
   inside it `\"` and `\\` are the only escapes.
 - A value must fit the 16-bit length: at most 65535 octets.
+- A tag SMPP v3.4 defines (table 5-6, §5.3.2) takes the length of its row:
+  `{tag:0x020E, typ:short, val:2}` is refused, `sar_total_segments` takes 1 octet. The driver
+  holds every TLV it sends and receives to the same table: a deliver_sm with a TLV of another
+  length is answered `ESME_RINVPARLEN`. Vendor-specific tags (0x1400–0x3FFF) and tags the spec
+  does not define have no limit but the 16-bit length.
 - An empty or blank spec means no TLVs; `tlvItems: []` too.
 - A malformed spec is refused with the 1-based character column and the reason, for example
   `column 20: expected ':' after 'tag'`, `column 41: value 70000 does not fit typ short

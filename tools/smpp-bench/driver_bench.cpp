@@ -4,13 +4,16 @@
 #include <sys/resource.h>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include "cpu_hog.hpp"
 #include "process.hpp"
 #include "progress.hpp"
 #include "sim.hpp"
@@ -27,11 +30,18 @@ constexpr const char* channel_name = "channel-bench";
 
 // The host's context for the driver's callbacks. notify() from the driver's I/O thread sets a
 // flag the host thread sleeps on (a futex); log lines are dropped once the run is over (a
-// shutdown with thousands of queued requests logs each of them).
+// shutdown with thousands of queued requests logs each of them). The error policy's pauses
+// ("no submissions for 100 ms") are counted rather than printed: against a throttling SMSC they
+// are the expected behaviour.
 struct wake_flag {
   std::atomic<std::uint32_t> ready{0};
   std::atomic<bool> quiet{false};
+  std::mutex pauses_mutex;
+  std::uint64_t pauses = 0;
+  double longest_pause_s = 0;
 };
+
+constexpr std::string_view pause_words = "no submissions for ";
 
 void on_notify(void* context) {
   auto* w = static_cast<wake_flag*>(context);
@@ -40,7 +50,20 @@ void on_notify(void* context) {
 }
 
 void on_log(void* context, std::int32_t level, const char* channel, const char* message) {
-  if (static_cast<wake_flag*>(context)->quiet.load(std::memory_order_relaxed)) return;
+  auto* w = static_cast<wake_flag*>(context);
+  const std::string_view text(message);
+  if (const auto at = text.find(pause_words); at != std::string_view::npos) {
+    const std::string_view rest = text.substr(at + pause_words.size());
+    double seconds = 0;
+    const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), seconds);
+    const std::string_view unit(end, static_cast<std::size_t>(rest.data() + rest.size() - end));
+    if (ec == std::errc() && unit.starts_with(" ms")) seconds /= 1000;
+    std::lock_guard lock(w->pauses_mutex);
+    ++w->pauses;
+    w->longest_pause_s = std::max(w->longest_pause_s, seconds);
+    return;
+  }
+  if (w->quiet.load(std::memory_order_relaxed)) return;
   fmt::print(stderr, "smpp-bench: driver {} {}: {}\n",
              level <= SMSDRV_LOG_ERROR ? "error" : "warning", channel, message);
 }
@@ -64,10 +87,11 @@ long peak_rss_kb() {
 class bench_host {
  public:
   bench_host(const std::string& module, const std::string& sim_program, int port,
-             const smsdrv::key_values& extra_options)
+             const smsdrv::key_values& extra_options,
+             const std::vector<std::string>& sim_flags = {})
       : module_(module) {
     if (port == 0) {
-      sim_ = std::make_unique<sim_process>(sim_program);
+      sim_ = std::make_unique<sim_process>(sim_program, sim_flags);
       port = sim_->port();
     }
     smsdrv_host host{};
@@ -157,14 +181,46 @@ std::string message_text(std::size_t length) {
   return t;
 }
 
+double smsc_accepts_per_s(const std::vector<std::pair<std::string, std::string>>& faults,
+                          std::uint32_t max_rate) {
+  double accepts = 0;
+  for (const auto& [name, value] : faults) {
+    std::uint64_t n = 0;
+    const auto end = value.data() + value.size();
+    if (std::from_chars(value.data(), end, n).ec != std::errc() || n == 0) continue;
+    const double limit = name == "throttle"     ? std::min<double>(n, max_rate)
+                         : name == "fail-every" ? max_rate * (1.0 - 1.0 / static_cast<double>(n))
+                                                : 0;
+    if (limit > 0) accepts = accepts > 0 ? std::min(accepts, limit) : limit;
+  }
+  return accepts;
+}
+
 std::string run_driver(const driver_options& o) {
   const bool by_duration = o.duration > 0;
-  bench_host h(o.module, o.sim_program, o.port,
-               {{"x-smpp-submit-window-size", std::to_string(o.window)},
-                {"x-smpp-submit-max-rate", std::to_string(o.max_rate)},
-                {"x-smpp-outbound-enc-default", o.encoding},
-                {"x-smpp-delivery-report", o.delivery_report ? "true" : "false"},
-                {"x-smpp-queue-size", std::to_string(std::max<std::uint32_t>(o.window, 10000))}});
+  const std::uint32_t outstanding = o.outstanding != 0 ? o.outstanding : o.window;
+  std::vector<std::string> sim_flags;
+  std::string faults_text;
+  for (const auto& [name, value] : o.smsc_faults) {
+    sim_flags.push_back("--" + name);
+    sim_flags.push_back(value);
+    faults_text += fmt::format("{}{}={}", faults_text.empty() ? "" : " ", name, value);
+  }
+  // The hog starts before the driver's threads exist: fork() copies only this thread.
+  cpu_hog hog(o.cpu_hogs);
+  const double hog_cpu_before = hog.cpu_seconds();
+  smsdrv::key_values channel = {
+      {"x-smpp-submit-window-size", std::to_string(o.window)},
+      {"x-smpp-submit-max-rate", std::to_string(o.max_rate)},
+      {"x-smpp-outbound-enc-default", o.encoding},
+      {"x-smpp-delivery-report", o.delivery_report ? "true" : "false"},
+      {"x-smpp-queue-size", std::to_string(std::max<std::uint32_t>(outstanding, 10000))}};
+  std::string options_text;
+  for (const auto& [key, value] : o.channel_options) {
+    channel.emplace_back(key, value);
+    options_text += fmt::format("{}{} = {}", options_text.empty() ? "" : "; ", key, value);
+  }
+  bench_host h(o.module, o.sim_program, o.port, channel, sim_flags);
   prepared_send msg(o.text_length);
   const smsdrv_driver_api& api = h.api();
   smsdrv_driver* const handle = h.handle();
@@ -197,7 +253,7 @@ std::string run_driver(const driver_options& o) {
     smsdrv_event ev{};
     bool sending = true;
     for (;;) {
-      while (sending && sent - answered < o.window) {
+      while (sending && sent - answered < outstanding) {
         if (!by_duration && sent == o.count) {
           sending = false;
           break;
@@ -248,12 +304,13 @@ std::string run_driver(const driver_options& o) {
         }
       }
       if (!sending && answered == sent) break;
-      if (sending && sent - answered < o.window) continue;
+      if (sending && sent - answered < outstanding) continue;
       wake.ready.wait(0, std::memory_order_acquire);
     }
   }
   const auto t_last = clock::now();
   const double cpu = cpu_seconds() - cpu_before;
+  const double hog_cpu = hog.cpu_seconds() - hog_cpu_before;
   const auto sim_after = h.sim_stats_now();
 
   const double seconds = std::chrono::duration<double>(t_last - t0).count();
@@ -264,6 +321,7 @@ std::string run_driver(const driver_options& o) {
   json_writer j;
   j.str("event", "smpp-bench").str("tool", "driver");
   j.integer("count", static_cast<std::int64_t>(sent)).integer("window", o.window);
+  if (outstanding != o.window) j.integer("outstanding", outstanding);
   j.integer("text_length", static_cast<std::int64_t>(o.text_length)).str("encoding", o.encoding);
   j.integer("ok", static_cast<std::int64_t>(ok))
       .integer("failed", static_cast<std::int64_t>(failed));
@@ -274,6 +332,16 @@ std::string run_driver(const driver_options& o) {
   j.num("latency_us_p999", us(0.999), 1).num("latency_us_max", us(1.0), 1);
   j.num("cpu_s", cpu, 3).num("cpu_percent", seconds > 0 ? 100 * cpu / seconds : 0, 1);
   j.integer("peak_rss_kb", peak_rss_kb());
+  if (o.cpu_hogs > 0)
+    j.integer("cpu_hogs", o.cpu_hogs)
+        .num("hog_cpu_percent", seconds > 0 ? 100 * hog_cpu / seconds : 0, 1);
+  if (!faults_text.empty()) j.str("smsc_faults", faults_text);
+  if (!options_text.empty()) j.str("channel_options", options_text);
+  {
+    std::lock_guard lock(wake.pauses_mutex);
+    j.integer("pauses", static_cast<std::int64_t>(wake.pauses));
+    j.num("longest_pause_s", wake.longest_pause_s, 3);
+  }
   if (sim_before && sim_after) {
     const sim_load l = load_between(*sim_before, *sim_after);
     j.num("sim_cpu_percent", l.cpu_percent, 1).num("sim_submissions", l.submissions);
@@ -290,6 +358,11 @@ std::string run_driver(const driver_options& o) {
       j.num("sim_rate", l.submissions / l.seconds, 1);
       j.num("sim_rate_error_percent", 100.0 * (l.submissions / l.seconds - o.max_rate) / o.max_rate,
             3);
+      // What the SMSC took, against what it would take from a driver that never paused.
+      j.num("sim_accepted_rate", l.accepted / l.seconds, 1);
+      if (const double accepts = smsc_accepts_per_s(o.smsc_faults, o.max_rate); accepts > 0)
+        j.num("smsc_accepts_per_s", accepts, 1)
+            .num("accepted_ratio", l.accepted / l.seconds / accepts, 4);
     }
   }
   return j.line();

@@ -11,6 +11,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "json.hpp"
 
@@ -22,6 +24,7 @@ struct driver_options {
   int port = 0;             // an SMSC already listening on 127.0.0.1
   std::uint64_t count = 100'000;
   std::uint32_t window = 100;
+  std::uint32_t outstanding = 0;         // requests the host keeps unanswered; 0: the window
   std::size_t text_length = 20;          // characters of _smsText
   std::string encoding = "smscdefault";  // x-smpp-outbound-enc-default
   bool delivery_report = false;          // x-smpp-delivery-report
@@ -30,12 +33,23 @@ struct driver_options {
   // RESPONSE events and of the simulator's submissions over the last `duration` seconds.
   double duration = 0;
   double warmup = 1;
+  // smsc-sim faults (docs/smsc-sim.md), name and value: {"fail-every", "10:ESME_RTHROTTLED"}.
+  // With `throttle` or `fail-every` the result says what that SMSC accepts and the ratio.
+  std::vector<std::pair<std::string, std::string>> smsc_faults;
+  unsigned cpu_hogs = 0;  // busy-loop processes running beside the run (cpu_hog.hpp)
+  // More channel options (docs/options.md), after the ones the benchmark sets.
+  std::vector<std::pair<std::string, std::string>> channel_options;
   bool progress = true;
 };
 
 // Runs once and returns the result line (JSON). Throws std::runtime_error when the channel does
 // not bind or a send() is refused.
 std::string run_driver(const driver_options& o);
+
+// Submissions per second an SMSC with these faults accepts from a driver limited to `max_rate`:
+// `throttle R` takes R per second, `fail-every N` refuses one in N. 0 when no fault limits it.
+double smsc_accepts_per_s(const std::vector<std::pair<std::string, std::string>>& faults,
+                          std::uint32_t max_rate);
 
 struct queue_memory_options {
   std::string module;

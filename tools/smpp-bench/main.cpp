@@ -36,9 +36,15 @@ commands:
                   --count N (100000) --window W (100) --text-length L (20)
                   --encoding smscdefault|ascii|latin1|ucs2|utf16be --delivery-report
                   --rate R (x-smpp-submit-max-rate, 1000000) --duration S --warmup S (1)
+                  --outstanding N (requests kept unanswered by this host; the window)
+                  --smsc-fault NAME=VALUE (a smsc-sim fault, repeatable: fail-every=10:ESME_RTHROTTLED,
+                    throttle=500) --cpu-hog N (N busy-loop processes beside the run)
+                  --option KEY=VALUE (a channel option, repeatable: "x-smpp-error-policy=...")
                   --port P (an SMSC on 127.0.0.1) --no-progress
                 With --duration the run lasts warmup + S seconds and reports the rate measured
-                over the last S seconds (RESPONSE events and the simulator's submissions).
+                over the last S seconds (RESPONSE events and the simulator's submissions); with
+                a throttle or fail-every fault, also what the simulator accepted against what it
+                would accept (accepted_ratio).
   compare       ceiling (smsc-sim-flood), npm smpp client and driver side by side
                   --windows 1,10,100 --runs 5 --scale 1.0 --text-length 20 --out FILE.jsonl
   dms-stub      SendSMS JSON lines through dms-stub with the real module
@@ -124,6 +130,23 @@ int run(const std::vector<std::string_view>& args) {
             [&](auto v) { o.text_length = number<std::size_t>("--text-length", v); }},
            {"--encoding", [&](auto v) { o.encoding = v; }},
            {"--rate", [&](auto v) { o.max_rate = number<std::uint32_t>("--rate", v); }},
+           {"--outstanding",
+            [&](auto v) { o.outstanding = number<std::uint32_t>("--outstanding", v); }},
+           {"--smsc-fault",
+            [&](auto v) {
+              const auto eq = v.find('=');
+              if (eq == std::string_view::npos || eq == 0)
+                throw bad_usage(fmt::format("--smsc-fault needs NAME=VALUE, not '{}'", v));
+              o.smsc_faults.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+            }},
+           {"--cpu-hog", [&](auto v) { o.cpu_hogs = number<unsigned>("--cpu-hog", v); }},
+           {"--option",
+            [&](auto v) {
+              const auto eq = v.find('=');
+              if (eq == std::string_view::npos || eq == 0)
+                throw bad_usage(fmt::format("--option needs KEY=VALUE, not '{}'", v));
+              o.channel_options.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+            }},
            {"--duration", [&](auto v) { o.duration = number<double>("--duration", v); }},
            {"--warmup", [&](auto v) { o.warmup = number<double>("--warmup", v); }},
            {"--port", [&](auto v) { o.port = number<int>("--port", v); }}},

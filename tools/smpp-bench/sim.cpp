@@ -12,6 +12,7 @@ sim_load load_between(const sim_stats& before, const sim_stats& after) {
   sim_load l;
   l.seconds = after.uptime_s - before.uptime_s;
   l.submissions = after.submissions - before.submissions;
+  l.accepted = after.accepted - before.accepted;
   l.cpu_percent = l.seconds > 0 ? 100.0 * (after.cpu_s - before.cpu_s) / l.seconds : 0;
   return l;
 }
@@ -44,6 +45,7 @@ std::optional<sim_stats> sim_process::stats() {
     s.uptime_s = j->number("uptime_s").value_or(0);
     s.cpu_s = j->number("cpu_s").value_or(0);
     s.submissions = j->number("submissions").value_or(0);
+    s.accepted = j->number("submissions_ok").value_or(0);
     return s;
   }
   return std::nullopt;

@@ -17,6 +17,7 @@ struct sim_stats {
   double uptime_s = 0;
   double cpu_s = 0;
   double submissions = 0;
+  double accepted = 0;  // submissions answered ESME_ROK
 };
 
 // The simulator's load between two stats events: its CPU time per wall second (100 = one core
@@ -24,6 +25,7 @@ struct sim_stats {
 struct sim_load {
   double cpu_percent = 0;
   double submissions = 0;
+  double accepted = 0;
   double seconds = 0;
 };
 sim_load load_between(const sim_stats& before, const sim_stats& after);

@@ -71,8 +71,8 @@ class connection final : public connection_base,
 
   void flush() override {
     if (closed_ || writing_) return;
-    if (!link_->output().empty()) {
-      host_.core().take_output(*link_, out_);
+    host_.core().take_output(*link_, out_);  // may be empty: a fault holds the output back
+    if (!out_.empty()) {
       writing_ = true;
       boost::asio::async_write(
           stream_, boost::asio::buffer(out_),

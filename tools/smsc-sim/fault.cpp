@@ -109,12 +109,46 @@ std::string set_refuse_binds(fault_config& f, std::string_view value) {
   return {};
 }
 
+// "N" or "N:COMMAND", COMMAND a response other than the submission's own.
+std::string set_wrong_response(fault_config& f, std::string_view value) {
+  const auto colon = value.find(':');
+  std::uint64_t n = 0;
+  if (!parse_u64(value.substr(0, colon), n)) return "expected N or N:COMMAND";
+  smpp::command_id id = smpp::command_id::deliver_sm_resp;
+  if (colon != std::string_view::npos) {
+    const std::string_view name = value.substr(colon + 1);
+    bool found = false;
+#define SMSDRV_SIM_RESPONSE_BY_NAME_(cmd, value)                            \
+  if (!found && smpp::is_response(smpp::command_id::cmd) && name == #cmd && \
+      smpp::command_id::cmd != smpp::command_id::generic_nack) {            \
+    id = smpp::command_id::cmd;                                             \
+    found = true;                                                           \
+  }
+    SMSDRV_SMPP_COMMAND_MAP(SMSDRV_SIM_RESPONSE_BY_NAME_)
+#undef SMSDRV_SIM_RESPONSE_BY_NAME_
+    if (!found)
+      return fmt::format("'{}' is not a response command (e.g. deliver_sm_resp, query_sm_resp)",
+                         name);
+  }
+  f.wrong_response_every = n;
+  f.wrong_response = id;
+  return {};
+}
+
+std::string set_drip(fault_config& f, std::string_view value) {
+  std::uint64_t ms = 0;
+  if (!parse_u64(value, ms) || ms > 60'000)
+    return "expected milliseconds per octet (0 turns it off)";
+  f.drip = std::chrono::milliseconds(ms);
+  return {};
+}
+
 #define SMSDRV_SIM_COUNT(member) \
   [](fault_config& f, std::string_view v) { return count_setter(&fault_config::member, f, v); }
 #define SMSDRV_SIM_SWITCH(member) \
   [](fault_config& f, std::string_view v) { return switch_setter(&fault_config::member, f, v); }
 
-constexpr std::array<fault_option, 14> options{{
+constexpr std::array<fault_option, 17> options{{
     {"drop-after", "N", "close the connection when its Nth PDU arrives (not answered)",
      SMSDRV_SIM_COUNT(drop_after)},
     {"delay-ms", "D|MIN-MAX", "delay every response by D ms, or uniformly within MIN-MAX",
@@ -150,6 +184,15 @@ constexpr std::array<fault_option, 14> options{{
     {"unknown-seq-after", "N",
      "after the Nth PDU, send a submit_sm_resp with a sequence number never used",
      SMSDRV_SIM_COUNT(unknown_seq_after)},
+    {"wrong-response-every", "N[:COMMAND]",
+     "answer every Nth submission ESME_ROK with COMMAND (deliver_sm_resp) instead of its own "
+     "response",
+     set_wrong_response},
+    {"unbind-with-responses", "N",
+     "hold the responses of a connection's first N submissions, then write an unbind followed "
+     "by them in one write",
+     SMSDRV_SIM_COUNT(unbind_with_responses)},
+    {"drip-ms", "D", "write every octet alone, D ms after the previous one (0: off)", set_drip},
 }};
 
 #undef SMSDRV_SIM_COUNT
@@ -198,6 +241,12 @@ std::string describe_faults(const fault_config& f) {
   if (f.unknown_command_after)
     add("unknown-command-after", std::to_string(f.unknown_command_after));
   if (f.unknown_seq_after) add("unknown-seq-after", std::to_string(f.unknown_seq_after));
+  if (f.wrong_response_every)
+    add("wrong-response-every",
+        fmt::format("{}:{}", f.wrong_response_every, smpp::command_name(f.wrong_response)));
+  if (f.unbind_with_responses)
+    add("unbind-with-responses", std::to_string(f.unbind_with_responses));
+  if (f.drip.count() > 0) add("drip-ms", std::to_string(f.drip.count()));
   return out;
 }
 

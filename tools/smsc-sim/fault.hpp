@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "smpp/command_id.hpp"
+
 namespace smsdrv::sim {
 
 struct fault_config {
@@ -39,6 +41,15 @@ struct fault_config {
   std::uint64_t garbage_after = 0;          // 16 octets with command_length 5
   std::uint64_t unknown_command_after = 0;  // a request with command_id 0x00000666
   std::uint64_t unknown_seq_after = 0;      // a submit_sm_resp for a sequence never used
+  // Every Nth submission is answered ESME_ROK with a response of another command (a hostile
+  // SMSC): wrong_response carrying the submission's sequence number.
+  std::uint64_t wrong_response_every = 0;
+  smpp::command_id wrong_response = smpp::command_id::deliver_sm_resp;
+  // The responses of the first N submissions of each connection are held back, then written
+  // after an unbind of the SMSC, all in one write.
+  std::uint64_t unbind_with_responses = 0;
+  // Every octet written goes out alone, this long after the previous one (0: off).
+  std::chrono::milliseconds drip{0};
 
   bool delays() const noexcept { return delay_max.count() > 0 || pace.count() > 0; }
 };

@@ -42,6 +42,7 @@ smsc::smsc(sim_config config, event_sink& events, time_point now)
     : config_(std::move(config)),
       events_(events),
       start_(now),
+      now_(now),
       wall_start_(std::time(nullptr)),
       store_(config_.store_size),
       next_counter_(config_.first_id),
@@ -92,9 +93,11 @@ void smsc::arm_triggers(link& l, std::uint64_t base) {
   l.garbage_at_ = at(f.garbage_after);
   l.unknown_command_at_ = at(f.unknown_command_after);
   l.unknown_seq_at_ = at(f.unknown_seq_after);
+  l.responses_to_hold_ = f.unbind_with_responses;
 }
 
 std::size_t smsc::on_bytes(link& l, std::string_view data, time_point now) {
+  now_ = now;
   std::size_t consumed = 0;
   while (!l.close_requested_) {
     const std::string_view rest = data.substr(consumed);
@@ -190,18 +193,18 @@ void smsc::handle_malformed(link& l, std::string_view frame, const smpp::codec_s
 }
 
 void smsc::respond_by_id(link& l, smpp::command_id id, std::uint32_t seq, std::uint32_t status,
-                         time_point now) {
+                         time_point now, bool submission) {
   bool sent = false;
   [&]<std::size_t... I>(std::index_sequence<I...>) {
-    static_cast<void>(
-        ((std::variant_alternative_t<I, smpp::pdu_body>::id == id
-              ? (respond(l, std::variant_alternative_t<I, smpp::pdu_body>{}, seq, status, now),
-                 sent = true)
-              : false) ||
-         ...));
+    static_cast<void>(((std::variant_alternative_t<I, smpp::pdu_body>::id == id
+                            ? (respond(l, std::variant_alternative_t<I, smpp::pdu_body>{}, seq,
+                                       status, now, submission),
+                               sent = true)
+                            : false) ||
+                       ...));
   }
   (std::make_index_sequence<std::variant_size_v<smpp::pdu_body>>{});
-  if (!sent) respond(l, smpp::generic_nack{}, seq, status, now);
+  if (!sent) respond(l, smpp::generic_nack{}, seq, status, now, submission);
 }
 
 void smsc::inject_after(link& l, std::size_t output_before, std::uint32_t seq) {
@@ -267,6 +270,12 @@ template <class Body>
 void smsc::respond(link& l, const Body& body, std::uint32_t seq, std::uint32_t status,
                    time_point now, bool submission) {
   if (config_.faults.silent) return;
+  if (submission && l.responses_to_hold_ > 0) {
+    smpp::encode(body, seq, l.held_responses_, status);
+    ++l.held_count_;
+    if (--l.responses_to_hold_ == 0) unbind_ahead_of_held(l, now);
+    return;
+  }
   if (config_.faults.delays()) {
     time_point due = now + response_delay();
     if (config_.faults.pace.count() > 0) {
@@ -297,6 +306,34 @@ milliseconds smsc::response_delay() {
   return milliseconds(d(rng_));
 }
 
+void smsc::unbind_ahead_of_held(link& l, time_point now) {
+  fault_applied(l, "unbind-with-responses", 0);
+  send_unbind(l, now);
+  l.out_ += l.held_responses_;
+  l.responses_in_output_ += l.held_count_;
+  l.held_responses_.clear();
+  l.held_count_ = 0;
+}
+
+void smsc::send_unbind(link& l, time_point now) {
+  const std::uint32_t seq = next_sequence(l);
+  smpp::encode(smpp::unbind{}, seq, l.out_);
+  mark_dirty(l);
+  l.bound_ = bind_kind::none;
+  l.unbind_sequence_ = seq;
+  l.unbind_deadline_ = now + config_.unbind_timeout;
+  if (verbose()) {
+    json_line(begin_event())
+        .str("event", "unbind")
+        .num("conn", l.id_)
+        .num("seq", seq)
+        .str("by", "smsc")
+        .str("system_id", l.system_id_)
+        .finish();
+    end_event();
+  }
+}
+
 void smsc::append_output(link& l, std::string_view bytes) {
   l.out_.append(bytes);
   mark_dirty(l);
@@ -324,9 +361,24 @@ std::uint32_t smsc::next_sequence(link& l) noexcept {
 
 void smsc::take_output(link& l, std::string& into) {
   into.clear();
-  into.swap(l.out_);
   l.submissions_answered_ += l.responses_in_output_;
   l.responses_in_output_ = 0;
+  const milliseconds drip = config_.faults.drip;
+  if (drip.count() == 0 && l.dripping_.empty()) {
+    into.swap(l.out_);
+    counters_.bytes_out += into.size();
+    return;
+  }
+  l.dripping_ += l.out_;
+  l.out_.clear();
+  if (drip.count() == 0) {  // the fault was switched off: the rest goes at once
+    into.swap(l.dripping_);
+  } else {
+    if (l.dripping_.empty() || now_ < l.drip_due_) return;
+    into.assign(1, l.dripping_.front());
+    l.dripping_.erase(0, 1);
+    l.drip_due_ = now_ + drip;
+  }
   counters_.bytes_out += into.size();
 }
 
@@ -365,8 +417,10 @@ void smsc::on_closed(link& l, time_point now) {
 }
 
 void smsc::on_tick(time_point now) {
+  now_ = now;
   for (auto& [id, owned] : links_) {
     link& l = *owned;
+    if (!l.dripping_.empty() && now >= l.drip_due_) mark_dirty(l);
     while (!l.delayed_.empty() && l.delayed_.front().due <= now) {
       std::pop_heap(l.delayed_.begin(), l.delayed_.end(), later_due);
       link::delayed_response d = std::move(l.delayed_.back());
@@ -409,6 +463,7 @@ time_point smsc::next_deadline() const noexcept {
     const link& l = *owned;
     if (!l.delayed_.empty()) t = std::min(t, l.delayed_.front().due);
     if (l.unbind_sequence_ != 0) t = std::min(t, l.unbind_deadline_);
+    if (!l.dripping_.empty()) t = std::min(t, l.drip_due_);
     if (!l.in_flight_.empty())
       t = std::min(t, l.in_flight_.front().sent_at + config_.redeliver_after);
   }

@@ -82,8 +82,10 @@ class link {
  public:
   std::uint64_t id() const noexcept { return id_; }
   std::string& output() noexcept { return out_; }
-  // Close once output() is written (responses still delayed by a fault go out first).
-  bool close_requested() const noexcept { return close_requested_ && delayed_.empty(); }
+  // Close once output() is written (responses still delayed or dripping by a fault go first).
+  bool close_requested() const noexcept {
+    return close_requested_ && delayed_.empty() && dripping_.empty();
+  }
   bind_kind bound() const noexcept { return bound_; }
   const std::string& system_id() const noexcept { return system_id_; }
   void set_owner(link_owner* owner) noexcept { owner_ = owner; }
@@ -132,6 +134,13 @@ class link {
   std::uint64_t garbage_at_ = 0;
   std::uint64_t unknown_command_at_ = 0;
   std::uint64_t unknown_seq_at_ = 0;
+  // Fault unbind-with-responses: responses still to hold back, and those held.
+  std::uint64_t responses_to_hold_ = 0;
+  std::string held_responses_;
+  std::uint32_t held_count_ = 0;
+  // Fault drip-ms: octets waiting to go out one at a time, the next not before drip_due_.
+  std::string dripping_;
+  time_point drip_due_{};
   std::vector<delayed_response> delayed_;  // min-heap on (due, order)
   time_point paced_until_{};               // fault pace-ms: when the latest response is due
   std::vector<delivery_in_flight> in_flight_;
@@ -146,6 +155,7 @@ class smsc {
 
   link& open_link(std::string_view peer, time_point now);
   std::size_t on_bytes(link& l, std::string_view data, time_point now);
+  // Empty `into` when nothing is due (fault drip-ms holds the rest for a later tick).
   void take_output(link& l, std::string& into);
   // The link's transport is closed; `l` is destroyed. Its unacknowledged deliver_sm are queued
   // again for the next receiver-capable bind.
@@ -186,7 +196,7 @@ class smsc {
     std::size_t filled = 0;
   };
   struct admission {
-    enum kind_t : std::uint8_t { answer, nack, no_answer } kind = answer;
+    enum kind_t : std::uint8_t { answer, nack, no_answer, wrong_response } kind = answer;
     std::uint32_t status = 0;
   };
 
@@ -199,7 +209,7 @@ class smsc {
   void inject_after(link& l, std::size_t output_before, std::uint32_t seq);
   void inject(link& l, injection what, std::size_t output_before, std::uint32_t seq);
   void respond_by_id(link& l, smpp::command_id id, std::uint32_t seq, std::uint32_t status,
-                     time_point now);
+                     time_point now, bool submission = false);
   void handle(link& l, const smpp::bind_transmitter& b, const smpp::pdu& p, time_point now);
   void handle(link& l, const smpp::bind_receiver& b, const smpp::pdu& p, time_point now);
   void handle(link& l, const smpp::bind_transceiver& b, const smpp::pdu& p, time_point now);
@@ -220,6 +230,8 @@ class smsc {
 
   void bind(link& l, bind_kind kind, const smpp::bind_body& b, const smpp::pdu& p, time_point now);
   admission admit_submission(link& l, std::uint32_t seq, time_point now);
+  // The `answer` of a submission event: the response sent (own: the submission's own).
+  std::string_view answer_name(const admission& a, smpp::command_id own) const noexcept;
   template <class Resp>
   void answer_submission(link& l, const admission& a, const Resp& resp, std::uint32_t seq,
                          time_point now);
@@ -249,6 +261,10 @@ class smsc {
   milliseconds response_delay();
   void arm_triggers(link& l, std::uint64_t base);
   void fault_applied(link& l, std::string_view fault, std::uint32_t sequence_number);
+  // Fault unbind-with-responses: the held responses go out behind an unbind of ours.
+  void unbind_ahead_of_held(link& l, time_point now);
+  // The SMSC unbinds the link (command, fault); closes on unbind_resp or the timeout.
+  void send_unbind(link& l, time_point now);
 
   // Deliveries: MO and receipts (smsc_deliver.cpp).
   std::uint64_t queue_delivery(delivery d, bool announce);
@@ -285,6 +301,7 @@ class smsc {
   sim_config config_;
   event_sink& events_;
   time_point start_;
+  time_point now_;  // of the latest call (take_output has no time of its own)
   std::time_t wall_start_;
   std::map<std::uint64_t, std::unique_ptr<link>> links_;
   std::uint64_t next_link_id_ = 1;

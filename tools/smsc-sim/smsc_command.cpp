@@ -48,6 +48,7 @@ bool selected(const command& c, const link& l) {
 }  // namespace
 
 void smsc::on_command(std::string_view line, time_point now) {
+  now_ = now;
   command c;
   if (const std::string error = parse_command(line, c); !error.empty()) {
     emit_error(error);
@@ -200,22 +201,7 @@ void smsc::command_unbind(const command& c, time_point now) {
   for (auto& [id, owned] : links_) {
     link& l = *owned;
     if (l.bound_ == bind_kind::none || l.close_requested_ || !selected(c, l)) continue;
-    const std::uint32_t seq = next_sequence(l);
-    smpp::encode(smpp::unbind{}, seq, l.out_);
-    mark_dirty(l);
-    l.bound_ = bind_kind::none;
-    l.unbind_sequence_ = seq;
-    l.unbind_deadline_ = now + config_.unbind_timeout;
-    if (verbose()) {
-      json_line(begin_event())
-          .str("event", "unbind")
-          .num("conn", l.id_)
-          .num("seq", seq)
-          .str("by", "smsc")
-          .str("system_id", l.system_id_)
-          .finish();
-      end_event();
-    }
+    send_unbind(l, now);
   }
 }
 
@@ -264,6 +250,9 @@ void smsc::command_fault(const command& c, time_point) {
       (*owned).*(t.at) = n == 0 ? 0 : owned->pdus_received_ + n;
     }
   }
+  if (c.arg("unbind-with-responses") != nullptr || arg_or(c, "clear", "false") == "true")
+    for (auto& [id, owned] : links_)
+      owned->responses_to_hold_ = f.unbind_with_responses;
   json_line(begin_event()).str("event", "fault-set").str("faults", describe_faults(f)).finish();
   end_event();
 }

@@ -57,6 +57,20 @@ void final_date(std::time_t t, char (&out)[17]) {
 
 }  // namespace
 
+std::string_view smsc::answer_name(const admission& a, smpp::command_id own) const noexcept {
+  switch (a.kind) {
+    case admission::nack:
+      return "generic_nack";
+    case admission::no_answer:
+      return "none";
+    case admission::wrong_response:
+      return smpp::command_name(config_.faults.wrong_response);
+    case admission::answer:
+      break;
+  }
+  return smpp::command_name(own);
+}
+
 std::string status_text(std::uint32_t status) {
   const std::string_view name = smpp::status_name(status);
   return name.empty() ? fmt::format("0x{:08X}", status) : std::string(name);
@@ -77,6 +91,10 @@ smsc::admission smsc::admit_submission(link& l, std::uint32_t seq, time_point no
   if (f.fail_every != 0 && n % f.fail_every == 0) {
     fault_applied(l, "fail-every", seq);
     return {admission::answer, f.fail_status};
+  }
+  if (f.wrong_response_every != 0 && n % f.wrong_response_every == 0) {
+    fault_applied(l, "wrong-response-every", seq);
+    return {admission::wrong_response, cs::esme_rok};
   }
   if (f.throttle != 0 && !throttle_admits(l.system_id_, now)) {
     fault_applied(l, "throttle", seq);
@@ -121,6 +139,11 @@ void smsc::answer_submission(link& l, const admission& a, const Resp& resp, std:
       ++counters_.generic_nacks_sent;
       break;
     case admission::no_answer:
+      ++counters_.submissions_unanswered;
+      break;
+    case admission::wrong_response:
+      // Not stored: the client was never told the message was taken.
+      respond_by_id(l, config_.faults.wrong_response, seq, a.status, now, true);
       ++counters_.submissions_unanswered;
       break;
   }
@@ -200,9 +223,7 @@ void smsc::handle(link& l, const smpp::submit_sm& m, const smpp::pdu& p, time_po
     j.null("status");
   else
     j.str("status", status_text(a.status));
-  j.str("answer", a.kind == admission::nack        ? "generic_nack"
-                  : a.kind == admission::no_answer ? "none"
-                                                   : "submit_sm_resp")
+  j.str("answer", answer_name(a, smpp::command_id::submit_sm_resp))
       .num("window", window)
       .num("t_us", static_cast<std::uint64_t>(
                        std::chrono::duration_cast<std::chrono::microseconds>(now - start_).count()))
@@ -230,7 +251,7 @@ void smsc::handle(link& l, const smpp::data_sm& m, const smpp::pdu& p, time_poin
     j.null("status");
   else
     j.str("status", status_text(a.status));
-  j.num("window", window).finish();
+  j.str("answer", answer_name(a, smpp::command_id::data_sm_resp)).num("window", window).finish();
   end_event();
 }
 

@@ -211,9 +211,33 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
       write(log_level::warn, section.name, note);
     write(log_level::info, section.name, tls->summary());
   }
+  // MMS: the settings file is read now, so that a mistake in it is a configuration error naming
+  // its file, line and key (docs/mms.md).
+  std::optional<mm7::mms_settings> mms;
+  if (!result.settings->jsms_config_file.empty()) {
+    auto read = mm7::read_mms_settings(result.settings->jsms_config_file);
+    for (const std::string& w : read.warnings)
+      write(log_level::warn, section.name, w);
+    if (!read.settings) {
+      std::string text =
+          config::channel_option_problem(view_of(section, keys, values), "x-jsms-config-file",
+                                         "the MMS settings file is refused:");
+      for (const std::string& e : read.errors)
+        text += "\n  " + e;
+      return fail(SMSDRV_E_BAD_CONFIG, std::move(text));
+    }
+    mms = std::move(read.settings);
+    write(log_level::info, section.name,
+          fmt::format("MMS: MM7 {} to {}{}", mms->mm7_version, mms->url.text,
+                      mms->listener_enabled
+                          ? fmt::format(", listening on {}:{}{}", mms->listen_address,
+                                        mms->listen_port, mms->listen_path)
+                          : std::string(", no listener")));
+  }
   auto entry = std::make_unique<channel_entry>();
   entry->name = section.name;
   entry->settings = std::move(*result.settings);
+  entry->mms = std::move(mms);
   entry->composer = std::make_unique<channel::composer>(composer_settings_of(entry->settings));
   entry->queue_size = entry->settings.smpp_queue_size;
   channel::channel_config cfg = channel_config_of(entry->settings, application_name_);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,6 +18,7 @@
 #include "config/channel_settings.hpp"
 #include "config/driver_settings.hpp"
 #include "io/driver_runtime.hpp"
+#include "mm7/settings.hpp"
 #include "smsdrv/smsdrv.h"
 #include "util/log_sink.hpp"
 
@@ -53,6 +55,7 @@ class driver_instance : public io::event_sink, public log_sink {
     std::size_t queue_size = 0;
     std::atomic<std::size_t> open{0};  // accepted by send(), RESPONSE not yet produced
     std::shared_ptr<channel::channel_metrics> metrics;
+    std::optional<mm7::mms_settings> mms;  // x-jsms-config-file, read when configured
   };
   struct name_hash {
     using is_transparent = void;

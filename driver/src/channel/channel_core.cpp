@@ -152,7 +152,7 @@ void channel_core::on_connect_failed(std::string_view reason, time_point now) {
   now_ = now;
   if (phase_ != phase::connecting) return;
   last_down_reason_ = fmt::format("cannot connect to {}: {}", smsc_label(), reason);
-  // At shutdown the attempt is given up on purpose: not a problem worth a warning.
+  // An attempt given up for the shutdown is what was asked for, not a problem.
   log(shutting_down_ ? log_level::info : log_level::warn, last_down_reason_);
   if (shutting_down_) {
     phase_ = phase::stopped;
@@ -168,6 +168,7 @@ void channel_core::on_connected(time_point now) {
   phase_ = phase::connected;
   bound_on_connection_ = false;
   orderly_close_ = false;
+  missing_id_logged_ = false;
   if (shutting_down_) {
     close_request_ = "shutting down";
     phase_ = phase::closing;
@@ -336,16 +337,13 @@ void channel_core::on_tick(time_point now, wall_time wall) {
                       session_.outstanding(), seconds_of(config_.session.request_timeout)));
     session_.unbind(now);
   }
-  if (shutting_down_ && phase_ == phase::connected) {
-    if (session_.state() == smpp::session_state::binding) {
-      // Nothing to unbind yet (SMPP v3.4 §2.3: unbind is for a bound session): close.
-      close_request_ = "shutting down before the bind completed";
-      phase_ = phase::closing;
-    } else if (session_.state() == smpp::session_state::bound &&
-               (in_flight_requests_ == 0 || drain_ended_)) {
-      session_.unbind(now);
-    }
-  }
+  // Bound: unbind once the drain is over. Binding: the session sends the unbind after the
+  // bind_resp (SMPP v3.4 §4.2).
+  if (shutting_down_ && phase_ == phase::connected &&
+      (session_.state() == smpp::session_state::bound ||
+       session_.state() == smpp::session_state::binding) &&
+      (in_flight_requests_ == 0 || drain_ended_))
+    session_.unbind(now);
   pump(now);
   write_log_summaries(false);
 }
@@ -369,11 +367,10 @@ time_point channel_core::next_deadline() const noexcept {
   if (auto r = reassembler_.next_deadline()) t = std::min(t, *r);
   if (shutting_down_ && !drain_ended_ && in_flight_requests_ != 0) t = std::min(t, drain_deadline_);
   if (shutting_down_ && phase_ == phase::connected) {
-    // The last response of the drain came in (or its deadline passed): unbind now. Binding:
-    // close now.
-    const bool now_due = session_.state() == smpp::session_state::binding ||
-                         (session_.state() == smpp::session_state::bound &&
-                          (in_flight_requests_ == 0 || drain_ended_));
+    // The last response of the drain came in (or its deadline passed): unbind now.
+    const bool now_due = (session_.state() == smpp::session_state::bound ||
+                          session_.state() == smpp::session_state::binding) &&
+                         (in_flight_requests_ == 0 || drain_ended_);
     if (now_due) t = time_point{};
   }
   if (returning_ && session_.bound())
@@ -637,9 +634,11 @@ void channel_core::start_pause(const flow::error_rule& rule, std::uint64_t refus
   pause_cause_ = refused_write;
   paused_until_ = std::max(paused_until_, now_ + pause);
   log(log_level::warn,
-      fmt::format("the SMSC {} answered {}: no submissions for {:.1f} s (pause {} in a row; "
+      fmt::format("the SMSC {} answered {}: no submissions for {} (pause {} in a row; "
                   "x-smpp-error-policy: {})",
-                  smsc_label(), smpp::status_display(rule.command_status), seconds_of(pause),
+                  smsc_label(), smpp::status_display(rule.command_status),
+                  pause < std::chrono::seconds(1) ? fmt::format("{} ms", pause.count())
+                                                  : fmt::format("{:.1f} s", seconds_of(pause)),
                   pauses_in_a_row_, flow::describe(rule)));
 }
 
@@ -684,6 +683,13 @@ void channel_core::respond_ok(in_flight& f) {
     e.attrs.emplace_back(attr::message_ids, first_id);
   e.attrs.emplace_back(attr::segments, std::to_string(f.request.frames.size()));
   if (f.resubmitted > 0) e.attrs.emplace_back(attr::retries, std::to_string(f.resubmitted));
+  // Accepted parts without a message id: no delivery report can be matched to them.
+  std::string missing;
+  const std::size_t known =
+      complete ? f.message_ids.size() : std::min<std::size_t>(1, f.message_ids.size());
+  for (std::size_t i = 0; i < known; ++i)
+    if (f.message_ids[i].empty()) missing += fmt::format("{}{}", missing.empty() ? "" : ",", i + 1);
+  if (!missing.empty()) e.attrs.emplace_back(attr::message_id_missing, std::move(missing));
   f.answered = true;
   config_.metrics->request_answered(SMSDRV_OK, {});
 }
@@ -779,6 +785,12 @@ void channel_core::on_response(std::uint64_t tag, const smpp::pdu& response) {
   if (const auto* r = std::get_if<smpp::submit_sm_resp>(&response.body)) id = r->message_id;
   f.message_ids[segment].assign(id);
   f.segments[segment].accepted = true;
+  if (id.empty() && !std::exchange(missing_id_logged_, true))
+    log(log_level::warn,
+        fmt::format("the SMSC {} accepted a submit_sm without a usable message_id (empty or "
+                    "unreadable): its delivery reports cannot be matched to the request; the "
+                    "response says so (_smsMessageIdMissing); said once per connection",
+                    smsc_label()));
   if (f.request.wants_receipt && !id.empty())
     receipts_.remember(id,
                        receipt_origin{f.request.request_id, static_cast<std::uint16_t>(segment + 1),

@@ -297,6 +297,7 @@ class channel_core final : private smpp::session_handler {
   bool credentials_refused_ = false;
   bool bound_on_connection_ = false;  // the current connection reached the bound state
   bool orderly_close_ = false;        // the current connection ended with an unbind
+  bool missing_id_logged_ = false;    // an ESME_ROK without a message id, said once per connection
   std::optional<std::string> close_request_;
   std::string last_down_reason_;
   time_point unbound_since_;  // requests waiting while unbound fail after the waiting time

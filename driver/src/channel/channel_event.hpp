@@ -26,6 +26,7 @@ struct channel_event {
 namespace attr {
 inline constexpr std::string_view message_id = "_smsMessageId";
 inline constexpr std::string_view message_ids = "_smsMessageIds";
+inline constexpr std::string_view message_id_missing = "_smsMessageIdMissing";
 inline constexpr std::string_view segments = "_smsSegments";
 inline constexpr std::string_view error_code = "_smsErrorCode";
 inline constexpr std::string_view error_name = "_smsErrorName";

@@ -181,7 +181,6 @@ struct channel_settings {
   tls_version http_tls_version = tls_version::tls1_2;
   std::string http_tls_path_to_certificate;  // "" = the system trust store
   std::string http_tls_certificate_file_password;
-  std::string http_tls_certificate_password;
   tls_verification http_tls_verification = tls_verification::full;
   std::chrono::seconds http_connect_timeout{};
   std::chrono::seconds http_request_timeout{};

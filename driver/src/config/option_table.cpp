@@ -553,10 +553,9 @@ constexpr option_def common_and_smpp_rows[] = {
      .field = &cs::jsms_config_file,
      .has_default = false,
      .max = 4096,
-     .supported = false,
-     .feature = "MMS",
      .example = "./media-channel-drivers/channel-smsmms/Configuration/mms.cfg",
-     .meaning = "MMS settings file (MM7: MMSC URL, credentials, listen address); needed for MMS"},
+     .meaning = "MMS settings file (MM7: MMSC URL, credentials, listener; docs/mms.md), read "
+                "when the channel is configured; needed for MMS"},
 };
 
 template <std::size_t... N>

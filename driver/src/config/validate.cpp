@@ -503,7 +503,6 @@ void check_http_rules(const channel_settings& c, const applied& seen, reporter& 
     const std::pair<std::string_view, bool> tls[] = {
         {"x-http-tls-path-to-certificate", !c.http_tls_path_to_certificate.empty()},
         {"x-http-tls-certificate-file-password", !c.http_tls_certificate_file_password.empty()},
-        {"x-http-tls-certificate-password", !c.http_tls_certificate_password.empty()},
         {"x-http-tls-version", c.http_tls_version != tls_version::tls1_2},
         {"x-http-tls-verification", c.http_tls_verification != tls_verification::full},
     };

@@ -2,7 +2,10 @@
 // (token_bucket.hpp, GCRA with a small burst so that a late timer can catch up) and, on top,
 // never more than `rate` submissions in any sliding second (with a guard of 2 ms for the jitter
 // between our clock and the SMSC's reading of the socket), so that an SMSC enforcing the same
-// figure per second has no reason to answer ESME_RTHROTTLED.
+// figure per second has no reason to answer ESME_RTHROTTLED. At the limit every sliding second
+// is full, and a submission sent late keeps its place in it that much longer: the rate then
+// falls short by the mean lateness of the caller's timer, which no limiter that keeps the
+// sliding second can make up (docs/reliability.md, "Flow control").
 #pragma once
 
 #include <algorithm>

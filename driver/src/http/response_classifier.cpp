@@ -299,8 +299,9 @@ outcome classify(const exchange& e, const response_rules& rules, const secret_ma
                    fmt::format("{} (redirects are not followed: set x-http-url to the address the "
                                "gateway names): {}",
                                status, body_excerpt(e.body, secrets))};
-  return refused{s, refusal::permanent, milliseconds(0),
-                 fmt::format("{}: {}", status, body_excerpt(e.body, secrets))};
+  std::string text = fmt::format("{}: {}", status, body_excerpt(e.body, secrets));
+  if (!e.detail.empty()) text += fmt::format(" ({})", body_excerpt(e.detail, secrets, 200));
+  return refused{s, refusal::permanent, milliseconds(0), std::move(text)};
 }
 
 }  // namespace smsdrv::http

@@ -55,7 +55,8 @@ struct exchange {
   int status = 0;         // the HTTP status, when a response arrived
   std::string_view body;  // the response body, possibly cut at the transport's limit
   std::optional<std::chrono::seconds> retry_after;  // Retry-After: delta-seconds
-  std::string_view detail;  // the transport's words ("Connection refused"); masked here
+  // The transport's words ("Connection refused"), or a hint for a refusal; masked here.
+  std::string_view detail;
 };
 
 // x-http-message-id-regex (Kannel's generic-foreign-id-regex idea): Perl / ECMAScript syntax

@@ -147,8 +147,17 @@ void channel_runner::drive() {
   }
   if (auto primary = core_.probe_due(now))
     probe_.start(*primary, core_.config().connect_timeout, tls_, ssl_context_.get());
-  if (auto reason = core_.take_close_request()) close_transport(*reason);
+  if (auto reason = core_.take_close_request()) {
+    // A failed link has nothing left to write (smpp::session): closed at once. An orderly end
+    // (the unbind_resp to the SMSC's unbind) is written first.
+    if (transport_ == transport_state::open && !core_.output().empty())
+      close_after_write_ = std::move(reason);
+    else
+      close_transport(*reason);
+  }
   if (transport_ == transport_state::open && !writing_ && !core_.output().empty()) start_write();
+  if (close_after_write_ && !writing_ && core_.output().empty())
+    close_transport(*std::exchange(close_after_write_, std::nullopt));
   // Reading paused while the host holds its share of inbound messages (TCP back-pressure);
   // resumed here when it acknowledges, or when a response is due.
   if (transport_ == transport_state::open && !reading_) start_read();
@@ -383,6 +392,7 @@ void channel_runner::close_transport(const std::string& reason) {
     return;
   }
   ++generation_;
+  close_after_write_.reset();
   error_code ignored;
   // No TLS close_notify: the SMPP unbind has already ended the session when there was time for
   // one, and waiting for the SMSC's answer to it would only delay the close.

@@ -1,6 +1,7 @@
 // The I/O shell of one channel (house style §2): a connection (TCP, or TLS over it), a resolver,
 // a deadline timer and a channel_core. Every completion feeds the core and then calls drive(),
-// which writes what the core produced, closes the transport when asked, hands events to the host
+// which writes what the core produced, closes the transport when asked (after writing what the
+// core still had to say, e.g. the unbind_resp to the SMSC's unbind), hands events to the host
 // and re-arms the timer at the core's next deadline. Runs on the runtime's single I/O thread;
 // submit() and ack() may be called from any thread and only queue work for it.
 //
@@ -105,6 +106,9 @@ class channel_runner {
   std::uint64_t generation_ = 0;  // bumped at every close: completions of older ones are stale
   bool reading_ = false;
   bool writing_ = false;
+  // A close the core asked for while it still had output (the unbind_resp to the SMSC's
+  // unbind): the transport closes once that output is written.
+  std::optional<std::string> close_after_write_;
   std::vector<char> read_buffer_;
   std::string write_buffer_;
 

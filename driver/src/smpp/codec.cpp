@@ -44,6 +44,16 @@ codec_status fail(std::uint32_t status, std::string_view field, std::string_view
 
 constexpr std::string_view truncated = "the PDU ends inside this field";
 
+// A TLV of a tag the spec defines, with a length outside its row of table 5-6 (SMPP v3.4
+// §5.3.2): the same failure whether decoding or encoding.
+codec_status tlv_length_failure(const tlv_info& info, std::size_t length) {
+  return length < info.min_length
+             ? fail(cs::esme_rinvparlen, info.name, "TLV value shorter than SMPP v3.4 allows",
+                    length, info.min_length)
+             : fail(cs::esme_rinvparlen, info.name, "TLV value longer than SMPP v3.4 allows",
+                    length, info.max_length);
+}
+
 // Fields are walked with a fold over the layout's field list; each step returns a bool (cheap to
 // chain) and a failing step leaves its codec_status in the walker, so the hot path never copies
 // a codec_status per field.
@@ -72,8 +82,14 @@ bool read_c_string(reader& r, std::string_view& value, std::string_view name, st
     ++len;
   if (len == window) {
     if (r.remaining() < max_size) return r.failed(fail(cs::esme_rinvcmdlen, name, truncated));
-    return r.failed(
-        fail(status, name, "not NUL-terminated within the field's size", max_size, max_size - 1));
+    // Too long: count what the peer gave, up to its NUL or the end of the PDU.
+    std::size_t given = window;
+    while (given < r.remaining() && r.p[given] != '\0')
+      ++given;
+    if (given == r.remaining())
+      return r.failed(
+          fail(status, name, "not NUL-terminated before the end of the PDU", given, max_size - 1));
+    return r.failed(fail(status, name, "longer than the field allows", given, max_size - 1));
   }
   value = std::string_view(r.p, len);
   r.p += len + 1;
@@ -128,6 +144,8 @@ bool decode_field(reader& r, T& obj, const layout::tlvs<B>& f) {
     if (r.remaining() < len)
       return r.failed(fail(cs::esme_rinvoptparstream, "tlv",
                            "TLV length runs past the end of the PDU", len, r.remaining()));
+    if (const tlv_info* info = tlv_length_violation(tag, len))
+      return r.failed(tlv_length_failure(*info, len));
     list.push_back(tlv{tag, std::string_view(r.p, len)});
     r.p += len;
   }
@@ -277,6 +295,8 @@ bool measure_field(sizer& s, const T& obj, const layout::tlvs<B>& f) {
     if (t.value.size() > 0xFFFF)
       return s.failed(fail(cs::esme_rinvparlen, "tlv", "value longer than 65535 octets",
                            t.value.size(), 0xFFFF));
+    if (const tlv_info* info = tlv_length_violation(t.tag, t.value.size()))
+      return s.failed(tlv_length_failure(*info, t.value.size()));
     s.size += 4 + t.value.size();
   }
   return true;

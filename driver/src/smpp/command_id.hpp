@@ -60,6 +60,13 @@ constexpr command_id response_of(command_id id) noexcept {
   }
 }
 
+// True when `response` may answer a request of kind `request`: the request's own *_resp, or a
+// generic_nack, which answers any request (SMPP v3.4 §3.2: the response carries the request's
+// sequence_number; §5.1.2.1: its command_id is the request's with bit 31 set; §4.3).
+constexpr bool answers(command_id request, command_id response) noexcept {
+  return response == command_id::generic_nack || response == response_of(request);
+}
+
 // "submit_sm"; "" for a value outside the table.
 constexpr std::string_view command_name(command_id id) noexcept {
   switch (id) {

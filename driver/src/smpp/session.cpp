@@ -77,6 +77,8 @@ void session::on_connected(time_point now) {
   enquire_link_sequence_ = 0;
   control_sequence_ = 0;
   control_deadline_ = time_point::max();
+  unbound_by_peer_ = false;
+  malformed_response_logged_ = false;
   state_ = session_state::binding;
   send_bind(now);
 }
@@ -95,12 +97,15 @@ void session::send_bind(time_point now) {
   switch (config_.mode) {
     case bind_mode::transmitter:
       send_pdu(bind_transmitter{b}, seq);
+      control_id_ = command_id::bind_transmitter;
       break;
     case bind_mode::receiver:
       send_pdu(bind_receiver{b}, seq);
+      control_id_ = command_id::bind_receiver;
       break;
     case bind_mode::transceiver:
       send_pdu(bind_transceiver{b}, seq);
+      control_id_ = command_id::bind_transceiver;
       break;
   }
   if (out_.size() == before) {
@@ -113,7 +118,6 @@ void session::send_bind(time_point now) {
 
 void session::on_bytes(std::string_view data, time_point now) {
   if (state_ == session_state::closed || data.empty()) return;
-  last_received_ = now;
   const bool first_bytes = in_.empty() && connection_bytes_seen_ == 0;
   connection_bytes_seen_ += data.size();
 
@@ -142,6 +146,10 @@ void session::on_bytes(std::string_view data, time_point now) {
     consumed += fc.length;
   }
   if (state_ == session_state::closed) return;
+  if (unbound_by_peer_) {
+    end_unbound_by_peer();
+    return;
+  }
   if (buf.data() == in_.data()) {
     in_.erase(0, consumed);
   } else {
@@ -150,16 +158,18 @@ void session::on_bytes(std::string_view data, time_point now) {
 }
 
 void session::process_frame(std::string_view frame, time_point now) {
+  last_received_ = now;  // a whole PDU, even one that does not decode, is life
   const codec_status st = decode(frame, scratch_);
   if (!st.ok()) {
-    answer_malformed(frame, scratch_, st);
+    answer_malformed(frame, scratch_, st, now);
     return;
   }
   trace(false, scratch_);
   handle(scratch_, now);
 }
 
-void session::answer_malformed(std::string_view frame, const pdu& p, const codec_status& st) {
+void session::answer_malformed(std::string_view frame, pdu& p, const codec_status& st,
+                               time_point now) {
   const pdu_header h = read_header(frame);
   const bool response = (h.command_id & response_bit) != 0;
   if (st.command_status == cs::esme_rinvcmdid || st.field == "command_length") {
@@ -170,10 +180,17 @@ void session::answer_malformed(std::string_view frame, const pdu& p, const codec
     return;
   }
   if (response) {
-    // A response we cannot fully read: its request still gets an outcome, from the header.
-    log(log_level::warn, fmt::format("malformed {} (seq {}): {}", command_name(p.id()),
-                                     h.sequence_number, st.message()));
-    handle_response(p);
+    // A response we cannot fully read: its request still gets an outcome, from the header. The
+    // body is reset: a field left from an earlier PDU would view bytes that are gone.
+    std::visit([](auto& b) { b = std::decay_t<decltype(b)>{}; }, p.body);
+    const bool first = !std::exchange(malformed_response_logged_, true);
+    const log_level level = first ? log_level::warn : log_level::debug;
+    log(level, fmt::format("malformed {} (seq {}): {}; its request is settled by the header{}",
+                           command_name(p.id()), h.sequence_number, st.message(),
+                           first ? " (further malformed responses on this connection are logged at "
+                                   "debug level)"
+                                 : ""));
+    handle_response(p, now);
     return;
   }
   log(log_level::warn,
@@ -199,43 +216,56 @@ void session::answer_malformed(std::string_view frame, const pdu& p, const codec
 
 void session::handle(const pdu& p, time_point now) {
   if (is_response(p.id()))
-    handle_response(p);
+    handle_response(p, now);
   else
     handle_request(p, now);
 }
 
-void session::handle_response(const pdu& p) {
+void session::handle_response(const pdu& p, time_point now) {
   const std::uint32_t seq = p.sequence_number;
   const command_id id = p.id();
 
   if (control_sequence_ != 0 && seq == control_sequence_) {
-    control_sequence_ = 0;
-    control_deadline_ = time_point::max();
-    if (state_ == session_state::binding) {
-      if (p.command_status == cs::esme_rok && id != command_id::generic_nack) {
-        state_ = session_state::bound;
-        std::string_view smsc;
-        std::visit(
-            [&](const auto& b) {
-              if constexpr (std::is_base_of_v<bind_resp_body, std::decay_t<decltype(b)>>)
-                smsc = b.system_id;
-            },
-            p.body);
-        handler_.on_bound(smsc);
-      } else {
-        handler_.on_bind_failed(p.command_status);
-        fail_link(fmt::format("the SMSC refused the bind: {}", status_display(p.command_status)));
-      }
+    if (!answers(control_id_, id)) {
+      ignore_non_answer(p, control_id_);
       return;
     }
-    if (state_ == session_state::unbinding) {
+    control_sequence_ = 0;
+    control_deadline_ = time_point::max();
+    if (unbound_by_peer_) return;  // the SMSC ended the session: this read ends it
+    if (control_id_ == command_id::unbind) {
       state_ = session_state::closed;
       abandon_pending();
       handler_.on_unbound(false);
       return;
     }
+    if (p.command_status != cs::esme_rok || id == command_id::generic_nack) {
+      handler_.on_bind_failed(p.command_status);
+      fail_link(fmt::format("the SMSC refused the bind: {}", status_display(p.command_status)));
+      return;
+    }
+    if (state_ == session_state::unbinding) {
+      // The owner asked to unbind while the bind was unanswered: the session is bound now, so
+      // the unbind can go out (SMPP v3.4 §4.2).
+      send_unbind(now);
+      return;
+    }
+    state_ = session_state::bound;
+    std::string_view smsc;
+    std::visit(
+        [&](const auto& b) {
+          if constexpr (std::is_base_of_v<bind_resp_body, std::decay_t<decltype(b)>>)
+            smsc = b.system_id;
+        },
+        p.body);
+    handler_.on_bound(smsc);
+    return;
   }
   if (enquire_link_sequence_ != 0 && seq == enquire_link_sequence_) {
+    if (!answers(command_id::enquire_link, id)) {
+      ignore_non_answer(p, command_id::enquire_link);
+      return;
+    }
     enquire_link_sequence_ = 0;
     return;
   }
@@ -247,10 +277,38 @@ void session::handle_response(const pdu& p) {
                     command_name(id), seq, status_display(p.command_status)));
     return;
   }
+  if (!answers(pr->id, id)) {
+    ignore_non_answer(p, pr->id);
+    return;
+  }
   const std::uint64_t tag = pr->tag;
   *pr = pending_request{};
   --outstanding_;
   handler_.on_response(tag, p);
+}
+
+void session::ignore_non_answer(const pdu& p, command_id request) {
+  // A protocol error of the SMSC, never an outcome. A response is not answered (a generic_nack
+  // is for a PDU that cannot be read, SMPP v3.4 §4.3): the request waits for its own response
+  // or its timeout.
+  log(log_level::warn,
+      fmt::format("{} seq {} ({}) does not answer the {} of that sequence number (only {} or "
+                  "generic_nack can, SMPP v3.4 §3.2, §5.1.2.1); ignored, the {} still waits for "
+                  "its response",
+                  command_name(p.id()), p.sequence_number, status_display(p.command_status),
+                  command_name(request), command_name(response_of(request)),
+                  command_name(request)));
+}
+
+void session::end_unbound_by_peer() {
+  unbound_by_peer_ = false;
+  control_sequence_ = 0;
+  control_deadline_ = time_point::max();
+  enquire_link_sequence_ = 0;
+  state_ = session_state::closed;
+  in_.clear();
+  abandon_pending();
+  handler_.on_unbound(true);
 }
 
 void session::handle_request(const pdu& p, time_point /*now*/) {
@@ -262,10 +320,11 @@ void session::handle_request(const pdu& p, time_point /*now*/) {
       send_pdu(enquire_link_resp{}, seq);
       return;
     case command_id::unbind:
+      // SMPP v3.4 §4.2: answered at once. The PDUs read with it are still processed (responses
+      // to our requests settle them); the session ends when this read is done (on_bytes).
       send_pdu(unbind_resp{}, seq);
-      state_ = session_state::closed;
-      abandon_pending();
-      handler_.on_unbound(true);
+      state_ = session_state::unbinding;
+      unbound_by_peer_ = true;
       return;
     case command_id::deliver_sm:
       if (!can_receive) {
@@ -320,19 +379,17 @@ void session::on_tick(time_point now) {
   if (now >= control_deadline_) {
     control_deadline_ = time_point::max();
     control_sequence_ = 0;
-    if (state_ == session_state::binding) {
+    if (control_id_ != command_id::unbind) {
       handler_.on_bind_failed(cs::esme_rok);
       fail_link(fmt::format("no bind_resp within {:.1f} s", seconds(config_.response_timeout)));
       return;
     }
-    if (state_ == session_state::unbinding) {
-      log(log_level::warn, fmt::format("no unbind_resp within {:.1f} s; closing anyway",
-                                       seconds(config_.response_timeout)));
-      state_ = session_state::closed;
-      abandon_pending();
-      handler_.on_unbound(false);
-      return;
-    }
+    log(log_level::warn, fmt::format("no unbind_resp within {:.1f} s; closing anyway",
+                                     seconds(config_.response_timeout)));
+    state_ = session_state::closed;
+    abandon_pending();
+    handler_.on_unbound(false);
+    return;
   }
   if (enquire_link_sequence_ != 0 && now >= enquire_link_deadline_) {
     fail_link(
@@ -473,10 +530,19 @@ bool session::respond_data_sm(std::uint64_t connection, std::uint32_t sequence_n
 }
 
 void session::unbind(time_point now) {
-  if (state_ != session_state::bound && state_ != session_state::binding) return;
+  if (state_ == session_state::binding) {
+    // The unbind waits for the bind_resp (handle_response); the bind's deadline still runs.
+    state_ = session_state::unbinding;
+    return;
+  }
+  if (state_ == session_state::bound) send_unbind(now);
+}
+
+void session::send_unbind(time_point now) {
   const std::uint32_t seq = next_sequence();
   send_pdu(smpp::unbind{}, seq);
   state_ = session_state::unbinding;
+  control_id_ = command_id::unbind;
   control_sequence_ = seq;
   control_deadline_ = now + config_.response_timeout;
 }
@@ -485,6 +551,7 @@ void session::fail_link(std::string_view reason) {
   if (link_failure_reported_) return;
   state_ = session_state::closed;
   link_failure_reported_ = true;
+  out_.clear();  // nothing more is written on a failed link
   abandon_pending();
   control_deadline_ = time_point::max();
   control_sequence_ = 0;

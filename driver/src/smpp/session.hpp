@@ -2,7 +2,8 @@
 // write, callbacks and the next deadline come out. No sockets, clocks or threads.
 //
 //   closed --on_connected--> binding --bind_resp OK--> bound --unbind()--> unbinding --> closed
-//                               |                         |
+//                               |  |                      |
+//                               |  +--unbind()--> unbinding (the unbind follows the bind_resp)
 //                               +--bind_resp error--------+--peer unbind / link failure--> closed
 //
 // Contracts:
@@ -15,6 +16,17 @@
 //    the session (e.g. respond, send_request) but must not destroy it.
 //  - Every request sent with send_request() ends with exactly one of on_response(),
 //    on_response_timeout() or on_request_lost() carrying its tag.
+//  - A response settles a request only when it carries the request's sequence number and is
+//    the request's own *_resp or a generic_nack (SMPP v3.4 §3.2, §5.1.2.1, §4.3); any other is
+//    a protocol error of the peer, logged and ignored (a response is never answered), and the
+//    request keeps waiting. The same holds for the bind, the unbind and enquire_link.
+//  - Liveness is a complete PDU: the enquire_link interval and the dead-peer timeout count from
+//    the last whole PDU received, not from the last octet.
+//  - An unbind from the SMSC (SMPP v3.4 §4.2) is answered at once; the PDUs read with it are
+//    still processed (responses settle their requests; requests are refused ESME_RINVBNDSTS),
+//    then the session ends: unanswered requests are lost, on_unbound(true) and the owner
+//    closes the transport after writing output() (the unbind_resp).
+//  - After on_link_failed() output() is empty: nothing more is written on a failed link.
 //  - on_link_failed() means the transport must be closed by the owner, who then calls
 //    on_closed(). After on_closed() (or on_link_failed) the session is `closed` and can be
 //    reused for the next connection with on_connected().
@@ -59,9 +71,10 @@ struct session_config {
   milliseconds response_timeout{std::chrono::seconds(30)};
   // How long a request sent with send_request() (submit_sm ...) may wait for its response.
   milliseconds request_timeout{std::chrono::seconds(30)};
-  // Idle time (nothing received) after which an enquire_link is sent; 0 disables.
+  // Idle time (no complete PDU received) after which an enquire_link is sent; 0 disables.
   milliseconds enquire_link_interval{std::chrono::seconds(30)};
-  // Nothing received for this long drops the link (any inbound PDU counts as life); 0 disables.
+  // No complete PDU received for this long drops the link (any inbound PDU counts as life, a
+  // PDU still arriving does not); 0 disables.
   milliseconds dead_peer_timeout{std::chrono::seconds(90)};
   std::uint32_t max_command_length = default_max_command_length;
   // The sequence number issued before the first one of this session (tests start near the
@@ -157,7 +170,10 @@ class session {
   bool respond_data_sm(std::uint64_t connection, std::uint32_t sequence_number,
                        std::uint32_t command_status, std::string_view message_id = {});
 
-  // Starts an orderly unbind; on_unbound + on_link_failed follow (or the timeout).
+  // Starts an orderly unbind; on_unbound follows (at the latest at the response timeout). While
+  // the bind is unanswered the unbind waits for the bind_resp (SMPP v3.4 §4.2: unbind ends a
+  // bound session): then the unbind goes out, or the bind fails as any bind; on_bound is not
+  // reported.
   void unbind(time_point now);
 
   // Bytes waiting to be written. The owner removes what it wrote.
@@ -176,13 +192,16 @@ class session {
 
   void process_frame(std::string_view frame, time_point now);
   void handle(const pdu& p, time_point now);
-  void handle_response(const pdu& p);
+  void handle_response(const pdu& p, time_point now);
+  void ignore_non_answer(const pdu& p, command_id request);
+  void end_unbound_by_peer();
   void handle_request(const pdu& p, time_point now);
   void answer_unsupported(const pdu& p);
-  void answer_malformed(std::string_view frame, const pdu& p, const codec_status& st);
+  void answer_malformed(std::string_view frame, pdu& p, const codec_status& st, time_point now);
   void fail_link(std::string_view reason);
   void send_bind(time_point now);
   void send_enquire_link(time_point now);
+  void send_unbind(time_point now);
   std::uint32_t next_sequence() noexcept;
   template <class Body>
   void send_pdu(const Body& body, std::uint32_t sequence, std::uint32_t status = 0);
@@ -215,6 +234,9 @@ class session {
   bool link_failure_reported_ = false;               // on_link_failed at most once per connection
   time_point control_deadline_ = time_point::max();  // bind_resp / unbind_resp
   std::uint32_t control_sequence_ = 0;               // bind or unbind awaiting response
+  command_id control_id_ = command_id::unbind;       // which of them
+  bool unbound_by_peer_ = false;  // the SMSC's unbind is answered; ends after the current read
+  bool malformed_response_logged_ = false;  // the first on a connection is a warning
   time_point enquire_link_deadline_ = time_point::max();
   std::uint32_t enquire_link_sequence_ = 0;  // 0: none outstanding
 };

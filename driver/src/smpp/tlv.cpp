@@ -26,6 +26,12 @@ const tlv_info* find_tlv_info(std::uint16_t tag) noexcept {
   return (it != sorted_tlv_table.end() && it->tag == tag) ? &*it : nullptr;
 }
 
+const tlv_info* tlv_length_violation(std::uint16_t tag, std::size_t length) noexcept {
+  const tlv_info* info = find_tlv_info(tag);
+  if (info == nullptr || (length >= info->min_length && length <= info->max_length)) return nullptr;
+  return info;
+}
+
 std::optional<std::uint32_t> tlv_integer(const tlv& t) noexcept {
   const auto& v = t.value;
   if (v.size() != 1 && v.size() != 2 && v.size() != 4) return std::nullopt;

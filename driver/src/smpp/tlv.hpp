@@ -88,6 +88,12 @@ struct tlv_info {
 // tags 0x1400-0x3FFF, or reserved).
 const tlv_info* find_tlv_info(std::uint16_t tag) noexcept;
 
+// The one check of a TLV's length against table 5-6, used to decode, to encode and to read TLV
+// specs: the tag's row when `length` is outside its min_length..max_length, nullptr when it is
+// within them or the tag is not one the spec defines (vendor-specific tags have no limits but
+// the 16-bit length).
+const tlv_info* tlv_length_violation(std::uint16_t tag, std::size_t length) noexcept;
+
 // First TLV with the tag, if any.
 inline const tlv* find_tlv(const tlv_list& tlvs, std::uint16_t tag) noexcept {
   for (const tlv& t : tlvs)

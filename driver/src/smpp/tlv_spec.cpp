@@ -9,6 +9,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "smpp/tlv.hpp"
+
 namespace smsdrv::smpp {
 namespace {
 
@@ -310,6 +312,7 @@ class spec_parser {
       fail(tag->offset, fmt::format("tag {} given twice", out.tag));
     if (!typ) {
       if (val) fail(val->offset, fmt::format("val needs a typ ({})", type_names));
+      check_spec_length(*tag, out);
       return out;
     }
     const value_type* type = nullptr;
@@ -322,10 +325,24 @@ class spec_parser {
       if (type->kind == value_kind::integer)
         fail(open_at, fmt::format("typ {} needs a val", type->name));
       if (type->kind == value_kind::strz) out.value.push_back('\0');
+      check_spec_length(*tag, out);
       return out;
     }
     out.value = encode_value(*type, *val);
+    check_spec_length(*tag, out);
     return out;
+  }
+
+  // A tag the spec defines takes the lengths of its row in table 5-6 (SMPP v3.4 §5.3.2).
+  void check_spec_length(const token& tag, const tlv_item& item) const {
+    const tlv_info* info = tlv_length_violation(item.tag, item.value.size());
+    if (info == nullptr) return;
+    const std::string allowed =
+        info->min_length == info->max_length
+            ? fmt::format("{} octet{}", info->min_length, info->min_length == 1 ? "" : "s")
+            : fmt::format("{} to {} octets", info->min_length, info->max_length);
+    fail(tag.offset, fmt::format("tag {} ({}) takes {} (SMPP v3.4 §5.3.2); this value has {}",
+                                 item.tag, info->name, allowed, item.value.size()));
   }
 
   std::uint16_t parse_tag(const token& t) const {

@@ -21,11 +21,13 @@ namespace cs = smpp::command_status;
 
 struct collecting_log final : log_sink {
   std::vector<std::string> lines;
-  std::vector<log_level> levels;  // of each line
+  std::vector<log_level> levels;      // of each line
+  std::vector<std::string> warnings;  // the lines at level warn or error
   bool enabled(log_level) const noexcept override { return true; }
   void write(log_level level, std::string_view, std::string_view m) override {
     lines.emplace_back(m);
     levels.push_back(level);
+    if (level == log_level::warn || level == log_level::error) warnings.emplace_back(m);
   }
   bool contains(std::string_view needle) const {
     for (const auto& l : lines)
@@ -42,6 +44,7 @@ struct collecting_log final : log_sink {
   void clear() {
     lines.clear();
     levels.clear();
+    warnings.clear();
   }
 };
 

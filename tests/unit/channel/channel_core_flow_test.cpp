@@ -61,13 +61,14 @@ struct throttling_smsc {
   }
 };
 
-// The longest pause the channel announced ("no submissions for 0.1 s").
+// The longest pause the channel announced ("no submissions for 100 ms", "... for 25.6 s").
 double longest_pause_s(const collecting_log& log) {
-  static const std::regex pause(R"(no submissions for ([0-9.]+) s)");
+  static const std::regex pause(R"(no submissions for ([0-9.]+) (ms|s) )");
   double longest = 0;
   for (const std::string& line : log.lines) {
     std::smatch m;
-    if (std::regex_search(line, m, pause)) longest = std::max(longest, std::stod(m[1]));
+    if (std::regex_search(line, m, pause))
+      longest = std::max(longest, std::stod(m[1]) / (m[2] == "ms" ? 1000 : 1));
   }
   return longest;
 }

@@ -1,5 +1,6 @@
 // Shutdown as narratives with fake time: queued requests never sent, a long message stopped
-// part-way, the drain deadline, a bind still in progress; every request answered exactly once,
+// part-way, the drain deadline (a bind or a connect at shutdown: channel_core_peer_test); every
+// request answered exactly once,
 // and a failure that ends many requests at once written as one line.
 #include <algorithm>
 
@@ -180,30 +181,6 @@ TEST_CASE("drain deadline with a long message part-way: outcome unknown naming t
   f.link_closes();  // segment 2's answer never came: reported lost, already answered
   CHECK(responses_in(f.take_events()).empty());
   f.check_exactly_one_response_each();
-}
-
-TEST_CASE("shutdown while binding: the connection is closed, no unbind, no stray response") {
-  fixture f;
-  REQUIRE(f.core->connect_due(f.now));
-  f.core->on_connected(f.now);
-  auto b = f.written();
-  REQUIRE(b.size() == 1);  // the bind
-  f.core->shutdown(f.now, f.now + 5s);
-  CHECK(f.written().empty());  // no unbind for a session that is not bound
-  auto close = f.core->take_close_request();
-  REQUIRE(close);
-  f.core->on_closed(*close, f.now);
-  CHECK(f.core->finished());
-  CHECK(f.log.count(log_level::warn) == 0);
-}
-
-TEST_CASE("a connection attempt given up at shutdown is no warning") {
-  fixture f;
-  REQUIRE(f.core->connect_due(f.now));
-  f.core->shutdown(f.now, f.now + 5s);
-  f.core->on_connect_failed("attempt abandoned: the driver is shutting down", f.now);
-  CHECK(f.core->finished());
-  CHECK(f.log.count(log_level::warn) == 0);
 }
 
 TEST_CASE("a link lost under load: one line names every request, none each") {

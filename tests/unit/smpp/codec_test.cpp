@@ -325,6 +325,50 @@ TEST_CASE("decode failures name the field and the status to answer with") {
     auto st = decode(f, p);
     CHECK(st.command_status == command_status::esme_rinvsrcadr);
     CHECK(st.field == "source_addr");
+    CHECK(st.value_size == 21);
+    CHECK(st.limit == 20);
+  }
+  SECTION("the length given is counted up to the NUL, not to the field's size") {
+    // source_addr of 30 characters: the message says 30, what the SMSC sent.
+    const std::string f = from_hex(
+        "00000032 00000005 00000000 00000003 00 01 01 "
+        "343434343434343434343434343434343434343434343434343434343434 00");
+    auto st = decode(f, p);
+    CHECK(st.command_status == command_status::esme_rinvsrcadr);
+    CHECK(st.message() ==
+          "source_addr: longer than the field allows (30 given, limit 20) -> ESME_RINVSRCADR "
+          "(0x0000000A: Invalid Source Address)");
+    // No NUL at all before the end of the PDU.
+    auto nul = decode(f.substr(0, f.size() - 1).replace(3, 1, "\x31"), p);
+    CHECK(nul.command_status == command_status::esme_rinvsrcadr);
+    CHECK(nul.message().starts_with(
+        "source_addr: not NUL-terminated before the end of the PDU (30 given, limit 20)"));
+  }
+  SECTION("a TLV of a length table 5-6 does not allow: ESME_RINVPARLEN naming the TLV") {
+    // deliver_sm, part 1 of a long message; sar_total_segments in 2 octets (0x0102), where
+    // SMPP v3.4 §5.3.2.23 gives it exactly 1.
+    const std::string f = from_hex(
+        "00000043 00000005 00000000 0000000b 00 01 01 3439313535353030303200 00 00 31323334 3500 "
+        "00 00 00 00 00 00 00 00 00 02 6869 020c 0002 002a 020e 0002 0102 020f 0001 01");
+    auto st = decode(f, p);
+    CHECK(st.command_status == command_status::esme_rinvparlen);
+    CHECK(st.field == "sar_total_segments");
+    CHECK(st.message() ==
+          "sar_total_segments: TLV value longer than SMPP v3.4 allows (2 given, limit 1) -> "
+          "ESME_RINVPARLEN (0x000000C2: Invalid Parameter Length)");
+    // The same PDU with the TLV in its 1 octet decodes.
+    const std::string good = from_hex(
+        "00000042 00000005 00000000 0000000b 00 01 01 3439313535353030303200 00 00 31323334 3500 "
+        "00 00 00 00 00 00 00 00 00 02 6869 020c 0002 002a 020e 0001 02 020f 0001 01");
+    const auto& d = decode_golden<deliver_sm>(good, p);
+    CHECK(tlv_integer(*find_tlv(d.tlvs, tlv_tag::sar_total_segments)) == 2u);
+    // Too short: receipted_message_id without even its NUL (1..65 octets).
+    auto empty = decode(from_hex("00000025 00000005 00000000 0000000b 00 00 00 00 00 00 00 04 00 "
+                                 "00 00 00 00 00 00 00 00 001e 0000"),
+                        p);
+    CHECK(empty.command_status == command_status::esme_rinvparlen);
+    CHECK(empty.field == "receipted_message_id");
+    CHECK(empty.limit == 1);
   }
   SECTION("a PDU that ends inside a field") {
     auto st = decode(from_hex("00000014 00000005 00000000 00000003 00 01 01 34"), p);
@@ -401,6 +445,12 @@ TEST_CASE("encode refuses what the spec does not allow and leaves the buffer unc
     bind_transmitter b;
     b.password = "123456789";
     CHECK(encode(b, 1, out).command_status == command_status::esme_rinvpaswd);
+  }
+  SECTION("a TLV of a length table 5-6 does not allow") {
+    s.tlvs.push_back({tlv_tag::sar_total_segments, from_hex("0102")});
+    const codec_status st = encode(s, 1, out);
+    CHECK(st.command_status == command_status::esme_rinvparlen);
+    CHECK(st.field == "sar_total_segments");
   }
   CHECK(out == "prefix");
 }

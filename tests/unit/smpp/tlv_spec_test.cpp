@@ -80,7 +80,7 @@ TEST_CASE("tags and numbers may be 0x-hex; keys, types and tlvItems ignore case"
         "01ff");
   CHECK(wire_of("tlvItems:[{tag:0, typ:byte, val:0}, {tag:65535, typ:int, val:4294967295}]") ==
         unspaced("0000 0001 00  ffff 0004 ffffffff"));
-  CHECK(wire_of("tlvItems:[{tag:7, typ:octets, val:0xABcd}]") == "00070002abcd");
+  CHECK(wire_of("tlvItems:[{tag:9, typ:octets, val:0xABcd}]") == "00090002abcd");
 }
 
 TEST_CASE("each type encodes its value as SMPP v3.4 expects") {
@@ -238,4 +238,16 @@ TEST_CASE("append_tlvs appends after what the buffer holds") {
   std::vector<tlv_item> items{{0x0204, "\x01"}, {0x1403, ""}};
   append_tlvs(out, items);
   CHECK(hex(out) == hex("head") + unspaced("0204 0001 01  1403 0000"));
+}
+
+TEST_CASE("a tag SMPP v3.4 defines takes the lengths of its row in table 5-6") {
+  CHECK(error_of("tlvItems:[{tag:0x020E, typ:short, val:2}]").reason ==
+        "tag 526 (sar_total_segments) takes 1 octet (SMPP v3.4 §5.3.2); this value has 2");
+  CHECK(error_of("tlvItems:[{tag:0x001E}]").reason ==
+        "tag 30 (receipted_message_id) takes 1 to 65 octets (SMPP v3.4 §5.3.2); this value has 0");
+  CHECK(error_of("tlvItems:[{tag:0x0423, typ:int, val:1}]").reason ==
+        "tag 1059 (network_error_code) takes 3 octets (SMPP v3.4 §5.3.2); this value has 4");
+  CHECK(items_of("tlvItems:[{tag:0x020E, typ:byte, val:2}, {tag:0x130C}]").size() == 2);
+  // Vendor-specific tags have no limits but the 16-bit length.
+  CHECK(items_of("tlvItems:[{tag:0x1401, typ:int, val:2}]").size() == 1);
 }

@@ -1,0 +1,68 @@
+// mmsc-sim: an MM7 MMSC simulator for tests, demos and benchmarks (docs/mmsc-sim.md). Events on
+// stdout (JSON lines, `listening` first), commands on stdin (JSON lines), errors on stderr.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "config.hpp"
+#include "server.hpp"
+
+namespace {
+
+// Events to stdout, written once per I/O event rather than once per line.
+class stdout_sink final : public smsdrv::mmsc_sim::event_sink {
+ public:
+  void emit(std::string_view line) override {
+    buffer_.append(line);
+    if (buffer_.size() > 64 * 1024) flush();
+  }
+  void flush() override {
+    if (buffer_.empty()) return;
+    std::fwrite(buffer_.data(), 1, buffer_.size(), stdout);
+    std::fflush(stdout);
+    buffer_.clear();
+  }
+
+ private:
+  std::string buffer_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  smsdrv::mmsc_sim::sim_config config;
+  const std::string error = smsdrv::mmsc_sim::parse_command_line(argc, argv, config);
+  if (error == "help") {
+    std::fputs(smsdrv::mmsc_sim::usage().c_str(), stdout);
+    return 0;
+  }
+  if (!error.empty()) {
+    fmt::print(stderr, "mmsc-sim: {}\n\n{}", error, smsdrv::mmsc_sim::usage());
+    return 2;
+  }
+  const bool exit_on_eof = config.exit_on_eof;
+  stdout_sink sink;
+  std::shared_ptr<smsdrv::mmsc_sim::server> server;
+  try {
+    server = std::make_shared<smsdrv::mmsc_sim::server>(std::move(config), sink);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "mmsc-sim: cannot start: {}\n", e.what());
+    return 1;
+  }
+  server->handle_signals();
+  // stdin is read by a helper thread that posts each line to the server's io_context; it holds
+  // the server, so a late line never reaches a destroyed one.
+  std::thread([server, exit_on_eof] {
+    std::string line;
+    while (std::getline(std::cin, line))
+      if (line.find_first_not_of(" \t\r") != std::string::npos) server->command(line);
+    if (exit_on_eof) server->stop();
+  }).detach();
+  server->run();
+  sink.flush();
+  return 0;
+}
