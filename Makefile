@@ -5,7 +5,7 @@
 # make bench: release build, every benchmark, results + table + chart (docs/benchmarks.md).
 JOBS ?= $(shell nproc)
 
-.PHONY: demo test setup build build-asan build-fuzz build-release test-ci test-asan test-fuzz bench format clean
+.PHONY: demo test setup build build-asan build-fuzz build-tsan build-release test-ci test-asan test-fuzz test-tsan bench format clean
 
 setup:
 	@scripts/setup.sh
@@ -35,7 +35,16 @@ build-fuzz: setup
 test-fuzz: build-fuzz
 	ctest --preset fuzz -L fuzz -j $(JOBS)
 
-test: test-ci test-asan test-fuzz
+# ThreadSanitizer on the host-thread / I/O-thread hand-over: the ABI, e2e and fault suites only
+# (the preset builds nothing else).
+build-tsan: setup
+	cmake --preset tsan >/dev/null
+	cmake --build --preset tsan -j $(JOBS)
+
+test-tsan: build-tsan
+	ctest --preset tsan -j $(JOBS)
+
+test: test-ci test-asan test-fuzz test-tsan
 
 build-release: setup
 	cmake --preset release >/dev/null

@@ -103,7 +103,7 @@ int serve(const run_options& options, const logger& log, int signal_fd) {
     d->start(log, main_wake, options.app_name);
   configure_all(cfg, plan, drivers, log);
   // The drivers accepted the masking sections; dms-stub's own lines follow the same rules.
-  log.set_masking(read_masking(cfg));
+  log.set_masking(read_masking(cfg, server_root_of(dir)));
   // Declared after the drivers: stopped before they are destroyed.
   std::optional<metrics_server> metrics;
   if (options.metrics_port) {

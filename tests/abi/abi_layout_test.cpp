@@ -141,8 +141,12 @@ static_assert(SMSDRV_DRIVER_API_SIZE_1_1 > SMSDRV_DRIVER_API_SIZE_1_0);
 
 // A field appended in a later version begins at or after the previous version's sizeof(), so that
 // it never lies in the tail padding an older host leaves uninitialised (docs/ABI.md, "Appending
-// a field"). One line per appended struct, e.g. for ABI 1.2:
-//   static_assert(offsetof(smsdrv_request, <first 1.2 field>) >= sizeof(frozen_1_0::request));
+// a field"). One line per appended struct.
+static_assert(offsetof(smsdrv_request, part_count) >= sizeof(frozen_1_0::request));  // 1.2
+static_assert(offsetof(smsdrv_event, parts) >= sizeof(frozen_1_0::event));           // 1.2
+static_assert(SMSDRV_REQUEST_SIZE_1_2 == sizeof(smsdrv_request));
+static_assert(SMSDRV_EVENT_SIZE_1_2 <= sizeof(smsdrv_event));
+static_assert(SMSDRV_PART_SIZE_1_2 == sizeof(smsdrv_part));
 
 }  // namespace
 
@@ -158,4 +162,6 @@ TEST_CASE("the struct sizes of each ABI version") {
   CHECK(SMSDRV_METRIC_SIZE_1_1 <= sizeof(smsdrv_metric));
   CHECK(SMSDRV_METRICS_SIZE_1_1 <= sizeof(smsdrv_metrics));
   CHECK(SMSDRV_DRIVER_API_SIZE_1_1 <= sizeof(smsdrv_driver_api));
+  CHECK(SMSDRV_REQUEST_SIZE_1_0 < SMSDRV_REQUEST_SIZE_1_2);
+  CHECK(SMSDRV_EVENT_SIZE_1_0 < SMSDRV_EVENT_SIZE_1_2);
 }

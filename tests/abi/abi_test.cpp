@@ -168,6 +168,9 @@ TEST_CASE("x-jsms-config-file: the MMS settings file is read when the channel is
           std::string::npos);
   }
   drv.configure("channel-mms", options(dir + "/good.cfg"));
+  auto mms = drv.send("channel-mms", "SendMMS", {{"_smsDestNumber", "1"}},
+                      {{"image/gif", "a.gif", "GIF89a"}});
+  CHECK(mms.status == SMSDRV_E_NOT_SUPPORTED_YET);
   std::lock_guard lock(h.mutex);
   bool logged = false;
   for (const auto& line : h.logs) {
@@ -197,6 +200,44 @@ TEST_CASE("send refuses what it cannot take, synchronously, with an explanation"
   CHECK(r.status == SMSDRV_E_BAD_REQUEST);
   CHECK(r.error.find("extraopt: column") != std::string::npos);
   CHECK(drv.ack(12345) == SMSDRV_E_UNKNOWN_EVENT);
+
+  // ABI 1.2 parts: only SendMMS takes them, and each is checked.
+  r = drv.send("channel-a", "SendSMS", {{"_smsDestNumber", "1"}}, {{"text/plain", "a.txt", "x"}});
+  CHECK(r.status == SMSDRV_E_BAD_REQUEST);
+  CHECK(r.error.find("SendSMS carries text only (1 parts given)") != std::string::npos);
+  CHECK(r.error.find("parts go with SendMMS") != std::string::npos);
+  const char* keys[] = {"_smsDestNumber"};
+  const char* values[] = {"1"};
+  smsdrv_part small{};
+  small.struct_size = SMSDRV_PART_SIZE_1_2 - 1;
+  small.content_type = "text/plain";
+  const smsdrv_part* parts[] = {&small};
+  smsdrv_request raw{};
+  raw.struct_size = sizeof raw;
+  raw.channel = "channel-a";
+  raw.request = "SendSMS";
+  raw.count = 1;
+  raw.keys = keys;
+  raw.values = values;
+  raw.part_count = 1;
+  raw.parts = parts;
+  CHECK(mod.api().send(drv.handle(), &raw, nullptr) == SMSDRV_E_ABI_MISMATCH);
+  CHECK(drv.last_error().find("parts[0].struct_size is") != std::string::npos);
+  parts[0] = nullptr;
+  CHECK(mod.api().send(drv.handle(), &raw, nullptr) == SMSDRV_E_INVALID_ARGUMENT);
+  CHECK(drv.last_error() == "send: parts[0] is NULL");
+  raw.parts = nullptr;
+  CHECK(mod.api().send(drv.handle(), &raw, nullptr) == SMSDRV_E_INVALID_ARGUMENT);
+  smsdrv_part no_type{};
+  no_type.struct_size = sizeof no_type;
+  no_type.size = 3;
+  parts[0] = &no_type;
+  raw.parts = parts;
+  CHECK(mod.api().send(drv.handle(), &raw, nullptr) == SMSDRV_E_INVALID_ARGUMENT);
+  CHECK(drv.last_error() == "send: parts[0].content_type is missing");
+  no_type.content_type = "image/jpeg";
+  CHECK(mod.api().send(drv.handle(), &raw, nullptr) == SMSDRV_E_INVALID_ARGUMENT);
+  CHECK(drv.last_error() == "send: parts[0].data is NULL with a size of 3");
 }
 
 TEST_CASE("struct_size is checked and last_error is per thread") {
@@ -259,7 +300,7 @@ TEST_CASE(
     smsdrv_request known;
     std::uint64_t appended;
   } nr{};
-  nr.known = {sizeof nr, "channel-newer", "SendSMS", 2, rkeys.data(), rvalues.data()};
+  nr.known = {sizeof nr, "channel-newer", "SendSMS", 2, rkeys.data(), rvalues.data(), 0, nullptr};
   nr.appended = 0xFFFFFFFFFFFFFFFFu;
   std::uint64_t id = 0;
   REQUIRE(api.send(drv, &nr.known, &id) == SMSDRV_OK);

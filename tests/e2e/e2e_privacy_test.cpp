@@ -58,12 +58,21 @@ struct run_result {
 
 // One run: the options file's masking sections are `privacy`; traffic out (a short message
 // with a receipt, a 3-part message) and in (one MO), debug log, PDU trace.
-run_result run_traffic(const std::string& privacy, const std::string& spec_json = {}) {
+// spec_at_install_place: the spec goes where the install layout puts it, the options file names
+// no logging-filter-spec (its default), and dms-stub runs in another working directory.
+run_result run_traffic(const std::string& privacy, const std::string& spec_json = {},
+                       bool spec_at_install_place = false) {
   server_root root;
   smsc_process smsc({SMSDRV_SMSC_SIM_PATH, "--listen", "127.0.0.1:0", "--account",
                      "e2e:" + password, "--dlr-delay-ms", "20"});
   std::string cfg = privacy;
-  if (!spec_json.empty()) {
+  spawn_options where;
+  if (spec_at_install_place) {
+    std::ofstream(root.dir / "media-channel-drivers/channel-smsmms/logging-filter-smsmms.json")
+        << spec_json;
+    cfg = "[settings]\nlogging-filter-active = true\n" + cfg;
+    where.cwd = "/";
+  } else if (!spec_json.empty()) {
     const auto spec = root.dir / "spec.json";
     std::ofstream(spec) << spec_json;
     cfg = "[settings]\nlogging-filter-active = true\nlogging-filter-spec = " + spec.string() +
@@ -72,7 +81,8 @@ run_result run_traffic(const std::string& privacy, const std::string& spec_json 
   cfg += "\n" + channel_section("channel-sms1", smsc.port, "x-debug-mode = true\n");
   const auto path = root.write_cfg(cfg);
   subprocess dms({SMSDRV_DMS_STUB_PATH, "run", "--config", path.string(), "--log-level", "debug",
-                  "--linger", "0.3"});
+                  "--linger", "0.3"},
+                 where);
   run_result r;
   REQUIRE(read_until(dms, r.events, [](const json_line& j) {
     return j.str("event") == "channel-state" && j.str("attributes", "state") == "bound";
@@ -204,7 +214,12 @@ TEST_CASE("privacy e2e: the shipped logging-filter-spec, active") {
   std::stringstream spec;
   spec << in.rdbuf();
   REQUIRE_FALSE(spec.str().empty());
-  const run_result r = run_traffic("[log-filter-data]\nx-customer-ref = hide\n", spec.str());
+  // Named in the options file, or by default where the install layout puts it: found from the
+  // server root, whatever the working directory (driver and dms-stub alike).
+  const bool at_install_place = GENERATE(false, true);
+  CAPTURE(at_install_place);
+  const run_result r =
+      run_traffic("[log-filter-data]\nx-customer-ref = hide\n", spec.str(), at_install_place);
   CAPTURE(r.log);
   check_trace_present(r);
   check_nothing_leaks(r);

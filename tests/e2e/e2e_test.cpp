@@ -1,6 +1,7 @@
 // End to end over loopback: dms-stub loads the real driver module from a server root, smsc-sim
 // plays the SMSC. Every assertion is on what crossed a socket or a pipe.
 #include <csignal>
+#include <map>
 
 #include "e2e_fixture.hpp"
 
@@ -185,9 +186,11 @@ TEST_CASE("bad requests get a negative response naming the problem; the stub kee
   auto good = s.response("good");
   REQUIRE(good);
   CHECK(good->str("ok") == "true");
-  bool saw_json_error = false;
-  for (const auto& j : s.out)
-    saw_json_error |= j.str("event") == "error";
+  // The stub's own answer to the line that is not JSON may come after the driver's answer to
+  // the next line (docs/esp.md, "Ordering"): looked for in what was read, else waited for.
+  auto is_error = [](const json_line& j) { return j.str("event") == "error"; };
+  const bool saw_json_error =
+      std::any_of(s.out.begin(), s.out.end(), is_error) || s.until(is_error).has_value();
   CHECK(saw_json_error);
   CHECK(s.finish() == 0);
 }
@@ -203,4 +206,68 @@ TEST_CASE("the SMSC refuses: ESME status named in the negative response") {
   CHECK(r->str("error", "name") == "SMSDRV_E_SMSC_REJECTED");
   CHECK(r->str("error", "text").find("ESME_RINVDSTADR") != std::string::npos);
   CHECK(s.finish() == 0);
+}
+
+TEST_CASE("a full queue is refused at once and blocks no other channel") {
+  // channel-down: its SMSC cannot be reached (nothing listens on the port), queue of 2;
+  // channel-up: a healthy SMSC.
+  server_root root;
+  smsc_process smsc({SMSDRV_SMSC_SIM_PATH, "--listen", "127.0.0.1:0", "--account", "e2e:e2e-pw"});
+  const int closed_port = [] {
+    // A port nothing listens on: taken from the kernel, then released.
+    smsc_process probe({SMSDRV_SMSC_SIM_PATH, "--listen", "127.0.0.1:0"});
+    const int port = probe.port;
+    probe.proc->kill(SIGKILL);
+    probe.proc->wait(5s);
+    return port;
+  }();
+  const auto cfg =
+      root.write_cfg(channel_section("channel-down", closed_port, "x-smpp-queue-size = 2\n") +
+                     channel_section("channel-up", smsc.port));
+  subprocess dms({SMSDRV_DMS_STUB_PATH, "run", "--config", cfg.string(), "--drain", "0.5"});
+  std::vector<json_line> out;
+  REQUIRE(read_until(dms, out, [](const json_line& j) {
+    return j.str("event") == "channel-state" && j.str("channel") == "channel-up" &&
+           j.str("attributes", "state") == "bound";
+  }));
+  for (int i = 1; i <= 5; ++i)
+    dms.write_line(send_sms("d" + std::to_string(i), "channel-down",
+                            {{"_smsDestNumber", "4915550001"}, {"_smsText", "queued"}}));
+  dms.write_line(
+      send_sms("u1", "channel-up", {{"_smsDestNumber", "4915550001"}, {"_smsText", "healthy"}}));
+  // The healthy channel's request goes out at once, and the three that found the queue full are
+  // refused at once: no waiting for room.
+  std::map<std::string, json_line> answers;
+  REQUIRE(read_until(
+      dms, out,
+      [&](const json_line& j) {
+        if (j.str("event") == "esp-response") answers.emplace(j.str("id"), j);
+        return answers.count("u1") && answers.count("d3") && answers.count("d4") &&
+               answers.count("d5");
+      },
+      10s));
+  CHECK(answers.at("u1").str("ok") == "true");
+  for (const char* id : {"d3", "d4", "d5"}) {
+    CAPTURE(id);
+    CHECK(answers.at(id).str("ok") == "false");
+    CHECK(answers.at(id).str("error", "name") == "SMSDRV_E_QUEUE_FULL");
+  }
+  CHECK(answers.count("d1") == 0);  // still queued: waiting for the link
+  CHECK(answers.count("d2") == 0);
+  REQUIRE(smsc.until([](const json_line& j) {
+    return j.str("event") == "submit_sm" && j.str("short_message") == "6865616c746879";
+  }));
+  dms.close_stdin();
+  read_until(
+      dms, out, [](const json_line&) { return false; }, 30s);  // to the end of output
+  REQUIRE(dms.wait(30s) == 0);
+  // Exactly one answer for each request: d1 and d2 at shutdown, never sent.
+  for (const auto& j : out)
+    if (j.str("event") == "esp-response") answers.emplace(j.str("id"), j);
+  CHECK(answers.size() == 6);
+  for (const char* id : {"d1", "d2"}) {
+    CAPTURE(id);
+    REQUIRE(answers.count(id) == 1);
+    CHECK(answers.at(id).str("ok") == "false");
+  }
 }

@@ -122,6 +122,42 @@ TEST_CASE("config: structural and routing errors name file:line", "[stub][config
   }
 }
 
+TEST_CASE("config: a file without a [channel-<name>] section is refused, near misses named",
+          "[stub][config]") {
+  stub_setup setup;
+  SECTION("an empty file") {
+    const auto [status, log] = run_to_end({"run", "--config", setup.config("")});
+    CHECK(status == 1);
+    position(log, setup.dir().file("dms.cfg") +
+                      ": no [channel-<name>] section: there is no channel to serve (the file has "
+                      "no sections)");
+    CHECK(log.find("serving") == std::string::npos);
+  }
+  SECTION("misspelt sections") {
+    const auto cfg = setup.config(
+        "[setings]\nx = 1\n[chanel-a]\nx-smpp-host = h\n[Channel_b]\n[channel-]\n[other]\n");
+    const auto [status, log] = run_to_end({"run", "--config", cfg});
+    CHECK(status == 1);
+    const std::string file = setup.dir().file("dms.cfg");
+    position(log, file + ": no [channel-<name>] section: there is no channel to serve");
+    position(log, file + ":1: [setings]: did you mean [settings]?");
+    position(log, file + ":3: [chanel-a]: did you mean [channel-a]?");
+    position(log, file + ":5: [Channel_b]: did you mean [channel-b]?");
+    position(log, file + ":6: [channel-]: a channel section needs a name after 'channel-'");
+    CHECK(log.find("[other]: did you mean") == std::string::npos);
+    CHECK(log.find("fake: configured") == std::string::npos);  // nothing was applied
+    CHECK(log.find("serving") == std::string::npos);
+  }
+  SECTION("a near miss beside a channel: served, with a warning") {
+    const auto cfg = setup.config("[channel-a]\n[chanel-b]\n");
+    auto s = setup.start(cfg);
+    REQUIRE(s->finish() == 0);
+    position(s->log(), setup.dir().file("dms.cfg") +
+                           ":2: section [chanel-b] is not for channel drivers; ignored (did you "
+                           "mean [channel-b]?)");
+  }
+}
+
 TEST_CASE("config: unusable modules are named", "[stub][config]") {
   stub_setup setup;
   const auto cfg = setup.config("[channel-sms1]\n");

@@ -151,18 +151,48 @@ TEST_CASE("requests: an id already in flight is refused", "[stub][requests]") {
   CHECK(again->finish() == 0);
 }
 
-TEST_CASE("requests: SMSDRV_E_QUEUE_FULL is retried, not failed", "[stub][requests]") {
+TEST_CASE("requests: SMSDRV_E_QUEUE_FULL is answered at once, logged once per episode",
+          "[stub][requests]") {
   stub_setup setup;
-  auto s = setup.start(setup.config(standard_config), {"--log-level", "debug"});
+  auto s = setup.start(setup.config(standard_config));
   s->send(
-      R"({"id":"c1","request":"FakeControl","channel":"channel-sms1","userData":{"queue-full":"5"}})");
+      R"({"id":"c1","request":"FakeControl","channel":"channel-sms1","userData":{"queue-full":"3"}})");
   CHECK(s->response("c1").ok());
+  for (const char* id : {"q1", "q2", "q3"}) {
+    s->send(send_sms(id, ""));
+    const auto r = s->response(id);
+    CHECK_FALSE(r.ok());
+    CHECK(r.str("error", "name") == "SMSDRV_E_QUEUE_FULL");
+    CHECK(r.str("error", "text") == "queue full (scripted)");  // the driver's explanation
+  }
   s->send(send_sms("r1", ""));
   const auto r = s->response("r1");
   CHECK(r.ok());
-  CHECK(r.str("userData", "fake-queue-full-refusals") == "5");
+  CHECK(r.str("userData", "fake-queue-full-refusals") == "3");  // no retry behind the host's back
   CHECK(s->finish() == 0);
-  CHECK(s->log().find("[channel-sms1] line 2: queue full; retrying") != std::string::npos);
+  const std::string& log = s->log();
+  const auto full = log.find("[channel-sms1] queue full: requests to this channel are refused");
+  CHECK(full != std::string::npos);
+  INFO(log);
+  CHECK(log.find("queue full:", full + 20) == std::string::npos);
+  CHECK(log.find("[channel-sms1] queue has room again; 3 request(s) were refused") !=
+        std::string::npos);
+}
+
+TEST_CASE("requests: at debug, each accepted request names the driver's number for it",
+          "[stub][requests]") {
+  stub_setup setup;
+  auto s = setup.start(setup.config(standard_config), {"--log-level", "debug"});
+  s->send(send_sms("r1", ""));
+  s->send(send_sms("r2", "", "channel-pager"));
+  const std::string n1 = s->response("r1").str("userData", "_smsMessageId").substr(5);
+  const std::string n2 = s->response("r2").str("userData", "_smsMessageId").substr(5);
+  CHECK(s->finish() == 0);
+  // The driver's lines say "request <n>": these lead from <n> to the host's id.
+  CHECK(s->log().find("[channel-sms1] line 1: SendSMS r1 is fake request " + n1 + "\n") !=
+        std::string::npos);
+  CHECK(s->log().find("[channel-pager] line 2: SendSMS r2 is fake request " + n2 + "\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("requests: every request with an id gets exactly one esp-response", "[stub][requests]") {

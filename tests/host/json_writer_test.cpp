@@ -54,3 +54,23 @@ TEST_CASE("json: a line with fields, nested maps and numbers", "[json]") {
         "{\"event\":\"esp-response\",\"line\":-42,\"ok\":true,\"userData\":{\"_smsMessageId\":"
         "\"abc\",\"n\":\"\"},\"error\":{\"code\":0},\"attributes\":{}}\n");
 }
+
+TEST_CASE("json: ABI 1.2 parts as base64, read by their struct_size", "[json]") {
+  std::string out;
+  const std::uint8_t gif[] = {'G', 'I', 'F', '8', '9', 'a', 0x01, 0x02};
+  smsdrv_part a{};
+  a.struct_size = sizeof a;
+  a.content_type = "image/gif";
+  a.name = "a.gif";
+  a.data = gif;
+  a.size = sizeof gif;
+  smsdrv_part empty{};
+  empty.struct_size = sizeof empty;
+  empty.content_type = "text/plain";
+  const smsdrv_part* parts[] = {&a, &empty, nullptr};
+  json_line(out).str("event", "interaction").parts("parts", 2, parts).finish();
+  CHECK(out ==
+        "{\"event\":\"interaction\",\"parts\":[{\"contentType\":\"image/gif\",\"name\":\"a.gif\","
+        "\"size\":8,\"base64\":\"R0lGODlhAQI=\"},{\"contentType\":\"text/plain\",\"name\":\"\","
+        "\"size\":0,\"base64\":\"\"}]}\n");
+}

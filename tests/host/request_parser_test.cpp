@@ -101,7 +101,7 @@ TEST_CASE("request: problems name the member at fault", "[request]") {
        "request must be a non-empty string, e.g. \"SendSMS\""},
       {R"({"id":"r1","request":"SendSMS","channel":"c","userdata":{}})", true,
        SMSDRV_E_INVALID_ARGUMENT,
-       "unknown member \"userdata\" (a request has id, request, channel and userData)"},
+       "unknown member \"userdata\" (a request has id, request, channel, userData and parts)"},
       {R"({"id":"r1","request":"A","request":"B","channel":"c"})", true, SMSDRV_E_INVALID_ARGUMENT,
        "member \"request\" appears twice"},
       {R"({"id":"r1","request":"SendSMS","channel":"c","userData":[]})", true,
@@ -168,4 +168,30 @@ TEST_CASE("request: a large request with many numbers", "[request]") {
   REQUIRE(o.user_data.size() == 500);
   CHECK(o.user_data[0] == std::pair<std::string, std::string>{"k0", "0"});
   CHECK(o.user_data[499] == std::pair<std::string, std::string>{"k499", "499"});
+}
+
+TEST_CASE("request: SendMMS parts are decoded from base64", "[request]") {
+  const auto o = parse(
+      R"({"id":"m1","request":"SendMMS","channel":"c","userData":{"_smsDestNumber":"1"},"parts":[{"contentType":"image/gif","name":"a.gif","base64":"R0lGODlhAQI="},{"contentType":"text/plain","base64":""}]})");
+  REQUIRE(o.ok);
+  REQUIRE(o.request.parts.size() == 2);
+  CHECK(o.request.parts[0].content_type == "image/gif");
+  CHECK(o.request.parts[0].name == "a.gif");
+  CHECK(o.request.parts[0].bytes == std::string("GIF89a\x01\x02", 8));
+  CHECK(o.request.parts[1].name.empty());
+  CHECK(o.request.parts[1].bytes.empty());
+  auto problem = [](const std::string& parts) {
+    return parse(R"({"id":"m","request":"SendMMS","channel":"c","parts":)" + parts + "}");
+  };
+  CHECK(problem(R"({})").text ==
+        R"(parts must be an array of {"contentType", "name", "base64"} objects)");
+  CHECK(problem(R"([{"contentType":"a/b","base64":"!!!!"}])").text ==
+        "parts[0].base64 is not base64");
+  CHECK(problem(R"([{"contentType":"a/b","base64":"QQ=A"}])").text ==
+        "parts[0].base64 is not base64");
+  CHECK(problem(R"([{"base64":"QUJD"}])").text == "parts[0].contentType is required");
+  CHECK(problem(R"([{"contentType":"a/b"}])").text == "parts[0].base64 is required");
+  CHECK(problem(R"([{"contentType":"a/b","base64":"QUJD","size":3}])").text ==
+        "unknown member \"size\" in parts[0] (a part has contentType, name and base64)");
+  CHECK(problem(R"([{"contentType":1,"base64":"QUJD"}])").code == SMSDRV_E_BAD_REQUEST);
 }

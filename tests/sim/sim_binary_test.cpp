@@ -2,6 +2,7 @@
 // processes, spoken to over loopback and through their stdin/stdout protocol.
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include "sim_client.hpp"
 #include "smpp/command_status.hpp"
 #include "smpp/tlv.hpp"
+#include "subprocess.hpp"
 
 using namespace smsdrv;
 using namespace smsdrv::sim::test;
@@ -82,6 +84,32 @@ TEST_CASE("smsc-sim binary: listening first, port file, submissions, stdin MO, s
 TEST_CASE("smsc-sim binary: a bad flag is named and refused", "[sim][binary]") {
   child_process sim({SMSC_SIM_PATH, "--throttle", "fast"});
   CHECK(sim.wait_exit(5s) == 2);
+}
+
+TEST_CASE("smsc-sim binary: a bad flag prints the error and one line pointing at --help",
+          "[sim][binary]") {
+  smsdrv::test::subprocess sim({SMSC_SIM_PATH, "--throttle", "fast"});
+  CHECK(sim.wait(5s) == 2);
+  const std::string err = sim.stderr_text();
+  // The error stays on the screen: two lines, not the usage.
+  CHECK(std::count(err.begin(), err.end(), '\n') == 2);
+  CHECK(err.starts_with("smsc-sim: --throttle 'fast': "));
+  CHECK(err.find("smsc-sim --help") != std::string::npos);
+  CHECK(err.find("usage:") == std::string::npos);
+}
+
+TEST_CASE("smsc-sim binary: --help lists the flags and every stdin command", "[sim][binary]") {
+  smsdrv::test::subprocess sim({SMSC_SIM_PATH, "--help"});
+  std::string out;
+  while (auto line = sim.read_line(5s))
+    out += *line + "\n";
+  CHECK(sim.wait(5s) == 0);
+  CHECK(out.find("--throttle") != std::string::npos);
+  for (const char* cmd :
+       {"mo", "mo-burst", "dlr", "unbind", "close", "fault", "inject", "stats", "exit"}) {
+    INFO(cmd);
+    CHECK(out.find(std::string("{\"cmd\":\"") + cmd + "\"") != std::string::npos);
+  }
 }
 
 TEST_CASE("smsc-sim binary: a TLS certificate that does not load stops it", "[sim][binary]") {

@@ -33,6 +33,10 @@ The host reads an INI-like file (`SmsMmsDriver.cfg` is the template shipped with
   gateway with `x-gateway-type = http`: [http.md](http.md)); `<name>` is free
   and the section name is the channel's name (`_umsChannel`). `[settings]`, `[log-filter]` and
   `[log-filter-data]` configure the driver as a whole.
+- A relative file path (`logging-filter-spec`, `x-smpp-tls-path-to-certificate`) is taken from
+  the server root, the folder holding `media-channel-drivers/` (docs/deployment.md), whatever the
+  host's working directory; a driver loaded from outside that layout takes it from the working
+  directory. Messages show the path the driver tried, whole.
 
 ## How values are checked
 
@@ -41,7 +45,9 @@ The host reads an INI-like file (`SmsMmsDriver.cfg` is the template shipped with
   `SmsMmsDriver.cfg:14: [channel-sms1] x-smpp-port = '0': must be a whole number from 1 to 65535`.
   Source and line are left out when the host does not know them. A section with an error is
   refused and changes nothing.
-- Secrets (marked *secret* below) are never echoed: their value is shown as `********`.
+- Secrets (marked *secret* below) are never echoed: their value is shown as `********`, and a
+  secret that breaks a rule gets the rule only, never a character of it, where it is or how long
+  it is (`password = '********': must be printable ASCII`).
 - Unknown options are warnings, not errors, and their values are not shown. When an option name
   is within two edits of a known one the warning asks "did you mean …"; an option that belongs
   to another section says where it belongs. Option names are case-sensitive.

@@ -5,6 +5,8 @@
 #include <array>
 #include <charconv>
 
+#include "command.hpp"
+
 namespace smsdrv::sim {
 namespace {
 
@@ -264,6 +266,9 @@ std::string usage() {
   out += "\nfault injection (also at run time: {\"cmd\":\"fault\",\"NAME\":VALUE}):\n";
   for (const fault_option& o : fault_options())
     line(o.name, o.value_help, o.help);
+  out += "\nstdin commands (one JSON object per line):\n";
+  for (const command_doc& d : command_docs)
+    out += fmt::format("  {}\n      {}\n", d.example, d.help);
   return out;
 }
 

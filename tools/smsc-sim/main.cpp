@@ -42,7 +42,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (!error.empty()) {
-    fmt::print(stderr, "smsc-sim: {}\n\n{}", error, smsdrv::sim::usage());
+    // The error alone, so that it does not scroll away behind the usage.
+    fmt::print(stderr, "smsc-sim: {}\nsmsc-sim --help lists every option and stdin command\n",
+               error);
     return 2;
   }
   const bool exit_on_eof = config.exit_on_eof;

@@ -72,9 +72,10 @@ void smsc::on_command(std::string_view line, time_point now) {
       return;
     }
   }
-  emit_error(fmt::format(
-      "unknown command '{}' (mo, mo-burst, dlr, unbind, close, stats, fault, inject, exit)",
-      c.name));
+  std::string names;
+  for (const command_doc& d : command_docs)
+    names += fmt::format("{}{}", names.empty() ? "" : ", ", d.name);
+  emit_error(fmt::format("unknown command '{}' ({})", c.name, names));
 }
 
 std::string smsc::make_mo(const command& c, std::uint64_t n, delivery& d) {

@@ -8,6 +8,8 @@
 
 #include "abi/channel_setup.hpp"
 #include "abi/privacy_setup.hpp"
+#include "abi/request_parts.hpp"
+#include "abi/server_root.hpp"
 #include "config/validate.hpp"
 #include "io/tls_client.hpp"
 
@@ -200,6 +202,8 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
   // naming its option rather than a channel that never comes up.
   std::shared_ptr<const io::tls_client> tls;
   if (result.settings->smpp_tls_mode != config::tls_mode::none) {
+    std::string& path = result.settings->smpp_tls_path_to_certificate;
+    path = resolve_from_server_root(path);
     io::tls_problem problem;
     std::vector<std::string> notes;
     tls = io::tls_client::load(io::tls_settings_of(*result.settings), problem, notes);
@@ -215,7 +219,9 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
   // its file, line and key (docs/mms.md).
   std::optional<mm7::mms_settings> mms;
   if (!result.settings->jsms_config_file.empty()) {
-    auto read = mm7::read_mms_settings(result.settings->jsms_config_file);
+    std::string& path = result.settings->jsms_config_file;
+    path = resolve_from_server_root(path);
+    auto read = mm7::read_mms_settings(path);
     for (const std::string& w : read.warnings)
       write(log_level::warn, section.name, w);
     if (!read.settings) {
@@ -269,10 +275,28 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
   if (ch == nullptr)
     return fail(SMSDRV_E_UNKNOWN_CHANNEL,
                 fmt::format("no channel '{}' is configured in this driver", request.channel));
-  if (std::string_view(request.request) != "SendSMS")
+  const parts_check parts = read_parts(request);
+  if (parts.status != SMSDRV_OK) return fail(parts.status, parts.problem);
+  const std::string_view name(request.request);
+  if (name == "SendMMS") {
+    if (!ch->mms)
+      return fail(SMSDRV_E_UNSUPPORTED_REQUEST,
+                  fmt::format("{}: SendMMS needs the channel's MMS settings (x-jsms-config-file)",
+                              ch->name));
+    return fail(SMSDRV_E_NOT_SUPPORTED_YET,
+                fmt::format("{}: SendMMS is not supported yet by this driver version (the MM7 "
+                            "transport comes with a later version; docs/mms.md)",
+                            ch->name));
+  }
+  if (name != "SendSMS")
     return fail(SMSDRV_E_UNSUPPORTED_REQUEST,
-                fmt::format("request '{}' is not handled by this driver (it handles SendSMS)",
+                fmt::format("request '{}' is not handled by this driver (it handles SendSMS and "
+                            "SendMMS)",
                             request.request));
+  if (!parts.parts.empty())
+    return fail(SMSDRV_E_BAD_REQUEST,
+                fmt::format("{}: SendSMS carries text only ({} parts given); parts go with SendMMS",
+                            ch->name, parts.parts.size()));
 
   // Reserve a place in the channel's bounded queue before doing any work.
   if (ch->open.fetch_add(1, std::memory_order_acq_rel) >= ch->queue_size) {

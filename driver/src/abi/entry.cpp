@@ -141,6 +141,9 @@ std::int32_t api_metrics(smsdrv_driver* d, smsdrv_metrics* out) noexcept {
 
 void api_destroy(smsdrv_driver* d) noexcept {
   guard(d, [&]() -> std::int32_t {
+    // Every driver thread stops before the instance starts to be destroyed: they call into it
+    // (its event sink) until then.
+    if (d != nullptr) d->shutdown(0);
     delete d;
     return SMSDRV_OK;
   });

@@ -23,6 +23,12 @@ void event_queue::push(const std::string& channel, std::uintptr_t channel_key,
   if (wake && notify_) notify_();
 }
 
+void event_queue::release(channel::channel_event& done) {
+  // An MMS's parts can be large: freed as soon as the host is done with them.
+  if (!done.parts.empty()) std::vector<channel::event_part>().swap(done.parts);
+  recycle(done.attrs);
+}
+
 void event_queue::recycle(channel::attributes& done) {
   if (done.capacity() == 0 || done.capacity() > recycled_attrs_max ||
       spent_attrs_.size() >= spare_attrs_max)
@@ -48,13 +54,13 @@ bool event_queue::poll(smsdrv_event& out) {
       host_waiting_ = true;
       return false;
     }
-    if (next_ > 0) recycle(taken_[next_ - 1].event.attrs);
+    if (next_ > 0) release(taken_[next_ - 1].event);
     taken_.clear();
     next_ = 0;
     taken_.swap(incoming_);
   } else if (next_ > 0) {
     // The previous event's strings are no longer the host's: keep its attribute list.
-    recycle(taken_[next_ - 1].event.attrs);
+    release(taken_[next_ - 1].event);
   }
   const queued& current = taken_[next_++];
   const channel::channel_event& e = current.event;
@@ -76,6 +82,24 @@ bool event_queue::poll(smsdrv_event& out) {
   full.keys = keys_.data();
   full.values = values_.data();
   full.flags = e.ack_id != 0 ? SMSDRV_EVENT_NEEDS_ACK : 0u;
+  parts_.clear();
+  part_pointers_.clear();
+  if (!e.parts.empty()) {
+    for (const auto& p : e.parts) {
+      smsdrv_part part{};
+      part.struct_size = sizeof part;
+      part.content_type = p.content_type.c_str();
+      part.name = p.name.c_str();
+      part.data = reinterpret_cast<const std::uint8_t*>(p.bytes.data());
+      part.size = p.bytes.size();
+      parts_.push_back(part);
+    }
+    for (const auto& part : parts_)
+      part_pointers_.push_back(&part);
+    part_pointers_.push_back(nullptr);
+    full.parts = part_pointers_.data();
+    full.part_count = static_cast<std::uint32_t>(parts_.size());
+  }
   fill_prefix(full, out);
   return true;
 }

@@ -79,9 +79,13 @@ class event_queue {
   std::vector<channel::attributes> spent_attrs_;  // since the last batch, for spare_attrs_
   // Moves the emptied list to spent_attrs_, when it is worth keeping.
   void recycle(channel::attributes& done);
-  // The pointer arrays into the event handed out last.
+  // The event the host is done with: its parts freed, its attribute list recycled.
+  void release(channel::channel_event& done);
+  // The pointer arrays into the event handed out last, and its parts (ABI 1.2).
   std::vector<const char*> keys_;
   std::vector<const char*> values_;
+  std::vector<smsdrv_part> parts_;
+  std::vector<const smsdrv_part*> part_pointers_;
 };
 
 }  // namespace smsdrv::abi

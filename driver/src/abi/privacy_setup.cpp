@@ -1,5 +1,7 @@
 #include "abi/privacy_setup.hpp"
 
+#include "abi/server_root.hpp"
+
 namespace smsdrv::abi {
 
 masking_setup build_masking(const config::driver_settings& settings) {
@@ -10,7 +12,7 @@ masking_setup build_masking(const config::driver_settings& settings) {
   m.key_rules = settings.log_filter_data;
   privacy::spec_result spec;
   if (settings.logging_filter_active) {
-    spec = privacy::read_filter_spec(settings.logging_filter_spec);
+    spec = privacy::read_filter_spec(resolve_from_server_root(settings.logging_filter_spec));
     for (const std::string& e : spec.errors)
       out.errors.push_back("[settings] logging-filter-spec: " + e);
     if (!out.errors.empty()) return out;

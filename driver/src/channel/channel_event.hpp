@@ -13,13 +13,21 @@ namespace smsdrv::channel {
 
 using attributes = std::vector<std::pair<std::string, std::string>>;
 
+// A part of an inbound multimedia message (ABI 1.2 smsdrv_part), owned.
+struct event_part {
+  std::string content_type;
+  std::string name;  // safe as the last component of a path (mm7::safe_part_name)
+  std::string bytes;
+};
+
 struct channel_event {
   smsdrv_event_type type = SMSDRV_EVENT_RESPONSE;
   std::uint64_t request_id = 0;  // RESPONSE, DELIVERY_REPORT
   std::int32_t status = SMSDRV_OK;
   std::string text;
   attributes attrs;
-  std::uint64_t ack_id = 0;  // non-zero: the host must acknowledge (SMSDRV_EVENT_NEEDS_ACK)
+  std::uint64_t ack_id = 0;       // non-zero: the host must acknowledge (SMSDRV_EVENT_NEEDS_ACK)
+  std::vector<event_part> parts;  // INBOUND of an MMS
 };
 
 // Attribute names used by the channel's events besides the inbound set of the spec (docs/esp.md).

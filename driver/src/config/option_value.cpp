@@ -96,8 +96,10 @@ std::string choice_suggestion(std::span<const enum_choice> choices, std::string_
   return best.empty() ? std::string() : fmt::format("; did you mean '{}'?", best);
 }
 
-std::string too_long(std::int64_t max, std::size_t has) {
-  return fmt::format("must be at most {} characters (has {})", max, has);
+// A secret's length is not shown either: only the rule.
+std::string too_long(const option_def& def, std::size_t has) {
+  if (def.secret) return fmt::format("must be at most {} characters", def.max);
+  return fmt::format("must be at most {} characters (has {})", def.max, has);
 }
 
 value_check check_integer(const option_def& def, std::string_view raw) {
@@ -131,10 +133,12 @@ value_check check_enumeration(const option_def& def, std::string_view raw) {
 }
 
 // Printable ASCII: SMPP v3.4 §3.1 C-Octet Strings carry ASCII; control characters only confuse.
+// For a secret only the rule is named: not the character, not where it is.
 std::string ascii_problem(const option_def& def, std::string_view raw) {
   for (std::size_t i = 0; i < raw.size(); ++i) {
     auto b = static_cast<unsigned char>(raw[i]);
     if (b < 0x20 || b >= 0x7F) {
+      if (def.secret) return "must be printable ASCII";
       std::size_t end = i + 1;
       while (end < raw.size() && (static_cast<unsigned char>(raw[end]) & 0xC0) == 0x80)
         ++end;
@@ -143,7 +147,7 @@ std::string ascii_problem(const option_def& def, std::string_view raw) {
     }
   }
   if (def.max > 0 && raw.size() > static_cast<std::size_t>(def.max))
-    return too_long(def.max, raw.size());
+    return too_long(def, raw.size());
   return {};
 }
 
@@ -159,10 +163,12 @@ std::string text_problem(const option_def& def, std::string_view raw) {
   if (!length) return "must be valid UTF-8";
   for (std::size_t i = 0; i < raw.size(); ++i) {
     auto b = static_cast<unsigned char>(raw[i]);
-    if ((b < 0x20 && b != '\t') || b == 0x7F)
+    if ((b < 0x20 && b != '\t') || b == 0x7F) {
+      if (def.secret) return "must not contain control characters";
       return fmt::format("must not contain control characters (\\x{:02x} found)", b);
+    }
   }
-  if (def.max > 0 && *length > static_cast<std::size_t>(def.max)) return too_long(def.max, *length);
+  if (def.max > 0 && *length > static_cast<std::size_t>(def.max)) return too_long(def, *length);
   return {};
 }
 
@@ -181,7 +187,7 @@ value_check check_host(const option_def& def, std::string_view raw) {
   // One ':' is "host:port" (an IPv6 address has at least two): the port has its own option.
   if (std::count(raw.begin(), raw.end(), ':') == 1)
     return refuse("must be a host name or IP address without a port (the port is its own option)");
-  if (raw.size() > static_cast<std::size_t>(def.max)) return refuse(too_long(def.max, raw.size()));
+  if (raw.size() > static_cast<std::size_t>(def.max)) return refuse(too_long(def, raw.size()));
   return accept(std::string(raw));
 }
 
@@ -205,7 +211,7 @@ value_check check_ton_npi(const option_def& def, std::string_view raw) {
 }
 
 value_check check_regex(const option_def& def, std::string_view raw) {
-  if (raw.size() > static_cast<std::size_t>(def.max)) return refuse(too_long(def.max, raw.size()));
+  if (raw.size() > static_cast<std::size_t>(def.max)) return refuse(too_long(def, raw.size()));
   try {
     // From a std::string: libstdc++ 12's scanner reads the character after a final '(' (one
     // past the end of the pattern), which is in bounds only when a terminator follows.
@@ -287,14 +293,14 @@ value_check check_log_filter(std::string_view raw) {
 }
 
 value_check check_url(const option_def& def, std::string_view raw) {
-  if (raw.size() > static_cast<std::size_t>(def.max)) return refuse(too_long(def.max, raw.size()));
+  if (raw.size() > static_cast<std::size_t>(def.max)) return refuse(too_long(def, raw.size()));
   auto parsed = http::parse_gateway_url(raw);
   if (auto* problem = std::get_if<std::string>(&parsed)) return refuse(std::move(*problem));
   return accept(std::string(raw));
 }
 
 value_check check_proxy_url(const option_def& def, std::string_view raw) {
-  if (raw.size() > static_cast<std::size_t>(def.max)) return refuse(too_long(def.max, raw.size()));
+  if (raw.size() > static_cast<std::size_t>(def.max)) return refuse(too_long(def, raw.size()));
   auto parsed = http::parse_proxy_url(raw);
   if (auto* problem = std::get_if<std::string>(&parsed)) return refuse(std::move(*problem));
   return accept(std::string(raw));

@@ -80,9 +80,10 @@ bool store(Settings& settings, const settings_field& field, typed_value&& v) {
       field);
 }
 
-// A rule may quote parts of the value (a TLV spec's bad token): kept whole but printable.
-std::string whole(std::string_view rule) {
-  return printable(rule, std::string_view::npos);
+// Kept whole but printable: a rule that quotes part of the value (a TLV spec's bad token), and
+// what names the place: file path, section, option. Only values are cut (printable()).
+std::string whole(std::string_view text) {
+  return printable(text, std::string_view::npos);
 }
 
 // Builds the messages of one section in the documented format.
@@ -96,23 +97,23 @@ class reporter {
 
   void error(std::uint32_t at, std::string_view option, std::string_view shown_value,
              std::string_view rule) {
-    errors_.push_back(fmt::format("{}[{}] {} = '{}': {}", location(at), printable(s_.name),
-                                  printable(option), shown_value, whole(rule)));
+    errors_.push_back(fmt::format("{}[{}] {} = '{}': {}", location(at), whole(s_.name),
+                                  whole(option), shown_value, whole(rule)));
   }
 
   void error(std::uint32_t at, std::string_view option, std::string_view rule) {
-    errors_.push_back(fmt::format("{}[{}] {}: {}", location(at), printable(s_.name),
-                                  printable(option), whole(rule)));
+    errors_.push_back(
+        fmt::format("{}[{}] {}: {}", location(at), whole(s_.name), whole(option), whole(rule)));
   }
 
   void warning(std::uint32_t at, std::string_view option, std::string_view rule) {
-    warnings_.push_back(fmt::format("{}[{}] {}: {}", location(at), printable(s_.name),
-                                    printable(option), whole(rule)));
+    warnings_.push_back(
+        fmt::format("{}[{}] {}: {}", location(at), whole(s_.name), whole(option), whole(rule)));
   }
 
   std::string location(std::uint32_t at) const {
-    if (!s_.source.empty() && at != 0) return fmt::format("{}:{}: ", printable(s_.source), at);
-    if (!s_.source.empty()) return fmt::format("{}: ", printable(s_.source));
+    if (!s_.source.empty() && at != 0) return fmt::format("{}:{}: ", whole(s_.source), at);
+    if (!s_.source.empty()) return fmt::format("{}: ", whole(s_.source));
     if (at != 0) return fmt::format("line {}: ", at);
     return {};
   }
@@ -125,6 +126,7 @@ class reporter {
 
 std::string shown_value(const option_def& def, std::string_view raw) {
   if (def.secret && !raw.empty()) return std::string(masked);
+  if (def.type == option_type::path) return whole(raw);
   // A URL may carry an access token or a password: shown with them masked.
   if (def.type == option_type::url || def.type == option_type::proxy_url)
     return printable(http::masked_url(raw), 200);

@@ -146,8 +146,10 @@ std::variant<read_body, body_problem> read_mm7_body(std::string_view content_typ
                                                     std::string_view body,
                                                     const mime_limits& limits) {
   auto tree = read_mime(content_type, body, limits);
-  if (auto* problem = std::get_if<std::string>(&tree))
-    return body_problem{status::multimedia_content_refused, "the body " + *problem};
+  if (auto* problem = std::get_if<mime_problem>(&tree))
+    return body_problem{
+        problem->over_limits ? status::multimedia_content_refused : status::message_format_corrupt,
+        "the body " + problem->text};
   const mime_node& root = std::get<mime_node>(tree);
 
   std::string_view xml;

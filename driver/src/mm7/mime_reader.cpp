@@ -146,8 +146,8 @@ std::size_t boundary_mentions(std::string_view text, std::size_t stop_after) {
 
 }  // namespace
 
-std::variant<mime_node, std::string> read_mime(std::string_view content_type, std::string_view body,
-                                               const mime_limits& limits) {
+std::variant<mime_node, mime_problem> read_mime(std::string_view content_type,
+                                                std::string_view body, const mime_limits& limits) {
   init_gmime();
   std::string ct(trim(content_type));
   if (ct.empty()) ct = "text/xml";
@@ -160,7 +160,8 @@ std::variant<mime_node, std::string> read_mime(std::string_view content_type, st
     return node;
   }
   if (boundary_mentions(body, limits.max_parts) > limits.max_parts)
-    return fmt::format("declares more than {} multipart boundaries", limits.max_parts);
+    return mime_problem{
+        true, fmt::format("declares more than {} multipart boundaries", limits.max_parts)};
   // The HTTP header becomes the entity's header; the body follows unchanged.
   std::string head = "Content-Type: ";
   for (char c : ct)
@@ -168,16 +169,19 @@ std::variant<mime_node, std::string> read_mime(std::string_view content_type, st
   head += "\r\n\r\n";
   gptr<GMimeStream> cat(g_mime_stream_cat_new());
   gptr<GMimeStream> head_stream(g_mime_stream_mem_new_with_buffer(head.data(), head.size()));
-  gptr<GMimeStream> body_stream(g_mime_stream_mem_new_with_buffer(body.data(), body.size()));
+  // g_mime_stream_mem_new_with_buffer() refuses a NULL buffer, which an empty view may have.
+  gptr<GMimeStream> body_stream(body.empty()
+                                    ? g_mime_stream_mem_new()
+                                    : g_mime_stream_mem_new_with_buffer(body.data(), body.size()));
   g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat.get()), head_stream.get());
   g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat.get()), body_stream.get());
   gptr<GMimeParser> parser(g_mime_parser_new_with_stream(cat.get()));
   g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
   gptr<GMimeObject> root(g_mime_parser_construct_part(parser.get(), nullptr));
-  if (!root) return std::string("is not a MIME entity GMime can read");
+  if (!root) return mime_problem{false, "is not a MIME entity GMime can read"};
   mime_node node;
   tree_builder builder(limits);
-  if (!builder.build(root.get(), node, 0)) return builder.problem();
+  if (!builder.build(root.get(), node, 0)) return mime_problem{true, builder.problem()};
   return node;
 }
 

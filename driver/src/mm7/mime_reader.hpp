@@ -33,9 +33,14 @@ struct mime_limits {
   std::size_t max_depth = 8;    // multipart nesting
 };
 
-// The tree of body, whose Content-Type header is content_type; or the reason it cannot be read
-// (more parts or nesting than the limits allow).
-std::variant<mime_node, std::string> read_mime(std::string_view content_type, std::string_view body,
-                                               const mime_limits& limits);
+// Why a body cannot be read.
+struct mime_problem {
+  bool over_limits = false;  // more parts or nesting than the limits allow; else not MIME
+  std::string text;
+};
+
+// The tree of body, whose Content-Type header is content_type; or why it cannot be read.
+std::variant<mime_node, mime_problem> read_mime(std::string_view content_type,
+                                                std::string_view body, const mime_limits& limits);
 
 }  // namespace smsdrv::mm7

@@ -46,8 +46,8 @@ std::optional<std::string> parse_value(std::string_view raw, std::string& out) {
       out += v[++i];
     } else if (c == '"') {
       if (i + 1 != v.size())
-        return "unexpected text after the closing quote: '" + std::string(v.substr(i + 1)) +
-               "' (comments must be on a line of their own)";
+        return std::string(
+            "unexpected text after the closing quote (comments must be on a line of their own)");
       return std::nullopt;
     } else {
       out += c;
@@ -89,7 +89,8 @@ class parser {
       return;
     }
     if (close + 1 != t.size()) {
-      problem(number, "malformed section header '" + std::string(t) +
+      // What follows ']' is not repeated: it could be anything, a password too.
+      problem(number, "malformed section header '" + std::string(t.substr(0, close + 1)) +
                           "': unexpected text after ']' (comments must be on a line of their own)");
       current_ = nullptr;
       return;
@@ -113,19 +114,22 @@ class parser {
   }
 
   void option(uint32_t number, std::string_view t) {
+    // Messages never repeat a value, nor a line that may hold one ("password: <secret>"): the
+    // line number says where.
     const auto eq = t.find('=');
     if (eq == std::string_view::npos) {
-      problem(number, "malformed line '" + std::string(t) +
-                          "': expected [section], option = value, or a # comment");
+      problem(number,
+              "malformed line: expected [section], option = value, or a # comment (the line has "
+              "no '=')");
       return;
     }
     const std::string_view key = trim(t.substr(0, eq));
     if (key.empty()) {
-      problem(number, "malformed line '" + std::string(t) + "': the option has no name");
+      problem(number, "malformed line: the option has no name");
       return;
     }
-    if (key.find_first_of(" \t\"[]") != std::string_view::npos) {
-      problem(number, "malformed option name '" + std::string(key) +
+    if (const auto bad = key.find_first_of(" \t\"[]"); bad != std::string_view::npos) {
+      problem(number, "malformed option name '" + std::string(key.substr(0, bad)) +
                           "': names contain no blanks, quotes or brackets");
       return;
     }

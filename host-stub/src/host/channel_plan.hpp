@@ -38,7 +38,9 @@ struct channel_plan {
 };
 
 // Decides everything before any driver sees a section, so that a wrong file changes nothing.
-// driver_names[i] is the name of driver i. Throws std::invalid_argument naming source:line.
+// driver_names[i] is the name of driver i. Throws std::invalid_argument naming source:line, also
+// when the file has no [channel-<name>] section (with "did you mean" for near misses such as
+// [chanel-a]).
 channel_plan plan_channels(const cfg_file& cfg, const std::vector<std::string>& driver_names,
                            const logger& log);
 

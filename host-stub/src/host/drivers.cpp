@@ -88,6 +88,13 @@ std::optional<std::string> default_drivers_dir(const std::string& config_path) {
   }
 }
 
+std::string server_root_of(const std::string& drivers_dir) {
+  std::error_code ec;
+  const fs::path dir = fs::weakly_canonical(fs::absolute(drivers_dir, ec), ec);
+  if (ec || dir.filename() != "media-channel-drivers") return {};
+  return dir.parent_path().string();
+}
+
 driver_list load_drivers(const std::string& dir, const logger& log) {
   driver_list drivers;
   for (const auto& path : find_driver_modules(dir, log)) {

@@ -48,6 +48,11 @@ std::vector<std::string> find_driver_modules(const std::string& dir, const logge
 // file's folder that has one (the server root), or nullopt.
 std::optional<std::string> default_drivers_dir(const std::string& config_path);
 
+// The server root of a drivers folder: the folder holding it when it is named
+// media-channel-drivers (the install layout), else "" (relative paths stay relative to the
+// working directory). The drivers take relative paths in options from the same place.
+std::string server_root_of(const std::string& drivers_dir);
+
 // Loads every module found; throws std::runtime_error when there is none, when a module cannot
 // be used, or when two modules share a driver name.
 driver_list load_drivers(const std::string& dir, const logger& log);

@@ -230,8 +230,16 @@ void event_loop::flush_and_ack() {
 void event_loop::time_out_pending() {
   const auto open = rt_.requests.take_all();
   if (open.empty()) return;
-  rt_.log.log(SMSDRV_LOG_WARN, "dms-stub", "{} request(s) still unanswered after --drain {}",
-              open.size(), seconds(rt_.options.drain));
+  // Which ones, with the driver's number for each, to find them in the driver's lines.
+  constexpr size_t named = 10;
+  std::string which;
+  for (size_t i = 0; i < open.size() && i < named; ++i)
+    which += fmt::format("{}{} ({} request {})", i == 0 ? "" : ", ",
+                         open[i].has_id ? std::string_view(open[i].id) : "(no id)",
+                         rt_.drivers[open[i].driver]->name, open[i].request_id);
+  if (open.size() > named) which += fmt::format(" and {} more", open.size() - named);
+  rt_.log.log(SMSDRV_LOG_WARN, "dms-stub", "{} request(s) still unanswered after --drain {}: {}",
+              open.size(), seconds(rt_.options.drain), which);
   const std::string text = "no response from the driver within --drain " +
                            seconds(rt_.options.drain) + " after end of input";
   for (const auto& p : open)

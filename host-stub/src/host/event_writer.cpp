@@ -67,6 +67,8 @@ void write_interaction(std::string& out, const smsdrv_event& ev, std::string_vie
   // The driver's remark on the message, e.g. "partial: parts 2 of 3 missing" (docs/esp.md).
   if (ev.text != nullptr && ev.text[0] != '\0') j.str("note", ev.text);
   j.string_map("attributes", ev.count, ev.keys, ev.values);
+  // A multimedia message's parts (ABI 1.2), bytes in base64.
+  if (ev.part_count > 0 && ev.parts != nullptr) j.parts("parts", ev.part_count, ev.parts);
   j.finish();
 }
 

@@ -1,6 +1,10 @@
 #include "host/json_writer.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
+
+#include "host/base64.hpp"
 
 namespace smsdrv::host {
 namespace {
@@ -124,6 +128,29 @@ json_line& json_line::string_map(std::string_view k, uint32_t count, const char*
     str(name, value);
   }
   return end_object();
+}
+
+json_line& json_line::parts(std::string_view k, uint32_t count, const smsdrv_part* const* parts) {
+  key(k);
+  out_ += '[';
+  for (uint32_t i = 0; i < count && parts != nullptr && parts[i] != nullptr; ++i) {
+    // Read by the prefix its struct_size covers (a newer driver may append fields).
+    smsdrv_part p{};
+    std::memcpy(&p, parts[i], std::min<size_t>(parts[i]->struct_size, sizeof p));
+    if (i > 0) out_ += ',';
+    out_ += '{';
+    first_ = true;
+    str("contentType", p.content_type != nullptr ? p.content_type : "");
+    str("name", p.name != nullptr ? p.name : "");
+    num("size", static_cast<int64_t>(p.data != nullptr ? p.size : 0));
+    const std::string_view bytes(reinterpret_cast<const char*>(p.data),
+                                 p.data != nullptr ? static_cast<size_t>(p.size) : 0);
+    str("base64", base64_encode(bytes));
+    out_ += '}';
+  }
+  out_ += ']';
+  first_ = false;
+  return *this;
 }
 
 json_line& json_line::begin_object(std::string_view k) {

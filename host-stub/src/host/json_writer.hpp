@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "smsdrv/smsdrv.h"
+
 namespace smsdrv::host {
 
 // Appends s as a JSON string literal, quotes included.
@@ -29,6 +31,8 @@ class json_line {
                         const char* const* values);
   json_line& begin_object(std::string_view key);
   json_line& end_object();
+  // key: [{"contentType":..., "name":..., "size":N, "base64":...}, ...] for ABI 1.2 parts.
+  json_line& parts(std::string_view key, uint32_t count, const smsdrv_part* const* parts);
   // Closes the outermost object and ends the line.
   void finish() { out_ += "}\n"; }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <iterator>
 #include <stdexcept>
 #include <vector>
@@ -50,7 +51,8 @@ void append_escaped(std::string& out, std::string_view v) {
 
 }  // namespace
 
-std::shared_ptr<const privacy::masking> read_masking(const cfg_file& cfg) {
+std::shared_ptr<const privacy::masking> read_masking(const cfg_file& cfg,
+                                                     const std::string& server_root) {
   privacy::masking_settings settings;
   std::string spec_path(default_filter_spec);
   if (const cfg_section* s = cfg.find("settings")) {
@@ -72,6 +74,8 @@ std::shared_ptr<const privacy::masking> read_masking(const cfg_file& cfg) {
       settings.key_rules.emplace_back(o.key, rule_of(cfg, *s, o));
   privacy::spec_result spec;
   if (settings.filter_active) {
+    if (!server_root.empty() && !std::filesystem::path(spec_path).is_absolute())
+      spec_path = (std::filesystem::path(server_root) / spec_path).lexically_normal().string();
     spec = privacy::read_filter_spec(spec_path);
     if (!spec.ok()) {
       std::string all;

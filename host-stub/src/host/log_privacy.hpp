@@ -15,13 +15,16 @@
 namespace smsdrv::host {
 
 // The default of logging-filter-spec in the driver's option table (a unit test keeps both the
-// same), relative to the working directory like the driver reads it.
+// same), relative to the server root like the driver reads it.
 inline constexpr std::string_view default_filter_spec =
     "./media-channel-drivers/channel-smsmms/logging-filter-smsmms.json";
 
-// The rules the options file gives. Throws std::invalid_argument naming source:line, option
-// and problem (the drivers, configured first, normally refuse such a file already).
-std::shared_ptr<const privacy::masking> read_masking(const cfg_file& cfg);
+// The rules the options file gives; a relative logging-filter-spec is taken from server_root
+// (host/drivers.hpp server_root_of), or from the working directory when that is "". Throws
+// std::invalid_argument naming source:line, option and problem (the drivers, configured first,
+// normally refuse such a file already).
+std::shared_ptr<const privacy::masking> read_masking(const cfg_file& cfg,
+                                                     const std::string& server_root = {});
 
 // {key="value", ...} of user data or event attributes as the rules show them: pairs a rule
 // skips are left out, quotes and control characters escaped.

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "host/base64.hpp"
 #include "host/pii.hpp"
 #include "smsdrv/smsdrv.h"
 
@@ -102,6 +103,43 @@ std::optional<request_problem> parse_user_data(const value& object, parsed_reque
   return std::nullopt;
 }
 
+std::optional<request_problem> parse_parts(const value& array, parsed_request& out) {
+  if (!array.IsArray())
+    return invalid("parts must be an array of {\"contentType\", \"name\", \"base64\"} objects");
+  for (rapidjson::SizeType i = 0; i < array.Size(); ++i) {
+    const value& p = array[i];
+    const std::string where = "parts[" + std::to_string(i) + "]";
+    if (!p.IsObject()) return invalid(where + " must be an object");
+    parsed_part part;
+    bool has_type = false, has_bytes = false;
+    for (auto m = p.MemberBegin(); m != p.MemberEnd(); ++m) {
+      const std::string_view name = view(m->name);
+      const value& v = m->value;
+      if (name != "contentType" && name != "name" && name != "base64")
+        return invalid("unknown member " + quoted(name) + " in " + where +
+                       " (a part has contentType, name and base64)");
+      if (!v.IsString() || has_nul(v))
+        return request_problem{SMSDRV_E_BAD_REQUEST,
+                               where + "." + std::string(name) + " must be a string"};
+      if (name == "contentType") {
+        part.content_type = std::string(view(v));
+        has_type = !part.content_type.empty();
+      } else if (name == "name") {
+        part.name = std::string(view(v));
+      } else {
+        auto bytes = base64_decode(view(v));
+        if (!bytes) return request_problem{SMSDRV_E_BAD_REQUEST, where + ".base64 is not base64"};
+        part.bytes = std::move(*bytes);
+        has_bytes = true;
+      }
+    }
+    if (!has_type) return request_problem{SMSDRV_E_BAD_REQUEST, where + ".contentType is required"};
+    if (!has_bytes) return request_problem{SMSDRV_E_BAD_REQUEST, where + ".base64 is required"};
+    out.parts.push_back(std::move(part));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<request_problem> request_parser::parse(char* line, size_t len, parsed_request& out) {
@@ -111,6 +149,7 @@ std::optional<request_problem> request_parser::parse(char* line, size_t len, par
   out.channel = nullptr;
   out.keys.clear();
   out.values.clear();
+  out.parts.clear();
   converted_.clear();
   fixups_.clear();
   line[len] = '\0';
@@ -135,7 +174,9 @@ std::optional<request_problem> request_parser::parse(char* line, size_t len, par
     out.has_id = true;
     out.id = view(id->value);
   }
-  bool seen_request = false, seen_channel = false, seen_user_data = false, seen_id = false;
+  bool seen_request = false, seen_channel = false, seen_user_data = false, seen_id = false,
+       seen_parts = false;
+  const value* parts = nullptr;
   for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
     const std::string_view name = view(m->name);
     const value& v = m->value;
@@ -155,9 +196,12 @@ std::optional<request_problem> request_parser::parse(char* line, size_t len, par
     } else if (name == "userData") {
       seen = &seen_user_data;
       user_data = &v;
+    } else if (name == "parts") {
+      seen = &seen_parts;
+      parts = &v;
     } else {
       return invalid("unknown member " + quoted(name) +
-                     " (a request has id, request, channel and userData)");
+                     " (a request has id, request, channel, userData and parts)");
     }
     if (*seen) return invalid("member " + quoted(name) + " appears twice");
     *seen = true;
@@ -165,6 +209,9 @@ std::optional<request_problem> request_parser::parse(char* line, size_t len, par
   if (out.request == nullptr) return invalid("missing member \"request\", e.g. \"SendSMS\"");
   if (user_data != nullptr) {
     if (auto problem = parse_user_data(*user_data, out, converted_, fixups_)) return problem;
+  }
+  if (parts != nullptr) {
+    if (auto problem = parse_parts(*parts, out)) return problem;
   }
   if (out.channel == nullptr) {
     for (size_t i = 0; i < out.keys.size(); ++i)

@@ -5,9 +5,10 @@
 // The line is parsed in situ (RapidJSON), so keys and string values point into the caller's
 // buffer and the common case allocates nothing. Numbers and booleans in userData become their
 // JSON text ("42", "1.5", "true"); null, objects and arrays are refused. The channel may also be
-// given as userData._umsChannel; the PII requests (host/pii.hpp) need none. Members other than
-// id, request, channel and userData are refused, so that a misspelt "userdata" is not silently
-// dropped.
+// given as userData._umsChannel; the PII requests (host/pii.hpp) need none. "parts" (SendMMS,
+// ABI 1.2) is an array of {"contentType":..., "name":..., "base64":...}; their bytes are decoded
+// here. Members other than id, request, channel, userData and parts are refused, so that a
+// misspelt "userdata" is not silently dropped.
 #ifndef SMSDRV_HOST_REQUEST_PARSER_HPP
 #define SMSDRV_HOST_REQUEST_PARSER_HPP
 
@@ -21,6 +22,13 @@
 
 namespace smsdrv::host {
 
+// A part of a multimedia message, decoded.
+struct parsed_part {
+  std::string content_type;
+  std::string name;
+  std::string bytes;
+};
+
 // A parsed request: views into the parsed line and the parser; valid until the next parse().
 struct parsed_request {
   bool has_id = false;
@@ -29,6 +37,7 @@ struct parsed_request {
   const char* channel = nullptr;  // null only for a PII request without a channel
   std::vector<const char*> keys;
   std::vector<const char*> values;
+  std::vector<parsed_part> parts;
 };
 
 // Why a line is not a request: an SMSDRV_E_* code and a text naming the member at fault.

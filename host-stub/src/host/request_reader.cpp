@@ -6,15 +6,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <optional>
 
 namespace smsdrv::host {
 namespace {
 
 constexpr size_t read_size = 64 * 1024;
-constexpr uint32_t first_back_off_us = 100;
-constexpr uint32_t max_back_off_us = 10000;
 
 bool blank(const char* line, size_t length) {
   return std::all_of(line, line + length, [](char c) { return c == ' ' || c == '\t'; });
@@ -120,27 +117,60 @@ void request_reader::submit(uint64_t number, const channel_entry& channel) {
   r.count = static_cast<uint32_t>(request_.keys.size());
   r.keys = request_.keys.data();
   r.values = request_.values.data();
+  // ABI 1.2 parts; a driver of an older version reads the prefix without them.
+  std::vector<smsdrv_part> parts(request_.parts.size());
+  std::vector<const smsdrv_part*> part_pointers;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const parsed_part& p = request_.parts[i];
+    parts[i].struct_size = sizeof(smsdrv_part);
+    parts[i].content_type = p.content_type.c_str();
+    parts[i].name = p.name.c_str();
+    parts[i].data = reinterpret_cast<const uint8_t*>(p.bytes.data());
+    parts[i].size = p.bytes.size();
+    part_pointers.push_back(&parts[i]);
+  }
+  r.part_count = static_cast<uint32_t>(parts.size());
+  r.parts = part_pointers.empty() ? nullptr : part_pointers.data();
   const auto id = request_.has_id ? std::optional<std::string_view>(request_.id) : std::nullopt;
-  uint32_t delay_us = first_back_off_us;
-  while (true) {
-    const int32_t status = rt_.requests.submit(
-        channel.driver, id, request_.channel,
-        [&](uint64_t* request_id) { return api.send(drv.handle(), &r, request_id); });
-    if (status == SMSDRV_OK) return;
-    if (status == SMSDRV_E_QUEUE_FULL) {
-      if (delay_us == first_back_off_us)
-        rt_.log.log(SMSDRV_LOG_DEBUG, request_.channel, "line {}: queue full; retrying", number);
-      if (back_off(delay_us)) continue;
-      answer(number, {status, api.status_name(status),
-                      "the channel's queue was still full when dms-stub stopped; the request "
-                      "was not sent"});
-      return;
-    }
-    // last_error() is per calling thread, and only this thread sends.
-    const std::string detail = api.last_error(drv.handle());
-    answer(number, {status, api.status_name(status),
-                    detail.empty() ? std::string(api.status_message(status)) : detail});
+  uint64_t accepted_as = 0;
+  const int32_t status =
+      rt_.requests.submit(channel.driver, id, request_.channel, [&](uint64_t* request_id) {
+        const int32_t st = api.send(drv.handle(), &r, request_id);
+        accepted_as = *request_id;
+        return st;
+      });
+  note_queue(status);
+  if (status == SMSDRV_OK) {
+    // The driver's lines name its own request number ("request 17 failed: ..."): this line
+    // leads from it to the host's id.
+    if (rt_.log.enabled(SMSDRV_LOG_DEBUG))
+      rt_.log.log(SMSDRV_LOG_DEBUG, request_.channel, "line {}: {} {} is {} request {}", number,
+                  request_.request, request_.has_id ? request_.id : std::string_view("(no id)"),
+                  rt_.drivers[channel.driver]->name, accepted_as);
     return;
+  }
+  // A full queue is the channel's own state: answered at once, so that no other channel waits.
+  // last_error() is per calling thread, and only this thread sends.
+  const std::string detail = api.last_error(drv.handle());
+  answer(number, {status, api.status_name(status),
+                  detail.empty() ? std::string(api.status_message(status)) : detail});
+}
+
+void request_reader::note_queue(int32_t status) {
+  const std::string_view channel = request_.channel;
+  auto it = queue_full_.find(channel);
+  if (status == SMSDRV_E_QUEUE_FULL) {
+    if (it == queue_full_.end()) {
+      rt_.log.log(SMSDRV_LOG_WARN, channel,
+                  "queue full: requests to this channel are refused with SMSDRV_E_QUEUE_FULL "
+                  "until it has room (x-smpp-queue-size)");
+      it = queue_full_.emplace(std::string(channel), 0).first;
+    }
+    ++it->second;
+  } else if (status == SMSDRV_OK && it != queue_full_.end()) {
+    rt_.log.log(SMSDRV_LOG_INFO, channel, "queue has room again; {} request(s) were refused",
+                it->second);
+    queue_full_.erase(it);
   }
 }
 
@@ -163,13 +193,6 @@ void request_reader::answer_pii(uint64_t number) {
   rt_.log.log(SMSDRV_LOG_DEBUG, request_.channel ? request_.channel : "dms-stub",
               "line {}: {} {} answered: {} match(es) masked", number, request_.request,
               request_.has_id ? request_.id : std::string_view("(no id)"), a.matches);
-}
-
-bool request_reader::back_off(uint32_t& delay_us) {
-  const timespec ts{0, static_cast<long>(delay_us) * 1000};
-  delay_us = std::min(delay_us * 2, max_back_off_us);
-  pollfd stop{rt_.reader_stop.fd(), POLLIN, 0};
-  return ::ppoll(&stop, 1, &ts, nullptr) <= 0;  // 0: slept the whole step; 1: stopping
 }
 
 void request_reader::answer(uint64_t number, const failure& f) {

@@ -21,8 +21,10 @@ namespace smsdrv::host {
 // The host's side of one accepted request.
 struct pending_request {
   bool has_id = false;
-  std::string id;       // the request's "id" when has_id
-  std::string channel;  // for the stub's own answer when the drain times out
+  std::string id;           // the request's "id" when has_id
+  std::string channel;      // for the stub's own answer when the drain times out
+  size_t driver = 0;        // which driver accepted it,
+  uint64_t request_id = 0;  // under which number (the driver's log lines name it)
 };
 
 class request_table {
@@ -54,6 +56,8 @@ class request_table {
       p.has_id = id.has_value();
       if (id) p.id.assign(*id);
       p.channel.assign(channel);
+      p.driver = driver;
+      p.request_id = request_id;
       if (p.has_id) open_ids_.insert(p.id);
     }
     return status;

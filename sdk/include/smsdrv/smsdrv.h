@@ -27,7 +27,8 @@
  *
  * Strings
  *   - All strings are NUL-terminated UTF-8. Keys and values of user data and attributes are
- *     strings; binary content travels hex-encoded or as a file reference.
+ *     strings. Binary content (the parts of a multimedia message) travels as smsdrv_part since
+ *     ABI 1.2: bytes with a length.
  *
  * Errors
  *   - Functions return an int32_t status: 0 (SMSDRV_OK) on success, a negative code on failure.
@@ -60,7 +61,7 @@ extern "C" {
 #endif
 
 #define SMSDRV_ABI_MAJOR 1u
-#define SMSDRV_ABI_MINOR 1u
+#define SMSDRV_ABI_MINOR 2u
 /* What a host passes to smsdrv_driver_entry() and a driver reports in abi_version. */
 #define SMSDRV_ABI_VERSION ((SMSDRV_ABI_MAJOR << 16) | SMSDRV_ABI_MINOR)
 #define SMSDRV_ABI_VERSION_MAJOR_OF(v) ((uint32_t)(v) >> 16)
@@ -157,6 +158,21 @@ typedef struct smsdrv_section {
   const uint32_t* lines;
 } smsdrv_section;
 
+/* ABI 1.2: one part of a multimedia message (MMS), such as a picture, a text, a SMIL
+ * presentation or a vCard. Parts travel by pointer, each with its own struct_size, so that a
+ * later version can append fields to this struct. */
+typedef struct smsdrv_part {
+  uint32_t struct_size;
+  /* The MIME type with its parameters: "image/jpeg", "text/plain; charset=utf-8". Never NULL. */
+  const char* content_type;
+  /* A file name, or "". In an event it is safe to use as the last component of a path: no '/',
+   * '\', control characters, "." or ".."; at most 255 bytes. Never NULL. */
+  const char* name;
+  /* size octets of any value (not NUL-terminated); NULL only when size is 0. */
+  const uint8_t* data;
+  uint64_t size;
+} smsdrv_part;
+
 /* A request from the host's business logic, e.g. SendSMS with its user data. */
 typedef struct smsdrv_request {
   uint32_t struct_size;
@@ -168,6 +184,11 @@ typedef struct smsdrv_request {
   uint32_t count;
   const char* const* keys;
   const char* const* values;
+  /* ---- ABI 1.2 ---- */
+  /* The parts of a multimedia message (SendMMS): part_count pointers (parts may be NULL when
+   * part_count is 0). Borrowed like everything else: copied before send() returns. */
+  uint32_t part_count;
+  const smsdrv_part* const* parts;
 } smsdrv_request;
 
 typedef enum smsdrv_event_type {
@@ -207,6 +228,12 @@ typedef struct smsdrv_event {
   const char* const* keys;
   const char* const* values;
   uint32_t flags;
+  /* ---- ABI 1.2 ---- */
+  /* INBOUND of a multimedia message: its parts, part_count pointers followed by a NULL
+   * pointer; NULL and 0 for an event without parts. Owned by the driver like the strings. A
+   * host of an older version does not get them (the attributes still name the parts). */
+  const smsdrv_part* const* parts;
+  uint32_t part_count;
 } smsdrv_event;
 
 /* ---- Metrics (ABI 1.1) --------------------------------------------------------------------- */
@@ -332,6 +359,9 @@ typedef struct smsdrv_driver_api {
 #define SMSDRV_REQUEST_SIZE_1_0 SMSDRV_SIZE_THROUGH(smsdrv_request, values)
 #define SMSDRV_EVENT_SIZE_1_0 SMSDRV_SIZE_THROUGH(smsdrv_event, flags)
 #define SMSDRV_METRIC_SIZE_1_1 SMSDRV_SIZE_THROUGH(smsdrv_metric, value)
+#define SMSDRV_REQUEST_SIZE_1_2 SMSDRV_SIZE_THROUGH(smsdrv_request, parts)
+#define SMSDRV_EVENT_SIZE_1_2 SMSDRV_SIZE_THROUGH(smsdrv_event, part_count)
+#define SMSDRV_PART_SIZE_1_2 SMSDRV_SIZE_THROUGH(smsdrv_part, size)
 #define SMSDRV_METRICS_SIZE_1_1 SMSDRV_SIZE_THROUGH(smsdrv_metrics, samples)
 /* The function table: 1.0 is the least a driver of major version 1 provides. */
 #define SMSDRV_DRIVER_API_SIZE_1_0 SMSDRV_SIZE_THROUGH(smsdrv_driver_api, status_message)

@@ -8,6 +8,8 @@
 //   smsdrv::driver drv{mod, host};                 // host: a filled smsdrv_host
 //   drv.configure(section);                        // throws smsdrv::error naming the problem
 //   auto sent = drv.send("channel-sms1", "SendSMS", {{"_smsDestNumber", "4917..."}});
+//   drv.send("channel-sms1", "SendMMS", {{"_smsDestNumber", "4917..."}},
+//            {{"image/jpeg", "photo.jpg", jpeg_bytes}});                 // ABI 1.2 parts
 //   smsdrv::event ev;
 //   while (drv.poll(ev)) { ... ev.attribute("_smsMessageId") ... }
 //   if (auto m = drv.metrics()) for (const auto& sample : *m) { ... }   // ABI 1.1 drivers
@@ -92,6 +94,20 @@ class module {
 // Key/value pairs for sections and requests; the wrapper builds the parallel arrays.
 using key_values = std::vector<std::pair<std::string, std::string>>;
 
+// A part of a multimedia message to send (ABI 1.2): viewed, not copied, until send() returns.
+struct part {
+  std::string_view content_type;
+  std::string_view name;
+  std::string_view bytes;
+};
+
+// A part of a polled event (ABI 1.2). Views into driver memory, like the event's strings.
+struct event_part {
+  std::string_view content_type;
+  std::string_view name;
+  std::string_view bytes;
+};
+
 // A polled event. Views into driver memory: valid until the next poll() on the driver.
 struct event {
   smsdrv_event raw{};
@@ -107,6 +123,21 @@ struct event {
     for (uint32_t i = 0; i < raw.count; ++i)
       if (name == raw.keys[i]) return std::string_view(raw.values[i]);
     return std::nullopt;
+  }
+  // The parts of an inbound multimedia message (ABI 1.2 drivers; none from older ones). Each is
+  // read by the prefix its struct_size covers.
+  std::vector<event_part> parts() const {
+    std::vector<event_part> out;
+    if (raw.parts == nullptr) return out;
+    out.reserve(raw.part_count);
+    for (uint32_t i = 0; i < raw.part_count && raw.parts[i] != nullptr; ++i) {
+      smsdrv_part p{};
+      std::memcpy(&p, raw.parts[i], std::min<size_t>(raw.parts[i]->struct_size, sizeof p));
+      out.push_back({p.content_type ? p.content_type : "", p.name ? p.name : "",
+                     std::string_view(reinterpret_cast<const char*>(p.data),
+                                      p.data ? static_cast<size_t>(p.size) : 0)});
+    }
+    return out;
   }
 };
 
@@ -157,7 +188,7 @@ class driver {
   }
 
   send_result send(const std::string& channel, const std::string& request,
-                   const key_values& user_data) {
+                   const key_values& user_data, const std::vector<part>& parts = {}) {
     arrays a(user_data);
     smsdrv_request r{};
     r.struct_size = sizeof r;
@@ -166,6 +197,25 @@ class driver {
     r.count = static_cast<uint32_t>(user_data.size());
     r.keys = a.keys.data();
     r.values = a.values.data();
+    // Parts need NUL-terminated strings: the names and types are copied, the bytes are not.
+    std::vector<std::string> texts;
+    texts.reserve(2 * parts.size());
+    std::vector<smsdrv_part> structs(parts.size());
+    std::vector<const smsdrv_part*> pointers;
+    pointers.reserve(parts.size());
+    for (size_t i = 0; i < parts.size(); ++i) {
+      texts.emplace_back(parts[i].content_type);
+      const char* type = texts.back().c_str();
+      texts.emplace_back(parts[i].name);
+      structs[i].struct_size = sizeof(smsdrv_part);
+      structs[i].content_type = type;
+      structs[i].name = texts.back().c_str();
+      structs[i].data = reinterpret_cast<const uint8_t*>(parts[i].bytes.data());
+      structs[i].size = parts[i].bytes.size();
+      pointers.push_back(&structs[i]);
+    }
+    r.part_count = static_cast<uint32_t>(parts.size());
+    r.parts = pointers.empty() ? nullptr : pointers.data();
     send_result out;
     out.status = api_->send(handle_, &r, &out.request_id);
     if (out.status != SMSDRV_OK) out.error = explain(handle_, out.status);

@@ -296,8 +296,7 @@ TEST_CASE("secret values never appear in a message") {
                     "sms.cfg", 1);
   auto r = validate_channel_section(s.view());
   CHECK(r.errors ==
-        list{"sms.cfg:1: [channel-sms1] password = '********': must be at most 8 characters (has "
-             "9)",
+        list{"sms.cfg:1: [channel-sms1] password = '********': must be at most 8 characters",
              "sms.cfg:2: [channel-sms1] password = '********': given twice (lines 1 and 2); keep "
              "one",
              "sms.cfg: [channel-sms1] x-smpp-host: required option is missing",
@@ -314,8 +313,7 @@ TEST_CASE("secret values never appear in a message") {
 
   auto bad_ascii = channel({{"password", "pässwd"}});
   CHECK(errors_of(bad_ascii) ==
-        list{"[channel-sms1] password = '********': must be printable ASCII ('ä' at character 2 "
-             "is not)"});
+        list{"[channel-sms1] password = '********': must be printable ASCII"});
 }
 
 TEST_CASE("options of later versions are accepted silently at their default only") {
@@ -518,6 +516,30 @@ TEST_CASE("failover, error policy and in-flight options (issue 4)") {
              "another host or port"});
   CHECK(errors_of(
             channel({{"x-smpp-failover-host", "h"}, {"x-smpp-failover-password", "123456789"}})) ==
-        list{"[channel-sms1] x-smpp-failover-password = '********': must be at most 8 characters "
-             "(has 9)"});
+        list{"[channel-sms1] x-smpp-failover-password = '********': must be at most 8 characters"});
+}
+
+TEST_CASE("file paths, section and option names are printed whole, however long") {
+  const std::string source =
+      "/srv/dms/media-channel-drivers/channel-smsmms/Configuration/a-very-long-folder-name/"
+      "SmsMmsDriver.cfg";
+  const std::string name = "channel-" + std::string(80, 'n');
+  const std::string option = "x-smpp-" + std::string(70, 'o');
+  const std::string path = "/etc/smsmms/" + std::string(100, 'p') + ".p12";
+  section_builder s(name,
+                    {{"x-smpp-host", "smsc.example.com"},
+                     {"x-smpp-system-id", "esme1"},
+                     {"x-smpp-port", "0"},
+                     {option, "1"},
+                     {"x-smpp-tls-path-to-certificate", path}},
+                    source, 4);
+  auto r = validate_channel_section(s.view());
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].starts_with(source + ":6: [" + name + "] x-smpp-port = '0': "));
+  REQUIRE(r.warnings.size() == 2);
+  CHECK(r.warnings[0].starts_with(source + ":7: [" + name + "] " + option + ": unknown option"));
+  CHECK(r.warnings[1].starts_with(source + ":8: [" + name + "] x-smpp-tls-path-to-certificate:"));
+  CHECK(channel_option_problem(s.view(), "x-smpp-tls-path-to-certificate", "cannot be read") ==
+        source + ":8: [" + name + "] x-smpp-tls-path-to-certificate = '" + path +
+            "': cannot be read");
 }

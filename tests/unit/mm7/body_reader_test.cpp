@@ -173,3 +173,12 @@ TEST_CASE("content references: cid: or not, %-escapes, <> or not") {
   CHECK(normalized_content_id(" <a@b> ") == "a@b");
   CHECK(normalized_content_id("a@b") == "a@b");
 }
+
+TEST_CASE("an empty body or an empty multipart is refused, never a crash") {
+  auto empty = read_mm7_body("multipart/related; boundary=x", std::string_view(), mime_limits{});
+  REQUIRE(std::holds_alternative<body_problem>(empty));
+  CHECK(std::get<body_problem>(empty).status == 2007);
+  auto none = read_mm7_body("", std::string_view(), mime_limits{});
+  REQUIRE(std::holds_alternative<body_problem>(none));
+  CHECK(std::get<body_problem>(none).status == 2007);
+}
