@@ -1,9 +1,11 @@
 // smpp-bench: the driver's load tool (docs/benchmarks.md).
 //
-//   smpp-bench driver       the driver through the C ABI against smsc-sim: msgs/s, latency, CPU,
-//   RSS smpp-bench compare      ceiling, npm `smpp` client and driver side by side, windows
-//   1/10/100 smpp-bench dms-stub     dms-stub's JSON-lines path (throughput, --idle RSS, --rate
-//   soak) smpp-bench queue-memory memory per queued request
+//   smpp-bench driver        the driver through the C ABI against smsc-sim: msgs/s, latency,
+//                            CPU, RSS
+//   smpp-bench compare       ceiling, npm `smpp` client and driver side by side, windows 1/10/100
+//   smpp-bench dms-stub      dms-stub's JSON-lines path (throughput, --idle RSS, --rate soak)
+//   smpp-bench queue-memory  memory per queued request
+//   smpp-bench http          an HTTP gateway channel to http-sink, beside Kannel's HTTP client
 //
 // Every command ends with one JSON line of results on stdout (compare: a table, and JSON lines in
 // --out). Programs built with it (the module, smsc-sim, smsc-sim-flood, dms-stub) are found where
@@ -22,6 +24,7 @@
 
 #include "compare.hpp"
 #include "driver_bench.hpp"
+#include "http_bench.hpp"
 #include "process.hpp"
 #include "stub_bench.hpp"
 
@@ -52,9 +55,14 @@ commands:
                   --idle S                  RSS of dms-stub with the channel bound, after S s
                   --rate R --duration S --sample S (10)   soak: RSS every S s at R requests/s
   queue-memory  RSS per queued request: --count N (100000) --text-length L (20)
+  http          an HTTP gateway channel through the C ABI to http-sink, then Kannel's HTTP
+                client (bearerbox, smsbox, sendsms) to the same sink
+                  --count N (50000) --kannel-count N (20000, 0: no Kannel) --concurrency C (32)
+                  --text-length L (20) --no-progress
 
 programs (default: next to this build):
   --module PATH --sim PATH --flood PATH --dms-stub PATH --node PATH --npm-client PATH
+  --http-sink PATH
 )";
 
 struct paths {
@@ -64,6 +72,7 @@ struct paths {
   std::string dms_stub = SMSDRV_BENCH_DMS_STUB;
   std::string node = "node";
   std::string npm_client = SMSDRV_BENCH_NPM_CLIENT;
+  std::string http_sink = SMSDRV_BENCH_HTTP_SINK;
 };
 
 class bad_usage : public std::runtime_error {
@@ -101,6 +110,7 @@ void parse(const std::vector<std::string_view>& args, handlers h, paths& p,
   h["--dms-stub"] = [&](std::string_view v) { p.dms_stub = v; };
   h["--node"] = [&](std::string_view v) { p.node = v; };
   h["--npm-client"] = [&](std::string_view v) { p.npm_client = v; };
+  h["--http-sink"] = [&](std::string_view v) { p.http_sink = v; };
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (auto s = switches.find(args[i]); s != switches.end()) {
       s->second();
@@ -157,6 +167,24 @@ int run(const std::vector<std::string_view>& args) {
     o.module = p.module;
     o.sim_program = p.sim;
     fmt::print("{}\n", run_driver(o));
+    return 0;
+  }
+  if (command == "http") {
+    http_bench_options o;
+    parse(rest,
+          {{"--count", [&](auto v) { o.count = number<std::uint64_t>("--count", v); }},
+           {"--kannel-count",
+            [&](auto v) { o.kannel_count = number<std::uint64_t>("--kannel-count", v); }},
+           {"--concurrency",
+            [&](auto v) { o.concurrency = number<std::uint32_t>("--concurrency", v); }},
+           {"--text-length",
+            [&](auto v) { o.text_length = number<std::size_t>("--text-length", v); }}},
+          p, {{"--no-progress", [&] { o.progress = false; }}});
+    if (o.concurrency == 0 || o.concurrency > 1000)
+      throw bad_usage("--concurrency must be 1..1000");
+    o.module = p.module;
+    o.sink = p.http_sink;
+    fmt::print("{}\n", run_http(o));
     return 0;
   }
   if (command == "queue-memory") {

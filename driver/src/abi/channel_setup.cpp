@@ -1,6 +1,9 @@
 #include "abi/channel_setup.hpp"
 
+#include <fmt/format.h>
+
 #include "channel/text_choices.hpp"
+#include "http/gateway_url.hpp"
 
 namespace smsdrv::abi {
 namespace {
@@ -85,6 +88,97 @@ channel::composer_settings composer_settings_of(const config::channel_settings& 
   c.extraopt = s.smpp_extraopt;
   c.delivery_extraopt = s.smpp_delivery_extraopt;
   return c;
+}
+
+namespace {
+
+// "<name>=<value>" of x-http-flash-param / x-http-overwrite-param (validated), or none.
+std::optional<http::parameter> parameter_of(const std::string& name_value) {
+  const std::size_t eq = name_value.find('=');
+  if (name_value.empty() || eq == std::string::npos) return std::nullopt;
+  return http::parameter{name_value.substr(0, eq), name_value.substr(eq + 1), false};
+}
+
+}  // namespace
+
+channel::http_composer_settings http_composer_settings_of(const config::channel_settings& s) {
+  channel::http_composer_settings c;
+  c.channel = s.channel;
+  c.default_source = s.default_reply_address;
+  c.flash = s.http_flash;
+  c.overwrite = s.http_overwrite;
+  http::request_settings& r = c.request;
+  r.verb = s.http_method_used == config::http_method::get ? http::method::get : http::method::post;
+  r.url = s.http_url;
+  r.destination_param = s.http_destination_param;
+  r.message_param = s.http_message_param;
+  r.sender_param = s.http_sender_param;
+  r.spaces = s.http_space_encoding_used == config::http_space_encoding::percent20
+                 ? http::space_encoding::percent20
+                 : http::space_encoding::plus;
+  for (const config::http_param& p : s.http_params)
+    r.extra.push_back({p.name, p.value, p.secret});
+  r.flash = parameter_of(s.http_flash_param);
+  r.overwrite = parameter_of(s.http_overwrite_param);
+  return c;
+}
+
+channel::http_channel_config http_channel_config_of(const config::channel_settings& s) {
+  channel::http_channel_config c;
+  c.name = s.channel;
+  // The gateway as events name it: scheme, host and port, nothing that could be secret.
+  auto url = http::parse_gateway_url(s.http_url);
+  if (const auto* u = std::get_if<http::gateway_url>(&url))
+    c.gateway = fmt::format("{}://{}:{}", u->https ? "https" : "http", u->host, u->port);
+  c.window = s.http_max_concurrent_requests;
+  c.max_rate = s.http_max_rate;
+  c.queue_size = s.http_queue_size;
+  c.max_waiting = s.http_request_timeout;
+  c.reconnect_cap = s.reconnection_timeout;
+  c.resubmit_unknown = s.http_on_outcome_unknown == config::in_flight_action::resubmit;
+  c.trace = s.debug_mode;
+  c.rules.success_contains = s.http_success_contains;
+  if (!s.http_message_id_regex.empty()) {
+    auto compiled = http::message_id_pattern::compile(s.http_message_id_regex);
+    if (auto* p = std::get_if<http::message_id_pattern>(&compiled)) c.rules.message_id = *p;
+  }
+  // Every secret of the channel, for whatever might quote one.
+  c.secrets = channel::http_composer(http_composer_settings_of(s)).builder().secrets();
+  c.secrets.add(s.http_proxy_password);
+  c.secrets.add(s.http_tls_certificate_file_password);
+  return c;
+}
+
+io::http_client_settings http_client_settings_of(const config::channel_settings& s,
+                                                 std::shared_ptr<const io::tls_client> trust) {
+  io::http_client_settings c;
+  c.connect_timeout = s.http_connect_timeout;
+  c.request_timeout = s.http_request_timeout;
+  c.max_connections = s.http_max_concurrent_requests;
+  c.keep_alive = s.http_keep_alive;
+  c.keep_alive_idle = s.http_keep_alive_idle;
+  c.proxy_url = s.http_proxy_url;
+  c.proxy_port = s.http_proxy_port;
+  c.proxy_user = s.http_proxy_user;
+  c.proxy_password = s.http_proxy_password;
+  c.tls_version = s.http_tls_version;
+  c.tls_verification = s.http_tls_verification;
+  c.trust = std::move(trust);
+  c.user_agent = "smsmms";
+  return c;
+}
+
+io::tls_settings http_tls_settings_of(const config::channel_settings& s) {
+  io::tls_settings t;
+  auto url = http::parse_gateway_url(s.http_url);
+  const auto* u = std::get_if<http::gateway_url>(&url);
+  if (u == nullptr || !u->https || s.http_tls_path_to_certificate.empty()) return t;
+  t.mode = config::tls_mode::single;
+  t.version = s.http_tls_version;
+  t.verification = s.http_tls_verification;
+  t.path = s.http_tls_path_to_certificate;
+  t.file_password = s.http_tls_certificate_file_password;
+  return t;
 }
 
 }  // namespace smsdrv::abi

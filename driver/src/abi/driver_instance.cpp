@@ -11,6 +11,8 @@
 #include "abi/request_parts.hpp"
 #include "abi/server_root.hpp"
 #include "config/validate.hpp"
+#include "http/gateway_url.hpp"
+#include "io/http_client.hpp"
 #include "io/tls_client.hpp"
 
 namespace smsdrv::abi {
@@ -193,11 +195,7 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
     return fail(status_of_config_errors(result.errors), join_lines(result.errors));
   }
   if (result.settings->gateway == config::gateway_type::http)
-    return fail(SMSDRV_E_NOT_SUPPORTED_YET,
-                config::channel_option_problem(
-                    view_of(section, keys, values), "x-gateway-type",
-                    "HTTP gateways are not supported yet by this driver version (the options are "
-                    "checked; the transport comes with a later version)"));
+    return configure_http_channel(view_of(section, keys, values), std::move(*result.settings));
   // TLS: the PKCS#12 file is opened now, so that a wrong password is a configuration error
   // naming its option rather than a channel that never comes up.
   std::shared_ptr<const io::tls_client> tls;
@@ -264,6 +262,69 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
   return SMSDRV_OK;
 }
 
+std::int32_t driver_instance::configure_http_channel(const config::section_view& section,
+                                                     config::channel_settings settings) {
+  const std::string name(section.name);
+  // The PKCS#12 file of trusted certificates is opened now: a wrong password is a configuration
+  // error naming its option.
+  std::shared_ptr<const io::tls_client> trust;
+  if (const io::tls_settings tls = http_tls_settings_of(settings); tls.enabled()) {
+    io::tls_problem problem;
+    std::vector<std::string> notes;
+    trust = io::tls_client::load(tls, problem, notes);
+    // tls_client words its problems for the x-smpp-tls-* options: these are x-http-tls-*.
+    auto http_words = [](std::string text) {
+      for (std::size_t at = 0; (at = text.find("x-smpp-tls-", at)) != std::string::npos;)
+        text.replace(at, 11, "x-http-tls-");
+      return text;
+    };
+    if (!trust)
+      return fail(SMSDRV_E_BAD_CONFIG,
+                  config::channel_option_problem(section, http_words(problem.option),
+                                                 http_words(problem.text)));
+    for (const std::string& note : notes)
+      write(log_level::warn, name, http_words(note));
+  }
+  if (settings.http_tls_verification != config::tls_verification::full)
+    write(log_level::warn, name,
+          fmt::format(
+              "x-http-tls-verification = {}: the gateway's certificate is {} checked; "
+              "anyone in the path may read and change the requests",
+              settings.http_tls_verification == config::tls_verification::insecure_no_host_name
+                  ? "insecure-no-host-name"
+                  : "insecure-none",
+              settings.http_tls_verification == config::tls_verification::insecure_no_host_name
+                  ? "not fully"
+                  : "not"));
+  auto entry = std::make_unique<channel_entry>();
+  entry->name = name;
+  entry->settings = std::move(settings);
+  entry->http_composer =
+      std::make_unique<channel::http_composer>(http_composer_settings_of(entry->settings));
+  entry->queue_size = entry->settings.http_queue_size;
+  channel::http_channel_config cfg = http_channel_config_of(entry->settings);
+  entry->metrics = cfg.metrics;
+  {
+    std::lock_guard lock(metrics_mutex_);
+    metric_sources_.push_back({entry->name, entry->metrics, &entry->open, entry->queue_size});
+  }
+  const std::string gateway = cfg.gateway;
+  entry->handle = &runtime().add_http_channel(
+      std::move(cfg), http_client_settings_of(entry->settings, std::move(trust)), entry.get());
+  const config::channel_settings& s = entry->settings;
+  write(log_level::info, name,
+        fmt::format("configured: HTTP gateway {} ({} {}), {} concurrent requests, rate {}/s{}; "
+                    "{}",
+                    gateway, s.http_method_used == config::http_method::get ? "GET" : "POST",
+                    http::masked_url(s.http_url), s.http_max_concurrent_requests, s.http_max_rate,
+                    s.http_proxy_url.empty()
+                        ? std::string()
+                        : fmt::format(", through the proxy {}", http::masked_url(s.http_proxy_url)),
+                    io::http_client_version()));
+  channels_.emplace(name, std::move(entry));
+  return SMSDRV_OK;
+}
+
 // ---- send / poll / ack -------------------------------------------------------------------
 
 std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t* request_id) {
@@ -301,9 +362,10 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
   // Reserve a place in the channel's bounded queue before doing any work.
   if (ch->open.fetch_add(1, std::memory_order_acq_rel) >= ch->queue_size) {
     ch->open.fetch_sub(1, std::memory_order_acq_rel);
-    return fail(SMSDRV_E_QUEUE_FULL,
-                fmt::format("{}: {} requests are waiting (x-smpp-queue-size); try again later",
-                            ch->name, ch->queue_size));
+    return fail(
+        SMSDRV_E_QUEUE_FULL,
+        fmt::format("{}: {} requests are waiting ({}); try again later", ch->name, ch->queue_size,
+                    ch->http_composer ? "x-http-queue-size" : "x-smpp-queue-size"));
   }
   constexpr std::size_t inline_pairs = 16;
   std::array<std::pair<std::string_view, std::string_view>, inline_pairs> small;
@@ -321,6 +383,8 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
     data = large;
   }
 
+  if (ch->http_composer) return send_http(*ch, data, request_id);
+
   channel::prepared_request& prepared = thread_request();
   const channel::compose_result composed = ch->composer->compose(data, prepared);
   if (!composed.ok()) {
@@ -335,6 +399,26 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
   if (request_id) *request_id = prepared.request_id;
   ch->metrics->request_accepted();
   ch->handle->submit(prepared);
+  return SMSDRV_OK;
+}
+
+std::int32_t driver_instance::send_http(channel_entry& ch, channel::user_data data,
+                                        std::uint64_t* request_id) {
+  channel::http_prepared_request prepared;
+  const channel::compose_result composed = ch.http_composer->compose(data, prepared);
+  if (!composed.ok()) {
+    ch.open.fetch_sub(1, std::memory_order_acq_rel);
+    return fail(composed.status, fmt::format("{}: {}", ch.name, composed.error));
+  }
+  prepared.request_id = next_request_id_.fetch_add(1, std::memory_order_relaxed);
+  prepared.accepted = std::chrono::steady_clock::now();
+  if (enabled(log_level::debug) && ch.settings.debug_mode)
+    write(log_level::debug, ch.name,
+          fmt::format("request {}: {}", prepared.request_id,
+                      ch.http_composer->describe(data, masking().get())));
+  if (request_id) *request_id = prepared.request_id;
+  ch.metrics->request_accepted();
+  ch.handle->submit(prepared);
   return SMSDRV_OK;
 }
 

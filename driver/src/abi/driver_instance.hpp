@@ -15,8 +15,10 @@
 #include "abi/event_queue.hpp"
 #include "abi/metrics_export.hpp"
 #include "channel/composer.hpp"
+#include "channel/http_composer.hpp"
 #include "config/channel_settings.hpp"
 #include "config/driver_settings.hpp"
+#include "config/validate.hpp"
 #include "io/driver_runtime.hpp"
 #include "mm7/settings.hpp"
 #include "smsdrv/smsdrv.h"
@@ -51,6 +53,7 @@ class driver_instance : public io::event_sink, public log_sink {
     std::string name;
     config::channel_settings settings;
     std::unique_ptr<channel::composer> composer;
+    std::unique_ptr<channel::http_composer> http_composer;  // x-gateway-type = http
     io::channel_handle* handle = nullptr;
     std::size_t queue_size = 0;
     std::atomic<std::size_t> open{0};  // accepted by send(), RESPONSE not yet produced
@@ -65,6 +68,9 @@ class driver_instance : public io::event_sink, public log_sink {
   };
 
   std::int32_t configure_channel(const smsdrv_section& section);
+  std::int32_t configure_http_channel(const config::section_view& section,
+                                      config::channel_settings settings);
+  std::int32_t send_http(channel_entry& ch, channel::user_data data, std::uint64_t* request_id);
   std::int32_t configure_driver_wide(const smsdrv_section& section);
   std::int32_t fail(std::int32_t status, std::string text);
   channel_entry* find_channel(std::string_view name) const;

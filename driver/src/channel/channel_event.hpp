@@ -54,6 +54,8 @@ inline constexpr std::string_view reason = "reason";
 inline constexpr std::string_view retry_in_ms = "retryInMs";
 inline constexpr std::string_view smsc_system_id = "smscSystemId";
 inline constexpr std::string_view smsc_role = "smscRole";
+inline constexpr std::string_view gateway = "gateway";           // an HTTP gateway, masked
+inline constexpr std::string_view gateway_type = "gatewayType";  // "smpp" or "http"
 }  // namespace attr
 
 }  // namespace smsdrv::channel

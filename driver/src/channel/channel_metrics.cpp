@@ -67,19 +67,23 @@ void channel_metrics::forget_sent(sent_map::iterator it) {
   spare_nodes_.push_back(sent_at_.extract(it));
 }
 
+void channel_metrics::record_latency(std::uint64_t tag, time_point now) {
+  auto it = sent_at_.find(tag);
+  if (it == sent_at_.end()) return;
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now - it->second);
+  forget_sent(it);
+  const double seconds = static_cast<double>(ns.count()) / 1e9;
+  const auto bucket = static_cast<std::size_t>(
+      std::lower_bound(latency_bucket_bounds.begin(), latency_bucket_bounds.end(), seconds) -
+      latency_bucket_bounds.begin());
+  add(latency_buckets_[bucket]);
+  add(latency_sum_ns_, static_cast<std::uint64_t>(std::max<std::int64_t>(ns.count(), 0)));
+}
+
 void channel_metrics::submit_answered(std::uint64_t tag, std::uint32_t command_status,
                                       bool generic_nack, time_point now) {
   submit_in_flight_.fetch_sub(1, std::memory_order_relaxed);
-  if (auto it = sent_at_.find(tag); it != sent_at_.end()) {
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now - it->second);
-    forget_sent(it);
-    const double seconds = static_cast<double>(ns.count()) / 1e9;
-    const auto bucket = static_cast<std::size_t>(
-        std::lower_bound(latency_bucket_bounds.begin(), latency_bucket_bounds.end(), seconds) -
-        latency_bucket_bounds.begin());
-    add(latency_buckets_[bucket]);
-    add(latency_sum_ns_, static_cast<std::uint64_t>(std::max<std::int64_t>(ns.count(), 0)));
-  }
+  record_latency(tag, now);
   if (command_status == cs::esme_rok && !generic_nack) {
     add(submit_acknowledged_);
     return;
@@ -88,6 +92,14 @@ void channel_metrics::submit_answered(std::uint64_t tag, std::uint32_t command_s
   if (st == cs::esme_rthrottled) add(submit_throttled_);
   const std::string_view name = smpp::status_name(st);
   count(submit_failed_, name.empty() ? fmt::format("0x{:08X}", st) : std::string(name));
+}
+
+void channel_metrics::submit_refused(std::uint64_t tag, std::string_view label, bool throttled,
+                                     time_point now) {
+  submit_in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  record_latency(tag, now);
+  if (throttled) add(submit_throttled_);
+  count(submit_failed_, label);
 }
 
 void channel_metrics::submit_unanswered(std::uint64_t tag, bool lost) {

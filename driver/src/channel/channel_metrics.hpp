@@ -71,6 +71,9 @@ class channel_metrics {
                        time_point now);
   // It got no answer: timed out (lost false) or the link went down first (lost true).
   void submit_unanswered(std::uint64_t tag, bool lost);
+  // An HTTP gateway answered it with a refusal, counted under `label` ("HTTP_503"); throttled:
+  // the gateway asked us to slow down (429, 503).
+  void submit_refused(std::uint64_t tag, std::string_view label, bool throttled, time_point now);
   // A request got its RESPONSE: status SMSDRV_OK, or the failure; smpp_status names the
   // SMSC's refusal (ESME_RINVDSTADR) when there was one.
   void request_answered(std::int32_t status, std::string_view smpp_status);
@@ -92,6 +95,7 @@ class channel_metrics {
     c.fetch_add(n, std::memory_order_relaxed);
   }
   void count(std::map<std::string, std::uint64_t, std::less<>>& m, std::string_view label);
+  void record_latency(std::uint64_t tag, time_point now);
 
   std::atomic<std::uint64_t> requests_accepted_{0};
   std::atomic<std::uint64_t> requests_succeeded_{0};

@@ -12,15 +12,21 @@
 #include <thread>
 
 #include "io/channel_runner.hpp"
+#include "io/http_channel_runner.hpp"
 
 namespace smsdrv::io {
 
 void channel_handle::submit(channel::prepared_request& request) {
-  runner_.submit(request);
+  if (runner_ != nullptr) runner_->submit(request);
+}
+
+void channel_handle::submit(channel::http_prepared_request& request) {
+  if (http_runner_ != nullptr) http_runner_->submit(request);
 }
 
 void channel_handle::ack(std::uint64_t ack_id, std::int32_t disposition) {
-  runner_.ack(ack_id, disposition);
+  // An HTTP gateway channel has no inbound messages to acknowledge.
+  if (runner_ != nullptr) runner_->ack(ack_id, disposition);
 }
 
 struct driver_runtime::impl {
@@ -31,6 +37,7 @@ struct driver_runtime::impl {
   std::thread thread;
   // deque: runners and handles never move once created.
   std::deque<channel_runner> runners;
+  std::deque<http_channel_runner> http_runners;
   std::deque<channel_handle> handles;
   bool stopped = false;
 
@@ -73,6 +80,17 @@ channel_handle& driver_runtime::add_channel(channel::channel_config config, void
   return impl_->handles.emplace_back(*runner);
 }
 
+channel_handle& driver_runtime::add_http_channel(channel::http_channel_config config,
+                                                 http_client_settings client, void* sink_key) {
+  http_channel_runner* runner = nullptr;
+  impl_->run_on_io([&] {
+    runner = &impl_->http_runners.emplace_back(impl_->io, std::move(config), std::move(client),
+                                               impl_->log, impl_->events, sink_key);
+  });
+  runner->start();
+  return impl_->handles.emplace_back(*runner);
+}
+
 void driver_runtime::shutdown(std::chrono::milliseconds drain) {
   impl& d = *impl_;
   if (d.stopped) return;
@@ -80,16 +98,18 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
 
   std::mutex m;
   std::condition_variable cv;
-  std::size_t remaining = d.runners.size();
+  std::size_t remaining = d.runners.size() + d.http_runners.size();
   const auto deadline = std::chrono::steady_clock::now() + drain;
   d.run_on_io([&] {
-    for (channel_runner& r : d.runners) {
-      r.begin_shutdown(deadline, [&] {
-        std::lock_guard lock(m);
-        --remaining;
-        cv.notify_all();
-      });
-    }
+    auto finished = [&] {
+      std::lock_guard lock(m);
+      --remaining;
+      cv.notify_all();
+    };
+    for (channel_runner& r : d.runners)
+      r.begin_shutdown(deadline, finished);
+    for (http_channel_runner& r : d.http_runners)
+      r.begin_shutdown(deadline, finished);
   });
   // In-flight requests get `drain`; the unbind handshake then gets a short grace period.
   const auto grace = std::chrono::seconds(5);
@@ -100,6 +120,8 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
   d.run_on_io([&] {
     for (channel_runner& r : d.runners)
       if (!r.finished()) r.force_close("shutdown: drain time exhausted, connection cut");
+    for (http_channel_runner& r : d.http_runners)
+      if (!r.finished()) r.force_close("no response before the drain time of the shutdown ran out");
   });
   d.work.reset();
   d.io.stop();

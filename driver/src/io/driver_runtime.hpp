@@ -13,26 +13,33 @@
 #include <string_view>
 
 #include "channel/channel_config.hpp"
+#include "channel/http_channel_core.hpp"
 #include "channel/prepared_request.hpp"
 #include "io/event_sink.hpp"
+#include "io/http_client.hpp"
 #include "io/tls_client.hpp"
 #include "util/log_sink.hpp"
 
 namespace smsdrv::io {
 
 class channel_runner;
+class http_channel_runner;
 
-// A channel as seen from other threads.
+// A channel as seen from other threads: an SMPP channel or an HTTP gateway channel.
 class channel_handle {
  public:
-  explicit channel_handle(channel_runner& runner) : runner_(runner) {}
+  explicit channel_handle(channel_runner& runner) : runner_(&runner) {}
+  explicit channel_handle(http_channel_runner& runner) : http_runner_(&runner) {}
   // Queues the request for the channel's thread; never blocks on I/O. Leaves in `request` frame
-  // buffers to reuse, when the channel has some (channel_runner::submit).
+  // buffers to reuse, when the channel has some (channel_runner::submit). SMPP channels only.
   void submit(channel::prepared_request& request);
+  // The same for an HTTP gateway channel.
+  void submit(channel::http_prepared_request& request);
   void ack(std::uint64_t ack_id, std::int32_t disposition);
 
  private:
-  channel_runner& runner_;
+  channel_runner* runner_ = nullptr;
+  http_channel_runner* http_runner_ = nullptr;
 };
 
 class driver_runtime {
@@ -46,6 +53,9 @@ class driver_runtime {
   // long as the runtime; its events reach the sink with `sink_key`.
   channel_handle& add_channel(channel::channel_config config, void* sink_key,
                               std::shared_ptr<const tls_client> tls = nullptr);
+  // An HTTP gateway channel; its requests go out through an http_client on the I/O thread.
+  channel_handle& add_http_channel(channel::http_channel_config config, http_client_settings client,
+                                   void* sink_key);
 
   // Drains every channel (queued requests fail, requests in flight get up to `drain` for their
   // responses), unbinds, closes, stops the I/O thread. Returns when all of that is done or

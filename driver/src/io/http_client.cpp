@@ -98,6 +98,8 @@ struct http_client::impl {
   CURLM* multi = nullptr;
   curl_slist* headers = nullptr;
   asio::steady_timer timer;
+  std::chrono::steady_clock::time_point timer_due = std::chrono::steady_clock::time_point::max();
+  bool timeout_posted = false;
   std::unordered_map<curl_socket_t, std::shared_ptr<watched>> sockets;
   std::vector<std::unique_ptr<transfer>> idle;  // finished transfers, easy handles kept
   std::vector<transfer*> running;
@@ -167,20 +169,40 @@ struct http_client::impl {
     return 0;
   }
 
+  // curl's timeout, on one steady_timer that is only moved when the timeout comes closer (every
+  // move is a timerfd_settime system call, and curl asks for a new timeout at every step of every
+  // transfer): a timer that fires early is harmless, curl then asks for the rest. "Now" goes
+  // through the I/O loop without the timer.
   static int on_timer(CURLM*, long timeout_ms, void* userp) {
     auto* self = static_cast<impl*>(userp);
-    if (timeout_ms < 0) {
-      self->timer.cancel();
+    if (timeout_ms < 0) return 0;
+    if (timeout_ms == 0) {
+      if (!self->timeout_posted) {
+        self->timeout_posted = true;
+        asio::post(self->io, [self, alive = self->alive] {
+          if (!*alive) return;
+          self->timeout_posted = false;
+          self->on_timeout();
+        });
+      }
       return 0;
     }
-    self->timer.expires_after(std::chrono::milliseconds(timeout_ms));
+    const auto due = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    if (due >= self->timer_due) return 0;
+    self->timer_due = due;
+    self->timer.expires_at(due);
     self->timer.async_wait([self, alive = self->alive](const boost::system::error_code& ec) {
       if (!*alive || ec == asio::error::operation_aborted) return;
-      int running_handles = 0;
-      curl_multi_socket_action(self->multi, CURL_SOCKET_TIMEOUT, 0, &running_handles);
-      self->collect();
+      self->timer_due = std::chrono::steady_clock::time_point::max();
+      self->on_timeout();
     });
     return 0;
+  }
+
+  void on_timeout() {
+    int running_handles = 0;
+    curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running_handles);
+    collect();
   }
 
   static curl_socket_t on_open_socket(void* clientp, curlsocktype, curl_sockaddr* address) {

@@ -1,0 +1,155 @@
+// One HTTP(S) SMS gateway channel's logic, sans I/O (docs/http.md): requests queue in order,
+// bounded; they go out within x-http-max-concurrent-requests and x-http-max-rate; each gets
+// exactly one RESPONSE event.
+//
+//  - Every exchange is classified (http/response_classifier.hpp). Accepted: success with the
+//    gateway's message id. Refused: a failure naming the HTTP status and the start of the body;
+//    408 retries the request, 429 and 503 pause the channel (Retry-After, else a doubling pause)
+//    and send it again, a few times at most.
+//  - Never reached the gateway (connect refused, DNS, proxy, TLS): the gateway is down. The
+//    request goes back to the head of the queue; one request probes the gateway after the
+//    reconnect back-off (reconnection-timeout caps it), the others wait, and a request that
+//    waited x-http-request-timeout without the gateway fails (SMSDRV_E_CHANNEL_DOWN).
+//  - Sent and no usable answer (timeout, connection lost after the request was written, 502/504):
+//    SMSDRV_E_OUTCOME_UNKNOWN, never sent again, unless x-http-on-outcome-unknown = resubmit.
+//  - Shutdown: queued requests fail at once as never sent (SMSDRV_E_SHUT_DOWN); requests in
+//    flight get until the drain deadline, then the shell aborts them: not written means never
+//    sent (SMSDRV_E_SHUT_DOWN), written means outcome unknown.
+//
+// The I/O shell (io/http_channel_runner) starts what outgoing() lists, feeds each result to
+// on_result(), calls on_tick() at next_deadline(), aborts every exchange when abort_due(), and
+// moves events() to the host. One thread; nothing here blocks.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "channel/channel_event.hpp"
+#include "channel/channel_metrics.hpp"
+#include "channel/http_request.hpp"
+#include "flow/backoff.hpp"
+#include "flow/rate_limit.hpp"
+#include "http/response_classifier.hpp"
+#include "util/log_sink.hpp"
+
+namespace smsdrv::channel {
+
+struct http_channel_config {
+  std::string name;         // "channel-gw"
+  std::string gateway;      // for events and logs, secrets masked: "https://api.example.com:443"
+  std::size_t window = 10;  // x-http-max-concurrent-requests
+  std::uint32_t max_rate = 10;  // x-http-max-rate
+  std::size_t queue_size = 10000;
+  // x-http-request-timeout: also how long a request waits for a gateway that cannot be reached.
+  std::chrono::milliseconds max_waiting{std::chrono::seconds(30)};
+  std::chrono::milliseconds reconnect_initial{std::chrono::seconds(1)};
+  std::chrono::milliseconds reconnect_cap{std::chrono::seconds(180)};  // reconnection-timeout
+  bool resubmit_unknown = false;   // x-http-on-outcome-unknown = resubmit
+  std::uint32_t max_retries = 10;  // 408, 429, 503 and resubmissions of one request
+  std::chrono::milliseconds max_pause{std::chrono::minutes(1)};  // of a doubling pause
+  http::response_rules rules;
+  http::secret_masker secrets;
+  std::uint64_t seed = 0;  // jitter; 0 picks one from the name
+  bool trace = false;      // x-debug-mode: every response at level debug, secrets masked
+  std::shared_ptr<channel_metrics> metrics = std::make_shared<channel_metrics>();
+};
+
+class http_channel_core {
+ public:
+  using time_point = std::chrono::steady_clock::time_point;
+
+  http_channel_core(http_channel_config config, log_sink& log, time_point now);
+
+  const http_channel_config& config() const noexcept { return config_; }
+  const std::string& name() const noexcept { return config_.name; }
+
+  // Takes a request accepted by send(). Never fails: problems become its RESPONSE event.
+  void enqueue(http_prepared_request&& request, time_point now);
+
+  // Exchanges to start now, each with the tag its result must carry; the caller empties it.
+  struct outgoing_request {
+    std::uint64_t tag = 0;
+    const http::built_request* request = nullptr;  // valid until on_result() for the tag
+  };
+  std::vector<outgoing_request>& outgoing() noexcept { return outgoing_; }
+
+  // The result of the exchange started with `tag`.
+  void on_result(std::uint64_t tag, const http::exchange& result, time_point now);
+  void on_tick(time_point now);
+  time_point next_deadline() const noexcept;
+
+  // Stop: see above. finished() turns true when every request has its response.
+  void shutdown(time_point now, time_point deadline);
+  // The drain time is over: the shell aborts every exchange (each result still comes back).
+  bool abort_due(time_point now) const noexcept {
+    return shutting_down_ && now >= drain_deadline_ && !in_flight_.empty();
+  }
+  bool finished() const noexcept { return shutting_down_ && in_flight_.empty(); }
+
+  std::vector<channel_event>& events() noexcept { return events_; }
+  std::size_t open_requests() const noexcept { return queue_.size() + in_flight_.size(); }
+  std::size_t in_flight() const noexcept { return in_flight_.size(); }
+  bool gateway_down() const noexcept { return state_ == gateway_state::down; }
+  std::uint64_t resubmissions() const noexcept { return resubmissions_; }
+
+ private:
+  enum class gateway_state : std::uint8_t { unknown, up, down };
+
+  struct item {
+    http_prepared_request prepared;
+    std::uint32_t attempts = 0;  // exchanges started
+    std::uint32_t retries = 0;   // sent again after a refusal or an unknown outcome
+    time_point not_before{};
+    std::uint32_t pause_epoch = 0;  // pause_epoch_ when last started
+  };
+
+  void pump(time_point now);
+  void start(item&& it, time_point now);
+  void requeue_front(item&& it);
+  void schedule_retry(item&& it, time_point due);
+  void gateway_reached(time_point now);
+  void gateway_unreachable(std::string_view reason, time_point now);
+  void begin_pause(std::chrono::milliseconds pause, std::uint32_t epoch, time_point now,
+                   std::string_view why);
+  void expire_waiting(time_point now);
+  time_point waited_long_enough(const item& it) const noexcept;
+  void respond_ok(const item& it, const http::accepted& a);
+  void respond_failure(const item& it, std::int32_t status, std::string text, int http_status);
+  void emit_state(std::string_view state, std::int32_t status, std::string text,
+                  std::string reason = {}, std::chrono::milliseconds retry_in = {});
+  void log(log_level level, std::string message);
+
+  http_channel_config config_;
+  log_sink& log_;
+  flow::rate_limit rate_;
+  flow::backoff backoff_;
+  time_point now_;  // of the last call: next_deadline() tells times relative to it
+
+  std::deque<item> queue_;  // waiting to be started, head first
+  std::deque<item> retry_;  // refused for now: not before their time, by time
+  std::unordered_map<std::uint64_t, item> in_flight_;
+  std::uint64_t next_tag_ = 1;
+  std::vector<outgoing_request> outgoing_;
+
+  gateway_state state_ = gateway_state::unknown;
+  time_point down_since_{};
+  time_point probe_at_{};  // while down: when one request may try the gateway again
+  std::string down_reason_;
+
+  time_point paused_until_{};
+  std::uint32_t pause_epoch_ = 0;
+  std::uint32_t pauses_in_a_row_ = 0;
+  std::uint64_t resubmissions_ = 0;
+
+  bool shutting_down_ = false;
+  time_point drain_deadline_ = time_point::max();
+  std::vector<channel_event> events_;
+};
+
+}  // namespace smsdrv::channel

@@ -1,0 +1,18 @@
+// A SendSMS for an HTTP gateway channel, built on the caller's thread (http_composer.hpp) and
+// handed to the channel's I/O thread, which only sends it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+#include "http/request_builder.hpp"
+
+namespace smsdrv::channel {
+
+struct http_prepared_request {
+  std::uint64_t request_id = 0;
+  http::built_request request;
+  std::chrono::steady_clock::time_point accepted{};
+};
+
+}  // namespace smsdrv::channel

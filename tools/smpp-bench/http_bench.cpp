@@ -1,0 +1,295 @@
+#include "http_bench.hpp"
+
+#include <fmt/format.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include <csignal>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+#include "driver_bench.hpp"
+#include "json.hpp"
+#include "process.hpp"
+#include "progress.hpp"
+#include "smsdrv/smsdrv.hpp"
+
+namespace smsdrv::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr const char* channel_name = "channel-http-bench";
+
+double own_cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  auto s = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
+double cpu_of(pid_t pid) {
+  const proc_usage u = usage_of(pid);
+  return u.cpu_user_s + u.cpu_system_s;
+}
+
+struct sink_stats {
+  std::uint64_t requests = 0;
+  double cpu_s = 0;
+};
+
+// http-sink serve: its port, and its request count and CPU on demand.
+class sink_process {
+ public:
+  explicit sink_process(const std::string& program) : proc_({program, "serve"}) {
+    auto line = proc_.read_line(10s);
+    auto j = line ? json_object::parse(*line) : std::nullopt;
+    if (!j || !j->number("port")) throw std::runtime_error("http-sink did not start");
+    port_ = static_cast<int>(*j->number("port"));
+  }
+  ~sink_process() {
+    proc_.close_stdin();
+    proc_.wait(5s);
+  }
+  int port() const { return port_; }
+  sink_stats stats() {
+    proc_.write("stats\n");
+    auto line = proc_.read_line(10s);
+    auto j = line ? json_object::parse(*line) : std::nullopt;
+    if (!j || !j->number("requests")) throw std::runtime_error("http-sink gave no stats");
+    return {static_cast<std::uint64_t>(*j->number("requests")), j->number("cpu_s").value_or(0)};
+  }
+
+ private:
+  child proc_;
+  int port_ = 0;
+};
+
+struct wake_flag {
+  std::atomic<std::uint32_t> ready{0};
+};
+
+void on_notify(void* context) {
+  auto* w = static_cast<wake_flag*>(context);
+  w->ready.store(1, std::memory_order_release);
+  w->ready.notify_one();
+}
+
+void on_log(void*, std::int32_t level, const char* channel, const char* message) {
+  if (level <= SMSDRV_LOG_WARN) fmt::print(stderr, "smpp-bench: driver {}: {}\n", channel, message);
+}
+
+struct side_result {
+  std::uint64_t requests = 0;
+  std::uint64_t ok = 0;
+  double seconds = 0;
+  double cpu_s = 0;   // of the side measured (the driver's process; bearerbox)
+  double cpu2_s = 0;  // Kannel: smsbox
+  double sink_cpu_s = 0;
+  std::string first_failure;
+};
+
+side_result run_driver_side(const http_bench_options& o, sink_process& sink) {
+  wake_flag wake;
+  smsdrv_host host{};
+  host.struct_size = sizeof host;
+  host.context = &wake;
+  host.notify = on_notify;
+  host.log = on_log;
+  host.application_name = "smpp-bench";
+  host.log_level = SMSDRV_LOG_WARN;
+  smsdrv::module module(o.module);
+  auto driver = std::make_unique<smsdrv::driver>(module, host);
+  driver->configure(
+      channel_name,
+      {{"x-gateway-type", "http"},
+       {"x-http-url", fmt::format("http://127.0.0.1:{}/send", sink.port())},
+       {"x-http-method", "GET"},
+       {"x-http-destination-param", "to"},
+       {"x-http-message-param", "text"},
+       {"x-http-success-contains", "ACK"},
+       {"x-http-max-concurrent-requests", std::to_string(o.concurrency)},
+       {"x-http-max-rate", "1000000"},
+       {"x-http-queue-size", std::to_string(std::max<std::uint32_t>(o.concurrency * 8, 10000))}});
+  const std::string text = message_text(o.text_length);
+  const char* keys[2] = {"_smsDestNumber", "_smsText"};
+  const char* values[2] = {"4917600000000", text.c_str()};
+  smsdrv_request request{};
+  request.struct_size = sizeof request;
+  request.channel = channel_name;
+  request.request = "SendSMS";
+  request.count = 2;
+  request.keys = keys;
+  request.values = values;
+  const smsdrv_driver_api& api = driver->api();
+  smsdrv_driver* handle = driver->handle();
+  // A backlog of a few windows keeps every connection busy without queueing everything.
+  const std::uint64_t backlog = std::uint64_t{o.concurrency} * 4;
+
+  side_result r;
+  std::atomic<std::uint64_t> answered_counter{0};
+  std::uint64_t sent = 0, answered = 0;
+  const sink_stats before = sink.stats();
+  const double cpu_before = own_cpu_seconds();
+  const auto t0 = clock::now();
+  {
+    progress_bar bar(fmt::format("driver http c={}", o.concurrency), o.count, answered_counter, 0,
+                     o.progress);
+    smsdrv_event ev{};
+    for (;;) {
+      while (sent < o.count && sent - answered < backlog) {
+        const std::int32_t st = api.send(handle, &request, nullptr);
+        if (st == SMSDRV_E_QUEUE_FULL) break;
+        if (st != SMSDRV_OK)
+          throw std::runtime_error(
+              fmt::format("send() failed: {}: {}", api.status_name(st), api.last_error(handle)));
+        ++sent;
+      }
+      wake.ready.store(0, std::memory_order_relaxed);
+      ev.struct_size = sizeof ev;
+      while (api.poll(handle, &ev) == 1) {
+        if (ev.type == SMSDRV_EVENT_RESPONSE) {
+          ++answered;
+          if (ev.status == SMSDRV_OK)
+            ++r.ok;
+          else if (r.first_failure.empty())
+            r.first_failure =
+                fmt::format("{}: {}", api.status_name(ev.status), ev.text ? ev.text : "");
+        }
+        ev.struct_size = sizeof ev;
+      }
+      answered_counter.store(answered, std::memory_order_relaxed);
+      if (answered == o.count) break;
+      if (sent < o.count && sent - answered < backlog) continue;
+      wake.ready.wait(0, std::memory_order_acquire);
+    }
+  }
+  r.seconds = std::chrono::duration<double>(clock::now() - t0).count();
+  r.cpu_s = own_cpu_seconds() - cpu_before;
+  const sink_stats after = sink.stats();
+  r.requests = after.requests - before.requests;
+  r.sink_cpu_s = after.cpu_s - before.cpu_s;
+  driver->shutdown(2000);
+  return r;
+}
+
+side_result run_kannel_side(const http_bench_options& o, sink_process& sink) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("smpp-bench-kannel-{}", ::getpid());
+  fs::create_directories(dir);
+  auto port = [] {
+    // The next free ports above a random start (Kannel takes fixed ports).
+    static int next = 20000 + static_cast<int>(::getpid() % 20000);
+    return next++;
+  };
+  const int admin = port(), box = port(), http_in = port(), sendsms = port();
+  std::ofstream(dir / "kannel.conf")
+      << "group = core\nadmin-port = " << admin << "\nadmin-password = bench\n"
+      << "smsbox-port = " << box << "\nbox-allow-ip = 127.0.0.1\n"
+      << "log-file = \"" << (dir / "bearerbox.log").string() << "\"\nlog-level = 2\n\n"
+      << "group = smsc\nsmsc = http\nsmsc-id = SINK\nsystem-type = generic\n"
+      << "send-url = \"http://127.0.0.1:" << sink.port() << "/kannel?to=%P&text=%b\"\n"
+      << "status-success-regex = \"ACK\"\nport = " << http_in << "\n\n"
+      << "group = smsbox\nbearerbox-host = 127.0.0.1\nbearerbox-port = " << box
+      << "\nsendsms-port = " << sendsms << "\nglobal-sender = 12345\n"
+      << "log-file = \"" << (dir / "smsbox.log").string() << "\"\nlog-level = 2\n\n"
+      << "group = sendsms-user\nusername = bench\npassword = bench\nmax-messages = 10\n";
+  child_options quiet;
+  quiet.pipe_stdin = false;
+  // Kannel logs to stderr as well as to its files: to /dev/null, or a full pipe would stall it.
+  auto silent = [](const std::string& program, const std::string& conf) {
+    return std::vector<std::string>{"sh", "-c", "exec " + program + " \"$0\" 2>/dev/null", conf};
+  };
+  const std::string conf = (dir / "kannel.conf").string();
+  child bearerbox(silent("bearerbox", conf), quiet);
+  std::this_thread::sleep_for(1s);
+  child smsbox(silent("smsbox", conf), quiet);
+  std::this_thread::sleep_for(1500ms);
+
+  side_result r;
+  const std::string text = message_text(o.text_length);
+  std::string encoded;
+  for (char c : text)
+    encoded += c == ' ' ? std::string("+") : std::string(1, c);
+  const sink_stats before = sink.stats();
+  const double bb_before = cpu_of(bearerbox.pid());
+  const double sb_before = cpu_of(smsbox.pid());
+  const auto t0 = clock::now();
+  child load(
+      {o.sink, "load", "--port", std::to_string(sendsms), "--path",
+       "/cgi-bin/sendsms?username=bench&password=bench&to=4917600000000&text=" + encoded, "--count",
+       std::to_string(o.kannel_count), "--concurrency", std::to_string(o.concurrency)},
+      quiet);
+  // Until the sink has seen every message (or nothing moved for 10 s).
+  std::uint64_t seen = 0;
+  auto last_move = clock::now();
+  clock::time_point t_last = t0;
+  while (seen < o.kannel_count && clock::now() - last_move < 10s) {
+    std::this_thread::sleep_for(20ms);
+    const std::uint64_t now_seen = sink.stats().requests - before.requests;
+    if (now_seen != seen) {
+      seen = now_seen;
+      last_move = clock::now();
+      t_last = last_move;
+    }
+  }
+  r.seconds = std::chrono::duration<double>(t_last - t0).count();
+  r.requests = seen;
+  r.ok = seen;
+  r.cpu_s = cpu_of(bearerbox.pid()) - bb_before;
+  r.cpu2_s = cpu_of(smsbox.pid()) - sb_before;
+  r.sink_cpu_s = sink.stats().cpu_s - before.cpu_s;
+  load.wait(10s);
+  smsbox.kill(SIGTERM);
+  bearerbox.kill(SIGTERM);
+  smsbox.wait(10s);
+  bearerbox.wait(10s);
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
+  if (seen < o.kannel_count)
+    r.first_failure = fmt::format("the sink saw {} of {} messages", seen, o.kannel_count);
+  return r;
+}
+
+}  // namespace
+
+std::string run_http(const http_bench_options& o) {
+  sink_process sink(o.sink);
+  const side_result d = run_driver_side(o, sink);
+  json_writer j;
+  j.str("event", "smpp-bench").str("tool", "http");
+  j.integer("concurrency", o.concurrency)
+      .integer("text_length", static_cast<std::int64_t>(o.text_length));
+  const double rps = d.seconds > 0 ? static_cast<double>(d.ok) / d.seconds : 0;
+  j.integer("count", static_cast<std::int64_t>(o.count))
+      .integer("ok", static_cast<std::int64_t>(d.ok));
+  j.integer("sink_requests", static_cast<std::int64_t>(d.requests));
+  if (!d.first_failure.empty()) j.str("first_failure", d.first_failure);
+  j.num("seconds", d.seconds, 3).num("requests_per_s", rps, 0);
+  j.num("cpu_us_per_request", d.ok ? 1e6 * d.cpu_s / static_cast<double>(d.ok) : 0, 1);
+  j.num("cpu_percent", d.seconds > 0 ? 100 * d.cpu_s / d.seconds : 0, 1);
+  j.num("sink_cpu_percent", d.seconds > 0 ? 100 * d.sink_cpu_s / d.seconds : 0, 1);
+  if (o.kannel_count > 0) {
+    const side_result k = run_kannel_side(o, sink);
+    const double krps = k.seconds > 0 ? static_cast<double>(k.requests) / k.seconds : 0;
+    j.integer("kannel_count", static_cast<std::int64_t>(o.kannel_count));
+    j.integer("kannel_requests", static_cast<std::int64_t>(k.requests));
+    if (!k.first_failure.empty()) j.str("kannel_failure", k.first_failure);
+    j.num("kannel_seconds", k.seconds, 3).num("kannel_requests_per_s", krps, 0);
+    const double n = k.requests ? static_cast<double>(k.requests) : 1;
+    j.num("kannel_bearerbox_cpu_us_per_request", 1e6 * k.cpu_s / n, 1);
+    j.num("kannel_smsbox_cpu_us_per_request", 1e6 * k.cpu2_s / n, 1);
+    j.num("kannel_sink_cpu_percent", k.seconds > 0 ? 100 * k.sink_cpu_s / k.seconds : 0, 1);
+    j.num("ratio_to_kannel", krps > 0 ? rps / krps : 0, 2);
+  }
+  return j.line();
+}
+
+}  // namespace smsdrv::bench
