@@ -240,6 +240,26 @@ TEST_CASE("send refuses what it cannot take, synchronously, with an explanation"
   CHECK(drv.last_error() == "send: parts[0].data is NULL with a size of 3");
 }
 
+TEST_CASE("a receiver-only channel refuses SendSMS at once, naming the bind mode") {
+  smsdrv::module mod(SMSDRV_MODULE_PATH);
+  host h;
+  smsdrv::driver drv(mod, h.make());
+  auto opts = channel_options(1);
+  opts.emplace_back("x-smpp-bind-mode", "r");
+  drv.configure("channel-rx", opts);
+  const auto r = drv.send("channel-rx", "SendSMS", {{"_smsDestNumber", "4915550001"}});
+  CHECK(r.status == SMSDRV_E_UNSUPPORTED_REQUEST);
+  CHECK(r.error ==
+        "SMSDRV_E_UNSUPPORTED_REQUEST: channel-rx binds as a receiver (x-smpp-bind-mode = r) and "
+        "cannot send; SendSMS needs "
+        "x-smpp-bind-mode t or tr");
+  // A transmitter takes it.
+  auto tx = channel_options(1);
+  tx.emplace_back("x-smpp-bind-mode", "t");
+  drv.configure("channel-tx", tx);
+  CHECK(drv.send("channel-tx", "SendSMS", {{"_smsDestNumber", "4915550001"}}).status == SMSDRV_OK);
+}
+
 TEST_CASE("struct_size is checked and last_error is per thread") {
   smsdrv::module mod(SMSDRV_MODULE_PATH);
   host h;

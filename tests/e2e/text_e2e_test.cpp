@@ -29,9 +29,9 @@ struct stack {
   std::unique_ptr<subprocess> dms;
   std::vector<json_line> out;
 
-  explicit stack(const std::function<std::string(int)>& sections, std::size_t channels = 1)
-      : smsc({SMSDRV_SMSC_SIM_PATH, "--listen", "127.0.0.1:0", "--account", "e2e:e2e-pw",
-              "--account", "e2e2:e2e2-pw", "--dlr-delay-ms", "50", "--redeliver-ms", "60000"}) {
+  explicit stack(const std::function<std::string(int)>& sections, std::size_t channels = 1,
+                 const std::vector<std::string>& sim_flags = {})
+      : smsc(sim_argv(sim_flags)) {
     const auto cfg = root.write_cfg(sections(smsc.port));
     dms = std::make_unique<subprocess>(std::vector<std::string>{
         SMSDRV_DMS_STUB_PATH, "run", "--config", cfg.string(), "--linger", "0.5"});
@@ -43,6 +43,15 @@ struct stack {
   }
   explicit stack(const std::string& extra = {})
       : stack([extra](int port) { return section("channel-sms1", port, "e2e", extra); }) {}
+
+  static std::vector<std::string> sim_argv(const std::vector<std::string>& more) {
+    std::vector<std::string> argv{SMSDRV_SMSC_SIM_PATH, "--listen",       "127.0.0.1:0",
+                                  "--account",          "e2e:e2e-pw",     "--account",
+                                  "e2e2:e2e2-pw",       "--dlr-delay-ms", "50",
+                                  "--redeliver-ms",     "60000"};
+    argv.insert(argv.end(), more.begin(), more.end());
+    return argv;
+  }
 
   std::optional<json_line> until(const std::function<bool(const json_line&)>& pred,
                                  std::chrono::milliseconds timeout = 15s) {
@@ -519,4 +528,92 @@ TEST_CASE("inbound parts are acknowledged when held; the completing part only by
   CHECK(a3->str("outcome") == "retry");
   s.dms->close_stdin();
   CHECK(s.dms->wait(30s) == 1);  // dms-stub: stdout lost
+}
+
+TEST_CASE("numbers reach the SMSC typed by their form; a number with letters is refused") {
+  stack s;
+  s.dms->write_line(send_sms(
+      "n1", "channel-sms1",
+      {{"_smsDestNumber", "+4917612345678"}, {"_smsSrcNumber", "MyBrand"}, {"_smsText", "typed"}}));
+  s.dms->write_line(
+      send_sms("n2", "channel-sms1", {{"_smsDestNumber", "49176ABCDEF"}, {"_smsText", "no"}}));
+  auto n1 = s.response("n1");
+  REQUIRE(n1);
+  CHECK(n1->str("ok") == "true");
+  const auto sent = s.submits_to("4917612345678", 1);
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0].num("dest_addr_ton") == 1);
+  CHECK(sent[0].num("dest_addr_npi") == 1);
+  CHECK(sent[0].str("source_addr") == "MyBrand");
+  CHECK(sent[0].num("source_addr_ton") == 5);
+  CHECK(sent[0].num("source_addr_npi") == 0);
+  auto n2 = s.response("n2");
+  REQUIRE(n2);
+  CHECK(n2->str("error", "name") == "SMSDRV_E_BAD_REQUEST");
+  CHECK(n2->str("error", "text").find("_smsDestNumber: 'A' at character 6 is not a digit") !=
+        std::string::npos);
+  CHECK(s.finish() == 0);
+}
+
+TEST_CASE("inbound PDUs that are not plain messages: acknowledgements, both texts, a bad header") {
+  // ACCEPTD is not a final state: the message stays known for the acknowledgement after it.
+  stack s([](int port) { return section("channel-sms1", port, "e2e"); }, 1,
+          {"--dlr-stat", "ACCEPTD"});
+  s.dms->write_line(send_sms("k1", "channel-sms1",
+                             {{"_smsDestNumber", "4915550061"},
+                              {"_smsText", "ack me"},
+                              {"x-smpp-delivery-report", "true"}}));
+  auto k1 = s.response("k1");
+  REQUIRE(k1);
+  const std::string id = k1->str("userData", "_smsMessageId");
+  REQUIRE(!id.empty());
+  auto report_of_kind = [&](const std::string& kind) {
+    return s.until([&](const json_line& j) {
+      return j.str("event") == "delivery-report" && j.str("attributes", "_smsReportKind") == kind;
+    });
+  };
+  // The SMSC's own receipt first: mo() counts the simulator's `queued` events, receipts too.
+  REQUIRE(s.smsc.until(
+      [](const json_line& j) { return j.str("event") == "queued" && j.str("kind") == "receipt"; }));
+  auto receipt = report_of_kind("smsc-receipt");
+  REQUIRE(receipt);
+  CHECK(receipt->str("id") == "k1");
+  // SMPP v3.4 §5.2.12: an SME delivery acknowledgement (0x08), a user acknowledgement (0x10).
+  const auto ack = s.mo(R"({"cmd":"mo","from":"4915550061","to":"12345","esm_class":8,)"
+                        R"("text":"on the handset","tlvs":{"0x001e":")" +
+                        hex_of(id + std::string(1, '\0')) + R"("}})");
+  s.mo(R"({"cmd":"mo","from":"4917000501","to":"12345","esm_class":16,"text":"YES",)"
+       R"("tlvs":{"0x0205":"07"}})");
+  auto sme = report_of_kind("sme-delivery-ack");
+  REQUIRE(sme);
+  CHECK(sme->str("id") == "k1");
+  CHECK(sme->str("attributes", "_smsMessageId") == id);
+  CHECK(sme->str("attributes", "_smsText") == "on the handset");
+  auto user = report_of_kind("user-ack");
+  REQUIRE(user);
+  CHECK(user->str("attributes", "_smsText") == "YES");
+  CHECK(user->str("attributes", "_smsUserResponseCode") == "7");
+  auto a = s.answer_of(ack);
+  REQUIRE(a);
+  CHECK(a->str("outcome") == "acknowledged");
+  CHECK_FALSE(s.interaction_from("4915550061", 200ms));  // never an ordinary message
+  // SMPP v3.4 §5.3.2.32: short_message and message_payload together: refused, said, not cut.
+  const auto both = s.mo(R"({"cmd":"mo","from":"4917000502","to":"12345","text":"first",)"
+                         R"("tlvs":{"0x0424":"7365636f6e64"}})");
+  auto refused = s.answer_of(both);
+  REQUIRE(refused);
+  CHECK(refused->str("status") == "ESME_ROPTPARNOTALLWD");
+  // A header whose length runs past the message: the text, flagged.
+  s.mo(R"({"cmd":"mo","from":"4917000503","to":"12345","esm_class":64,"hex":"0a68656c6c6f"})");
+  auto flagged = s.interaction_from("4917000503");
+  REQUIRE(flagged);
+  CHECK(flagged->str("attributes", "_smsText") == "\nhello");
+  CHECK(flagged->str("note") ==
+        "malformed user data header: its length 10 runs past the 6-octet message; the whole "
+        "message is shown as text");
+  CHECK(s.finish() == 0);
+  CHECK(s.interactions_from("4917000502") == 0);
+  CHECK(s.dms->stderr_text().find("carries both short_message (5 octets) and message_payload (6 "
+                                  "octets), which SMPP v3.4 §5.3.2.32 forbids") !=
+        std::string::npos);
 }

@@ -179,13 +179,21 @@ A number 0-255 (sent as is) or a name (SMPP v3.4 §5.2.5 and §5.2.6):
 | | | Internet (IP) | 14 |
 | | | WapClient (WapClientId) | 18 |
 
+These are the defaults for numbers written as digits. A number's own form decides before them
+(SMPP v3.4 §5.2.5): a leading `+` is an international number (the `+` is not sent; TON 1, NPI 1),
+and a sender (`_smsSrcNumber`, `default-reply-address`) with anything but digits is
+alphanumeric (TON 5, NPI 0, at most 11 characters). A request's own `x-smpp-*-addr-ton/npi`
+keys win over both; a request TON that contradicts a `+` is refused. Every TON but
+Alphanumeric takes digits only, at most 20 ([esp.md](esp.md#numbers)).
+
 ### Service type (`x-smpp-service-type`)
 
 The SMPP v3.4 §5.2.11 value sent, or the name offered by other gateways for it: empty
 (`Default`), `CMT` (`Cellular Messaging`), `CPT` (`Cellular Paging`), `VMN` (`Voice Mail
 Notification`), `VMA` (`Voice Mail Alerting`), `WAP` (`Wireless Application Protocol`), `USSD`
 (`Unstructured Supplementary Services Data`); any other value of at most 5 printable ASCII
-characters is sent as written.
+characters is sent as written. `Other`, which other gateways offer for "a value of my own", is
+refused: write that value itself.
 
 ### Encodings (`x-smpp-outbound-enc-default`, `x-smpp-inbound-enc-default`)
 

@@ -354,6 +354,13 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
                 fmt::format("request '{}' is not handled by this driver (it handles SendSMS and "
                             "SendMMS)",
                             request.request));
+  // A receiver bind cannot submit (SMPP v3.4 §2.2): refused now rather than queued for a link
+  // that will never take it.
+  if (ch->settings.smpp_bind_mode == config::bind_mode::receiver)
+    return fail(SMSDRV_E_UNSUPPORTED_REQUEST,
+                fmt::format("{} binds as a receiver (x-smpp-bind-mode = r) and cannot send; "
+                            "SendSMS needs x-smpp-bind-mode t or tr",
+                            ch->name));
   if (!parts.parts.empty())
     return fail(SMSDRV_E_BAD_REQUEST,
                 fmt::format("{}: SendSMS carries text only ({} parts given); parts go with SendMMS",

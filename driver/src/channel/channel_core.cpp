@@ -1192,8 +1192,11 @@ void channel_core::on_alert_notification(const smpp::alert_notification& alert) 
 void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& fields, bool data_sm) {
   const std::uint64_t connection = session_.connection_id();
   inbound_message m = inbound_header(fields, seq);
+  // SMPP v3.4 §5.2.12: what kind of deliver_sm this is.
+  const smpp::deliver_sm_type type = smpp::deliver_sm_type_of(fields.esm_class);
 
-  if (smpp::is_delivery_receipt(fields.esm_class)) {
+  if (type == smpp::deliver_sm_type::smsc_receipt ||
+      type == smpp::deliver_sm_type::intermediate_notification) {
     smpp::deliver_sm as_deliver;
     static_cast<smpp::sm_body&>(as_deliver) = fields;
     std::optional<smpp::delivery_receipt> r = smpp::read_delivery_receipt(as_deliver);
@@ -1214,8 +1217,8 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
     e.text = fmt::format("{} {}", r->message_id, r->stat);
     inbound_context ctx{name(), config_.application_name, config_.empty_message,
                         config_.subject_characters, wall_now_};
-    e.attrs =
-        receipt_attributes(*r, m, ctx, origin ? origin->segment : 0, origin ? origin->segments : 0);
+    e.attrs = receipt_attributes(*r, m, ctx, origin ? origin->segment : 0,
+                                 origin ? origin->segments : 0, smpp::report_kind_name(type));
     e.ack_id = new_ack(pending_ack{.connection = connection,
                                    .sequence_numbers = {seq},
                                    .data_sm = data_sm,
@@ -1231,6 +1234,13 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
     payload = p->value;
   const bool udhi = (fields.esm_class & smpp::esm_class_bits::udhi) != 0;
   text::decode(payload, fields.data_coding, udhi, config_.reassembly.decoding, decoded_);
+  if (type == smpp::deliver_sm_type::sme_delivery_ack || type == smpp::deliver_sm_type::user_ack ||
+      type == smpp::deliver_sm_type::conversation_abort) {
+    m.text = decoded_.text;
+    emit_acknowledgement(type, fields, m, data_sm);
+    return;
+  }
+  std::string note = inbound_remark(type, fields, payload);
 
   text::concat_info concat = decoded_.udh.concat;
   if (!concat.valid()) {
@@ -1311,7 +1321,65 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
   m.empty = payload.empty();
   emit_inbound(m,
                pending_ack{.connection = connection, .sequence_numbers = {seq}, .data_sm = data_sm},
-               {}, redelivery_tracker::of(fields, payload));
+               std::move(note), redelivery_tracker::of(fields, payload));
+}
+
+std::string channel_core::inbound_remark(smpp::deliver_sm_type type, const smpp::sm_body& fields,
+                                         std::string_view payload) {
+  std::string note;
+  if (type == smpp::deliver_sm_type::reserved)
+    note = fmt::format(
+        "esm_class 0x{:02X} names a message type SMPP v3.4 §5.2.12 reserves; "
+        "delivered as a message",
+        fields.esm_class);
+  // docs/text.md: a header that cannot be read is flagged, never passed over in silence.
+  if (decoded_.udh.malformed) {
+    const std::string udh =
+        payload.empty() ? std::string(
+                              "malformed user data header: esm_class sets UDHI but the message is "
+                              "empty")
+        : decoded_.udh.length == 0
+            ? fmt::format(
+                  "malformed user data header: its length {} runs past the {}-octet "
+                  "message; the whole message is shown as text",
+                  static_cast<unsigned char>(payload[0]), payload.size())
+            : std::string(
+                  "malformed user data header: an element runs past the header and "
+                  "was skipped");
+    note = note.empty() ? udh : fmt::format("{}; {}", note, udh);
+  }
+  if (!note.empty())
+    log(log_level::warn,
+        fmt::format("message from {}: {}",
+                    shown_field(log_.masking().get(), "source_addr", fields.source_addr), note));
+  return note;
+}
+
+void channel_core::emit_acknowledgement(smpp::deliver_sm_type type, const smpp::sm_body& fields,
+                                        const inbound_message& m, bool data_sm) {
+  std::string_view id;
+  if (const smpp::tlv* t = smpp::find_tlv(fields.tlvs, smpp::tlv_tag::receipted_message_id))
+    id = smpp::tlv_c_string(*t);
+  std::int32_t code = -1;
+  if (const smpp::tlv* t = smpp::find_tlv(fields.tlvs, smpp::tlv_tag::user_response_code))
+    code = static_cast<std::int32_t>(smpp::tlv_integer(*t).value_or(0));
+  // Not the message's final state: the SMSC's own receipt may still follow.
+  const std::optional<receipt_origin> origin =
+      id.empty() ? std::nullopt : receipts_.find(id, false);
+  const std::string_view kind = smpp::report_kind_name(type);
+  channel_event e;
+  e.type = SMSDRV_EVENT_DELIVERY_REPORT;
+  e.request_id = origin ? origin->request_id : 0;
+  e.text = id.empty() ? std::string(kind) : fmt::format("{} {}", id, kind);
+  inbound_context ctx{name(), config_.application_name, config_.empty_message,
+                      config_.subject_characters, wall_now_};
+  e.attrs = acknowledgement_attributes(kind, id, code, m, ctx, origin ? origin->segment : 0,
+                                       origin ? origin->segments : 0);
+  e.ack_id = new_ack(pending_ack{.connection = session_.connection_id(),
+                                 .sequence_numbers = {m.sequence_number},
+                                 .data_sm = data_sm,
+                                 .bytes = held_size(e)});
+  events_.push_back(std::move(e));
 }
 
 void channel_core::deliver_reassembled(text::reassembled_message& r, const smpp::sm_body& fields,

@@ -3,9 +3,10 @@
 //  - Requests (prepared_request) queue in order, bounded; they go out within the submit window
 //    and the rate limit; each gets exactly one RESPONSE event (success with message ids, or a
 //    failure naming the SMPP status, the timeout, the lost link, the shutdown).
-//  - Inbound deliver_sm / data_sm become INBOUND events (spec §5 attributes), delivery receipts
-//    DELIVERY_REPORT events correlated to the request; both wait for the host's ack before the
-//    deliver_sm_resp is written (spec §7). Long messages are reassembled first.
+//  - Inbound deliver_sm / data_sm become INBOUND events (spec §5 attributes); delivery receipts
+//    and the recipient's acknowledgements (esm_class message types, SMPP v3.4 §5.2.12)
+//    DELIVERY_REPORT events of their kind, correlated to the request; all wait for the host's
+//    ack before the deliver_sm_resp is written (spec §7). Long messages are reassembled first.
 //  - The link: connect -> bind -> bound; on failure back off (exponential, jittered, capped by
 //    reconnection-timeout; straight to the cap when the SMSC refuses our credentials) and
 //    reconnect. CHANNEL_STATE events tell the host.
@@ -56,6 +57,7 @@
 #include "channel/smsc_probe.hpp"
 #include "flow/backoff.hpp"
 #include "flow/rate_limit.hpp"
+#include "smpp/delivery_receipt.hpp"
 #include "smpp/session.hpp"
 #include "text/reassembler.hpp"
 #include "util/id_ranges.hpp"
@@ -249,6 +251,14 @@ class channel_core final : private smpp::session_handler {
   bool held_back(std::uint32_t sequence_number, const Body& message);
   // Takes what backlog_ holds, in order, while the host's share has room.
   void take_backlog();
+  // The remark an inbound message carries (a reserved message type, a malformed header), also
+  // logged; "" when there is none. Reads the header from decoded_.
+  std::string inbound_remark(smpp::deliver_sm_type type, const smpp::sm_body& fields,
+                             std::string_view payload);
+  // SME delivery / user acknowledgements and conversation aborts (SMPP v3.4 §5.2.12) become
+  // DELIVERY_REPORT events of their kind, correlated by receipted_message_id when it is ours.
+  void emit_acknowledgement(smpp::deliver_sm_type type, const smpp::sm_body& fields,
+                            const inbound_message& m, bool data_sm);
   void deliver_reassembled(text::reassembled_message& m, const smpp::sm_body& fields,
                            std::uint32_t sequence_number, bool data_sm);
   void expire_reassembly(time_point now);

@@ -5,6 +5,7 @@
 #include <array>
 #include <optional>
 
+#include "channel/address_rules.hpp"
 #include "channel/text_choices.hpp"
 #include "config/option_table.hpp"
 #include "config/option_value.hpp"
@@ -69,10 +70,11 @@ struct message_choices {
   text::encoding requested = text::encoding::gsm7;
   std::string_view validity_period;
   std::string_view service_type;
-  std::uint8_t source_addr_ton = 0;
-  std::uint8_t source_addr_npi = 0;
-  std::uint8_t dest_addr_ton = 0;
-  std::uint8_t dest_addr_npi = 0;
+  // Given by the request (the channel's apply otherwise, address_rules.hpp).
+  std::optional<std::uint8_t> source_addr_ton;
+  std::optional<std::uint8_t> source_addr_npi;
+  std::optional<std::uint8_t> dest_addr_ton;
+  std::optional<std::uint8_t> dest_addr_npi;
   std::optional<text::concat_method> method;  // given by the request
   std::string_view method_value;
   std::optional<bool> payload;  // given by the request
@@ -231,17 +233,9 @@ compose_result composer::compose(user_data data, prepared_request& out) const {
 
   const std::string_view dest = find(data, "_smsDestNumber").value_or("");
   if (dest.empty()) return refuse(SMSDRV_E_BAD_REQUEST, "SendSMS: _smsDestNumber is required");
-  if (dest.size() > 20)
-    return refuse(SMSDRV_E_BAD_REQUEST,
-                  fmt::format("_smsDestNumber '{}' has {} characters; SMPP destination_addr "
-                              "allows 20",
-                              dest, dest.size()));
   std::string_view source = find(data, "_smsSrcNumber").value_or("");
+  const std::string_view source_key = source.empty() ? "default-reply-address" : "_smsSrcNumber";
   if (source.empty()) source = s.default_source;
-  if (source.size() > 20)
-    return refuse(SMSDRV_E_BAD_REQUEST,
-                  fmt::format("_smsSrcNumber '{}' has {} characters; SMPP source_addr allows 20",
-                              source, source.size()));
 
   message_choices c;
   c.delivery_report = s.delivery_report;
@@ -250,10 +244,6 @@ compose_result composer::compose(user_data data, prepared_request& out) const {
   c.requested = s.encoding.requested;
   c.validity_period = s.validity_period;
   c.service_type = s.service_type;
-  c.source_addr_ton = s.source_addr_ton;
-  c.source_addr_npi = s.source_addr_npi;
-  c.dest_addr_ton = s.dest_addr_ton;
-  c.dest_addr_npi = s.dest_addr_npi;
   for (const auto& [k, v] : data) {
     if (!k.starts_with(override_prefix)) continue;
     const override_row* row = nullptr;
@@ -263,6 +253,19 @@ compose_result composer::compose(user_data data, prepared_request& out) const {
     if (v.empty()) continue;  // an empty value keeps the channel's option
     if (auto problem = apply(*row, v, c)) return refuse(SMSDRV_E_BAD_REQUEST, std::move(*problem));
   }
+  // The numbers by their type of number (address_rules.hpp).
+  const auto dest_typed =
+      type_address({"_smsDestNumber", dest, address_role::destination, c.dest_addr_ton,
+                    c.dest_addr_npi, s.dest_addr_ton, s.dest_addr_npi});
+  if (const auto* problem = std::get_if<std::string>(&dest_typed))
+    return refuse(SMSDRV_E_BAD_REQUEST, *problem);
+  const auto source_typed =
+      type_address({source_key, source, address_role::source, c.source_addr_ton, c.source_addr_npi,
+                    s.source_addr_ton, s.source_addr_npi});
+  if (const auto* problem = std::get_if<std::string>(&source_typed))
+    return refuse(SMSDRV_E_BAD_REQUEST, *problem);
+  const typed_address& to = std::get<typed_address>(dest_typed);
+  const typed_address& from = std::get<typed_address>(source_typed);
   if (c.payload.value_or(false) && c.method)
     return refuse(SMSDRV_E_BAD_REQUEST,
                   fmt::format("x-smpp-use-msg-payload 'true' and x-smpp-long-message-method '{}' "
@@ -310,12 +313,12 @@ compose_result composer::compose(user_data data, prepared_request& out) const {
 
   smpp::submit_sm sm;
   sm.service_type = c.service_type;
-  sm.source_addr_ton = c.source_addr_ton;
-  sm.source_addr_npi = c.source_addr_npi;
-  sm.source_addr = source;
-  sm.dest_addr_ton = c.dest_addr_ton;
-  sm.dest_addr_npi = c.dest_addr_npi;
-  sm.destination_addr = dest;
+  sm.source_addr_ton = from.ton;
+  sm.source_addr_npi = from.npi;
+  sm.source_addr = from.address;
+  sm.dest_addr_ton = to.ton;
+  sm.dest_addr_npi = to.npi;
+  sm.destination_addr = to.address;
   sm.validity_period = c.validity_period;
   sm.registered_delivery =
       c.delivery_report ? smpp::registered_delivery_bits::receipt_on_final : std::uint8_t{0};

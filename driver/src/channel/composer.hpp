@@ -3,9 +3,11 @@
 // sequence numbers. Thread-safe: compose() is const apart from an atomic reference counter.
 //
 // User data (docs/esp.md):
-//   _smsDestNumber  required, at most 20 characters (SMPP destination_addr)
+//   _smsDestNumber  required; checked and typed by TON (address_rules.hpp: a leading '+' is
+//                   international, numeric TONs take digits only, at most 20)
 //   _smsText        the text, UTF-8 (may be empty)
-//   _smsSrcNumber   else default-reply-address
+//   _smsSrcNumber   else default-reply-address; typed like the destination, and a sender with
+//                   letters is alphanumeric (TON 5, NPI 0) unless the request gives a TON
 //   extraopt        TLV spec string (spec §4); else x-smpp-delivery-extraopt when a delivery
 //                   report is requested, else x-smpp-extraopt; on every segment
 //   per-request overrides: a key named like the channel option it overrides, its value checked

@@ -68,9 +68,10 @@ attributes inbound_attributes(const inbound_message& m, const inbound_context& c
 
 attributes receipt_attributes(const smpp::delivery_receipt& r, const inbound_message& m,
                               const inbound_context& ctx, std::uint16_t segment,
-                              std::uint16_t segments) {
+                              std::uint16_t segments, std::string_view kind) {
   attributes a;
-  a.reserve(16);
+  a.reserve(17);
+  a.emplace_back(attr::report_kind, std::string(kind));
   a.emplace_back(attr::message_id, r.message_id);
   a.emplace_back(attr::delivery_stat, r.stat);
   a.emplace_back(attr::delivery_state, r.state ? std::to_string(*r.state) : std::string());
@@ -82,6 +83,26 @@ attributes receipt_attributes(const smpp::delivery_receipt& r, const inbound_mes
   if (!r.done_date.empty()) a.emplace_back(attr::done_date, r.done_date);
   if (segments != 0) a.emplace_back(attr::segment, fmt::format("{}/{}", segment, segments));
   // The receipt travels from the handset (source) back to our number (destination).
+  a.emplace_back("FromAddr", m.source_addr);
+  a.emplace_back("ToAddr", m.destination_addr);
+  a.emplace_back("_smsSeqNumber", std::to_string(m.sequence_number));
+  a.emplace_back("_umsChannel", std::string(ctx.channel));
+  a.emplace_back("_msg_CreatedAt", iso8601_utc_ms(ctx.created));
+  return a;
+}
+
+attributes acknowledgement_attributes(std::string_view kind, std::string_view message_id,
+                                      std::int32_t user_response_code, const inbound_message& m,
+                                      const inbound_context& ctx, std::uint16_t segment,
+                                      std::uint16_t segments) {
+  attributes a;
+  a.reserve(10);
+  a.emplace_back(attr::report_kind, std::string(kind));
+  a.emplace_back(attr::message_id, std::string(message_id));
+  a.emplace_back(attr::report_text, m.text);
+  if (user_response_code >= 0)
+    a.emplace_back(attr::user_response_code, std::to_string(user_response_code));
+  if (segments != 0) a.emplace_back(attr::segment, fmt::format("{}/{}", segment, segments));
   a.emplace_back("FromAddr", m.source_addr);
   a.emplace_back("ToAddr", m.destination_addr);
   a.emplace_back("_smsSeqNumber", std::to_string(m.sequence_number));

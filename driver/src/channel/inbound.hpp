@@ -44,10 +44,19 @@ struct inbound_context {
 attributes inbound_attributes(const inbound_message& m, const inbound_context& ctx);
 
 // A delivery report's attributes; `segment`/`segments` are 0 when the receipt matched no
-// request of ours.
+// request of ours. `kind` is _smsReportKind ("smsc-receipt", "intermediate").
 attributes receipt_attributes(const smpp::delivery_receipt& r, const inbound_message& m,
                               const inbound_context& ctx, std::uint16_t segment,
-                              std::uint16_t segments);
+                              std::uint16_t segments, std::string_view kind);
+
+// An acknowledgement from the recipient's side (SMPP v3.4 §5.2.12: SME delivery
+// acknowledgement, manual/user acknowledgement, conversation abort), reported as a delivery
+// report: its kind, the message id it names (receipted_message_id; may be empty), its text
+// (m.text, decoded), the user_response_code when sent (§5.3.2.18; negative: absent).
+attributes acknowledgement_attributes(std::string_view kind, std::string_view message_id,
+                                      std::int32_t user_response_code, const inbound_message& m,
+                                      const inbound_context& ctx, std::uint16_t segment,
+                                      std::uint16_t segments);
 
 // 2019-01-28T02:39:56.035Z
 std::string iso8601_utc_ms(std::chrono::system_clock::time_point t);

@@ -193,6 +193,14 @@ value_check check_host(const option_def& def, std::string_view raw) {
 
 value_check check_service_type(const option_def& def, std::string_view raw) {
   if (const enum_choice* c = match_choice(def.choices, raw)) return accept(std::string(c->name), c);
+  // Seed 2 offers "Other" for "a value of my own": sent as written it would be a service_type
+  // no SMSC defines (SMPP v3.4 §5.2.11).
+  if (normalized_name(trim(raw)) == "other")
+    return refuse(fmt::format(
+        "'Other' is the choice other gateways offer for a service_type of your own: give that "
+        "value itself (at most {} printable ASCII characters, as the SMSC defines it), or one "
+        "of {}",
+        def.max, join_names(def.choices)));
   if (ascii_problem(def, raw).empty()) return accept(std::string(raw));
   return refuse(fmt::format(
       "must be one of {} (also {}) or another service_type of at most {} printable ASCII "
@@ -339,6 +347,7 @@ value_check check_channel_name(std::string_view raw) {
 }  // namespace
 
 value_check check_value(const option_def& def, std::string_view raw) {
+  if (def.null_is_unset && normalized_name(trim(raw)) == "null") return accept(std::string());
   switch (def.type) {
     case option_type::text:
       return check_text(def, raw);

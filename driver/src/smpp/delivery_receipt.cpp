@@ -161,6 +161,45 @@ bool is_delivery_receipt(std::uint8_t esm_class) noexcept {
          type == esm_class_bits::intermediate_notification;
 }
 
+deliver_sm_type deliver_sm_type_of(std::uint8_t esm_class) noexcept {
+  switch (esm_class & esm_class_bits::message_type_mask) {
+    case 0:
+      return deliver_sm_type::message;
+    case esm_class_bits::smsc_delivery_receipt:
+      return deliver_sm_type::smsc_receipt;
+    case esm_class_bits::sme_delivery_ack:
+      return deliver_sm_type::sme_delivery_ack;
+    case esm_class_bits::user_ack:
+      return deliver_sm_type::user_ack;
+    case esm_class_bits::conversation_abort:
+      return deliver_sm_type::conversation_abort;
+    case esm_class_bits::intermediate_notification:
+      return deliver_sm_type::intermediate_notification;
+    default:
+      return deliver_sm_type::reserved;
+  }
+}
+
+std::string_view report_kind_name(deliver_sm_type type) noexcept {
+  switch (type) {
+    case deliver_sm_type::message:
+      return "message";
+    case deliver_sm_type::smsc_receipt:
+      return "smsc-receipt";
+    case deliver_sm_type::sme_delivery_ack:
+      return "sme-delivery-ack";
+    case deliver_sm_type::user_ack:
+      return "user-ack";
+    case deliver_sm_type::conversation_abort:
+      return "conversation-abort";
+    case deliver_sm_type::intermediate_notification:
+      return "intermediate";
+    case deliver_sm_type::reserved:
+      break;
+  }
+  return "reserved";
+}
+
 std::optional<delivery_receipt> read_delivery_receipt(const deliver_sm& pdu) {
   delivery_receipt r;
   if (auto parsed = parse_receipt_text(pdu.short_message)) r = std::move(*parsed);

@@ -56,6 +56,23 @@ std::optional<delivery_receipt> parse_receipt_text(std::string_view text);
 // notification, which carries the same fields).
 bool is_delivery_receipt(std::uint8_t esm_class) noexcept;
 
+// The message type of a deliver_sm, esm_class bits 5-2 (SMPP v3.4 §5.2.12).
+enum class deliver_sm_type : std::uint8_t {
+  message,                    // xx0000xx: a short message
+  smsc_receipt,               // xx0001xx: SMSC Delivery Receipt
+  sme_delivery_ack,           // xx0010xx: SME Delivery Acknowledgement
+  user_ack,                   // xx0100xx: SME Manual/User Acknowledgement
+  conversation_abort,         // xx0110xx: Conversation Abort (Korean CDMA)
+  intermediate_notification,  // xx1000xx: Intermediate Delivery Notification
+  reserved,                   // every other value
+};
+
+deliver_sm_type deliver_sm_type_of(std::uint8_t esm_class) noexcept;
+
+// How the driver names a report type (_smsReportKind): "smsc-receipt", "sme-delivery-ack",
+// "user-ack", "conversation-abort", "intermediate"; "message" and "reserved" otherwise.
+std::string_view report_kind_name(deliver_sm_type type) noexcept;
+
 // Combines TLVs and text of a receipt deliver_sm (TLVs win where both are present). nullopt
 // when neither gives a message id.
 std::optional<delivery_receipt> read_delivery_receipt(const deliver_sm& pdu);

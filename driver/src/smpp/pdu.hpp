@@ -22,6 +22,9 @@ namespace esm_class_bits {
 inline constexpr std::uint8_t udhi = 0x40;  // short_message starts with a User Data Header
 inline constexpr std::uint8_t message_type_mask = 0x3C;
 inline constexpr std::uint8_t smsc_delivery_receipt = 0x04;  // message type: delivery receipt
+inline constexpr std::uint8_t sme_delivery_ack = 0x08;       // SME Delivery Acknowledgement
+inline constexpr std::uint8_t user_ack = 0x10;               // SME Manual/User Acknowledgement
+inline constexpr std::uint8_t conversation_abort = 0x18;     // Conversation Abort (Korean CDMA)
 inline constexpr std::uint8_t intermediate_notification = 0x20;
 }  // namespace esm_class_bits
 

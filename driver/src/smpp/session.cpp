@@ -326,13 +326,28 @@ void session::handle_request(const pdu& p, time_point /*now*/) {
       state_ = session_state::unbinding;
       unbound_by_peer_ = true;
       return;
-    case command_id::deliver_sm:
+    case command_id::deliver_sm: {
       if (!can_receive) {
         send_pdu(deliver_sm_resp{}, seq, cs::esme_rinvbndsts);
         return;
       }
-      handler_.on_deliver_sm(seq, std::get<deliver_sm>(p.body));
+      const deliver_sm& d = std::get<deliver_sm>(p.body);
+      // SMPP v3.4 §5.3.2.32: the text goes in short_message or in message_payload, never both.
+      // Which one holds the message cannot be told, and dropping either would lose text in
+      // silence: refused with a status that says why, so the SMSC keeps or reports it.
+      if (const tlv* payload = find_tlv(d.tlvs, tlv_tag::message_payload);
+          payload != nullptr && !d.short_message.empty()) {
+        log(log_level::warn,
+            fmt::format("deliver_sm seq {} carries both short_message ({} octets) and "
+                        "message_payload ({} octets), which SMPP v3.4 §5.3.2.32 forbids; not "
+                        "delivered, answered ESME_ROPTPARNOTALLWD",
+                        seq, d.short_message.size(), payload->value.size()));
+        send_pdu(deliver_sm_resp{}, seq, cs::esme_roptparnotallwd);
+        return;
+      }
+      handler_.on_deliver_sm(seq, d);
       return;
+    }
     case command_id::data_sm:
       if (!can_receive) {
         send_pdu(data_sm_resp{}, seq, cs::esme_rinvbndsts);

@@ -224,10 +224,24 @@ TEST_CASE("bad requests are refused naming the key, the value and the rule") {
       {{{"_smsText", "x"}}, SMSDRV_E_BAD_REQUEST, "SendSMS: _smsDestNumber is required"},
       {{{"_smsDestNumber", "123456789012345678901"}},
        SMSDRV_E_BAD_REQUEST,
-       "_smsDestNumber '123456789012345678901' has 21 characters; SMPP destination_addr allows "
-       "20"},
+       "_smsDestNumber has 21 characters; SMPP destination_addr holds at most 20"},
       {with_text("x", {{"_smsSrcNumber", "123456789012345678901"}}), SMSDRV_E_BAD_REQUEST,
-       "_smsSrcNumber '123456789012345678901' has 21 characters; SMPP source_addr allows 20"},
+       "_smsSrcNumber has 21 characters; SMPP source_addr holds at most 20"},
+      {{{"_smsDestNumber", "49176ABCDEF"}},
+       SMSDRV_E_BAD_REQUEST,
+       "_smsDestNumber: 'A' at character 6 is not a digit; a number of TON 0 (Unknown) has "
+       "digits only; a leading '+' means international"},
+      {{{"_smsDestNumber", "49 176 1234"}},
+       SMSDRV_E_BAD_REQUEST,
+       "_smsDestNumber: ' ' at character 3 is not a digit"},
+      {with_text("x", {{"_smsSrcNumber", "MyBrand"}, {"x-smpp-src-addr-ton", "National"}}),
+       SMSDRV_E_BAD_REQUEST,
+       "_smsSrcNumber: 'M' at character 1 is not a digit; a number of TON 2 (National) has "
+       "digits only; a sender with letters is alphanumeric (TON 5) when the request gives no TON"},
+      {{{"_smsDestNumber", "+4917612345678"}, {"x-smpp-dest-addr-ton", "2"}},
+       SMSDRV_E_BAD_REQUEST,
+       "_smsDestNumber: a leading '+' means an international number, but the request gives TON 2 "
+       "(National); leave the '+' out, or the TON"},
       {with_text("a\xC3"), SMSDRV_E_BAD_REQUEST, "_smsText: invalid UTF-8 at byte 1"},
       {with_text("x", {{"extraopt", "{ tlvItems: [ {tag:4401, typ:int} ] }"}}),
        SMSDRV_E_BAD_REQUEST, "extraopt: "},
@@ -455,4 +469,53 @@ TEST_CASE("x-smpp-sar-prompt-responses and the UCS-2 schema are passed on") {
         "sent as ucs2 (data_coding 0x08) instead of smscdefault: U+1F600 at byte 1 is not in "
         "smscdefault; 1 character(s) outside the BMP sent as U+FFFD (x-smpp-ucs2-enc-schema "
         "UCS-2)");
+}
+
+TEST_CASE(
+    "numbers are typed by their form: '+' international, a sender with letters alphanumeric") {
+  composer_settings s = channel_defaults();
+  s.source_addr_ton = 2;  // the channel's defaults for numbers written without '+'
+  s.source_addr_npi = 8;
+  s.dest_addr_ton = 2;
+  s.dest_addr_npi = 8;
+  COMPOSE(plus, s,
+          pairs{{"_smsDestNumber", "+4917612345678"},
+                {"_smsSrcNumber", "+4915550009"},
+                {"_smsText", "x"}});
+  CHECK(plus[0].destination_addr == "4917612345678");
+  CHECK(plus[0].dest_addr_ton == 1);
+  CHECK(plus[0].dest_addr_npi == 1);
+  CHECK(plus[0].source_addr == "4915550009");
+  CHECK(plus[0].source_addr_ton == 1);
+  CHECK(plus[0].source_addr_npi == 1);
+  COMPOSE(brand, s, with_text("x", {{"_smsSrcNumber", "MyBrand"}}));
+  CHECK(brand[0].source_addr == "MyBrand");
+  CHECK(brand[0].source_addr_ton == 5);
+  CHECK(brand[0].source_addr_npi == 0);
+  CHECK(brand[0].dest_addr_ton == 2);  // the destination keeps the channel's
+  CHECK(brand[0].dest_addr_npi == 8);
+  COMPOSE(national, s, with_text("x"));
+  CHECK(national[0].source_addr == "12345");
+  CHECK(national[0].source_addr_ton == 2);
+  CHECK(national[0].source_addr_npi == 8);
+  // The request's TON/NPI win over the form where they do not contradict it.
+  COMPOSE(given, s,
+          with_text("x", {{"_smsSrcNumber", "Shop 24"},
+                          {"x-smpp-src-addr-ton", "Alphanumeric"},
+                          {"x-smpp-src-addr-npi", "9"},
+                          {"x-smpp-dest-addr-npi", "ISDN"}}));
+  CHECK(given[0].source_addr_ton == 5);
+  CHECK(given[0].source_addr_npi == 9);
+  CHECK(given[0].dest_addr_npi == 1);
+}
+
+TEST_CASE("the default source is typed too, and named when refused") {
+  composer_settings s = channel_defaults();
+  s.default_source = "Brand Name 2000";
+  composed c;
+  compose_into(c, s, with_text("x"));
+  CHECK(c.result.status == SMSDRV_E_BAD_REQUEST);
+  CHECK(c.result.error ==
+        "default-reply-address has 15 characters; an alphanumeric address (TON 5 (Alphanumeric)) "
+        "has at most 11 (3GPP TS 23.040 §9.1.2.5)");
 }

@@ -161,6 +161,27 @@ TEST_CASE("service types accept the wire names, seed 2's names and any short ASC
         "5 printable ASCII characters");
 }
 
+TEST_CASE("service type 'Other' (seed 2's 'a value of my own') is refused with what to give") {
+  const std::string why =
+      "'Other' is the choice other gateways offer for a service_type of your own: give that value "
+      "itself (at most 5 printable ASCII characters, as the SMSC defines it), or one of \"\", CMT, "
+      "CPT, VMN, VMA, WAP, USSD";
+  CHECK(refused("x-smpp-service-type", "Other") == why);
+  CHECK(refused("x-smpp-service-type", " other ") == why);
+  CHECK(std::get<std::string>(accepted("x-smpp-service-type", "Oth")) == "Oth");
+}
+
+TEST_CASE("system type and address range: NULL means not set, as seed 2 writes it") {
+  CHECK(accepted("x-smpp-system-type", "NULL") == typed_value(std::string()));
+  CHECK(accepted("x-smpp-system-type", "null") == typed_value(std::string()));
+  CHECK(accepted("x-smpp-system-type", " Null ") == typed_value(std::string()));
+  CHECK(accepted("x-smpp-address-range", "NULL") == typed_value(std::string()));
+  CHECK(accepted("x-smpp-system-type", "VMA") == typed_value(std::string("VMA")));
+  CHECK(accepted("x-smpp-system-type", "NULLS") == typed_value(std::string("NULLS")));
+  // Only where the option says so: a system_id is never "not set".
+  CHECK(accepted("x-smpp-system-id", "NULL") == typed_value(std::string("NULL")));
+}
+
 TEST_CASE("SMPP string fields are printable ASCII with the spec's length limit") {
   CHECK(accepted("x-smpp-system-id", "abcdefghijklmno") ==
         typed_value(std::string("abcdefghijklmno")));

@@ -84,3 +84,30 @@ TEST_CASE("a receipt deliver_sm: TLVs win over the text") {
   CHECK_FALSE(is_delivery_receipt(plain.esm_class));
   CHECK_FALSE(read_delivery_receipt(plain));
 }
+
+TEST_CASE("deliver_sm message types follow esm_class bits 5-2 (SMPP v3.4 §5.2.12)") {
+  struct row {
+    std::uint8_t esm_class;
+    deliver_sm_type type;
+    std::string_view kind;
+  };
+  const row rows[] = {
+      {0x00, deliver_sm_type::message, "message"},
+      {0x40, deliver_sm_type::message, "message"},  // UDHI and GSM features do not count
+      {0x83, deliver_sm_type::message, "message"},
+      {0x04, deliver_sm_type::smsc_receipt, "smsc-receipt"},
+      {0x08, deliver_sm_type::sme_delivery_ack, "sme-delivery-ack"},
+      {0x48, deliver_sm_type::sme_delivery_ack, "sme-delivery-ack"},
+      {0x10, deliver_sm_type::user_ack, "user-ack"},
+      {0x18, deliver_sm_type::conversation_abort, "conversation-abort"},
+      {0x20, deliver_sm_type::intermediate_notification, "intermediate"},
+      {0x0C, deliver_sm_type::reserved, "reserved"},
+      {0x14, deliver_sm_type::reserved, "reserved"},
+      {0x3C, deliver_sm_type::reserved, "reserved"},
+  };
+  for (const row& r : rows) {
+    CAPTURE(r.esm_class);
+    CHECK(deliver_sm_type_of(r.esm_class) == r.type);
+    CHECK(report_kind_name(r.type) == r.kind);
+  }
+}

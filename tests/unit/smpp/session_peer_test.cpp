@@ -394,3 +394,33 @@ TEST_CASE("a deliver_sm with a TLV of a length SMPP v3.4 does not allow is refus
   CHECK(h.rec.logs.back().find("sar_total_segments: TLV value longer than SMPP v3.4 allows (2 "
                                "given, limit 1)") != std::string::npos);
 }
+
+TEST_CASE("a deliver_sm with both short_message and message_payload is refused, not cut") {
+  harness h;
+  h.bind();
+  h.written();
+  deliver_sm d;
+  d.source_addr = "4915550002";
+  d.short_message = "first part of the text";
+  const std::string rest = "the rest of the text";
+  d.tlvs.push_back({tlv_tag::message_payload, rest});
+  h.smsc_sends(d, 31);
+  CHECK(h.rec.delivered_seqs.empty());
+  const auto w = h.written();
+  REQUIRE(w.size() == 1);
+  CHECK(w[0].id() == command_id::deliver_sm_resp);
+  CHECK(w[0].sequence_number == 31);
+  CHECK(w[0].command_status == command_status::esme_roptparnotallwd);
+  CHECK(h.rec.logs.back() ==
+        "deliver_sm seq 31 carries both short_message (22 octets) and message_payload (20 "
+        "octets), which SMPP v3.4 §5.3.2.32 forbids; not delivered, answered "
+        "ESME_ROPTPARNOTALLWD");
+  // Either alone is a message.
+  deliver_sm only_payload;
+  only_payload.tlvs.push_back({tlv_tag::message_payload, rest});
+  h.smsc_sends(only_payload, 32);
+  deliver_sm only_short;
+  only_short.short_message = "hi";
+  h.smsc_sends(only_short, 33);
+  CHECK(h.rec.delivered_seqs == std::vector<std::uint32_t>{32, 33});
+}
