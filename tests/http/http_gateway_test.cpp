@@ -196,7 +196,7 @@ TEST_CASE("our POST gateway: its success string and message id; slow, late and c
   auto ok = s.response("ok");
   REQUIRE(ok);
   CHECK(ok->str("ok") == "true");
-  CHECK(ok->str("userData", "_smsMessageId") != "");
+  const std::string ok_id = ok->str("userData", "_smsMessageId");
   auto slow = s.response("slow");
   REQUIRE(slow);
   CHECK(slow->str("ok") == "true");
@@ -226,6 +226,54 @@ TEST_CASE("our POST gateway: its success string and message id; slow, late and c
   CHECK(by_path ==
         std::map<std::string, int>{
             {"/send", 1}, {"/slow/800", 1}, {"/slow/4000", 1}, {"/reset", 1}, {"/status/400", 1}});
+  // The message id is the one the gateway wrote into its body ("STATUS=QUEUED id=<n>").
+  for (const auto& q : seen)
+    if (q.path == "/send") CHECK(ok_id == std::to_string(q.n));
+}
+
+TEST_CASE("flash and overwrite: the gateway's parameters where it has them, refused where not") {
+  test_gateway gw;
+  http_stack s(http_section("channel-fo", gw.url("/send"),
+                            "x-http-success-contains = ACK\n"
+                            "x-http-flash-param = mclass=0\n"
+                            "x-http-overwrite-param = replace=1\n") +
+               http_section("channel-plain", gw.url("/send"), "x-http-success-contains = ACK\n"));
+  s.send("plain", "channel-fo", "neither");
+  s.send("flash", "channel-fo", "flash only", {{"x-smpp-flash", "true"}});
+  s.send("both", "channel-fo", "flash and overwrite",
+         {{"x-smpp-flash", "yes"}, {"x-smpp-overwrite", "true"}});
+  s.send("no-flash", "channel-plain", "no flash here", {{"x-smpp-flash", "true"}});
+  s.send("no-overwrite", "channel-plain", "no overwrite here", {{"x-smpp-overwrite", "1"}});
+  for (const std::string id : {"plain", "flash", "both"}) {
+    auto r = s.response(id);
+    REQUIRE(r);
+    CAPTURE(id, r->text);
+    CHECK(r->str("ok") == "true");
+  }
+  auto f = s.response("no-flash");
+  REQUIRE(f);
+  CHECK(f->str("error", "name") == "SMSDRV_E_BAD_REQUEST");
+  CHECK(f->str("error", "text") ==
+        "channel-plain: x-smpp-flash asks for flash SMS, which this HTTP gateway cannot send "
+        "(x-http-flash-param is not set)");
+  auto o = s.response("no-overwrite");
+  REQUIRE(o);
+  CHECK(o->str("error", "name") == "SMSDRV_E_BAD_REQUEST");
+  CHECK(o->str("error", "text") ==
+        "channel-plain: x-smpp-overwrite asks to overwrite a pending message, which this HTTP "
+        "gateway cannot do "
+        "(x-http-overwrite-param is not set)");
+  s.finish({"plain", "flash", "both", "no-flash", "no-overwrite"});
+  // Only the three the gateway can carry reached it, each with the parameters asked for.
+  std::this_thread::sleep_for(300ms);
+  const auto& seen = gw.requests(3);
+  REQUIRE(seen.size() == 3);
+  std::map<std::string, std::pair<std::string, std::string>> by_text;
+  for (const auto& q : seen)
+    by_text[q.param("text")] = {q.param("mclass"), q.param("replace")};
+  CHECK(by_text ==
+        std::map<std::string, std::pair<std::string, std::string>>{
+            {"neither", {"", ""}}, {"flash only", {"0", ""}}, {"flash and overwrite", {"0", "1"}}});
 }
 
 TEST_CASE("tinyproxy with Basic authentication: http forwarded, https through CONNECT") {

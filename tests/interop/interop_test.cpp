@@ -353,7 +353,7 @@ TEST_CASE("against the npm smpp SMSC: long messages of every method, reassembled
 }
 
 TEST_CASE("against the npm smpp SMSC throttling every 10th submit_sm: every request succeeds") {
-  // The SMSC takes nine of ten: the error policy's pause (ESME_RTHROTTLED: pause 100ms-30s) must
+  // The SMSC takes nine of ten: the error policy's pause (ESME_RTHROTTLED: pause 10ms-30s) must
   // not grow (docs/reliability.md, "Error policy").
   smsc_process smsc({"node", std::string(SMSDRV_INTEROP_DIR) + "/smsc-server.js", "--port", "0",
                      "--account", "e2e:e2e-pw", "--throttle-every", "10", "--quiet"});
@@ -381,7 +381,7 @@ TEST_CASE("against the npm smpp SMSC throttling every 10th submit_sm: every requ
   std::set<std::string> ok;
   std::size_t retries = 0;
   for (int i = 0; i < n; ++i) {
-    // Pauses of 100 ms: a few seconds in all; pauses that grow would take minutes.
+    // Pauses of 10 ms: a few seconds in all; pauses that grow would take minutes.
     auto r = read_until(
         dms, out, [](const json_line& j) { return j.str("event") == "esp-response"; }, 10s);
     REQUIRE(r);

@@ -1,8 +1,13 @@
 // The simulator over real sockets on 127.0.0.1, its server running on a thread of the test:
 // binds, submissions, receipts, MO, redelivery, every fault mode, and the driver's own session
 // as a client.
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <map>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "in_process_sim.hpp"
@@ -468,4 +473,67 @@ TEST_CASE("the driver's session binds, submits and receives MO against the simul
   CHECK(owner.events.back() == "response 77 ESME_ROK");
   CHECK(sim.events().wait("deliver_sm_resp",
                           [](const event& e) { return e.str("outcome") == "acknowledged"; }));
+}
+
+TEST_CASE("account limits over sockets: binds refused above N, one rate over every bind",
+          "[sim][server]") {
+  in_process_sim sim(with_accounts({"--account-limit", "esme:binds=2,rate=5"}));
+  sim_client a(sim.port());
+  sim_client b(sim.port());
+  {
+    sim_client c(sim.port());
+    REQUIRE(a.bind("transmitter", "esme", "secret") == cs::esme_rok);
+    REQUIRE(b.bind("transceiver", "esme", "secret") == cs::esme_rok);
+    CHECK(c.bind("transceiver", "esme", "secret") == cs::esme_rbindfail);
+    CHECK(c.bind("transceiver", "other", "pw") == cs::esme_rok);
+  }
+  // Ten submissions at once over both binds: five accepted, five throttled, whichever bind.
+  std::vector<std::uint32_t> statuses;
+  for (int i = 0; i < 5; ++i) {
+    statuses.push_back(a.submit("4917600000002", "a").header.command_status);
+    statuses.push_back(b.submit("4917600000002", "b").header.command_status);
+  }
+  CHECK(std::count(statuses.begin(), statuses.end(), cs::esme_rok) == 5);
+  CHECK(std::count(statuses.begin(), statuses.end(), cs::esme_rthrottled) == 5);
+  sim.command(R"({"cmd":"stats"})");
+  const auto stats = sim.events().wait("stats");
+  REQUIRE(stats);
+  CHECK(stats->num("submissions_throttled") == 5);
+  CHECK(stats->num("binds_over_limit") == 1);
+}
+
+TEST_CASE("a long MO spread over two binds arrives in parts on both; every part acknowledged",
+          "[sim][server]") {
+  in_process_sim sim(accounts);
+  sim_client a(sim.port());
+  sim_client b(sim.port());
+  REQUIRE(a.bind("transceiver", "esme", "secret") == cs::esme_rok);
+  REQUIRE(b.bind("receiver", "esme", "secret") == cs::esme_rok);
+  std::string text;
+  for (int i = 0; i < 60; ++i)
+    text += fmt::format("part{:02} ", i);  // 420 characters: three parts
+  sim.command(R"({"cmd":"mo","from":"4917600000009","to":"12345","system_id":"esme",)"
+              R"("split":"udh","spread":true,"text":")" +
+              text + "\"}");
+  std::map<int, std::string> parts;
+  std::set<std::uint16_t> clients_used;
+  for (sim_client* c : {&a, &b}) {
+    while (auto d = c->read_deliver_sm(500ms)) {
+      const smpp::pdu p = d->decode();
+      const auto& m = std::get<smpp::deliver_sm>(p.body);
+      REQUIRE(m.short_message.size() > 6);
+      CHECK(m.short_message[4] == 3);  // total
+      parts[m.short_message[5]] = std::string(m.short_message.substr(6));
+      clients_used.insert(c == &a ? 1 : 2);
+      c->send(smpp::deliver_sm_resp{}, 0, p.sequence_number);
+    }
+  }
+  REQUIRE(parts.size() == 3);
+  CHECK(parts[1] + parts[2] + parts[3] == text);
+  CHECK(clients_used.size() == 2);
+  sim.command(R"({"cmd":"stats"})");
+  const auto stats = sim.events().wait("stats");
+  REQUIRE(stats);
+  CHECK(stats->num("deliver_sm_acked") == 3);
+  CHECK(stats->num("mo") == 1);
 }

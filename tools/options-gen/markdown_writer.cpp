@@ -7,6 +7,7 @@
 
 #include "config/option_table.hpp"
 #include "config/option_value.hpp"
+#include "flow/error_policy.hpp"
 
 namespace smsdrv::options_gen {
 namespace {
@@ -239,7 +240,9 @@ were submitted again carries `_smsRetries`.
 The rules given replace the defaults of their status; statuses not named keep theirs:
 
 ```
-ESME_RTHROTTLED: pause 100ms-30s retry 10, ESME_RMSGQFUL: pause 10s-120s retry 5, ESME_RSYSERR: retry 3 after 1s
+)";
+// value_types continues after the default policy, written from flow::default_error_policy.
+constexpr std::string_view value_types_after_default_policy = R"(
 ```
 
 and every other status fails at once. `ESME_RTHROTTLED: fail` turns a default off; an empty
@@ -396,6 +399,8 @@ Any user-data key is an option of this section.
 )";
   write_table(out, std::span(&config::log_filter_data_option(), 1));
   out += value_types;
+  out += flow::default_error_policy;
+  out += value_types_after_default_policy;
   return out;
 }
 

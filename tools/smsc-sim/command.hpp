@@ -31,9 +31,13 @@ struct command_doc {
 };
 inline constexpr command_doc command_docs[] = {
     {"mo", R"({"cmd":"mo","from":"4917...","to":"123","text":"Hi"})",
-     "queue an MO deliver_sm (also data_coding, hex, esm_class, tlvs, system_id, ...)"},
+     "queue an MO deliver_sm (also data_coding, hex, esm_class, tlvs, system_id, ...); "
+     "\"split\":\"udh\"|\"sar\" sends it as concatenated parts, \"spread\":true each part over "
+     "another bind"},
     {"mo-burst", R"({"cmd":"mo-burst","count":1000,"text":"MO {n}"})",
      "count MO messages as mo; {n} in text becomes 1..count"},
+    {"account-limit", R"({"cmd":"account-limit","system_id":"esme","binds":2,"rate":300})",
+     "set an account's limits as --account-limit (a key 0 or absent: no such limit)"},
     {"dlr", R"({"cmd":"dlr","message_id":"0000002a","stat":"UNDELIV","err":"001"})",
      "a delivery receipt now"},
     {"unbind", R"({"cmd":"unbind"})", "SMSC-initiated unbind (filter: system_id, conn)"},

@@ -63,7 +63,7 @@ struct flag {
   setter set;
 };
 
-constexpr std::array<flag, 24> flags{{
+constexpr std::array<flag, 25> flags{{
     {"listen", "HOST:PORT", "address to listen on (127.0.0.1:0; port 0 picks a free one)",
      set_listen},
     {"port-file", "FILE", "write the listening port there",
@@ -73,6 +73,15 @@ constexpr std::array<flag, 24> flags{{
      }},
     {"account", "SYSTEM_ID:PASSWORD", "accept this bind (repeatable; none: accept any)",
      set_account},
+    {"account-limit", "SYSTEM_ID:binds=N,rate=R",
+     "over all binds of SYSTEM_ID (* for any): refuse a bind above N (ESME_RBINDFAIL), answer "
+     "ESME_RTHROTTLED above R submissions per sliding second (repeatable)",
+     [](sim_config& c, std::string_view v) {
+       account_limit l;
+       std::string error = parse_account_limit(v, l);
+       if (error.empty()) set_account_limit(c.limits, l);
+       return error;
+     }},
     {"smsc-system-id", "ID", "system_id of our bind_resp (smsc-sim)",
      [](sim_config& c, std::string_view v) {
        if (v.size() > 15) return std::string("longer than 15 characters");

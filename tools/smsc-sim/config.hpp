@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "account_limits.hpp"
 #include "fault.hpp"
 #include "receipt.hpp"
 
@@ -43,6 +44,8 @@ struct sim_config {
   std::string port_file;          // the chosen port is written there (atomically)
   // Accepted binds; empty: every system_id / password is accepted.
   std::vector<account> accounts;
+  // Limits over all binds of one system_id (docs/smsc-sim.md, "Account limits").
+  std::vector<account_limit> limits;
   std::string smsc_system_id = "smsc-sim";  // system_id of our bind_resp
   bool quiet = false;                       // no per-PDU events
   bool exit_on_eof = false;                 // stop when stdin ends

@@ -472,6 +472,15 @@ time_point smsc::next_deadline() const noexcept {
   return t;
 }
 
+std::uint32_t smsc::binds_of(std::string_view system_id, const link& except) const noexcept {
+  std::uint32_t n = 0;
+  for (const auto& [id, owned] : links_)
+    if (owned.get() != &except && owned->bound_ != bind_kind::none &&
+        owned->system_id_ == system_id)
+      ++n;
+  return n;
+}
+
 void smsc::bind(link& l, bind_kind kind, const smpp::bind_body& b, const smpp::pdu& p,
                 time_point now) {
   std::uint32_t status = cs::esme_rok;
@@ -487,6 +496,13 @@ void smsc::bind(link& l, bind_kind kind, const smpp::bind_body& b, const smpp::p
       status = cs::esme_rinvsysid;
     else if (it->password != b.password)
       status = cs::esme_rinvpaswd;
+  }
+  if (status == cs::esme_rok) {
+    const account_limit* limit = find_account_limit(config_.limits, b.system_id);
+    if (limit != nullptr && limit->max_binds != 0 && binds_of(b.system_id, l) >= limit->max_binds) {
+      status = cs::esme_rbindfail;
+      ++counters_.binds_over_limit;
+    }
   }
   smpp::bind_resp_body r;
   r.system_id = config_.smsc_system_id;

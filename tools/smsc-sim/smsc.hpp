@@ -59,6 +59,7 @@ struct sim_counters {
   std::uint64_t connections = 0;
   std::uint64_t binds = 0;
   std::uint64_t binds_refused = 0;
+  std::uint64_t binds_over_limit = 0;  // refused by --account-limit binds=N (also in binds_refused)
   std::uint64_t pdus_in = 0;
   std::uint64_t bytes_in = 0;
   std::uint64_t bytes_out = 0;
@@ -66,6 +67,7 @@ struct sim_counters {
   std::uint64_t submissions_ok = 0;
   std::uint64_t submissions_failed = 0;  // answered with an error status or generic_nack
   std::uint64_t submissions_unanswered = 0;
+  std::uint64_t submissions_throttled = 0;  // ESME_RTHROTTLED by --account-limit rate=R
   std::uint64_t deliver_sm_sent = 0;
   std::uint64_t deliver_sm_acked = 0;
   std::uint64_t deliver_sm_rejected = 0;
@@ -177,8 +179,9 @@ class smsc {
 
  private:
   struct delivery {
-    std::string system_id;  // "" : any receiver-capable bind
-    std::string frame;      // encoded deliver_sm; sequence_number patched when sent
+    std::string system_id;   // "" : any receiver-capable bind
+    std::uint64_t conn = 0;  // a part of a spread MO: this connection's while it is bound
+    std::string frame;       // encoded deliver_sm; sequence_number patched when sent
     std::string receipted_message_id;
     bool receipt = false;
     std::uint32_t attempts = 0;
@@ -240,7 +243,12 @@ class smsc {
   template <class Pdu>
   std::string_view accept_single(link& l, const Pdu& m, std::string_view text, admission& a,
                                  time_point now);
-  bool throttle_admits(const std::string& system_id, time_point now);
+  // Whether the sliding second of `system_id` in `windows` has room for one more of `rate`;
+  // records it when it has.
+  static bool window_admits(std::unordered_map<std::string, throttle_window>& windows,
+                            const std::string& system_id, std::size_t rate, time_point now);
+  // Binds of `system_id` open now (a bind in progress on `except` not counted).
+  std::uint32_t binds_of(std::string_view system_id, const link& except) const noexcept;
   // Stores an accepted message; schedules its receipt. Returns the message id.
   std::string_view accept_message(link& l, std::string_view service_type, std::uint8_t src_ton,
                                   std::uint8_t src_npi, std::string_view source_addr,
@@ -288,7 +296,12 @@ class smsc {
   void command_fault(const command& c, time_point now);
   void command_inject(const command& c, time_point now);
   void command_exit(const command& c, time_point now);
-  std::string make_mo(const command& c, std::uint64_t n, delivery& d);
+  void command_account_limit(const command& c, time_point now);
+  // The deliveries of one MO message: one, or its parts with "split" (pinned to connections with
+  // "spread"). Returns "" or what is wrong with the command.
+  std::string make_mo(const command& c, std::uint64_t n, std::vector<delivery>& out);
+  // Receiver-capable connections of system_id ("" : any) that can take deliveries now.
+  std::vector<std::uint64_t> receivers(std::string_view system_id) const;
   void emit_stats(time_point now);
   void emit_error(std::string_view what);
 
@@ -314,7 +327,8 @@ class smsc {
   std::uint64_t next_counter_;
   std::uint64_t submission_count_ = 0;  // for fail-every / nack-every
   message_id_buffer id_buffer_;
-  std::unordered_map<std::string, throttle_window> throttles_;
+  std::unordered_map<std::string, throttle_window> throttles_;        // fault throttle
+  std::unordered_map<std::string, throttle_window> account_windows_;  // --account-limit rate
   std::priority_queue<scheduled_receipt, std::vector<scheduled_receipt>, std::greater<>>
       receipts_due_;
 
@@ -323,6 +337,10 @@ class smsc {
   std::uint64_t next_delivery_ = 1;
   std::map<std::string, std::deque<std::uint64_t>> pending_;
   const std::string empty_key_;  // pending_ key of deliveries for any receiver
+  // Parts of spread MO messages waiting for the connection they are pinned to.
+  std::map<std::uint64_t, std::deque<std::uint64_t>> pinned_;
+  std::uint16_t concat_ref_ = 0;   // reference of the latest split MO message
+  std::uint64_t spread_next_ = 0;  // rotates the first connection of spread parts
   std::deque<std::pair<time_point, std::uint64_t>> retry_;  // temporary errors wait here
 
   std::mt19937_64 rng_;

@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "json_line.hpp"
+#include "mo_split.hpp"
 #include "smpp/command_status.hpp"
 #include "smpp/tlv.hpp"
 #include "smsc.hpp"
@@ -55,8 +56,9 @@ void smsc::on_command(std::string_view line, time_point now) {
     return;
   }
   using handler = void (smsc::*)(const command&, time_point);
-  static constexpr std::array<std::pair<std::string_view, handler>, 9> table{{
+  static constexpr std::array<std::pair<std::string_view, handler>, 10> table{{
       {"mo", &smsc::command_mo},
+      {"account-limit", &smsc::command_account_limit},
       {"mo-burst", &smsc::command_mo_burst},
       {"dlr", &smsc::command_dlr},
       {"unbind", &smsc::command_unbind},
@@ -78,7 +80,7 @@ void smsc::on_command(std::string_view line, time_point now) {
   emit_error(fmt::format("unknown command '{}' ({})", c.name, names));
 }
 
-std::string smsc::make_mo(const command& c, std::uint64_t n, delivery& d) {
+std::string smsc::make_mo(const command& c, std::uint64_t n, std::vector<delivery>& out) {
   smpp::deliver_sm m;
   std::uint8_t data_coding = 0;
   if (!parse_number(c.arg("data_coding"), data_coding)) return "data_coding: expected 0..255";
@@ -89,6 +91,11 @@ std::string smsc::make_mo(const command& c, std::uint64_t n, delivery& d) {
       !parse_number(c.arg("dest_addr_npi"), m.dest_addr_npi) ||
       !parse_number(c.arg("protocol_id"), m.protocol_id))
     return "ton/npi/protocol_id: expected 0..255";
+  const std::string_view split = arg_or(c, "split", "");
+  if (!split.empty() && split != "udh" && split != "sar") return "split: expected udh or sar";
+  const std::string_view spread = arg_or(c, "spread", "false");
+  if (spread != "true" && spread != "false") return "spread: expected true or false";
+  if (spread == "true" && split.empty()) return "spread: needs split (udh or sar)";
   m.data_coding = data_coding;
   m.service_type = arg_or(c, "service_type", "");
   m.source_addr = arg_or(c, "from", "");
@@ -107,29 +114,74 @@ std::string smsc::make_mo(const command& c, std::uint64_t n, delivery& d) {
     if (!bytes) return "tlvs: expected TLVs in wire form as hex, or an object {tag: hex}";
     extra_tlvs = std::move(*bytes);
   }
-  // §5.2.21: short_message holds at most 254 octets; longer text goes in message_payload.
-  if (message.size() > 254)
-    m.tlvs.push_back({smpp::tlv_tag::message_payload, message});
-  else
-    m.short_message = message;
-  std::string frame;
-  const smpp::codec_status st = smpp::encode(m, 0, frame);
-  if (!st.ok()) return st.message();
-  frame += extra_tlvs;
-  store_be32(frame.data(), static_cast<std::uint32_t>(frame.size()));
-  d.system_id = std::string(arg_or(c, "system_id", ""));
-  d.frame = std::move(frame);
+  std::vector<std::string> pieces;
+  if (split.empty()) {
+    pieces.push_back(std::move(message));
+  } else {
+    pieces = split_message(message, data_coding);
+    if (pieces.empty()) return "split: the text needs more than 255 parts";
+  }
+  const bool concatenated = pieces.size() > 1;
+  const std::uint16_t ref = concatenated ? ++concat_ref_ : 0;
+  const std::uint8_t base_esm_class = m.esm_class;
+  // Spread: part i goes to the (first + i)-th connection of the account bound now.
+  std::vector<std::uint64_t> conns;
+  if (spread == "true" && concatenated) conns = receivers(arg_or(c, "system_id", ""));
+  const std::uint64_t first = spread_next_++;
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    const auto total = static_cast<std::uint8_t>(pieces.size());
+    const auto seq = static_cast<std::uint8_t>(i + 1);
+    m.tlvs.clear();
+    m.esm_class = base_esm_class;
+    std::string body;
+    std::string sar_ref(2, '\0');
+    if (concatenated && split == "udh") {
+      // 3GPP TS 23.040 §9.2.3.24.1; SMPP v3.4 §5.2.12: esm_class UDHI bit.
+      body = concatenation_udh(static_cast<std::uint8_t>(ref), total, seq) + pieces[i];
+      m.esm_class |= smpp::esm_class_bits::udhi;
+    } else {
+      body = std::move(pieces[i]);
+    }
+    const char sar_total = static_cast<char>(total);
+    const char sar_seq = static_cast<char>(seq);
+    if (concatenated && split == "sar") {
+      // SMPP v3.4 §5.3.2.22-24.
+      sar_ref[0] = static_cast<char>(ref >> 8);
+      sar_ref[1] = static_cast<char>(ref);
+      m.tlvs.push_back({smpp::tlv_tag::sar_msg_ref_num, sar_ref});
+      m.tlvs.push_back({smpp::tlv_tag::sar_total_segments, std::string_view(&sar_total, 1)});
+      m.tlvs.push_back({smpp::tlv_tag::sar_segment_seqnum, std::string_view(&sar_seq, 1)});
+    }
+    // §5.2.21: short_message holds at most 254 octets; longer text goes in message_payload.
+    if (body.size() > 254) {
+      m.short_message = {};
+      m.tlvs.push_back({smpp::tlv_tag::message_payload, body});
+    } else {
+      m.short_message = body;
+    }
+    std::string frame;
+    const smpp::codec_status st = smpp::encode(m, 0, frame);
+    if (!st.ok()) return st.message();
+    frame += extra_tlvs;
+    store_be32(frame.data(), static_cast<std::uint32_t>(frame.size()));
+    delivery d;
+    d.system_id = std::string(arg_or(c, "system_id", ""));
+    d.frame = std::move(frame);
+    if (!conns.empty()) d.conn = conns[(first + i) % conns.size()];
+    out.push_back(std::move(d));
+  }
   return {};
 }
 
 void smsc::command_mo(const command& c, time_point now) {
-  delivery d;
-  if (const std::string error = make_mo(c, 0, d); !error.empty()) {
+  std::vector<delivery> ds;
+  if (const std::string error = make_mo(c, 0, ds); !error.empty()) {
     emit_error(fmt::format("mo: {}", error));
     return;
   }
   ++counters_.mo;
-  queue_delivery(std::move(d), true);
+  for (delivery& d : ds)
+    queue_delivery(std::move(d), true);
   pump_deliveries(now);
 }
 
@@ -141,27 +193,55 @@ void smsc::command_mo_burst(const command& c, time_point now) {
     return;
   }
   std::uint64_t first = 0;
+  std::uint64_t queued = 0;
+  std::vector<delivery> ds;
   for (std::uint64_t n = 1; n <= count; ++n) {
-    delivery d;
-    if (const std::string error = make_mo(c, n, d); !error.empty()) {
+    ds.clear();
+    if (const std::string error = make_mo(c, n, ds); !error.empty()) {
       emit_error(fmt::format("mo-burst: {}", error));
       return;
     }
     ++counters_.mo;
-    const std::uint64_t index = queue_delivery(std::move(d), false);
-    if (n == 1) first = index;
+    for (delivery& d : ds) {
+      const std::uint64_t index = queue_delivery(std::move(d), false);
+      if (queued++ == 0) first = index;
+    }
   }
   if (verbose()) {
     json_line(begin_event())
         .str("event", "queued")
         .str("kind", "mo")
         .num("first_delivery", first)
-        .num("count", count)
+        .num("count", queued)
         .str("system_id", arg_or(c, "system_id", ""))
         .finish();
     end_event();
   }
   pump_deliveries(now);
+}
+
+void smsc::command_account_limit(const command& c, time_point) {
+  const std::string* sid = c.arg("system_id");
+  if (sid == nullptr || sid->empty()) {
+    emit_error("account-limit: \"system_id\" is required (\"*\" for any); nothing changed");
+    return;
+  }
+  account_limit l;
+  l.system_id = *sid;
+  if (!parse_number(c.arg("binds"), l.max_binds) || !parse_number(c.arg("rate"), l.rate) ||
+      l.max_binds > 10'000'000 || l.rate > 10'000'000) {
+    emit_error("account-limit: \"binds\" and \"rate\" must be 0..10000000; nothing changed");
+    return;
+  }
+  set_account_limit(config_.limits, l);
+  account_windows_.erase(l.system_id);
+  json_line(begin_event())
+      .str("event", "account-limit")
+      .str("system_id", l.system_id)
+      .num("binds", l.max_binds)
+      .num("rate", l.rate)
+      .finish();
+  end_event();
 }
 
 void smsc::command_dlr(const command& c, time_point now) {
@@ -313,6 +393,7 @@ void smsc::emit_stats(time_point now) {
       .num("connections_total", k.connections)
       .num("binds", k.binds)
       .num("binds_refused", k.binds_refused)
+      .num("binds_over_limit", k.binds_over_limit)
       .num("pdus_in", k.pdus_in)
       .num("bytes_in", k.bytes_in)
       .num("bytes_out", k.bytes_out)
@@ -320,6 +401,7 @@ void smsc::emit_stats(time_point now) {
       .num("submissions_ok", k.submissions_ok)
       .num("submissions_failed", k.submissions_failed)
       .num("submissions_unanswered", k.submissions_unanswered)
+      .num("submissions_throttled", k.submissions_throttled)
       .num("deliver_sm_sent", k.deliver_sm_sent)
       .num("deliver_sm_acked", k.deliver_sm_acked)
       .num("deliver_sm_rejected", k.deliver_sm_rejected)

@@ -31,6 +31,8 @@ std::size_t smsc::pending_deliveries() const noexcept {
   std::size_t n = retry_.size();
   for (const auto& [sid, q] : pending_)
     n += q.size();
+  for (const auto& [conn, q] : pinned_)
+    n += q.size();
   return n;
 }
 
@@ -53,7 +55,14 @@ std::uint64_t smsc::queue_delivery(delivery d, bool announce) {
 }
 
 void smsc::enqueue(std::uint64_t index, bool front) {
-  auto& q = pending_[deliveries_.at(index).system_id];
+  delivery& d = deliveries_.at(index);
+  if (d.conn != 0) {
+    // A spread part waits for its own connection while that one can take it; else for any.
+    const auto it = links_.find(d.conn);
+    if (it == links_.end() || !it->second->can_receive() || it->second->close_requested_)
+      d.conn = 0;
+  }
+  auto& q = d.conn != 0 ? pinned_[d.conn] : pending_[d.system_id];
   if (front)
     q.push_front(index);
   else
@@ -67,7 +76,10 @@ void smsc::pump_deliveries(time_point now) {
     if (!l.can_receive() || l.close_requested_ || l.unbind_sequence_ != 0) continue;
     while (l.in_flight_.size() < config_.deliver_window) {
       std::deque<std::uint64_t>* q = nullptr;
+      if (auto it = pinned_.find(l.id_); it != pinned_.end() && !it->second.empty())
+        q = &it->second;
       for (const std::string* key : {&std::as_const(l.system_id_), &empty_key_}) {
+        if (q != nullptr) break;
         auto it = pending_.find(*key);
         if (it != pending_.end() && !it->second.empty()) {
           q = &it->second;
@@ -179,9 +191,29 @@ void smsc::expire_in_flight(time_point now) {
 }
 
 void smsc::requeue_in_flight(link& l) {
-  for (auto it = l.in_flight_.rbegin(); it != l.in_flight_.rend(); ++it)
-    enqueue(it->delivery, true);
+  // The connection is going: its parts go to any connection of the account, in order, ahead
+  // of what waits there.
+  std::vector<std::uint64_t> order;
+  for (const auto& f : l.in_flight_)
+    order.push_back(f.delivery);
   l.in_flight_.clear();
+  if (auto it = pinned_.find(l.id_); it != pinned_.end()) {
+    order.insert(order.end(), it->second.begin(), it->second.end());
+    pinned_.erase(it);
+  }
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    deliveries_.at(*it).conn = 0;
+    enqueue(*it, true);
+  }
+}
+
+std::vector<std::uint64_t> smsc::receivers(std::string_view system_id) const {
+  std::vector<std::uint64_t> out;
+  for (const auto& [id, owned] : links_)
+    if (owned->can_receive() && !owned->close_requested_ && owned->unbind_sequence_ == 0 &&
+        (system_id.empty() || owned->system_id_ == system_id))
+      out.push_back(id);
+  return out;
 }
 
 std::string smsc::build_receipt(const message_record& r, std::string_view message_id,

@@ -96,17 +96,23 @@ smsc::admission smsc::admit_submission(link& l, std::uint32_t seq, time_point no
     fault_applied(l, "wrong-response-every", seq);
     return {admission::wrong_response, cs::esme_rok};
   }
-  if (f.throttle != 0 && !throttle_admits(l.system_id_, now)) {
+  if (f.throttle != 0 && !window_admits(throttles_, l.system_id_, f.throttle, now)) {
     fault_applied(l, "throttle", seq);
+    return {admission::answer, cs::esme_rthrottled};
+  }
+  const account_limit* limit = find_account_limit(config_.limits, l.system_id_);
+  if (limit != nullptr && limit->rate != 0 &&
+      !window_admits(account_windows_, l.system_id_, limit->rate, now)) {
+    ++counters_.submissions_throttled;
     return {admission::answer, cs::esme_rthrottled};
   }
   return {};
 }
 
-bool smsc::throttle_admits(const std::string& system_id, time_point now) {
+bool smsc::window_admits(std::unordered_map<std::string, throttle_window>& windows,
+                         const std::string& system_id, std::size_t rate, time_point now) {
   // A sliding second: accepted when the acceptance `rate` places back is a second old.
-  throttle_window& w = throttles_[system_id];
-  const std::size_t rate = config_.faults.throttle;
+  throttle_window& w = windows[system_id];
   if (w.accepted.size() != rate) {
     w.accepted.assign(rate, time_point{});
     w.next = 0;

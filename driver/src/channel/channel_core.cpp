@@ -98,8 +98,8 @@ channel_core::channel_core(channel_config config, log_sink& log, time_point now)
     : config_(std::move(config)),
       log_(log),
       session_(config_.session, *this),
-      // Burst: 50 ms of messages, so that a late timer catches up, never more than the window;
-      // rate_limit keeps every sliding second at or below the rate all the same.
+      // Burst: 50 ms of messages after idle, never more than the window; it is also how far
+      // back a late timer is made up (rate_limit.hpp).
       rate_(config_.max_rate,
             std::clamp<std::uint32_t>(config_.max_rate / 20, 1,
                                       std::max<std::uint32_t>(config_.window, 1))),
@@ -491,9 +491,12 @@ std::size_t channel_core::allocate_slot() {
 }
 
 void channel_core::pump(time_point now) {
+  // Only a stop at the rate limit makes the pump wait for it: stopped by anything else (a
+  // pause, the window, the link, nothing to send), what it submits next is not late, and the
+  // rate limit does not make it up (flow/rate_limit.hpp).
   while (session_.can_submit() && session_.outstanding() < config_.window) {
     // An error-policy pause, or leaving the secondary SMSC: nothing new goes out.
-    if (returning_ || now < paused_until_) return;
+    if (returning_ || now < paused_until_) return rate_.not_waiting();
     // Segments to submit again come first: they are older than anything queued.
     if (!resend_.empty() && resend_.front().due <= now) {
       if (!rate_.try_take(now)) return;
@@ -508,7 +511,7 @@ void channel_core::pump(time_point now) {
       continue;
     }
     if (!sending_slot_) {
-      if (queue_.empty() || shutting_down_) return;
+      if (queue_.empty() || shutting_down_) return rate_.not_waiting();
       const std::size_t slot = allocate_slot();
       in_flight& f = slots_[slot];
       f.request = std::move(queue_.front());
@@ -524,6 +527,7 @@ void channel_core::pump(time_point now) {
     if (f.sent == f.request.frames.size()) sending_slot_.reset();
     submit_segment(slot, segment, now, /*retried=*/false);
   }
+  rate_.not_waiting();
 }
 
 void channel_core::submit_segment(std::size_t slot, std::uint16_t segment, time_point now,

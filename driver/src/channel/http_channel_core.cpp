@@ -23,8 +23,8 @@ std::string seconds_text(milliseconds d) {
 http_channel_core::http_channel_core(http_channel_config config, log_sink& log, time_point now)
     : config_(std::move(config)),
       log_(log),
-      // Burst: 50 ms of requests (a late timer catches up), never more than the window; rate_limit
-      // keeps every sliding second at or below the rate all the same.
+      // Burst: 50 ms of requests after idle, never more than the window; it is also how far back
+      // a late timer is made up (rate_limit.hpp).
       rate_(std::max<std::uint32_t>(config_.max_rate, 1),
             std::clamp<std::uint32_t>(
                 config_.max_rate / 20, 1,
@@ -45,13 +45,17 @@ void http_channel_core::enqueue(http_prepared_request&& request, time_point now)
 }
 
 void http_channel_core::pump(time_point now) {
-  if (shutting_down_) return;
+  // Only a stop at the rate limit makes the pump wait for it: stopped by anything else (a
+  // pause, the window, the gateway down, nothing to send), what it starts next is not late, and
+  // the rate limit does not make it up (flow/rate_limit.hpp).
+  if (shutting_down_) return rate_.not_waiting();
   while (in_flight_.size() < std::max<std::size_t>(config_.window, 1)) {
-    if (now < paused_until_) return;
+    if (now < paused_until_) return rate_.not_waiting();
     const bool retry_due = !retry_.empty() && retry_.front().not_before <= now;
-    if (!retry_due && queue_.empty()) return;
+    if (!retry_due && queue_.empty()) return rate_.not_waiting();
     // While the gateway cannot be reached, one request at a time tries it, after the back-off.
-    if (state_ == gateway_state::down && (now < probe_at_ || !in_flight_.empty())) return;
+    if (state_ == gateway_state::down && (now < probe_at_ || !in_flight_.empty()))
+      return rate_.not_waiting();
     if (!rate_.try_take(now)) return;
     std::deque<item>& from = retry_due ? retry_ : queue_;
     item it = std::move(from.front());
@@ -60,9 +64,10 @@ void http_channel_core::pump(time_point now) {
     start(std::move(it), now);
     if (probe) {
       probe_at_ = time_point::max();
-      return;
+      return rate_.not_waiting();
     }
   }
+  rate_.not_waiting();
 }
 
 void http_channel_core::start(item&& it, time_point now) {

@@ -309,7 +309,10 @@ constexpr option_def common_and_smpp_rows[] = {
      .min = 1,
      .max = 1000000,
      .unit = "messages per second",
-     .meaning = "highest rate of submit_sm to the SMSC"},
+     .meaning =
+         "highest rate of submit_sm (segments) to the SMSC: at most this many in any sliding "
+         "second; after a late timer (a busy machine) the driver catches up with at most "
+         "clamp(rate / 20, 1, window) more; over a minute within 1%"},
     {.name = "x-smpp-response-max-waiting-time",
      .type = integer,
      .field = &cs::smpp_response_max_waiting_time,

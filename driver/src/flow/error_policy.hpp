@@ -12,7 +12,7 @@
 //
 // Text form (docs/options.md, "Error policy"): rules separated by ',' or ';', each
 // `<status>: <action>`, the status a spec name or a number:
-//   ESME_RTHROTTLED: pause 100ms-30s retry 10, ESME_RSYSERR: retry 3 after 1s, 0x00000401: fail
+//   ESME_RTHROTTLED: pause 10ms-30s retry 12, ESME_RSYSERR: retry 3 after 1s, 0x00000401: fail
 // A configured policy is applied over the defaults: statuses it does not name keep theirs.
 #pragma once
 
@@ -39,9 +39,12 @@ struct error_rule {
 };
 
 // The built-in policy: throttling and a full queue at the SMSC are temporary (§5.1.3
-// ESME_RTHROTTLED, ESME_RMSGQFUL), a system error may be; everything else is permanent.
+// ESME_RTHROTTLED, ESME_RMSGQFUL), a system error may be; everything else is permanent. The
+// first throttling pause is short (10 ms): an SMSC that refuses now and then must not idle the
+// channel for most of the time, and one that keeps refusing doubles it quickly
+// (docs/reliability.md, "The error policy"; docs/benchmarks.md, "Against a throttling SMSC").
 inline constexpr std::string_view default_error_policy =
-    "ESME_RTHROTTLED: pause 100ms-30s retry 10, ESME_RMSGQFUL: pause 10s-120s retry 5, "
+    "ESME_RTHROTTLED: pause 10ms-30s retry 12, ESME_RMSGQFUL: pause 10s-120s retry 5, "
     "ESME_RSYSERR: retry 3 after 1s";
 
 struct error_policy_error {
@@ -65,14 +68,14 @@ class error_policy {
   // Every rule that is not `fail`, and the `fail` rules given explicitly, by status.
   const std::vector<error_rule>& rules() const noexcept { return rules_; }
 
-  // "ESME_RTHROTTLED: pause 100ms-30s retry 10, ..."; parse() reads it back to the same policy.
+  // "ESME_RTHROTTLED: pause 10ms-30s retry 12, ..."; parse() reads it back to the same policy.
   std::string to_string() const;
 
  private:
   std::vector<error_rule> rules_;  // sorted by command_status, one per status
 };
 
-// "pause 100ms-30s retry 10" / "retry 3 after 1s" / "fail".
+// "pause 10ms-30s retry 12" / "retry 3 after 1s" / "fail".
 std::string describe(const error_rule& rule);
 
 }  // namespace smsdrv::flow

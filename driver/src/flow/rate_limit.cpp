@@ -46,4 +46,28 @@ sliding_second::time_point sliding_second::next_available(time_point now) const 
   return now;
 }
 
+rate_limit::rate_limit(std::uint32_t rate, std::uint32_t burst)
+    : bucket_(rate, burst),
+      second_(bucket_.rate()),
+      real_second_(bucket_.rate() + bucket_.burst()),
+      catch_up_(static_cast<std::int64_t>(bucket_.burst()) * 1'000'000'000 / bucket_.rate()) {}
+
+bool rate_limit::try_take(time_point now) noexcept {
+  // The place of this submission in the schedule: now for a caller that was not waiting; for
+  // one that was, the earliest the schedule allowed it after the last one, at most catch_up_
+  // back, so that a late wake-up is made up.
+  const time_point from = waiting_ ? std::max(scheduled_, now - catch_up_) : now;
+  const time_point at = std::max(bucket_.next_available(from), second_.next_available(from));
+  if (at > now || !real_second_.allows(now)) {
+    waiting_ = true;
+    return false;
+  }
+  bucket_.try_take(at);  // cannot fail: `at` is at or after its next_available()
+  second_.take(at);
+  real_second_.take(now);
+  scheduled_ = at;
+  waiting_ = at < now;
+  return true;
+}
+
 }  // namespace smsdrv::flow

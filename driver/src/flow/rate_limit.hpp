@@ -1,11 +1,23 @@
-// x-smpp-submit-max-rate as an SMSC counts it: the exact long-run rate of the token bucket
-// (token_bucket.hpp, GCRA with a small burst so that a late timer can catch up) and, on top,
-// never more than `rate` submissions in any sliding second (with a guard of 2 ms for the jitter
-// between our clock and the SMSC's reading of the socket), so that an SMSC enforcing the same
-// figure per second has no reason to answer ESME_RTHROTTLED. At the limit every sliding second
-// is full, and a submission sent late keeps its place in it that much longer: the rate then
-// falls short by the mean lateness of the caller's timer, which no limiter that keeps the
-// sliding second can make up (docs/reliability.md, "Flow control").
+// x-smpp-submit-max-rate as an SMSC counts it. Each submission has a place in a schedule: the
+// exact long-run rate of the token bucket (token_bucket.hpp, GCRA with a small burst after idle)
+// and, on top, at most `rate` submissions in any sliding second of it (with a guard of 2 ms for
+// the jitter between our clock and the SMSC's reading of the socket), so that an SMSC enforcing
+// the same figure per second has no reason to answer ESME_RTHROTTLED.
+//
+// Contract (docs/reliability.md, "Flow control"):
+// - a caller on time (it comes back at next_available() after a refusal) sends at its place in
+//   the schedule: at most `rate` submissions in any sliding second, `burst` back to back after
+//   idle;
+// - a caller that comes back late (a busy machine's timer) sends at once what the schedule
+//   allowed since, as far back as `burst` intervals (so at most twice the burst back to back):
+//   the lateness is won back instead of pushing every later submission back, and the schedule
+//   goes on as if it had been on time. Its sends then put at most rate + burst into a sliding
+//   second (a second sliding window, on the real clock);
+// - only a refusal makes a caller late; one that stopped for a reason of its own says so
+//   (not_waiting()) and gets no catch-up;
+// - so over a minute the rate is the schedule's, late or not, as long as each wake-up is late
+//   by less than the burst's worth of time: within 0.3% below the setting (the guard), never
+//   above it by more than the burst. Lateness beyond that is lost.
 #pragma once
 
 #include <algorithm>
@@ -63,23 +75,36 @@ class rate_limit {
 
   // rate: submissions per second (>= 1); burst: back to back after idle (>= 1), see
   // token_bucket.
-  rate_limit(std::uint32_t rate, std::uint32_t burst) : bucket_(rate, burst), second_(rate) {}
+  rate_limit(std::uint32_t rate, std::uint32_t burst);
 
-  bool try_take(time_point now) noexcept {
-    if (!second_.allows(now) || !bucket_.try_take(now)) return false;
-    second_.take(now);
-    return true;
-  }
+  // Takes one submission at `now` if the limit allows it. A refusal makes the caller one that
+  // waits for next_available(); until it stops waiting (not_waiting(), or a submission on time),
+  // a submission at `now` takes the place in the schedule it could have had, at most
+  // catch_up() back.
+  bool try_take(time_point now) noexcept;
+  // The earliest time try_take() succeeds.
   time_point next_available(time_point now) const noexcept {
-    return std::max(bucket_.next_available(now), second_.next_available(now));
+    return std::max({bucket_.next_available(now), second_.next_available(now),
+                     real_second_.next_available(now)});
   }
+  // The caller stopped for a reason of its own (nothing to send, its window full, a pause): its
+  // next submission is not late, whenever it comes, and is counted when it is made.
+  void not_waiting() noexcept { waiting_ = false; }
 
   std::uint32_t rate() const noexcept { return bucket_.rate(); }
   std::uint32_t burst() const noexcept { return bucket_.burst(); }
+  // How far back a late submission may take its place: the burst's worth of intervals.
+  std::chrono::nanoseconds catch_up() const noexcept { return catch_up_; }
 
  private:
+  // The schedule: places, not the times the submissions were made.
   token_bucket bucket_;
   sliding_second second_;
+  // The times they were made: rate + burst, which only a catch-up reaches.
+  sliding_second real_second_;
+  std::chrono::nanoseconds catch_up_;
+  bool waiting_ = false;    // refused, and not yet on time again
+  time_point scheduled_{};  // the place of the last submission
 };
 
 }  // namespace smsdrv::flow

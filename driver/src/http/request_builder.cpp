@@ -131,11 +131,12 @@ std::optional<build_problem> request_builder::build(const sms_message& m,
   if (!valid_utf8(m.sender)) return build_problem{"_smsSrcNumber", "is not valid UTF-8"};
   if (m.flash && !can_flash())
     return build_problem{"x-smpp-flash",
-                         "this HTTP gateway cannot send flash SMS (x-http-flash-param is not set)"};
+                         "asks for flash SMS, which this HTTP gateway cannot send "
+                         "(x-http-flash-param is not set)"};
   if (m.overwrite && !can_overwrite())
-    return build_problem{
-        "x-smpp-overwrite",
-        "this HTTP gateway cannot overwrite messages (x-http-overwrite-param is not set)"};
+    return build_problem{"x-smpp-overwrite",
+                         "asks to overwrite a pending message, which this HTTP gateway cannot do "
+                         "(x-http-overwrite-param is not set)"};
 
   out.verb = settings_.verb;
   out.url.clear();

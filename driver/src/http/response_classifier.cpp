@@ -159,17 +159,24 @@ std::variant<message_id_pattern, std::string> message_id_pattern::compile(
   }
 }
 
-std::optional<std::string> message_id_pattern::find(std::string_view body) const {
+std::optional<secret_masker::span> message_id_pattern::locate(std::string_view body) const {
   if (!impl_) return std::nullopt;
   try {
     boost::match_results<std::string_view::const_iterator> m;
     if (!boost::regex_search(body.begin(), body.end(), m, impl_->re)) return std::nullopt;
     const auto& g = m.size() > 1 && m[1].matched ? m[1] : m[0];
-    return std::string(g.first, g.second);
+    return secret_masker::span{static_cast<std::size_t>(g.first - body.begin()),
+                               static_cast<std::size_t>(g.second - body.begin())};
   } catch (const std::runtime_error&) {
     // Boost.Regex gives up on a search that grows too complex instead of recursing forever.
     return std::nullopt;
   }
+}
+
+std::optional<std::string> message_id_pattern::find(std::string_view body) const {
+  const auto at = locate(body);
+  if (!at) return std::nullopt;
+  return std::string(body.substr(at->begin, at->end - at->begin));
 }
 
 std::string_view failure_name(transport_failure f) noexcept {
@@ -204,40 +211,47 @@ std::string status_text(int status) {
 
 std::string body_excerpt(std::string_view body, const secret_masker& secrets,
                          std::size_t characters) {
+  const auto is_blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  // The whole body made printable: the masking below must see every occurrence, also one the
+  // cut would split.
   const std::string clean = secrets.empty() ? std::string(body) : secrets.masked(body);
-  std::string out;
-  std::size_t shown = 0;
+  std::string flat;
+  flat.reserve(clean.size());
   bool blank = false;
-  std::size_t i = 0;
-  for (; i < clean.size() && shown < characters;) {
+  for (std::size_t i = 0; i < clean.size();) {
     const unsigned char b = static_cast<unsigned char>(clean[i]);
-    if (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
-      blank = !out.empty();
+    if (is_blank(clean[i])) {
+      blank = !flat.empty();
       ++i;
       continue;
     }
     if (blank) {
-      out += ' ';
-      ++shown;
+      flat += ' ';
       blank = false;
     }
     const text::utf8_char c = text::next_utf8(clean, i);
     if (c.length == 0 || c.code_point < 0x20 || c.code_point == 0x7F ||
         (c.code_point >= 0x80 && c.code_point < 0xA0)) {
-      out += fmt::format("\\x{:02x}", b);
+      flat += fmt::format("\\x{:02x}", b);
       i += 1;
     } else {
-      out.append(clean, i, c.length);
+      flat.append(clean, i, c.length);
       i += c.length;
     }
-    ++shown;
   }
-  // Only blanks left is not a cut.
-  while (i < clean.size() &&
-         (clean[i] == ' ' || clean[i] == '\t' || clean[i] == '\r' || clean[i] == '\n'))
-    ++i;
-  if (i < clean.size()) out += "...";
-  if (out.empty()) return "(empty body)";
+  // Collapsing blanks and escaping can join the pieces of a secret the first pass did not see.
+  const std::string shown = secrets.empty() ? std::move(flat) : secrets.masked(flat);
+  if (shown.empty()) return "(empty body)";
+  std::string out;
+  std::size_t i = 0;
+  for (std::size_t count = 0; i < shown.size() && count < characters; ++count) {
+    // Valid UTF-8 but where a secret that is not valid UTF-8 was masked inside a character.
+    const text::utf8_char c = text::next_utf8(shown, i);
+    const std::size_t length = c.length == 0 ? 1 : c.length;
+    out.append(shown, i, length);
+    i += length;
+  }
+  if (i < shown.size()) out += "...";
   return out;
 }
 
@@ -254,13 +268,13 @@ outcome classify(const exchange& e, const response_rules& rules, const secret_ma
                                  status, body_excerpt(e.body, secrets))};
     accepted a;
     if (rules.message_id) {
-      if (auto id = rules.message_id->find(e.body)) {
-        a.message_id = std::move(*id);
-        // An id that carries a secret (an echo of the request) is not an id to keep.
-        if (!secrets.empty() && secrets.masked(a.message_id) != a.message_id) {
-          a.message_id.clear();
+      if (const auto at = rules.message_id->locate(e.body)) {
+        // An id that carries a secret, or any part of one (an echo of the request that the
+        // pattern cut), is not an id to keep.
+        if (!secrets.empty() && secrets.overlaps(e.body, *at))
           a.note = "the message id x-http-message-id-regex found contains a secret; not kept";
-        }
+        else
+          a.message_id = std::string(e.body.substr(at->begin, at->end - at->begin));
       } else {
         a.note = fmt::format("x-http-message-id-regex found no message id in the body: {}",
                              body_excerpt(e.body, secrets));

@@ -69,6 +69,8 @@ class message_id_pattern {
   // The first group of the first match in `body` (the whole match when the pattern has no
   // group), or nullopt when nothing matches or the search gave up.
   std::optional<std::string> find(std::string_view body) const;
+  // Where find()'s id lies in `body`.
+  std::optional<secret_masker::span> locate(std::string_view body) const;
 
  private:
   struct impl;
@@ -119,9 +121,11 @@ outcome classify(const exchange& e, const response_rules& rules, const secret_ma
 // "HTTP 403 Forbidden", "HTTP 299".
 std::string status_text(int status);
 
-// The start of a body for a message: secrets masked first (a secret cut by the excerpt is still
-// masked), blanks collapsed, control characters and invalid UTF-8 as \xNN, at most `characters`
-// characters, "..." when cut; "(empty body)" for an empty one.
+// The start of a body for a message: blanks collapsed, control characters and invalid UTF-8 as
+// \xNN, at most `characters` characters, "..." when cut; "(empty body)" for an empty one.
+// Secrets are masked in the body as it came (a secret written with a tab or a control
+// character) and again in the whole collapsed text (collapsing "pass  word" makes "pass word"),
+// both before the cut, so a secret cut by the excerpt is masked too.
 std::string body_excerpt(std::string_view body, const secret_masker& secrets,
                          std::size_t characters = body_excerpt_characters);
 

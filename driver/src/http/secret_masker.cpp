@@ -26,19 +26,43 @@ void secret_masker::add(std::string_view secret) {
     insert(lower_hex(encoded));
     insert(std::move(encoded));
   }
-  std::stable_sort(needles_.begin(), needles_.end(),
-                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+std::vector<secret_masker::span> secret_masker::spans(std::string_view text) const {
+  std::vector<span> found;
+  for (const std::string& needle : needles_)
+    // Every start position, so that an occurrence overlapping the previous one is found too.
+    for (std::size_t at = text.find(needle); at != std::string_view::npos;
+         at = text.find(needle, at + 1))
+      found.push_back({at, at + needle.size()});
+  std::sort(found.begin(), found.end(),
+            [](const span& a, const span& b) { return a.begin < b.begin; });
+  std::vector<span> merged;
+  for (const span& s : found) {
+    if (!merged.empty() && s.begin <= merged.back().end)
+      merged.back().end = std::max(merged.back().end, s.end);
+    else
+      merged.push_back(s);
+  }
+  return merged;
+}
+
+bool secret_masker::overlaps(std::string_view text, span part) const {
+  for (const span& s : spans(text))
+    if (s.begin < part.end && part.begin < s.end) return true;
+  return false;
 }
 
 std::string secret_masker::masked(std::string_view text) const {
-  std::string out(text);
-  for (const std::string& needle : needles_) {
-    std::size_t at = 0;
-    while ((at = out.find(needle, at)) != std::string::npos) {
-      out.replace(at, needle.size(), mask);
-      at += mask.size();
-    }
+  std::string out;
+  out.reserve(text.size());
+  std::size_t at = 0;
+  for (const span& s : spans(text)) {
+    out.append(text.substr(at, s.begin - at));
+    out += mask;
+    at = s.end;
   }
+  out.append(text.substr(at));
   return out;
 }
 

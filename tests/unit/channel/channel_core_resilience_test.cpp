@@ -43,11 +43,11 @@ TEST_CASE("ESME_RTHROTTLED pauses the whole channel, then the message is submitt
   // Sent before the pause began: joins the resubmissions, does not lengthen the pause.
   f.answer(w[2], cs::esme_rthrottled);
   CHECK(f.log.contains("answered ESME_RTHROTTLED"));
-  CHECK(f.log.contains("no submissions for 100 ms"));
+  CHECK(f.log.contains("no submissions for 10 ms"));  // the default first pause
   f.send(1, "d");
   CHECK(f.written().empty());  // the pump stops for every message, not only the refused ones
-  CHECK(f.core->next_deadline() == f.now + 100ms);
-  f.advance(99ms);
+  CHECK(f.core->next_deadline() == f.now + 10ms);
+  f.advance(9ms);
   CHECK(f.written().empty());
   f.advance(1ms);
   auto again = f.written();
@@ -163,8 +163,8 @@ TEST_CASE("ESME_RMSGQFUL pauses longer; a generic_nack is judged by its status t
   w = f.written();
   REQUIRE(w.size() == 1);
   f.smsc_sends(smpp::generic_nack{}, w[0].sequence_number, cs::esme_rthrottled);
-  CHECK(f.core->next_deadline() == f.now + 100ms);
-  f.advance(100ms);
+  CHECK(f.core->next_deadline() == f.now + 10ms);
+  f.advance(10ms);
   f.answer_all(f.written());
   f.take_events();
   CHECK(f.responses[1].at(0).status == SMSDRV_OK);

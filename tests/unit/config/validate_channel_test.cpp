@@ -79,7 +79,7 @@ TEST_CASE("a section with only the required options gets every default") {
   CHECK(c.smpp_failover_password.empty());
   CHECK(c.smpp_failover_probe_interval == 30s);
   CHECK(c.smpp_error_policy ==
-        "ESME_RTHROTTLED: pause 100ms-30s retry 10, ESME_RMSGQFUL: pause 10s-120s retry 5, "
+        "ESME_RTHROTTLED: pause 10ms-30s retry 12, ESME_RMSGQFUL: pause 10s-120s retry 5, "
         "ESME_RSYSERR: retry 3 after 1s");
   CHECK(c.smpp_in_flight_on_disconnect == in_flight_action::fail);
   CHECK(c.smpp_tls_mode == tls_mode::none);

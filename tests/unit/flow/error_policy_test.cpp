@@ -28,9 +28,9 @@ TEST_CASE("error policy: the defaults") {
   const error_policy p;
   const error_rule throttled = p.rule_for(cs::esme_rthrottled);
   CHECK(throttled.action == error_action::pause);
-  CHECK(throttled.delay == 100ms);
+  CHECK(throttled.delay == 10ms);
   CHECK(throttled.max_delay == 30s);
-  CHECK(throttled.retries == 10);
+  CHECK(throttled.retries == 12);
   const error_rule queue_full = p.rule_for(cs::esme_rmsgqful);
   CHECK(queue_full.action == error_action::pause);
   CHECK(queue_full.delay == 10s);
@@ -45,7 +45,7 @@ TEST_CASE("error policy: the defaults") {
   CHECK(other.command_status == cs::esme_rinvdstadr);
   CHECK(p.to_string() ==
         "ESME_RSYSERR: retry 3 after 1s, ESME_RMSGQFUL: pause 10s-2min retry 5, "
-        "ESME_RTHROTTLED: pause 100ms-30s retry 10");
+        "ESME_RTHROTTLED: pause 10ms-30s retry 12");
   CHECK(parsed(default_error_policy).rules() == p.rules());
   CHECK(parsed("").rules() == p.rules());
   CHECK(parsed("  \t ").rules() == p.rules());

@@ -97,10 +97,14 @@ TEST_CASE("flash and overwrite go as their parameters, or are refused") {
   auto p = cannot.build({"4917612345678", "x", "", true, false}, out);
   REQUIRE(p);
   CHECK(p->field == "x-smpp-flash");
-  CHECK(p->rule == "this HTTP gateway cannot send flash SMS (x-http-flash-param is not set)");
+  CHECK(p->rule ==
+        "asks for flash SMS, which this HTTP gateway cannot send (x-http-flash-param is not set)");
   p = cannot.build({"4917612345678", "x", "", false, true}, out);
   REQUIRE(p);
   CHECK(p->field == "x-smpp-overwrite");
+  CHECK(p->rule ==
+        "asks to overwrite a pending message, which this HTTP gateway cannot do "
+        "(x-http-overwrite-param is not set)");
 
   s.flash = parameter{"mclass", "0"};
   s.overwrite = parameter{"replace", "1"};

@@ -23,3 +23,17 @@ TEST_CASE("every occurrence of every secret goes, the longest first") {
   m.add("abcdef");
   CHECK(m.masked("abcdef abc xabcx") == "******** ******** x********x");
 }
+
+TEST_CASE("overlapping occurrences are masked whole, not one octet left") {
+  secret_masker m;
+  m.add("abcd");
+  m.add("cdef");
+  // Masking one secret first would leave "ef" of the other.
+  CHECK(m.masked("x abcdef y") == "x ******** y");
+  secret_masker r;
+  r.add("abab");
+  CHECK(r.masked("ababab") == "********");
+  CHECK(r.spans("ababab") == std::vector<secret_masker::span>{{0, 6}});
+  CHECK(r.overlaps("id=xab abab", {3, 6}) == false);
+  CHECK(r.overlaps("id=abab", {3, 5}));
+}
