@@ -128,6 +128,40 @@ def main():
                   f"| {pauses:.1f} | {max(r['longest_pause_s'] for r in rs):.2f} s |")
         print()
 
+    http = lines(os.path.join(d, "http.jsonl"))
+    if http:
+        med = lambda key: statistics.median(r[key] for r in http)
+        conc = http[0]["concurrency"]
+        print(f"### HTTP gateways: the driver vs Kannel's HTTP client ({conc} concurrent, "
+              f"keep-alive loopback sink, medians of {len(http)} runs)\n")
+        print("| measure | driver (C ABI, HTTP channel) | Kannel (smsbox sendsms → bearerbox "
+              "`smsc = http`) |")
+        print("|---|---:|---:|")
+        print(f"| requests/s at the sink | {fmt_rate(med('requests_per_s'))} "
+              f"| {fmt_rate(med('kannel_requests_per_s'))} |")
+        print(f"| CPU µs per request, whole side | {med('cpu_us_per_request'):.1f} "
+              f"| {med('kannel_bearerbox_cpu_us_per_request') + med('kannel_smsbox_cpu_us_per_request'):.1f}"
+              f" (bearerbox {med('kannel_bearerbox_cpu_us_per_request'):.1f}, "
+              f"smsbox {med('kannel_smsbox_cpu_us_per_request'):.1f}) |")
+        print(f"| CPU µs per request, busiest thread of the driver | "
+              f"{med('busiest_thread_cpu_us_per_request'):.1f} | - |")
+        print(f"| the sink's CPU µs per request (one thread) | {med('sink_cpu_us_per_request'):.1f} "
+              f"| - |")
+        print(f"| the sink's CPU, % of one core | {med('sink_cpu_percent'):.1f}% "
+              f"| {med('kannel_sink_cpu_percent'):.1f}% |")
+        ratios = [r["ratio_to_kannel"] for r in http]
+        print(f"| driver / Kannel, same run (median, worst, best) | "
+              f"{statistics.median(ratios):.2f}× ({min(ratios):.2f}×, {max(ratios):.2f}×) | |")
+        print()
+        targets.append((f"HTTP channel ≥ 3× Kannel's HTTP client at {conc} concurrent",
+                        f"{statistics.median(ratios):.2f}×", statistics.median(ratios) >= 3))
+        sink_bound = sum(r["bottleneck"] == "sink" for r in http)
+        targets.append((f"the HTTP sink, not the driver, the bottleneck at {conc} concurrent "
+                        "(busiest driver thread ≤ the sink's CPU per request)",
+                        f"{med('busiest_thread_cpu_us_per_request'):.1f} against "
+                        f"{med('sink_cpu_us_per_request'):.1f} µs; sink-bound in {sink_bound} of "
+                        f"{len(http)} runs", sink_bound * 2 > len(http)))
+
     stub = lines(os.path.join(d, "dms-stub.jsonl"))
     runs = [r for r in stub if r["tool"] == "dms-stub"]
     idle = [r for r in stub if r["tool"] == "dms-stub-idle"]

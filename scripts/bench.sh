@@ -75,6 +75,14 @@ for i in $(seq "$runs"); do
   "$bench" queue-memory --count 100000 >>"$out/queue-memory.jsonl"
 done
 
+# HTTP gateways: the driver's HTTP channel and Kannel's generic HTTP client, 32 concurrent
+# requests each, to the same keep-alive loopback sink (http-sink).
+: >"$out/http.jsonl"
+for i in $(seq "$runs"); do
+  "$bench" http --count 50000 --kannel-count 20000 --concurrency 32 --no-progress \
+    >>"$out/http.jsonl"
+done
+
 if [ "$soak_rate" != 0 ]; then
   "$bench" dms-stub --rate "$soak_rate" --duration 300 --sample 10 --no-progress \
     >"$out/soak.jsonl"

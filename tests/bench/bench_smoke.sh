@@ -41,6 +41,11 @@ check_json "$tmp/throttle" sim_accepted_rate smsc_accepts_per_s accepted_ratio p
 "$bench" dms-stub --count 500 --no-progress >"$tmp/stub"
 check_json "$tmp/stub" requests_per_s stub_peak_rss_kb
 
+# The HTTP channel to http-sink, without Kannel (a Kannel run needs bearerbox and smsbox).
+"$bench" http --count 300 --kannel-count 0 --concurrency 8 --no-progress >"$tmp/http"
+check_json "$tmp/http" requests_per_s cpu_us_per_request busiest_thread_cpu_us_per_request \
+  sink_cpu_us_per_request bottleneck
+
 "$bench" queue-memory --count 1000 >"$tmp/queue"
 check_json "$tmp/queue" bytes_per_queued_message
 

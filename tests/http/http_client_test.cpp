@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 #include <map>
+#include <set>
 
 #include "http_peers.hpp"
 #include "io/tls_client.hpp"
@@ -129,6 +130,39 @@ TEST_CASE("keep-alive: sequential requests share one connection; without it, one
   REQUIRE(seen.size() == 13);
   CHECK(seen[10].connection != seen[11].connection);
   CHECK(seen[11].connection != seen[12].connection);
+}
+
+TEST_CASE("connections the gateway closes while idle, and failed names, leave nothing stale") {
+  // A kept-alive connection stays watched between requests until curl closes it; its
+  // descriptor number is then reused by the next connection (and by the resolver's sockets).
+  test_gateway gw;
+  harness h;
+  for (int i = 0; i < 8; ++i) {
+    CAPTURE(i);
+    CHECK(h.one(http::method::get, gw.url("/send-then-close?i=" + std::to_string(i))).status ==
+          200);
+    // The gateway's close reaches us while the connection is idle.
+    h.run_for(100ms);
+    if (i % 3 == 0)
+      CHECK(h.one(http::method::get, "http://gateway.invalid/send").failure ==
+            transport_failure::resolve);
+    const io::http_result r = h.one(http::method::post, gw.url("/send"), "to=1&text=x");
+    CHECK(r.status == 200);
+    CHECK(r.failure == transport_failure::none);
+  }
+  CHECK(h.client().open_connections() == 1);
+  const auto seen = gw.requests(16);
+  REQUIRE(seen.size() == 16);
+  // Each request after a close went on a new connection, which the next one reused.
+  std::set<int> connections;
+  for (const auto& r : seen)
+    connections.insert(r.connection);
+  CHECK(connections.size() == 9);
+  for (std::size_t i = 2; i < seen.size(); i += 2) {
+    CAPTURE(i);
+    CHECK(seen[i].connection == seen[i - 1].connection);
+    CHECK(seen[i].connection != seen[i + 1].connection);
+  }
 }
 
 TEST_CASE("concurrent requests run at once on the one I/O thread") {

@@ -14,6 +14,8 @@ What it does is chosen by the path (any query or form parameters are the message
   /slow/<ms>         wait <ms>, then as /send
   /reset             read the whole request, then reset the connection (RST): outcome unknown
   /close             read the whole request, then close without a response
+  /send-then-close   as /send, then close the connection (kept alive as far as the client
+                     knows: a gateway closing an idle connection)
 Options: --port (0: any), --tls-cert/--tls-key (HTTPS), --success TEXT.
 """
 import argparse
@@ -80,6 +82,9 @@ class Handler(BaseHTTPRequestHandler):
         action = parts[0] if parts else ""
         if action == "send":
             self.reply(200, f"{self.success} id={n}")
+        elif action == "send-then-close":
+            self.reply(200, f"{self.success} id={n}")
+            self.close_connection = True
         elif action == "status":
             self.reply(int(parts[1]), f"refused: {raw}")
         elif action == "retry-after":

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -34,6 +36,42 @@ double own_cpu_seconds() {
     return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
   };
   return s(u.ru_utime) + s(u.ru_stime);
+}
+
+// CPU seconds of each thread of this process (/proc/self/task/<tid>/stat: utime and stime, in
+// clock ticks), by thread id.
+std::map<int, double> thread_cpu_seconds() {
+  std::map<int, double> out;
+  const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  std::error_code ec;
+  for (const auto& task : fs::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream in(task.path() / "stat");
+    std::string line;
+    if (!std::getline(in, line)) continue;
+    // Fields after the command (which may hold blanks), from field 3 on.
+    const std::size_t close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    std::string field;
+    double utime = 0, stime = 0;
+    for (int n = 3; rest >> field && n <= 15; ++n) {
+      if (n == 14) utime = std::stod(field);
+      if (n == 15) stime = std::stod(field);
+    }
+    out[std::stoi(task.path().filename().string())] = (utime + stime) / tick;
+  }
+  return out;
+}
+
+// The largest CPU time any one thread used between two samples.
+double busiest_thread_seconds(const std::map<int, double>& before,
+                              const std::map<int, double>& after) {
+  double most = 0;
+  for (const auto& [tid, cpu] : after) {
+    const auto b = before.find(tid);
+    most = std::max(most, cpu - (b == before.end() ? 0.0 : b->second));
+  }
+  return most;
 }
 
 double cpu_of(pid_t pid) {
@@ -94,6 +132,7 @@ struct side_result {
   double cpu_s = 0;   // of the side measured (the driver's process; bearerbox)
   double cpu2_s = 0;  // Kannel: smsbox
   double sink_cpu_s = 0;
+  double busiest_thread_cpu_s = 0;  // the driver: its busiest thread (the I/O thread or the host)
   std::string first_failure;
 };
 
@@ -139,6 +178,7 @@ side_result run_driver_side(const http_bench_options& o, sink_process& sink) {
   std::uint64_t sent = 0, answered = 0;
   const sink_stats before = sink.stats();
   const double cpu_before = own_cpu_seconds();
+  const auto threads_before = thread_cpu_seconds();
   const auto t0 = clock::now();
   {
     progress_bar bar(fmt::format("driver http c={}", o.concurrency), o.count, answered_counter, 0,
@@ -174,6 +214,7 @@ side_result run_driver_side(const http_bench_options& o, sink_process& sink) {
   }
   r.seconds = std::chrono::duration<double>(clock::now() - t0).count();
   r.cpu_s = own_cpu_seconds() - cpu_before;
+  r.busiest_thread_cpu_s = busiest_thread_seconds(threads_before, thread_cpu_seconds());
   const sink_stats after = sink.stats();
   r.requests = after.requests - before.requests;
   r.sink_cpu_s = after.cpu_s - before.cpu_s;
@@ -276,6 +317,14 @@ std::string run_http(const http_bench_options& o) {
   j.num("cpu_us_per_request", d.ok ? 1e6 * d.cpu_s / static_cast<double>(d.ok) : 0, 1);
   j.num("cpu_percent", d.seconds > 0 ? 100 * d.cpu_s / d.seconds : 0, 1);
   j.num("sink_cpu_percent", d.seconds > 0 ? 100 * d.sink_cpu_s / d.seconds : 0, 1);
+  // Each side's busiest thread per request: the one that saturates its core first is the
+  // bottleneck (the sink has one thread; the driver an I/O thread and the host's thread).
+  const double per_request = d.ok ? 1e6 / static_cast<double>(d.ok) : 0;
+  const double driver_thread_us = d.busiest_thread_cpu_s * per_request;
+  const double sink_us = d.sink_cpu_s * per_request;
+  j.num("busiest_thread_cpu_us_per_request", driver_thread_us, 1);
+  j.num("sink_cpu_us_per_request", sink_us, 1);
+  j.str("bottleneck", sink_us >= driver_thread_us ? "sink" : "driver");
   if (o.kannel_count > 0) {
     const side_result k = run_kannel_side(o, sink);
     const double krps = k.seconds > 0 ? static_cast<double>(k.requests) / k.seconds : 0;

@@ -118,7 +118,7 @@ std::string set_wrong_response(fault_config& f, std::string_view value) {
   if (colon != std::string_view::npos) {
     const std::string_view name = value.substr(colon + 1);
     bool found = false;
-#define SMSDRV_SIM_RESPONSE_BY_NAME_(cmd, value)                            \
+#define SMSDRV_SIM_RESPONSE_BY_NAME_(cmd, value, layout)                    \
   if (!found && smpp::is_response(smpp::command_id::cmd) && name == #cmd && \
       smpp::command_id::cmd != smpp::command_id::generic_nack) {            \
     id = smpp::command_id::cmd;                                             \

@@ -194,17 +194,9 @@ void smsc::handle_malformed(link& l, std::string_view frame, const smpp::codec_s
 
 void smsc::respond_by_id(link& l, smpp::command_id id, std::uint32_t seq, std::uint32_t status,
                          time_point now, bool submission) {
-  bool sent = false;
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    static_cast<void>(((std::variant_alternative_t<I, smpp::pdu_body>::id == id
-                            ? (respond(l, std::variant_alternative_t<I, smpp::pdu_body>{}, seq,
-                                       status, now, submission),
-                               sent = true)
-                            : false) ||
-                       ...));
-  }
-  (std::make_index_sequence<std::variant_size_v<smpp::pdu_body>>{});
-  if (!sent) respond(l, smpp::generic_nack{}, seq, status, now, submission);
+  smpp::pdu_body body;  // generic_nack unless `id` is a command of the table
+  smpp::make_body(id, body);
+  std::visit([&](const auto& b) { respond(l, b, seq, status, now, submission); }, body);
 }
 
 void smsc::inject_after(link& l, std::size_t output_before, std::uint32_t seq) {
@@ -293,7 +285,7 @@ void smsc::respond(link& l, const Body& body, std::uint32_t seq, std::uint32_t s
   mark_dirty(l);
 }
 
-#define SMSDRV_SIM_RESPOND_(name, value)                                                          \
+#define SMSDRV_SIM_RESPOND_(name, value, layout)                                                  \
   template void smsc::respond(link&, const smpp::name&, std::uint32_t, std::uint32_t, time_point, \
                               bool);
 SMSDRV_SMPP_COMMAND_MAP(SMSDRV_SIM_RESPOND_)

@@ -11,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "io/tls_client.hpp"
@@ -65,7 +66,11 @@ std::optional<std::chrono::seconds> retry_after_of(std::string_view line) {
 
 struct http_client::impl {
   // One descriptor curl wants watched. Sockets are curl's; Asio only waits on them, and lets go
-  // (release) when curl says it is done with one, before curl closes it.
+  // (release) when curl is done with one: a connection's socket when curl closes it
+  // (CURLOPT_CLOSESOCKETFUNCTION), so that a kept-alive connection curl stops watching between
+  // two requests (CURL_POLL_REMOVE) stays registered with Asio's reactor, wanting nothing
+  // (registering it again for the next request cost two epoll_ctl and an ioctl per request);
+  // any other socket (the resolver's, which curl closes itself) at CURL_POLL_REMOVE.
   struct watched {
     asio::posix::stream_descriptor descriptor;
     int want = 0;  // CURL_POLL_IN / CURL_POLL_OUT bits
@@ -101,7 +106,8 @@ struct http_client::impl {
   std::chrono::steady_clock::time_point timer_due = std::chrono::steady_clock::time_point::max();
   bool timeout_posted = false;
   std::unordered_map<curl_socket_t, std::shared_ptr<watched>> sockets;
-  std::vector<std::unique_ptr<transfer>> idle;  // finished transfers, easy handles kept
+  std::unordered_set<curl_socket_t> connection_sockets;  // opened and closed through our callbacks
+  std::vector<std::unique_ptr<transfer>> idle;           // finished transfers, easy handles kept
   std::vector<transfer*> running;
   std::size_t connections = 0;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
@@ -155,7 +161,11 @@ struct http_client::impl {
     auto* self = static_cast<impl*>(userp);
     auto it = self->sockets.find(s);
     if (what == CURL_POLL_REMOVE) {
-      if (it != self->sockets.end()) {
+      if (it == self->sockets.end()) return 0;
+      if (self->connection_sockets.contains(s)) {
+        // A wait still pending ends in ready(), which does nothing for a socket wanting nothing.
+        it->second->want = 0;
+      } else {
         it->second->gone = true;
         it->second->descriptor.release();
         self->sockets.erase(it);
@@ -218,12 +228,23 @@ struct http_client::impl {
     t->body_written = 0;
     const curl_socket_t s =
         ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
-    if (s != CURL_SOCKET_BAD) ++t->owner->connections;
+    if (s != CURL_SOCKET_BAD) {
+      ++t->owner->connections;
+      t->owner->connection_sockets.insert(s);
+    }
     return s;
   }
 
   static int on_close_socket(void* clientp, curl_socket_t s) {
     auto* self = static_cast<impl*>(clientp);
+    // Asio lets go of the descriptor (its pending waits cancelled) before it is closed and its
+    // number can be reused.
+    if (auto it = self->sockets.find(s); it != self->sockets.end()) {
+      it->second->gone = true;
+      it->second->descriptor.release();
+      self->sockets.erase(it);
+    }
+    self->connection_sockets.erase(s);
     if (self->connections > 0) --self->connections;
     return ::close(s);
   }

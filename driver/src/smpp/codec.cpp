@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <array>
 #include <cstring>
 #include <utility>
 
@@ -153,51 +152,51 @@ bool decode_field(reader& r, T& obj, const layout::tlvs<B>& f) {
 }
 
 template <class T, class B>
-bool decode_field(reader& r, T& obj, const layout::dest_addresses<B>& f) {
-  std::uint8_t count = 0;
-  if (!read_u8(r, count, "number_of_dests")) return false;
-  if (count == 0)
-    return r.failed(fail(cs::esme_rinvnumdests, "number_of_dests", "must be at least 1", 0, 1));
-  auto& list = obj.*(f.member);
-  list.clear();
-  list.reserve(count);
-  for (unsigned i = 0; i < count; ++i) {
-    dest_address d;
-    if (!read_u8(r, d.dest_flag, "dest_flag")) return false;
-    if (d.dest_flag == dest_address::sme_address) {
-      if (!read_u8(r, d.dest_addr_ton, "dest_addr_ton") ||
-          !read_u8(r, d.dest_addr_npi, "dest_addr_npi") ||
-          !read_c_string(r, d.destination_addr, "destination_addr", 21, cs::esme_rinvdstadr))
-        return false;
-    } else if (d.dest_flag == dest_address::distribution_list) {
-      if (!read_c_string(r, d.dl_name, "dl_name", 21, cs::esme_rinvdlname)) return false;
-    } else {
-      return r.failed(fail(cs::esme_rinvdestflag, "dest_flag",
-                           "must be 1 (SME address) or 2 (list name)", d.dest_flag));
-    }
-    list.push_back(d);
-  }
+bool decode_field(reader& r, T& obj, const layout::u32<B>& f) {
+  if (r.remaining() < 4) return r.failed(fail(cs::esme_rinvcmdlen, f.name, truncated));
+  obj.*(f.member) = load_u32(r.p);
+  r.p += 4;
   return true;
 }
 
-template <class T, class B>
-bool decode_field(reader& r, T& obj, const layout::unsuccess_smes<B>& f) {
+template <class T, class B, class... Whens>
+bool decode_field(reader& r, T& obj, const layout::choice<B, Whens...>& f) {
+  std::uint8_t& flag = obj.*(f.member);
+  if (!read_u8(r, flag, f.name)) return false;
+  bool known = false;
+  const bool ok = std::apply(
+      [&](const auto&... w) {
+        return (
+            (w.value == flag
+                 ? (known = true,
+                    std::apply([&](const auto&... g) { return (decode_field(r, obj, g) && ...); },
+                               w.fields))
+                 : true) &&
+            ...);
+      },
+      f.alternatives);
+  if (!ok) return false;
+  if (!known) return r.failed(fail(f.error_status, f.name, f.reason, flag));
+  return true;
+}
+
+template <class T, class B, class E>
+bool decode_field(reader& r, T& obj, const layout::counted<B, E>& f) {
   std::uint8_t count = 0;
-  if (!read_u8(r, count, "no_unsuccess")) return false;
+  if (!read_u8(r, count, f.count_name)) return false;
+  if (count < f.min_count)
+    return r.failed(fail(f.count_status, f.count_name, f.range, count, f.min_count));
+  if (count > f.max_count)
+    return r.failed(fail(f.count_status, f.count_name, f.range, count, f.max_count));
   auto& list = obj.*(f.member);
   list.clear();
   list.reserve(count);
   for (unsigned i = 0; i < count; ++i) {
-    unsuccess_sme u;
-    if (!read_u8(r, u.dest_addr_ton, "dest_addr_ton") ||
-        !read_u8(r, u.dest_addr_npi, "dest_addr_npi") ||
-        !read_c_string(r, u.destination_addr, "destination_addr", 21, cs::esme_rinvdstadr))
-      return false;
-    if (r.remaining() < 4)
-      return r.failed(fail(cs::esme_rinvcmdlen, "error_status_code", truncated));
-    u.error_status_code = load_u32(r.p);
-    r.p += 4;
-    list.push_back(u);
+    E e{};
+    const bool ok = std::apply([&](const auto&... g) { return (decode_field(r, e, g) && ...); },
+                               layout::field_list<E>);
+    if (!ok) return false;
+    list.push_back(e);
   }
   return true;
 }
@@ -219,19 +218,6 @@ codec_status decode_body(reader& r, T& body, bool lenient_tail) {
   if (!has_tlvs<T>() && r.remaining() > 0 && !lenient_tail)
     return fail(cs::esme_rinvcmdlen, "", "unexpected octets after the last field", r.remaining());
   return {};
-}
-
-// command_id of each alternative of pdu_body, by index.
-constexpr auto alternative_ids = []<std::size_t... I>(std::index_sequence<I...>) {
-  return std::array<std::uint32_t, sizeof...(I)>{
-      static_cast<std::uint32_t>(std::variant_alternative_t<I, pdu_body>::id)...};
-}
-(std::make_index_sequence<std::variant_size_v<pdu_body>>{});
-
-// Makes `body` hold the alternative whose command_id is `id`; false when id is unknown.
-template <std::size_t... I>
-bool emplace_by_id(pdu_body& body, std::uint32_t id, std::index_sequence<I...>) {
-  return ((alternative_ids[I] == id ? (body.template emplace<I>(), true) : false) || ...);
 }
 
 // ---- encoding --------------------------------------------------------------------------------
@@ -303,39 +289,42 @@ bool measure_field(sizer& s, const T& obj, const layout::tlvs<B>& f) {
 }
 
 template <class T, class B>
-bool measure_field(sizer& s, const T& obj, const layout::dest_addresses<B>& f) {
-  const auto& list = obj.*(f.member);
-  if (list.empty() || list.size() > 254)
-    return s.failed(
-        fail(cs::esme_rinvnumdests, "number_of_dests", "must be 1..254", list.size(), 254));
-  s.size += 1;
-  for (const dest_address& d : list) {
-    s.size += 1;
-    if (d.dest_flag == dest_address::sme_address) {
-      s.size += 2;
-      if (!measure_c_string(s, d.destination_addr, "destination_addr", 21, cs::esme_rinvdstadr))
-        return false;
-    } else if (d.dest_flag == dest_address::distribution_list) {
-      if (!measure_c_string(s, d.dl_name, "dl_name", 21, cs::esme_rinvdlname)) return false;
-    } else {
-      return s.failed(fail(cs::esme_rinvdestflag, "dest_flag",
-                           "must be 1 (SME address) or 2 (list name)", d.dest_flag));
-    }
-  }
+bool measure_field(sizer& s, const T&, const layout::u32<B>&) {
+  s.size += 4;
   return true;
 }
 
-template <class T, class B>
-bool measure_field(sizer& s, const T& obj, const layout::unsuccess_smes<B>& f) {
-  const auto& list = obj.*(f.member);
-  if (list.size() > 254)
-    return s.failed(
-        fail(cs::esme_rinvnumdests, "no_unsuccess", "must be 0..254", list.size(), 254));
+template <class T, class B, class... Whens>
+bool measure_field(sizer& s, const T& obj, const layout::choice<B, Whens...>& f) {
+  const std::uint8_t flag = obj.*(f.member);
   s.size += 1;
-  for (const unsuccess_sme& u : list) {
-    s.size += 2 + 4;
-    if (!measure_c_string(s, u.destination_addr, "destination_addr", 21, cs::esme_rinvdstadr))
-      return false;
+  bool known = false;
+  const bool ok = std::apply(
+      [&](const auto&... w) {
+        return (
+            (w.value == flag
+                 ? (known = true,
+                    std::apply([&](const auto&... g) { return (measure_field(s, obj, g) && ...); },
+                               w.fields))
+                 : true) &&
+            ...);
+      },
+      f.alternatives);
+  if (!ok) return false;
+  if (!known) return s.failed(fail(f.error_status, f.name, f.reason, flag));
+  return true;
+}
+
+template <class T, class B, class E>
+bool measure_field(sizer& s, const T& obj, const layout::counted<B, E>& f) {
+  const auto& list = obj.*(f.member);
+  if (list.size() < f.min_count || list.size() > f.max_count)
+    return s.failed(fail(f.count_status, f.count_name, f.range, list.size(), f.max_count));
+  s.size += 1;
+  for (const E& e : list) {
+    const bool ok = std::apply([&](const auto&... g) { return (measure_field(s, e, g) && ...); },
+                               layout::field_list<E>);
+    if (!ok) return false;
   }
   return true;
 }
@@ -385,32 +374,31 @@ void write_field(char*& p, const T& obj, const layout::tlvs<B>& f) {
 }
 
 template <class T, class B>
-void write_field(char*& p, const T& obj, const layout::dest_addresses<B>& f) {
-  const auto& list = obj.*(f.member);
-  *p++ = static_cast<char>(list.size());
-  for (const dest_address& d : list) {
-    *p++ = static_cast<char>(d.dest_flag);
-    if (d.dest_flag == dest_address::sme_address) {
-      *p++ = static_cast<char>(d.dest_addr_ton);
-      *p++ = static_cast<char>(d.dest_addr_npi);
-      p = write_c_string(p, d.destination_addr);
-    } else {
-      p = write_c_string(p, d.dl_name);
-    }
-  }
+void write_field(char*& p, const T& obj, const layout::u32<B>& f) {
+  store_u32(p, obj.*(f.member));
+  p += 4;
 }
 
-template <class T, class B>
-void write_field(char*& p, const T& obj, const layout::unsuccess_smes<B>& f) {
+template <class T, class B, class... Whens>
+void write_field(char*& p, const T& obj, const layout::choice<B, Whens...>& f) {
+  const std::uint8_t flag = obj.*(f.member);
+  *p++ = static_cast<char>(flag);
+  std::apply(
+      [&](const auto&... w) {
+        ((w.value == flag
+              ? std::apply([&](const auto&... g) { (write_field(p, obj, g), ...); }, w.fields)
+              : void()),
+         ...);
+      },
+      f.alternatives);
+}
+
+template <class T, class B, class E>
+void write_field(char*& p, const T& obj, const layout::counted<B, E>& f) {
   const auto& list = obj.*(f.member);
   *p++ = static_cast<char>(list.size());
-  for (const unsuccess_sme& u : list) {
-    *p++ = static_cast<char>(u.dest_addr_ton);
-    *p++ = static_cast<char>(u.dest_addr_npi);
-    p = write_c_string(p, u.destination_addr);
-    store_u32(p, u.error_status_code);
-    p += 4;
-  }
+  for (const E& e : list)
+    std::apply([&](const auto&... g) { (write_field(p, e, g), ...); }, layout::field_list<E>);
 }
 
 template <class T>
@@ -516,26 +504,30 @@ struct describer {
       tlv_value(t);
   }
   template <class T, class B>
-  void field(const T& obj, const layout::dest_addresses<B>& f) {
-    const auto& list = obj.*(f.member);
-    out += fmt::format(" number_of_dests={}", list.size());
-    for (const dest_address& d : list) {
-      if (d.dest_flag == dest_address::distribution_list) {
-        text("dl_name", d.dl_name);
-      } else {
-        out += fmt::format(" dest_addr_ton={} dest_addr_npi={}", d.dest_addr_ton, d.dest_addr_npi);
-        text("destination_addr", d.destination_addr);
-      }
-    }
+  void field(const T& obj, const layout::u32<B>& f) {
+    if (f.is_status)
+      out += fmt::format(" {}={}", f.name, status_display(obj.*(f.member)));
+    else
+      out += fmt::format(" {}={}", f.name, obj.*(f.member));
   }
-  template <class T, class B>
-  void field(const T& obj, const layout::unsuccess_smes<B>& f) {
+  template <class T, class B, class... Whens>
+  void field(const T& obj, const layout::choice<B, Whens...>& f) {
+    const std::uint8_t flag = obj.*(f.member);
+    out += fmt::format(" {}={}", f.name, flag);
+    std::apply(
+        [&](const auto&... w) {
+          ((w.value == flag ? std::apply([&](const auto&... g) { (field(obj, g), ...); }, w.fields)
+                            : void()),
+           ...);
+        },
+        f.alternatives);
+  }
+  template <class T, class B, class E>
+  void field(const T& obj, const layout::counted<B, E>& f) {
     const auto& list = obj.*(f.member);
-    out += fmt::format(" no_unsuccess={}", list.size());
-    for (const unsuccess_sme& u : list) {
-      text("destination_addr", u.destination_addr);
-      out += fmt::format(" error_status_code={}", status_display(u.error_status_code));
-    }
+    out += fmt::format(" {}={}", f.count_name, list.size());
+    for (const E& e : list)
+      std::apply([&](const auto&... g) { (field(e, g), ...); }, layout::field_list<E>);
   }
 };
 
@@ -580,10 +572,9 @@ codec_status decode(std::string_view frame, pdu& out) {
   const bool no_body = response && h.command_status != cs::esme_rok && r.remaining() == 0;
   // A body of the same type is reused as it is: decoding writes every field of its layout. Only
   // a body without fields read must start from the defaults.
-  const std::size_t current = out.body.index();
-  if (no_body || current >= alternative_ids.size() || alternative_ids[current] != h.command_id) {
-    if (!emplace_by_id(out.body, h.command_id,
-                       std::make_index_sequence<std::variant_size_v<pdu_body>>{}))
+  if (no_body || out.body.valueless_by_exception() ||
+      static_cast<std::uint32_t>(out.id()) != h.command_id) {
+    if (!make_body(h.command_id, out.body))
       return fail(cs::esme_rinvcmdid, "command_id", "not an SMPP v3.4 command", h.command_id);
   }
   if (no_body) return {};
@@ -602,39 +593,11 @@ codec_status encode(const Body& body, std::uint32_t sequence_number, std::string
   return encode_pdu(body, status, sequence_number, out);
 }
 
-// One explicit instantiation of the template encode() per PDU type (every alternative of
-// pdu_body; the static_assert below keeps the list complete).
-#define SMSDRV_SMPP_INSTANTIATE_ENCODE_(T) \
-  template codec_status encode<T>(const T&, std::uint32_t, std::string&, std::uint32_t);
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(generic_nack)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(bind_receiver)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(bind_receiver_resp)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(bind_transmitter)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(bind_transmitter_resp)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(query_sm)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(query_sm_resp)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(submit_sm)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(submit_sm_resp)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(deliver_sm)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(deliver_sm_resp)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(unbind)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(unbind_resp)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(replace_sm)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(replace_sm_resp)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(cancel_sm)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(cancel_sm_resp)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(bind_transceiver)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(bind_transceiver_resp)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(outbind)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(enquire_link)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(enquire_link_resp)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(submit_multi)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(submit_multi_resp)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(alert_notification)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(data_sm)
-SMSDRV_SMPP_INSTANTIATE_ENCODE_(data_sm_resp)
+// One explicit instantiation of the template encode() per PDU type.
+#define SMSDRV_SMPP_INSTANTIATE_ENCODE_(name, value, layout) \
+  template codec_status encode<name>(const name&, std::uint32_t, std::string&, std::uint32_t);
+SMSDRV_SMPP_COMMAND_MAP(SMSDRV_SMPP_INSTANTIATE_ENCODE_)
 #undef SMSDRV_SMPP_INSTANTIATE_ENCODE_
-static_assert(std::variant_size_v<pdu_body> == 27, "instantiate encode() for every PDU");
 
 std::string describe(const pdu& p, const describe_options& options) {
   std::string out;

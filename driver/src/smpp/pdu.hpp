@@ -217,42 +217,43 @@ struct pdu_type : Layout {
   static constexpr command_id id = Id;
 };
 
-using generic_nack = pdu_type<command_id::generic_nack, empty_body>;
-using bind_receiver = pdu_type<command_id::bind_receiver, bind_body>;
-using bind_receiver_resp = pdu_type<command_id::bind_receiver_resp, bind_resp_body>;
-using bind_transmitter = pdu_type<command_id::bind_transmitter, bind_body>;
-using bind_transmitter_resp = pdu_type<command_id::bind_transmitter_resp, bind_resp_body>;
-using query_sm = pdu_type<command_id::query_sm, query_sm_body>;
-using query_sm_resp = pdu_type<command_id::query_sm_resp, query_sm_resp_body>;
-using submit_sm = pdu_type<command_id::submit_sm, sm_body>;
-using submit_sm_resp = pdu_type<command_id::submit_sm_resp, message_id_body>;
-using deliver_sm = pdu_type<command_id::deliver_sm, sm_body>;
-using deliver_sm_resp = pdu_type<command_id::deliver_sm_resp, message_id_body>;
-using unbind = pdu_type<command_id::unbind, empty_body>;
-using unbind_resp = pdu_type<command_id::unbind_resp, empty_body>;
-using replace_sm = pdu_type<command_id::replace_sm, replace_sm_body>;
-using replace_sm_resp = pdu_type<command_id::replace_sm_resp, empty_body>;
-using cancel_sm = pdu_type<command_id::cancel_sm, cancel_sm_body>;
-using cancel_sm_resp = pdu_type<command_id::cancel_sm_resp, empty_body>;
-using bind_transceiver = pdu_type<command_id::bind_transceiver, bind_body>;
-using bind_transceiver_resp = pdu_type<command_id::bind_transceiver_resp, bind_resp_body>;
-using outbind = pdu_type<command_id::outbind, outbind_body>;
-using enquire_link = pdu_type<command_id::enquire_link, empty_body>;
-using enquire_link_resp = pdu_type<command_id::enquire_link_resp, empty_body>;
-using submit_multi = pdu_type<command_id::submit_multi, submit_multi_body>;
-using submit_multi_resp = pdu_type<command_id::submit_multi_resp, submit_multi_resp_body>;
-using alert_notification = pdu_type<command_id::alert_notification, alert_notification_body>;
-using data_sm = pdu_type<command_id::data_sm, data_sm_body>;
-using data_sm_resp = pdu_type<command_id::data_sm_resp, data_sm_resp_body>;
+// One type per row of SMSDRV_SMPP_COMMAND_MAP: `submit_sm` is pdu_type<command_id::submit_sm,
+// sm_body>.
+#define SMSDRV_SMPP_PDU_TYPE_(name, value, layout) using name = pdu_type<command_id::name, layout>;
+SMSDRV_SMPP_COMMAND_MAP(SMSDRV_SMPP_PDU_TYPE_)
+#undef SMSDRV_SMPP_PDU_TYPE_
 
-// The body of any PDU; the alternative determines command_id. Order follows command_id.hpp.
+namespace detail {
+template <class Ignored, class... Pdus>
+struct variant_of_rest {
+  using type = std::variant<Pdus...>;
+};
+}  // namespace detail
+
+// The body of any PDU; the alternative determines command_id. The alternatives are the rows of
+// SMSDRV_SMPP_COMMAND_MAP in its order, so a default body is a generic_nack.
+#define SMSDRV_SMPP_PDU_ALTERNATIVE_(name, value, layout) , name
 using pdu_body =
-    std::variant<generic_nack, bind_receiver, bind_receiver_resp, bind_transmitter,
-                 bind_transmitter_resp, query_sm, query_sm_resp, submit_sm, submit_sm_resp,
-                 deliver_sm, deliver_sm_resp, unbind, unbind_resp, replace_sm, replace_sm_resp,
-                 cancel_sm, cancel_sm_resp, bind_transceiver, bind_transceiver_resp, outbind,
-                 enquire_link, enquire_link_resp, submit_multi, submit_multi_resp,
-                 alert_notification, data_sm, data_sm_resp>;
+    detail::variant_of_rest<void SMSDRV_SMPP_COMMAND_MAP(SMSDRV_SMPP_PDU_ALTERNATIVE_)>::type;
+#undef SMSDRV_SMPP_PDU_ALTERNATIVE_
+
+// Makes `body` a default body of the PDU whose command_id is `id`; false (and `body` unchanged)
+// when `id` is not an SMPP v3.4 command.
+inline bool make_body(std::uint32_t id, pdu_body& body) {
+  switch (id) {
+#define SMSDRV_SMPP_MAKE_BODY_(name, value, layout) \
+  case value:                                       \
+    body.emplace<name>();                           \
+    return true;
+    SMSDRV_SMPP_COMMAND_MAP(SMSDRV_SMPP_MAKE_BODY_)
+#undef SMSDRV_SMPP_MAKE_BODY_
+  }
+  return false;
+}
+
+inline bool make_body(command_id id, pdu_body& body) {
+  return make_body(static_cast<std::uint32_t>(id), body);
+}
 
 // Header fields other than command_length (computed) and command_id (from the body).
 struct pdu {

@@ -1,7 +1,9 @@
 // The wire layout of every PDU body as data (house style §3): one list of fields in wire
 // order per layout, with the spec's names, size limits and the command_status to answer when a
-// limit is broken. codec.cpp walks these lists to encode, decode and describe, so the three can
-// never drift apart. SMPP v3.4 §4 gives the layouts, §5.2 the field sizes.
+// limit is broken. Nested structures (dest_address, unsuccess_sme) have field lists of their
+// own, reached through `counted` and `choice`. codec.cpp walks these lists to encode, decode and
+// describe, so the three can never drift apart. SMPP v3.4 §4 gives the layouts, §5.2 the field
+// sizes.
 #pragma once
 
 #include <cstdint>
@@ -53,17 +55,56 @@ struct tlvs {
   tlv_list B::*member;
 };
 
-// number_of_dests followed by that many dest_address structures (submit_multi, §4.5.1).
+// Integer(4); a status field (error_status_code) is described by its command_status name.
 template <class B>
-struct dest_addresses {
-  std::vector<dest_address> B::*member;
+struct u32 {
+  std::string_view name;
+  std::uint32_t B::*member;
+  bool is_status = false;
 };
 
-// no_unsuccess followed by that many unsuccess_sme structures (submit_multi_resp, §4.5.2).
-template <class B>
-struct unsuccess_smes {
-  std::vector<unsuccess_sme> B::*member;
+// A count octet followed by that many structures of layout E, each walked by E's own field list
+// (number_of_dests + dest_address, §4.5.1; no_unsuccess + unsuccess_sme, §4.5.2). A count
+// outside min_count..max_count is refused with count_status.
+template <class B, class E>
+struct counted {
+  std::string_view count_name;
+  std::vector<E> B::*member;
+  std::uint8_t min_count;
+  std::uint8_t max_count;
+  std::uint32_t count_status;
+  std::string_view range;  // "must be 1..254"
 };
+
+// One alternative of a choice: the fields that follow when the flag octet is `value`.
+template <class Fields>
+struct when {
+  std::uint8_t value;
+  Fields fields;
+};
+
+// A flag octet that chooses which fields follow (dest_flag, §4.5.1.1). A value no alternative
+// names is refused with error_status.
+template <class B, class... Whens>
+struct choice {
+  std::string_view name;
+  std::uint8_t B::*member;
+  std::uint32_t error_status;
+  std::string_view reason;  // "must be 1 (SME address) or 2 (list name)"
+  std::tuple<Whens...> alternatives;
+};
+
+template <class B, class... Whens>
+constexpr choice<B, Whens...> one_of(std::string_view name, std::uint8_t B::*member,
+                                     std::uint32_t error_status, std::string_view reason,
+                                     Whens... alternatives) {
+  return {name, member, error_status, reason, std::tuple{alternatives...}};
+}
+
+template <class... Fields>
+constexpr when<std::tuple<Fields...>> on(std::uint8_t value, Fields... fields) {
+  return {value, std::tuple{fields...}};
+}
 
 namespace cs = command_status;
 
@@ -132,6 +173,27 @@ constexpr auto fields(const message_id_body*) {
   return std::tuple{c_string<B>{"message_id", &B::message_id, 65, cs::esme_rinvmsgid}};
 }
 
+constexpr auto fields(const dest_address*) {
+  using B = dest_address;
+  return std::tuple{one_of(
+      "dest_flag", &B::dest_flag, cs::esme_rinvdestflag, "must be 1 (SME address) or 2 (list name)",
+      on(dest_address::sme_address, u8<B>{"dest_addr_ton", &B::dest_addr_ton},
+         u8<B>{"dest_addr_npi", &B::dest_addr_npi},
+         c_string<B>{"destination_addr", &B::destination_addr, 21, cs::esme_rinvdstadr}),
+      on(dest_address::distribution_list,
+         c_string<B>{"dl_name", &B::dl_name, 21, cs::esme_rinvdlname}))};
+}
+
+constexpr auto fields(const unsuccess_sme*) {
+  using B = unsuccess_sme;
+  return std::tuple{
+      u8<B>{"dest_addr_ton", &B::dest_addr_ton},
+      u8<B>{"dest_addr_npi", &B::dest_addr_npi},
+      c_string<B>{"destination_addr", &B::destination_addr, 21, cs::esme_rinvdstadr},
+      u32<B>{"error_status_code", &B::error_status_code, true},
+  };
+}
+
 constexpr auto fields(const submit_multi_body*) {
   using B = submit_multi_body;
   return std::tuple{
@@ -139,7 +201,8 @@ constexpr auto fields(const submit_multi_body*) {
       u8<B>{"source_addr_ton", &B::source_addr_ton},
       u8<B>{"source_addr_npi", &B::source_addr_npi},
       c_string<B>{"source_addr", &B::source_addr, 21, cs::esme_rinvsrcadr},
-      dest_addresses<B>{&B::dest_addresses},
+      counted<B, dest_address>{"number_of_dests", &B::dest_addresses, 1, 254, cs::esme_rinvnumdests,
+                               "must be 1..254"},
       u8<B>{"esm_class", &B::esm_class},
       u8<B>{"protocol_id", &B::protocol_id},
       u8<B>{"priority_flag", &B::priority_flag},
@@ -158,7 +221,8 @@ constexpr auto fields(const submit_multi_resp_body*) {
   using B = submit_multi_resp_body;
   return std::tuple{
       c_string<B>{"message_id", &B::message_id, 65, cs::esme_rinvmsgid},
-      unsuccess_smes<B>{&B::unsuccess_smes},
+      counted<B, unsuccess_sme>{"no_unsuccess", &B::unsuccess_smes, 0, 254, cs::esme_rinvnumdests,
+                                "must be 0..254"},
   };
 }
 

@@ -200,16 +200,7 @@ void session::answer_malformed(std::string_view frame, pdu& p, const codec_statu
   answer.command_status = st.command_status;
   answer.sequence_number = h.sequence_number;
   // The request's own response type (generic_nack for outbind / alert_notification).
-  const command_id resp = response_of(p.id());
-  bool found = false;
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    static_cast<void>(((std::variant_alternative_t<I, pdu_body>::id == resp
-                            ? (answer.body.template emplace<I>(), found = true)
-                            : false) ||
-                       ...));
-  }
-  (std::make_index_sequence<std::variant_size_v<pdu_body>>{});
-  if (!found) answer.body = generic_nack{};
+  if (!make_body(response_of(p.id()), answer.body)) answer.body = generic_nack{};
   std::visit([&](const auto& b) { send_pdu(b, answer.sequence_number, answer.command_status); },
              answer.body);
 }
@@ -374,18 +365,9 @@ void session::answer_unsupported(const pdu& p) {
   log(log_level::warn, fmt::format("the SMSC sent {} (seq {}), which an ESME does not accept; "
                                    "answering ESME_RINVCMDID",
                                    command_name(p.id()), p.sequence_number));
-  const command_id resp = response_of(p.id());
-  bool sent = false;
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    static_cast<void>(((std::variant_alternative_t<I, pdu_body>::id == resp
-                            ? (send_pdu(std::variant_alternative_t<I, pdu_body>{},
-                                        p.sequence_number, cs::esme_rinvcmdid),
-                               sent = true)
-                            : false) ||
-                       ...));
-  }
-  (std::make_index_sequence<std::variant_size_v<pdu_body>>{});
-  if (!sent) send_pdu(generic_nack{}, p.sequence_number, cs::esme_rinvcmdid);
+  pdu_body answer;  // generic_nack unless the request has a response of its own
+  make_body(response_of(p.id()), answer);
+  std::visit([&](const auto& b) { send_pdu(b, p.sequence_number, cs::esme_rinvcmdid); }, answer);
 }
 
 void session::on_tick(time_point now) {

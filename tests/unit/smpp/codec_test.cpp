@@ -8,6 +8,8 @@
 #include <deque>
 #include <random>
 #include <string>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "hex.hpp"
@@ -542,4 +544,110 @@ TEST_CASE("describe names every field, masks passwords and applies the filter") 
   pdu r;
   REQUIRE(decode(from_hex("00000010 80000004 00000058 00000003"), r).ok());
   CHECK(describe(r) == "submit_sm_resp seq=3 status=ESME_RTHROTTLED message_id=\"\"");
+}
+
+TEST_CASE("nested structures are walked field by field like a PDU's own fields") {
+  // submit_multi: CMT from 5/0 ACME to 1/1 447700900003 and the list "staff" (SMPP v3.4 §4.5.1).
+  const std::string multi = from_hex(
+      "00000047 00000021 00000000 0000000b 434d5400 05 00 41434d4500 02 01 01 01 "
+      "34343737303039303030303300 02 737461666600 40 00 01 00 00 00 00 08 00 04 00480069 020c "
+      "0002 002a");
+  const std::string multi_resp = from_hex(
+      "00000029 80000021 00000000 0000000b 6d2d373700 01 01 01 34343737303039303030303300 "
+      "0000000b");
+
+  SECTION("describe shows every nested field by its spec name and filters them") {
+    pdu p;
+    REQUIRE(decode(multi, p).ok());
+    CHECK(describe(p) ==
+          "submit_multi seq=11 service_type=\"CMT\" source_addr_ton=5 source_addr_npi=0 "
+          "source_addr=\"ACME\" number_of_dests=2 dest_flag=1 dest_addr_ton=1 dest_addr_npi=1 "
+          "destination_addr=\"447700900003\" dest_flag=2 dl_name=\"staff\" esm_class=64 "
+          "protocol_id=0 priority_flag=1 schedule_delivery_time=\"\" validity_period=\"\" "
+          "registered_delivery=0 replace_if_present_flag=0 data_coding=8 sm_default_msg_id=0 "
+          "short_message=<4 octets: 00480069> sar_msg_ref_num(0x020c)=42");
+    pdu r;
+    REQUIRE(decode(multi_resp, r).ok());
+    describe_options masked;
+    masked.filter = [](std::string_view field, std::string_view value) {
+      if (field == "destination_addr")
+        return shown_field{shown_field::how::replaced, std::string(value.size(), '*')};
+      return shown_field{};
+    };
+    CHECK(describe(r, masked) ==
+          "submit_multi_resp seq=11 status=ESME_ROK message_id=\"m-77\" no_unsuccess=1 "
+          "dest_addr_ton=1 dest_addr_npi=1 destination_addr=\"************\" "
+          "error_status_code=ESME_RINVDSTADR (0x0000000B: Invalid Dest Addr)");
+  }
+
+  SECTION("a nested field's limit is enforced when decoding") {
+    pdu p;
+    // dest_address 1/1 with a 21-digit destination_addr (at most 20).
+    codec_status st = decode(
+        from_hex("00000038 00000021 00000000 0000000b 00 00 00 00 01 01 01 01 "
+                 "313233343536373839303132333435363738393031 00 00 00 00 00 00 00 00 00 00 00"),
+        p);
+    CHECK(st.command_status == command_status::esme_rinvdstadr);
+    CHECK(st.field == "destination_addr");
+    CHECK(st.value_size == 21);
+    CHECK(st.limit == 20);
+    // dl_name of 21 characters (at most 20).
+    st = decode(from_hex("00000036 00000021 00000000 0000000b 00 00 00 00 01 02 "
+                         "313233343536373839303132333435363738393031 00 00 00 00 00 00 00 00 00 "
+                         "00 00"),
+                p);
+    CHECK(st.command_status == command_status::esme_rinvdlname);
+    CHECK(st.field == "dl_name");
+    // number_of_dests 0.
+    st = decode(from_hex("0000001f 00000021 00000000 0000000b 00 00 00 00 00 00 00 00 00 00 00 00 "
+                         "00 00 00"),
+                p);
+    CHECK(st.command_status == command_status::esme_rinvnumdests);
+    CHECK(st.field == "number_of_dests");
+    // unsuccess_sme cut inside error_status_code.
+    st = decode(from_hex("00000019 80000021 00000000 0000000b 00 01 01 01 3100 000000"), p);
+    CHECK(st.command_status == command_status::esme_rinvcmdlen);
+    CHECK(st.field == "error_status_code");
+  }
+
+  SECTION("a nested field's limit is enforced when encoding, and nothing is written") {
+    std::string out = "keep";
+    submit_multi m;
+    CHECK(encode(m, 1, out).command_status == command_status::esme_rinvnumdests);
+    m.dest_addresses.push_back({dest_address::sme_address, 1, 1, "123456789012345678901", {}});
+    codec_status st = encode(m, 1, out);
+    CHECK(st.command_status == command_status::esme_rinvdstadr);
+    CHECK(st.field == "destination_addr");
+    m.dest_addresses[0] = {3, 0, 0, {}, {}};
+    st = encode(m, 1, out);
+    CHECK(st.command_status == command_status::esme_rinvdestflag);
+    CHECK(st.field == "dest_flag");
+    submit_multi_resp r;
+    r.unsuccess_smes.push_back({1, 1, "123456789012345678901", command_status::esme_rinvdstadr});
+    CHECK(encode(r, 1, out).command_status == command_status::esme_rinvdstadr);
+    CHECK(out == "keep");
+  }
+}
+
+TEST_CASE("one list gives every PDU its type, its variant alternative and make_body()") {
+  std::size_t rows = 0;
+#define SMSDRV_TEST_ROW_(name, value, layout)                                       \
+  {                                                                                 \
+    ++rows;                                                                         \
+    STATIC_REQUIRE(name::id == command_id::name);                                   \
+    STATIC_REQUIRE(std::is_base_of_v<layout, name>);                                \
+    pdu_body body = enquire_link{};                                                 \
+    REQUIRE(make_body(std::uint32_t{value}, body));                                 \
+    CHECK(std::holds_alternative<name>(body));                                      \
+    /* Every PDU type has an encoder (submit_multi's defaults break its limits). */ \
+    std::string bytes;                                                              \
+    static_cast<void>(encode(name{}, 1, bytes));                                    \
+  }
+  SMSDRV_SMPP_COMMAND_MAP(SMSDRV_TEST_ROW_)
+#undef SMSDRV_TEST_ROW_
+  CHECK(rows == std::variant_size_v<pdu_body>);
+  pdu_body body = enquire_link{};
+  CHECK_FALSE(make_body(0x00000010u, body));
+  CHECK(std::holds_alternative<enquire_link>(body));
+  CHECK(std::holds_alternative<generic_nack>(pdu_body{}));
 }
