@@ -34,32 +34,38 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   counting_handler h;
   session_config cfg;
   cfg.system_id = "fuzz";
-  session s(cfg, h);
+  session s(cfg);
   h.s = &s;
   s.set_tracing(true);
   time_point now{};
   s.on_connected(now);
+  s.drain(h);
   // A bind_transceiver_resp for seq 1 so later bytes reach the bound state.
   static const char bind_ok[] = "\x00\x00\x00\x11\x80\x00\x00\x09\x00\x00\x00\x00\x00\x00\x00\x01";
   s.on_bytes(std::string_view(bind_ok, 17), now);
+  s.drain(h);
   int sent = 0;
   if (s.can_submit()) {
     submit_sm sm;
     sm.destination_addr = "1";
     for (int i = 0; i < 3; ++i)
       if (s.send_request(sm, static_cast<std::uint64_t>(i), now).ok()) ++sent;
+    s.drain(h);
   }
   std::string_view in(reinterpret_cast<const char*>(data), size);
   while (!in.empty()) {
     const std::size_t n =
         std::min<std::size_t>(in.size(), 1 + static_cast<unsigned char>(in[0]) % 64);
     s.on_bytes(in.substr(0, n), now);
+    s.drain(h);
     in.remove_prefix(n);
     now += std::chrono::seconds(7);
     s.on_tick(now);
+    s.drain(h);
     s.output().clear();
   }
   s.on_closed(now);
+  s.drain(h);
   if (h.outcomes != sent) std::abort();
   return 0;
 }

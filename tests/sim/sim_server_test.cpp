@@ -444,15 +444,17 @@ TEST_CASE("the driver's session binds, submits and receives MO against the simul
   smpp::session_config cfg;
   cfg.system_id = "esme";
   cfg.password = "secret";
-  smpp::session s(cfg, owner);
+  smpp::session s(cfg);
   auto pump = [&] {
     const auto now = smpp::clock::now();
+    s.drain(owner);
     if (!s.output().empty()) {
       socket.send_raw(s.output());
       s.output().clear();
     }
     while (auto r = socket.read(200ms)) {
       s.on_bytes(r->frame, now);
+      s.drain(owner);
       if (!s.output().empty()) {
         socket.send_raw(s.output());
         s.output().clear();

@@ -97,7 +97,7 @@ std::size_t held_size(const channel_event& e) {
 channel_core::channel_core(channel_config config, log_sink& log, time_point now)
     : config_(std::move(config)),
       log_(log),
-      session_(config_.session, *this),
+      session_(config_.session),
       // Burst: 50 ms of messages after idle, never more than the window; it is also how far
       // back a late timer is made up (rate_limit.hpp).
       rate_(config_.max_rate,
@@ -178,12 +178,14 @@ void channel_core::on_connected(time_point now) {
       fmt::format("connected to {}; binding as {} (system_id '{}')", smsc_label(),
                   smpp::bind_mode_name(config_.session.mode), session_.config().system_id));
   session_.on_connected(now);
+  session_.drain(*this);
 }
 
 void channel_core::on_bytes(std::string_view data, time_point now, wall_time wall) {
   now_ = now;
   wall_now_ = wall;
   session_.on_bytes(data, now);
+  session_.drain(*this);
   pump(now);
 }
 
@@ -197,7 +199,8 @@ void channel_core::on_closed(std::string_view reason, time_point now) {
   const std::size_t in_flight_before = session_.outstanding();
   const std::size_t waiting_before = resend_.size();
   begin_failure_batch();
-  session_.on_closed(now);  // unanswered submissions: on_request_lost
+  session_.on_closed(now);
+  session_.drain(*this);  // unanswered submissions: on_request_lost
   end_failure_batch(fmt::format("link to {} closed ({}) with {} submission(s) unanswered",
                                 smsc_label(), reason, in_flight_before));
   if (in_flight_before > 0 && resend_.size() > waiting_before)
@@ -323,6 +326,7 @@ void channel_core::on_tick(time_point now, wall_time wall) {
   now_ = now;
   wall_now_ = wall;
   session_.on_tick(now);
+  session_.drain(*this);
   expire_queue(now);
   expire_reassembly(now);
   receipts_.expire(now);
@@ -336,14 +340,17 @@ void channel_core::on_tick(time_point now, wall_time wall) {
                       "applies; the SMSC delivers the messages again)",
                       session_.outstanding(), seconds_of(config_.session.request_timeout)));
     session_.unbind(now);
+    session_.drain(*this);
   }
   // Bound: unbind once the drain is over. Binding: the session sends the unbind after the
   // bind_resp (SMPP v3.4 §4.2).
   if (shutting_down_ && phase_ == phase::connected &&
       (session_.state() == smpp::session_state::bound ||
        session_.state() == smpp::session_state::binding) &&
-      (in_flight_requests_ == 0 || drain_ended_))
+      (in_flight_requests_ == 0 || drain_ended_)) {
     session_.unbind(now);
+    session_.drain(*this);
+  }
   pump(now);
   write_log_summaries(false);
 }
@@ -535,6 +542,7 @@ void channel_core::submit_segment(std::size_t slot, std::uint16_t segment, time_
   in_flight& f = slots_[slot];
   const smpp::codec_status st =
       session_.send_encoded_request(f.request.frames[segment], tag_of(slot, segment), now);
+  session_.drain(*this);
   if (!st.ok()) {
     ++f.outcomes;
     segment_failed(slot, segment, SMSDRV_E_INTERNAL,
@@ -1070,6 +1078,7 @@ bool channel_core::ack(std::uint64_t ack_id, std::int32_t disposition) {
   for (std::uint32_t seq : a.sequence_numbers) {
     const bool sent = a.data_sm ? session_.respond_data_sm(a.connection, seq, status)
                                 : session_.respond_deliver_sm(a.connection, seq, status);
+    session_.drain(*this);
     written = written && sent;
     if (!sent && logging(log_level::debug))
       log(log_level::debug, fmt::format("acknowledgement of seq {} not sent: its connection is "
@@ -1143,6 +1152,7 @@ bool channel_core::held_back(std::uint32_t sequence_number, const Body& message)
     session_.respond_data_sm(connection, sequence_number, cs::esme_rx_t_appn);
   else
     session_.respond_deliver_sm(connection, sequence_number, cs::esme_rx_t_appn);
+  session_.drain(*this);
   log_keyed(log_level::warn, "inbound refused: backlog full", [&] {
     return fmt::format(
         "{} seq {} answered ESME_RX_T_APPN: {} inbound message(s) wait for the "
@@ -1271,6 +1281,7 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
         session_.respond_data_sm(connection, seq, status);
       else
         session_.respond_deliver_sm(connection, seq, status);
+      session_.drain(*this);
     };
     switch (r) {
       case text::add_result::held:

@@ -366,7 +366,7 @@ class channel_core final : private smpp::session_handler {
   bool shutting_down_ = false;
   bool drain_ended_ = false;  // the drain deadline passed; nothing in flight is waited for
   time_point drain_deadline_ = time_point::max();
-  time_point now_{};  // time of the call being handled (for callbacks from the session)
+  time_point now_{};  // time of the call being handled (for the session events it drains)
   wall_time wall_now_{};
   std::vector<channel_event> events_;
   std::vector<frame_list> spent_frames_;

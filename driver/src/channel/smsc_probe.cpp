@@ -12,7 +12,7 @@ void smsc_probe::start(const smpp::session_config& config) {
   c.enquire_link_interval = std::chrono::milliseconds(0);
   c.dead_peer_timeout = std::chrono::milliseconds(0);
   session_.reset();
-  session_.emplace(std::move(c), static_cast<smpp::session_handler&>(*this));
+  session_.emplace(std::move(c));
   outcome_ = outcome::pending;
   detail_.clear();
   close_requested_ = false;
@@ -27,7 +27,9 @@ void smsc_probe::settle(outcome o, std::string detail) {
 
 void smsc_probe::on_connected(time_point now) {
   now_ = now;
-  if (session_) session_->on_connected(now);
+  if (!session_) return;
+  session_->on_connected(now);
+  session_->drain(*this);
 }
 
 void smsc_probe::on_connect_failed(std::string_view reason) {
@@ -37,17 +39,24 @@ void smsc_probe::on_connect_failed(std::string_view reason) {
 
 void smsc_probe::on_bytes(std::string_view data, time_point now) {
   now_ = now;
-  if (session_) session_->on_bytes(data, now);
+  if (!session_) return;
+  session_->on_bytes(data, now);
+  session_->drain(*this);
 }
 
 void smsc_probe::on_tick(time_point now) {
   now_ = now;
-  if (session_) session_->on_tick(now);
+  if (!session_) return;
+  session_->on_tick(now);
+  session_->drain(*this);
 }
 
 void smsc_probe::on_closed(std::string_view reason) {
   settle(outcome::failed, std::string(reason));
-  if (session_) session_->on_closed(now_);
+  if (session_) {
+    session_->on_closed(now_);
+    session_->drain(*this);
+  }
   finished_ = true;
 }
 

@@ -56,11 +56,79 @@ std::string_view session_state_name(session_state s) noexcept {
   return "?";
 }
 
-session::session(session_config config, session_handler& handler)
-    : config_(std::move(config)),
-      handler_(handler),
-      last_sequence_(config_.initial_sequence_number),
-      pending_(64) {}
+session::session(session_config config)
+    : config_(std::move(config)), last_sequence_(config_.initial_sequence_number), pending_(64) {}
+
+void dispatch(const session_event& e, session_handler& h) {
+  switch (e.kind) {
+    case session_event_kind::bound:
+      return h.on_bound(e.text);
+    case session_event_kind::bind_failed:
+      return h.on_bind_failed(e.command_status);
+    case session_event_kind::response:
+      return h.on_response(e.tag, e.message);
+    case session_event_kind::response_timeout:
+      return h.on_response_timeout(e.tag);
+    case session_event_kind::request_lost:
+      return h.on_request_lost(e.tag);
+    case session_event_kind::inbound_deliver_sm:
+      return h.on_deliver_sm(e.sequence_number, std::get<deliver_sm>(e.message.body));
+    case session_event_kind::inbound_data_sm:
+      return h.on_data_sm(e.sequence_number, std::get<data_sm>(e.message.body));
+    case session_event_kind::inbound_alert:
+      return h.on_alert_notification(std::get<alert_notification>(e.message.body));
+    case session_event_kind::unbound:
+      return h.on_unbound(e.by_peer);
+    case session_event_kind::link_failed:
+      return h.on_link_failed(e.text);
+    case session_event_kind::log:
+      return h.on_log(e.level, e.text);
+    case session_event_kind::trace:
+      return h.on_trace(e.outgoing, e.message);
+  }
+}
+
+bool session::next_event(session_event& out) {
+  if (event_head_ == event_tail_) return false;
+  std::swap(out, events_[event_head_++]);
+  if (event_head_ == event_tail_) event_head_ = event_tail_ = 0;
+  return true;
+}
+
+void session::drain(session_handler& handler) {
+  if (draining_) return;
+  draining_ = true;
+  struct reset {
+    bool& flag;
+    ~reset() { flag = false; }
+  } guard{draining_};
+  while (next_event(draining_event_))
+    dispatch(draining_event_, handler);
+}
+
+session_event& session::push_event(session_event_kind kind) {
+  if (event_tail_ == events_.size()) events_.emplace_back();
+  session_event& e = events_[event_tail_++];
+  e.kind = kind;
+  e.tag = 0;
+  e.sequence_number = 0;
+  e.command_status = 0;
+  e.by_peer = false;
+  e.outgoing = false;
+  e.level = log_level::info;
+  e.text.clear();
+  e.frame.clear();
+  return e;
+}
+
+session_event& session::push_pdu_event(session_event_kind kind, std::string_view frame,
+                                       const pdu& fallback) {
+  session_event& e = push_event(kind);
+  e.frame.assign(frame.begin(), frame.end());
+  if (!decode(std::string_view(e.frame.data(), e.frame.size()), e.message).ok())
+    e.message = fallback;
+  return e;
+}
 
 bool session::can_submit() const noexcept {
   return state_ == session_state::bound && config_.mode != bind_mode::receiver;
@@ -159,12 +227,13 @@ void session::on_bytes(std::string_view data, time_point now) {
 
 void session::process_frame(std::string_view frame, time_point now) {
   last_received_ = now;  // a whole PDU, even one that does not decode, is life
+  current_frame_ = frame;
   const codec_status st = decode(frame, scratch_);
   if (!st.ok()) {
     answer_malformed(frame, scratch_, st, now);
     return;
   }
-  trace(false, scratch_);
+  trace(false, frame, scratch_);
   handle(scratch_, now);
 }
 
@@ -227,11 +296,11 @@ void session::handle_response(const pdu& p, time_point now) {
     if (control_id_ == command_id::unbind) {
       state_ = session_state::closed;
       abandon_pending();
-      handler_.on_unbound(false);
+      push_event(session_event_kind::unbound).by_peer = false;
       return;
     }
     if (p.command_status != cs::esme_rok || id == command_id::generic_nack) {
-      handler_.on_bind_failed(p.command_status);
+      push_event(session_event_kind::bind_failed).command_status = p.command_status;
       fail_link(fmt::format("the SMSC refused the bind: {}", status_display(p.command_status)));
       return;
     }
@@ -249,7 +318,7 @@ void session::handle_response(const pdu& p, time_point now) {
             smsc = b.system_id;
         },
         p.body);
-    handler_.on_bound(smsc);
+    push_event(session_event_kind::bound).text = smsc;
     return;
   }
   if (enquire_link_sequence_ != 0 && seq == enquire_link_sequence_) {
@@ -275,7 +344,7 @@ void session::handle_response(const pdu& p, time_point now) {
   const std::uint64_t tag = pr->tag;
   *pr = pending_request{};
   --outstanding_;
-  handler_.on_response(tag, p);
+  push_pdu_event(session_event_kind::response, current_frame_, p).tag = tag;
 }
 
 void session::ignore_non_answer(const pdu& p, command_id request) {
@@ -299,64 +368,66 @@ void session::end_unbound_by_peer() {
   state_ = session_state::closed;
   in_.clear();
   abandon_pending();
-  handler_.on_unbound(true);
+  push_event(session_event_kind::unbound).by_peer = true;
 }
 
 void session::handle_request(const pdu& p, time_point /*now*/) {
   const std::uint32_t seq = p.sequence_number;
-  const bool can_receive = state_ == session_state::bound && config_.mode != bind_mode::transmitter;
-  switch (p.id()) {
-    case command_id::enquire_link:
-      // Answered in every state (§4.11).
+  switch (action_for_request(state_, p.id())) {
+    case request_action::answer_enquire_link:
       send_pdu(enquire_link_resp{}, seq);
       return;
-    case command_id::unbind:
-      // SMPP v3.4 §4.2: answered at once. The PDUs read with it are still processed (responses
-      // to our requests settle them); the session ends when this read is done (on_bytes).
+    case request_action::unbind_by_peer:
+      // The PDUs read with it are still processed (responses to our requests settle them); the
+      // session ends when this read is done (on_bytes).
       send_pdu(unbind_resp{}, seq);
       state_ = session_state::unbinding;
       unbound_by_peer_ = true;
       return;
-    case command_id::deliver_sm: {
-      if (!can_receive) {
-        send_pdu(deliver_sm_resp{}, seq, cs::esme_rinvbndsts);
-        return;
-      }
-      const deliver_sm& d = std::get<deliver_sm>(p.body);
-      // SMPP v3.4 §5.3.2.32: the text goes in short_message or in message_payload, never both.
-      // Which one holds the message cannot be told, and dropping either would lose text in
-      // silence: refused with a status that says why, so the SMSC keeps or reports it.
-      if (const tlv* payload = find_tlv(d.tlvs, tlv_tag::message_payload);
-          payload != nullptr && !d.short_message.empty()) {
-        log(log_level::warn,
-            fmt::format("deliver_sm seq {} carries both short_message ({} octets) and "
-                        "message_payload ({} octets), which SMPP v3.4 §5.3.2.32 forbids; not "
-                        "delivered, answered ESME_ROPTPARNOTALLWD",
-                        seq, d.short_message.size(), payload->value.size()));
-        send_pdu(deliver_sm_resp{}, seq, cs::esme_roptparnotallwd);
-        return;
-      }
-      handler_.on_deliver_sm(seq, d);
+    case request_action::deliver:
+      if (config_.mode == bind_mode::transmitter) break;
+      deliver(p);
       return;
-    }
-    case command_id::data_sm:
-      if (!can_receive) {
-        send_pdu(data_sm_resp{}, seq, cs::esme_rinvbndsts);
-        return;
-      }
-      handler_.on_data_sm(seq, std::get<data_sm>(p.body));
+    case request_action::refuse_bind_status:
+      break;
+    case request_action::alert:
+      push_pdu_event(session_event_kind::inbound_alert, current_frame_, p);
       return;
-    case command_id::alert_notification:
-      handler_.on_alert_notification(std::get<alert_notification>(p.body));
-      return;
-    case command_id::outbind:
-      // We connect and bind on our own; an outbind on this link changes nothing (§2.2.1).
+    case request_action::note_outbind:
       log(log_level::info, "outbind received on an outgoing connection; already binding");
       return;
-    default:
+    case request_action::refuse_command:
       answer_unsupported(p);
       return;
   }
+  // Not bound to receive: its own response with ESME_RINVBNDSTS.
+  pdu_body answer;
+  make_body(response_of(p.id()), answer);
+  std::visit([&](const auto& b) { send_pdu(b, seq, cs::esme_rinvbndsts); }, answer);
+}
+
+void session::deliver(const pdu& p) {
+  const std::uint32_t seq = p.sequence_number;
+  if (const deliver_sm* d = std::get_if<deliver_sm>(&p.body)) {
+    // SMPP v3.4 §5.3.2.32: the text goes in short_message or in message_payload, never both.
+    // Which one holds the message cannot be told, and dropping either would lose text in
+    // silence: refused with a status that says why, so the SMSC keeps or reports it.
+    if (const tlv* payload = find_tlv(d->tlvs, tlv_tag::message_payload);
+        payload != nullptr && !d->short_message.empty()) {
+      log(log_level::warn,
+          fmt::format("deliver_sm seq {} carries both short_message ({} octets) and "
+                      "message_payload ({} octets), which SMPP v3.4 §5.3.2.32 forbids; not "
+                      "delivered, answered ESME_ROPTPARNOTALLWD",
+                      seq, d->short_message.size(), payload->value.size()));
+      send_pdu(deliver_sm_resp{}, seq, cs::esme_roptparnotallwd);
+      return;
+    }
+  }
+  const bool data = std::holds_alternative<data_sm>(p.body);
+  push_pdu_event(
+      data ? session_event_kind::inbound_data_sm : session_event_kind::inbound_deliver_sm,
+      current_frame_, p)
+      .sequence_number = seq;
 }
 
 void session::answer_unsupported(const pdu& p) {
@@ -377,7 +448,7 @@ void session::on_tick(time_point now) {
     control_deadline_ = time_point::max();
     control_sequence_ = 0;
     if (control_id_ != command_id::unbind) {
-      handler_.on_bind_failed(cs::esme_rok);
+      push_event(session_event_kind::bind_failed).command_status = cs::esme_rok;
       fail_link(fmt::format("no bind_resp within {:.1f} s", seconds(config_.response_timeout)));
       return;
     }
@@ -385,7 +456,7 @@ void session::on_tick(time_point now) {
                                      seconds(config_.response_timeout)));
     state_ = session_state::closed;
     abandon_pending();
-    handler_.on_unbound(false);
+    push_event(session_event_kind::unbound).by_peer = false;
     return;
   }
   if (enquire_link_sequence_ != 0 && now >= enquire_link_deadline_) {
@@ -400,8 +471,7 @@ void session::on_tick(time_point now) {
       const std::uint64_t tag = pr->tag;
       *pr = pending_request{};
       --outstanding_;
-      handler_.on_response_timeout(tag);
-      if (state_ == session_state::closed) return;
+      push_event(session_event_kind::response_timeout).tag = tag;
     }
   }
   if (config_.dead_peer_timeout.count() > 0 && now - last_received_ >= config_.dead_peer_timeout) {
@@ -451,28 +521,23 @@ codec_status session::send_request(const Body& body, std::uint64_t tag, time_poi
                                    std::uint32_t* sequence_number) {
   if (!can_submit())
     return codec_status{cs::esme_rinvbndsts, "", "the session is not bound as a transmitter"};
+  static_assert(is_esme_request(Body::id), "send_request() sends the requests of an ESME");
   const std::uint32_t seq = next_sequence();
+  const std::size_t at = out_.size();
   codec_status st = encode(body, seq, out_);
   if (!st.ok()) return st;
   add_pending(seq, Body::id, tag);
   request_deadlines_.push_back({now + config_.request_timeout, seq});
-  if (tracing_) trace(true, pdu{0, seq, body});
+  if (tracing_) trace(true, std::string_view(out_).substr(at), pdu{0, seq, body});
   if (sequence_number != nullptr) *sequence_number = seq;
   return st;
 }
 
-template codec_status session::send_request(const submit_sm&, std::uint64_t, time_point,
-                                            std::uint32_t*);
-template codec_status session::send_request(const data_sm&, std::uint64_t, time_point,
-                                            std::uint32_t*);
-template codec_status session::send_request(const query_sm&, std::uint64_t, time_point,
-                                            std::uint32_t*);
-template codec_status session::send_request(const cancel_sm&, std::uint64_t, time_point,
-                                            std::uint32_t*);
-template codec_status session::send_request(const replace_sm&, std::uint64_t, time_point,
-                                            std::uint32_t*);
-template codec_status session::send_request(const submit_multi&, std::uint64_t, time_point,
-                                            std::uint32_t*);
+#define SMSDRV_SMPP_INSTANTIATE_SEND_REQUEST_(name)                                   \
+  template codec_status session::send_request(const name&, std::uint64_t, time_point, \
+                                              std::uint32_t*);
+SMSDRV_SMPP_ESME_REQUEST_MAP(SMSDRV_SMPP_INSTANTIATE_SEND_REQUEST_)
+#undef SMSDRV_SMPP_INSTANTIATE_SEND_REQUEST_
 
 codec_status session::send_encoded_request(std::string_view frame, std::uint64_t tag,
                                            time_point now, std::uint32_t* sequence_number) {
@@ -481,17 +546,8 @@ codec_status session::send_encoded_request(std::string_view frame, std::uint64_t
   if (frame.size() < header_size || read_header(frame).command_length != frame.size())
     return codec_status{cs::esme_rinvcmdlen, "command_length", "not one whole encoded PDU"};
   const auto id = static_cast<command_id>(read_header(frame).command_id);
-  switch (id) {
-    case command_id::submit_sm:
-    case command_id::data_sm:
-    case command_id::query_sm:
-    case command_id::cancel_sm:
-    case command_id::replace_sm:
-    case command_id::submit_multi:
-      break;
-    default:
-      return codec_status{cs::esme_rinvcmdid, "command_id", "not a request the ESME may send"};
-  }
+  if (!is_esme_request(id))
+    return codec_status{cs::esme_rinvcmdid, "command_id", "not a request the ESME may send"};
   const std::uint32_t seq = next_sequence();
   const std::size_t at = out_.size();
   out_.append(frame);
@@ -503,8 +559,9 @@ codec_status session::send_encoded_request(std::string_view frame, std::uint64_t
   add_pending(seq, id, tag);
   request_deadlines_.push_back({now + config_.request_timeout, seq});
   if (tracing_) {
+    const std::string_view written = std::string_view(out_).substr(at, frame.size());
     pdu p;
-    if (decode(std::string_view(out_).substr(at, frame.size()), p).ok()) trace(true, p);
+    if (decode(written, p).ok()) trace(true, written, p);
   }
   if (sequence_number != nullptr) *sequence_number = seq;
   return {};
@@ -553,7 +610,7 @@ void session::fail_link(std::string_view reason) {
   control_deadline_ = time_point::max();
   control_sequence_ = 0;
   enquire_link_sequence_ = 0;
-  handler_.on_link_failed(reason);
+  push_event(session_event_kind::link_failed).text = reason;
 }
 
 std::uint32_t session::next_sequence() noexcept {
@@ -567,21 +624,25 @@ std::uint32_t session::next_sequence() noexcept {
 
 template <class Body>
 void session::send_pdu(const Body& body, std::uint32_t sequence, std::uint32_t status) {
+  const std::size_t at = out_.size();
   const codec_status st = encode(body, sequence, out_, status);
   if (!st.ok()) {
     log(log_level::error,
         fmt::format("cannot encode {}: {}", command_name(Body::id), st.message()));
     return;
   }
-  if (tracing_) trace(true, pdu{status, sequence, body});
+  if (tracing_) trace(true, std::string_view(out_).substr(at), pdu{status, sequence, body});
 }
 
-void session::trace(bool outgoing, const pdu& p) {
-  if (tracing_) handler_.on_trace(outgoing, p);
+void session::trace(bool outgoing, std::string_view frame, const pdu& fallback) {
+  if (!tracing_) return;
+  push_pdu_event(session_event_kind::trace, frame, fallback).outgoing = outgoing;
 }
 
 void session::log(log_level level, std::string_view message) {
-  handler_.on_log(level, message);
+  session_event& e = push_event(session_event_kind::log);
+  e.level = level;
+  e.text = message;
 }
 
 session::pending_request* session::find_pending(std::uint32_t sequence) noexcept {
@@ -621,7 +682,7 @@ void session::abandon_pending() {
     return age(a.sequence_number) > age(b.sequence_number);
   });
   for (const pending_request& p : lost)
-    handler_.on_request_lost(p.tag);
+    push_event(session_event_kind::request_lost).tag = p.tag;
 }
 
 }  // namespace smsdrv::smpp

@@ -1,5 +1,5 @@
 // The SMPP v3.4 session as a state machine (house style §2): bytes and time go in, bytes to
-// write, callbacks and the next deadline come out. No sockets, clocks or threads.
+// write, queued events and the next deadline come out. No sockets, clocks or threads.
 //
 //   closed --on_connected--> binding --bind_resp OK--> bound --unbind()--> unbinding --> closed
 //                               |  |                      |
@@ -9,27 +9,33 @@
 // Contracts:
 //  - Every call takes `now`; nothing happens between calls. The owner calls on_tick(now) at (or
 //    after) next_deadline().
+//  - The session never calls its owner. Every call only changes the state, appends bytes to
+//    output() and queues events; the owner takes them with next_event() after the call returns
+//    (or has drain() hand them to a session_handler). An owner that reacts to an event by
+//    calling the session again (respond, send_request) finds that call's events behind the
+//    ones it is draining.
 //  - Bytes to send accumulate in output(); the owner writes them and clears what it wrote
 //    (swapping the string keeps both capacities).
-//  - Views passed to callbacks (PDU fields) are valid only during the callback.
-//  - Callbacks run synchronously inside on_bytes / on_tick / requests; they may call back into
-//    the session (e.g. respond, send_request) but must not destroy it.
-//  - Every request sent with send_request() ends with exactly one of on_response(),
-//    on_response_timeout() or on_request_lost() carrying its tag.
+//  - An event owns what it carries: its PDU views the event's own copy of the frame, valid while
+//    the event is.
+//  - Every request sent with send_request() ends with exactly one event response,
+//    response_timeout or request_lost carrying its tag.
 //  - A response settles a request only when it carries the request's sequence number and is
 //    the request's own *_resp or a generic_nack (SMPP v3.4 §3.2, §5.1.2.1, §4.3); any other is
 //    a protocol error of the peer, logged and ignored (a response is never answered), and the
 //    request keeps waiting. The same holds for the bind, the unbind and enquire_link.
+//  - What a request from the SMSC gets is the row of request_rules (session_rules.hpp) for its
+//    command_id, in the session's state.
 //  - Liveness is a complete PDU: the enquire_link interval and the dead-peer timeout count from
 //    the last whole PDU received, not from the last octet.
 //  - An unbind from the SMSC (SMPP v3.4 §4.2) is answered at once; the PDUs read with it are
 //    still processed (responses settle their requests; requests are refused ESME_RINVBNDSTS),
-//    then the session ends: unanswered requests are lost, on_unbound(true) and the owner
+//    then the session ends: unanswered requests are lost, `unbound` (by peer) and the owner
 //    closes the transport after writing output() (the unbind_resp).
-//  - After on_link_failed() output() is empty: nothing more is written on a failed link.
-//  - on_link_failed() means the transport must be closed by the owner, who then calls
-//    on_closed(). After on_closed() (or on_link_failed) the session is `closed` and can be
-//    reused for the next connection with on_connected().
+//  - After link_failed output() is empty: nothing more is written on a failed link.
+//  - link_failed means the transport must be closed by the owner, who then calls on_closed().
+//    After on_closed() (or link_failed) the session is `closed` and can be reused for the next
+//    connection with on_connected().
 #pragma once
 
 #include <chrono>
@@ -43,6 +49,7 @@
 
 #include "smpp/codec.hpp"
 #include "smpp/pdu.hpp"
+#include "smpp/session_rules.hpp"
 #include "util/log_level.hpp"
 
 namespace smsdrv::smpp {
@@ -54,10 +61,6 @@ using std::chrono::milliseconds;
 enum class bind_mode : std::uint8_t { transmitter, receiver, transceiver };
 
 std::string_view bind_mode_name(bind_mode mode) noexcept;  // "transmitter", ...
-
-enum class session_state : std::uint8_t { closed, binding, bound, unbinding };
-
-std::string_view session_state_name(session_state s) noexcept;
 
 struct session_config {
   bind_mode mode = bind_mode::transceiver;
@@ -82,7 +85,37 @@ struct session_config {
   std::uint32_t initial_sequence_number = 0;
 };
 
-// What the session reports. The owner implements it.
+// What the session reports, in the order it happened.
+enum class session_event_kind : std::uint8_t {
+  bound,               // text: the SMSC's bind_resp system_id
+  bind_failed,         // command_status: the bind_resp status, 0 when none came in time
+  response,            // tag, message: the request's own *_resp or a generic_nack
+  response_timeout,    // tag
+  request_lost,        // tag: the link closed while the request was unanswered
+  inbound_deliver_sm,  // sequence_number, message: answer with respond_deliver_sm()
+  inbound_data_sm,     // sequence_number, message: answer with respond_data_sm()
+  inbound_alert,       // message: an alert_notification (§4.12); no response is due
+  unbound,             // by_peer: the SMSC unbound (true) or answered our unbind (false)
+  link_failed,         // text: why; the owner closes the transport and calls on_closed()
+  log,                 // level, text
+  trace,               // outgoing, message: every PDU sent or received, when tracing is on
+};
+
+struct session_event {
+  session_event_kind kind = session_event_kind::log;
+  std::uint64_t tag = 0;
+  std::uint32_t sequence_number = 0;
+  std::uint32_t command_status = 0;
+  bool by_peer = false;   // unbound
+  bool outgoing = false;  // trace
+  log_level level = log_level::info;
+  std::string text;
+  std::vector<char> frame;  // the PDU's bytes, owned: `message` views them
+  pdu message;
+};
+
+// An owner's reactions, one per kind of event; session::drain() calls them. The views passed
+// (PDU fields, texts) are valid during the call.
 class session_handler {
  public:
   virtual ~session_handler() = default;
@@ -113,9 +146,12 @@ class session_handler {
   virtual void on_trace(bool outgoing, const pdu& p) = 0;
 };
 
+// Calls the handler's reaction to one event.
+void dispatch(const session_event& event, session_handler& handler);
+
 class session {
  public:
-  session(session_config config, session_handler& handler);
+  explicit session(session_config config);
 
   const session_config& config() const noexcept { return config_; }
   session_state state() const noexcept { return state_; }
@@ -179,6 +215,13 @@ class session {
   // Bytes waiting to be written. The owner removes what it wrote.
   std::string& output() noexcept { return out_; }
 
+  // The oldest event not yet taken: true and `out` holds it (its old contents are recycled).
+  bool next_event(session_event& out);
+  bool has_events() const noexcept { return event_head_ != event_tail_; }
+  // Hands every queued event to `handler`, oldest first, including those its reactions queue.
+  // A drain() called from inside a reaction returns at once: the outer one goes on.
+  void drain(session_handler& handler);
+
  private:
   struct pending_request {
     std::uint32_t sequence_number = 0;  // 0: free slot
@@ -205,23 +248,36 @@ class session {
   std::uint32_t next_sequence() noexcept;
   template <class Body>
   void send_pdu(const Body& body, std::uint32_t sequence, std::uint32_t status = 0);
-  void trace(bool outgoing, const pdu& p);
+  session_event& push_event(session_event_kind kind);
+  // Queues an event carrying a copy of `frame`, decoded; `fallback` when it does not decode
+  // (a response read from its header only).
+  session_event& push_pdu_event(session_event_kind kind, std::string_view frame,
+                                const pdu& fallback);
+  void trace(bool outgoing, std::string_view frame, const pdu& fallback);
   void log(log_level level, std::string_view message);
+  void deliver(const pdu& p);
   pending_request* find_pending(std::uint32_t sequence) noexcept;
   void add_pending(std::uint32_t sequence, command_id id, std::uint64_t tag);
   void grow_pending();
   void abandon_pending();
 
   session_config config_;
-  session_handler& handler_;
+  // Events not yet taken: slots [event_head_, event_tail_) of a vector whose slots (and their
+  // buffers) are reused once every event is taken.
+  std::vector<session_event> events_;
+  std::size_t event_head_ = 0;
+  std::size_t event_tail_ = 0;
+  session_event draining_event_;
+  bool draining_ = false;
   session_state state_ = session_state::closed;
   bool tracing_ = false;
   std::uint64_t connection_id_ = 0;
   std::uint32_t last_sequence_;
 
-  std::string in_;   // bytes of an incomplete frame carried between on_bytes calls
-  std::string out_;  // encoded PDUs waiting to be written
-  pdu scratch_;      // decode target, reused
+  std::string in_;                  // bytes of an incomplete frame carried between on_bytes calls
+  std::string out_;                 // encoded PDUs waiting to be written
+  pdu scratch_;                     // decode target, reused
+  std::string_view current_frame_;  // the frame being handled, copied into the events it causes
 
   // Outstanding requests: an open-addressed ring indexed by sequence number (sequence numbers
   // are issued consecutively, so live ones never collide until the ring is too small).

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -60,10 +62,75 @@ struct recorder final : session_handler {
   void on_trace(bool, const pdu&) override {}
 };
 
+// The session under test, driven as an owner drives it: every call that may queue events is
+// followed by draining them into the recorder.
+class drained_session {
+  template <class F>
+  decltype(auto) drained(F&& call) {
+    if constexpr (std::is_void_v<decltype(call())>) {
+      call();
+      s_.drain(rec_);
+    } else {
+      auto result = call();
+      s_.drain(rec_);
+      return result;
+    }
+  }
+
+ public:
+  drained_session(session_config cfg, recorder& rec) : s_(std::move(cfg)), rec_(rec) {}
+
+  void on_connected(time_point now) {
+    drained([&] { s_.on_connected(now); });
+  }
+  void on_bytes(std::string_view data, time_point now) {
+    drained([&] { s_.on_bytes(data, now); });
+  }
+  void on_tick(time_point now) {
+    drained([&] { s_.on_tick(now); });
+  }
+  void on_closed(time_point now) {
+    drained([&] { s_.on_closed(now); });
+  }
+  void unbind(time_point now) {
+    drained([&] { s_.unbind(now); });
+  }
+  template <class Body>
+  codec_status send_request(const Body& body, std::uint64_t tag, time_point now,
+                            std::uint32_t* sequence_number = nullptr) {
+    return drained([&] { return s_.send_request(body, tag, now, sequence_number); });
+  }
+  codec_status send_encoded_request(std::string_view frame, std::uint64_t tag, time_point now,
+                                    std::uint32_t* sequence_number = nullptr) {
+    return drained([&] { return s_.send_encoded_request(frame, tag, now, sequence_number); });
+  }
+  bool respond_deliver_sm(std::uint64_t connection, std::uint32_t seq, std::uint32_t status) {
+    return drained([&] { return s_.respond_deliver_sm(connection, seq, status); });
+  }
+  bool respond_data_sm(std::uint64_t connection, std::uint32_t seq, std::uint32_t status,
+                       std::string_view message_id = {}) {
+    return drained([&] { return s_.respond_data_sm(connection, seq, status, message_id); });
+  }
+
+  session_state state() const noexcept { return s_.state(); }
+  bool bound() const noexcept { return s_.bound(); }
+  bool can_submit() const noexcept { return s_.can_submit(); }
+  std::uint64_t connection_id() const noexcept { return s_.connection_id(); }
+  std::size_t outstanding() const noexcept { return s_.outstanding(); }
+  time_point next_deadline() const noexcept { return s_.next_deadline(); }
+  std::string& output() noexcept { return s_.output(); }
+  void set_tracing(bool on) noexcept { s_.set_tracing(on); }
+  session& inner() noexcept { return s_; }
+
+ private:
+  session s_;
+  recorder& rec_;
+};
+
 // The SMSC side of the conversation.
 struct harness {
   recorder rec;
-  session s;
+  drained_session s;
   time_point now{std::chrono::hours(1000)};
   std::vector<std::string> frames_storage;
 
