@@ -15,6 +15,7 @@
 #include "abi/event_queue.hpp"
 #include "abi/metrics_export.hpp"
 #include "channel/composer.hpp"
+#include "channel/failover_router.hpp"
 #include "channel/http_composer.hpp"
 #include "config/channel_settings.hpp"
 #include "config/driver_settings.hpp"
@@ -70,7 +71,16 @@ class driver_instance : public io::event_sink, public log_sink {
   std::int32_t configure_channel(const smsdrv_section& section);
   std::int32_t configure_http_channel(const config::section_view& section,
                                       config::channel_settings settings);
-  std::int32_t send_http(channel_entry& ch, channel::user_data data, std::uint64_t* request_id);
+  std::int32_t send_http(channel_entry& ch, const channel_entry& origin, channel::user_data data,
+                         std::uint64_t* request_id);
+  // x-failover-channel: the route of a channel that names another, probes of HTTP gateways
+  // while the other channel carries (I/O thread), and events for a route's channel.
+  void add_failover_route(const channel_entry& ch);
+  void probe_gateways();
+  void push_routed(std::vector<channel::failover_router::origin_events>& list);
+  // x-failover-channel: the request of `origin` goes through `carrier`.
+  void hand_over(std::uint64_t request_id, const channel_entry& origin,
+                 const channel_entry& carrier);
   std::int32_t configure_driver_wide(const smsdrv_section& section);
   std::int32_t fail(std::int32_t status, std::string text);
   channel_entry* find_channel(std::string_view name) const;
@@ -91,6 +101,9 @@ class driver_instance : public io::event_sink, public log_sink {
   std::vector<channel_metrics_source> metric_sources_;
   metrics_export metrics_export_;
 
+  channel::failover_router routes_;  // x-failover-channel
+  bool probe_ticker_ = false;
+  std::vector<const std::string*> probes_due_;  // I/O thread
   event_queue events_;
   std::unique_ptr<io::driver_runtime> runtime_;
   std::atomic<bool> shutting_down_{false};

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -56,6 +57,14 @@ class driver_runtime {
   // An HTTP gateway channel; its requests go out through an http_client on the I/O thread.
   channel_handle& add_http_channel(channel::http_channel_config config, http_client_settings client,
                                    void* sink_key);
+
+  // Calls `tick` on the I/O thread every `interval` until shutdown.
+  void every(std::chrono::milliseconds interval, std::function<void()> tick);
+  // Opens a TCP connection to host:port (the name resolved) within `timeout` and closes it at
+  // once: a gateway that accepts connections again. `done(connected, why not)` runs on the I/O
+  // thread.
+  void probe_tcp(std::string host, std::uint16_t port, std::chrono::milliseconds timeout,
+                 std::function<void(bool, std::string)> done);
 
   // Drains every channel (queued requests fail, requests in flight get up to `drain` for their
   // responses), unbinds, closes, stops the I/O thread. Returns when all of that is done or

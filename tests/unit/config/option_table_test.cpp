@@ -123,8 +123,7 @@ TEST_CASE("secrets, required options, host options and not-yet-supported ones ar
   CHECK(names_where([](const option_def& d) { return d.scope == option_scope::host; }) ==
         std::set<std::string>{"inbound-route", "session-by-address", "session-by-text", "driver",
                               "driver-classname"});
-  CHECK(names_where([](const option_def& d) { return !d.supported; }) ==
-        std::set<std::string>{"x-failover-channel"});
+  CHECK(names_where([](const option_def& d) { return !d.supported; }).empty());
   const option_def* enc = find_option(channel_options(), "x-smpp-outbound-enc-default");
   REQUIRE(enc);
   std::set<std::string> supported;
