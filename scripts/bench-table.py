@@ -162,6 +162,22 @@ def main():
                         f"{med('sink_cpu_us_per_request'):.1f} µs; sink-bound in {sink_bound} of "
                         f"{len(http)} runs", sink_bound * 2 > len(http)))
 
+    shared = lines(os.path.join(d, "shared-limit.jsonl"))
+    if shared:
+        hosts = shared[0]["hosts"]
+        print(f"### Shared rate limit ({hosts} limiters through one redis-server, "
+              f"{shared[0]['seconds']:.0f} s after 1 s to settle)\n")
+        print("| account rate | lease | achieved/s | of the rate | Redis round trips per message "
+              "| CPU µs/msg (process) | CPU µs/msg (redis-server) | local limiter achieved/s "
+              "| local CPU µs/msg |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in shared:
+            print(f"| {r['account_rate']:,} | {r['lease']:,} | {r['achieved_per_s']:,.1f} "
+                  f"| {100 * r['achieved_ratio']:.2f}% | {r['round_trips_per_message']:.4f} "
+                  f"| {r['cpu_us_per_message']:.2f} | {r['redis_cpu_us_per_message']:.2f} "
+                  f"| {r['local_achieved_per_s']:,.1f} | {r['local_cpu_us_per_message']:.2f} |")
+        print()
+
     stub = lines(os.path.join(d, "dms-stub.jsonl"))
     runs = [r for r in stub if r["tool"] == "dms-stub"]
     idle = [r for r in stub if r["tool"] == "dms-stub-idle"]

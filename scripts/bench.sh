@@ -83,6 +83,15 @@ for i in $(seq "$runs"); do
     >>"$out/http.jsonl"
 done
 
+# The account-wide rate limit shared through Redis (docs/scaling.md): 3 hosts, each rate with a
+# small and a large lease, beside the local limiter (one run each).
+: >"$out/shared-limit.jsonl"
+for case in "1000 20" "1000 50" "10000 50" "10000 200" "100000 500" "100000 2000"; do
+  set -- $case
+  "$build/tools/shared-limit-bench/shared-limit-bench" --rate "$1" --hosts 3 --lease "$2" \
+    --seconds 5 >>"$out/shared-limit.jsonl"
+done
+
 if [ "$soak_rate" != 0 ]; then
   "$bench" dms-stub --rate "$soak_rate" --duration 300 --sample 10 --no-progress \
     >"$out/soak.jsonl"

@@ -10,8 +10,13 @@ packages=(
   clang lld libclang-rt-14-dev clang-format
   python3 gnuplot-nox procps binutils
   libcurl4-openssl-dev
+  # the account-wide rate limit shared through Redis: the client library and, for the tests, the
+  # server
+  libhiredis-dev redis-server
   # independent peers of the HTTP gateway tests: an SMS gateway (sendsms) and a proxy
   kannel kannel-extras tinyproxy
+  # the browser tests of dms-stub's web console (tests/console/): headless Chromium and Selenium
+  chromium chromium-driver python3-selenium
 )
 
 # Node.js and npm may come from another packaging (NodeSource's `nodejs` bundles npm and conflicts

@@ -10,18 +10,21 @@
 #include <thread>
 #include <vector>
 
-#include "host/cfg_file.hpp"
-#include "host/channel_plan.hpp"
+#include "console/console_app.hpp"
+#include "console/console_auth.hpp"
+#include "console/console_server.hpp"
+#include "console/status_json.hpp"
 #include "host/cli.hpp"
 #include "host/drivers.hpp"
 #include "host/event_loop.hpp"
 #include "host/log_privacy.hpp"
 #include "host/logger.hpp"
-#include "host/metrics_server.hpp"
-#include "host/pii.hpp"
 #include "host/prometheus.hpp"
+#include "host/reloader.hpp"
 #include "host/request_reader.hpp"
 #include "host/runtime.hpp"
+#include "host/served_config.hpp"
+#include "host/test_sms.hpp"
 
 namespace {
 
@@ -30,46 +33,22 @@ using namespace smsdrv::host;
 constexpr int exit_failure = 1;
 constexpr int exit_usage = 2;
 
-// SIGINT and SIGTERM are blocked in every thread (drivers' threads inherit the mask) and read
-// from a signalfd by the main loop; SIGPIPE is ignored so that a closed stdout is an EPIPE.
+// SIGINT, SIGTERM and SIGHUP are blocked in every thread (drivers' threads inherit the mask) and
+// read from a signalfd by the main loop; SIGPIPE is ignored so that a closed stdout is an EPIPE.
 int take_over_signals() {
   std::signal(SIGPIPE, SIG_IGN);
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
-void configure_all(const cfg_file& cfg, const channel_plan& plan, driver_list& drivers,
-                   const logger& log) {
-  auto apply = [&](loaded_driver& d, const cfg_section& s) {
-    smsdrv::key_values options;
-    std::vector<uint32_t> lines;
-    options.reserve(s.options.size());
-    lines.reserve(s.options.size());
-    for (const auto& o : s.options) {
-      options.emplace_back(o.key, o.value);
-      lines.push_back(o.line);
-    }
-    try {
-      d.instance->configure(s.name, options, cfg.source, lines);
-    } catch (const smsdrv::error& e) {
-      throw std::runtime_error(cfg.source + ":" + std::to_string(s.line) + ": driver " + d.name +
-                               " refused [" + s.name + "]: " + e.what());
-    }
-    log.log(SMSDRV_LOG_DEBUG, d.name, "configured [{}]", s.name);
-  };
-  for (const cfg_section* s : plan.driver_wide)
-    for (auto& d : drivers)
-      apply(*d, *s);
-  for (const auto& [s, index] : plan.channel_sections)
-    apply(*drivers[index], *s);
-}
-
-// GET /metrics: every driver's samples; drivers of ABI 1.0 have none.
-std::string render_metrics(driver_list& drivers, const logger& log) {
+// Every driver's samples; drivers of ABI 1.0 have none. Any thread (smsdrv.h: metrics() may
+// overlap other calls).
+std::vector<driver_metrics> collect_metrics(driver_list& drivers, const logger& log) {
   std::vector<driver_metrics> all;
   for (auto& d : drivers) {
     try {
@@ -78,12 +57,10 @@ std::string render_metrics(driver_list& drivers, const logger& log) {
       log.log(SMSDRV_LOG_WARN, d->name, "metrics: {}", e.what());
     }
   }
-  return prometheus_text(all);
+  return all;
 }
 
 int serve(const run_options& options, const logger& log, int signal_fd) {
-  const cfg_file cfg = read_cfg_file(options.config);
-  const pii_rules pii(cfg);
   std::string dir = options.drivers;
   if (dir.empty()) {
     const auto found = default_drivers_dir(options.config);
@@ -95,35 +72,62 @@ int serve(const run_options& options, const logger& log, int signal_fd) {
   // Declared before the drivers, which call it until they are destroyed.
   wakeup main_wake;
   driver_list drivers = load_drivers(dir, log);
-  std::vector<std::string> names;
-  for (const auto& d : drivers)
-    names.push_back(d->name);
-  const channel_plan plan = plan_channels(cfg, names, log);
+  const std::string server_root = server_root_of(dir);
+  // Everything dms-stub decides itself is checked before any driver sees a section.
+  std::unique_ptr<served_config> serving =
+      read_served_config(options.config, drivers, server_root, log);
   for (auto& d : drivers)
     d->start(log, main_wake, options.app_name);
-  configure_all(cfg, plan, drivers, log);
+  configure_all(*serving, drivers, log);
   // The drivers accepted the masking sections; dms-stub's own lines follow the same rules.
-  log.set_masking(read_masking(cfg, server_root_of(dir)));
-  // Declared after the drivers: stopped before they are destroyed.
-  std::optional<metrics_server> metrics;
+  log.set_masking(serving->masking);
+  runtime rt(options, log, drivers, serving->plan.channels, main_wake);
+  rt.pii = &serving->pii;
+  publish_channels(rt);
+  // Declared after the drivers and rt: stopped before they are destroyed.
+  const smsdrv::console::console_backend backend{
+      [&drivers, &log] { return prometheus_text(collect_metrics(drivers, log)); },
+      [&rt, &drivers, &log] {
+        return smsdrv::console::channels_json(rt.status.snapshot(), collect_metrics(drivers, log),
+                                              std::chrono::system_clock::now());
+      },
+      [&rt] { return smsdrv::console::tests_json(rt.tests.snapshot()); },
+      [&rt](const std::string& channel, const std::string& to, const std::string& text) {
+        const test_sms_result r = send_test_sms(rt, channel, to, text);
+        return smsdrv::console::test_sms_answer{r.status == SMSDRV_OK, r.id, r.status_name,
+                                                r.error};
+      }};
+  std::optional<smsdrv::console::console_app> metrics_app;
+  std::optional<smsdrv::console::console_server> metrics;
   if (options.metrics_port) {
-    metrics.emplace(
-        *options.metrics_port, [&drivers, &log] { return render_metrics(drivers, log); }, log);
+    metrics_app.emplace(nullptr, backend);
+    metrics.emplace("--metrics-port", "127.0.0.1", *options.metrics_port, *metrics_app, log);
     log.log(SMSDRV_LOG_INFO, "dms-stub", "metrics for Prometheus on http://127.0.0.1:{}/metrics",
             metrics->port());
+  }
+  std::optional<smsdrv::console::console_app> console_app;
+  std::optional<smsdrv::console::console_server> console;
+  if (!options.console_address.empty()) {
+    console_app.emplace(std::make_unique<smsdrv::console::console_auth>(
+                            smsdrv::console::read_token_file(options.console_token_file)),
+                        backend);
+    console.emplace("--console", options.console_address, options.console_port, *console_app, log);
+    const bool v6 = options.console_address.find(':') != std::string::npos;
+    log.log(SMSDRV_LOG_INFO, "dms-stub", "console on http://{}{}{}:{}/ (token from {})",
+            v6 ? "[" : "", options.console_address, v6 ? "]" : "", console->port(),
+            options.console_token_file);
+  }
+  if (metrics || console)
     for (const auto& d : drivers)
       if (!d->instance->has_metrics())
         log.log(SMSDRV_LOG_INFO, d->name, "this driver reports no metrics (driver ABI before 1.1)");
-  }
   log.log(SMSDRV_LOG_INFO, "dms-stub", "serving {} channel(s); reading requests on stdin",
-          plan.channels.size());
-
-  runtime rt(options, log, drivers, plan.channels, main_wake);
-  rt.pii = &pii;
+          serving->plan.channels.size());
+  reloader reload(rt, std::move(serving), options.config, server_root);
   request_reader reader(rt, STDIN_FILENO);
   std::thread reader_thread([&reader] { reader.run(); });
   try {
-    event_loop loop(rt, signal_fd, STDOUT_FILENO);
+    event_loop loop(rt, signal_fd, STDOUT_FILENO, &reload);
     return loop.run(reader_thread);
   } catch (...) {
     // Drivers must not be shut down while the reader may still call send().

@@ -81,6 +81,13 @@ int main(int argc, char** argv) {
     metrics.struct_size = 4;
     EXPECT(api->metrics(drv, &metrics) == SMSDRV_E_ABI_MISMATCH);
   }
+  /* ABI 1.2: remove_channel, which names what it does not know. */
+  EXPECT(SMSDRV_API_HAS(api, remove_channel));
+  if (SMSDRV_API_HAS(api, remove_channel)) {
+    EXPECT(api->remove_channel(drv, "channel-c", 0) == SMSDRV_E_UNKNOWN_CHANNEL);
+    EXPECT(strstr(api->last_error(drv), "channel-c") != NULL);
+    EXPECT(api->remove_channel(drv, NULL, 0) == SMSDRV_E_INVALID_ARGUMENT);
+  }
   EXPECT(api->shutdown(drv, 0) == SMSDRV_OK);
   api->destroy(drv);
   dlclose(module);

@@ -133,11 +133,15 @@ SAME_FIELD(smsdrv_metrics, frozen_1_1::metrics, count);
 SAME_FIELD(smsdrv_metrics, frozen_1_1::metrics, samples);
 static_assert(SMSDRV_METRICS_SIZE_1_1 == FROZEN_SIZE(frozen_1_1::metrics, samples));
 
-// The function table: 1.0 ends with status_message, 1.1 appends metrics.
+// The function table: 1.0 ends with status_message, 1.1 appends metrics, 1.2 remove_channel.
 static_assert(SMSDRV_DRIVER_API_SIZE_1_0 ==
               offsetof(smsdrv_driver_api, status_message) + sizeof(const char* (*)(int32_t)));
 static_assert(offsetof(smsdrv_driver_api, metrics) >= SMSDRV_DRIVER_API_SIZE_1_0);
-static_assert(SMSDRV_DRIVER_API_SIZE_1_1 > SMSDRV_DRIVER_API_SIZE_1_0);
+static_assert(SMSDRV_DRIVER_API_SIZE_1_1 ==
+              offsetof(smsdrv_driver_api, metrics) +
+                  sizeof(int32_t(*)(smsdrv_driver*, smsdrv_metrics*)));
+static_assert(offsetof(smsdrv_driver_api, remove_channel) >= SMSDRV_DRIVER_API_SIZE_1_1);
+static_assert(SMSDRV_DRIVER_API_SIZE_1_2 > SMSDRV_DRIVER_API_SIZE_1_1);
 
 // A field appended in a later version begins at or after the previous version's sizeof(), so that
 // it never lies in the tail padding an older host leaves uninitialised (docs/ABI.md, "Appending
@@ -162,6 +166,8 @@ TEST_CASE("the struct sizes of each ABI version") {
   CHECK(SMSDRV_METRIC_SIZE_1_1 <= sizeof(smsdrv_metric));
   CHECK(SMSDRV_METRICS_SIZE_1_1 <= sizeof(smsdrv_metrics));
   CHECK(SMSDRV_DRIVER_API_SIZE_1_1 <= sizeof(smsdrv_driver_api));
+  CHECK(SMSDRV_DRIVER_API_SIZE_1_1 < SMSDRV_DRIVER_API_SIZE_1_2);
+  CHECK(SMSDRV_DRIVER_API_SIZE_1_2 <= sizeof(smsdrv_driver_api));
   CHECK(SMSDRV_REQUEST_SIZE_1_0 < SMSDRV_REQUEST_SIZE_1_2);
   CHECK(SMSDRV_EVENT_SIZE_1_0 < SMSDRV_EVENT_SIZE_1_2);
 }

@@ -465,3 +465,112 @@ TEST_CASE("two instances in one process share nothing") {
         SMSDRV_E_UNKNOWN_CHANNEL);
   b.configure("channel-x", channel_options(1));  // same name, other instance: fine
 }
+
+TEST_CASE("configure() again replaces a channel: queued requests never sent, one response each") {
+  smsdrv::test::mini_smsc old_smsc(/*answer_submits=*/false);
+  smsdrv::test::mini_smsc new_smsc;
+  smsdrv::module mod(SMSDRV_MODULE_PATH);
+  CHECK(SMSDRV_ABI_VERSION_MINOR_OF(mod.api().abi_version) == 2);
+  REQUIRE(SMSDRV_API_HAS(&mod.api(), remove_channel));
+  host h;
+  smsdrv::driver drv(mod, h.make());
+  auto opts = channel_options(old_smsc.port());
+  opts.emplace_back("x-smpp-submit-window-size", "1");
+  opts.emplace_back("x-smpp-response-max-waiting-time", "1000");
+  drv.configure("channel-r", opts);
+  REQUIRE(h.next(drv, [](const auto& e) { return is_state(e, "bound"); }));
+  // Window 1 and an SMSC that does not answer: one request in flight, two queued.
+  std::vector<std::uint64_t> before;
+  for (int i = 0; i < 3; ++i) {
+    auto r = drv.send("channel-r", "SendSMS",
+                      {{"_smsDestNumber", "4915550001"}, {"_smsText", "old " + std::to_string(i)}});
+    REQUIRE(r);
+    before.push_back(r.request_id);
+  }
+  REQUIRE(old_smsc.wait([](auto& s) { return s.submitted_texts.size() == 1; }));
+
+  // A bad section changes nothing.
+  auto bad = channel_options(new_smsc.port());
+  bad.emplace_back("x-smpp-submit-window-size", "0");
+  CHECK_THROWS_WITH(drv.configure("channel-r", bad), Catch::Contains("x-smpp-submit-window-size"));
+
+  drv.configure("channel-r", channel_options(new_smsc.port()));
+  // The new instance takes requests at once.
+  auto after =
+      drv.send("channel-r", "SendSMS", {{"_smsDestNumber", "4915550001"}, {"_smsText", "new"}});
+  REQUIRE(after);
+  std::map<std::uint64_t, host::owned_event> responses;
+  bool new_bound = false;
+  while (responses.size() < 4) {
+    auto e = h.next(drv, [](const auto& ev) {
+      return ev.type == SMSDRV_EVENT_RESPONSE || ev.type == SMSDRV_EVENT_CHANNEL_STATE;
+    });
+    REQUIRE(e);
+    if (e->type == SMSDRV_EVENT_CHANNEL_STATE) {
+      // Only the new instance's states: the old link going away is not the channel's state.
+      CAPTURE(e->text);
+      CHECK(is_state(*e, "bound"));
+      new_bound = true;
+      continue;
+    }
+    CHECK(responses.emplace(e->request_id, *e).second);  // one response per request
+  }
+  CHECK(new_bound);
+  CHECK(responses.at(after.request_id).status == SMSDRV_OK);
+  // Queued on the old instance: never sent, safe to send again.
+  CHECK(responses.at(before[1]).status == SMSDRV_E_SHUT_DOWN);
+  CHECK(responses.at(before[2]).status == SMSDRV_E_SHUT_DOWN);
+  // In flight on the old instance: given its response time, then not known.
+  CHECK(responses.at(before[0]).status != SMSDRV_OK);
+  CHECK(responses.at(before[0]).status != SMSDRV_E_SHUT_DOWN);
+  CHECK(old_smsc.wait([](auto& s) { return !s.bound; }));  // the old link unbound and closed
+  CHECK(old_smsc.submitted_texts.size() == 1);
+  CHECK(new_smsc.wait([](auto& s) { return s.submitted_texts.size() == 1; }));
+  CHECK(new_smsc.submitted_texts.at(0) == "new");
+  CHECK(drv.shutdown(2000) == SMSDRV_OK);
+}
+
+TEST_CASE("remove_channel() stops a channel: queued requests never sent, then it is gone") {
+  smsdrv::test::mini_smsc smsc(/*answer_submits=*/false);
+  smsdrv::test::mini_smsc other;
+  smsdrv::module mod(SMSDRV_MODULE_PATH);
+  host h;
+  smsdrv::driver drv(mod, h.make());
+  auto opts = channel_options(smsc.port());
+  opts.emplace_back("x-smpp-submit-window-size", "1");
+  drv.configure("channel-gone", opts);
+  drv.configure("channel-stays", channel_options(other.port()));
+  int bound = 0;
+  while (bound < 2)
+    REQUIRE(h.next(drv, [&](const auto& e) { return is_state(e, "bound") && ++bound; }));
+  auto in_flight = drv.send("channel-gone", "SendSMS", {{"_smsDestNumber", "4915550001"}});
+  auto queued = drv.send("channel-gone", "SendSMS", {{"_smsDestNumber", "4915550001"}});
+  REQUIRE(in_flight);
+  REQUIRE(queued);
+  REQUIRE(smsc.wait([](auto& s) { return s.submitted_texts.size() == 1; }));
+
+  CHECK_THROWS_WITH(drv.remove_channel("channel-nope", 500),
+                    Catch::Contains("SMSDRV_E_UNKNOWN_CHANNEL"));
+  drv.remove_channel("channel-gone", 300);
+  CHECK(drv.send("channel-gone", "SendSMS", {{"_smsDestNumber", "4915550001"}}).status ==
+        SMSDRV_E_UNKNOWN_CHANNEL);
+  std::map<std::uint64_t, std::int32_t> status;
+  bool shut_down = false;
+  while (status.size() < 2 || !shut_down) {
+    auto e = h.next(drv, [](const auto& ev) {
+      return ev.type == SMSDRV_EVENT_RESPONSE || ev.type == SMSDRV_EVENT_CHANNEL_STATE;
+    });
+    REQUIRE(e);
+    if (e->type == SMSDRV_EVENT_RESPONSE)
+      CHECK(status.emplace(e->request_id, e->status).second);
+    else if (e->channel == "channel-gone" && is_state(*e, "shut-down"))
+      shut_down = true;
+  }
+  CHECK(status.at(queued.request_id) == SMSDRV_E_SHUT_DOWN);
+  CHECK(status.at(in_flight.request_id) != SMSDRV_OK);
+  CHECK(smsc.wait([](auto& s) { return !s.bound; }));
+  // The other channel is untouched, and the name can be configured again.
+  CHECK(drv.send("channel-stays", "SendSMS", {{"_smsDestNumber", "4915550001"}}));
+  drv.configure("channel-gone", channel_options(other.port()));
+  CHECK(drv.shutdown(2000) == SMSDRV_OK);
+}

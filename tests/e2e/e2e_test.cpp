@@ -271,3 +271,108 @@ TEST_CASE("a full queue is refused at once and blocks no other channel") {
     CHECK(answers.at(id).str("ok") == "false");
   }
 }
+
+TEST_CASE("SIGHUP: changed, added, removed and unchanged channels while traffic flows") {
+  server_root root;
+  // The steady traffic goes to an SMSC of its own, which reports no PDU (nobody reads them).
+  smsc_process busy(
+      {SMSDRV_SMSC_SIM_PATH, "--listen", "127.0.0.1:0", "--account", "e2e:e2e-pw", "--quiet"});
+  smsc_process fast({SMSDRV_SMSC_SIM_PATH, "--listen", "127.0.0.1:0", "--account", "e2e:e2e-pw"});
+  smsc_process slow({SMSDRV_SMSC_SIM_PATH, "--listen", "127.0.0.1:0", "--account", "e2e:e2e-pw",
+                     "--delay-ms", "1500"});
+  // channel-change: window 1 on a slow SMSC, so that requests wait in its queue.
+  const std::string keep = channel_section("channel-keep", busy.port);
+  std::string change = channel_section("channel-change", slow.port);
+  const std::string window = "x-smpp-submit-window-size = 50";
+  change.replace(change.find(window), window.size(), "x-smpp-submit-window-size = 1");
+  const auto cfg = root.write_cfg(keep + change + channel_section("channel-gone", busy.port));
+  subprocess dms({SMSDRV_DMS_STUB_PATH, "run", "--config", cfg.string(), "--drain", "5"});
+  std::vector<json_line> out;
+  int bound = 0;
+  const bool all_bound = read_until(dms, out, [&](const json_line& j) {
+                           return j.str("event") == "channel-state" &&
+                                  j.str("attributes", "state") == "bound" && ++bound == 3;
+                         }).has_value();
+  INFO(dms.stderr_text());
+  REQUIRE(all_bound);
+  auto sms = [](const std::string& id, const std::string& channel) {
+    return send_sms(id, channel, {{"_smsDestNumber", "4915550001"}, {"_smsText", id}});
+  };
+  for (const char* id : {"c1", "c2", "c3"})
+    dms.write_line(sms(id, "channel-change"));
+  int k = 0;
+  for (; k < 20; ++k)
+    dms.write_line(sms("k" + std::to_string(k), "channel-keep"));
+  REQUIRE(slow.until([](const json_line& j) { return j.str("event") == "submit_sm"; }));
+  // The new file: channel-change on the fast SMSC with a larger window, channel-gone removed,
+  // channel-new added, channel-keep as it was.
+  root.write_cfg(keep + channel_section("channel-change", fast.port) +
+                 channel_section("channel-new", fast.port));
+  dms.kill(SIGHUP);
+  for (; k < 200; ++k)
+    dms.write_line(sms("k" + std::to_string(k), "channel-keep"));
+  std::map<std::string, int> answers;
+  std::map<std::string, std::string> ok;
+  auto count = [&](const json_line& j) {
+    if (j.str("event") != "esp-response") return;
+    ++answers[j.str("id")];
+    ok[j.str("id")] = j.str("ok") == "true" ? "ok" : j.str("error", "name");
+  };
+  for (const auto& j : out)
+    count(j);
+  const bool answered =
+      read_until(
+          dms, out,
+          [&](const json_line& j) {
+            count(j);
+            return ok.count("c1") && ok.count("c2") && ok.count("c3") && ok.count("k199");
+          },
+          30s)
+          .has_value();
+  INFO(dms.stderr_text());
+  REQUIRE(answered);
+  dms.write_line(sms("n1", "channel-new"));
+  dms.write_line(sms("g1", "channel-gone"));
+  dms.close_stdin();
+  read_until(
+      dms, out,
+      [&](const json_line& j) {
+        count(j);
+        return false;
+      },
+      30s);
+  REQUIRE(dms.wait(30s) == 0);
+  const std::string log = dms.stderr_text();
+  INFO(log);
+  CHECK(log.find("applied: 1 replaced (channel-change); 1 added (channel-new); 1 removed "
+                 "(channel-gone); 1 unchanged") != std::string::npos);
+  // Every request exactly one answer; the reload is invisible to the business process.
+  CHECK(answers.size() == 3 + 200 + 2);
+  for (const auto& [id, n] : answers) {
+    CAPTURE(id);
+    CHECK(n == 1);
+    if (id != "g1") CHECK(ok[id] == "ok");
+  }
+  CHECK(ok["g1"] == "SMSDRV_E_UNKNOWN_CHANNEL");
+  // c1 was in flight at the slow SMSC and answered there; c2 and c3 were queued, never sent
+  // there, and went to the new instance at the fast SMSC.
+  auto texts = [](smsc_process& smsc) {
+    std::vector<std::string> t;
+    smsc.until([](const json_line&) { return false; }, 1s);
+    for (const auto& j : smsc.events)
+      if (j.str("event") == "submit_sm") t.push_back(j.str("short_message"));
+    return t;
+  };
+  const auto at_slow = texts(slow);
+  const auto at_fast = texts(fast);
+  CHECK(at_slow == std::vector<std::string>{"6331"});  // "c1"
+  CHECK(std::count(at_fast.begin(), at_fast.end(), "6332") == 1);
+  CHECK(std::count(at_fast.begin(), at_fast.end(), "6333") == 1);
+  // The old instance's link going away is not the channel's state: bound, bound again (the
+  // new instance), shut down at the end of the run.
+  std::vector<std::string> states;
+  for (const auto& j : out)
+    if (j.str("event") == "channel-state" && j.str("channel") == "channel-change")
+      states.push_back(j.str("attributes", "state"));
+  CHECK(states == std::vector<std::string>{"bound", "bound", "shut-down"});
+}

@@ -473,8 +473,17 @@ TEST_CASE("a redelivered inbound message is marked as a possible duplicate", "[f
 
 namespace {
 
+// Under ThreadSanitizer every process of the test runs several times slower and stalls at
+// will: what it checks there is the threads, not the clock.
+#if defined(__SANITIZE_THREAD__)
+constexpr bool clock_checks = false;
+#else
+constexpr bool clock_checks = true;
+#endif
+
 // `seconds` of traffic at 100/s; returns what the SMSC observed.
 void measure_rate(int seconds, std::vector<std::string> sim_flags, bool check_rate = true) {
+  check_rate = check_rate && clock_checks;
   fault_world w;
   sim_flags.insert(sim_flags.begin(), {"--account", "e2e:e2e-pw"});
   auto& s = w.add_smsc(sim_flags);
@@ -507,7 +516,7 @@ void measure_rate(int seconds, std::vector<std::string> sim_flags, bool check_ra
     // ~5%); the accuracy figure (within 1%) is the rate-limiter benchmark's, docs/benchmarks.md.
     CHECK(rate >= 90.0);
   }
-  CHECK(s.max_window <= 10);
+  if (clock_checks) CHECK(s.max_window <= 10);
   figure(
       "rate 100/s over {} s: {} intervals in {:.3f} s at the SMSC = {:.2f}/s ({:+.2f}%); busiest "
       "sliding second at the SMSC {}; ESME_RTHROTTLED answers {}",

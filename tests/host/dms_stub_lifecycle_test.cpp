@@ -91,19 +91,29 @@ TEST_CASE("lifecycle: --linger keeps receiving inbound traffic", "[stub][lifecyc
   }
 }
 
-TEST_CASE("lifecycle: SIGTERM and SIGINT end the run like end of input", "[stub][lifecycle]") {
+TEST_CASE("lifecycle: SIGTERM and SIGINT drain, unbind and exit, naming the signal",
+          "[stub][lifecycle]") {
   stub_setup setup;
   const int sig = GENERATE(SIGTERM, SIGINT);
-  auto s = setup.start(setup.config(standard_config));
+  const std::string name = sig == SIGTERM ? "SIGTERM" : "SIGINT";
+  auto s = setup.start(setup.config(standard_config), {"--drain", "0.5"});
   s->send(send_sms("before", R"("fake-delay-ms":300)"));
+  s->send(send_sms("stuck", R"("fake-never":"true")"));
   sync(*s);
   s->process().kill(sig);
-  CHECK(s->response("before").ok());
+  CHECK(s->response("before").ok());  // drained
+  const auto stuck = s->response("stuck");
+  CHECK(stuck.str("error", "name") == "SMSDRV_E_TIMEOUT");
+  CHECK(stuck.str("error", "text") ==
+        "no response from the driver within --drain 0.5 s after " + name);
   const auto status = s->process().wait(10s);
   REQUIRE(status.has_value());
   CHECK(*status == 0);
-  CHECK(s->log().find("finishing as at end of input") != std::string::npos);
-  CHECK(s->log().find("fake: shutdown (unbind)") != std::string::npos);
+  const std::string& log = s->log();
+  CHECK(log.find("[dms-stub] " + name + ": stopping: no further input is read") !=
+        std::string::npos);
+  CHECK(log.find("[dms-stub] " + name + ": waiting up to 0.5 s for ") != std::string::npos);
+  CHECK(log.find("fake: shutdown (unbind)") != std::string::npos);
 }
 
 TEST_CASE("lifecycle: a second signal skips the rest of the drain", "[stub][lifecycle]") {

@@ -17,8 +17,13 @@
 //                keys, plus MediaType=smssession. fake-count=<n> copies, fake-delay-ms=<n>.
 //   FakeState    a channel-state event: fake-status=<int>, fake-text=<text>.
 // Sections: [channel-*] creates a channel (and a "bound" channel-state event); a section with
-// fake-refuse=<anything> is refused with SMSDRV_E_BAD_CONFIG naming source:line. Every section,
+// fake-refuse=<anything> is refused with SMSDRV_E_BAD_CONFIG naming source:line; with
+// fake-hold=<anything> every SendSMS to the channel is held as fake-never is. Every section,
 // every ack and the shutdown are logged through the host's log callback, which is what tests read.
+// Built with FAKE_ABI_1_2 (fake_driver_b) it is an ABI 1.2 driver: a [channel-*] section given
+// again replaces the channel and remove_channel() removes it; either answers the channel's
+// fake-never requests SMSDRV_E_SHUT_DOWN at once (they count as queued, never sent). Without it
+// it is an ABI 1.0 driver (no metrics, no remove_channel; a channel given again is refused).
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -109,6 +114,7 @@ struct smsdrv_driver {
   std::map<uint64_t, std::string> unanswered_never;   // request id -> channel
   std::set<uint64_t> awaiting_ack;
   std::set<std::string> channels;
+  std::set<std::string> holding;  // channels whose section has fake-hold
   std::map<std::thread::id, std::string> errors;
   polled_event current;
   uint64_t next_request_id = 1;
@@ -137,6 +143,26 @@ struct smsdrv_driver {
     const bool notify = host_saw_empty;
     host_saw_empty = false;
     return notify;
+  }
+
+  // Caller holds mutex. The channel's fake-never requests: answered SMSDRV_E_SHUT_DOWN now (by
+  // the worker, which notifies the host).
+  void answer_queued(const std::string& channel) {
+    for (auto it = unanswered_never.begin(); it != unanswered_never.end();) {
+      if (it->second != channel) {
+        ++it;
+        continue;
+      }
+      fake_event ev;
+      ev.type = SMSDRV_EVENT_RESPONSE;
+      ev.request_id = it->first;
+      ev.channel = channel;
+      ev.status = SMSDRV_E_SHUT_DOWN;
+      ev.text = "the fake channel was replaced or removed before sending it";
+      scheduled.emplace(clock_type::now(), std::move(ev));
+      it = unanswered_never.erase(it);
+    }
+    wake.notify_one();
   }
 
   void notify_host() {
@@ -212,12 +238,25 @@ int32_t fake_configure(smsdrv_driver* d, const smsdrv_section* s) {
     }
   }
   if (name.rfind("channel-", 0) == 0) {
+    bool hold = false;
+    for (uint32_t i = 0; i < s->count; ++i)
+      hold = hold || std::string(s->keys[i]) == "fake-hold";
     {
       std::lock_guard lock(d->mutex);
       if (d->shut_down) return SMSDRV_E_SHUT_DOWN;
+      if (hold)
+        d->holding.insert(name);
+      else
+        d->holding.erase(name);
       if (!d->channels.insert(name).second) {
+#ifdef FAKE_ABI_1_2
+        d->answer_queued(name);
+        d->log(SMSDRV_LOG_INFO, name, "fake: replaced [" + name + "]");
+        return SMSDRV_OK;  // the "bound" of the first instance stands for the new one
+#else
         d->errors[std::this_thread::get_id()] = "[" + name + "] is already configured";
         return SMSDRV_E_ALREADY_CONFIGURED;
+#endif
       }
     }
     fake_event ev;
@@ -315,7 +354,12 @@ int32_t fake_send(smsdrv_driver* d, const smsdrv_request* r, uint64_t* request_i
       response.attrs.clear();
     }
     response_delay = delay;
-    if (find(*r, "fake-never") == "true") {
+    bool held = find(*r, "fake-never") == "true";
+    if (!held) {
+      std::lock_guard lock(d->mutex);
+      held = d->holding.count(channel) != 0;
+    }
+    if (held) {
       std::lock_guard lock(d->mutex);
       d->unanswered_never.emplace(id, channel);
       return SMSDRV_OK;
@@ -448,6 +492,31 @@ int32_t fake_shutdown(smsdrv_driver* d, uint32_t drain_timeout_ms) {
   return SMSDRV_OK;
 }
 
+#ifdef FAKE_ABI_1_2
+int32_t fake_remove_channel(smsdrv_driver* d, const char* channel, uint32_t) {
+  if (d == nullptr || channel == nullptr) return SMSDRV_E_INVALID_ARGUMENT;
+  const std::string name = channel;
+  {
+    std::lock_guard lock(d->mutex);
+    if (d->channels.erase(name) == 0) {
+      d->errors[std::this_thread::get_id()] = "no channel " + name;
+      return SMSDRV_E_UNKNOWN_CHANNEL;
+    }
+    d->holding.erase(name);
+    d->answer_queued(name);
+    fake_event ev;
+    ev.type = SMSDRV_EVENT_CHANNEL_STATE;
+    ev.channel = name;
+    ev.status = SMSDRV_E_SHUT_DOWN;
+    ev.text = "removed";
+    ev.attrs = {{"state", "shut-down"}};
+    d->scheduled.emplace(clock_type::now() + std::chrono::milliseconds(1), std::move(ev));
+  }
+  d->log(SMSDRV_LOG_INFO, name, "fake: removed [" + name + "]");
+  return SMSDRV_OK;
+}
+#endif
+
 void fake_destroy(smsdrv_driver* d) {
   if (d == nullptr) return;
   fake_shutdown(d, 0);
@@ -461,11 +530,17 @@ const char* fake_last_error(const smsdrv_driver* d) {
   return m->errors[std::this_thread::get_id()].c_str();
 }
 
-// An ABI 1.0 driver: its table ends after status_message (no metrics), as a module built
-// before 1.1 has it; dms-stub must work with it.
+// ABI 1.0: the table ends after status_message (no metrics), as a module built before 1.1 has
+// it; dms-stub must work with it. ABI 1.2 (FAKE_ABI_1_2): metrics NULL (the host must check the
+// pointer too), remove_channel set.
 const smsdrv_driver_api fake_api = {
+#ifdef FAKE_ABI_1_2
+    SMSDRV_DRIVER_API_SIZE_1_2,
+    (SMSDRV_ABI_MAJOR << 16) | 2u,
+#else
     SMSDRV_DRIVER_API_SIZE_1_0,
     (SMSDRV_ABI_MAJOR << 16) | 0u,
+#endif
     FAKE_DRIVER_NAME,
     "0.0.1-fake",
     fake_init,
@@ -478,7 +553,12 @@ const smsdrv_driver_api fake_api = {
     fake_last_error,
     status_name_of,
     status_message_of,
-    nullptr,  // metrics: past struct_size, never read
+    nullptr,  // metrics: past a 1.0 struct_size, never read; NULL in 1.2: no metrics
+#ifdef FAKE_ABI_1_2
+    fake_remove_channel,
+#else
+    nullptr,
+#endif
 };
 
 }  // namespace

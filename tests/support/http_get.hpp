@@ -19,7 +19,9 @@ struct http_answer {
   std::string body;
 };
 
-inline http_answer http_request(uint16_t port, const std::string& method, const std::string& path) {
+// extra_head: more header lines, each ending in \r\n; body: sent with its Content-Length.
+inline http_answer http_request(uint16_t port, const std::string& method, const std::string& path,
+                                const std::string& extra_head, const std::string& body = {}) {
   http_answer out;
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return out;
@@ -33,7 +35,9 @@ inline http_answer http_request(uint16_t port, const std::string& method, const 
     ::close(fd);
     return out;
   }
-  const std::string request = method + " " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  std::string request = method + " " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n" + extra_head;
+  if (!body.empty()) request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  request += "\r\n" + body;
   ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
   std::string all;
   char buf[4096];
@@ -46,6 +50,10 @@ inline http_answer http_request(uint16_t port, const std::string& method, const 
   out.head = all.substr(0, end);
   out.body = all.substr(end + 4);
   return out;
+}
+
+inline http_answer http_request(uint16_t port, const std::string& method, const std::string& path) {
+  return http_request(port, method, path, "");
 }
 
 inline http_answer http_get(uint16_t port, const std::string& path) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <vector>
@@ -182,11 +183,7 @@ std::int32_t driver_instance::configure_driver_wide(const smsdrv_section& sectio
 }
 
 std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
-  if (find_channel(section.name))
-    return fail(SMSDRV_E_ALREADY_CONFIGURED,
-                fmt::format("[{}] is already configured; a channel is configured once per "
-                            "driver instance",
-                            section.name));
+  sweep_retired();
   std::vector<std::string_view> keys, values;
   auto result = config::validate_channel_section(view_of(section, keys, values));
   for (const std::string& w : result.warnings)
@@ -246,10 +243,7 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
   entry->queue_size = entry->settings.smpp_queue_size;
   channel::channel_config cfg = channel_config_of(entry->settings, application_name_);
   entry->metrics = cfg.metrics;
-  {
-    std::lock_guard lock(metrics_mutex_);
-    metric_sources_.push_back({entry->name, entry->metrics, &entry->open, entry->queue_size});
-  }
+  publish_metrics(*entry);
   entry->handle = &runtime().add_channel(std::move(cfg), entry.get(), std::move(tls));
   write(log_level::info, entry->name,
         fmt::format("configured: SMSC {}:{}, system_id '{}', bind {}, window {}, rate {}/s",
@@ -257,15 +251,93 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
                     entry->settings.smpp_system_id,
                     smpp::bind_mode_name(channel_config_of(entry->settings, "").session.mode),
                     entry->settings.smpp_submit_window_size, entry->settings.smpp_submit_max_rate));
-  const std::string name = entry->name;
+  return install(std::move(entry));
+}
+
+void driver_instance::publish_metrics(const channel_entry& entry) {
+  // A replaced channel's counters start again from 0 with its new instance (docs/metrics.md).
+  std::lock_guard lock(metrics_mutex_);
+  const channel_metrics_source source{entry.name, entry.metrics, &entry.open, entry.queue_size};
+  const auto same = std::find_if(metric_sources_.begin(), metric_sources_.end(),
+                                 [&](const auto& m) { return m.channel == entry.name; });
+  if (same != metric_sources_.end())
+    *same = source;
+  else
+    metric_sources_.push_back(source);
+}
+
+std::int32_t driver_instance::install(std::unique_ptr<channel_entry> entry) {
   add_failover_route(*entry);
-  channels_.emplace(name, std::move(entry));
+  const auto existing = channels_.find(entry->name);
+  if (existing == channels_.end()) {
+    const std::string name = entry->name;
+    channels_.emplace(name, std::move(entry));
+    return SMSDRV_OK;
+  }
+  // smsdrv.h, configure(): the new instance takes every request from now on; the old one
+  // drains for as long as a response may take (x-smpp-response-max-waiting-time, or
+  // x-http-request-timeout for a gateway channel).
+  std::unique_ptr<channel_entry> old = std::exchange(existing->second, std::move(entry));
+  old->replaced.store(true, std::memory_order_release);
+  const bool http = old->settings.gateway == config::gateway_type::http;
+  const auto drain = http ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                                old->settings.http_request_timeout)
+                          : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                old->settings.smpp_response_max_waiting_time);
+  write(log_level::info, old->name,
+        fmt::format("replaced by the new configuration: the previous instance takes no more "
+                    "requests, answers its queued ones SMSDRV_E_SHUT_DOWN (never sent) and gives "
+                    "those in flight up to {} ms ({})",
+                    drain.count(),
+                    http ? "x-http-request-timeout" : "x-smpp-response-max-waiting-time"));
+  retire(std::move(old), drain);
   return SMSDRV_OK;
+}
+
+std::int32_t driver_instance::remove_channel(std::string_view name,
+                                             std::uint32_t drain_timeout_ms) {
+  if (shutting_down_) return fail(SMSDRV_E_SHUT_DOWN, "the driver is shut down");
+  sweep_retired();
+  const auto it = channels_.find(name);
+  if (it == channels_.end())
+    return fail(SMSDRV_E_UNKNOWN_CHANNEL,
+                fmt::format("remove_channel: no channel '{}' is configured in this driver", name));
+  std::unique_ptr<channel_entry> entry = std::move(it->second);
+  channels_.erase(it);
+  routes_.remove_route(name);
+  {
+    std::lock_guard lock(metrics_mutex_);
+    std::erase_if(metric_sources_, [&](const auto& m) { return m.channel == entry->name; });
+  }
+  write(log_level::info, entry->name,
+        fmt::format("removed: takes no more requests, answers its queued ones SMSDRV_E_SHUT_DOWN "
+                    "(never sent) and gives those in flight up to {} ms, then unbinds",
+                    drain_timeout_ms));
+  retire(std::move(entry), std::chrono::milliseconds(drain_timeout_ms));
+  return SMSDRV_OK;
+}
+
+void driver_instance::retire(std::unique_ptr<channel_entry> entry,
+                             std::chrono::milliseconds drain) {
+  runtime().retire_channel(*entry->handle, drain);
+  retired_.push_back(std::move(entry));
+}
+
+void driver_instance::sweep_retired() {
+  std::erase_if(retired_, [&](std::unique_ptr<channel_entry>& e) {
+    if (!e->handle->finished() || events_.refers_to(reinterpret_cast<std::uintptr_t>(e.get())))
+      return false;
+    runtime().remove_channel(*e->handle);
+    return true;
+  });
 }
 
 void driver_instance::add_failover_route(const channel_entry& ch) {
   const std::string& target = ch.settings.failover_channel;
-  if (target.empty()) return;
+  if (target.empty()) {
+    routes_.remove_route(ch.name);  // a replaced channel that had one
+    return;
+  }
   // An SMPP channel reconnects on its own; an HTTP channel tries its gateway only with a
   // request: while the other channel carries, it is probed with a TCP connection every second
   // (as often as its own first retry; one connection a second to one host is nothing).
@@ -377,10 +449,7 @@ std::int32_t driver_instance::configure_http_channel(const config::section_view&
   entry->queue_size = entry->settings.http_queue_size;
   channel::http_channel_config cfg = http_channel_config_of(entry->settings);
   entry->metrics = cfg.metrics;
-  {
-    std::lock_guard lock(metrics_mutex_);
-    metric_sources_.push_back({entry->name, entry->metrics, &entry->open, entry->queue_size});
-  }
+  publish_metrics(*entry);
   const std::string gateway = cfg.gateway;
   entry->handle = &runtime().add_http_channel(
       std::move(cfg), http_client_settings_of(entry->settings, std::move(trust)), entry.get());
@@ -394,9 +463,7 @@ std::int32_t driver_instance::configure_http_channel(const config::section_view&
                         ? std::string()
                         : fmt::format(", through the proxy {}", http::masked_url(s.http_proxy_url)),
                     io::http_client_version()));
-  add_failover_route(*entry);
-  channels_.emplace(name, std::move(entry));
-  return SMSDRV_OK;
+  return install(std::move(entry));
 }
 
 // ---- send / poll / ack -------------------------------------------------------------------
@@ -531,6 +598,14 @@ void driver_instance::push(void* key, std::vector<channel::channel_event>& event
     if (e.type == SMSDRV_EVENT_RESPONSE) ++responses;
   // A request is counted against the queue of the channel that carries it.
   if (responses) ch->open.fetch_sub(responses, std::memory_order_acq_rel);
+  if (ch->replaced.load(std::memory_order_acquire)) {
+    // The channel's state is its new instance's; the old one's link going away is only logged.
+    std::erase_if(events, [&](const channel::channel_event& e) {
+      if (e.type != SMSDRV_EVENT_CHANNEL_STATE) return false;
+      write(log_level::info, ch->name, "previous instance: " + e.text);
+      return true;
+    });
+  }
   if (routes_.empty()) {
     events_.push(ch->name, reinterpret_cast<std::uintptr_t>(ch), events);
     return;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -35,6 +36,7 @@ class driver_instance : public io::event_sink, public log_sink {
   ~driver_instance() override;
 
   std::int32_t configure(const smsdrv_section& section);
+  std::int32_t remove_channel(std::string_view name, std::uint32_t drain_timeout_ms);
   std::int32_t send(const smsdrv_request& request, std::uint64_t* request_id);
   std::int32_t poll(smsdrv_event& event);
   std::int32_t ack(std::uint64_t event_id, std::int32_t disposition);
@@ -60,6 +62,9 @@ class driver_instance : public io::event_sink, public log_sink {
     std::atomic<std::size_t> open{0};  // accepted by send(), RESPONSE not yet produced
     std::shared_ptr<channel::channel_metrics> metrics;
     std::optional<mm7::mms_settings> mms;  // x-jsms-config-file, read when configured
+    // Replaced by a new instance of the channel (configure() again): its CHANNEL_STATE events
+    // are logged, not reported; the new instance's are.
+    std::atomic<bool> replaced{false};
   };
   struct name_hash {
     using is_transparent = void;
@@ -81,6 +86,16 @@ class driver_instance : public io::event_sink, public log_sink {
   // x-failover-channel: the request of `origin` goes through `carrier`.
   void hand_over(std::uint64_t request_id, const channel_entry& origin,
                  const channel_entry& carrier);
+  // Makes the channel's counters the ones metrics() reports under its name.
+  void publish_metrics(const channel_entry& entry);
+  // Adds a configured channel, or replaces the one of the same name (which is retired).
+  std::int32_t install(std::unique_ptr<channel_entry> entry);
+  // Stops the channel's instance (io::driver_runtime::retire_channel) and keeps its entry in
+  // retired_ until it has finished and no event of it is left with the host.
+  void retire(std::unique_ptr<channel_entry> entry, std::chrono::milliseconds drain);
+  // Frees what retire() kept, once nothing refers to it any more. Host thread (configure,
+  // remove_channel), so that no poll() or ack() runs meanwhile.
+  void sweep_retired();
   std::int32_t configure_driver_wide(const smsdrv_section& section);
   std::int32_t fail(std::int32_t status, std::string text);
   channel_entry* find_channel(std::string_view name) const;
@@ -93,6 +108,8 @@ class driver_instance : public io::event_sink, public log_sink {
   config::driver_settings driver_settings_;
   std::unordered_map<std::string, std::unique_ptr<channel_entry>, name_hash, std::equal_to<>>
       channels_;
+  // Channels replaced or removed and still draining, or with events the host has not finished.
+  std::vector<std::unique_ptr<channel_entry>> retired_;
 
   // Replaced as a whole by configure() while I/O threads read it.
   std::atomic<std::shared_ptr<const privacy::masking>> masking_;

@@ -139,6 +139,17 @@ std::int32_t api_metrics(smsdrv_driver* d, smsdrv_metrics* out) noexcept {
   });
 }
 
+std::int32_t api_remove_channel(smsdrv_driver* d, const char* channel,
+                                std::uint32_t drain_timeout_ms) noexcept {
+  return guard(d, [&]() -> std::int32_t {
+    if (d == nullptr || channel == nullptr) {
+      set_last_error(d, "remove_channel: driver or channel is NULL");
+      return SMSDRV_E_INVALID_ARGUMENT;
+    }
+    return d->remove_channel(channel, drain_timeout_ms);
+  });
+}
+
 void api_destroy(smsdrv_driver* d) noexcept {
   guard(d, [&]() -> std::int32_t {
     // Every driver thread stops before the instance starts to be destroyed: they call into it
@@ -177,6 +188,7 @@ constexpr smsdrv_driver_api api_table = {
     api_status_name,
     api_status_message,
     api_metrics,
+    api_remove_channel,
 };
 
 }  // namespace

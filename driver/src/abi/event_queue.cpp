@@ -1,5 +1,7 @@
 #include "abi/event_queue.hpp"
 
+#include <algorithm>
+
 #include "abi/struct_prefix.hpp"
 
 namespace smsdrv::abi {
@@ -13,6 +15,7 @@ void event_queue::push(const std::string& channel, std::uintptr_t channel_key,
     for (channel::channel_event& e : events) {
       queued& q = incoming_.emplace_back();
       q.event_id = next_event_id_++;
+      q.channel_key = channel_key;
       q.channel = &channel;
       if (e.ack_id != 0) awaiting_ack_.emplace(q.event_id, ack_target{channel_key, e.ack_id});
       q.event = std::move(e);
@@ -119,6 +122,16 @@ std::optional<event_queue::ack_target> event_queue::take_ack(std::uint64_t event
   ack_target t = it->second;
   awaiting_ack_.erase(it);
   return t;
+}
+
+bool event_queue::refers_to(std::uintptr_t channel_key) const {
+  auto of_channel = [&](const queued& q) { return q.channel_key == channel_key; };
+  // taken_ is the host thread's own; the last event handed out is still in use until next poll.
+  if (std::any_of(taken_.begin(), taken_.end(), of_channel)) return true;
+  std::lock_guard lock(mutex_);
+  return std::any_of(incoming_.begin(), incoming_.end(), of_channel) ||
+         std::any_of(awaiting_ack_.begin(), awaiting_ack_.end(),
+                     [&](const auto& kv) { return kv.second.channel_key == channel_key; });
 }
 
 std::size_t event_queue::size() const {

@@ -46,6 +46,10 @@ class event_queue {
   // The channel and ack id of an event still waiting for its acknowledgement (forgotten now).
   std::optional<ack_target> take_ack(std::uint64_t event_id);
 
+  // True while an event of the channel is queued, handed out (the last one poll() returned) or
+  // waiting for its acknowledgement: its name and key must stay valid. Host thread.
+  bool refers_to(std::uintptr_t channel_key) const;
+
   // Events not handed out yet (host thread).
   std::size_t size() const;
   std::size_t awaiting_ack() const;
@@ -53,6 +57,7 @@ class event_queue {
  private:
   struct queued {
     std::uint64_t event_id = 0;
+    std::uintptr_t channel_key = 0;
     const std::string* channel = nullptr;
     channel::channel_event event;
   };

@@ -33,15 +33,34 @@ supervisor_settings route_settings(std::chrono::milliseconds probe_interval) {
 
 }  // namespace
 
+void failover_router::remove_route(std::string_view channel) {
+  std::lock_guard lock(mutex_);
+  remove_locked(channel);
+}
+
+void failover_router::remove_locked(std::string_view channel) {
+  // Requests it handed over stay answered as its own (their origin name is kept).
+  for (auto it = routes_.begin(); it != routes_.end(); ++it) {
+    if ((*it)->channel != channel) continue;
+    if (!(*it)->supervisor_probes_itself) probed_routes_.fetch_sub(1, std::memory_order_acq_rel);
+    retired_.push_back(std::move(*it));
+    routes_.erase(it);
+    routes_count_.store(routes_.size(), std::memory_order_release);
+    return;
+  }
+}
+
 void failover_router::add_route(const std::string& channel, const std::string& target,
                                 bool probes_itself, std::chrono::milliseconds probe_interval,
                                 time_point now) {
   std::lock_guard lock(mutex_);
+  remove_locked(channel);
   auto r = std::make_unique<route>(
       route{channel, target,
             link_supervisor({{channel, /*reports_itself=*/true, probes_itself},
                              {target, /*reports_itself=*/true, /*probes_itself=*/true}},
-                            route_settings(probe_interval))});
+                            route_settings(probe_interval)),
+            probes_itself});
   r->supervisor.start(now);
   r->supervisor.take_actions();
   routes_.push_back(std::move(r));

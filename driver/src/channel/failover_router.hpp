@@ -41,11 +41,14 @@ class failover_router {
  public:
   using time_point = std::chrono::steady_clock::time_point;
 
-  // `channel` fails over to `target` (both section names: "channel-a"). Configuration time.
+  // `channel` fails over to `target` (both section names: "channel-a"), replacing a route the
+  // channel had. Configuration time.
   // `probes_itself`: the channel tries its gateway again on its own (SMPP reconnects); else it
   // is probed every probe_interval while the target carries (tick()).
   void add_route(const std::string& channel, const std::string& target, bool probes_itself,
                  std::chrono::milliseconds probe_interval, time_point now);
+  // The channel has no route any more (reconfigured without x-failover-channel, or removed).
+  void remove_route(std::string_view channel);
   // No route at all: nothing to look at on the hot paths.
   bool empty() const noexcept { return routes_count_.load(std::memory_order_acquire) == 0; }
 
@@ -83,7 +86,9 @@ class failover_router {
     std::string channel;
     std::string target;
     link_supervisor supervisor;
+    bool supervisor_probes_itself = true;
   };
+  void remove_locked(std::string_view channel);
   void feed(route& r, std::size_t gateway, const channel_event& e, time_point now,
             std::vector<origin_events>& switches);
   // Turns the supervisor's switches into CHANNEL_STATE events; `cause` the gateway that moved.
@@ -91,6 +96,8 @@ class failover_router {
 
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<route>> routes_;  // few: one per channel with x-failover-channel
+  // Routes replaced or removed: kept, as handed-over requests name their channel through them.
+  std::vector<std::unique_ptr<route>> retired_;
   std::atomic<std::size_t> routes_count_{0};
   std::atomic<std::size_t> probed_routes_{0};
   std::unordered_map<std::uint64_t, const std::string*> handed_;  // request id -> origin

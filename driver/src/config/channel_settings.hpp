@@ -190,6 +190,14 @@ struct channel_settings {
   bool http_keep_alive = true;
   std::chrono::seconds http_keep_alive_idle{};
   in_flight_action http_on_outcome_unknown = in_flight_action::fail;
+
+  // The SMSC account's rate shared by every host through Redis (docs/scaling.md).
+  std::string shared_limits_redis_url;       // "" = this channel limits itself
+  std::string shared_limits_redis_password;  // secret
+  std::string shared_limits_account;
+  std::uint32_t shared_limits_rate = 0;         // messages per second, all hosts
+  std::uint32_t shared_limits_local_share = 0;  // per cent of the rate while Redis is away
+  std::uint32_t shared_limits_lease_size = 0;
 };
 
 }  // namespace smsdrv::config

@@ -37,6 +37,7 @@ enum class option_type : std::uint8_t {
   proxy_url,      // an HTTP proxy: http://host[:port], https://host[:port] or host
   name_value,     // "<name>=<value>": an HTTP parameter, name without blanks, value as written
   channel_name,   // the name of another [channel-<name>] section
+  redis_url,      // redis://host[:port][/db] (config/redis_url.hpp)
 };
 
 // The kind of gateway an option configures (x-gateway-type). Options of the other kind are

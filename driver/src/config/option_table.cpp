@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "config/option_rows_http.hpp"
+#include "config/option_rows_shared_limits.hpp"
 #include "flow/error_policy.hpp"
 
 namespace smsdrv::config {
@@ -575,7 +576,8 @@ constexpr auto joined(const option_def (&... parts)[N]) {
 }
 
 // The gateway kind first, then the options every channel has and the SMPP ones, then HTTP.
-constexpr auto channel_table = joined(rows::gateway_rows, common_and_smpp_rows, rows::http_rows);
+constexpr auto channel_table =
+    joined(rows::gateway_rows, common_and_smpp_rows, rows::http_rows, rows::shared_limits_rows);
 
 constexpr option_def settings_table[] = {
     {.name = "logging-filter-active",

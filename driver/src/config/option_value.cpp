@@ -1,5 +1,7 @@
 #include "config/option_value.hpp"
 
+#include "config/redis_url.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -307,6 +309,13 @@ value_check check_url(const option_def& def, std::string_view raw) {
   return accept(std::string(raw));
 }
 
+value_check check_redis_url(const option_def& def, std::string_view raw) {
+  if (raw.size() > static_cast<std::size_t>(def.max)) return refuse(too_long(def, raw.size()));
+  auto parsed = parse_redis_url(raw);
+  if (auto* problem = std::get_if<std::string>(&parsed)) return refuse(std::move(*problem));
+  return accept(std::string(raw));
+}
+
 value_check check_proxy_url(const option_def& def, std::string_view raw) {
   if (raw.size() > static_cast<std::size_t>(def.max)) return refuse(too_long(def, raw.size()));
   auto parsed = http::parse_proxy_url(raw);
@@ -387,6 +396,8 @@ value_check check_value(const option_def& def, std::string_view raw) {
       return check_name_value(def, raw);
     case option_type::channel_name:
       return check_channel_name(raw);
+    case option_type::redis_url:
+      return check_redis_url(def, raw);
   }
   return refuse("has an option type this version does not know");
 }
@@ -440,6 +451,8 @@ std::string describe_values(const option_def& def) {
       return "<name>=<value>";
     case option_type::channel_name:
       return "channel-<name>";
+    case option_type::redis_url:
+      return "redis://host[:port][/db]";
   }
   return {};
 }

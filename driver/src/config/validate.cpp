@@ -128,7 +128,8 @@ std::string shown_value(const option_def& def, std::string_view raw) {
   if (def.secret && !raw.empty()) return std::string(masked);
   if (def.type == option_type::path) return whole(raw);
   // A URL may carry an access token or a password: shown with them masked.
-  if (def.type == option_type::url || def.type == option_type::proxy_url)
+  if (def.type == option_type::url || def.type == option_type::proxy_url ||
+      def.type == option_type::redis_url)
     return printable(http::masked_url(raw), 200);
   return printable(raw);
 }

@@ -9,9 +9,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <condition_variable>
-#include <deque>
 #include <future>
+#include <list>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
 #include <thread>
 
 #include "io/channel_runner.hpp"
@@ -74,19 +76,50 @@ struct tcp_probe : std::enable_shared_from_this<tcp_probe> {
 };
 
 }  // namespace
+// After the drain of a retired channel, the unbind handshake gets this long before the
+// connection is cut (as at shutdown).
+constexpr auto unbind_grace = std::chrono::seconds(5);
 
 struct driver_runtime::impl {
+  // One channel, SMPP or HTTP: list nodes, so that none moves and one can go while the others
+  // run.
+  struct slot {
+    explicit slot(asio::io_context& io) : cut(io) {}
+    std::optional<channel_runner> smpp;
+    std::optional<http_channel_runner> http;
+    std::optional<channel_handle> handle;
+    asio::steady_timer cut;  // a retired channel still open after drain + grace is cut
+
+    void start() {
+      if (smpp) smpp->start();
+      if (http) http->start();
+    }
+    void begin_shutdown(std::chrono::steady_clock::time_point deadline,
+                        std::function<void()> on_finished) {
+      if (smpp) smpp->begin_shutdown(deadline, std::move(on_finished));
+      if (http) http->begin_shutdown(deadline, std::move(on_finished));
+    }
+    bool finished() const noexcept { return smpp ? smpp->finished() : http->finished(); }
+    void force_close(std::string_view reason) {
+      if (smpp) smpp->force_close(reason);
+      if (http) http->force_close(reason);
+    }
+  };
+
   log_sink& log;
   event_sink& events;
   asio::io_context io{1};
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
   std::thread thread;
-  // deque: runners and handles never move once created.
-  std::deque<channel_runner> runners;
-  std::deque<http_channel_runner> http_runners;
-  std::deque<channel_handle> handles;
+  std::list<slot> slots;
   std::deque<ticker> tickers;
   bool stopped = false;
+
+  slot& slot_of(channel_handle& h) {
+    for (slot& s : slots)
+      if (s.handle && &*s.handle == &h) return s;
+    throw std::logic_error("driver_runtime: a channel handle that is not this runtime's");
+  }
 
   impl(log_sink& l, event_sink& e) : log(l), events(e) {}
 
@@ -117,25 +150,52 @@ driver_runtime::~driver_runtime() {
 
 channel_handle& driver_runtime::add_channel(channel::channel_config config, void* sink_key,
                                             std::shared_ptr<const tls_client> tls) {
-  channel_runner* runner = nullptr;
+  impl::slot* added = nullptr;
   // Created on the I/O thread: the runner's Asio objects and core are only touched there.
   impl_->run_on_io([&] {
-    runner = &impl_->runners.emplace_back(impl_->io, std::move(config), std::move(tls), impl_->log,
-                                          impl_->events, sink_key);
+    added = &impl_->slots.emplace_back(impl_->io);
+    added->smpp.emplace(impl_->io, std::move(config), std::move(tls), impl_->log, impl_->events,
+                        sink_key);
+    added->handle.emplace(*added->smpp);
   });
-  runner->start();
-  return impl_->handles.emplace_back(*runner);
+  added->start();
+  return *added->handle;
 }
 
 channel_handle& driver_runtime::add_http_channel(channel::http_channel_config config,
                                                  http_client_settings client, void* sink_key) {
-  http_channel_runner* runner = nullptr;
+  impl::slot* added = nullptr;
   impl_->run_on_io([&] {
-    runner = &impl_->http_runners.emplace_back(impl_->io, std::move(config), std::move(client),
-                                               impl_->log, impl_->events, sink_key);
+    added = &impl_->slots.emplace_back(impl_->io);
+    added->http.emplace(impl_->io, std::move(config), std::move(client), impl_->log, impl_->events,
+                        sink_key);
+    added->handle.emplace(*added->http);
   });
-  runner->start();
-  return impl_->handles.emplace_back(*runner);
+  added->start();
+  return *added->handle;
+}
+
+void driver_runtime::retire_channel(channel_handle& handle, std::chrono::milliseconds drain) {
+  impl::slot& s = impl_->slot_of(handle);
+  const auto deadline = std::chrono::steady_clock::now() + drain;
+  impl_->run_on_io([&] {
+    s.begin_shutdown(deadline,
+                     [&s] { s.handle->finished_.store(true, std::memory_order_release); });
+    if (s.handle->finished()) return;
+    s.cut.expires_at(deadline + unbind_grace);
+    s.cut.async_wait([&s](const boost::system::error_code& ec) {
+      if (ec || s.finished()) return;
+      s.force_close("drain time exhausted after a configuration change, connection cut");
+    });
+  });
+}
+
+void driver_runtime::remove_channel(channel_handle& handle) {
+  impl::slot& s = impl_->slot_of(handle);
+  // Anything the runner still has in the I/O thread's queue (completions of operations it
+  // cancelled when it finished) runs before the second hop frees it.
+  impl_->run_on_io([&] { s.cut.cancel(); });
+  impl_->run_on_io([&] { impl_->slots.remove_if([&](const impl::slot& x) { return &x == &s; }); });
 }
 
 void driver_runtime::every(std::chrono::milliseconds interval, std::function<void()> tick) {
@@ -179,34 +239,32 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
 
   std::mutex m;
   std::condition_variable cv;
-  std::size_t remaining = d.runners.size() + d.http_runners.size();
+  std::size_t remaining = d.slots.size();
   const auto deadline = std::chrono::steady_clock::now() + drain;
   d.run_on_io([&] {
     for (ticker& t : d.tickers) {
       t.stopped = true;
       t.timer.cancel();
     }
-    auto finished = [&] {
-      std::lock_guard lock(m);
-      --remaining;
-      cv.notify_all();
-    };
-    for (channel_runner& r : d.runners)
-      r.begin_shutdown(deadline, finished);
-    for (http_channel_runner& r : d.http_runners)
-      r.begin_shutdown(deadline, finished);
+    for (impl::slot& s : d.slots) {
+      s.cut.cancel();  // retired channels too: cut below, with the others, if still open
+      s.begin_shutdown(deadline, [&] {
+        std::lock_guard lock(m);
+        --remaining;
+        cv.notify_all();
+      });
+    }
   });
   // In-flight requests get `drain`; the unbind handshake then gets a short grace period.
-  const auto grace = std::chrono::seconds(5);
   {
     std::unique_lock lock(m);
-    cv.wait_until(lock, deadline + grace, [&] { return remaining == 0; });
+    cv.wait_until(lock, deadline + unbind_grace, [&] { return remaining == 0; });
   }
   d.run_on_io([&] {
-    for (channel_runner& r : d.runners)
-      if (!r.finished()) r.force_close("shutdown: drain time exhausted, connection cut");
-    for (http_channel_runner& r : d.http_runners)
-      if (!r.finished()) r.force_close("no response before the drain time of the shutdown ran out");
+    for (impl::slot& s : d.slots)
+      if (!s.finished())
+        s.force_close(s.smpp ? "shutdown: drain time exhausted, connection cut"
+                             : "no response before the drain time of the shutdown ran out");
   });
   d.work.reset();
   d.io.stop();

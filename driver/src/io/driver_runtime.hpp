@@ -2,10 +2,11 @@
 // runner per channel that owns the channel's socket and timer and drives its channel_core.
 // This header keeps Asio out of its includers (pimpl).
 //
-// Threads: add_channel / shutdown from one thread at a time (the ABI's configure/shutdown);
-// channel_handle::submit / ack from any thread.
+// Threads: add_channel / retire_channel / remove_channel / shutdown from one thread at a time
+// (the ABI's configure/remove_channel/shutdown); channel_handle::submit / ack from any thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -31,16 +32,22 @@ class channel_handle {
  public:
   explicit channel_handle(channel_runner& runner) : runner_(&runner) {}
   explicit channel_handle(http_channel_runner& runner) : http_runner_(&runner) {}
+  channel_handle(const channel_handle&) = delete;
+  channel_handle& operator=(const channel_handle&) = delete;
   // Queues the request for the channel's thread; never blocks on I/O. Leaves in `request` frame
   // buffers to reuse, when the channel has some (channel_runner::submit). SMPP channels only.
   void submit(channel::prepared_request& request);
   // The same for an HTTP gateway channel.
   void submit(channel::http_prepared_request& request);
   void ack(std::uint64_t ack_id, std::int32_t disposition);
+  // After retire_channel(): true once the channel has answered every request and closed.
+  bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
 
  private:
+  friend class driver_runtime;
   channel_runner* runner_ = nullptr;
   http_channel_runner* http_runner_ = nullptr;
+  std::atomic<bool> finished_{false};
 };
 
 class driver_runtime {
@@ -65,6 +72,15 @@ class driver_runtime {
   // thread.
   void probe_tcp(std::string host, std::uint16_t port, std::chrono::milliseconds timeout,
                  std::function<void(bool, std::string)> done);
+
+  // Stops one channel the way shutdown() stops them all, without waiting: it takes no new
+  // request, its queued requests fail unsent (SMSDRV_E_SHUT_DOWN), requests in flight get up to
+  // `drain` for their responses, then it unbinds and closes (cut after a grace period). Its
+  // events keep reaching the sink until handle.finished().
+  void retire_channel(channel_handle& handle, std::chrono::milliseconds drain);
+
+  // Frees a retired channel once handle.finished(); the handle is invalid after.
+  void remove_channel(channel_handle& handle);
 
   // Drains every channel (queued requests fail, requests in flight get up to `drain` for their
   // responses), unbinds, closes, stops the I/O thread. Returns when all of that is done or

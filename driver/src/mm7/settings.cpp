@@ -366,8 +366,8 @@ class checker {
   checker(std::string source, mms_settings_result& out) : source_(std::move(source)), out_(out) {}
 
   std::string where(std::uint32_t line) const {
-    if (line == 0) return fmt::format("{}: ", config::printable(source_, 256));
-    return fmt::format("{}:{}: ", config::printable(source_, 256), line);
+    if (line == 0) return fmt::format("{}: ", config::printable(source_, std::string_view::npos));
+    return fmt::format("{}:{}: ", config::printable(source_, std::string_view::npos), line);
   }
 
   void error(std::uint32_t line, std::string_view section, const config::option_def& def,
@@ -545,8 +545,9 @@ mms_settings_result read_mms_settings(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     mms_settings_result out;
-    out.errors.push_back(
-        fmt::format("{}: cannot be read: {}", config::printable(path, 256), std::strerror(errno)));
+    out.errors.push_back(fmt::format("{}: cannot be read: {}",
+                                     config::printable(path, std::string_view::npos),
+                                     std::strerror(errno)));
     return out;
   }
   std::ostringstream text;

@@ -82,6 +82,28 @@ command_line parse_command_line(const std::vector<std::string>& args) {
             "free one), not '" +
             port + "'");
       r.metrics_port = static_cast<uint16_t>(n);
+    } else if (name == "--console") {
+      // ADDRESS:PORT, [IPv6]:PORT, or PORT alone for 127.0.0.1.
+      const std::string where = value();
+      std::string address = "127.0.0.1", port = where;
+      if (const auto colon = where.rfind(':'); colon != std::string::npos) {
+        address = where.substr(0, colon);
+        port = where.substr(colon + 1);
+        if (address.size() >= 2 && address.front() == '[' && address.back() == ']')
+          address = address.substr(1, address.size() - 2);
+      }
+      char* end = nullptr;
+      errno = 0;
+      const long n = std::strtol(port.c_str(), &end, 10);
+      if (address.empty() || port.empty() || end != port.c_str() + port.size() || errno != 0 ||
+          n < 0 || n > 65535)
+        throw std::invalid_argument(
+            "--console needs ADDRESS:PORT (e.g. 127.0.0.1:8780; port 0 picks a free one), not '" +
+            where + "'");
+      r.console_address = address;
+      r.console_port = static_cast<uint16_t>(n);
+    } else if (name == "--console-token-file") {
+      r.console_token_file = value();
     } else if (name == "--log-level") {
       const std::string level = value();
       const auto parsed = parse_log_level(level);
@@ -95,6 +117,12 @@ command_line parse_command_line(const std::vector<std::string>& args) {
   }
   if (r.config.empty()) throw std::invalid_argument("run needs --config FILE");
   if (r.app_name.empty()) throw std::invalid_argument("--app-name must not be empty");
+  if (!r.console_address.empty() && r.console_token_file.empty())
+    throw std::invalid_argument(
+        "--console needs --console-token-file FILE: every page and API call of the console is "
+        "authenticated with the token in that file (docs/console.md)");
+  if (r.console_address.empty() && !r.console_token_file.empty())
+    throw std::invalid_argument("--console-token-file is only for --console ADDRESS:PORT");
   return cl;
 }
 
@@ -114,8 +142,10 @@ Options of run:
   --drivers DIR       where the channel-*/ module folders are. Default: the media-channel-drivers
                       folder of the server root, i.e. of the nearest directory at or above FILE's
                       directory that contains a media-channel-drivers/ folder
-  --drain SECONDS     at end of input, wait at most this long for outstanding responses; requests
-                      still open then fail with SMSDRV_E_TIMEOUT (default 30)
+  --drain SECONDS     at end of input (or SIGTERM/SIGINT), wait at most this long for
+                      outstanding responses; requests still open then fail with
+                      SMSDRV_E_TIMEOUT (default 30). Also what a channel removed by a reload
+                      gives its requests in flight
   --linger SECONDS    then keep receiving inbound traffic this long before unbinding (default 0)
   --app-name NAME     application name given to drivers (_umsInboundIxnSubmittedBy; default
                       dms-stub)
@@ -124,10 +154,19 @@ Options of run:
   --metrics-port PORT serve the drivers' metrics for Prometheus on
                       http://127.0.0.1:PORT/metrics (loopback only; 0 picks a free port,
                       which the log names)
+  --console ADDRESS:PORT
+                      serve the web console (channels live; docs/console.md) and the metrics
+                      (/metrics) on ADDRESS:PORT, e.g. 127.0.0.1:8780; keep it on loopback or
+                      behind a TLS proxy. Port 0 picks a free one, which the log names
+  --console-token-file FILE
+                      the console's token: the first line of FILE (at least 24 characters,
+                      FILE readable by its owner only). Browsers log in with it once; scripts
+                      and Prometheus send it as "Authorization: Bearer <token>"
 
-End of input, SIGINT or SIGTERM end the run the same way (a second signal skips the rest of
-the drain and linger). Exit status: 0 after a normal end, 1 when start-up or output fails,
-2 for a usage error.
+End of input, SIGINT or SIGTERM end the run the same way: drain, linger, unbind (a second
+signal skips the rest of the drain and linger). SIGHUP reads FILE again and applies what changed
+(added, changed and removed channels; a file with an error changes nothing). Exit status: 0
+after a normal end, 1 when start-up or output fails, 2 for a usage error.
 )";
 }
 

@@ -18,6 +18,9 @@ struct run_options {
   std::string app_name = "dms-stub";       // --app-name NAME
   int32_t log_level = 3;                   // --log-level (SMSDRV_LOG_*), info by default
   std::optional<uint16_t> metrics_port;    // --metrics-port: Prometheus endpoint on 127.0.0.1
+  std::string console_address;             // --console ADDRESS:PORT ("" : no console)
+  uint16_t console_port = 0;
+  std::string console_token_file;  // --console-token-file FILE (required with --console)
 };
 
 struct command_line {

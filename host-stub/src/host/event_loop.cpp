@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "host/event_writer.hpp"
 #include "host/log_privacy.hpp"
@@ -26,6 +27,19 @@ std::string seconds(std::chrono::milliseconds ms) {
   return fmt::format("{:g} s", static_cast<double>(ms.count()) / 1000.0);
 }
 
+const char* signal_name(uint32_t signo) {
+  switch (signo) {
+    case SIGINT:
+      return "SIGINT";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGHUP:
+      return "SIGHUP";
+    default:
+      return "a signal";
+  }
+}
+
 }  // namespace
 
 int event_loop::run(std::thread& reader) {
@@ -34,20 +48,32 @@ int event_loop::run(std::thread& reader) {
   auto deadline = clock::time_point::max();
   while (true) {
     wait(deadline);
+    if (std::exchange(reload_pending_, false)) {
+      if (now_in == phase::serving && stop_cause_.empty())
+        reload_->reload("SIGHUP");
+      else
+        rt_.log.log(SMSDRV_LOG_WARN, "dms-stub",
+                    "SIGHUP ignored: dms-stub is stopping, the options file is not read again");
+    }
     pump();
     if (out_.lost() && !hurry_) {
       rt_.log.log(SMSDRV_LOG_ERROR, "dms-stub", "stdout is closed: stopping");
       hurry_ = true;
+      if (stop_cause_.empty()) stop_cause_ = "stdout closed";
       stop_reader();
     }
     const auto now = clock::now();
     if (now_in == phase::serving && rt_.input_done.load()) {
       reader.join();
+      {  // after any send of the console's in progress; none follows
+        const auto lock = rt_.changing_config();
+        rt_.sends_closed = true;
+      }
       now_in = phase::draining;
       deadline = hurry_ ? now : now + rt_.options.drain;
       if (const size_t open = rt_.requests.size(); open != 0)
         rt_.log.log(SMSDRV_LOG_INFO, "dms-stub",
-                    "end of input: waiting up to {} for {} outstanding response(s)",
+                    "{}: waiting up to {} for {} outstanding response(s)", stop_cause(),
                     seconds(rt_.options.drain), open);
     }
     if (now_in == phase::draining && hurry_) deadline = now;
@@ -87,9 +113,21 @@ void event_loop::wait(clock::time_point deadline) {
 void event_loop::on_signal() {
   signalfd_siginfo info{};
   if (::read(signal_fd_, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) return;
-  const char* name = ::strsignal(static_cast<int>(info.ssi_signo));
+  const char* name = signal_name(info.ssi_signo);
+  if (info.ssi_signo == SIGHUP) {
+    if (reload_ != nullptr) {
+      reload_pending_ = true;
+    } else {
+      rt_.log.log(SMSDRV_LOG_WARN, "dms-stub", "SIGHUP ignored: nothing to reload");
+    }
+    return;
+  }
   if (++signals_ == 1) {
-    rt_.log.log(SMSDRV_LOG_INFO, "dms-stub", "{}: finishing as at end of input", name);
+    rt_.log.log(SMSDRV_LOG_INFO, "dms-stub",
+                "{}: stopping: no further input is read; outstanding responses are waited for, "
+                "then every channel unbinds",
+                name);
+    if (stop_cause_.empty()) stop_cause_ = name;
     stop_reader();
   } else {
     rt_.log.log(SMSDRV_LOG_WARN, "dms-stub", "{} again: skipping the rest of drain and linger",
@@ -127,6 +165,16 @@ void event_loop::pump() {
   }
 }
 
+void event_loop::report_state(const smsdrv_event& ev, std::string_view status_name) {
+  if (ev.channel == nullptr) return;
+  std::vector<std::pair<std::string, std::string>> attributes;
+  for (uint32_t i = 0; i < ev.count; ++i)
+    attributes.emplace_back(ev.keys && ev.keys[i] ? ev.keys[i] : "",
+                            ev.values && ev.values[i] ? ev.values[i] : "");
+  rt_.status.report(ev.channel, ev.status, std::string(status_name), ev.text ? ev.text : "",
+                    std::move(attributes), std::chrono::system_clock::now());
+}
+
 void event_loop::handle(size_t d, const smsdrv_event& ev) {
   loaded_driver& drv = *rt_.drivers[d];
   const smsdrv_driver_api& api = drv.module.api();
@@ -140,30 +188,13 @@ void event_loop::handle(size_t d, const smsdrv_event& ev) {
   }
   std::string& out = out_.buffer();
   switch (ev.type) {
-    case SMSDRV_EVENT_RESPONSE: {
-      auto request = rt_.requests.take(d, ev.request_id);
-      if (!request) {
-        rt_.log.log(SMSDRV_LOG_DEBUG, ev.channel ? ev.channel : drv.name,
-                    "response to request {} dropped: already answered by dms-stub", ev.request_id);
-        break;
-      }
-      write_response(out,
-                     request->has_id ? std::optional<std::string_view>(request->id) : std::nullopt,
-                     ev, api.status_name(ev.status));
-      if (rt_.log.enabled(SMSDRV_LOG_DEBUG))
-        log_event(drv, ev,
-                  fmt::format("esp-response {} {}{}{}",
-                              request->has_id ? std::string_view(request->id) : "(no id)",
-                              ev.status == SMSDRV_OK ? "ok" : api.status_name(ev.status),
-                              ev.status == SMSDRV_OK ? "" : ": ", ev.text ? ev.text : ""));
-      if (ev.status == SMSDRV_OK && request->has_id)
-        reports_.remember(d, ev.request_id, std::move(request->id));
+    case SMSDRV_EVENT_RESPONSE:
+      respond(d, ev);
       break;
-    }
     case SMSDRV_EVENT_INBOUND: {
       route r{"", "paging"};
-      if (const auto ch = rt_.channels.find(std::string_view(ev.channel ? ev.channel : ""));
-          ch != rt_.channels.end())
+      if (const auto ch = rt_.channels->find(std::string_view(ev.channel ? ev.channel : ""));
+          ch != rt_.channels->end())
         r = ch->second.router.pick(attribute(ev, "FromAddr"), attribute(ev, "_smsText"));
       if (r.regex_gave_up)
         rt_.log.log(SMSDRV_LOG_WARN, ev.channel ? ev.channel : drv.name,
@@ -186,12 +217,14 @@ void event_loop::handle(size_t d, const smsdrv_event& ev) {
         if (!id && (unanswered = rt_.requests.id_of(d, ev.request_id))) id = *unanswered;
       }
       write_delivery_report(out, ev, id);
+      if (id) rt_.tests.reported(*id, ev.count, ev.keys, ev.values);
       if (rt_.log.enabled(SMSDRV_LOG_DEBUG))
         log_event(drv, ev, fmt::format("delivery-report {}", id ? *id : "(no id)"));
       break;
     }
     case SMSDRV_EVENT_CHANNEL_STATE:
       write_channel_state(out, ev, api.status_name(ev.status));
+      report_state(ev, api.status_name(ev.status));
       if (rt_.log.enabled(SMSDRV_LOG_DEBUG))
         log_event(drv, ev, fmt::format("channel-state {}", api.status_name(ev.status)));
       break;
@@ -204,6 +237,94 @@ void event_loop::handle(size_t d, const smsdrv_event& ev) {
       return;
   }
   if (needs_ack) acks_.emplace_back(d, ev.event_id);
+}
+
+void event_loop::respond(size_t d, const smsdrv_event& ev) {
+  loaded_driver& drv = *rt_.drivers[d];
+  const smsdrv_driver_api& api = drv.module.api();
+  const std::string_view channel = ev.channel ? ev.channel : drv.name;
+  std::optional<pending_request> request;
+  if (ev.status == SMSDRV_E_SHUT_DOWN && !rt_.stopping.load()) {
+    // Never sent by an instance a reload replaced: sent again, so that the business process
+    // never sees the reload (one response per request still: the next one is its answer).
+    auto again = rt_.requests.send_again(
+        d, ev.request_id, [this](const pending_request& p, size_t* to, uint64_t* id) {
+          return send_again(p, to, id);
+        });
+    using outcome = request_table::again::outcome;
+    if (again.what == outcome::sent) return;
+    if (again.what == outcome::taken) {
+      if (again.status != SMSDRV_E_SHUT_DOWN) {
+        // Refused by the channel as it is now: that is the request's answer.
+        const pending_request& p = again.request;
+        const auto* to = rt_.channels->count(p.channel) ? &rt_.channels->at(p.channel) : nullptr;
+        const smsdrv_driver_api& now_api =
+            to != nullptr ? rt_.drivers[to->driver]->module.api() : api;
+        write_refusal(out_.buffer(),
+                      p.has_id ? std::optional<std::string_view>(p.id) : std::nullopt, p.channel,
+                      {again.status, now_api.status_name(again.status),
+                       again_error_.empty() ? now_api.status_message(again.status) : again_error_});
+        rt_.log.log(SMSDRV_LOG_DEBUG, channel, "request {} refused when sent again: {}: {}",
+                    p.has_id ? std::string_view(p.id) : "(no id)",
+                    now_api.status_name(again.status), again_error_);
+        return;
+      }
+      request = std::move(again.request);
+    }
+  } else {
+    request = rt_.requests.take(d, ev.request_id);
+  }
+  if (!request) {
+    rt_.log.log(SMSDRV_LOG_DEBUG, channel,
+                "response to request {} dropped: already answered by dms-stub", ev.request_id);
+    return;
+  }
+  write_response(out_.buffer(),
+                 request->has_id ? std::optional<std::string_view>(request->id) : std::nullopt, ev,
+                 api.status_name(ev.status));
+  if (request->has_id) {
+    std::string message_id;
+    for (uint32_t i = 0; i < ev.count && ev.keys && ev.values; ++i)
+      if (ev.keys[i] && ev.values[i] && std::string_view(ev.keys[i]) == "_smsMessageId")
+        message_id = ev.values[i];
+    rt_.tests.answered(request->id, ev.status == SMSDRV_OK, api.status_name(ev.status),
+                       ev.text ? ev.text : "", std::move(message_id));
+  }
+  if (rt_.log.enabled(SMSDRV_LOG_DEBUG))
+    log_event(drv, ev,
+              fmt::format("esp-response {} {}{}{}",
+                          request->has_id ? std::string_view(request->id) : "(no id)",
+                          ev.status == SMSDRV_OK ? "ok" : api.status_name(ev.status),
+                          ev.status == SMSDRV_OK ? "" : ": ", ev.text ? ev.text : ""));
+  if (ev.status == SMSDRV_OK && request->has_id)
+    reports_.remember(d, ev.request_id, std::move(request->id));
+}
+
+int32_t event_loop::send_again(const pending_request& p, size_t* driver, uint64_t* request_id) {
+  again_error_.clear();
+  const auto ch = rt_.channels->find(p.channel);
+  // Removed by a later reload meanwhile: answered as the replaced instance answered.
+  if (ch == rt_.channels->end()) return SMSDRV_E_SHUT_DOWN;
+  const unpacked_request u = unpack_request(p.payload);
+  if (u.request == nullptr) return SMSDRV_E_SHUT_DOWN;
+  smsdrv_request r{};
+  r.struct_size = sizeof r;
+  r.channel = u.channel;
+  r.request = u.request;
+  r.count = static_cast<uint32_t>(u.keys.size());
+  r.keys = u.keys.data();
+  r.values = u.values.data();
+  loaded_driver& to = *rt_.drivers[ch->second.driver];
+  const smsdrv_driver_api& api = to.module.api();
+  *driver = ch->second.driver;
+  const int32_t status = api.send(to.instance->handle(), &r, request_id);
+  if (status != SMSDRV_OK)
+    again_error_ = api.last_error(to.instance->handle());  // this thread's, this handle's
+  else if (rt_.log.enabled(SMSDRV_LOG_DEBUG))
+    rt_.log.log(SMSDRV_LOG_DEBUG, p.channel,
+                "{} was queued when its channel was replaced: sent again as {} request {}",
+                p.has_id ? std::string_view(p.id) : "(no id)", to.name, *request_id);
+  return status;
 }
 
 void event_loop::log_event(const loaded_driver& drv, const smsdrv_event& ev,
@@ -241,7 +362,7 @@ void event_loop::time_out_pending() {
   rt_.log.log(SMSDRV_LOG_WARN, "dms-stub", "{} request(s) still unanswered after --drain {}: {}",
               open.size(), seconds(rt_.options.drain), which);
   const std::string text = "no response from the driver within --drain " +
-                           seconds(rt_.options.drain) + " after end of input";
+                           seconds(rt_.options.drain) + " after " + stop_cause();
   for (const auto& p : open)
     write_refusal(out_.buffer(), p.has_id ? std::optional<std::string_view>(p.id) : std::nullopt,
                   p.channel, {SMSDRV_E_TIMEOUT, "SMSDRV_E_TIMEOUT", text});

@@ -76,14 +76,16 @@ void request_reader::on_line(uint64_t number, char* line, size_t length, bool to
                   request_.has_id ? request_.id : std::string_view("(no id)"),
                   masked_pairs(*m, static_cast<uint32_t>(request_.keys.size()),
                                request_.keys.data(), request_.values.data()));
+  // A reload waits until this request is sent (or refused): channels and pii stay as looked up.
+  const auto config = rt_.using_config();
   if (is_pii_request(request_.request)) {
     answer_pii(number);
     return;
   }
-  const auto channel = rt_.channels.find(std::string_view(request_.channel));
-  if (channel == rt_.channels.end()) {
+  const auto channel = rt_.channels->find(std::string_view(request_.channel));
+  if (channel == rt_.channels->end()) {
     std::string configured;
-    for (const auto& [name, entry] : rt_.channels)
+    for (const auto& [name, entry] : *rt_.channels)
       configured += (configured.empty() ? "" : ", ") + name;
     const std::string text =
         "no channel \"" + std::string(request_.channel) +
@@ -132,9 +134,11 @@ void request_reader::submit(uint64_t number, const channel_entry& channel) {
   r.part_count = static_cast<uint32_t>(parts.size());
   r.parts = part_pointers.empty() ? nullptr : part_pointers.data();
   const auto id = request_.has_id ? std::optional<std::string_view>(request_.id) : std::nullopt;
+  // Kept with the request, to send it again should a reload replace the channel's instance.
+  pack_request(payload_, r.request, r.channel, r.count, r.keys, r.values);
   uint64_t accepted_as = 0;
-  const int32_t status =
-      rt_.requests.submit(channel.driver, id, request_.channel, [&](uint64_t* request_id) {
+  const int32_t status = rt_.requests.submit(
+      channel.driver, id, request_.channel, payload_, [&](uint64_t* request_id) {
         const int32_t st = api.send(drv.handle(), &r, request_id);
         accepted_as = *request_id;
         return st;

@@ -53,6 +53,7 @@ class request_reader {
   request_parser parser_;
   parsed_request request_;
   std::string answers_;  // lines for the main thread, handed over once per read
+  std::string payload_;  // the request being sent, packed (request_table.hpp pack_request)
   // Channels whose queue was full at the last send: requests refused since.
   std::map<std::string, uint64_t, std::less<>> queue_full_;
 };

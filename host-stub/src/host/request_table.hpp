@@ -25,7 +25,24 @@ struct pending_request {
   std::string channel;      // for the stub's own answer when the drain times out
   size_t driver = 0;        // which driver accepted it,
   uint64_t request_id = 0;  // under which number (the driver's log lines name it)
+  // The request as sent (request_payload), to send it again when a reload replaced the channel
+  // instance that had it queued (superseded) and that instance answered SMSDRV_E_SHUT_DOWN.
+  std::string payload;
+  bool superseded = false;
 };
+
+// A request's name, channel and user data in one string, NUL-separated (user data never holds a
+// NUL: the parser refuses it): "SendSMS\0channel-a\0key\0value\0...".
+void pack_request(std::string& out, std::string_view request, std::string_view channel,
+                  uint32_t count, const char* const* keys, const char* const* values);
+
+// The view of a packed request: pointers into the payload, valid while it lives unchanged.
+struct unpacked_request {
+  const char* request = nullptr;
+  const char* channel = nullptr;
+  std::vector<const char*> keys, values;
+};
+unpacked_request unpack_request(const std::string& payload);
 
 class request_table {
  public:
@@ -42,7 +59,7 @@ class request_table {
   // exists. send() must not block (smsdrv.h guarantees it for a driver's send).
   template <typename Send>
   int32_t submit(size_t driver, std::optional<std::string_view> id, std::string_view channel,
-                 Send&& send) {
+                 std::string_view payload, Send&& send) {
     std::lock_guard lock(mutex_);
     uint64_t request_id = 0;
     const int32_t status = send(&request_id);
@@ -58,9 +75,56 @@ class request_table {
       p.channel.assign(channel);
       p.driver = driver;
       p.request_id = request_id;
+      p.payload.assign(payload);
+      p.superseded = false;
       if (p.has_id) open_ids_.insert(p.id);
     }
     return status;
+  }
+
+  // A reload replaced or moved the channel: its instance in `driver` answers what it had queued
+  // SMSDRV_E_SHUT_DOWN, and those requests are to be sent again.
+  void mark_superseded(size_t driver, std::string_view channel);
+
+  // What send_again() did.
+  struct again {
+    enum class outcome { unknown, sent, taken } what = outcome::unknown;
+    pending_request request;              // taken: the record, for the caller to answer
+    int32_t status = SMSDRV_E_SHUT_DOWN;  // taken: SHUT_DOWN as answered, or send's refusal
+  };
+
+  // A SMSDRV_E_SHUT_DOWN answer to a superseded request: calls send(const pending_request&,
+  // size_t* driver, uint64_t* request_id) -> int32_t under the table's lock; on SMSDRV_OK the
+  // record moves to the new (driver, request_id), its id in flight throughout (sent). Otherwise,
+  // or when the request is not superseded, the record is taken out as take() does (taken), with
+  // send's refusal or SMSDRV_E_SHUT_DOWN. unknown: no such request (take() would say nullopt).
+  template <typename Send>
+  again send_again(size_t driver, uint64_t request_id, Send&& send) {
+    std::lock_guard lock(mutex_);
+    again out;
+    auto& map = by_driver_[driver];
+    auto it = map.find(request_id);
+    if (it == map.end()) return out;
+    if (it->second.superseded) {
+      size_t to_driver = driver;
+      uint64_t to_id = 0;
+      out.status = send(it->second, &to_driver, &to_id);
+      if (out.status == SMSDRV_OK) {
+        auto node = map.extract(it);
+        node.key() = to_id;
+        node.mapped().driver = to_driver;
+        node.mapped().request_id = to_id;
+        node.mapped().superseded = false;
+        by_driver_[to_driver].insert(std::move(node));
+        out.what = again::outcome::sent;
+        return out;
+      }
+    }
+    if (it->second.has_id) open_ids_.erase(it->second.id);
+    --size_;
+    out.request = std::move(map.extract(it).mapped());
+    out.what = again::outcome::taken;
+    return out;
   }
 
   // Removes and returns the request the driver answered, or nullopt when it is unknown (never

@@ -10,8 +10,10 @@
  * Threads
  *   - Every function may be called from any thread. send(), ack() and last_error() may run
  *     concurrently with each other and with poll() on the same handle; poll() itself is called
- *     by one thread at a time (its results live until the next poll()). configure(), shutdown()
- *     and destroy() must not overlap other calls on the same handle.
+ *     by one thread at a time (its results live until the next poll()). configure(),
+ *     remove_channel(), shutdown() and destroy() must not overlap other calls on the same handle
+ *     (metrics() excepted): a host that reconfigures while serving holds its sends back during
+ *     the call.
  *   - The driver runs its own I/O thread(s). It calls into the host only through the two
  *     callbacks of smsdrv_host: notify() and log(). It never holds a driver lock while calling
  *     them, and the callbacks must not call back into the driver.
@@ -296,7 +298,15 @@ typedef struct smsdrv_driver_api {
   /* Apply one section of options. Driver-wide sections first, then channel sections; a channel
    * starts connecting as soon as its section is accepted. Unknown options are logged as
    * warnings by name. On a bad value nothing changes, the call fails with SMSDRV_E_BAD_CONFIG and
-   * last_error() names source:line, section, option, value and rule of every problem. */
+   * last_error() names source:line, section, option, value and rule of every problem.
+   * A driver-wide section given again replaces that section's settings.
+   * Since ABI 1.2, a channel section of a channel already configured replaces that channel: the
+   * section is checked whole first (a bad one changes nothing, as above); then a new instance of
+   * the channel starts at once and takes every request sent from then on, while the old instance
+   * takes none, answers its queued requests SMSDRV_E_SHUT_DOWN (never sent, safe to send again),
+   * gives requests in flight the driver's drain time for their responses, then unbinds. Every
+   * request keeps its one RESPONSE; only the new instance reports CHANNEL_STATE events. A 1.0 or
+   * 1.1 driver refuses such a section with SMSDRV_E_ALREADY_CONFIGURED. */
   int32_t (*configure)(smsdrv_driver* driver, const smsdrv_section* section);
 
   /* Queue a request; never blocks. On SMSDRV_OK *request_id receives an id (> 0) and exactly
@@ -337,6 +347,16 @@ typedef struct smsdrv_driver_api {
    * time. The samples stay valid until the next metrics() on the handle, or destroy(). Each
    * counter in a snapshot is exact; counters are not all read at the same instant. */
   int32_t (*metrics)(smsdrv_driver* driver, smsdrv_metrics* out);
+
+  /* ---- ABI 1.2 (use only when SMSDRV_API_HAS(api, remove_channel)) ---- */
+
+  /* Stop and forget one channel, as if its section had never been given: from now on send()
+   * refuses it (SMSDRV_E_UNKNOWN_CHANNEL); its queued requests get their RESPONSE
+   * SMSDRV_E_SHUT_DOWN (never sent), requests in flight get up to drain_timeout_ms for theirs,
+   * then it unbinds and closes, and a last CHANNEL_STATE event (SMSDRV_E_SHUT_DOWN) says so.
+   * Returns at once; those events come through poll(). A section of the same name may be
+   * configured again at once. SMSDRV_E_UNKNOWN_CHANNEL when no such channel is configured. */
+  int32_t (*remove_channel)(smsdrv_driver* driver, const char* channel, uint32_t drain_timeout_ms);
 } smsdrv_driver_api;
 
 /*
@@ -366,6 +386,7 @@ typedef struct smsdrv_driver_api {
 /* The function table: 1.0 is the least a driver of major version 1 provides. */
 #define SMSDRV_DRIVER_API_SIZE_1_0 SMSDRV_SIZE_THROUGH(smsdrv_driver_api, status_message)
 #define SMSDRV_DRIVER_API_SIZE_1_1 SMSDRV_SIZE_THROUGH(smsdrv_driver_api, metrics)
+#define SMSDRV_DRIVER_API_SIZE_1_2 SMSDRV_SIZE_THROUGH(smsdrv_driver_api, remove_channel)
 
 /* True when the driver's table has function `fn` (appended in a minor version after 1.0) and it
  * is set: a host checks this before calling it. */

@@ -237,6 +237,20 @@ class driver {
 
   int32_t shutdown(uint32_t drain_timeout_ms) { return api_->shutdown(handle_, drain_timeout_ms); }
 
+  // True when the driver can remove a channel and replace one by configuring it again (ABI 1.2).
+  bool has_remove_channel() const noexcept { return SMSDRV_API_HAS(api_, remove_channel); }
+
+  // Stops and forgets a channel (smsdrv.h). Throws smsdrv::error when the driver refuses, and
+  // when it has no remove_channel (ABI 1.1 or older: SMSDRV_E_UNSUPPORTED_REQUEST).
+  void remove_channel(const std::string& channel, uint32_t drain_timeout_ms) {
+    if (!has_remove_channel())
+      throw error(SMSDRV_E_UNSUPPORTED_REQUEST,
+                  "SMSDRV_E_UNSUPPORTED_REQUEST: the driver cannot remove a channel (driver ABI "
+                  "before 1.2); restart the host instead");
+    int32_t st = api_->remove_channel(handle_, channel.c_str(), drain_timeout_ms);
+    if (st != SMSDRV_OK) throw error(st, explain(handle_, st));
+  }
+
   // True when the driver reports metrics (ABI 1.1 and later).
   bool has_metrics() const noexcept { return SMSDRV_API_HAS(api_, metrics); }
 

@@ -70,6 +70,7 @@ static const smsdrv_driver_api null_api = {SMSDRV_DRIVER_API_SIZE_1_0,
                                            null_last_error,
                                            null_status_name,
                                            null_status_message,
+                                           NULL,
                                            NULL};
 
 SMSDRV_EXPORT const smsdrv_driver_api* smsdrv_driver_entry(uint32_t host_abi_version) {

@@ -107,10 +107,10 @@ std::vector<std::string> secret_options() {
 TEST_CASE("every secret option is covered") {
   // The tests below take every secret of the table; this list only shows which they are.
   CHECK(secret_options() ==
-        std::vector<std::string>{"password", "x-smpp-failover-password",
-                                 "x-smpp-tls-certificate-file-password",
-                                 "x-smpp-tls-certificate-password", "x-http-password-param-<N>",
-                                 "x-http-proxy-password", "x-http-tls-certificate-file-password"});
+        std::vector<std::string>{
+            "password", "x-smpp-failover-password", "x-smpp-tls-certificate-file-password",
+            "x-smpp-tls-certificate-password", "x-http-password-param-<N>", "x-http-proxy-password",
+            "x-http-tls-certificate-file-password", "x-shared-limits-redis-password"});
 }
 
 TEST_CASE("a secret breaking a rule gets the rule only: same message for any value") {

@@ -222,6 +222,12 @@ TEST_CASE("structural problems of the file are reported like .cfg problems") {
         list{"mms.cfg:1: option url appears before any [section]"});
   auto r = read_mms_settings("/nonexistent/mms.cfg");
   CHECK(r.errors == list{"/nonexistent/mms.cfg: cannot be read: No such file or directory"});
+  // Paths are printed whole, however long.
+  const std::string long_path = "/nonexistent/" + std::string(300, 'd') + "/mms.cfg";
+  CHECK(read_mms_settings(long_path).errors ==
+        list{long_path + ": cannot be read: No such file or directory"});
+  CHECK(parse_mms_settings("url = http://h/\n", long_path).errors ==
+        list{long_path + ":1: option url appears before any [section]"});
 }
 
 TEST_CASE("every default of the table is accepted by its own row") {

@@ -1,0 +1,91 @@
+// The x-shared-limits-* options: Redis URLs checked, each value refused with the option's name
+// and rule, the password never shown, and (until the channel uses them) any value refused as not
+// supported yet.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "config/option_table.hpp"
+#include "config/option_value.hpp"
+#include "config/redis_url.hpp"
+#include "config/validate.hpp"
+#include "section_builder.hpp"
+
+using namespace smsdrv::config;
+using smsdrv::config::test::channel;
+
+namespace {
+
+std::string problem(std::string_view option, std::string_view raw) {
+  const option_def* def = find_option(channel_options(), option);
+  REQUIRE(def != nullptr);
+  return check_value(*def, raw).problem;
+}
+
+}  // namespace
+
+TEST_CASE("redis URLs: host, port 6379 and database 0 unless given; no user information") {
+  auto ok = [](std::string_view text) {
+    auto r = parse_redis_url(text);
+    CAPTURE(text);
+    REQUIRE(std::holds_alternative<redis_url>(r));
+    return std::get<redis_url>(r);
+  };
+  auto bad = [](std::string_view text) {
+    auto r = parse_redis_url(text);
+    CAPTURE(text);
+    REQUIRE(std::holds_alternative<std::string>(r));
+    return std::get<std::string>(r);
+  };
+  CHECK(ok("redis://10.0.0.5").host == "10.0.0.5");
+  CHECK(ok("redis://10.0.0.5").port == 6379);
+  CHECK(ok("redis://redis.example.com:6380/3").port == 6380);
+  CHECK(ok("redis://redis.example.com:6380/3").db == 3);
+  CHECK(ok("redis://[::1]:7000").host == "::1");
+  CHECK(ok("redis://h/").db == 0);
+  CHECK(bad("http://h") == "must be redis://host[:port][/db], e.g. redis://10.0.0.5:6379/0");
+  CHECK(bad("rediss://h") == "must be redis://: TLS to Redis (rediss://) is not supported");
+  CHECK(bad("redis://:pw@h") ==
+        "must not carry user information: the password goes in x-shared-limits-redis-password");
+  CHECK(bad("redis://h:0") == "must give a port from 1 to 65535 after the ':'");
+  CHECK(bad("redis://h:") == "must give a port from 1 to 65535 after the ':'");
+  CHECK(bad("redis://h/16") == "must name a database 0-15 after the '/' (redis://host:port/0)");
+  CHECK(bad("redis://:6379") == "must name the Redis host (redis://host[:port][/db])");
+}
+
+TEST_CASE("x-shared-limits-*: values checked by their rule") {
+  CHECK(problem("x-shared-limits-redis-url", "redis://10.0.0.5:6379/0").empty());
+  CHECK(problem("x-shared-limits-redis-url", "redis://h:99999") ==
+        "must give a port from 1 to 65535 after the ':'");
+  CHECK(problem("x-shared-limits-rate", "300").empty());
+  CHECK_FALSE(problem("x-shared-limits-rate", "0").empty());
+  CHECK_FALSE(problem("x-shared-limits-local-share", "101").empty());
+  CHECK_FALSE(problem("x-shared-limits-lease-size", "many").empty());
+  CHECK(problem("x-shared-limits-account", "operator-a").empty());
+}
+
+TEST_CASE("x-shared-limits-*: named in the error, the password never shown, not supported yet") {
+  auto r = validate_channel_section(channel({{"x-shared-limits-redis-url", "redis://:pw1@h"},
+                                             {"x-shared-limits-redis-password", "hunter22"},
+                                             {"x-shared-limits-local-share", "0"}})
+                                        .view());
+  CHECK_FALSE(r.ok());
+  REQUIRE(r.errors.size() == 3);
+  CHECK(r.errors[0].find("x-shared-limits-redis-url = 'redis://:********@h': must not carry user "
+                         "information") != std::string::npos);
+  CHECK(r.errors[1].find("x-shared-limits-redis-password = '********': "
+                         "x-shared-limits-redis-password is not supported yet") !=
+        std::string::npos);
+  CHECK(r.errors[2].find("x-shared-limits-local-share = '0': must be") != std::string::npos);
+  for (const std::string& e : r.errors) {
+    CHECK(e.find("pw1") == std::string::npos);
+    CHECK(e.find("hunter22") == std::string::npos);
+  }
+  // Left out, every default is valid and the channel limits itself.
+  auto plain = validate_channel_section(channel({}).view());
+  REQUIRE(plain.ok());
+  CHECK(plain.settings->shared_limits_redis_url.empty());
+  CHECK(plain.settings->shared_limits_local_share == 50);
+  CHECK(plain.settings->shared_limits_lease_size == 20);
+}
