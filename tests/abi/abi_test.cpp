@@ -170,7 +170,26 @@ TEST_CASE("x-jsms-config-file: the MMS settings file is read when the channel is
   drv.configure("channel-mms", options(dir + "/good.cfg"));
   auto mms = drv.send("channel-mms", "SendMMS", {{"_smsDestNumber", "1"}},
                       {{"image/gif", "a.gif", "GIF89a"}});
-  CHECK(mms.status == SMSDRV_E_NOT_SUPPORTED_YET);
+  CHECK(mms.status == SMSDRV_OK);  // taken: the MMSC (nothing at port 1) answers it later
+  auto no_recipient = drv.send("channel-mms", "SendMMS", {{"_smsText", "hi"}});
+  CHECK(no_recipient.status == SMSDRV_E_BAD_REQUEST);
+  CHECK(no_recipient.error.find("_smsDestNumber") != std::string::npos);
+  // Its MMS side is not retired while the driver runs: neither replaced nor removed.
+  try {
+    drv.configure("channel-mms", options(dir + "/good.cfg"));
+    FAIL("a channel with MMS settings was replaced");
+  } catch (const smsdrv::error& e) {
+    CHECK(e.status() == SMSDRV_E_ALREADY_CONFIGURED);
+    CHECK(std::string(e.what()).find("x-jsms-config-file") != std::string::npos);
+  }
+  try {
+    drv.remove_channel("channel-mms", 0);
+    FAIL("a channel with MMS settings was removed");
+  } catch (const smsdrv::error& e) {
+    CHECK(e.status() == SMSDRV_E_UNSUPPORTED_REQUEST);
+  }
+  CHECK(drv.send("channel-mms", "SendMMS", {{"_smsDestNumber", "1"}, {"_smsText", "x"}}).status ==
+        SMSDRV_OK);
   std::lock_guard lock(h.mutex);
   bool logged = false;
   for (const auto& line : h.logs) {

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "fault_fixture.hpp"
+#include "hex.hpp"
 
 using namespace smsdrv::test;
 
@@ -481,8 +482,10 @@ constexpr bool clock_checks = false;
 constexpr bool clock_checks = true;
 #endif
 
-// `seconds` of traffic at 100/s; returns what the SMSC observed.
-void measure_rate(int seconds, std::vector<std::string> sim_flags, bool check_rate = true) {
+// `seconds` of traffic at 100/s, checked as the SMSC observed it: never above the cap and (for an
+// SMSC that throttles nothing, so resubmits nothing) each request once, in order.
+void measure_rate(int seconds, std::vector<std::string> sim_flags, bool check_rate = true,
+                  bool check_order = true) {
   check_rate = check_rate && clock_checks;
   fault_world w;
   sim_flags.insert(sim_flags.begin(), {"--account", "e2e:e2e-pw"});
@@ -491,12 +494,24 @@ void measure_rate(int seconds, std::vector<std::string> sim_flags, bool check_ra
                       {{"x-smpp-submit-max-rate", "100"}, {"x-smpp-submit-window-size", "20"}}));
   REQUIRE(w.wait_state("bound"));
   const int n = seconds * 100;
-  w.send_many("r", n + 1);
+  for (int i = 1; i <= n + 1; ++i) {  // each text its request id, to see the order at the SMSC
+    const std::string id = "r" + std::to_string(i);
+    w.send(id, id);
+    if (i % 50 == 0) w.pump([] { return true; });
+  }
   REQUIRE(w.all_answered(std::chrono::seconds(2 * seconds + 20)));
   REQUIRE(w.finish() == 0);
   auto outcome = w.check_exactly_one_each();
   CHECK(outcome["OK"] == static_cast<std::size_t>(n + 1));
   REQUIRE(s.submit_us.size() >= static_cast<std::size_t>(n + 1));
+  if (check_order) {
+    // Held back, not reordered: the SMSC gets each request once, in the order the host sent them
+    // (the texts are ASCII letters and digits, the same octets in the GSM default alphabet).
+    std::vector<std::string> at_smsc;
+    for (const timed& e : s.all("submit_sm"))
+      at_smsc.push_back(from_hex(e.line.str("short_message")));
+    CHECK(at_smsc == w.sent);
+  }
   std::vector<std::int64_t> t = s.submit_us;
   std::sort(t.begin(), t.end());
   const double span_s = static_cast<double>(t[static_cast<std::size_t>(n)] - t[0]) / 1e6;
@@ -512,9 +527,9 @@ void measure_rate(int seconds, std::vector<std::string> sim_flags, bool check_ra
     // plus the window (submits the SMSC reads in one go after its own process was descheduled).
     CHECK(rate <= 102.0);
     CHECK(busiest <= 100 + 10);
-    // Below the cap only a stalled machine can push it (ctest -j2 beside a compiler loses
-    // ~5%); the accuracy figure (within 1%) is the rate-limiter benchmark's, docs/benchmarks.md.
-    CHECK(rate >= 90.0);
+    // How close to the cap it stays is a matter of the machine's load, so not asserted here: the
+    // figure below is printed, and the accuracy target (within 1%) is the rate-limiter
+    // benchmark's (smpp-bench driver --rate, docs/benchmarks.md).
   }
   if (clock_checks) CHECK(s.max_window <= 10);
   figure(
@@ -525,7 +540,7 @@ void measure_rate(int seconds, std::vector<std::string> sim_flags, bool check_ra
 
 }  // namespace
 
-TEST_CASE("rate: never above the setting and close to it over 10 s as the SMSC sees it",
+TEST_CASE("rate: never above the setting over 10 s as the SMSC sees it, in order, each once",
           "[fault]") {
   measure_rate(10, {});
 }
@@ -533,9 +548,9 @@ TEST_CASE("rate: never above the setting and close to it over 10 s as the SMSC s
 // Not in ctest (hidden tag): a minute against an SMSC that throttles at exactly the configured
 // rate, and at 2% above it, for docs/reliability.md: fault_test "[manual]"
 TEST_CASE("rate over a minute against an SMSC throttling at the same rate", "[.][manual]") {
-  measure_rate(60, {"--throttle", "100"}, false);
+  measure_rate(60, {"--throttle", "100"}, false, false);
 }
 
 TEST_CASE("rate over a minute against an SMSC throttling 2% above it", "[.][manual]") {
-  measure_rate(60, {"--throttle", "102"});
+  measure_rate(60, {"--throttle", "102"}, true, false);
 }

@@ -6,6 +6,7 @@
 //   smpp-bench dms-stub      dms-stub's JSON-lines path (throughput, --idle RSS, --rate soak)
 //   smpp-bench queue-memory  memory per queued request
 //   smpp-bench http          an HTTP gateway channel to http-sink, beside Kannel's HTTP client
+//   smpp-bench mms           MMS over MM7 to mmsc-sim: SubmitReq/s with an image, DeliverReq/s
 //
 // Every command ends with one JSON line of results on stdout (compare: a table, and JSON lines in
 // --out). Programs built with it (the module, smsc-sim, smsc-sim-flood, dms-stub) are found where
@@ -25,6 +26,7 @@
 #include "compare.hpp"
 #include "driver_bench.hpp"
 #include "http_bench.hpp"
+#include "mms_bench.hpp"
 #include "process.hpp"
 #include "stub_bench.hpp"
 
@@ -59,10 +61,14 @@ commands:
                 client (bearerbox, smsbox, sendsms) to the same sink
                   --count N (50000) --kannel-count N (20000, 0: no Kannel) --concurrency C (32)
                   --text-length L (20) --no-progress
+  mms           MMS over MM7 through the C ABI to mmsc-sim: SendMMS with a text and an image,
+                then DeliverReq from the simulator to the channel's listener, acked at once
+                  --count N (5000) --inbound N (2000, 0: none) --concurrency C (16)
+                  --image-size BYTES (30000) --no-progress
 
 programs (default: next to this build):
   --module PATH --sim PATH --flood PATH --dms-stub PATH --node PATH --npm-client PATH
-  --http-sink PATH
+  --http-sink PATH --mmsc-sim PATH
 )";
 
 struct paths {
@@ -73,6 +79,7 @@ struct paths {
   std::string node = "node";
   std::string npm_client = SMSDRV_BENCH_NPM_CLIENT;
   std::string http_sink = SMSDRV_BENCH_HTTP_SINK;
+  std::string mmsc_sim = SMSDRV_BENCH_MMSC_SIM;
 };
 
 class bad_usage : public std::runtime_error {
@@ -111,6 +118,7 @@ void parse(const std::vector<std::string_view>& args, handlers h, paths& p,
   h["--node"] = [&](std::string_view v) { p.node = v; };
   h["--npm-client"] = [&](std::string_view v) { p.npm_client = v; };
   h["--http-sink"] = [&](std::string_view v) { p.http_sink = v; };
+  h["--mmsc-sim"] = [&](std::string_view v) { p.mmsc_sim = v; };
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (auto s = switches.find(args[i]); s != switches.end()) {
       s->second();
@@ -185,6 +193,23 @@ int run(const std::vector<std::string_view>& args) {
     o.module = p.module;
     o.sink = p.http_sink;
     fmt::print("{}\n", run_http(o));
+    return 0;
+  }
+  if (command == "mms") {
+    mms_bench_options o;
+    parse(
+        rest,
+        {{"--count", [&](auto v) { o.count = number<std::uint64_t>("--count", v); }},
+         {"--inbound", [&](auto v) { o.inbound = number<std::uint64_t>("--inbound", v); }},
+         {"--concurrency",
+          [&](auto v) { o.concurrency = number<std::uint32_t>("--concurrency", v); }},
+         {"--image-size", [&](auto v) { o.image_size = number<std::size_t>("--image-size", v); }}},
+        p, {{"--no-progress", [&] { o.progress = false; }}});
+    if (o.concurrency == 0 || o.concurrency > 1000)
+      throw bad_usage("--concurrency must be 1..1000");
+    o.module = p.module;
+    o.sim = p.mmsc_sim;
+    fmt::print("{}\n", run_mms(o));
     return 0;
   }
   if (command == "queue-memory") {

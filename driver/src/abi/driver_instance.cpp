@@ -14,6 +14,7 @@
 #include "config/validate.hpp"
 #include "http/gateway_url.hpp"
 #include "io/http_client.hpp"
+#include "io/mm7_runner.hpp"
 #include "io/tls_client.hpp"
 
 namespace smsdrv::abi {
@@ -191,6 +192,17 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
   if (!result.ok()) {
     return fail(status_of_config_errors(result.errors), join_lines(result.errors));
   }
+  // The MMS side of a channel (its listener, requests waiting for the host's ack) is not retired
+  // while the driver runs: a channel with MMS settings is not replaced, and none replaces
+  // another (docs/mms.md).
+  if (const channel_entry* existing = find_channel(section.name);
+      existing != nullptr &&
+      (existing->mms_handle != nullptr || !result.settings->jsms_config_file.empty()))
+    return fail(SMSDRV_E_ALREADY_CONFIGURED,
+                fmt::format("[{}] is already configured and has or would have MMS settings "
+                            "(x-jsms-config-file): such a channel is not replaced while the "
+                            "driver runs; restart the host to change it",
+                            section.name));
   if (result.settings->gateway == config::gateway_type::http)
     return configure_http_channel(view_of(section, keys, values), std::move(*result.settings));
   // TLS: the PKCS#12 file is opened now, so that a wrong password is a configuration error
@@ -237,6 +249,21 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
   }
   auto entry = std::make_unique<channel_entry>();
   entry->name = section.name;
+  if (mms) {
+    // The listener's TLS files are found like every other relative path (the server root).
+    mms->tls_certificate = resolve_from_server_root(mms->tls_certificate);
+    mms->tls_key = resolve_from_server_root(mms->tls_key);
+    try {
+      io::mm7_runner_config mc{entry->name, application_name_, *mms};
+      entry->mms_handle = &runtime().add_mms(std::move(mc), entry.get());
+    } catch (const std::exception& e) {
+      return fail(SMSDRV_E_BAD_CONFIG, config::channel_option_problem(
+                                           view_of(section, keys, values), "x-jsms-config-file",
+                                           fmt::format("the MMS side cannot start: {}", e.what())));
+    }
+    entry->mms_composer = std::make_unique<mm7::mms_composer>(
+        *mms, entry->name, result.settings->default_reply_address);
+  }
   entry->settings = std::move(*result.settings);
   entry->mms = std::move(mms);
   entry->composer = std::make_unique<channel::composer>(composer_settings_of(entry->settings));
@@ -302,6 +329,11 @@ std::int32_t driver_instance::remove_channel(std::string_view name,
   if (it == channels_.end())
     return fail(SMSDRV_E_UNKNOWN_CHANNEL,
                 fmt::format("remove_channel: no channel '{}' is configured in this driver", name));
+  if (it->second->mms_handle != nullptr)
+    return fail(SMSDRV_E_UNSUPPORTED_REQUEST,
+                fmt::format("remove_channel: '{}' has MMS settings (x-jsms-config-file): such a "
+                            "channel is not removed while the driver runs; restart the host",
+                            name));
   std::unique_ptr<channel_entry> entry = std::move(it->second);
   channels_.erase(it);
   routes_.remove_route(name);
@@ -481,14 +513,11 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
   if (parts.status != SMSDRV_OK) return fail(parts.status, parts.problem);
   const std::string_view name(request.request);
   if (name == "SendMMS") {
-    if (!ch->mms)
+    if (!ch->mms_composer)
       return fail(SMSDRV_E_UNSUPPORTED_REQUEST,
                   fmt::format("{}: SendMMS needs the channel's MMS settings (x-jsms-config-file)",
                               ch->name));
-    return fail(SMSDRV_E_NOT_SUPPORTED_YET,
-                fmt::format("{}: SendMMS is not supported yet by this driver version (the MM7 "
-                            "transport comes with a later version; docs/mms.md)",
-                            ch->name));
+    return send_mms(*ch, request, parts.parts, request_id);
   }
   if (name != "SendSMS")
     return fail(SMSDRV_E_UNSUPPORTED_REQUEST,
@@ -569,6 +598,44 @@ void driver_instance::hand_over(std::uint64_t request_id, const channel_entry& o
                       request_id, carrier.name));
 }
 
+std::int32_t driver_instance::send_mms(channel_entry& ch, const smsdrv_request& request,
+                                       const std::vector<smsdrv_part>& parts,
+                                       std::uint64_t* request_id) {
+  if (ch.open.fetch_add(1, std::memory_order_acq_rel) >= ch.queue_size) {
+    ch.open.fetch_sub(1, std::memory_order_acq_rel);
+    return fail(SMSDRV_E_QUEUE_FULL,
+                fmt::format("{}: {} requests are waiting (x-smpp-queue-size); try again later",
+                            ch.name, ch.queue_size));
+  }
+  std::vector<std::pair<std::string_view, std::string_view>> data;
+  data.reserve(request.count);
+  for (std::uint32_t i = 0; i < request.count; ++i)
+    data.emplace_back(request.keys[i] ? request.keys[i] : "",
+                      request.values[i] ? request.values[i] : "");
+  std::vector<mm7::part_input> inputs;
+  inputs.reserve(parts.size());
+  for (const smsdrv_part& p : parts)
+    inputs.push_back({p.content_type, p.name,
+                      std::string_view(reinterpret_cast<const char*>(p.data),
+                                       p.data ? static_cast<std::size_t>(p.size) : 0)});
+  mm7::prepared_mms prepared;
+  const mm7::mms_compose_result composed = ch.mms_composer->compose(data, inputs, prepared);
+  if (!composed.ok()) {
+    ch.open.fetch_sub(1, std::memory_order_acq_rel);
+    return fail(composed.status, fmt::format("{}: {}", ch.name, composed.error));
+  }
+  prepared.request_id = next_request_id_.fetch_add(1, std::memory_order_relaxed);
+  if (enabled(log_level::debug))
+    write(log_level::debug, ch.name,
+          fmt::format("request {}: SendMMS, TransactionID {}, {} parts, {} bytes",
+                      prepared.request_id, prepared.transaction_id, prepared.parts,
+                      prepared.post.body.size()));
+  if (request_id) *request_id = prepared.request_id;
+  ch.metrics->request_accepted();
+  ch.mms_handle->submit(std::move(prepared));
+  return SMSDRV_OK;
+}
+
 std::int32_t driver_instance::send_http(channel_entry& ch, const channel_entry& origin,
                                         channel::user_data data, std::uint64_t* request_id) {
   channel::http_prepared_request prepared;
@@ -635,7 +702,10 @@ std::int32_t driver_instance::ack(std::uint64_t event_id, std::int32_t dispositi
                             "not flagged NEEDS_ACK, or already acknowledged)",
                             event_id));
   auto* ch = reinterpret_cast<channel_entry*>(target->channel_key);
-  ch->handle->ack(target->ack_id, disposition);
+  if ((target->ack_id & io::mms_ack_bit) != 0 && ch->mms_handle != nullptr)
+    ch->mms_handle->ack(target->ack_id, disposition);
+  else
+    ch->handle->ack(target->ack_id, disposition);
   return SMSDRV_OK;
 }
 

@@ -22,6 +22,7 @@
 #include "config/driver_settings.hpp"
 #include "config/validate.hpp"
 #include "io/driver_runtime.hpp"
+#include "mm7/mms_composer.hpp"
 #include "mm7/settings.hpp"
 #include "smsdrv/smsdrv.h"
 #include "util/log_sink.hpp"
@@ -62,6 +63,8 @@ class driver_instance : public io::event_sink, public log_sink {
     std::atomic<std::size_t> open{0};  // accepted by send(), RESPONSE not yet produced
     std::shared_ptr<channel::channel_metrics> metrics;
     std::optional<mm7::mms_settings> mms;  // x-jsms-config-file, read when configured
+    std::unique_ptr<mm7::mms_composer> mms_composer;
+    io::mms_handle* mms_handle = nullptr;
     // Replaced by a new instance of the channel (configure() again): its CHANNEL_STATE events
     // are logged, not reported; the new instance's are.
     std::atomic<bool> replaced{false};
@@ -74,6 +77,8 @@ class driver_instance : public io::event_sink, public log_sink {
   };
 
   std::int32_t configure_channel(const smsdrv_section& section);
+  std::int32_t send_mms(channel_entry& ch, const smsdrv_request& request,
+                        const std::vector<smsdrv_part>& parts, std::uint64_t* request_id);
   std::int32_t configure_http_channel(const config::section_view& section,
                                       config::channel_settings settings);
   std::int32_t send_http(channel_entry& ch, const channel_entry& origin, channel::user_data data,

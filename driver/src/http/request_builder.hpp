@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +61,13 @@ struct built_request {
   method verb = method::post;
   std::string url;   // GET: the SMS URL with every parameter; POST: the SMS URL
   std::string body;  // POST: the form; GET: empty
+  // Set instead of body: a body shared with its owner (an MM7 SubmitReq kept for a retry on the
+  // failover URL), sent without a copy.
+  std::shared_ptr<const std::string> shared_body;
+  // More request headers, "Name: value" (MM7: Content-Type, SOAPAction, Authorization).
+  std::vector<std::string> headers;
+
+  const std::string& payload() const noexcept { return shared_body ? *shared_body : body; }
 };
 
 inline constexpr std::string_view form_content_type = "application/x-www-form-urlencoded";

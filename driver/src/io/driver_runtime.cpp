@@ -18,6 +18,7 @@
 
 #include "io/channel_runner.hpp"
 #include "io/http_channel_runner.hpp"
+#include "io/mm7_runner.hpp"
 
 namespace smsdrv::io {
 
@@ -76,6 +77,18 @@ struct tcp_probe : std::enable_shared_from_this<tcp_probe> {
 };
 
 }  // namespace
+void mms_handle::submit(mm7::prepared_mms&& request) {
+  runner_.submit(std::move(request));
+}
+
+void mms_handle::ack(std::uint64_t ack_id, std::int32_t disposition) {
+  runner_.ack(ack_id, disposition);
+}
+
+std::uint16_t mms_handle::listen_port() const noexcept {
+  return runner_.listen_port();
+}
+
 // After the drain of a retired channel, the unbind handshake gets this long before the
 // connection is cut (as at shutdown).
 constexpr auto unbind_grace = std::chrono::seconds(5);
@@ -113,6 +126,9 @@ struct driver_runtime::impl {
   std::thread thread;
   std::list<slot> slots;
   std::deque<ticker> tickers;
+  // The MMS sides of channels (MM7): never retired before shutdown.
+  std::deque<std::unique_ptr<mm7_runner>> mms_runners;
+  std::deque<mms_handle> mms_handles;
   bool stopped = false;
 
   slot& slot_of(channel_handle& h) {
@@ -160,6 +176,24 @@ channel_handle& driver_runtime::add_channel(channel::channel_config config, void
   });
   added->start();
   return *added->handle;
+}
+
+mms_handle& driver_runtime::add_mms(mm7_runner_config config, void* sink_key) {
+  mm7_runner* runner = nullptr;
+  std::exception_ptr failed;
+  impl_->run_on_io([&] {
+    try {
+      runner = impl_->mms_runners
+                   .emplace_back(std::make_unique<mm7_runner>(impl_->io, std::move(config),
+                                                              impl_->log, impl_->events, sink_key))
+                   .get();
+    } catch (...) {
+      failed = std::current_exception();
+    }
+  });
+  if (failed) std::rethrow_exception(failed);
+  runner->start();
+  return impl_->mms_handles.emplace_back(*runner);
 }
 
 channel_handle& driver_runtime::add_http_channel(channel::http_channel_config config,
@@ -239,7 +273,7 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
 
   std::mutex m;
   std::condition_variable cv;
-  std::size_t remaining = d.slots.size();
+  std::size_t remaining = d.slots.size() + d.mms_runners.size();
   const auto deadline = std::chrono::steady_clock::now() + drain;
   d.run_on_io([&] {
     for (ticker& t : d.tickers) {
@@ -254,6 +288,12 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
         cv.notify_all();
       });
     }
+    for (auto& r : d.mms_runners)
+      r->begin_shutdown(deadline, [&] {
+        std::lock_guard lock(m);
+        --remaining;
+        cv.notify_all();
+      });
   });
   // In-flight requests get `drain`; the unbind handshake then gets a short grace period.
   {
@@ -265,6 +305,8 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
       if (!s.finished())
         s.force_close(s.smpp ? "shutdown: drain time exhausted, connection cut"
                              : "no response before the drain time of the shutdown ran out");
+    for (auto& r : d.mms_runners)
+      if (!r->finished()) r->force_close("shutdown: drain time exhausted");
   });
   d.work.reset();
   d.io.stop();

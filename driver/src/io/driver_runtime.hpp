@@ -20,11 +20,14 @@
 #include "io/event_sink.hpp"
 #include "io/http_client.hpp"
 #include "io/tls_client.hpp"
+#include "mm7/mms_composer.hpp"
 #include "util/log_sink.hpp"
 
 namespace smsdrv::io {
 
 class channel_runner;
+class mm7_runner;
+struct mm7_runner_config;
 class http_channel_runner;
 
 // A channel as seen from other threads: an SMPP channel or an HTTP gateway channel.
@@ -50,6 +53,18 @@ class channel_handle {
   std::atomic<bool> finished_{false};
 };
 
+// A channel's MMS side as seen from other threads.
+class mms_handle {
+ public:
+  explicit mms_handle(mm7_runner& runner) : runner_(runner) {}
+  void submit(mm7::prepared_mms&& request);
+  void ack(std::uint64_t ack_id, std::int32_t disposition);
+  std::uint16_t listen_port() const noexcept;
+
+ private:
+  mm7_runner& runner_;
+};
+
 class driver_runtime {
  public:
   driver_runtime(log_sink& log, event_sink& events);
@@ -72,6 +87,9 @@ class driver_runtime {
   // thread.
   void probe_tcp(std::string host, std::uint16_t port, std::chrono::milliseconds timeout,
                  std::function<void(bool, std::string)> done);
+  // The MMS side of a channel (MM7): its listener is bound now; throws std::runtime_error naming
+  // what failed (the address, a TLS file). Its events reach the sink with `sink_key`.
+  mms_handle& add_mms(mm7_runner_config config, void* sink_key);
 
   // Stops one channel the way shutdown() stops them all, without waiting: it takes no new
   // request, its queued requests fail unsent (SMSDRV_E_SHUT_DOWN), requests in flight get up to

@@ -93,8 +93,11 @@ struct http_client::impl {
     std::uint64_t body_written = 0;
     bool refused_reconnect = false;
     char error[CURL_ERROR_SIZE] = {};
+    curl_slist* request_headers = nullptr;  // "Expect:" and the request's own, when it has some
 
-    bool written() const noexcept { return headers_written && body_written >= request.body.size(); }
+    bool written() const noexcept {
+      return headers_written && body_written >= request.payload().size();
+    }
   };
 
   asio::io_context& io;
@@ -140,11 +143,14 @@ struct http_client::impl {
       curl_multi_remove_handle(multi, t->easy);
     for (transfer* t : running) {
       curl_easy_cleanup(t->easy);
+      curl_slist_free_all(t->request_headers);
       delete t;
     }
     running.clear();
-    for (auto& t : idle)
+    for (auto& t : idle) {
       curl_easy_cleanup(t->easy);
+      curl_slist_free_all(t->request_headers);
+    }
     idle.clear();
     for (auto& [fd, w] : sockets) {
       w->gone = true;
@@ -280,8 +286,25 @@ struct http_client::impl {
   static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* userp) {
     auto* t = static_cast<transfer*>(userp);
     const std::string_view line(data, size * count);
-    if (line.starts_with("HTTP/")) t->result.retry_after.reset();  // a new response begins
+    if (line.starts_with("HTTP/")) {  // a new response begins
+      t->result.retry_after.reset();
+      t->result.content_type.clear();
+    }
     if (auto after = retry_after_of(line)) t->result.retry_after = after;
+    constexpr std::string_view content_type = "content-type:";
+    if (line.size() > content_type.size()) {
+      bool match = true;
+      for (std::size_t i = 0; i < content_type.size() && match; ++i)
+        match = (line[i] | 0x20) == content_type[i];
+      if (match) {
+        std::string_view v = line.substr(content_type.size());
+        while (!v.empty() && (v.front() == ' ' || v.front() == '\t'))
+          v.remove_prefix(1);
+        while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' '))
+          v.remove_suffix(1);
+        t->result.content_type.assign(v.substr(0, 1024));
+      }
+    }
     return size * count;
   }
 
@@ -412,13 +435,22 @@ struct http_client::impl {
     t->error[0] = '\0';
     CURL* e = t->easy;
     curl_easy_setopt(e, CURLOPT_URL, t->request.url.c_str());
+    curl_slist_free_all(t->request_headers);
+    t->request_headers = nullptr;
+    if (!t->request.headers.empty()) {
+      t->request_headers = curl_slist_append(nullptr, "Expect:");
+      for (const std::string& h : t->request.headers)
+        t->request_headers = curl_slist_append(t->request_headers, h.c_str());
+    }
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->request_headers ? t->request_headers : headers);
     if (t->request.verb == http::method::get) {
       curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
     } else {
+      // The payload is read from where it is: curl copies nothing (CURLOPT_POSTFIELDS).
+      const std::string& payload = t->request.payload();
       curl_easy_setopt(e, CURLOPT_POST, 1L);
-      curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->request.body.data());
-      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-                       static_cast<curl_off_t>(t->request.body.size()));
+      curl_easy_setopt(e, CURLOPT_POSTFIELDS, payload.data());
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(payload.size()));
     }
     if (curl_multi_add_handle(multi, e) != CURLM_OK) {
       idle.emplace_back(t);
@@ -486,6 +518,8 @@ struct http_client::impl {
     http_result done = std::move(r);
     t.request.url.clear();
     t.request.body.clear();
+    t.request.shared_body.reset();
+    t.request.headers.clear();
     idle.emplace_back(&t);
     on_done(tag, std::move(done));
   }

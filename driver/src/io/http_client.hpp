@@ -61,6 +61,7 @@ struct http_result {
   http::transport_failure failure = http::transport_failure::none;
   bool request_written = false;
   int status = 0;
+  std::string content_type;  // the response's Content-Type, "" when it had none
   std::string body;
   bool body_cut = false;  // longer than max_response_octets
   std::optional<std::chrono::seconds> retry_after;

@@ -28,7 +28,7 @@ struct link {
   }
   asio::ip::tcp::socket& lowest() { return tls ? tls->next_layer() : socket; }
 
-  std::shared_ptr<const tls_client> tls_settings_owner;  // trace.client points into it
+  std::shared_ptr<const tls_client> tls_settings_owner;  // the context the stream was made with
   tls_trace trace;
   asio::ip::tcp::socket socket;  // plain TCP; unused with TLS
   std::optional<asio::ssl::stream<asio::ip::tcp::socket>> tls;

@@ -4,8 +4,6 @@
 #include <fmt/format.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/pkcs12.h>
-#include <openssl/provider.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -15,9 +13,10 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <fstream>
-#include <iterator>
 #include <optional>
+
+#include "io/pkcs12_file.hpp"
+#include "io/tls_options.hpp"
 
 namespace smsdrv::io {
 namespace {
@@ -26,56 +25,15 @@ using config::tls_mode;
 using config::tls_verification;
 using config::tls_version;
 
-constexpr std::string_view opt_path = "x-smpp-tls-path-to-certificate";
-constexpr std::string_view opt_file_password = "x-smpp-tls-certificate-file-password";
-constexpr std::string_view opt_key_password = "x-smpp-tls-certificate-password";
-constexpr std::string_view opt_mode = "x-smpp-tls-mode";
-constexpr std::string_view opt_version = "x-smpp-tls-version";
-constexpr std::string_view opt_host_name = "x-smpp-tls-host-name";
-constexpr std::string_view opt_verification = "x-smpp-tls-verification";
+using tls_options::opt_mode;
+using tls_options::opt_path;
+using tls_options::opt_verification;
+using tls_options::opt_version;
+using tls_options::version_name;
 
-struct x509_free {
-  void operator()(X509* p) const { X509_free(p); }
-};
-struct pkey_free {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct p12_free {
-  void operator()(PKCS12* p) const { PKCS12_free(p); }
-};
-struct p7s_free {
-  void operator()(STACK_OF(PKCS7) * p) const { sk_PKCS7_pop_free(p, PKCS7_free); }
-};
-struct bags_free {
-  void operator()(STACK_OF(PKCS12_SAFEBAG) * p) const {
-    sk_PKCS12_SAFEBAG_pop_free(p, PKCS12_SAFEBAG_free);
-  }
-};
-struct p8_free {
-  void operator()(PKCS8_PRIV_KEY_INFO* p) const { PKCS8_PRIV_KEY_INFO_free(p); }
-};
-struct libctx_free {
-  void operator()(OSSL_LIB_CTX* p) const { OSSL_LIB_CTX_free(p); }
-};
 struct ctx_free {
   void operator()(SSL_CTX* p) const { SSL_CTX_free(p); }
 };
-using x509_ptr = std::unique_ptr<X509, x509_free>;
-using pkey_ptr = std::unique_ptr<EVP_PKEY, pkey_free>;
-
-std::string version_name(tls_version v) {
-  switch (v) {
-    case tls_version::tls1_2:
-      return "1.2 or newer";
-    case tls_version::tls1_3:
-      return "1.3";
-    case tls_version::tls1_1_insecure:
-      return "1.1 or newer";
-    case tls_version::tls1_0_insecure:
-      return "1.0 or newer";
-  }
-  return "?";
-}
 
 std::string_view mode_name(tls_mode m) {
   switch (m) {
@@ -141,255 +99,6 @@ std::string describe_cert(X509* cert) {
                      name_of(X509_get_issuer_name(cert)), time_of(X509_get0_notAfter(cert)));
 }
 
-// OpenSSL's queued errors as one line, and the queue emptied.
-std::string drain_errors() {
-  std::string out;
-  while (unsigned long e = ERR_get_error()) {
-    const char* reason = ERR_reason_error_string(e);
-    if (!out.empty()) out += "; ";
-    out += reason ? reason : fmt::format("error {:#x}", e);
-  }
-  return out.empty() ? "no detail from OpenSSL" : out;
-}
-
-// True when the queued errors say an algorithm is not available (as opposed to a wrong
-// password, which shows as a failed decryption or a malformed result). The queue is emptied.
-bool unsupported_algorithm_queued() {
-  bool unsupported = false;
-  while (unsigned long e = ERR_get_error()) {
-    const int reason = ERR_GET_REASON(e);
-    if (reason == ERR_R_UNSUPPORTED || reason == ERR_R_FETCH_FAILED ||
-        (ERR_GET_LIB(e) == ERR_LIB_EVP &&
-         (reason == EVP_R_UNSUPPORTED_ALGORITHM || reason == EVP_R_UNSUPPORTED_CIPHER ||
-          reason == EVP_R_UNKNOWN_CIPHER || reason == EVP_R_UNSUPPORTED_PRF ||
-          reason == EVP_R_UNSUPPORTED_KEY_DERIVATION_FUNCTION)))
-      unsupported = true;
-  }
-  return unsupported;
-}
-
-// The spellings of a password to try: PKCS#12 tells an empty password from none (OpenSSL's own
-// PKCS12_parse tries both).
-std::vector<const char*> spellings(const std::string& password) {
-  if (password.empty()) return {nullptr, ""};
-  return {password.c_str()};
-}
-
-int length_of(const char* password) {
-  return password == nullptr ? 0 : static_cast<int>(std::strlen(password));
-}
-
-// What a PKCS#12 file holds, decrypted.
-struct bundle {
-  std::vector<x509_ptr> certificates;
-  std::vector<pkey_ptr> keys;
-  bool has_encrypted_key = false;  // present, left encrypted (single mode does not need it)
-};
-
-class pkcs12_reader {
- public:
-  pkcs12_reader(const tls_settings& s, bool need_key, tls_problem& problem)
-      : s_(s), need_key_(need_key), problem_(problem) {
-    // Files written before OpenSSL 3 (Java 8 keytool, Windows, openssl -legacy) encrypt with
-    // RC2-40 or 3DES; RC2 lives in OpenSSL's legacy provider. It is loaded into a library
-    // context of our own, used only to decrypt the file: the host's OpenSSL stays as it is.
-    libctx_.reset(OSSL_LIB_CTX_new());
-    if (libctx_) {
-      providers_[0] = OSSL_PROVIDER_load(libctx_.get(), "default");
-      providers_[1] = OSSL_PROVIDER_load(libctx_.get(), "legacy");  // absent: a clear error later
-    }
-    ERR_clear_error();
-  }
-  ~pkcs12_reader() {
-    // Before the library context goes: a provider still loaded keeps its memory.
-    for (OSSL_PROVIDER* p : providers_)
-      if (p != nullptr) OSSL_PROVIDER_unload(p);
-  }
-  pkcs12_reader(const pkcs12_reader&) = delete;
-  pkcs12_reader& operator=(const pkcs12_reader&) = delete;
-
-  std::optional<bundle> read() {
-    std::ifstream in(s_.path, std::ios::binary);
-    if (!in)
-      return fail(opt_path, fmt::format("cannot read '{}': {}", s_.path, std::strerror(errno)));
-    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (data.empty()) return fail(opt_path, fmt::format("'{}' is empty", s_.path));
-    const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-    std::unique_ptr<PKCS12, p12_free> p12(d2i_PKCS12(nullptr, &p, static_cast<long>(data.size())));
-    if (!p12) {
-      ERR_clear_error();
-      if (data.starts_with("-----BEGIN"))
-        return fail(opt_path, fmt::format("'{}' is a PEM file, not PKCS#12; make one with "
-                                          "openssl pkcs12 -export (docs/tls.md)",
-                                          s_.path));
-      return fail(opt_path, fmt::format("'{}' is not a PKCS#12 file (.p12 / .pfx, DER)", s_.path));
-    }
-    if (!open_mac(p12.get())) return std::nullopt;
-    std::unique_ptr<STACK_OF(PKCS7), p7s_free> safes(PKCS12_unpack_authsafes(p12.get()));
-    if (!safes) {
-      return fail(opt_path,
-                  fmt::format("'{}' cannot be read as PKCS#12: {}", s_.path, drain_errors()));
-    }
-    bundle out;
-    for (int i = 0; i < sk_PKCS7_num(safes.get()); ++i) {
-      PKCS7* p7 = sk_PKCS7_value(safes.get(), i);
-      std::unique_ptr<STACK_OF(PKCS12_SAFEBAG), bags_free> bags;
-      const int nid = OBJ_obj2nid(p7->type);
-      if (nid == NID_pkcs7_data) {
-        bags.reset(PKCS12_unpack_p7data(p7));
-      } else if (nid == NID_pkcs7_encrypted) {
-        bags = decrypt_safe(p7);
-        if (!bags) return std::nullopt;
-      } else {
-        continue;  // enveloped (public-key) safes: not a password-based file
-      }
-      if (!bags) return fail(opt_path, fmt::format("'{}' is damaged: {}", s_.path, drain_errors()));
-      if (!take_bags(bags.get(), out)) return std::nullopt;
-    }
-    return out;
-  }
-
- private:
-  std::nullopt_t fail(std::string_view option, std::string text) {
-    problem_.option = std::string(option);
-    problem_.text = std::move(text);
-    ERR_clear_error();
-    return std::nullopt;
-  }
-  bool refuse(std::string_view option, std::string text) {
-    fail(option, std::move(text));
-    return false;
-  }
-
-  // The integrity check (MAC) with the file password. Finds which spelling of an empty
-  // password the file uses.
-  bool open_mac(PKCS12* p12) {
-    if (!PKCS12_mac_present(p12)) return true;
-    for (const char* pass : spellings(s_.file_password)) {
-      if (PKCS12_verify_mac(p12, pass, length_of(pass))) {
-        file_pass_ = pass;
-        mac_checked_ = true;
-        return true;
-      }
-    }
-    if (unsupported_algorithm_queued())
-      return refuse(opt_path, fmt::format("the integrity check of '{}' uses an "
-                                          "algorithm OpenSSL does not offer",
-                                          s_.path));
-    if (s_.file_password.empty())
-      return refuse(opt_file_password, fmt::format("'{}' is protected by a password: set {}",
-                                                   s_.path, opt_file_password));
-    return refuse(opt_file_password,
-                  fmt::format("wrong password for '{}' (its integrity check failed)", s_.path));
-  }
-
-  std::unique_ptr<STACK_OF(PKCS12_SAFEBAG), bags_free> decrypt_safe(PKCS7* p7) {
-    const PKCS7_ENC_CONTENT* content = p7->d.encrypted ? p7->d.encrypted->enc_data : nullptr;
-    if (content == nullptr || content->enc_data == nullptr) {
-      fail(opt_path, fmt::format("'{}' is damaged (an encrypted part without data)", s_.path));
-      return nullptr;
-    }
-    for (const char* pass : file_pass_candidates()) {
-      void* bags =
-          PKCS12_item_decrypt_d2i_ex(content->algorithm, ASN1_ITEM_rptr(PKCS12_SAFEBAGS), pass,
-                                     length_of(pass), content->enc_data, 1, libctx_.get(), nullptr);
-      if (bags != nullptr)
-        return std::unique_ptr<STACK_OF(PKCS12_SAFEBAG), bags_free>(
-            static_cast<STACK_OF(PKCS12_SAFEBAG)*>(bags));
-    }
-    if (unsupported_algorithm_queued()) {
-      fail(opt_path, fmt::format("the certificates in '{}' are encrypted with an algorithm "
-                                 "OpenSSL does not offer here (legacy provider missing?); "
-                                 "re-export the file (docs/tls.md)",
-                                 s_.path));
-    } else {
-      fail(opt_file_password,
-           fmt::format("wrong password for '{}' (its certificates cannot be decrypted)", s_.path));
-    }
-    return nullptr;
-  }
-
-  // After the integrity check the right spelling is known; without one, every spelling.
-  std::vector<const char*> file_pass_candidates() const {
-    if (mac_checked_) return {file_pass_};
-    return spellings(s_.file_password);
-  }
-
-  bool take_bags(const STACK_OF(PKCS12_SAFEBAG) * bags, bundle& out) {
-    for (int i = 0; i < sk_PKCS12_SAFEBAG_num(bags); ++i) {
-      const PKCS12_SAFEBAG* bag = sk_PKCS12_SAFEBAG_value(bags, i);
-      switch (PKCS12_SAFEBAG_get_nid(bag)) {
-        case NID_certBag:
-          if (PKCS12_SAFEBAG_get_bag_nid(bag) == NID_x509Certificate) {
-            if (X509* cert = PKCS12_SAFEBAG_get1_cert(bag)) out.certificates.emplace_back(cert);
-          }
-          break;
-        case NID_keyBag:
-          if (need_key_) {
-            if (EVP_PKEY* key = EVP_PKCS82PKEY(PKCS12_SAFEBAG_get0_p8inf(bag)))
-              out.keys.emplace_back(key);
-          } else {
-            out.has_encrypted_key = true;
-          }
-          break;
-        case NID_pkcs8ShroudedKeyBag:
-          if (!need_key_) {
-            out.has_encrypted_key = true;
-            break;
-          }
-          if (!decrypt_key(bag, out)) return false;
-          break;
-        case NID_safeContentsBag:
-          if (!take_bags(PKCS12_SAFEBAG_get0_safes(bag), out)) return false;
-          break;
-        default:
-          break;  // CRLs, secrets: not ours to use
-      }
-    }
-    return true;
-  }
-
-  bool decrypt_key(const PKCS12_SAFEBAG* bag, bundle& out) {
-    const bool own_password = !s_.key_password.empty();
-    const std::vector<const char*> candidates =
-        own_password ? spellings(s_.key_password) : file_pass_candidates();
-    for (const char* pass : candidates) {
-      std::unique_ptr<PKCS8_PRIV_KEY_INFO, p8_free> p8(PKCS8_decrypt_ex(
-          PKCS12_SAFEBAG_get0_pkcs8(bag), pass, length_of(pass), libctx_.get(), nullptr));
-      if (!p8) continue;
-      EVP_PKEY* key = EVP_PKCS82PKEY(p8.get());
-      if (key == nullptr) continue;
-      out.keys.emplace_back(key);
-      ERR_clear_error();
-      return true;
-    }
-    if (unsupported_algorithm_queued())
-      return refuse(opt_path, fmt::format("our private key in '{}' is encrypted "
-                                          "with an algorithm OpenSSL does not "
-                                          "offer here; re-export the file "
-                                          "(docs/tls.md)",
-                                          s_.path));
-    if (own_password)
-      return refuse(
-          opt_key_password,
-          fmt::format("wrong password for our private key in '{}' (it cannot be decrypted)",
-                      s_.path));
-    return refuse(
-        opt_key_password,
-        fmt::format("our private key in '{}' has a password of its own: it cannot be decrypted "
-                    "with {} (used because {} is empty); set {}",
-                    s_.path, opt_file_password, opt_key_password, opt_key_password));
-  }
-
-  const tls_settings& s_;
-  bool need_key_;
-  tls_problem& problem_;
-  std::unique_ptr<OSSL_LIB_CTX, libctx_free> libctx_;
-  OSSL_PROVIDER* providers_[2] = {nullptr, nullptr};
-  const char* file_pass_ = nullptr;
-  bool mac_checked_ = false;
-};
-
 bool is_ip_address(const std::string& host) {
   unsigned char buf[16];
   return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
@@ -432,160 +141,12 @@ void msg_callback(int write_p, int /*version*/, int content_type, const void* bu
     if (!write_p && b[0] == SSL3_MT_SERVER_HELLO) t->server_hello = true;
     if (!write_p && b[0] == SSL3_MT_CERTIFICATE_REQUEST) t->certificate_requested = true;
     // In single mode OpenSSL answers a request with an empty Certificate message.
-    if (write_p && b[0] == SSL3_MT_CERTIFICATE && t->client &&
-        t->client->settings().mode == tls_mode::mutual)
+    if (write_p && b[0] == SSL3_MT_CERTIFICATE && t->mode == tls_mode::mutual)
       t->sent_certificate = true;
   } else if (content_type == SSL3_RT_ALERT && len >= 2 && b[1] != SSL3_AD_CLOSE_NOTIFY) {
     int& slot = write_p ? t->alert_sent : t->alert_received;
     if (slot < 0) slot = b[1];
   }
-}
-
-std::string alert_name(int description) {
-  switch (description) {  // RFC 8446 §6: TLS 1.3 alerts OpenSSL 3.0 has no name for
-    case SSL_AD_MISSING_EXTENSION:
-      return "missing extension";
-    case SSL_AD_CERTIFICATE_REQUIRED:
-      return "certificate required";
-    case SSL_AD_NO_APPLICATION_PROTOCOL:
-      return "no application protocol";
-    default:
-      break;
-  }
-  const char* s = SSL_alert_desc_string_long(description);
-  return s && std::string_view(s) != "unknown" ? s : fmt::format("alert {}", description);
-}
-
-std::string no_common_version(const tls_trace& t, std::string_view why) {
-  const tls_version ours = t.client ? t.client->settings().version : tls_version::tls1_2;
-  return fmt::format(
-      "no TLS version in common with the SMSC ({}; we offer TLS {}, {}){}", why, version_name(ours),
-      opt_version,
-      ours == tls_version::tls1_2
-          ? "; an SMSC with only TLS 1.0 or 1.1 should be upgraded (TLSv1.1-insecure would "
-            "accept it, insecurely)"
-          : "");
-}
-
-// The SMSC's alert explained.
-std::string explain_alert(const tls_trace& t) {
-  const int a = t.alert_received;
-  const std::string named = fmt::format("TLS alert '{}'", alert_name(a));
-  const bool certificate_alert =
-      a == SSL_AD_BAD_CERTIFICATE || a == SSL_AD_UNSUPPORTED_CERTIFICATE ||
-      a == SSL_AD_CERTIFICATE_REVOKED || a == SSL_AD_CERTIFICATE_EXPIRED ||
-      a == SSL_AD_CERTIFICATE_UNKNOWN || a == SSL_AD_UNKNOWN_CA || a == SSL_AD_ACCESS_DENIED;
-  if (t.sent_certificate && certificate_alert)
-    return fmt::format(
-        "the SMSC refused our certificate ({}): it does not trust it; have the "
-        "SMSC trust our certificate's CA, or check the certificate in {}",
-        named, opt_path);
-  if (a == SSL_AD_CERTIFICATE_REQUIRED || (!t.sent_certificate && t.certificate_requested &&
-                                           (certificate_alert || a == SSL_AD_HANDSHAKE_FAILURE)))
-    return fmt::format(
-        "the SMSC requires a client certificate ({}): set {} = mutual with our "
-        "key and certificate in {}",
-        named, opt_mode, opt_path);
-  if (a == SSL_AD_PROTOCOL_VERSION) return no_common_version(t, named);
-  if (a == SSL_AD_UNRECOGNIZED_NAME)
-    return fmt::format(
-        "the SMSC does not know the name we asked for ({}, SNI '{}'): check "
-        "x-smpp-host or {}",
-        named, t.host, opt_host_name);
-  if (a == SSL_AD_HANDSHAKE_FAILURE || a == SSL_AD_INSUFFICIENT_SECURITY)
-    return fmt::format("the SMSC found no cipher suite or parameters in common with us ({})",
-                       named);
-  return fmt::format("the SMSC ended the TLS handshake ({})", named);
-}
-
-std::string explain_verify_failure(const tls_trace& t) {
-  const int e = t.verify_error;
-  const std::string whose =
-      t.verify_depth == 0
-          ? std::string("the SMSC's certificate")
-          : fmt::format("a CA certificate in the SMSC's chain ({})", t.verify_subject);
-  const bool from_file = t.client && !t.client->settings().path.empty();
-  const std::string add_ca =
-      from_file ? fmt::format("add that CA to the PKCS#12 file of {}", opt_path)
-                : fmt::format(
-                      "the system trust store does not hold it: give the SMSC's CA chain "
-                      "in a PKCS#12 file with {}",
-                      opt_path);
-  std::string why;
-  switch (e) {
-    case X509_V_ERR_HOSTNAME_MISMATCH:
-    case X509_V_ERR_IP_ADDRESS_MISMATCH:
-      why = fmt::format(
-          "host name mismatch: it is not valid for '{}' (it names {}); connect by a "
-          "name it carries, or set {} to it",
-          t.host, t.verify_names, opt_host_name);
-      break;
-    case X509_V_ERR_CERT_HAS_EXPIRED:
-      why = fmt::format("expired on {} ({}, {})", t.verify_not_after, whose, t.verify_subject);
-      break;
-    case X509_V_ERR_CERT_NOT_YET_VALID:
-      why = fmt::format("not valid before {} ({}, {}; check this machine's clock)",
-                        t.verify_not_before, whose, t.verify_subject);
-      break;
-    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-      why = fmt::format("unknown CA: {} ({}) is issued by {}, which we do not trust; {}", whose,
-                        t.verify_subject, t.verify_issuer, add_ca);
-      break;
-    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-      why = fmt::format("unknown CA: the SMSC's chain ends at {}, which we do not trust; {}",
-                        t.verify_subject, add_ca);
-      break;
-    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-      why = fmt::format(
-          "unknown CA: the SMSC's certificate ({}) is self-signed and we do not "
-          "trust it; {}",
-          t.verify_subject,
-          from_file ? fmt::format("add it to the PKCS#12 file of {}", opt_path)
-                    : fmt::format("give it in a PKCS#12 file with {}", opt_path));
-      break;
-    default:
-      why = fmt::format("{} ({}, {})", X509_verify_cert_error_string(e), whose, t.verify_subject);
-      break;
-  }
-  return "the SMSC's certificate is not trusted: " + why;
-}
-
-std::string hex_of(const unsigned char* p, std::size_t n) {
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i)
-    out += fmt::format("{}{:02x}", i ? " " : "", p[i]);
-  return out;
-}
-
-// The SMSC answered with octets that are not a TLS record.
-std::string not_tls_answer(const tls_trace& t) {
-  const unsigned char* o = t.first_octets;
-  // SMPP: command_length, then command_id (a response has its top bit set).
-  const std::uint32_t length =
-      (std::uint32_t{o[0]} << 24) | (std::uint32_t{o[1]} << 16) | (std::uint32_t{o[2]} << 8) | o[3];
-  const bool smpp_like = length >= 16 && length < 100000;
-  return fmt::format(
-      "the SMSC did not answer in TLS (its first octets {}{}): this port speaks "
-      "plain SMPP; set {} = none, or use the SMSC's TLS port",
-      hex_of(o, sizeof t.first_octets), smpp_like ? ", an SMPP PDU header" : "", opt_mode);
-}
-
-bool record_layer_error(unsigned long e) {
-  if (ERR_GET_LIB(e) != ERR_LIB_SSL) return false;
-  const int r = ERR_GET_REASON(e);
-  return r == SSL_R_WRONG_VERSION_NUMBER || r == SSL_R_PACKET_LENGTH_TOO_LONG ||
-         r == SSL_R_UNKNOWN_PROTOCOL || r == SSL_R_HTTP_REQUEST || r == SSL_R_HTTPS_PROXY_REQUEST ||
-         r == SSL_R_UNEXPECTED_RECORD || r == SSL_R_BAD_RECORD_TYPE ||
-         r == SSL_R_LENGTH_TOO_SHORT || r == SSL_R_ENCRYPTED_LENGTH_TOO_LONG ||
-         r == SSL_R_WRONG_SSL_VERSION;
-}
-
-std::string closed_text(const link_failure& f) {
-  return f.what == link_failure::kind::system
-             ? fmt::format("the connection broke ({})", f.system_text)
-             : std::string("the SMSC closed the connection");
 }
 
 }  // namespace
@@ -665,16 +226,17 @@ std::shared_ptr<const tls_client> tls_client::load(const tls_settings& settings,
     return nullptr;
   }
 
-  std::optional<bundle> content;
+  std::optional<pkcs12_bundle> content;
   if (!settings.path.empty()) {
     client->file_ = identify(settings.path);
-    content = pkcs12_reader(settings, mutual, problem).read();
+    content = read_pkcs12(settings, mutual, problem);
     if (!content) return nullptr;
   }
 
   std::unique_ptr<SSL_CTX, ctx_free> ctx(SSL_CTX_new(TLS_client_method()));
   if (!ctx) {
-    problem = {std::string(opt_mode), "OpenSSL cannot make a TLS context: " + drain_errors()};
+    problem = {std::string(opt_mode),
+               "OpenSSL cannot make a TLS context: " + drain_openssl_errors()};
     return nullptr;
   }
   int min_version = TLS1_2_VERSION;
@@ -730,7 +292,7 @@ std::shared_ptr<const tls_client> tls_client::load(const tls_settings& settings,
           SSL_CTX_check_private_key(ctx.get()) != 1) {
         problem = {std::string(opt_path),
                    fmt::format("OpenSSL refuses our key or certificate from '{}': {}",
-                               settings.path, drain_errors())};
+                               settings.path, drain_openssl_errors())};
         return nullptr;
       }
       // Our chain: the issuers of our certificate found in the file, sent with it.
@@ -806,7 +368,9 @@ bool prepare_tls_connection(const tls_client& client, SSL* ssl, std::string_view
                             tls_trace& trace) {
   const tls_settings& s = client.settings();
   trace = tls_trace{};
-  trace.client = &client;
+  trace.mode = s.mode;
+  trace.version = s.version;
+  trace.trust_from_file = !s.path.empty();
   trace.host = s.host_name.empty() ? std::string(host) : s.host_name;
   const bool ip = is_ip_address(trace.host);
   // RFC 6066 §3: SNI carries host names only, never IP addresses.
@@ -824,69 +388,12 @@ bool prepare_tls_connection(const tls_client& client, SSL* ssl, std::string_view
   return true;
 }
 
-std::string describe_handshake_failure(const tls_trace& t, const link_failure& f) {
-  if (t.alert_received >= 0) return "TLS handshake failed: " + explain_alert(t);
-  if (t.verify_error != 0) return "TLS handshake failed: " + explain_verify_failure(t);
-  if (f.what == link_failure::kind::tls) {
-    const unsigned long e = f.tls_error;
-    const int reason = ERR_GET_REASON(e);
-    if (ERR_GET_LIB(e) == ERR_LIB_SSL && reason == SSL_R_CERTIFICATE_VERIFY_FAILED)
-      return "TLS handshake failed: the SMSC's certificate is not trusted";
-    if (!t.server_hello && t.received_any &&
-        (record_layer_error(e) || reason == SSL_R_SSL_HANDSHAKE_FAILURE))
-      return "TLS handshake failed: " + not_tls_answer(t);
-    if (ERR_GET_LIB(e) == ERR_LIB_SSL &&
-        (reason == SSL_R_UNSUPPORTED_PROTOCOL || reason == SSL_R_NO_PROTOCOLS_AVAILABLE ||
-         reason == SSL_R_VERSION_TOO_LOW))
-      return "TLS handshake failed: " + no_common_version(t, "the SMSC chose an older one");
-    return "TLS handshake failed: " + describe_tls_error(e);
-  }
-  if (!t.received_any)
-    return fmt::format(
-        "TLS handshake failed: {} without answering our TLS hello: the port may "
-        "speak plain SMPP (check {} and x-smpp-port)",
-        closed_text(f), opt_mode);
-  if (t.sent_certificate)
-    return fmt::format(
-        "TLS handshake failed: {} during the handshake, after we presented our "
-        "certificate: the SMSC probably does not trust our certificate ({})",
-        closed_text(f), opt_path);
-  if (t.certificate_requested)
-    return fmt::format(
-        "TLS handshake failed: {} during the handshake after the SMSC asked for a client "
-        "certificate: it probably needs {} = mutual",
-        closed_text(f), opt_mode);
-  return fmt::format("TLS handshake failed: {} during the handshake", closed_text(f));
-}
-
-std::string describe_early_failure(const tls_trace& t, const link_failure& f) {
-  if (t.alert_received >= 0)
-    return "the SMSC ended the TLS connection before answering the bind: " + explain_alert(t);
-  if (f.what == link_failure::kind::tls) return {};
-  if (t.sent_certificate)
-    return fmt::format(
-        "{} right after the TLS handshake, before answering the bind: the SMSC probably does "
-        "not trust our certificate ({})",
-        closed_text(f), opt_path);
-  if (t.certificate_requested)
-    return fmt::format(
-        "{} right after the TLS handshake, before answering the bind; the SMSC had asked for a "
-        "client certificate: it probably needs {} = mutual",
-        closed_text(f), opt_mode);
-  return {};
-}
-
 std::string describe_tls_session(SSL* ssl) {
   std::string out =
       fmt::format("{}, {}", SSL_get_version(ssl), SSL_CIPHER_get_name(SSL_get_current_cipher(ssl)));
   if (X509* peer = SSL_get0_peer_certificate(ssl))
     out += "; SMSC certificate " + describe_cert(peer);
   return out;
-}
-
-std::string describe_tls_error(unsigned long tls_error) {
-  const char* reason = ERR_reason_error_string(tls_error);
-  return fmt::format("TLS error: {}", reason ? reason : fmt::format("{:#x}", tls_error));
 }
 
 }  // namespace smsdrv::io

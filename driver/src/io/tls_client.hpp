@@ -1,7 +1,7 @@
 // TLS to the SMSC (docs/tls.md) with OpenSSL 3, without Asio: the client context built from a
 // channel's x-smpp-tls-* options, the set-up of each connection (SNI, the name the SMSC's
-// certificate must carry, a trace of the handshake) and the messages that say what went wrong.
-// channel_runner wraps the context in an asio::ssl::stream.
+// certificate must carry, the callbacks that fill the handshake's trace). The messages made from
+// that trace are in tls_diagnosis. channel_runner wraps the context in an asio::ssl::stream.
 //
 // Passwords are used to open the PKCS#12 file and are never part of a message.
 #pragma once
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "config/channel_settings.hpp"
+#include "io/tls_diagnosis.hpp"
 
 struct ssl_ctx_st;
 struct ssl_st;
@@ -79,51 +80,14 @@ class tls_client {
   file_identity file_;
 };
 
-// What one connection's handshake showed, filled by OpenSSL callbacks: the facts behind the
-// messages below.
-struct tls_trace {
-  const tls_client* client = nullptr;
-  std::string host;                    // the name checked, also the SNI unless an IP address
-  bool received_any = false;           // a record header came from the SMSC
-  unsigned char first_octets[5] = {};  // the first record header received
-  bool server_hello = false;
-  bool certificate_requested = false;  // the SMSC asked for a client certificate
-  bool sent_certificate = false;       // ... and we presented ours (mutual)
-  int alert_received = -1;             // TLS alert description from the SMSC (not close_notify)
-  int alert_sent = -1;
-  // The first problem the certificate check found (X509_V_ERR_*), and the certificate's data.
-  int verify_error = 0;
-  int verify_depth = 0;
-  std::string verify_subject, verify_issuer, verify_names, verify_not_before, verify_not_after;
-};
-
 // Before the handshake of one connection to `host`: SNI (for a name, not an IP address), the name
 // the certificate must carry (unless x-smpp-tls-verification relaxes it), the callbacks that fill
 // `trace`. `trace` must outlive the handshake. False when OpenSSL refuses (no memory).
 bool prepare_tls_connection(const tls_client& client, ssl_st* ssl, std::string_view host,
                             tls_trace& trace);
 
-// How a TLS connection failed, as the shell saw it.
-struct link_failure {
-  enum class kind : std::uint8_t { tls, closed, system };
-  kind what = kind::closed;
-  unsigned long tls_error = 0;  // OpenSSL's error code (kind::tls)
-  std::string system_text;      // the system's message (kind::system), e.g. "Connection reset"
-};
-
-// Why the handshake failed, naming the option to look at: for the channel-state event and log.
-std::string describe_handshake_failure(const tls_trace& trace, const link_failure& failure);
-
-// A TLS link that failed after the handshake but before the SMSC's first SMPP octet: with TLS
-// 1.3 the SMSC's refusal of our certificate shows only here. "" when there is nothing
-// TLS-specific to say.
-std::string describe_early_failure(const tls_trace& trace, const link_failure& failure);
-
 // After the handshake: "TLSv1.3, TLS_AES_128_GCM_SHA256; SMSC certificate CN=localhost (issuer
 // CN=..., valid until 2026-12-22 05:54:15 UTC)".
 std::string describe_tls_session(ssl_st* ssl);
-
-// The common form of a read or write error on a TLS link ("TLS: decryption failed").
-std::string describe_tls_error(unsigned long tls_error);
 
 }  // namespace smsdrv::io

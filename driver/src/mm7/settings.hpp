@@ -50,6 +50,7 @@ struct mms_settings {
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds response_timeout{60};
   std::uint32_t max_in_flight = 10;
+  std::uint32_t max_rate = 0;  // SubmitReq per second; 0: no limit
 
   // [listener]: where the MMSC's DeliverReq, DeliveryReportReq and ReadReplyReq arrive.
   bool listener_enabled = false;  // listen-port given

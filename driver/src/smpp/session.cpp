@@ -88,11 +88,12 @@ void dispatch(const session_event& e, session_handler& h) {
   }
 }
 
-bool session::next_event(session_event& out) {
-  if (event_head_ == event_tail_) return false;
-  std::swap(out, events_[event_head_++]);
-  if (event_head_ == event_tail_) event_head_ = event_tail_ = 0;
-  return true;
+const session_event* session::next_event() {
+  if (event_head_ == event_tail_) {
+    event_head_ = event_tail_ = 0;  // every event taken and handled: the slots are free again
+    return nullptr;
+  }
+  return &events_[event_head_++];
 }
 
 void session::drain(session_handler& handler) {
@@ -102,8 +103,8 @@ void session::drain(session_handler& handler) {
     bool& flag;
     ~reset() { flag = false; }
   } guard{draining_};
-  while (next_event(draining_event_))
-    dispatch(draining_event_, handler);
+  while (const session_event* e = next_event())
+    dispatch(*e, handler);
 }
 
 session_event& session::push_event(session_event_kind kind) {

@@ -215,8 +215,9 @@ class session {
   // Bytes waiting to be written. The owner removes what it wrote.
   std::string& output() noexcept { return out_; }
 
-  // The oldest event not yet taken: true and `out` holds it (its old contents are recycled).
-  bool next_event(session_event& out);
+  // The oldest event not yet taken, or nullptr when there is none. It stays valid, and in place,
+  // until the next call of next_event(); events queued meanwhile go behind it.
+  const session_event* next_event();
   bool has_events() const noexcept { return event_head_ != event_tail_; }
   // Hands every queued event to `handler`, oldest first, including those its reactions queue.
   // A drain() called from inside a reaction returns at once: the outer one goes on.
@@ -262,12 +263,11 @@ class session {
   void abandon_pending();
 
   session_config config_;
-  // Events not yet taken: slots [event_head_, event_tail_) of a vector whose slots (and their
-  // buffers) are reused once every event is taken.
-  std::vector<session_event> events_;
+  // Events not yet taken: slots [event_head_, event_tail_). A deque, so that queuing never moves
+  // the event being handled; its slots (and their buffers) are reused once every event is taken.
+  std::deque<session_event> events_;
   std::size_t event_head_ = 0;
   std::size_t event_tail_ = 0;
-  session_event draining_event_;
   bool draining_ = false;
   session_state state_ = session_state::closed;
   bool tracing_ = false;

@@ -209,17 +209,24 @@ void event_loop::handle(size_t d, const smsdrv_event& ev) {
                               ev.text && ev.text[0] ? " note: " : "", ev.text ? ev.text : ""));
       break;
     }
-    case SMSDRV_EVENT_DELIVERY_REPORT: {
+    case SMSDRV_EVENT_DELIVERY_REPORT:
+    case SMSDRV_EVENT_READ_REPLY: {
       std::optional<std::string_view> id;
       std::optional<std::string> unanswered;
       if (ev.request_id != 0) {
         id = reports_.find(d, ev.request_id);
         if (!id && (unanswered = rt_.requests.id_of(d, ev.request_id))) id = *unanswered;
       }
-      write_delivery_report(out, ev, id);
+      const bool read = ev.type == SMSDRV_EVENT_READ_REPLY;
+      if (read)
+        write_read_reply(out, ev, id);
+      else
+        write_delivery_report(out, ev, id);
       if (id) rt_.tests.reported(*id, ev.count, ev.keys, ev.values);
       if (rt_.log.enabled(SMSDRV_LOG_DEBUG))
-        log_event(drv, ev, fmt::format("delivery-report {}", id ? *id : "(no id)"));
+        log_event(
+            drv, ev,
+            fmt::format("{} {}", read ? "read-reply" : "delivery-report", id ? *id : "(no id)"));
       break;
     }
     case SMSDRV_EVENT_CHANNEL_STATE:

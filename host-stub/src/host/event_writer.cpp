@@ -81,6 +81,15 @@ void write_delivery_report(std::string& out, const smsdrv_event& ev,
   j.finish();
 }
 
+void write_read_reply(std::string& out, const smsdrv_event& ev,
+                      std::optional<std::string_view> id) {
+  json_line j(out);
+  j.str("event", "read-reply").str("channel", text_of(ev.channel));
+  if (id) j.str("id", *id);
+  j.string_map("attributes", ev.count, ev.keys, ev.values);
+  j.finish();
+}
+
 void write_channel_state(std::string& out, const smsdrv_event& ev, std::string_view status_name) {
   json_line j(out);
   j.str("event", "channel-state").str("channel", text_of(ev.channel));

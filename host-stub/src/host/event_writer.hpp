@@ -47,6 +47,9 @@ void write_interaction(std::string& out, const smsdrv_event& ev, std::string_vie
 void write_delivery_report(std::string& out, const smsdrv_event& ev,
                            std::optional<std::string_view> id);
 
+// {"event":"read-reply","channel":…,"id":…,"attributes":{…}} (ABI 1.2)
+void write_read_reply(std::string& out, const smsdrv_event& ev, std::optional<std::string_view> id);
+
 // {"event":"channel-state","channel":…,"status":N,"name":…,"text":…,"attributes":{…}}
 void write_channel_state(std::string& out, const smsdrv_event& ev, std::string_view status_name);
 

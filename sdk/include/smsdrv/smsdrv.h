@@ -203,7 +203,11 @@ typedef enum smsdrv_event_type {
   /* A delivery report, correlated to the send() that produced the message when known. */
   SMSDRV_EVENT_DELIVERY_REPORT = 3,
   /* The channel bound, dropped, backed off, failed over ...; attributes say which. */
-  SMSDRV_EVENT_CHANNEL_STATE = 4
+  SMSDRV_EVENT_CHANNEL_STATE = 4,
+  /* ABI 1.2: a read reply to a multimedia message (read, or deleted without being read),
+   * correlated like a delivery report. A host of an older version ignores it (it does not know
+   * the type) and acknowledges it negatively, so the MMSC sends it again later. */
+  SMSDRV_EVENT_READ_REPLY = 5
 } smsdrv_event_type;
 
 /* Flags of smsdrv_event.flags. NEEDS_ACK may be set on an event of any type (inbound messages

@@ -2,8 +2,6 @@
 
 #include <catch2/catch.hpp>
 
-#include "flow/backoff.hpp"
-
 using namespace smsdrv::flow;
 using namespace std::chrono_literals;
 using tp = token_bucket::time_point;
@@ -54,23 +52,4 @@ TEST_CASE("token bucket: exact long-run rate, burst after idle") {
       ++immediate;
     CHECK(immediate == 5);
   }
-}
-
-TEST_CASE("back-off doubles to the cap with at most 25% jitter, resets on success") {
-  backoff b(1s, 180s, 42);
-  const long expected_base[] = {1000,  2000,  4000,   8000,   16000,
-                                32000, 64000, 128000, 180000, 180000};
-  for (long base : expected_base) {
-    const auto d = b.next();
-    CHECK(d.count() <= base);
-    CHECK(d.count() >= base * 3 / 4);
-  }
-  b.reset();
-  CHECK(b.next().count() <= 1000);
-  const auto capped = b.at_cap();
-  CHECK(capped.count() <= 180000);
-  CHECK(capped.count() >= 135000);
-  backoff same_seed(1s, 180s, 42);
-  backoff again(1s, 180s, 42);
-  CHECK(same_seed.next() == again.next());
 }

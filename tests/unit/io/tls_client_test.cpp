@@ -1,6 +1,7 @@
-// io/tls_client: opening PKCS#12 files with their two passwords, and the messages made from what
-// a handshake showed. The files come from tests/support/make-test-certs.sh (the openssl
-// command); the one the command cannot write (a key with a password of its own) is made here.
+// io/tls_client: opening PKCS#12 files with their two passwords (the messages made from what a
+// handshake showed: tls_diagnosis_test.cpp). The files come from
+// tests/support/make-test-certs.sh (the openssl command); the one the command cannot write (a key
+// with a password of its own) is made here.
 #include "io/tls_client.hpp"
 
 #include <openssl/err.h>
@@ -318,110 +319,4 @@ TEST_CASE("versions and relaxed verification: set in the context, warned about")
   REQUIRE(no_name.client);
   CHECK(SSL_CTX_get_verify_mode(no_name.client->native_handle()) == SSL_VERIFY_PEER);
   CHECK(contains(no_name.client->insecure_warning(), "the SMSC's host name is not checked"));
-}
-
-TEST_CASE("handshake failures become messages that name the cause and the option") {
-  outcome single = load(settings(tls_mode::single, "trust.p12", "file-pw-1"));
-  outcome mutual = load(settings(tls_mode::mutual, "client.p12", "file-pw-1"));
-  REQUIRE(single.client);
-  REQUIRE(mutual.client);
-  auto trace = [](const outcome& o) {
-    tls_trace t;
-    t.client = o.client.get();
-    t.host = "smsc.example.net";
-    return t;
-  };
-  const link_failure closed{link_failure::kind::closed, 0, {}};
-  const link_failure reset{link_failure::kind::system, 0, "Connection reset by peer"};
-
-  SECTION("the SMSC's certificate") {
-    tls_trace t = trace(single);
-    t.received_any = t.server_hello = true;
-    t.verify_error = X509_V_ERR_CERT_HAS_EXPIRED;
-    t.verify_subject = "CN=smsc.example.net";
-    t.verify_not_after = "2024-01-31 00:00:00 UTC";
-    const link_failure verify{
-        link_failure::kind::tls, ERR_PACK(ERR_LIB_SSL, 0, SSL_R_CERTIFICATE_VERIFY_FAILED), {}};
-    CHECK(describe_handshake_failure(t, verify) ==
-          "TLS handshake failed: the SMSC's certificate is not trusted: expired on 2024-01-31 "
-          "00:00:00 UTC (the SMSC's certificate, CN=smsc.example.net)");
-    t.verify_error = X509_V_ERR_HOSTNAME_MISMATCH;
-    t.verify_names = "DNS:other.example.net";
-    CHECK(describe_handshake_failure(t, verify) ==
-          "TLS handshake failed: the SMSC's certificate is not trusted: host name mismatch: it "
-          "is not valid for 'smsc.example.net' (it names DNS:other.example.net); connect by a "
-          "name it carries, or set x-smpp-tls-host-name to it");
-    t.verify_error = X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
-    t.verify_issuer = "CN=Some CA";
-    CHECK(contains(describe_handshake_failure(t, verify),
-                   "not trusted: unknown CA: the SMSC's certificate (CN=smsc.example.net) is "
-                   "issued by CN=Some CA, which we do not trust; add that CA to the PKCS#12 file "
-                   "of x-smpp-tls-path-to-certificate"));
-  }
-
-  SECTION("the SMSC refuses our certificate: an alert, or just a closed connection") {
-    tls_trace t = trace(mutual);
-    t.received_any = t.server_hello = t.certificate_requested = t.sent_certificate = true;
-    t.alert_received = SSL_AD_UNKNOWN_CA;
-    CHECK(describe_handshake_failure(t, closed) ==
-          "TLS handshake failed: the SMSC refused our certificate (TLS alert 'unknown CA'): it "
-          "does not trust it; have the SMSC trust our certificate's CA, or check the certificate "
-          "in x-smpp-tls-path-to-certificate");
-    CHECK(describe_early_failure(t, closed) ==
-          "the SMSC ended the TLS connection before answering the bind: the SMSC refused our "
-          "certificate (TLS alert 'unknown CA'): it does not trust it; have the SMSC trust our "
-          "certificate's CA, or check the certificate in x-smpp-tls-path-to-certificate");
-    t.alert_received = -1;
-    CHECK(describe_handshake_failure(t, closed) ==
-          "TLS handshake failed: the SMSC closed the connection during the handshake, after we "
-          "presented our certificate: the SMSC probably does not trust our certificate "
-          "(x-smpp-tls-path-to-certificate)");
-    CHECK(describe_early_failure(t, reset) ==
-          "the connection broke (Connection reset by peer) right after the TLS handshake, before "
-          "answering the bind: the SMSC probably does not trust our certificate "
-          "(x-smpp-tls-path-to-certificate)");
-  }
-
-  SECTION("the SMSC wants a client certificate from a single-mode channel") {
-    tls_trace t = trace(single);
-    t.received_any = t.server_hello = t.certificate_requested = true;
-    t.alert_received = SSL_AD_CERTIFICATE_REQUIRED;
-    CHECK(describe_early_failure(t, closed) ==
-          "the SMSC ended the TLS connection before answering the bind: the SMSC requires a "
-          "client certificate (TLS alert 'certificate required'): set x-smpp-tls-mode = mutual "
-          "with our key and certificate in x-smpp-tls-path-to-certificate");
-    t.alert_received = -1;
-    CHECK(
-        contains(describe_early_failure(t, closed), "it probably needs x-smpp-tls-mode = mutual"));
-  }
-
-  SECTION("the wrong kind of port") {
-    tls_trace t = trace(single);
-    CHECK(describe_handshake_failure(t, closed) ==
-          "TLS handshake failed: the SMSC closed the connection without answering our TLS hello: "
-          "the port may speak plain SMPP (check x-smpp-tls-mode and x-smpp-port)");
-    t.received_any = true;
-    const unsigned char generic_nack[5] = {0x00, 0x00, 0x00, 0x10, 0x80};
-    std::copy(std::begin(generic_nack), std::end(generic_nack), t.first_octets);
-    const link_failure wrong_version{
-        link_failure::kind::tls, ERR_PACK(ERR_LIB_SSL, 0, SSL_R_WRONG_VERSION_NUMBER), {}};
-    CHECK(describe_handshake_failure(t, wrong_version) ==
-          "TLS handshake failed: the SMSC did not answer in TLS (its first octets 00 00 00 10 80, "
-          "an SMPP PDU header): this port speaks plain SMPP; set x-smpp-tls-mode = none, or use "
-          "the SMSC's TLS port");
-    // Closed without TLS trouble after the handshake: nothing TLS-specific to add.
-    tls_trace done = trace(single);
-    done.received_any = done.server_hello = true;
-    CHECK(describe_early_failure(done, closed).empty());
-  }
-
-  SECTION("no version in common") {
-    tls_trace t = trace(single);
-    t.received_any = true;
-    t.alert_received = SSL_AD_PROTOCOL_VERSION;
-    CHECK(describe_handshake_failure(t, closed) ==
-          "TLS handshake failed: no TLS version in common with the SMSC (TLS alert 'protocol "
-          "version'; we offer TLS 1.2 or newer, x-smpp-tls-version); an SMSC with only TLS 1.0 "
-          "or 1.1 should be upgraded (TLSv1.1-insecure would accept it, insecurely)");
-  }
 }

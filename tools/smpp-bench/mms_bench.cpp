@@ -1,0 +1,321 @@
+#include "mms_bench.hpp"
+
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "json.hpp"
+#include "process.hpp"
+#include "progress.hpp"
+#include "smsdrv/smsdrv.hpp"
+
+namespace smsdrv::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr const char* channel_name = "channel-mms-bench";
+
+double own_cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  auto s = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
+double cpu_of(pid_t pid) {
+  const proc_usage u = usage_of(pid);
+  return u.cpu_user_s + u.cpu_system_s;
+}
+
+// A port nothing listens on now (the driver's listener binds it a moment later).
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+std::string image_of(std::size_t size) {
+  std::mt19937 gen(7);
+  std::string s(size, '\0');
+  for (char& c : s)
+    c = static_cast<char>(gen() & 0xFF);
+  if (size >= 4) s.replace(0, 4, "\xFF\xD8\xFF\xE0");  // a JPEG's first bytes
+  return s;
+}
+
+std::string base64(std::string_view bytes) {
+  static constexpr char table[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  auto at = [&](std::size_t k) { return static_cast<unsigned char>(bytes[k]); };
+  for (; i + 2 < bytes.size(); i += 3) {
+    const unsigned v = at(i) << 16 | at(i + 1) << 8 | at(i + 2);
+    for (int s : {18, 12, 6, 0})
+      out += table[(v >> s) & 63];
+  }
+  if (i + 1 == bytes.size()) {
+    const unsigned v = at(i) << 16;
+    out += table[(v >> 18) & 63];
+    out += table[(v >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == bytes.size()) {
+    const unsigned v = at(i) << 16 | at(i + 1) << 8;
+    out += table[(v >> 18) & 63];
+    out += table[(v >> 12) & 63];
+    out += table[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+// mmsc-sim --quiet: its port, its counters on demand.
+class mmsc_process {
+ public:
+  mmsc_process(const std::string& program, int vasp_port, std::uint32_t connections)
+      : proc_({program, "--quiet", "--no-part-bytes", "--account", "bench:bench", "--vasp-url",
+               fmt::format("http://127.0.0.1:{}/mm7", vasp_port), "--vasp-user", "mmsc:mmsc",
+               "--vasp-connections", std::to_string(connections), "--dlr-status", "none",
+               "--read-status", "none", "--max-body", std::to_string(64 << 20)}) {
+    auto line = proc_.read_line(10s);
+    auto j = line ? json_object::parse(*line) : std::nullopt;
+    if (!j || !j->number("port")) throw std::runtime_error("mmsc-sim did not start");
+    port_ = static_cast<int>(*j->number("port"));
+  }
+  ~mmsc_process() {
+    proc_.write("{\"cmd\":\"exit\"}\n");
+    proc_.wait(5s);
+  }
+  int port() const { return port_; }
+  pid_t pid() const { return proc_.pid(); }
+  void command(const std::string& line) { proc_.write(line + "\n"); }
+  // The next `stats` event (other lines, e.g. failed post-results, are skipped).
+  json_object stats() {
+    proc_.write("{\"cmd\":\"stats\"}\n");
+    for (;;) {
+      auto line = proc_.read_line(10s);
+      if (!line) throw std::runtime_error("mmsc-sim gave no stats");
+      auto j = json_object::parse(*line);
+      if (j && j->string("event") == "stats") return *j;
+    }
+  }
+
+ private:
+  child proc_;
+  int port_ = 0;
+};
+
+struct wake_flag {
+  std::atomic<std::uint32_t> ready{0};
+};
+
+void on_notify(void* context) {
+  auto* w = static_cast<wake_flag*>(context);
+  w->ready.store(1, std::memory_order_release);
+  w->ready.notify_one();
+}
+
+void on_log(void*, std::int32_t level, const char* channel, const char* message) {
+  if (level <= SMSDRV_LOG_WARN) fmt::print(stderr, "smpp-bench: driver {}: {}\n", channel, message);
+}
+
+}  // namespace
+
+std::string run_mms(const mms_bench_options& o) {
+  const int listen_port = free_port();
+  mmsc_process sim(o.sim, listen_port, o.concurrency);
+  const fs::path dir = fs::temp_directory_path() / fmt::format("smpp-bench-mms-{}", ::getpid());
+  fs::create_directories(dir);
+  const fs::path settings = dir / "mms.cfg";
+  std::ofstream(settings) << "[mmsc]\nurl = http://127.0.0.1:" << sim.port()
+                          << "/mm7\nuser = bench\npassword = bench\nvasp-id = bench\n"
+                          << "max-in-flight = " << o.concurrency
+                          << "\n[listener]\nport = " << listen_port
+                          << "\naddress = 127.0.0.1\nuser = mmsc\npassword = mmsc\n"
+                          << "max-connections = " << std::max<std::uint32_t>(o.concurrency, 4)
+                          << "\n[limits]\nmax-message-size = " << (64 << 20) << "\n";
+
+  wake_flag wake;
+  smsdrv_host host{};
+  host.struct_size = sizeof host;
+  host.context = &wake;
+  host.notify = on_notify;
+  host.log = on_log;
+  host.application_name = "smpp-bench";
+  // Errors only: the SMPP side of the channel, pointing nowhere, warns at every reconnection.
+  host.log_level = SMSDRV_LOG_ERROR;
+  smsdrv::module module(o.module);
+  auto driver = std::make_unique<smsdrv::driver>(module, host);
+  // The SMPP side points at a port nothing listens on: MMS does not need it.
+  driver->configure(channel_name, {{"x-smpp-host", "127.0.0.1"},
+                                   {"x-smpp-port", "1"},
+                                   {"x-smpp-system-id", "bench"},
+                                   {"x-smpp-queue-size", "100000"},
+                                   {"x-jsms-config-file", settings.string()}});
+  const smsdrv_driver_api& api = driver->api();
+  smsdrv_driver* handle = driver->handle();
+
+  const std::string image = image_of(o.image_size);
+  smsdrv_part part{};
+  part.struct_size = sizeof part;
+  part.content_type = "image/jpeg";
+  part.name = "photo.jpg";
+  part.data = reinterpret_cast<const std::uint8_t*>(image.data());
+  part.size = image.size();
+  const smsdrv_part* parts[1] = {&part};
+  const char* keys[3] = {"_smsDestNumber", "Subject", "_smsText"};
+  const char* values[3] = {"4917600000000", "bench", "A picture"};
+  smsdrv_request request{};
+  request.struct_size = sizeof request;
+  request.channel = channel_name;
+  request.request = "SendMMS";
+  request.count = 3;
+  request.keys = keys;
+  request.values = values;
+  request.part_count = 1;
+  request.parts = parts;
+  const std::uint64_t backlog = std::uint64_t{o.concurrency} * 4;
+
+  // 1. outbound
+  std::uint64_t sent = 0, answered = 0, ok = 0;
+  std::string first_failure;
+  std::atomic<std::uint64_t> answered_counter{0};
+  const double sim_before = cpu_of(sim.pid());
+  const double cpu_before = own_cpu_seconds();
+  const auto t0 = clock::now();
+  {
+    progress_bar bar(fmt::format("mms submit c={}", o.concurrency), o.count, answered_counter, 0,
+                     o.progress);
+    smsdrv_event ev{};
+    for (;;) {
+      while (sent < o.count && sent - answered < backlog) {
+        const std::int32_t st = api.send(handle, &request, nullptr);
+        if (st == SMSDRV_E_QUEUE_FULL) break;
+        if (st != SMSDRV_OK)
+          throw std::runtime_error(
+              fmt::format("send() failed: {}: {}", api.status_name(st), api.last_error(handle)));
+        ++sent;
+      }
+      wake.ready.store(0, std::memory_order_relaxed);
+      ev.struct_size = sizeof ev;
+      while (api.poll(handle, &ev) == 1) {
+        if (ev.type == SMSDRV_EVENT_RESPONSE) {
+          ++answered;
+          if (ev.status == SMSDRV_OK)
+            ++ok;
+          else if (first_failure.empty())
+            first_failure =
+                fmt::format("{}: {}", api.status_name(ev.status), ev.text ? ev.text : "");
+        }
+        ev.struct_size = sizeof ev;
+      }
+      answered_counter.store(answered, std::memory_order_relaxed);
+      if (answered == o.count) break;
+      if (sent < o.count && sent - answered < backlog) continue;
+      wake.ready.wait(0, std::memory_order_acquire);
+    }
+  }
+  const double out_seconds = std::chrono::duration<double>(clock::now() - t0).count();
+  const double out_cpu = own_cpu_seconds() - cpu_before;
+  const double out_sim_cpu = cpu_of(sim.pid()) - sim_before;
+  const json_object after_out = sim.stats();
+
+  json_writer j;
+  j.str("event", "smpp-bench").str("tool", "mms");
+  j.integer("concurrency", o.concurrency)
+      .integer("image_size", static_cast<std::int64_t>(o.image_size));
+  j.integer("count", static_cast<std::int64_t>(o.count))
+      .integer("ok", static_cast<std::int64_t>(ok));
+  j.integer("sim_submissions_ok",
+            static_cast<std::int64_t>(after_out.number("submissions_ok").value_or(0)));
+  if (!first_failure.empty()) j.str("first_failure", first_failure);
+  j.num("seconds", out_seconds, 3)
+      .num("submits_per_s", out_seconds > 0 ? static_cast<double>(ok) / out_seconds : 0, 0);
+  j.num("mbit_per_s",
+        out_seconds > 0 ? 8e-6 * static_cast<double>(ok * o.image_size) / out_seconds : 0, 1);
+  j.num("cpu_us_per_submit", ok ? 1e6 * out_cpu / static_cast<double>(ok) : 0, 1);
+  j.num("cpu_percent", out_seconds > 0 ? 100 * out_cpu / out_seconds : 0, 1);
+  j.num("sim_cpu_percent", out_seconds > 0 ? 100 * out_sim_cpu / out_seconds : 0, 1);
+  j.integer("peak_rss_kb", static_cast<std::int64_t>(usage_of().peak_kb));
+
+  // 2. inbound
+  if (o.inbound > 0) {
+    const std::string b64 = base64(image);
+    std::uint64_t taken = 0;
+    std::atomic<std::uint64_t> taken_counter{0};
+    const double in_sim_before = cpu_of(sim.pid());
+    const double in_cpu_before = own_cpu_seconds();
+    const double acknowledged_before = after_out.number("deliveries_acknowledged").value_or(0);
+    const auto t1 = clock::now();
+    sim.command(fmt::format(
+        R"({{"cmd":"deliver","from":"+4917600000001","to":"12345","text":"hi","count":{},)"
+        R"("parts":[{{"content_type":"image/jpeg","name":"photo.jpg","base64":"{}"}}]}})",
+        o.inbound, b64));
+    {
+      progress_bar bar("mms deliver", o.inbound, taken_counter, 0, o.progress);
+      smsdrv_event ev{};
+      const auto give_up = clock::now() + 300s;
+      while (taken < o.inbound && clock::now() < give_up) {
+        wake.ready.store(0, std::memory_order_relaxed);
+        ev.struct_size = sizeof ev;
+        while (api.poll(handle, &ev) == 1) {
+          if (ev.type == SMSDRV_EVENT_INBOUND) {
+            ++taken;
+            if (ev.parts == nullptr || ev.part_count != 2 || ev.parts[1]->size != image.size())
+              throw std::runtime_error("an inbound MMS arrived without its two parts");
+          }
+          if (ev.flags & SMSDRV_EVENT_NEEDS_ACK) api.ack(handle, ev.event_id, SMSDRV_OK);
+          ev.struct_size = sizeof ev;
+        }
+        taken_counter.store(taken, std::memory_order_relaxed);
+        if (taken < o.inbound) wake.ready.wait(0, std::memory_order_acquire);
+      }
+    }
+    // Until the simulator has read every 1000 (its count).
+    double acknowledged = 0;
+    while (clock::now() - t1 < 300s) {
+      acknowledged =
+          sim.stats().number("deliveries_acknowledged").value_or(0) - acknowledged_before;
+      if (acknowledged >= static_cast<double>(o.inbound)) break;
+      std::this_thread::sleep_for(5ms);
+    }
+    const double in_seconds = std::chrono::duration<double>(clock::now() - t1).count();
+    j.integer("inbound", static_cast<std::int64_t>(o.inbound))
+        .integer("inbound_acknowledged", static_cast<std::int64_t>(acknowledged));
+    j.num("inbound_seconds", in_seconds, 3)
+        .num("delivers_per_s", in_seconds > 0 ? acknowledged / in_seconds : 0, 0);
+    j.num("inbound_cpu_us_per_deliver",
+          acknowledged > 0 ? 1e6 * (own_cpu_seconds() - in_cpu_before) / acknowledged : 0, 1);
+    j.num("inbound_sim_cpu_percent",
+          in_seconds > 0 ? 100 * (cpu_of(sim.pid()) - in_sim_before) / in_seconds : 0, 1);
+  }
+  driver->shutdown(2000);
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
+  return j.line();
+}
+
+}  // namespace smsdrv::bench
