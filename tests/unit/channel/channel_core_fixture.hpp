@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -171,8 +172,9 @@ struct fixture {
 
   // The link closes the way the shell reports it after a close request or an EOF.
   void link_closes(std::string_view reason = "the SMSC closed the connection") {
-    if (auto r = core->take_close_request()) reason = *r;
-    core->on_closed(reason, now);
+    // The reason the core asked to close with, if any, outlives the call (a view of it is taken).
+    const std::optional<std::string> requested = core->take_close_request();
+    core->on_closed(requested ? std::string_view(*requested) : reason, now);
   }
 
   prepared_request request(int segments = 1, std::string text = "hello") {
