@@ -137,6 +137,8 @@ struct channel_settings {
   bool smpp_reassembly_deliver_partial = true;
   std::uint32_t smpp_reassembly_max_bytes = 0;
   std::uint32_t smpp_reassembly_max_messages = 0;
+  std::uint32_t smpp_inbound_max_unacked = 0;
+  std::uint32_t smpp_inbound_max_unacked_bytes = 0;
   bool smpp_flash = false;
   bool smpp_overwrite = false;
   std::string smpp_failover_host;

@@ -55,11 +55,9 @@ inline constexpr option_def gateway_rows[] = {
      .type = option_type::channel_name,
      .field = &cs::failover_channel,
      .has_default = false,
-     .supported = false,
-     .feature = "failover to another channel",
      .example = "channel-backup",
      .meaning = "another channel section, of either gateway type, that carries this channel's "
-                "messages while its own gateway is down"},
+                "new messages while its own gateway is down (docs/reliability.md)"},
 };
 
 inline constexpr option_def http_rows[] = {

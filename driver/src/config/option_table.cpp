@@ -430,6 +430,26 @@ constexpr option_def common_and_smpp_rows[] = {
      .max = 1000000,
      .meaning = "incomplete inbound long messages held at once; beyond it a new one's part is "
                 "answered ESME_RX_T_APPN"},
+    {.name = "x-smpp-inbound-max-unacked",
+     .type = integer,
+     .field = &cs::smpp_inbound_max_unacked,
+     .default_value = "5000",
+     .min = 1,
+     .max = 1000000,
+     .unit = "messages",
+     .meaning = "inbound messages and delivery reports waiting for the host's acknowledgement; "
+                "at the limit the channel stops reading from the SMSC (TCP back-pressure) but "
+                "for the responses it awaits, and answers a deliver_sm it still reads "
+                "ESME_RX_T_APPN (the SMSC retries)"},
+    {.name = "x-smpp-inbound-max-unacked-bytes",
+     .type = integer,
+     .field = &cs::smpp_inbound_max_unacked_bytes,
+     .default_value = "16777216",
+     .min = 65536,
+     .max = 1073741824,
+     .unit = "bytes",
+     .meaning = "the same limit in memory: the texts and attributes of the events waiting for "
+                "the host's acknowledgement"},
     {.name = "x-smpp-flash",
      .type = boolean,
      .field = &cs::smpp_flash,
