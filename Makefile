@@ -3,9 +3,10 @@
 #   make test   install what is missing, build, run every test (what CI runs)
 # The rest are conveniences for developers; the real build is CMake presets (CMakePresets.json).
 # make bench: release build, every benchmark, results + table + chart (docs/benchmarks.md).
+# make packages: the Debian packages from the ci build, in build/packages/ (docs/packaging.md).
 JOBS ?= $(shell nproc)
 
-.PHONY: demo test setup build build-asan build-fuzz build-tsan build-release test-ci test-asan test-fuzz test-tsan bench format clean
+.PHONY: demo test setup build build-asan build-fuzz build-tsan build-release test-ci test-asan test-fuzz test-tsan bench format clean packages
 
 setup:
 	@scripts/setup.sh
@@ -54,6 +55,9 @@ build-release: setup
 # SOAK_RATE=N adds the 5-minute soak; RUNS=N sets the runs per figure (5).
 bench: build-release
 	scripts/bench.sh build/release
+
+packages: build
+	packaging/build-packages.sh build/ci build/packages
 
 format:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | xargs clang-format -i

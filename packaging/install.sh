@@ -1,35 +1,51 @@
 #!/usr/bin/env bash
-# install.sh - put the SMS/MMS channel driver into a server root (docs/deployment.md):
+# smsmms-channel-install - put the SMS/MMS channel driver's folder into a server root
+# (docs/deployment.md):
 #
 #   <server-root>/media-channel-drivers/channel-smsmms/
 #       libsmsmms.so
 #       Configuration/SmsMmsDriver.cfg
 #       Configuration/mms.cfg           (commented example of an MMS settings file)
+#       Configuration/mms.cfg           (commented example of an MMS settings file)
 #       logging-filter-smsmms.json
 #       Business Process Examples/
 #       uninstall/uninstall_custom.sh
 #
-# Usage: packaging/install.sh <server-root> [--from <build-or-stage dir>] [--force]
-#   --from DIR  a CMake install stage (DIR/media-channel-drivers/channel-smsmms/ is copied as is)
-#               or a build tree (its libsmsmms.so, plus cfg/ and examples/ of this source tree).
-#               Default: the first of build/release, build/ci, build/dev that has libsmsmms.so.
+# Usage: smsmms-channel-install <server-root> [--from <dir>] [--force]   (the smsmms-driver package)
+#        packaging/install.sh <server-root> [--from <dir>] [--force]     (a source tree)
+#   --from DIR  a channel folder (as the package keeps it), a CMake install stage
+#               (DIR/media-channel-drivers/channel-smsmms/), or a build tree (its libsmsmms.so,
+#               stripped, plus cfg/ and examples/ of the source tree). Default: the package's folder
+#               when installed, else the first of build/release, build/ci, build/dev with a module.
 #   --force     replace an existing installation (as uninstall, then install).
+#   --help, --version
 # The folder is assembled next to its final place and renamed into it, so a failed install
 # leaves nothing behind.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
-repo="$(dirname "$here")"
 folder_name="channel-smsmms"
 module_name="libsmsmms.so"
+# Filled in when CMake installs this script (the package); left as they are in a source tree.
+version="@PROJECT_VERSION@"
+packaged_folder="@SMSDRV_PACKAGED_CHANNEL_DIR@"
 
-die() { echo "install.sh: $*" >&2; exit 1; }
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+installed=0 repo=""
+if [[ "$version" != @* ]]; then
+  installed=1
+else
+  repo="$(dirname "$here")"
+  version="$(sed -n 's/^ *VERSION \([0-9][0-9.]*\)$/\1/p' "$repo/CMakeLists.txt" | head -n 1)"
+fi
+
+die() { echo "smsmms-channel-install: $*" >&2; exit 1; }
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; }
 
 root="" from="" force=0
 while (($#)); do
   case "$1" in
     -h|--help) usage; exit 0 ;;
+    --version) echo "smsmms-channel-install $version"; exit 0 ;;
     --from) (($# >= 2)) || die "--from needs a directory"; from="$2"; shift 2 ;;
     --from=*) from="${1#--from=}"; shift ;;
     --force) force=1; shift ;;
@@ -38,7 +54,7 @@ while (($#)); do
   esac
 done
 [ -n "$root" ] || { usage >&2; exit 2; }
-[ -d "$root" ] || die "the server root '$root' does not exist"
+[ -d "$root" ] || die "the server root '$root' does not exist (create it first: mkdir -p '$root')"
 root="$(cd "$root" && pwd -P)"
 
 drivers="$root/media-channel-drivers"
@@ -51,12 +67,19 @@ fi
 find_module() { find "$1" -name "$module_name" -type f 2>/dev/null | sort | head -n 1; }
 
 stage="" module=""
+if [ -z "$from" ] && ((installed)); then
+  from="$(dirname "$here")/$packaged_folder"
+  [ -f "$from/$module_name" ] || die "the package's channel folder $from has no $module_name; reinstall smsmms-driver"
+fi
 if [ -n "$from" ]; then
   [ -d "$from" ] || die "--from '$from' is not a directory"
-  if [ -d "$from/media-channel-drivers/$folder_name" ]; then
+  if [ -f "$from/$module_name" ] && [ -d "$from/Configuration" ]; then
+    stage="$from"
+  elif [ -d "$from/media-channel-drivers/$folder_name" ]; then
     stage="$from/media-channel-drivers/$folder_name"
     [ -f "$stage/$module_name" ] || die "the stage $stage has no $module_name"
   else
+    [ -n "$repo" ] || die "--from '$from' is neither a channel folder nor a stage with media-channel-drivers/$folder_name"
     module="$(find_module "$from")"
     [ -n "$module" ] || die "no $module_name under $from; build the driver first (cmake --build --preset release) or pass another --from"
   fi
@@ -75,32 +98,31 @@ trap 'rm -rf -- "$work"' EXIT
 
 if [ -n "$stage" ]; then
   cp -R "$stage/." "$work/"
-  echo "install.sh: from the stage $stage"
+  echo "smsmms-channel-install: from $stage"
 else
-  echo "install.sh: module $module"
+  echo "smsmms-channel-install: module $module"
   install -m 0755 "$module" "$work/$module_name"
+  # A build's module carries its debug information (tens of MB); the build keeps that copy.
+  if command -v strip >/dev/null; then
+    strip --strip-unneeded --remove-section=.comment --remove-section=.note "$work/$module_name"
+  else
+    echo "smsmms-channel-install: warning: no strip command; the module keeps its debug information" >&2
+  fi
   mkdir -p "$work/Configuration" "$work/Business Process Examples"
-  if [ -f "$repo/cfg/SmsMmsDriver.cfg" ]; then
-    install -m 0644 "$repo/cfg/SmsMmsDriver.cfg" "$work/Configuration/SmsMmsDriver.cfg"
-  else
-    echo "install.sh: warning: $repo/cfg/SmsMmsDriver.cfg is missing; Configuration/ stays empty" >&2
-  fi
-  if [ -f "$repo/cfg/mms.cfg" ]; then
-    install -m 0644 "$repo/cfg/mms.cfg" "$work/Configuration/mms.cfg"
-  fi
-  if [ -f "$repo/cfg/logging-filter-smsmms.json" ]; then
-    install -m 0644 "$repo/cfg/logging-filter-smsmms.json" "$work/logging-filter-smsmms.json"
-  else
-    echo "install.sh: warning: $repo/cfg/logging-filter-smsmms.json is missing" >&2
-  fi
-  if [ -d "$repo/examples/business-processes" ]; then
-    cp -R "$repo/examples/business-processes/." "$work/Business Process Examples/"
-  fi
+  install -m 0644 "$repo/cfg/SmsMmsDriver.cfg" "$work/Configuration/SmsMmsDriver.cfg"
+  install -m 0644 "$repo/cfg/mms.cfg" "$work/Configuration/mms.cfg"
+  install -m 0644 "$repo/cfg/logging-filter-smsmms.json" "$work/logging-filter-smsmms.json"
+  cp -R "$repo/examples/business-processes/." "$work/Business Process Examples/"
 fi
-# Whatever the source, the folder ends with its uninstaller and the marker it checks.
-mkdir -p "$work/uninstall"
-install -m 0755 "$here/uninstall_custom.sh" "$work/uninstall/uninstall_custom.sh"
-install -m 0644 "$here/channel-smsmms.marker" "$work/.channel-smsmms"
+# Whatever the source, the folder ends with its uninstaller and the marker it checks: from this
+# source tree when there is one, else as the channel folder brought them.
+if [ -n "$repo" ]; then
+  mkdir -p "$work/uninstall"
+  install -m 0755 "$here/uninstall_custom.sh" "$work/uninstall/uninstall_custom.sh"
+  install -m 0644 "$here/channel-smsmms.marker" "$work/.channel-smsmms"
+fi
+[ -x "$work/uninstall/uninstall_custom.sh" ] && [ -f "$work/.channel-smsmms" ] ||
+  die "the channel folder from $stage has no uninstall/uninstall_custom.sh or .channel-smsmms"
 chmod 0755 "$work"
 
 if [ -e "$target" ]; then
@@ -108,5 +130,5 @@ if [ -e "$target" ]; then
 fi
 mv -- "$work" "$target"
 trap - EXIT
-echo "install.sh: installed $target"
-echo "install.sh: import Configuration/SmsMmsDriver.cfg into the server's options, then restart it"
+echo "smsmms-channel-install: installed $target"
+echo "smsmms-channel-install: import Configuration/SmsMmsDriver.cfg into the server's options, then restart it"

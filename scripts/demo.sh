@@ -1,17 +1,47 @@
 #!/usr/bin/env bash
-# make demo: the driver installed into a throw-away server root, dms-stub as the messaging server,
-# smsc-sim as the operator's SMSC. Shows a SendSMS with its response and delivery report, and
-# inbound messages routed to the paging and the chat-session endpoint.
-# Usage: scripts/demo.sh <build dir>
+# smsmms-demo - the SMS/MMS channel driver installed into a throw-away server root, dms-stub as
+# the messaging server, smsc-sim as the operator's SMSC. Shows a SendSMS with its response and
+# delivery report, and inbound messages routed to the paging and the chat-session endpoint.
+#
+# Usage: smsmms-demo                   the programs installed by the packages (next to it)
+#        scripts/demo.sh [<build dir>] a build of the source tree (default build/ci; make demo)
+#        --help, --version
 set -euo pipefail
 
-build="${1:-build/ci}"
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
-sim="$build/tools/smsc-sim/smsc-sim"
-stub="$build/host-stub/dms-stub"
-for f in "$sim" "$stub" "$build/driver/libsmsmms.so"; do
-  [ -x "$f" ] || [ -f "$f" ] || { echo "demo: $f is missing; run 'make build' first" >&2; exit 1; }
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+want_version=0
+case "${1:-}" in
+  -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
+  --version) want_version=1; shift ;;
+esac
+if [ -x "$here/dms-stub" ] && [ -f "$here/../share/smsmms-tools/demo.cfg" ]; then
+  # Installed: smsmms-tools next to this script, smsmms-driver's command to install the folder.
+  version="$("$here/dms-stub" --version | cut -d' ' -f2)"
+  sim="$here/smsc-sim"
+  stub="$here/dms-stub"
+  demo_cfg="$here/../share/smsmms-tools/demo.cfg"
+  install_channel=("$here/smsmms-channel-install")
+  needed=("$sim" "$stub" "$here/smsmms-channel-install")
+  missing_hint="install the smsmms-tools and smsmms-driver packages"
+else
+  repo="$(dirname "$here")"
+  build="${1:-build/ci}"
+  version="$(sed -n 's/^ *VERSION \([0-9][0-9.]*\)$/\1/p' "$repo/CMakeLists.txt" | head -n 1)"
+  sim="$build/tools/smsc-sim/smsc-sim"
+  stub="$build/host-stub/dms-stub"
+  demo_cfg="$repo/cfg/demo.cfg"
+  install_channel=("$repo/packaging/install.sh" --from "$build")
+  needed=("$sim" "$stub" "$build/driver/libsmsmms.so")
+  missing_hint="run 'make build' first"
+fi
+if ((want_version)); then
+  echo "smsmms-demo $version"
+  exit 0
+fi
+for f in "${needed[@]}"; do
+  [ -f "$f" ] || { echo "demo: $f is missing; $missing_hint" >&2; exit 1; }
 done
+command -v python3 >/dev/null || { echo "demo: python3 is needed to show the events" >&2; exit 1; }
 
 work="$(mktemp -d /tmp/smsdrv-demo.XXXXXX)"
 sim_pid=""
@@ -36,7 +66,7 @@ for line in sys.stdin:
 
 step "Installing the driver into a server root ($work/server)"
 mkdir -p "$work/server"
-"$repo/packaging/install.sh" "$work/server" --from "$build" >/dev/null
+"${install_channel[@]}" "$work/server" >/dev/null
 find "$work/server/media-channel-drivers" -maxdepth 2 | sed "s|$work/server/|  |"
 
 step "Starting the SMSC simulator (smsc-sim) on loopback"
@@ -49,7 +79,7 @@ exec 3>"$work/sim.in"  # keeps the simulator's stdin open until we are done
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
 port="$(cat "$work/port")"
 echo "  smsc-sim listening on 127.0.0.1:$port (account demo / demo1234)"
-sed "s/^x-smpp-port = .*/x-smpp-port = $port/" "$repo/cfg/demo.cfg" >"$work/server/demo.cfg"
+sed "s/^x-smpp-port = .*/x-smpp-port = $port/" "$demo_cfg" >"$work/server/demo.cfg"
 
 step "Running dms-stub with cfg/demo.cfg: one SendSMS on stdin, events on stdout"
 request='{"id":"r1","request":"SendSMS","channel":"channel-demo","userData":{"_smsDestNumber":"4915550001","_smsText":"Hello from the demo: grüße, ça va? ✓"}}'

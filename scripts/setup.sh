@@ -15,6 +15,8 @@ packages=(
   libhiredis-dev redis-server
   # independent peers of the HTTP gateway tests: an SMS gateway (sendsms) and a proxy
   kannel kannel-extras tinyproxy
+  # the Debian packages and their test (tests/packaging/): dpkg-shlibdeps, lintian, manual pages
+  dpkg-dev lintian help2man file
   # the browser tests of dms-stub's web console (tests/console/): headless Chromium and Selenium
   chromium chromium-driver python3-selenium
 )

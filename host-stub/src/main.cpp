@@ -170,7 +170,7 @@ int main(int argc, char** argv) {
       std::fputs(usage_text(), stdout);
       return 0;
     case command_line::action::version:
-      std::printf("dms-stub %s (driver ABI %u.%u)\n", SMSDRV_HOST_VERSION, SMSDRV_ABI_MAJOR,
+      std::printf("dms-stub %s (driver ABI %u.%u)\n", SMSDRV_VERSION, SMSDRV_ABI_MAJOR,
                   SMSDRV_ABI_MINOR);
       return 0;
     case command_line::action::run:

@@ -99,6 +99,7 @@ TEST_CASE("metrics: exact counts of what crossed the socket, one family per metr
   CHECK(value_of(all, "smsdrv_queue_depth") == 0);
   CHECK(value_of(all, "smsdrv_queue_capacity") == 500);
   CHECK(value_of(all, "smsdrv_inbound_total") == 1);
+  CHECK(value_of(all, "smsdrv_inbound_deferred_total") == 0);
   CHECK(value_of(all, "smsdrv_binds_total") == 1);
   CHECK(value_of(all, "smsdrv_link_up") == 1);
   CHECK(value_of(all, "smsdrv_response_latency_seconds_count") == n);

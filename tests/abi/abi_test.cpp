@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -131,7 +132,7 @@ TEST_CASE("x-jsms-config-file: the MMS settings file is read when the channel is
   host h;
   smsdrv::driver drv(mod, h.make());
   const std::string dir = "abi_test_mms." + std::to_string(::getpid());
-  std::system(("mkdir -p " + dir).c_str());
+  std::filesystem::create_directories(dir);
   {
     std::FILE* f = std::fopen((dir + "/bad.cfg").c_str(), "w");
     std::fputs(
@@ -198,7 +199,7 @@ TEST_CASE("x-jsms-config-file: the MMS settings file is read when the channel is
                            std::string::npos;
   }
   CHECK(logged);
-  std::system(("rm -rf " + dir).c_str());
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("send refuses what it cannot take, synchronously, with an explanation") {

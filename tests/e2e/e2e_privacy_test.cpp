@@ -319,6 +319,8 @@ TEST_CASE("metrics e2e: the Prometheus endpoint counts exactly the traffic that 
   CHECK(at("smsdrv_queue_depth") == 0);
   CHECK(at("smsdrv_queue_capacity") == 10000);
   CHECK(at("smsdrv_inbound_total") == mo);
+  CHECK(at("smsdrv_inbound_unacked") == 0);
+  CHECK(at("smsdrv_inbound_deferred_total") == 0);
   CHECK(at("smsdrv_delivery_reports_total", "state=\"DELIVRD\"") == 16);
   CHECK(at("smsdrv_binds_total") == 1);
   CHECK(at("smsdrv_reconnects_total") == 0);

@@ -1,4 +1,4 @@
-// Text and long messages end to end (issue 3): dms-stub loads the real module, smsc-sim plays
+// Text and long messages end to end (docs/text.md): dms-stub loads the real module, smsc-sim plays
 // the SMSC. Every assertion is on what crossed a socket or a pipe: the submit_sm fields and
 // octets the SMSC received, the deliver_sm_resp it got back, dms-stub's JSON lines and log.
 #include <map>

@@ -112,6 +112,9 @@ struct fault_world {
   std::map<std::string, std::vector<json_line>> responses;
   std::vector<std::string> sent;  // request ids, in order
   std::optional<int> exit_status;
+  // While true, dms-stub's stdout is not read: once the pipe is full it blocks writing, so it
+  // neither polls the driver nor acknowledges anything (a stalled host). Its stderr is drained.
+  bool host_stalled = false;
 
   smsc& add_smsc(std::vector<std::string> flags, int listen_port = 0) {
     smscs.push_back(std::make_unique<smsc>(std::move(flags), listen_port));
@@ -119,10 +122,12 @@ struct fault_world {
   }
   smsc& sim(std::size_t i = 0) { return *smscs.at(i); }
 
-  void start(const std::string& cfg) {
+  void start(const std::string& cfg, const std::vector<std::string>& more_args = {}) {
     const auto path = root.write_cfg(cfg);
-    dms = std::make_unique<subprocess>(std::vector<std::string>{
-        SMSDRV_DMS_STUB_PATH, "run", "--config", path.string(), "--app-name", "fault-dms"});
+    std::vector<std::string> argv{SMSDRV_DMS_STUB_PATH, "run",        "--config",
+                                  path.string(),        "--app-name", "fault-dms"};
+    argv.insert(argv.end(), more_args.begin(), more_args.end());
+    dms = std::make_unique<subprocess>(argv);
   }
 
   void handle_dms(json_line j) {
@@ -135,15 +140,24 @@ struct fault_world {
     const auto deadline = steady::now() + timeout;
     for (;;) {
       bool any = false;
+      // At most `batch` lines from each process per round, so that a process writing faster
+      // than the test reads cannot keep the deadline from being checked.
+      constexpr int batch = 1000;
       for (auto& s : smscs) {
         if (!s->proc) continue;
-        while (auto l = s->proc->read_line(0ms)) {
+        for (int n = 0; n < batch; ++n) {
+          auto l = s->proc->read_line(0ms);
+          if (!l) break;
           any = true;
           if (auto j = parse_json(*l)) s->handle(std::move(*j));
         }
       }
-      if (dms) {
-        while (auto l = dms->read_line(0ms)) {
+      if (dms && host_stalled) {
+        dms->stderr_text();
+      } else if (dms) {
+        for (int n = 0; n < batch; ++n) {
+          auto l = dms->read_line(0ms);
+          if (!l) break;
           any = true;
           if (auto j = parse_json(*l)) handle_dms(std::move(*j));
         }

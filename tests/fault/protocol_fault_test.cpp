@@ -42,8 +42,10 @@ TEST_CASE("a response of another command with ESME_ROK is not an outcome", "[fau
   CHECK(outcome["OK"] == 15);
   for (const auto& [id, r] : w.responses)
     if (r.at(0).str("ok") == "true") CHECK_FALSE(r.at(0).str("userData", "_smsMessageId").empty());
-  CHECK(count_lines(w.dms->stderr_text(), "deliver_sm_resp seq") == 5);
-  CHECK(count_lines(w.dms->stderr_text(), "does not answer the submit_sm") == 5);
+  // Logged each, as repeated lines are (util/log_limiter): three, then one line counting the
+  // rest (written when the channel stops at the latest).
+  CHECK(count_lines(w.dms->stderr_text(), "does not answer the submit_sm") == 4);
+  CHECK(count_lines(w.dms->stderr_text(), "… 2 more like this in the last") >= 1);
   figure("wrong-response-every 4: 15 OK, 5 timed out (a deliver_sm_resp is no submit_sm_resp)");
 }
 

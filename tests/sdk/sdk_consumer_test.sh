@@ -18,9 +18,10 @@ for f in include/smsdrv/smsdrv.h include/smsdrv/smsdrv.hpp include/smsdrv/status
          share/cmake/smsdrv/smsdrvTargets.cmake share/pkgconfig/smsdrv.pc; do
   [ -f "$prefix/$f" ] || fail "the SDK install has no $f"
 done
-# Only the SDK: no module, no program, nothing architecture-dependent.
+# Only the SDK (and its package's copyright and changelog): no module, no program, nothing
+# architecture-dependent.
 extra="$(cd "$prefix" && find . -type f ! -path './include/smsdrv/*' ! -path './share/cmake/smsdrv/*' \
-                                 ! -path ./share/pkgconfig/smsdrv.pc)"
+                                 ! -path ./share/pkgconfig/smsdrv.pc ! -path './share/doc/smsdrv-dev/*')"
 [ -z "$extra" ] || fail "the SDK component installs more than the SDK: $extra"
 
 # CMake: a fresh configure, no cache, no package registry, nothing but the prefix.
@@ -46,7 +47,7 @@ expect_line "C++ host, driver module" '^smsmms [0-9.]+ abi 1\.[0-9]+ metrics yes
   "$work/cmake-build/cpp_host" "$module"
 expect_line "C++ host, the consumer's own ABI 1.0 driver" '^null 1\.0 abi 1\.0 metrics no$' \
   "$work/cmake-build/cpp_host" "$work/cmake-build/libnull_driver.so"
-nm -D --defined-only "$work/cmake-build/libnull_driver.so" | grep -q ' T smsdrv_driver_entry$' ||
+[ "$(nm -D --defined-only "$work/cmake-build/libnull_driver.so" | grep -c ' T smsdrv_driver_entry$')" = 1 ] ||
   fail "the consumer's driver does not export smsdrv_driver_entry"
 
 # pkg-config, from the relocated prefix.

@@ -247,11 +247,21 @@ int load(unsigned short port, const std::string& path, std::uint64_t count, unsi
   return ok == count ? 0 : 1;
 }
 
+constexpr std::string_view usage_text =
+    "usage: http-sink serve [--port P] [--body TEXT]\n"
+    "       http-sink load --port P --path PATH --count N [--concurrency C]\n"
+    "       http-sink --help | --version\n"
+    "A loopback HTTP/1.1 peer for the HTTP gateway benchmarks (docs/benchmarks.md).\n";
+
 }  // namespace
 
 int main(int argc, char** argv) {
   try {
     std::vector<std::string_view> args(argv + 1, argv + argc);
+    if (args.size() == 1 && args[0] == "--version") {
+      fmt::print("http-sink {}\n", SMSDRV_VERSION);
+      return 0;
+    }
     auto value = [&](std::string_view flag, std::string_view fallback) {
       for (std::size_t i = 1; i + 1 < args.size(); ++i)
         if (args[i] == flag) return std::string(args[i + 1]);
@@ -271,10 +281,9 @@ int main(int argc, char** argv) {
     if (!args.empty() && args[0] == "load")
       return load(static_cast<unsigned short>(number("--port", 0)), value("--path", "/"),
                   number("--count", 1000), static_cast<unsigned>(number("--concurrency", 32)));
-    fmt::print(stderr,
-               "usage: http-sink serve [--port P] [--body TEXT]\n"
-               "       http-sink load --port P --path PATH --count N [--concurrency C]\n");
-    return 2;
+    const bool help = args.size() == 1 && args[0] == "--help";
+    fmt::print(help ? stdout : stderr, "{}", usage_text);
+    return help ? 0 : 2;
   } catch (const std::exception& e) {
     fmt::print(stderr, "http-sink: {}\n", e.what());
     return 1;

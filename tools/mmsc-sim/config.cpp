@@ -158,6 +158,7 @@ std::string parse_command_line(int argc, const char* const* argv, sim_config& co
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") return "help";
+    if (arg == "--version") return "version";
     std::string_view value;
     bool has_inline = false;
     if (auto eq = arg.find('='); eq != std::string_view::npos) {
@@ -213,7 +214,8 @@ std::string usage() {
   std::string out =
       "usage: mmsc-sim [flags]   (docs/mmsc-sim.md)\n"
       "An MM7 MMSC for tests: takes SubmitReq, sends DeliverReq, DeliveryReportReq and\n"
-      "ReadReplyReq to --vasp-url; events as JSON lines on stdout, commands on stdin.\n\n";
+      "ReadReplyReq to --vasp-url; events as JSON lines on stdout, commands on stdin.\n"
+      "       mmsc-sim --help | --version\n\n";
   for (const auto& f : flags)
     out += fmt::format("  {:<20} {:<14} {}\n", f.name, f.value_help, f.help);
   out += "\nfaults (also {\"cmd\":\"fault\",...} on stdin):\n";

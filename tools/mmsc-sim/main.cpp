@@ -40,6 +40,10 @@ int main(int argc, char** argv) {
     std::fputs(smsdrv::mmsc_sim::usage().c_str(), stdout);
     return 0;
   }
+  if (error == "version") {
+    fmt::print("mmsc-sim {}\n", SMSDRV_VERSION);
+    return 0;
+  }
   if (!error.empty()) {
     fmt::print(stderr, "mmsc-sim: {}\n\n{}", error, smsdrv::mmsc_sim::usage());
     return 2;

@@ -22,6 +22,18 @@ int usage() {
 int main(int argc, char** argv) {
   if (argc != 2 && argc != 4) return usage();
   std::string_view what = argv[1];
+  if (what == "--version") {
+    std::printf("smsdrv-options %s\n", SMSDRV_VERSION);
+    return 0;
+  }
+  if (what == "--help") {
+    std::fputs(
+        "usage: smsdrv-options cfg|md [-o FILE]\n"
+        "Prints the shipped SmsMmsDriver.cfg (cfg) or docs/options.md (md), generated from\n"
+        "the driver's option table, to stdout or FILE.\n",
+        stdout);
+    return 0;
+  }
   std::string text;
   if (what == "cfg")
     text = smsdrv::options_gen::render_cfg();

@@ -75,9 +75,13 @@ run_result run_tool(const std::vector<std::string>& argv, std::string_view rate_
   return r;
 }
 
-std::string spread_json(const spread& s, int decimals) {
-  return fmt::format("{{\"median\":{:.{}f},\"min\":{:.{}f},\"max\":{:.{}f}}}", s.median, decimals,
-                     s.min, decimals, s.max, decimals);
+// key: {"median":m,"min":a,"max":b}, each with `decimals` digits after the point.
+void add_spread(json_writer& j, std::string_view key, const spread& s, int decimals) {
+  j.begin_object(key)
+      .num("median", s.median, decimals)
+      .num("min", s.min, decimals)
+      .num("max", s.max, decimals)
+      .end_object();
 }
 
 std::string rate_cell(const spread& s) {
@@ -224,14 +228,14 @@ int run_compare(const compare_options& o) {
 
     json_writer s;
     s.str("event", "smpp-bench-summary").integer("window", w).integer("runs", o.runs);
-    s.raw("ceiling", spread_json(ceiling, 0));
-    if (with_npm) s.raw("npm", spread_json(npm, 0));
-    s.raw("driver", spread_json(driver, 0));
-    s.raw("driver_vs_ceiling", spread_json(r_ceiling, 3));
-    if (with_npm) s.raw("driver_vs_npm", spread_json(r_npm, 2));
-    s.raw("driver_latency_us_p50", spread_json(p50, 1));
-    s.raw("driver_latency_us_p99", spread_json(p99, 1));
-    s.raw("driver_latency_us_p999", spread_json(p999, 1));
+    add_spread(s, "ceiling", ceiling, 0);
+    if (with_npm) add_spread(s, "npm", npm, 0);
+    add_spread(s, "driver", driver, 0);
+    add_spread(s, "driver_vs_ceiling", r_ceiling, 3);
+    if (with_npm) add_spread(s, "driver_vs_npm", r_npm, 2);
+    add_spread(s, "driver_latency_us_p50", p50, 1);
+    add_spread(s, "driver_latency_us_p99", p99, 1);
+    add_spread(s, "driver_latency_us_p999", p999, 1);
     s.num("sim_cpu_percent_max", sim_load.max, 1);
     record(s.line());
   }

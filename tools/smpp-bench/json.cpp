@@ -1,9 +1,6 @@
 #include "json.hpp"
 
-#include <fmt/format.h>
 #include <rapidjson/document.h>
-
-#include <cmath>
 
 namespace smsdrv::bench {
 
@@ -42,60 +39,45 @@ bool json_object::has(std::string_view key) const {
   return number(key) || string(key);
 }
 
-std::string json_quote(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (u < 0x20) {
-      out += fmt::format("\\u{:04x}", u);
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('"');
-  return out;
-}
-
-void json_writer::key(std::string_view k) {
-  if (!body_.empty()) body_.push_back(',');
-  body_ += json_quote(k);
-  body_.push_back(':');
-}
-
 json_writer& json_writer::str(std::string_view k, std::string_view value) {
-  key(k);
-  body_ += json_quote(value);
+  writer_.str(k, value);
   return *this;
 }
 
 json_writer& json_writer::num(std::string_view k, double value, int decimals) {
-  key(k);
-  if (!std::isfinite(value))
-    body_ += "null";
-  else
-    body_ += fmt::format("{:.{}f}", value, decimals);
+  writer_.fixed(k, value, decimals);
   return *this;
 }
 
 json_writer& json_writer::integer(std::string_view k, std::int64_t value) {
-  key(k);
-  body_ += std::to_string(value);
+  writer_.num(k, value);
   return *this;
 }
 
 json_writer& json_writer::boolean(std::string_view k, bool value) {
-  key(k);
-  body_ += value ? "true" : "false";
+  writer_.boolean(k, value);
   return *this;
 }
 
 json_writer& json_writer::raw(std::string_view k, std::string_view json) {
-  key(k);
-  body_ += json;
+  writer_.raw(k, json);
   return *this;
+}
+
+json_writer& json_writer::begin_object(std::string_view k) {
+  writer_.begin_object(k);
+  return *this;
+}
+
+json_writer& json_writer::end_object() {
+  writer_.end_object();
+  return *this;
+}
+
+std::string json_writer::line() {
+  writer_.finish();
+  text_.pop_back();  // the newline
+  return std::move(text_);
 }
 
 }  // namespace smsdrv::bench

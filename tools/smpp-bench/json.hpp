@@ -1,5 +1,6 @@
-// JSON for smpp-bench: reading the one-line results of the tools it runs (rapidjson) and writing
-// its own result lines (an ordered list of members, numbers with fixed decimals).
+// JSON for smpp-bench: reading the one-line results of the tools it runs (RapidJSON's reader) and
+// writing its own result lines (jsonl::line_writer: members in order, numbers with fixed
+// decimals).
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "jsonl/line_writer.hpp"
 
 namespace smsdrv::bench {
 
@@ -27,22 +30,25 @@ class json_object {
   std::vector<std::pair<std::string, double>> numbers_;
 };
 
-// Builds `{"k":v,...}` in member order.
+// Builds one result line `{"k":v,...}` in member order; line() ends it (once).
 class json_writer {
  public:
+  json_writer() : writer_(text_) {}
   json_writer& str(std::string_view key, std::string_view value);
+  // value with `decimals` digits after the point; not finite: null.
   json_writer& num(std::string_view key, double value, int decimals = 0);
   json_writer& integer(std::string_view key, std::int64_t value);
   json_writer& boolean(std::string_view key, bool value);
   // A nested object or array given as JSON text.
   json_writer& raw(std::string_view key, std::string_view json);
-  std::string line() const { return "{" + body_ + "}"; }
+  json_writer& begin_object(std::string_view key);
+  json_writer& end_object();
+  // The line, without its newline.
+  std::string line();
 
  private:
-  void key(std::string_view k);
-  std::string body_;
+  std::string text_;
+  jsonl::line_writer writer_;
 };
-
-std::string json_quote(std::string_view s);
 
 }  // namespace smsdrv::bench

@@ -9,8 +9,8 @@
 //   smpp-bench mms           MMS over MM7 to mmsc-sim: SubmitReq/s with an image, DeliverReq/s
 //
 // Every command ends with one JSON line of results on stdout (compare: a table, and JSON lines in
-// --out). Programs built with it (the module, smsc-sim, smsc-sim-flood, dms-stub) are found where
-// the build put them; flags override.
+// --out). Programs built with it (the module, smsc-sim, smsc-sim-flood, dms-stub) are found next to
+// it when installed, else where the build put them (programs.hpp); flags override.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -28,6 +28,7 @@
 #include "http_bench.hpp"
 #include "mms_bench.hpp"
 #include "process.hpp"
+#include "programs.hpp"
 #include "stub_bench.hpp"
 
 namespace {
@@ -66,21 +67,10 @@ commands:
                   --count N (5000) --inbound N (2000, 0: none) --concurrency C (16)
                   --image-size BYTES (30000) --no-progress
 
-programs (default: next to this build):
+programs (default: installed next to smpp-bench, else where the build put them):
   --module PATH --sim PATH --flood PATH --dms-stub PATH --node PATH --npm-client PATH
   --http-sink PATH --mmsc-sim PATH
 )";
-
-struct paths {
-  std::string module = SMSDRV_BENCH_MODULE;
-  std::string sim = SMSDRV_BENCH_SMSC_SIM;
-  std::string flood = SMSDRV_BENCH_FLOOD;
-  std::string dms_stub = SMSDRV_BENCH_DMS_STUB;
-  std::string node = "node";
-  std::string npm_client = SMSDRV_BENCH_NPM_CLIENT;
-  std::string http_sink = SMSDRV_BENCH_HTTP_SINK;
-  std::string mmsc_sim = SMSDRV_BENCH_MMSC_SIM;
-};
 
 class bad_usage : public std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -109,7 +99,7 @@ std::vector<std::uint32_t> number_list(std::string_view flag, std::string_view v
 // Flags of one command: name -> handler of its value (nullptr value for switches).
 using handlers = std::map<std::string, std::function<void(std::string_view)>, std::less<>>;
 
-void parse(const std::vector<std::string_view>& args, handlers h, paths& p,
+void parse(const std::vector<std::string_view>& args, handlers h, programs& p,
            const std::map<std::string, std::function<void()>, std::less<>>& switches = {}) {
   h["--module"] = [&](std::string_view v) { p.module = v; };
   h["--sim"] = [&](std::string_view v) { p.sim = v; };
@@ -136,9 +126,13 @@ int run(const std::vector<std::string_view>& args) {
     fmt::print("{}", usage);
     return args.empty() ? 2 : 0;
   }
+  if (args[0] == "--version") {
+    fmt::print("smpp-bench {}\n", SMSDRV_VERSION);
+    return 0;
+  }
   const std::string_view command = args[0];
   const std::vector<std::string_view> rest(args.begin() + 1, args.end());
-  paths p;
+  programs p = default_programs();
   if (command == "driver") {
     driver_options o;
     parse(rest,

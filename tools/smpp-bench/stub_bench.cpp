@@ -57,10 +57,17 @@ struct server_root {
 };
 
 void append_request(std::string& out, std::uint64_t n, std::string_view text) {
-  out += fmt::format(
-      "{{\"id\":\"r{}\",\"request\":\"SendSMS\",\"channel\":\"channel-bench\","
-      "\"userData\":{{\"_smsDestNumber\":\"4917600000000\",\"_smsText\":{}}}}}\n",
-      n, json_quote(text));
+  char id[24];
+  const auto end = fmt::format_to_n(id, sizeof id, "r{}", n).out;
+  jsonl::line_writer(out)
+      .str("id", std::string_view(id, static_cast<std::size_t>(end - id)))
+      .str("request", "SendSMS")
+      .str("channel", "channel-bench")
+      .begin_object("userData")
+      .str("_smsDestNumber", "4917600000000")
+      .str("_smsText", text)
+      .end_object()
+      .finish();
 }
 
 bool is_response(std::string_view line) {

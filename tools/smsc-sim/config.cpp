@@ -63,150 +63,158 @@ struct flag {
   setter set;
 };
 
-constexpr std::array<flag, 25> flags{{
-    {"listen", "HOST:PORT", "address to listen on (127.0.0.1:0; port 0 picks a free one)",
-     set_listen},
-    {"port-file", "FILE", "write the listening port there",
-     [](sim_config& c, std::string_view v) {
-       c.port_file = std::string(v);
-       return std::string();
-     }},
-    {"account", "SYSTEM_ID:PASSWORD", "accept this bind (repeatable; none: accept any)",
-     set_account},
-    {"account-limit", "SYSTEM_ID:binds=N,rate=R",
-     "over all binds of SYSTEM_ID (* for any): refuse a bind above N (ESME_RBINDFAIL), answer "
-     "ESME_RTHROTTLED above R submissions per sliding second (repeatable)",
-     [](sim_config& c, std::string_view v) {
-       account_limit l;
-       std::string error = parse_account_limit(v, l);
-       if (error.empty()) set_account_limit(c.limits, l);
-       return error;
-     }},
-    {"smsc-system-id", "ID", "system_id of our bind_resp (smsc-sim)",
-     [](sim_config& c, std::string_view v) {
-       if (v.size() > 15) return std::string("longer than 15 characters");
-       c.smsc_system_id = std::string(v);
-       return std::string();
-     }},
-    {"quiet", "", "no per-PDU events (listening, stats and errors stay)",
-     [](sim_config& c, std::string_view) {
-       c.quiet = true;
-       return std::string();
-     }},
-    {"exit-on-eof", "", "exit when standard input ends",
-     [](sim_config& c, std::string_view) {
-       c.exit_on_eof = true;
-       return std::string();
-     }},
-    {"id-format", "hex|decimal|uuid", "message id format (hex)",
-     [](sim_config& c, std::string_view v) {
-       if (v == "hex")
-         c.ids = id_format::hex;
-       else if (v == "decimal")
-         c.ids = id_format::decimal;
-       else if (v == "uuid")
-         c.ids = id_format::uuid;
-       else
-         return std::string("expected hex, decimal or uuid");
-       return std::string();
-     }},
-    {"first-id", "N", "counter value of the first message id (1)",
-     [](sim_config& c, std::string_view v) {
-       if (!parse_int(v, c.first_id) || c.first_id == 0) return std::string("expected N >= 1");
-       return std::string();
-     }},
-    {"dlr-style", "text|tlv|both", "how receipts carry the outcome (both)",
-     [](sim_config& c, std::string_view v) {
-       if (v == "text")
-         c.dlr_style = receipt_style::text;
-       else if (v == "tlv")
-         c.dlr_style = receipt_style::tlv;
-       else if (v == "both")
-         c.dlr_style = receipt_style::both;
-       else
-         return std::string("expected text, tlv or both");
-       return std::string();
-     }},
-    {"dlr-delay-ms", "MS", "time from submission to receipt (100)",
-     [](sim_config& c, std::string_view v) { return set_ms(c.dlr_delay, v); }},
-    {"dlr-stat", "STAT[:ERR]", "final state of every message: DELIVRD, UNDELIV:001, ... (DELIVRD)",
-     [](sim_config& c, std::string_view v) {
-       if (!parse_outcome(v, c.dlr_outcome))
-         return std::string(
-             "expected DELIVRD, EXPIRED, DELETED, UNDELIV, ACCEPTD, UNKNOWN or REJECTD, optionally "
-             "followed by :ERR (0..999)");
-       return std::string();
-     }},
-    {"mo", "FROM:TO:TEXT", "MO message for the first receiver-capable bind (repeatable)", set_mo},
-    {"redeliver-ms", "MS", "resend an unacknowledged deliver_sm after this long (10000)",
-     [](sim_config& c, std::string_view v) {
-       auto r = set_ms(c.redeliver_after, v);
-       if (r.empty() && c.redeliver_after.count() == 0) return std::string("must be above 0");
-       return r;
-     }},
-    {"deliver-window", "N", "deliver_sm in flight per connection (100)",
-     [](sim_config& c, std::string_view v) {
-       if (!parse_int(v, c.deliver_window) || c.deliver_window == 0)
-         return std::string("expected N >= 1");
-       return std::string();
-     }},
-    {"store-size", "N", "messages remembered for query_sm/cancel_sm/replace_sm/receipts (65536)",
-     [](sim_config& c, std::string_view v) {
-       if (!parse_int(v, c.store_size) || c.store_size == 0 || c.store_size > (1u << 26))
-         return std::string("expected 1..67108864");
-       return std::string();
-     }},
-    {"stats-interval", "S", "print a stats event with throughput every S seconds (off)",
-     [](sim_config& c, std::string_view v) {
-       double s = 0;
-       auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
-       if (ec != std::errc() || p != v.data() + v.size() || s < 0)
-         return std::string("expected seconds");
-       c.stats_interval = std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000));
-       return std::string();
-     }},
-    {"unbind-timeout-ms", "MS", "close a link whose unbind_resp is late (5000)",
-     [](sim_config& c, std::string_view v) { return set_ms(c.unbind_timeout, v); }},
-    {"max-command-length", "N", "largest command_length accepted (70000)",
-     [](sim_config& c, std::string_view v) {
-       if (!parse_int(v, c.max_command_length) || c.max_command_length < 16)
-         return std::string("expected N >= 16");
-       return std::string();
-     }},
-    {"seed", "N", "seed of the random response delays (1)",
-     [](sim_config& c, std::string_view v) {
-       if (!parse_int(v, c.seed)) return std::string("expected a number");
-       return std::string();
-     }},
-    {"tls-cert", "FILE", "TLS on the port: our certificate and its chain (PEM)",
-     [](sim_config& c, std::string_view v) {
-       c.tls.certificate = std::string(v);
-       return std::string();
-     }},
-    {"tls-key", "FILE", "private key of --tls-cert (PEM; default: in the --tls-cert file)",
-     [](sim_config& c, std::string_view v) {
-       c.tls.key = std::string(v);
-       return std::string();
-     }},
-    {"tls-client-ca", "FILE", "require client certificates issued by these CAs (PEM)",
-     [](sim_config& c, std::string_view v) {
-       c.tls.client_ca = std::string(v);
-       return std::string();
-     }},
-    {"tls-max-version", "1.1|1.2|1.3", "newest TLS version offered (1.3; 1.1 also allows 1.0)",
-     [](sim_config& c, std::string_view v) {
-       if (v == "1.1")
-         c.tls.max_version = 0x0302;  // TLS1_1_VERSION
-       else if (v == "1.2")
-         c.tls.max_version = 0x0303;
-       else if (v == "1.3")
-         c.tls.max_version = 0x0304;
-       else
-         return std::string("expected 1.1, 1.2 or 1.3");
-       return std::string();
-     }},
-    {"help", "", "this text", [](sim_config&, std::string_view) { return std::string("help"); }},
-}};
+constexpr auto flags =
+    std::to_array<flag>({
+        {"listen", "HOST:PORT", "address to listen on (127.0.0.1:0; port 0 picks a free one)",
+         set_listen},
+        {"port-file", "FILE", "write the listening port there",
+         [](sim_config& c, std::string_view v) {
+           c.port_file = std::string(v);
+           return std::string();
+         }},
+        {"account", "SYSTEM_ID:PASSWORD", "accept this bind (repeatable; none: accept any)",
+         set_account},
+        {"account-limit", "SYSTEM_ID:binds=N,rate=R",
+         "over all binds of SYSTEM_ID (* for any): refuse a bind above N (ESME_RBINDFAIL), answer "
+         "ESME_RTHROTTLED above R submissions per sliding second (repeatable)",
+         [](sim_config& c, std::string_view v) {
+           account_limit l;
+           std::string error = parse_account_limit(v, l);
+           if (error.empty()) set_account_limit(c.limits, l);
+           return error;
+         }},
+        {"smsc-system-id", "ID", "system_id of our bind_resp (smsc-sim)",
+         [](sim_config& c, std::string_view v) {
+           if (v.size() > 15) return std::string("longer than 15 characters");
+           c.smsc_system_id = std::string(v);
+           return std::string();
+         }},
+        {"quiet", "", "no per-PDU events (listening, stats and errors stay)",
+         [](sim_config& c, std::string_view) {
+           c.quiet = true;
+           return std::string();
+         }},
+        {"exit-on-eof", "", "exit when standard input ends",
+         [](sim_config& c, std::string_view) {
+           c.exit_on_eof = true;
+           return std::string();
+         }},
+        {"id-format", "hex|decimal|uuid", "message id format (hex)",
+         [](sim_config& c, std::string_view v) {
+           if (v == "hex")
+             c.ids = id_format::hex;
+           else if (v == "decimal")
+             c.ids = id_format::decimal;
+           else if (v == "uuid")
+             c.ids = id_format::uuid;
+           else
+             return std::string("expected hex, decimal or uuid");
+           return std::string();
+         }},
+        {"first-id", "N", "counter value of the first message id (1)",
+         [](sim_config& c, std::string_view v) {
+           if (!parse_int(v, c.first_id) || c.first_id == 0) return std::string("expected N >= 1");
+           return std::string();
+         }},
+        {"dlr-style", "text|tlv|both", "how receipts carry the outcome (both)",
+         [](sim_config& c, std::string_view v) {
+           if (v == "text")
+             c.dlr_style = receipt_style::text;
+           else if (v == "tlv")
+             c.dlr_style = receipt_style::tlv;
+           else if (v == "both")
+             c.dlr_style = receipt_style::both;
+           else
+             return std::string("expected text, tlv or both");
+           return std::string();
+         }},
+        {"dlr-delay-ms", "MS", "time from submission to receipt (100)",
+         [](sim_config& c, std::string_view v) { return set_ms(c.dlr_delay, v); }},
+        {"dlr-stat", "STAT[:ERR]",
+         "final state of every message: DELIVRD, UNDELIV:001, ... (DELIVRD)",
+         [](sim_config& c, std::string_view v) {
+           if (!parse_outcome(v, c.dlr_outcome))
+             return std::string(
+                 "expected DELIVRD, EXPIRED, DELETED, UNDELIV, ACCEPTD, UNKNOWN or REJECTD, "
+                 "optionally "
+                 "followed by :ERR (0..999)");
+           return std::string();
+         }},
+        {"mo", "FROM:TO:TEXT", "MO message for the first receiver-capable bind (repeatable)",
+         set_mo},
+        {"redeliver-ms", "MS", "resend an unacknowledged deliver_sm after this long (10000)",
+         [](sim_config& c, std::string_view v) {
+           auto r = set_ms(c.redeliver_after, v);
+           if (r.empty() && c.redeliver_after.count() == 0) return std::string("must be above 0");
+           return r;
+         }},
+        {"deliver-window", "N", "deliver_sm in flight per connection (100)",
+         [](sim_config& c, std::string_view v) {
+           if (!parse_int(v, c.deliver_window) || c.deliver_window == 0)
+             return std::string("expected N >= 1");
+           return std::string();
+         }},
+        {"store-size", "N",
+         "messages remembered for query_sm/cancel_sm/replace_sm/receipts (65536)",
+         [](sim_config& c, std::string_view v) {
+           if (!parse_int(v, c.store_size) || c.store_size == 0 || c.store_size > (1u << 26))
+             return std::string("expected 1..67108864");
+           return std::string();
+         }},
+        {"stats-interval", "S", "print a stats event with throughput every S seconds (off)",
+         [](sim_config& c, std::string_view v) {
+           double s = 0;
+           auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
+           if (ec != std::errc() || p != v.data() + v.size() || s < 0)
+             return std::string("expected seconds");
+           c.stats_interval = std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000));
+           return std::string();
+         }},
+        {"unbind-timeout-ms", "MS", "close a link whose unbind_resp is late (5000)",
+         [](sim_config& c, std::string_view v) { return set_ms(c.unbind_timeout, v); }},
+        {"max-command-length", "N", "largest command_length accepted (70000)",
+         [](sim_config& c, std::string_view v) {
+           if (!parse_int(v, c.max_command_length) || c.max_command_length < 16)
+             return std::string("expected N >= 16");
+           return std::string();
+         }},
+        {"seed", "N", "seed of the random response delays (1)",
+         [](sim_config& c, std::string_view v) {
+           if (!parse_int(v, c.seed)) return std::string("expected a number");
+           return std::string();
+         }},
+        {"tls-cert", "FILE", "TLS on the port: our certificate and its chain (PEM)",
+         [](sim_config& c, std::string_view v) {
+           c.tls.certificate = std::string(v);
+           return std::string();
+         }},
+        {"tls-key", "FILE", "private key of --tls-cert (PEM; default: in the --tls-cert file)",
+         [](sim_config& c, std::string_view v) {
+           c.tls.key = std::string(v);
+           return std::string();
+         }},
+        {"tls-client-ca", "FILE", "require client certificates issued by these CAs (PEM)",
+         [](sim_config& c, std::string_view v) {
+           c.tls.client_ca = std::string(v);
+           return std::string();
+         }},
+        {"tls-max-version", "1.1|1.2|1.3", "newest TLS version offered (1.3; 1.1 also allows 1.0)",
+         [](sim_config& c, std::string_view v) {
+           if (v == "1.1")
+             c.tls.max_version = 0x0302;  // TLS1_1_VERSION
+           else if (v == "1.2")
+             c.tls.max_version = 0x0303;
+           else if (v == "1.3")
+             c.tls.max_version = 0x0304;
+           else
+             return std::string("expected 1.1, 1.2 or 1.3");
+           return std::string();
+         }},
+        {"help", "", "this text",
+         [](sim_config&, std::string_view) { return std::string("help"); }},
+        {"version", "", "print the version and exit",
+         [](sim_config&, std::string_view) { return std::string("version"); }},
+    });
 
 }  // namespace
 
@@ -251,7 +259,7 @@ std::string parse_command_line(int argc, const char* const* argv, sim_config& co
       error = o->set(config.faults, value);
     }
     if (!known) return fmt::format("unknown option --{}", arg);
-    if (error == "help") return error;
+    if (error == "help" || error == "version") return error;
     if (!error.empty()) return fmt::format("--{} '{}': {}", arg, value, error);
   }
   if (!config.tls.enabled() &&

@@ -68,7 +68,7 @@ struct sim_config {
 };
 
 // Parses argv into `config`. Returns "" or a message naming the flag and the problem; "help"
-// when --help was given.
+// when --help was given, "version" for --version.
 std::string parse_command_line(int argc, const char* const* argv, sim_config& config);
 
 std::string usage();

@@ -1,4 +1,5 @@
-// Fault modes of the simulator (issue 4). One table names every fault; the command line
+// Fault modes of the simulator (docs/smsc-sim.md, "Fault injection"). One table names every fault;
+// the command line
 // (`--delay-ms 50`) and the stdin command (`{"cmd":"fault","delay-ms":50}`) both go through it,
 // so the two spellings cannot drift apart.
 #pragma once

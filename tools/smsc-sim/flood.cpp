@@ -35,6 +35,13 @@ struct options {
   std::size_t text_size = 20;
 };
 
+constexpr std::string_view usage_text =
+    "usage: smsc-sim-flood --port N [--host H] [--count N] [--window W] [--batch B]\n"
+    "                      [--system-id ID] [--password PW] [--text-size 0..254]\n"
+    "       smsc-sim-flood --help | --version\n"
+    "Binds as a transmitter and pipelines N submit_sm (window W, written B at a time) to an SMSC,\n"
+    "then prints one JSON line: the count, the answers and the rate (docs/benchmarks.md).\n";
+
 bool parse(int argc, char** argv, options& o) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string_view k = argv[i];
@@ -68,9 +75,7 @@ bool parse(int argc, char** argv, options& o) {
     }
   }
   if (o.port == 0 || o.window == 0 || o.batch == 0 || o.text_size > 254) {
-    fmt::print(stderr,
-               "usage: smsc-sim-flood --port N [--host H] [--count N] [--window W] [--batch B]\n"
-               "                      [--system-id ID] [--password PW] [--text-size 0..254]\n");
+    fmt::print(stderr, "{}", usage_text);
     return false;
   }
   o.batch = std::min(o.batch, o.window);
@@ -230,6 +235,14 @@ int run(const options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string_view(argv[1]) == "--version") {
+    fmt::print("smsc-sim-flood {}\n", SMSDRV_VERSION);
+    return 0;
+  }
+  if (argc == 2 && std::string_view(argv[1]) == "--help") {
+    fmt::print("{}", usage_text);
+    return 0;
+  }
   options o;
   if (!parse(argc, argv, o)) return 2;
   return run(o);

@@ -41,6 +41,10 @@ int main(int argc, char** argv) {
     std::fputs(smsdrv::sim::usage().c_str(), stdout);
     return 0;
   }
+  if (error == "version") {
+    std::printf("smsc-sim %s\n", SMSDRV_VERSION);
+    return 0;
+  }
   if (!error.empty()) {
     // The error alone, so that it does not scroll away behind the usage.
     fmt::print(stderr, "smsc-sim: {}\nsmsc-sim --help lists every option and stdin command\n",

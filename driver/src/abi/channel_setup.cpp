@@ -59,6 +59,8 @@ channel::channel_config channel_config_of(const config::channel_settings& s,
   c.reassembly.deliver_partial = s.smpp_reassembly_deliver_partial;
   c.reassembly.max_bytes = s.smpp_reassembly_max_bytes;
   c.reassembly.max_messages = s.smpp_reassembly_max_messages;
+  c.inbound_max_unacked = s.smpp_inbound_max_unacked;
+  c.inbound_max_unacked_bytes = s.smpp_inbound_max_unacked_bytes;
   c.trace_pdus = s.debug_mode;
   return c;
 }

@@ -294,6 +294,7 @@ void driver_instance::publish_metrics(const channel_entry& entry) {
 }
 
 std::int32_t driver_instance::install(std::unique_ptr<channel_entry> entry) {
+  add_failover_route(*entry);
   const auto existing = channels_.find(entry->name);
   if (existing == channels_.end()) {
     const std::string name = entry->name;
@@ -335,6 +336,7 @@ std::int32_t driver_instance::remove_channel(std::string_view name,
                             name));
   std::unique_ptr<channel_entry> entry = std::move(it->second);
   channels_.erase(it);
+  routes_.remove_route(name);
   {
     std::lock_guard lock(metrics_mutex_);
     std::erase_if(metric_sources_, [&](const auto& m) { return m.channel == entry->name; });
@@ -360,6 +362,81 @@ void driver_instance::sweep_retired() {
     runtime().remove_channel(*e->handle);
     return true;
   });
+}
+
+void driver_instance::add_failover_route(const channel_entry& ch) {
+  const std::string& target = ch.settings.failover_channel;
+  if (target.empty()) {
+    routes_.remove_route(ch.name);  // a replaced channel that had one
+    return;
+  }
+  // An SMPP channel reconnects on its own; an HTTP channel tries its gateway only with a
+  // request: while the other channel carries, it is probed with a TCP connection every second
+  // (as often as its own first retry; one connection a second to one host is nothing).
+  const bool probes_itself = ch.http_composer == nullptr;
+  const std::chrono::milliseconds interval = std::chrono::seconds(1);
+  routes_.add_route(ch.name, target, probes_itself, interval, std::chrono::steady_clock::now());
+  write(log_level::info, ch.name,
+        fmt::format("while its gateway is down, its new requests go through {} "
+                    "(x-failover-channel){}",
+                    target,
+                    probes_itself ? std::string()
+                                  : std::string("; its gateway is probed every second meanwhile")));
+  if (!probes_itself && !probe_ticker_) {
+    probe_ticker_ = true;
+    runtime().every(std::chrono::milliseconds(250), [this] { probe_gateways(); });
+  }
+}
+
+// On the I/O thread.
+void driver_instance::probe_gateways() {
+  probes_due_.clear();
+  routes_.tick(std::chrono::steady_clock::now(), probes_due_);
+  for (const std::string* name : probes_due_) {
+    channel_entry* ch = find_channel(*name);
+    if (ch == nullptr) continue;
+    // The gateway, or the proxy in front of it (then only the proxy is seen).
+    std::string host;
+    std::uint16_t port = 0;
+    if (!ch->settings.http_proxy_url.empty()) {
+      auto proxy = http::parse_proxy_url(ch->settings.http_proxy_url);
+      if (const auto* p = std::get_if<http::proxy_url>(&proxy)) {
+        host = p->host;
+        port = ch->settings.http_proxy_port != 0 ? ch->settings.http_proxy_port
+               : p->port != 0                    ? p->port
+                                                 : 1080;  // curl's default
+      }
+    } else {
+      auto url = http::parse_gateway_url(ch->settings.http_url);
+      if (const auto* u = std::get_if<http::gateway_url>(&url)) {
+        host = u->host;
+        port = u->port;
+      }
+    }
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+      host = host.substr(1, host.size() - 2);
+    const auto timeout = std::max<std::chrono::milliseconds>(ch->settings.http_connect_timeout,
+                                                             std::chrono::seconds(1));
+    runtime().probe_tcp(host, port, timeout, [this, ch](bool ok, std::string why) {
+      std::vector<channel::failover_router::origin_events> switches;
+      routes_.on_probe_result(ch->name, ok, std::chrono::steady_clock::now(), switches);
+      if (enabled(log_level::debug))
+        write(log_level::debug, ch->name,
+              ok ? std::string("probe: the gateway accepts connections again")
+                 : fmt::format("probe: the gateway is still down ({})", why));
+      push_routed(switches);
+    });
+  }
+}
+
+void driver_instance::push_routed(std::vector<channel::failover_router::origin_events>& list) {
+  for (auto& [origin_name, event] : list) {
+    channel_entry* origin = find_channel(*origin_name);
+    if (origin == nullptr) continue;
+    std::vector<channel::channel_event> one;
+    one.push_back(std::move(event));
+    events_.push(origin->name, reinterpret_cast<std::uintptr_t>(origin), one);
+  }
 }
 
 std::int32_t driver_instance::configure_http_channel(const config::section_view& section,
@@ -459,6 +536,14 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
                 fmt::format("{}: SendSMS carries text only ({} parts given); parts go with SendMMS",
                             ch->name, parts.parts.size()));
 
+  // x-failover-channel: while the channel's own gateway is down another channel carries its
+  // new requests (channel/failover_router.hpp); composed, queued and answered there, the
+  // RESPONSE going to the host as this channel's.
+  channel_entry* const origin = ch;
+  if (!routes_.empty())
+    if (const std::string* other = routes_.carrier(ch->name))
+      if (channel_entry* carrier = find_channel(*other)) ch = carrier;
+
   // Reserve a place in the channel's bounded queue before doing any work.
   if (ch->open.fetch_add(1, std::memory_order_acq_rel) >= ch->queue_size) {
     ch->open.fetch_sub(1, std::memory_order_acq_rel);
@@ -483,7 +568,7 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
     data = large;
   }
 
-  if (ch->http_composer) return send_http(*ch, data, request_id);
+  if (ch->http_composer) return send_http(*ch, *origin, data, request_id);
 
   channel::prepared_request& prepared = thread_request();
   const channel::compose_result composed = ch->composer->compose(data, prepared);
@@ -497,9 +582,20 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
     if (std::string remark = channel::encoding_remark(composed); !remark.empty())
       write(log_level::debug, ch->name, fmt::format("request {}: {}", prepared.request_id, remark));
   if (request_id) *request_id = prepared.request_id;
+  if (ch != origin) hand_over(prepared.request_id, *origin, *ch);
   ch->metrics->request_accepted();
   ch->handle->submit(prepared);
   return SMSDRV_OK;
+}
+
+void driver_instance::hand_over(std::uint64_t request_id, const channel_entry& origin,
+                                const channel_entry& carrier) {
+  routes_.remember(request_id, origin.name);
+  if (enabled(log_level::debug))
+    write(log_level::debug, origin.name,
+          fmt::format("request {} goes through {} (x-failover-channel): the channel's own "
+                      "gateway is down",
+                      request_id, carrier.name));
 }
 
 std::int32_t driver_instance::send_mms(channel_entry& ch, const smsdrv_request& request,
@@ -540,8 +636,8 @@ std::int32_t driver_instance::send_mms(channel_entry& ch, const smsdrv_request& 
   return SMSDRV_OK;
 }
 
-std::int32_t driver_instance::send_http(channel_entry& ch, channel::user_data data,
-                                        std::uint64_t* request_id) {
+std::int32_t driver_instance::send_http(channel_entry& ch, const channel_entry& origin,
+                                        channel::user_data data, std::uint64_t* request_id) {
   channel::http_prepared_request prepared;
   const channel::compose_result composed = ch.http_composer->compose(data, prepared);
   if (!composed.ok()) {
@@ -555,6 +651,7 @@ std::int32_t driver_instance::send_http(channel_entry& ch, channel::user_data da
           fmt::format("request {}: {}", prepared.request_id,
                       ch.http_composer->describe(data, masking().get())));
   if (request_id) *request_id = prepared.request_id;
+  if (&ch != &origin) hand_over(prepared.request_id, origin, ch);
   ch.metrics->request_accepted();
   ch.handle->submit(prepared);
   return SMSDRV_OK;
@@ -566,6 +663,7 @@ void driver_instance::push(void* key, std::vector<channel::channel_event>& event
   std::size_t responses = 0;
   for (const channel::channel_event& e : events)
     if (e.type == SMSDRV_EVENT_RESPONSE) ++responses;
+  // A request is counted against the queue of the channel that carries it.
   if (responses) ch->open.fetch_sub(responses, std::memory_order_acq_rel);
   if (ch->replaced.load(std::memory_order_acquire)) {
     // The channel's state is its new instance's; the old one's link going away is only logged.
@@ -575,7 +673,17 @@ void driver_instance::push(void* key, std::vector<channel::channel_event>& event
       return true;
     });
   }
+  if (routes_.empty()) {
+    events_.push(ch->name, reinterpret_cast<std::uintptr_t>(ch), events);
+    return;
+  }
+  // x-failover-channel: state changes move the routes; RESPONSE events of requests handed over
+  // go to the host as their origin's.
+  std::vector<channel::failover_router::origin_events> switches, handed_back;
+  routes_.observe(ch->name, events, std::chrono::steady_clock::now(), switches, handed_back);
   events_.push(ch->name, reinterpret_cast<std::uintptr_t>(ch), events);
+  push_routed(switches);
+  push_routed(handed_back);
 }
 
 void driver_instance::reclaim(std::vector<channel::attributes>& out, std::size_t limit) {

@@ -16,6 +16,7 @@
 #include "abi/event_queue.hpp"
 #include "abi/metrics_export.hpp"
 #include "channel/composer.hpp"
+#include "channel/failover_router.hpp"
 #include "channel/http_composer.hpp"
 #include "config/channel_settings.hpp"
 #include "config/driver_settings.hpp"
@@ -80,7 +81,16 @@ class driver_instance : public io::event_sink, public log_sink {
                         const std::vector<smsdrv_part>& parts, std::uint64_t* request_id);
   std::int32_t configure_http_channel(const config::section_view& section,
                                       config::channel_settings settings);
-  std::int32_t send_http(channel_entry& ch, channel::user_data data, std::uint64_t* request_id);
+  std::int32_t send_http(channel_entry& ch, const channel_entry& origin, channel::user_data data,
+                         std::uint64_t* request_id);
+  // x-failover-channel: the route of a channel that names another, probes of HTTP gateways
+  // while the other channel carries (I/O thread), and events for a route's channel.
+  void add_failover_route(const channel_entry& ch);
+  void probe_gateways();
+  void push_routed(std::vector<channel::failover_router::origin_events>& list);
+  // x-failover-channel: the request of `origin` goes through `carrier`.
+  void hand_over(std::uint64_t request_id, const channel_entry& origin,
+                 const channel_entry& carrier);
   // Makes the channel's counters the ones metrics() reports under its name.
   void publish_metrics(const channel_entry& entry);
   // Adds a configured channel, or replaces the one of the same name (which is retired).
@@ -113,6 +123,9 @@ class driver_instance : public io::event_sink, public log_sink {
   std::vector<channel_metrics_source> metric_sources_;
   metrics_export metrics_export_;
 
+  channel::failover_router routes_;  // x-failover-channel
+  bool probe_ticker_ = false;
+  std::vector<const std::string*> probes_due_;  // I/O thread
   event_queue events_;
   std::unique_ptr<io::driver_runtime> runtime_;
   std::atomic<bool> shutting_down_{false};

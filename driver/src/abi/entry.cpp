@@ -176,7 +176,7 @@ constexpr smsdrv_driver_api api_table = {
     sizeof(smsdrv_driver_api),
     SMSDRV_ABI_VERSION,
     "smsmms",
-    SMSDRV_DRIVER_VERSION,
+    SMSDRV_VERSION,
     api_init,
     api_configure,
     api_send,

@@ -44,6 +44,14 @@ constexpr family queue_capacity{"smsdrv_queue_capacity", SMSDRV_METRIC_GAUGE,
                                 "x-smpp-queue-size: most requests accepted and not yet answered"};
 constexpr family inbound{"smsdrv_inbound_total", SMSDRV_METRIC_COUNTER,
                          "inbound messages handed to the host (a long message counts once)"};
+constexpr family inbound_unacked{
+    "smsdrv_inbound_unacked", SMSDRV_METRIC_GAUGE,
+    "inbound messages and delivery reports waiting for the host's acknowledgement "
+    "(x-smpp-inbound-max-unacked bounds it)"};
+constexpr family inbound_deferred{
+    "smsdrv_inbound_deferred_total", SMSDRV_METRIC_COUNTER,
+    "deliver_sm answered ESME_RX_T_APPN because the host held x-smpp-inbound-max-unacked "
+    "messages (the SMSC delivers them again)"};
 constexpr family delivery_reports{"smsdrv_delivery_reports_total", SMSDRV_METRIC_COUNTER,
                                   "delivery reports handed to the host, by state (stat)"};
 constexpr family binds{"smsdrv_binds_total", SMSDRV_METRIC_COUNTER, "successful binds"};
@@ -122,6 +130,8 @@ void metrics_export::fill(std::span<const channel_metrics_source> channels, smsd
   plain(queue_depth, [&](std::size_t c) { return depths[c]; });
   plain(queue_capacity, [&](std::size_t c) { return channels[c].queue_capacity; });
   plain(inbound, [&](std::size_t c) { return snaps[c].inbound; });
+  plain(inbound_unacked, [&](std::size_t c) { return snaps[c].inbound_unacked; });
+  plain(inbound_deferred, [&](std::size_t c) { return snaps[c].inbound_deferred; });
   labelled(delivery_reports, "state", &metrics_snapshot::delivery_reports);
   plain(binds, [&](std::size_t c) { return snaps[c].binds; });
   plain(reconnects, [&](std::size_t c) { return snaps[c].reconnects; });

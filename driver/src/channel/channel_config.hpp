@@ -51,8 +51,13 @@ struct channel_config {
   std::size_t receipt_entries = 1'000'000;
   std::chrono::seconds receipt_max_age{std::chrono::hours(72)};
   text::reassembly_options reassembly;  // long inbound messages; decoding of every message
-  bool trace_pdus = false;              // x-debug-mode
-  std::uint64_t seed = 0;               // jitter; 0 picks one from the channel name
+  // Inbound messages and delivery reports held until the host acknowledges them
+  // (x-smpp-inbound-max-unacked, x-smpp-inbound-max-unacked-bytes): at either limit the
+  // channel stops reading from the SMSC (TCP back-pressure) except for responses it awaits.
+  std::size_t inbound_max_unacked = 5000;
+  std::size_t inbound_max_unacked_bytes = 16 * 1024 * 1024;
+  bool trace_pdus = false;  // x-debug-mode
+  std::uint64_t seed = 0;   // jitter; 0 picks one from the channel name
   // Counters and gauges the channel updates; shared with the driver, which reports them.
   std::shared_ptr<channel_metrics> metrics = std::make_shared<channel_metrics>();
 };

@@ -8,6 +8,7 @@
 #include "channel/log_privacy.hpp"
 #include "smpp/command_status.hpp"
 #include "smpp/delivery_receipt.hpp"
+#include "smsdrv/status.hpp"
 #include "text/decode.hpp"
 
 namespace smsdrv::channel {
@@ -76,6 +77,21 @@ std::string segment_label(std::size_t segment, std::size_t total) {
   return total > 1 ? fmt::format(" (segment {} of {})", segment + 1, total) : std::string();
 }
 
+// "segment 2" or "segments 2 to 3" (numbered from 1; first <= last).
+std::string segments_text(std::size_t first, std::size_t last) {
+  return first == last ? fmt::format("segment {}", first)
+                       : fmt::format("segments {} to {}", first, last);
+}
+
+// What an inbound event costs while it waits for the host, as counted against
+// x-smpp-inbound-max-unacked-bytes: its strings, plus a fixed share for the containers.
+std::size_t held_size(const channel_event& e) {
+  std::size_t n = 128 + e.text.size();
+  for (const auto& [k, v] : e.attrs)
+    n += 32 + k.size() + v.size();
+  return n;
+}
+
 }  // namespace
 
 channel_core::channel_core(channel_config config, log_sink& log, time_point now)
@@ -140,6 +156,7 @@ void channel_core::on_connect_failed(std::string_view reason, time_point now) {
   log(shutting_down_ ? log_level::info : log_level::warn, last_down_reason_);
   if (shutting_down_) {
     phase_ = phase::stopped;
+    write_log_summaries(true);
     return;
   }
   schedule_reconnect(now);
@@ -181,24 +198,30 @@ void channel_core::on_closed(std::string_view reason, time_point now) {
   const std::uint64_t connection = session_.connection_id();
   const std::size_t in_flight_before = session_.outstanding();
   const std::size_t waiting_before = resend_.size();
+  begin_failure_batch();
   session_.on_closed(now);
   session_.drain(*this);  // unanswered submissions: on_request_lost
+  end_failure_batch(fmt::format("link to {} closed ({}) with {} submission(s) unanswered",
+                                smsc_label(), reason, in_flight_before));
   if (in_flight_before > 0 && resend_.size() > waiting_before)
     log(log_level::info,
         fmt::format("{} submission(s) in flight when the link closed are sent again after the "
                     "reconnect (x-smpp-in-flight-on-disconnect = resubmit)",
                     resend_.size() - waiting_before));
   // Inbound messages of that connection not yet acknowledged will be delivered again by the
-  // SMSC; their acknowledgements can no longer be sent. A reassembled message stays: the host's
-  // decision on it must still confirm or reopen it in the reassembler.
-  std::erase_if(pending_acks_, [&](const auto& kv) {
-    return kv.second.connection == connection && !kv.second.reassembled;
-  });
+  // SMSC; their acknowledgements can no longer be sent. They stay in pending_acks_ until the host
+  // acknowledges them all the same: they still count against x-smpp-inbound-max-unacked (the
+  // host holds them), and the host's decision on a reassembled message must still confirm or
+  // reopen it in the reassembler.
   redeliveries_.connection_closed(connection, std::exchange(orderly_close_, false), now);
+  // Held back unanswered: the SMSC delivers them again.
+  backlog_.clear();
+  backlog_bytes_ = 0;
   if (shutting_down_) {
     phase_ = phase::stopped;
     emit_state("shut-down", SMSDRV_E_SHUT_DOWN,
                fmt::format("link to {} closed for shutdown", smsc_label()));
+    write_log_summaries(true);
     return;
   }
   schedule_reconnect(now);
@@ -307,6 +330,7 @@ void channel_core::on_tick(time_point now, wall_time wall) {
   expire_queue(now);
   expire_reassembly(now);
   receipts_.expire(now);
+  if (shutting_down_ && !drain_ended_ && now >= drain_deadline_) end_drain();
   if (returning_ && !shutting_down_ && phase_ == phase::connected && session_.bound() &&
       (ready_to_leave() || now >= return_deadline_)) {
     if (!ready_to_leave())
@@ -318,18 +342,17 @@ void channel_core::on_tick(time_point now, wall_time wall) {
     session_.unbind(now);
     session_.drain(*this);
   }
+  // Bound: unbind once the drain is over. Binding: the session sends the unbind after the
+  // bind_resp (SMPP v3.4 §4.2).
   if (shutting_down_ && phase_ == phase::connected &&
       (session_.state() == smpp::session_state::bound ||
        session_.state() == smpp::session_state::binding) &&
-      (in_flight_requests_ == 0 || now >= drain_deadline_)) {
-    if (in_flight_requests_ != 0)
-      log(log_level::warn, fmt::format("shutdown: {} request(s) still unanswered at the drain "
-                                       "deadline; unbinding",
-                                       in_flight_requests_));
+      (in_flight_requests_ == 0 || drain_ended_)) {
     session_.unbind(now);
     session_.drain(*this);
   }
   pump(now);
+  write_log_summaries(false);
 }
 
 time_point channel_core::next_deadline() const noexcept {
@@ -349,12 +372,13 @@ time_point channel_core::next_deadline() const noexcept {
       t = std::min(t, down_long_enough(slots_[r.slot].request.accepted));
   }
   if (auto r = reassembler_.next_deadline()) t = std::min(t, *r);
+  if (shutting_down_ && !drain_ended_ && in_flight_requests_ != 0) t = std::min(t, drain_deadline_);
   if (shutting_down_ && phase_ == phase::connected) {
-    // The last response of the drain came in: unbind now, not at the drain deadline.
-    const bool drained =
-        in_flight_requests_ == 0 && (session_.state() == smpp::session_state::bound ||
-                                     session_.state() == smpp::session_state::binding);
-    t = std::min(t, drained ? time_point{} : drain_deadline_);
+    // The last response of the drain came in (or its deadline passed): unbind now.
+    const bool now_due = (session_.state() == smpp::session_state::bound ||
+                          session_.state() == smpp::session_state::binding) &&
+                         (in_flight_requests_ == 0 || drain_ended_);
+    if (now_due) t = time_point{};
   }
   if (returning_ && session_.bound())
     t = std::min(t, ready_to_leave() ? time_point{} : return_deadline_);
@@ -439,7 +463,7 @@ void channel_core::on_link_failed(std::string_view reason) {
 }
 
 void channel_core::on_log(log_level level, std::string_view message) {
-  if (logging(level)) log_.write(level, name(), message);
+  if (logging(level)) log(level, std::string(message));
 }
 
 void channel_core::on_trace(bool outgoing, const smpp::pdu& p) {
@@ -636,7 +660,9 @@ void channel_core::release_if_done(std::size_t slot) {
   const bool all_sent = f.sent == f.request.frames.size();
   const bool stopped = f.abandoned && sending_slot_ != slot;
   if (!all_sent && !stopped) return;
-  if (!f.answered) respond_ok(f);  // cannot happen without a failure, kept for safety
+  // Every segment written has its outcome and none failed (a failure answers at once), yet the
+  // request is unanswered: the shutdown stopped it before its last segments were written.
+  if (!f.answered) respond_stopped(f);
   frame_list& frames = f.request.frames;
   if (spent_frames_.size() < config_.window && frames.capacity() <= recycled_frames_max) {
     frames.clear();
@@ -682,7 +708,18 @@ void channel_core::respond_ok(in_flight& f) {
 
 void channel_core::respond_failure(std::uint64_t request_id, std::int32_t status, std::string text,
                                    attributes attrs) {
-  log(log_level::warn, fmt::format("request {} failed: {}", request_id, text));
+  if (batching_failures_) {
+    auto b = std::find_if(failure_batches_.begin(), failure_batches_.end(),
+                          [&](const failure_batch& x) { return x.status == status; });
+    if (b == failure_batches_.end())
+      b = failure_batches_.insert(failure_batches_.end(),
+                                  failure_batch{status, text, id_ranges(16)});
+    b->ids.add(request_id);
+    if (logging(log_level::debug))
+      log(log_level::debug, fmt::format("request {} failed: {}", request_id, text));
+  } else {
+    log(log_level::warn, fmt::format("request {} failed: {}", request_id, text), request_id);
+  }
   std::string_view smpp_status;
   for (const auto& [key, value] : attrs)
     if (key == attr::error_name) smpp_status = value;
@@ -704,10 +741,16 @@ void channel_core::segment_failed(std::size_t slot, std::uint16_t segment, std::
   f.abandoned = true;
   drop_resends(slot);
   if (total > 1) text = fmt::format("segment {} of {}: {}", segment + 1, total, text);
-  if (f.answered) {
+  if (f.drained) {
+    // Answered as outcome unknown at the drain deadline; what comes now changes nothing.
+    if (logging(log_level::debug))
+      log(log_level::debug, fmt::format("request {} (answered at the drain deadline): {}",
+                                        f.request.request_id, text));
+  } else if (f.answered) {
     log(log_level::warn,
         fmt::format("request {} was already answered (x-smpp-sar-prompt-responses) when {}",
-                    f.request.request_id, text));
+                    f.request.request_id, text),
+        f.request.request_id);
   } else {
     attributes a;
     if (smpp_status != cs::esme_rok) {
@@ -753,6 +796,7 @@ void channel_core::on_response(std::uint64_t tag, const smpp::pdu& response) {
   std::string_view id;
   if (const auto* r = std::get_if<smpp::submit_sm_resp>(&response.body)) id = r->message_id;
   f.message_ids[segment].assign(id);
+  f.segments[segment].accepted = true;
   if (id.empty() && !std::exchange(missing_id_logged_, true))
     log(log_level::warn,
         fmt::format("the SMSC {} accepted a submit_sm without a usable message_id (empty or "
@@ -857,21 +901,17 @@ void channel_core::shutdown(time_point now, time_point deadline) {
                   std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::max(deadline - now, time_point::duration::zero()))
                       .count()));
+  begin_failure_batch();
   for (const prepared_request& r : queue_)
     respond_failure(r.request_id, SMSDRV_E_SHUT_DOWN,
                     "the driver shut down before the message was sent");
   queue_.clear();
   if (sending_slot_) {
+    // A long message part-way out: the rest is not sent. Answered once its written segments
+    // are (release_if_done), or at the drain deadline.
     const std::size_t slot = *sending_slot_;
     sending_slot_.reset();
-    in_flight& f = slots_[slot];
-    f.abandoned = true;
-    if (!f.answered && f.outcomes == f.sent) {
-      respond_failure(f.request.request_id, SMSDRV_E_SHUT_DOWN,
-                      fmt::format("the driver shut down after {} of {} segments were sent", f.sent,
-                                  f.request.frames.size()));
-      f.answered = true;
-    }
+    slots_[slot].abandoned = true;
     release_if_done(slot);
   }
   while (!resend_.empty()) {
@@ -885,26 +925,144 @@ void channel_core::shutdown(time_point now, time_point deadline) {
                             last == cs::esme_rok ? std::string("the link was lost")
                                                  : smpp::status_display(last)));
   }
+  end_failure_batch("shutdown");
   std::vector<text::reassembled_message> held;
   reassembler_.drain(held);
   for (text::reassembled_message& m : held) {
     smpp::sm_body fields;
     deliver_reassembled(m, fields, 0, false);
   }
+  if (now >= deadline) end_drain();
   if (phase_ == phase::waiting) {
     phase_ = phase::stopped;
     emit_state("shut-down", SMSDRV_E_SHUT_DOWN, "shut down (was not connected)");
+    write_log_summaries(true);
   } else if (phase_ == phase::connected) {
     on_tick(now, wall_now_);
   }
+}
+
+void channel_core::end_drain() {
+  drain_ended_ = true;
+  if (in_flight_requests_ == 0) return;
+  begin_failure_batch();
+  for (std::size_t slot = 0; slot < slots_.size(); ++slot) {
+    in_flight& f = slots_[slot];
+    if (!f.in_use || f.answered) continue;
+    // Written and not (fully) answered: the SMSC may have taken it. Segments waiting for a
+    // resubmission were failed when the shutdown began.
+    const std::size_t total = f.request.frames.size();
+    std::string text =
+        "no answer from the SMSC before the shutdown's drain deadline; the "
+        "message may or may not have been accepted";
+    if (total > 1) text += "; " + segments_sent_text(f);
+    attributes a;
+    if (total > 1) a.emplace_back(attr::message_ids, join_ids(f.message_ids));
+    if (f.resubmitted > 0) a.emplace_back(attr::retries, std::to_string(f.resubmitted));
+    respond_failure(f.request.request_id, SMSDRV_E_OUTCOME_UNKNOWN, std::move(text), std::move(a));
+    f.answered = true;
+    f.drained = true;
+    f.abandoned = true;
+  }
+  end_failure_batch("shutdown: the drain deadline passed");
+}
+
+std::string channel_core::segments_sent_text(const in_flight& f) const {
+  const std::size_t total = f.request.frames.size();
+  std::size_t accepted = 0;
+  std::string ids;
+  for (std::size_t i = 0; i < f.segments.size(); ++i) {
+    if (!f.segments[i].accepted) continue;
+    ++accepted;
+    if (!ids.empty()) ids += ',';
+    ids += f.message_ids[i];
+  }
+  std::string out = fmt::format("{} of {} {} sent", segments_text(1, f.sent), total,
+                                f.sent == 1 ? "was" : "were");
+  if (accepted == f.sent && accepted > 0)
+    out += fmt::format(" and accepted (message id{} {})", accepted == 1 ? "" : "s", ids);
+  else if (accepted > 0)
+    out += fmt::format(" ({} accepted: message id{} {})", accepted, accepted == 1 ? "" : "s", ids);
+  if (f.sent < total)
+    out += fmt::format("; {} {} never sent", segments_text(f.sent + 1, total),
+                       total - f.sent == 1 ? "was" : "were");
+  return out;
+}
+
+void channel_core::respond_stopped(in_flight& f) {
+  const std::size_t total = f.request.frames.size();
+  attributes a;
+  a.emplace_back(attr::message_ids, join_ids(f.message_ids));
+  a.emplace_back(attr::segments, std::to_string(total));
+  if (f.sent < total) a.emplace_back(attr::failed_segment, fmt::format("{}/{}", f.sent + 1, total));
+  if (f.resubmitted > 0) a.emplace_back(attr::retries, std::to_string(f.resubmitted));
+  respond_failure(f.request.request_id, SMSDRV_E_SHUT_DOWN,
+                  fmt::format("the driver shut down after {}", segments_sent_text(f)),
+                  std::move(a));
+  f.answered = true;
+}
+
+void channel_core::begin_failure_batch() {
+  batching_failures_ = true;
+  failure_batches_.clear();
+}
+
+void channel_core::end_failure_batch(std::string_view what) {
+  batching_failures_ = false;
+  for (const failure_batch& b : failure_batches_) {
+    // Shutting down is asked for: its SMSDRV_E_SHUT_DOWN answers are no problem.
+    const log_level level = b.status == SMSDRV_E_SHUT_DOWN ? log_level::info : log_level::warn;
+    if (!logging(level)) continue;
+    const std::size_t n = b.ids.count();
+    log_.write(level, name(),
+               fmt::format("{}: {} request{} failed with {} (request{} {}){}{}", what, n,
+                           n == 1 ? "" : "s", ::smsdrv::status_name(b.status), n == 1 ? "" : "s",
+                           b.ids.text(), n == 1 ? ": " : "; the first: ", b.first_text));
+  }
+  failure_batches_.clear();
 }
 
 // ---- inbound -------------------------------------------------------------------------------
 
 std::uint64_t channel_core::new_ack(pending_ack a) {
   const std::uint64_t id = next_ack_id_++;
+  pending_ack_bytes_ += a.bytes;
   pending_acks_.emplace(id, std::move(a));
+  config_.metrics->inbound_unacked(pending_acks_.size());
+  note_inbound_pressure();
   return id;
+}
+
+bool channel_core::wants_input() const noexcept {
+  return accepting_inbound() || session_.awaiting_response();
+}
+
+void channel_core::note_inbound_pressure() {
+  // Logged with hysteresis: "full" at the cap, "resumed" once the host's share is down to half,
+  // so that a host acknowledging at the pace of the SMSC does not write two lines a message.
+  const bool full = !accepting_inbound();
+  const bool relieved = pending_acks_.size() <= config_.inbound_max_unacked / 2 &&
+                        pending_ack_bytes_ <= config_.inbound_max_unacked_bytes / 2;
+  if (inbound_full_since_ ? !relieved : !full) return;
+  if (full) {
+    inbound_full_since_ = now_;
+    inbound_deferred_ = 0;
+    log(log_level::warn,
+        fmt::format("{} inbound message(s) ({} bytes) wait for the host's acknowledgement "
+                    "(x-smpp-inbound-max-unacked {}, x-smpp-inbound-max-unacked-bytes {}): "
+                    "reading from the SMSC pauses but for the responses the channel awaits; "
+                    "deliver_sm read meanwhile wait, unanswered, and beyond {} bytes are answered "
+                    "ESME_RX_T_APPN (the SMSC delivers them again later)",
+                    pending_acks_.size(), pending_ack_bytes_, config_.inbound_max_unacked,
+                    config_.inbound_max_unacked_bytes, backlog_max_bytes));
+    return;
+  }
+  log(log_level::info,
+      fmt::format("the host acknowledged inbound messages: {} wait for it now, after {:.1f} s at "
+                  "x-smpp-inbound-max-unacked; {} deliver_sm answered ESME_RX_T_APPN meanwhile",
+                  pending_acks_.size(), seconds_of(now_ - *inbound_full_since_),
+                  inbound_deferred_));
+  inbound_full_since_.reset();
 }
 
 bool channel_core::ack(std::uint64_t ack_id, std::int32_t disposition) {
@@ -912,6 +1070,9 @@ bool channel_core::ack(std::uint64_t ack_id, std::int32_t disposition) {
   if (it == pending_acks_.end()) return false;
   const pending_ack a = std::move(it->second);
   pending_acks_.erase(it);
+  pending_ack_bytes_ -= a.bytes;
+  config_.metrics->inbound_unacked(pending_acks_.size());
+  note_inbound_pressure();
   const std::uint32_t status = disposition == SMSDRV_OK ? cs::esme_rok : cs::esme_rx_t_appn;
   bool written = true;
   for (std::uint32_t seq : a.sequence_numbers) {
@@ -936,6 +1097,7 @@ bool channel_core::ack(std::uint64_t ack_id, std::int32_t disposition) {
   // now_ is the time of the latest call: close enough for the tracker's doubt window.
   if (a.tracked != 0)
     redeliveries_.acknowledged(a.tracked, disposition == SMSDRV_OK, written, now_);
+  take_backlog();
   return true;
 }
 
@@ -956,16 +1118,69 @@ void channel_core::emit_inbound(const inbound_message& m, pending_ack ack, std::
   inbound_context ctx{name(), config_.application_name, config_.empty_message,
                       config_.subject_characters, wall_now_};
   e.attrs = inbound_attributes(m, ctx);
-  if (!ack.sequence_numbers.empty()) e.ack_id = new_ack(std::move(ack));
+  if (!ack.sequence_numbers.empty()) {
+    ack.bytes = held_size(e);
+    e.ack_id = new_ack(std::move(ack));
+  }
   events_.push_back(std::move(e));
   config_.metrics->inbound_delivered();
 }
 
 void channel_core::on_deliver_sm(std::uint32_t sequence_number, const smpp::deliver_sm& message) {
+  if (held_back(sequence_number, message)) return;
   handle_incoming(sequence_number, message, false);
 }
 
+template <class Body>
+bool channel_core::held_back(std::uint32_t sequence_number, const Body& message) {
+  if (accepting_inbound()) return false;
+  constexpr bool data_sm = std::is_same_v<Body, smpp::data_sm>;
+  const std::uint64_t connection = session_.connection_id();
+  // Kept as it came (re-encoded: the decoded fields are views into the read buffer), not
+  // answered: taken once the host acknowledges, in order. Beyond the backlog's bytes, refused
+  // with a temporary error: the SMSC keeps the message and delivers it again later.
+  std::string wire;
+  if (backlog_bytes_ < backlog_max_bytes && smpp::encode(message, sequence_number, wire).ok() &&
+      backlog_bytes_ + wire.size() <= backlog_max_bytes) {
+    backlog_bytes_ += wire.size();
+    backlog_.push_back(held_message{connection, std::move(wire)});
+    return true;
+  }
+  ++inbound_deferred_;
+  config_.metrics->inbound_deferred();
+  if (data_sm)
+    session_.respond_data_sm(connection, sequence_number, cs::esme_rx_t_appn);
+  else
+    session_.respond_deliver_sm(connection, sequence_number, cs::esme_rx_t_appn);
+  session_.drain(*this);
+  log_keyed(log_level::warn, "inbound refused: backlog full", [&] {
+    return fmt::format(
+        "{} seq {} answered ESME_RX_T_APPN: {} inbound message(s) wait for the "
+        "host's acknowledgement (x-smpp-inbound-max-unacked {}) and {} more, {} "
+        "bytes, wait to be taken",
+        data_sm ? "data_sm" : "deliver_sm", sequence_number, pending_acks_.size(),
+        config_.inbound_max_unacked, backlog_.size(), backlog_bytes_);
+  });
+  return true;
+}
+
+void channel_core::take_backlog() {
+  while (!backlog_.empty() && accepting_inbound()) {
+    held_message m = std::move(backlog_.front());
+    backlog_.pop_front();
+    backlog_bytes_ -= m.wire.size();
+    // Unanswered on a connection that is gone: the SMSC delivers it again on the next one.
+    if (m.connection != session_.connection_id()) continue;
+    if (!smpp::decode(m.wire, backlog_pdu_).ok()) continue;  // it was encoded here
+    if (const auto* d = std::get_if<smpp::deliver_sm>(&backlog_pdu_.body))
+      on_deliver_sm(backlog_pdu_.sequence_number, *d);
+    else if (const auto* ds = std::get_if<smpp::data_sm>(&backlog_pdu_.body))
+      on_data_sm(backlog_pdu_.sequence_number, *ds);
+  }
+}
+
 void channel_core::on_data_sm(std::uint32_t sequence_number, const smpp::data_sm& message) {
+  if (held_back(sequence_number, message)) return;
   // data_sm carries its text in message_payload; map it onto the deliver_sm fields.
   smpp::sm_body fields;
   fields.service_type = message.service_type;
@@ -1018,8 +1233,10 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
                         config_.subject_characters, wall_now_};
     e.attrs = receipt_attributes(*r, m, ctx, origin ? origin->segment : 0,
                                  origin ? origin->segments : 0, smpp::report_kind_name(type));
-    e.ack_id = new_ack(
-        pending_ack{.connection = connection, .sequence_numbers = {seq}, .data_sm = data_sm});
+    e.ack_id = new_ack(pending_ack{.connection = connection,
+                                   .sequence_numbers = {seq},
+                                   .data_sm = data_sm,
+                                   .bytes = held_size(e)});
     events_.push_back(std::move(e));
     config_.metrics->delivery_report(r->state ? smpp::message_state_stat(*r->state) : r->stat);
     return;
@@ -1073,15 +1290,16 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
         answer(cs::esme_rok);
         return;
       case text::add_result::refused:
-        log(log_level::warn,
-            fmt::format("part {}/{} of a long message from {} refused: reassembly is full ({} "
-                        "incomplete messages, x-smpp-reassembly-max-messages {}; {} bytes held, "
-                        "x-smpp-reassembly-max-bytes {}); the SMSC is asked to retry "
-                        "(ESME_RX_T_APPN)",
-                        concat.seqnum, concat.total,
-                        shown_field(log_.masking().get(), "source_addr", fields.source_addr),
-                        reassembler_.open_messages(), config_.reassembly.max_messages,
-                        reassembler_.bytes_held(), config_.reassembly.max_bytes));
+        log_keyed(log_level::warn, "reassembly full: part refused", [&] {
+          return fmt::format(
+              "part {}/{} of a long message from {} refused: reassembly is full ({} incomplete "
+              "messages, x-smpp-reassembly-max-messages {}; {} bytes held, "
+              "x-smpp-reassembly-max-bytes {}); the SMSC is asked to retry (ESME_RX_T_APPN)",
+              concat.seqnum, concat.total,
+              shown_field(log_.masking().get(), "source_addr", fields.source_addr),
+              reassembler_.open_messages(), config_.reassembly.max_messages,
+              reassembler_.bytes_held(), config_.reassembly.max_bytes);
+        });
         answer(cs::esme_rx_t_appn);
         return;
       case text::add_result::completed:
@@ -1174,7 +1392,8 @@ void channel_core::emit_acknowledgement(smpp::deliver_sm_type type, const smpp::
                                        origin ? origin->segments : 0);
   e.ack_id = new_ack(pending_ack{.connection = session_.connection_id(),
                                  .sequence_numbers = {m.sequence_number},
-                                 .data_sm = data_sm});
+                                 .data_sm = data_sm,
+                                 .bytes = held_size(e)});
   events_.push_back(std::move(e));
 }
 
@@ -1255,8 +1474,18 @@ void channel_core::emit_state(std::string_view state, std::int32_t status, std::
   events_.push_back(std::move(e));
 }
 
-void channel_core::log(log_level level, std::string message) {
-  if (logging(level)) log_.write(level, name(), message);
+void channel_core::log(log_level level, std::string message, std::uint64_t request_id) {
+  if (!logging(level)) return;
+  if (level <= log_level::warn && !limiter_.admit(level, message, now_, request_id)) return;
+  log_.write(level, name(), message);
+}
+
+void channel_core::write_log_summaries(bool all) {
+  if (!all && now_ < limiter_.next_deadline()) return;
+  summaries_.clear();
+  limiter_.take_summaries(now_, summaries_, all);
+  for (const log_limiter::summary& s : summaries_)
+    if (logging(s.level)) log_.write(s.level, name(), s.text);
 }
 
 }  // namespace smsdrv::channel

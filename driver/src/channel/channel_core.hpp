@@ -18,6 +18,16 @@
 //    moves back, after the responses in flight, as soon as a probe binds.
 //  - Inbound messages the SMSC delivers again are recognised (redelivery_tracker) and say so in
 //    the event's text.
+//  - Back-pressure: while x-smpp-inbound-max-unacked messages (or -bytes) wait for the host's
+//    ack, wants_input() is false and the shell stops reading (TCP back-pressure on the SMSC),
+//    except while a response is due (submit_sm_resp, enquire_link_resp, ...): the link stays
+//    alive and submissions flow. A deliver_sm read meanwhile waits unanswered in a small
+//    backlog (backlog_max_bytes) and is taken, in order, when the host acknowledges; beyond it
+//    it is answered ESME_RX_T_APPN, so the SMSC keeps it and delivers it again later.
+//  - Repeated log lines are collapsed (util/log_limiter); a failure that ends many requests at
+//    once (a lost link, shutdown) writes one line naming them all. The summary of lines held
+//    back is written at the first tick after its interval (it sets no deadline of its own: a
+//    log line is no reason to wake the channel), and at the end.
 //
 // The I/O shell (io/channel_runner) owns the socket and the timer and calls in:
 //   connect_due(now) -> endpoint to connect to, when it is time;
@@ -25,7 +35,7 @@
 //   probe_due(now) -> the primary to probe on a second connection driving probe(), then
 //   on_probe_finished(now);
 //   then writes output(), closes the transport if close_requested(), moves events() to the
-//   host, and sleeps until next_deadline().
+//   host, reads while wants_input(), and sleeps until next_deadline().
 // Everything runs on one thread; nothing here blocks.
 #pragma once
 
@@ -50,6 +60,8 @@
 #include "smpp/delivery_receipt.hpp"
 #include "smpp/session.hpp"
 #include "text/reassembler.hpp"
+#include "util/id_ranges.hpp"
+#include "util/log_limiter.hpp"
 #include "util/log_sink.hpp"
 
 namespace smsdrv::channel {
@@ -79,6 +91,9 @@ class channel_core final : private smpp::session_handler {
   time_point next_deadline() const noexcept;
   // Bytes to write; the shell removes what it wrote.
   std::string& output() noexcept { return session_.output(); }
+  // The shell reads from the transport only while this holds: false while the host holds
+  // x-smpp-inbound-max-unacked messages (or bytes) unacknowledged and no response is due.
+  bool wants_input() const noexcept;
   // The shell must close the transport (then call on_closed). Returns the reason once.
   std::optional<std::string> take_close_request();
 
@@ -95,8 +110,10 @@ class channel_core final : private smpp::session_handler {
   // The host took the event with this ack_id: answer its deliver_sm (disposition SMSDRV_OK
   // accepts it; anything else asks the SMSC to deliver it again). False for an unknown id.
   bool ack(std::uint64_t ack_id, std::int32_t disposition);
-  // Stop: queued requests fail now (never sent), requests in flight get until `deadline` for
-  // their responses, then unbind and close. finished() turns true when the link is closed.
+  // Stop: queued requests fail now as SMSDRV_E_SHUT_DOWN (never sent); nothing more is taken
+  // from the queue. Requests in flight get until `deadline` for their responses; those still
+  // unanswered then end as SMSDRV_E_OUTCOME_UNKNOWN at once, and the channel unbinds and
+  // closes. finished() turns true when the link is closed.
   void shutdown(time_point now, time_point deadline);
   bool finished() const noexcept { return phase_ == phase::stopped; }
 
@@ -112,7 +129,12 @@ class channel_core final : private smpp::session_handler {
   std::vector<attributes>& spare_attributes() noexcept { return spare_attrs_; }
   // Requests accepted and not yet answered (queued or in flight).
   std::size_t open_requests() const noexcept { return queue_.size() + in_flight_requests_; }
+  // Inbound events the host has not acknowledged yet (also those whose connection is gone), and
+  // their size as counted against x-smpp-inbound-max-unacked-bytes.
   std::size_t pending_acks() const noexcept { return pending_acks_.size(); }
+  std::size_t pending_ack_bytes() const noexcept { return pending_ack_bytes_; }
+  // deliver_sm read while the host's share was full, waiting unanswered to be taken.
+  std::size_t backlog() const noexcept { return backlog_.size(); }
   // Segments submitted again: after a refusal the error policy retries, or after a lost link.
   std::uint64_t resubmissions() const noexcept { return resubmissions_; }
   // The SMSC in use: 0 the primary, 1 the failover SMSC.
@@ -128,6 +150,7 @@ class channel_core final : private smpp::session_handler {
     std::uint8_t policy_retries = 0;  // resubmissions the error policy allowed, in all
     std::uint8_t policy_row = 0;      // of those, the ones counted against the rule's `retry N`
     std::uint8_t lost = 0;            // resubmissions after a lost link
+    bool accepted = false;            // the SMSC answered ESME_ROK
   };
 
   struct in_flight {
@@ -141,6 +164,7 @@ class channel_core final : private smpp::session_handler {
     bool answered = false;   // the RESPONSE event went out
     bool abandoned = false;  // remaining segments will not be sent (a segment failed)
     bool in_use = false;
+    bool drained = false;  // answered at the shutdown's drain deadline; outcomes still counted
 
     // Back to unused. The per-segment vectors keep their capacity for the slot's next request
     // (no allocation per request once the slots have grown).
@@ -150,7 +174,7 @@ class channel_core final : private smpp::session_handler {
       resubmitted = 0;
       message_ids.clear();
       segments.clear();
-      answered = abandoned = in_use = false;
+      answered = abandoned = in_use = drained = false;
     }
   };
 
@@ -168,6 +192,7 @@ class channel_core final : private smpp::session_handler {
     std::uint64_t tracked = 0;  // redelivery_tracker id (0: not tracked)
     // A reassembled message: the host's decision confirms or reopens it in the reassembler.
     std::optional<text::message_ref> reassembled = std::nullopt;
+    std::size_t bytes = 0;  // counted against x-smpp-inbound-max-unacked-bytes
   };
 
   // session_handler
@@ -201,8 +226,31 @@ class channel_core final : private smpp::session_handler {
   void respond_ok(in_flight& f);
   void respond_failure(std::uint64_t request_id, std::int32_t status, std::string text,
                        attributes attrs = {});
+  // A request whose remaining segments were given up at shutdown, every written one answered.
+  void respond_stopped(in_flight& f);
+  // The drain deadline passed: requests still waiting for an answer end as outcome unknown.
+  void end_drain();
+  // Which segments of `f` went out: "segment 1 of 3 was sent and accepted (message id m1);
+  // segments 2 to 3 were never sent".
+  std::string segments_sent_text(const in_flight& f) const;
+  // Failures of many requests at once (a lost link, shutdown) are logged as one line each
+  // status: begin, then respond_failure() collects, then end writes "<what>: N request(s) ...".
+  void begin_failure_batch();
+  void end_failure_batch(std::string_view what);
+  bool accepting_inbound() const noexcept {
+    return pending_acks_.size() < config_.inbound_max_unacked &&
+           pending_ack_bytes_ < config_.inbound_max_unacked_bytes;
+  }
+  // Logs the change when the cap of unacknowledged inbound events is reached or left.
+  void note_inbound_pressure();
   void expire_queue(time_point now);
   void handle_incoming(std::uint32_t sequence_number, const smpp::sm_body& fields, bool data_sm);
+  // The host's share is full: keeps the message in backlog_ (unanswered) or, when that is full
+  // too, answers it ESME_RX_T_APPN. False when the message is to be taken now.
+  template <class Body>
+  bool held_back(std::uint32_t sequence_number, const Body& message);
+  // Takes what backlog_ holds, in order, while the host's share has room.
+  void take_backlog();
   // The remark an inbound message carries (a reserved message type, a malformed header), also
   // logged; "" when there is none. Reads the header from decoded_.
   std::string inbound_remark(smpp::deliver_sm_type type, const smpp::sm_body& fields,
@@ -225,7 +273,19 @@ class channel_core final : private smpp::session_handler {
   bool ready_to_leave() const noexcept;
   std::string smsc_label() const;
   std::string smsc_label(std::size_t index) const;
-  void log(log_level level, std::string message);
+  // Lines at warn and error go through limiter_ (request_id: the request the line names).
+  void log(log_level level, std::string message, std::uint64_t request_id = 0);
+  // A line of a hot path (one per PDU of a flood), limited under `key` and made only when it
+  // is written or kept as a summary's example.
+  template <class MakeLine>
+  void log_keyed(log_level level, std::string_view key, MakeLine&& make,
+                 std::uint64_t request_id = 0) {
+    if (!logging(level)) return;
+    if (level <= log_level::warn && !limiter_.admit_keyed(level, key, now_, request_id, make))
+      return;
+    log_.write(level, name(), make());
+  }
+  void write_log_summaries(bool all);
   bool logging(log_level level) const noexcept { return log_.enabled(level); }
   std::uint64_t new_ack(pending_ack a);
 
@@ -279,8 +339,32 @@ class channel_core final : private smpp::session_handler {
 
   std::unordered_map<std::uint64_t, pending_ack> pending_acks_;
   std::uint64_t next_ack_id_ = 1;
+  std::size_t pending_ack_bytes_ = 0;
+  // deliver_sm / data_sm read while the host's share was full (the rest of a read, or what came
+  // before an awaited response), kept encoded and unanswered until the host acknowledges.
+  struct held_message {
+    std::uint64_t connection = 0;
+    std::string wire;
+  };
+  static constexpr std::size_t backlog_max_bytes = 256 * 1024;
+  std::deque<held_message> backlog_;
+  std::size_t backlog_bytes_ = 0;
+  smpp::pdu backlog_pdu_;                         // decode target, reused
+  std::optional<time_point> inbound_full_since_;  // the cap was reached then
+  std::uint64_t inbound_deferred_ = 0;            // answered ESME_RX_T_APPN since then
+
+  log_limiter limiter_;
+  std::vector<log_limiter::summary> summaries_;  // reused
+  struct failure_batch {
+    std::int32_t status;
+    std::string first_text;  // the text of the first request of this status
+    id_ranges ids{16};
+  };
+  bool batching_failures_ = false;
+  std::vector<failure_batch> failure_batches_;
 
   bool shutting_down_ = false;
+  bool drain_ended_ = false;  // the drain deadline passed; nothing in flight is waited for
   time_point drain_deadline_ = time_point::max();
   time_point now_{};  // time of the call being handled (for the session events it drains)
   wall_time wall_now_{};

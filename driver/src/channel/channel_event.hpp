@@ -59,6 +59,10 @@ inline constexpr std::string_view smsc_system_id = "smscSystemId";
 inline constexpr std::string_view smsc_role = "smscRole";
 inline constexpr std::string_view gateway = "gateway";           // an HTTP gateway, masked
 inline constexpr std::string_view gateway_type = "gatewayType";  // "smpp" or "http"
+// x-failover-channel: the gateway that carries the channel's new requests (a CHANNEL_STATE
+// attribute), and the channel that carried a request (a RESPONSE attribute).
+inline constexpr std::string_view gateway_in_use = "gatewayInUse";
+inline constexpr std::string_view carried_by = "_smsCarriedBy";
 }  // namespace attr
 
 }  // namespace smsdrv::channel

@@ -140,6 +140,8 @@ metrics_snapshot channel_metrics::snapshot() const {
   s.submit_retried = get(submit_retried_);
   s.submit_in_flight = std::max<std::int64_t>(submit_in_flight_.load(std::memory_order_relaxed), 0);
   s.inbound = get(inbound_);
+  s.inbound_unacked = get(inbound_unacked_);
+  s.inbound_deferred = get(inbound_deferred_);
   s.reconnects = get(reconnects_);
   s.binds = get(binds_);
   s.link_up = link_up_.load(std::memory_order_relaxed);

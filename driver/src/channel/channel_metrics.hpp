@@ -40,7 +40,9 @@ struct metrics_snapshot {
   std::uint64_t submit_retried = 0;
   std::int64_t submit_in_flight = 0;
   std::uint64_t inbound = 0;
-  labelled delivery_reports;  // by stat: DELIVRD, UNDELIV, ...
+  std::uint64_t inbound_unacked = 0;   // inbound events waiting for the host's ack
+  std::uint64_t inbound_deferred = 0;  // deliver_sm answered ESME_RX_T_APPN: the host's share full
+  labelled delivery_reports;           // by stat: DELIVRD, UNDELIV, ...
   std::uint64_t reconnects = 0;
   std::uint64_t binds = 0;
   bool link_up = false;
@@ -76,6 +78,10 @@ class channel_metrics {
   // SMSC's refusal (ESME_RINVDSTADR) when there was one.
   void request_answered(std::int32_t status, std::string_view smpp_status);
   void inbound_delivered() noexcept { add(inbound_); }
+  void inbound_unacked(std::size_t n) noexcept {
+    inbound_unacked_.store(n, std::memory_order_relaxed);
+  }
+  void inbound_deferred() noexcept { add(inbound_deferred_); }
   void delivery_report(std::string_view stat);
   void link_bound() noexcept;
   void link_down() noexcept { link_up_.store(false, std::memory_order_relaxed); }
@@ -99,6 +105,8 @@ class channel_metrics {
   std::atomic<std::uint64_t> submit_retried_{0};
   std::atomic<std::int64_t> submit_in_flight_{0};
   std::atomic<std::uint64_t> inbound_{0};
+  std::atomic<std::uint64_t> inbound_unacked_{0};
+  std::atomic<std::uint64_t> inbound_deferred_{0};
   std::atomic<std::uint64_t> reconnects_{0};
   std::atomic<std::uint64_t> binds_{0};
   std::atomic<bool> link_up_{false};

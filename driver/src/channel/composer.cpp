@@ -349,7 +349,7 @@ compose_result composer::compose(user_data data, prepared_request& out) const {
     } else {
       sm.short_message = tl_segmented.short_message(i);
     }
-    // The extra TLVs go on every segment (issue 3).
+    // The extra TLVs go on every segment of a long message (spec §4, docs/text.md).
     for (const smpp::tlv_item& t : *tlvs)
       sm.tlvs.push_back({t.tag, t.value});
     if (smpp::codec_status st = smpp::encode(sm, 0, out.frames.open_frame()); !st.ok())

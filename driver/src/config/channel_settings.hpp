@@ -61,10 +61,11 @@ enum class tls_verification : std::uint8_t {
 // x-gateway-type: the kind of gateway the channel talks to.
 enum class gateway_type : std::uint8_t { smpp, http };
 
-// x-http-method (seed 2, "Method Name").
+// x-http-method (spec §2, generic HTTP(S) gateway: "Method Name").
 enum class http_method : std::uint8_t { get, post };
 
-// x-http-space-encoding (seed 2, "Add parameters to URL": true = '+', false = "%20").
+// x-http-space-encoding (spec §2, generic HTTP(S) gateway, "Add parameters to URL": true = '+',
+// false = "%20").
 enum class http_space_encoding : std::uint8_t { plus, percent20 };
 
 // One x-http-param-<N> / x-http-password-param-<N>: "<name>=<value>", sent after the predefined
@@ -73,7 +74,7 @@ struct http_param {
   std::uint32_t index = 0;  // N
   std::string name;
   std::string value;
-  bool secret = false;  // x-http-password-param-<N> (seed 2, "Is Password")
+  bool secret = false;  // x-http-password-param-<N> (spec §2: "Is Password")
 
   friend bool operator==(const http_param&, const http_param&) = default;
 };
@@ -136,6 +137,8 @@ struct channel_settings {
   bool smpp_reassembly_deliver_partial = true;
   std::uint32_t smpp_reassembly_max_bytes = 0;
   std::uint32_t smpp_reassembly_max_messages = 0;
+  std::uint32_t smpp_inbound_max_unacked = 0;
+  std::uint32_t smpp_inbound_max_unacked_bytes = 0;
   bool smpp_flash = false;
   bool smpp_overwrite = false;
   std::string smpp_failover_host;
@@ -158,7 +161,7 @@ struct channel_settings {
   gateway_type gateway = gateway_type::smpp;
   std::string failover_channel;  // x-failover-channel: "channel-<name>", "" = none
 
-  // x-gateway-type = http: a generic HTTP(S) SMS gateway (seed 2, docs/http.md).
+  // x-gateway-type = http: a generic HTTP(S) SMS gateway (spec §2, docs/http.md).
   http_method http_method_used = http_method::post;
   std::string http_url;
   std::string http_destination_param;

@@ -93,8 +93,9 @@ struct option_def {
   bool required = false;  // a section of the kind `gateway` names without it is refused
   option_gateway gateway = option_gateway::any;
   std::uint32_t max_index = 0;  // an indexed family: the largest N
-  // "NULL" (any case) means not set, as seed 2's settings write it for an SMPP field left
-  // empty ("If the SMSC doesn't require this setting, set it to NULL").
+  // "NULL" (any case) means not set, as imported settings write it for an SMPP field left
+  // empty (spec §1: import compatibility) ("If the SMSC doesn't require this setting, set it to
+  // NULL").
   bool null_is_unset = false;
   // false: the option is known and documented but its behaviour comes with a later version;
   // any value other than the default is refused naming feature.

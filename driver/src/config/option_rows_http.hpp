@@ -1,5 +1,5 @@
-// The rows of the channel table for HTTP(S) SMS gateways (x-gateway-type = http, seed 2's
-// "Generic HTTP(s) SMS Plugin"), and the choice of gateway kind and failover channel. Included by
+// The rows of the channel table for HTTP(S) SMS gateways (x-gateway-type = http, spec §2's
+// generic HTTP(S) gateway), and the choice of gateway kind and failover channel. Included by
 // option_table.cpp only, which appends them to the channel table; docs/http.md explains them.
 #pragma once
 
@@ -55,11 +55,9 @@ inline constexpr option_def gateway_rows[] = {
      .type = option_type::channel_name,
      .field = &cs::failover_channel,
      .has_default = false,
-     .supported = false,
-     .feature = "failover to another channel",
      .example = "channel-backup",
      .meaning = "another channel section, of either gateway type, that carries this channel's "
-                "messages while its own gateway is down"},
+                "new messages while its own gateway is down (docs/reliability.md)"},
 };
 
 inline constexpr option_def http_rows[] = {

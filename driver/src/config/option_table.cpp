@@ -40,7 +40,7 @@ constexpr enum_choice npi_names[] = {
     {"Internet", 14, "IP"}, {"WapClient", 18, "WapClientId"},
 };
 
-// SMPP v3.4 §5.2.11 service_type; the aliases are the names seed 2 offers.
+// SMPP v3.4 §5.2.11 service_type; the aliases are the names imported settings use (spec §2).
 constexpr enum_choice service_types[] = {
     {"", 0, "Default"},
     {"CMT", 0, "Cellular Messaging"},
@@ -51,7 +51,8 @@ constexpr enum_choice service_types[] = {
     {"USSD", 0, "Unstructured Supplementary Services Data"},
 };
 
-// "smcdefaut" and "asci" are the spellings of seed 2, kept so its settings import unchanged.
+// "smcdefaut" and "asci" are spellings that existing settings files use, accepted so that they
+// import unchanged (spec §1).
 constexpr enum_choice outbound_encodings[] = {
     {"smscdefault", static_cast<std::int64_t>(text_encoding::smscdefault), "smcdefaut"},
     {"ascii", static_cast<std::int64_t>(text_encoding::ascii), "asci"},
@@ -429,6 +430,26 @@ constexpr option_def common_and_smpp_rows[] = {
      .max = 1000000,
      .meaning = "incomplete inbound long messages held at once; beyond it a new one's part is "
                 "answered ESME_RX_T_APPN"},
+    {.name = "x-smpp-inbound-max-unacked",
+     .type = integer,
+     .field = &cs::smpp_inbound_max_unacked,
+     .default_value = "5000",
+     .min = 1,
+     .max = 1000000,
+     .unit = "messages",
+     .meaning = "inbound messages and delivery reports waiting for the host's acknowledgement; "
+                "at the limit the channel stops reading from the SMSC (TCP back-pressure) but "
+                "for the responses it awaits, and answers a deliver_sm it still reads "
+                "ESME_RX_T_APPN (the SMSC retries)"},
+    {.name = "x-smpp-inbound-max-unacked-bytes",
+     .type = integer,
+     .field = &cs::smpp_inbound_max_unacked_bytes,
+     .default_value = "16777216",
+     .min = 65536,
+     .max = 1073741824,
+     .unit = "bytes",
+     .meaning = "the same limit in memory: the texts and attributes of the events waiting for "
+                "the host's acknowledgement"},
     {.name = "x-smpp-flash",
      .type = boolean,
      .field = &cs::smpp_flash,

@@ -195,8 +195,8 @@ value_check check_host(const option_def& def, std::string_view raw) {
 
 value_check check_service_type(const option_def& def, std::string_view raw) {
   if (const enum_choice* c = match_choice(def.choices, raw)) return accept(std::string(c->name), c);
-  // Seed 2 offers "Other" for "a value of my own": sent as written it would be a service_type
-  // no SMSC defines (SMPP v3.4 §5.2.11).
+  // Imported settings may say "Other" for "a value of my own": sent as written it would be a
+  // service_type no SMSC defines (SMPP v3.4 §5.2.11).
   if (normalized_name(trim(raw)) == "other")
     return refuse(fmt::format(
         "'Other' is the choice other gateways offer for a service_type of your own: give that "

@@ -1,10 +1,10 @@
 // The URLs of an HTTP SMS gateway channel: the gateway's SMS URL and the proxy's, checked when
 // the channel is configured, and any URL masked for messages.
 //
-// The SMS URL (seed 2, "SMS URL"): http:// or https://, a host, an optional port and path, and at
-// most one query parameter (such as an access token), which stays first; the message's
-// parameters follow it. No fragment. User information ("user:password@") is passed on as HTTP
-// Basic authentication and masked like the query.
+// The SMS URL (spec §2: "at most one query parameter"): http:// or https://, a host, an optional
+// port and path, and at most one query parameter (such as an access token), which stays first; the
+// message's parameters follow it. No fragment. User information ("user:password@") is passed on as
+// HTTP Basic authentication and masked like the query.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
-// Phone numbers for an HTTP SMS gateway (seed 2: "SMS phone numbers must consist of only digits
-// and must begin with a country code"): ITU-T E.164, at most 15 digits. A leading '+' is dropped;
+// Phone numbers for an HTTP SMS gateway (spec §2: "digits only and start with a country
+// code"): ITU-T E.164, at most 15 digits. A leading '+' is dropped;
 // anything else that is not a digit is refused rather than guessed at, and so is a leading 0 (a
 // national trunk prefix or the "00" international prefix, where the country code should be).
 #pragma once

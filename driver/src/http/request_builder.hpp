@@ -1,5 +1,5 @@
-// SendSMS -> the HTTP request of a generic HTTP(S) SMS gateway (seed 2, "Generic HTTP(s) SMS
-// Plugin"), pure: no I/O, no clock.
+// SendSMS -> the HTTP request of a generic HTTP(S) SMS gateway (spec §2, docs/http.md), pure: no
+// I/O, no clock.
 //
 // The parameters, in this order, each name=value form-encoded (form_encoding.hpp):
 //   destination (digits with the country code, phone_number.hpp), message (the whole UTF-8 text

@@ -158,6 +158,9 @@ void channel_runner::drive() {
   if (transport_ == transport_state::open && !writing_ && !core_.output().empty()) start_write();
   if (close_after_write_ && !writing_ && core_.output().empty())
     close_transport(*std::exchange(close_after_write_, std::nullopt));
+  // Reading paused while the host holds its share of inbound messages (TCP back-pressure);
+  // resumed here when it acknowledges, or when a response is due.
+  if (transport_ == transport_state::open && !reading_) start_read();
   if (!core_.events().empty()) {
     events_.push(sink_key_, core_.events());
     // Attribute lists for the next events; topped up to the window, when half are gone.
@@ -311,7 +314,7 @@ std::optional<std::string> channel_runner::refresh_tls() {
 }
 
 void channel_runner::start_read() {
-  if (reading_ || transport_ != transport_state::open) return;
+  if (reading_ || transport_ != transport_state::open || !core_.wants_input()) return;
   reading_ = true;
   const std::uint64_t gen = generation_;
   auto on_read = [this, gen, l = link_](const error_code& ec, std::size_t n) {

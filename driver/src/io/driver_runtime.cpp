@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <boost/asio/connect.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <condition_variable>
 #include <future>
 #include <list>
@@ -32,6 +35,48 @@ void channel_handle::ack(std::uint64_t ack_id, std::int32_t disposition) {
   if (runner_ != nullptr) runner_->ack(ack_id, disposition);
 }
 
+namespace {
+
+using boost::system::error_code;
+
+struct ticker {
+  asio::steady_timer timer;
+  std::chrono::milliseconds interval;
+  std::function<void()> tick;
+  bool stopped = false;
+
+  ticker(asio::io_context& io, std::chrono::milliseconds i, std::function<void()> t)
+      : timer(io), interval(i), tick(std::move(t)) {}
+  void arm() {
+    timer.expires_after(interval);
+    timer.async_wait([this](const error_code& ec) {
+      if (ec || stopped) return;  // shutting down
+      tick();
+      arm();
+    });
+  }
+};
+
+struct tcp_probe : std::enable_shared_from_this<tcp_probe> {
+  asio::ip::tcp::resolver resolver;
+  asio::ip::tcp::socket socket;
+  asio::steady_timer timer;
+  std::function<void(bool, std::string)> done;
+  bool ended = false;
+
+  explicit tcp_probe(asio::io_context& io) : resolver(io), socket(io), timer(io) {}
+  void end(bool ok, std::string why) {
+    if (ended) return;
+    ended = true;
+    timer.cancel();
+    resolver.cancel();
+    error_code ignored;
+    socket.close(ignored);
+    done(ok, std::move(why));
+  }
+};
+
+}  // namespace
 void mms_handle::submit(mm7::prepared_mms&& request) {
   runner_.submit(std::move(request));
 }
@@ -80,6 +125,7 @@ struct driver_runtime::impl {
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
   std::thread thread;
   std::list<slot> slots;
+  std::deque<ticker> tickers;
   // The MMS sides of channels (MM7): never retired before shutdown.
   std::deque<std::unique_ptr<mm7_runner>> mms_runners;
   std::deque<mms_handle> mms_handles;
@@ -186,6 +232,40 @@ void driver_runtime::remove_channel(channel_handle& handle) {
   impl_->run_on_io([&] { impl_->slots.remove_if([&](const impl::slot& x) { return &x == &s; }); });
 }
 
+void driver_runtime::every(std::chrono::milliseconds interval, std::function<void()> tick) {
+  impl_->run_on_io(
+      [&] { impl_->tickers.emplace_back(impl_->io, interval, std::move(tick)).arm(); });
+}
+
+void driver_runtime::probe_tcp(std::string host, std::uint16_t port,
+                               std::chrono::milliseconds timeout,
+                               std::function<void(bool, std::string)> done) {
+  auto p = std::make_shared<tcp_probe>(impl_->io);
+  p->done = std::move(done);
+  asio::post(impl_->io, [p, host = std::move(host), port, timeout] {
+    p->timer.expires_after(timeout);
+    p->timer.async_wait([p, timeout](const error_code& ec) {
+      if (!ec) p->end(false, fmt::format("no connection within {} ms", timeout.count()));
+    });
+    p->resolver.async_resolve(
+        host, std::to_string(port),
+        [p](const error_code& ec, asio::ip::tcp::resolver::results_type results) {
+          if (p->ended) return;
+          if (ec) {
+            p->end(false, fmt::format("name resolution failed: {}", ec.message()));
+            return;
+          }
+          asio::async_connect(p->socket, results,
+                              [p](const error_code& cec, const asio::ip::tcp::endpoint&) {
+                                if (cec)
+                                  p->end(false, fmt::format("cannot connect: {}", cec.message()));
+                                else
+                                  p->end(true, {});
+                              });
+        });
+  });
+}
+
 void driver_runtime::shutdown(std::chrono::milliseconds drain) {
   impl& d = *impl_;
   if (d.stopped) return;
@@ -196,6 +276,10 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
   std::size_t remaining = d.slots.size() + d.mms_runners.size();
   const auto deadline = std::chrono::steady_clock::now() + drain;
   d.run_on_io([&] {
+    for (ticker& t : d.tickers) {
+      t.stopped = true;
+      t.timer.cancel();
+    }
     for (impl::slot& s : d.slots) {
       s.cut.cancel();  // retired channels too: cut below, with the others, if still open
       s.begin_shutdown(deadline, [&] {

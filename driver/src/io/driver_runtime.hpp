@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -79,6 +80,13 @@ class driver_runtime {
   channel_handle& add_http_channel(channel::http_channel_config config, http_client_settings client,
                                    void* sink_key);
 
+  // Calls `tick` on the I/O thread every `interval` until shutdown.
+  void every(std::chrono::milliseconds interval, std::function<void()> tick);
+  // Opens a TCP connection to host:port (the name resolved) within `timeout` and closes it at
+  // once: a gateway that accepts connections again. `done(connected, why not)` runs on the I/O
+  // thread.
+  void probe_tcp(std::string host, std::uint16_t port, std::chrono::milliseconds timeout,
+                 std::function<void(bool, std::string)> done);
   // The MMS side of a channel (MM7): its listener is bound now; throws std::runtime_error naming
   // what failed (the address, a TLS file). Its events reach the sink with `sink_key`.
   mms_handle& add_mms(mm7_runner_config config, void* sink_key);

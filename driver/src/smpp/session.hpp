@@ -162,6 +162,11 @@ class session {
   std::uint64_t connection_id() const noexcept { return connection_id_; }
   // Requests sent and not yet answered.
   std::size_t outstanding() const noexcept { return outstanding_; }
+  // A response is due from the peer: to a request, the bind or unbind, or an enquire_link.
+  // (The owner keeps reading the transport while one is, whatever else holds it back.)
+  bool awaiting_response() const noexcept {
+    return outstanding_ > 0 || control_sequence_ != 0 || enquire_link_sequence_ != 0;
+  }
   void set_tracing(bool on) noexcept { tracing_ = on; }
   // The account of the next bind (failover: the secondary SMSC may have its own).
   void set_bind_credentials(std::string system_id, std::string password) {

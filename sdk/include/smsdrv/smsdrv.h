@@ -327,9 +327,10 @@ typedef struct smsdrv_driver_api {
   int32_t (*ack)(smsdrv_driver* driver, uint64_t event_id, int32_t disposition);
 
   /* Stop taking requests, wait up to drain_timeout_ms for outstanding responses, unbind and
-   * close every channel, stop all driver threads. Requests still unanswered get their
-   * RESPONSE event (SMSDRV_E_SHUT_DOWN or SMSDRV_E_OUTCOME_UNKNOWN); poll() keeps working until
-   * destroy(). Idempotent. */
+   * close every channel, stop all driver threads. Requests never written end at once as
+   * SMSDRV_E_SHUT_DOWN; requests written and still unanswered at the drain deadline end then as
+   * SMSDRV_E_OUTCOME_UNKNOWN. Every request has its RESPONSE event when this returns (after the
+   * drain plus a short unbind grace); poll() keeps working until destroy(). Idempotent. */
   int32_t (*shutdown)(smsdrv_driver* driver, uint32_t drain_timeout_ms);
 
   /* Free the instance (calls shutdown(driver, 0) first if needed). The handle is invalid after. */

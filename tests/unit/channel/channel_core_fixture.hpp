@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,16 +22,30 @@ namespace cs = smpp::command_status;
 
 struct collecting_log final : log_sink {
   std::vector<std::string> lines;
+  std::vector<log_level> levels;      // of each line
   std::vector<std::string> warnings;  // the lines at level warn or error
   bool enabled(log_level) const noexcept override { return true; }
   void write(log_level level, std::string_view, std::string_view m) override {
     lines.emplace_back(m);
+    levels.push_back(level);
     if (level == log_level::warn || level == log_level::error) warnings.emplace_back(m);
   }
   bool contains(std::string_view needle) const {
     for (const auto& l : lines)
       if (l.find(needle) != std::string::npos) return true;
     return false;
+  }
+  // Lines at `level` containing `needle`.
+  std::size_t count(log_level level, std::string_view needle = {}) const {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      n += levels[i] == level && lines[i].find(needle) != std::string::npos;
+    return n;
+  }
+  void clear() {
+    lines.clear();
+    levels.clear();
+    warnings.clear();
   }
 };
 
@@ -157,8 +172,9 @@ struct fixture {
 
   // The link closes the way the shell reports it after a close request or an EOF.
   void link_closes(std::string_view reason = "the SMSC closed the connection") {
-    if (auto r = core->take_close_request()) reason = *r;
-    core->on_closed(reason, now);
+    // The reason the core asked to close with, if any, outlives the call (a view of it is taken).
+    const std::optional<std::string> requested = core->take_close_request();
+    core->on_closed(requested ? std::string_view(*requested) : reason, now);
   }
 
   prepared_request request(int segments = 1, std::string text = "hello") {

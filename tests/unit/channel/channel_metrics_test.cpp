@@ -75,6 +75,9 @@ TEST_CASE("metrics: requests by outcome, reports by state, link and reconnects")
   m.request_answered(SMSDRV_E_SMSC_REJECTED, "ESME_RINVDSTADR");
   m.request_answered(SMSDRV_E_TIMEOUT, {});
   m.inbound_delivered();
+  m.inbound_unacked(7);
+  m.inbound_unacked(4);
+  m.inbound_deferred();
   m.delivery_report("DELIVRD");
   m.delivery_report("DELIVRD");
   m.delivery_report("NONSENSE");
@@ -88,6 +91,8 @@ TEST_CASE("metrics: requests by outcome, reports by state, link and reconnects")
   CHECK(label(s.requests_failed, "ESME_RINVDSTADR") == 1);
   CHECK(label(s.requests_failed, "SMSDRV_E_TIMEOUT") == 1);
   CHECK(s.inbound == 1);
+  CHECK(s.inbound_unacked == 4);  // a gauge
+  CHECK(s.inbound_deferred == 1);
   CHECK(label(s.delivery_reports, "DELIVRD") == 2);
   CHECK(label(s.delivery_reports, "other") == 1);
   CHECK(s.binds == 1);

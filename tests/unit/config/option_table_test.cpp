@@ -47,6 +47,8 @@ TEST_CASE("the channel table has every option of spec §2, each once") {
       // issue 4: failover account and probing, error policy, in-flight submissions at a loss
       "x-smpp-failover-system-id", "x-smpp-failover-password", "x-smpp-failover-probe-interval",
       "x-smpp-error-policy", "x-smpp-in-flight-on-disconnect",
+      // inbound back-pressure
+      "x-smpp-inbound-max-unacked", "x-smpp-inbound-max-unacked-bytes",
       // issue 11: HTTP(S) gateways (seed 2's generic plugin), failover to another channel
       "x-gateway-type", "x-failover-channel", "x-http-method", "x-http-url",
       "x-http-destination-param", "x-http-message-param", "x-http-sender-param",
@@ -125,10 +127,9 @@ TEST_CASE("secrets, required options, host options and not-yet-supported ones ar
         std::set<std::string>{"inbound-route", "session-by-address", "session-by-text", "driver",
                               "driver-classname"});
   CHECK(names_where([](const option_def& d) { return !d.supported; }) ==
-        std::set<std::string>{"x-failover-channel", "x-shared-limits-redis-url",
-                              "x-shared-limits-redis-password", "x-shared-limits-account",
-                              "x-shared-limits-rate", "x-shared-limits-local-share",
-                              "x-shared-limits-lease-size"});
+        std::set<std::string>{"x-shared-limits-redis-url", "x-shared-limits-redis-password",
+                              "x-shared-limits-account", "x-shared-limits-rate",
+                              "x-shared-limits-local-share", "x-shared-limits-lease-size"});
   const option_def* enc = find_option(channel_options(), "x-smpp-outbound-enc-default");
   REQUIRE(enc);
   std::set<std::string> supported;

@@ -279,7 +279,11 @@ TEST_CASE("options of the other gateway type are ignored, pointed out when set")
 }
 
 TEST_CASE("a failover channel is another section") {
-  auto r = validated(http_channel({{"x-failover-channel", "channel-gw"}}));
+  auto r = validated(http_channel({{"x-failover-channel", "channel-backup"}}));
+  CHECK(r.ok());
+  REQUIRE(r.settings);
+  CHECK(r.settings->failover_channel == "channel-backup");
+  r = validated(http_channel({{"x-failover-channel", "channel-gw"}}));
   CHECK_FALSE(r.ok());
   r = validated(http_channel({{"x-failover-channel", "backup"}}));
   CHECK(r.errors ==
