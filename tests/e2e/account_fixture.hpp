@@ -135,19 +135,31 @@ inline bool is_state(const json_line& j, std::string_view state) {
   return j.str("event") == "channel-state" && j.str("attributes", "state") == state;
 }
 
-// The most submit_sm the simulator read in any sliding second (its own clock, t_us).
-inline std::size_t busiest_second(const std::vector<json_line>& events) {
+// When the simulator read each submit_sm (its own clock, t_us), in order.
+inline std::vector<std::int64_t> submit_times(const std::vector<json_line>& events) {
   std::vector<std::int64_t> t;
   for (const auto& e : events)
     if (e.str("event") == "submit_sm") t.push_back(e.num("t_us"));
   std::sort(t.begin(), t.end());
+  return t;
+}
+
+// The most of times[from, to) in any sliding second.
+inline std::size_t busiest_second(const std::vector<std::int64_t>& times, std::size_t from,
+                                  std::size_t to) {
   std::size_t best = 0;
-  for (std::size_t i = 0, j = 0; j < t.size(); ++j) {
-    while (t[j] - t[i] >= 1'000'000)
+  for (std::size_t i = from, j = from; j < std::min(to, times.size()); ++j) {
+    while (times[j] - times[i] >= 1'000'000)
       ++i;
     best = std::max(best, j - i + 1);
   }
   return best;
+}
+
+// The most submit_sm the simulator read in any sliding second.
+inline std::size_t busiest_second(const std::vector<json_line>& events) {
+  const auto t = submit_times(events);
+  return busiest_second(t, 0, t.size());
 }
 
 // The simulator's time from the first submit_sm to the last, in seconds.
