@@ -239,7 +239,18 @@ void session_group::post_rebalance() {
 }
 
 void session_group::rebalance() {
-  if (shutting_down_) return;
+  if (shutting_down_) {
+    // Accepted after the shutdown began: the first session's core answers them
+    // SMSDRV_E_SHUT_DOWN, as a channel of one bind does.
+    if (queue_.empty()) return;
+    const auto now = steady::now();
+    while (!queue_.empty()) {
+      runners_.front()->core().enqueue(std::move(queue_.front()), now);
+      queue_.pop_front();
+    }
+    runners_.front()->drive();
+    return;
+  }
   const auto now = steady::now();
   std::fill(touched_.begin(), touched_.end(), false);
   const bool any_bound = bound_sessions() > 0;
