@@ -198,6 +198,12 @@ driver = fakeb
   // The same values again: nothing to reload.
   const auto again = t.apply("channel-edit", R"({"changes":{"x-smpp-port":"2776"}})");
   CHECK(again.body == "{\"applied\":true,\"replaced\":false}\n");
+  // A new password goes into the file and nowhere else (no answer, no log line: below).
+  const auto password = t.apply("channel-edit", R"({"changes":{"password":"new-SECRET-6"}})");
+  CHECK(password.body == "{\"applied\":true,\"replaced\":true}\n");
+  CHECK(read_file(t.config).find("\npassword = new-SECRET-6\n") != std::string::npos);
+  CHECK(t.call("GET", "/api/settings/channel-edit", bearer).body.find(R"("name":"password")") !=
+        std::string::npos);
   // The hand edit comes with SIGHUP.
   t.s->process().kill(SIGHUP);
   for (int i = 0; i < 100 && t.s->log().find("configured [channel-late]") == std::string::npos; ++i)
