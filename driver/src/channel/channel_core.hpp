@@ -56,6 +56,7 @@
 #include "channel/redelivery_tracker.hpp"
 #include "channel/session_shared.hpp"
 #include "channel/smsc_probe.hpp"
+#include "channel/unsent_request.hpp"
 #include "flow/backoff.hpp"
 #include "smpp/delivery_receipt.hpp"
 #include "smpp/session.hpp"
@@ -110,6 +111,11 @@ class channel_core final : private smpp::session_handler {
   // ---- requests and acknowledgements (called on the channel's thread) ----
   // Takes a request accepted by send(). Never fails: problems become its RESPONSE event.
   void enqueue(prepared_request&& request, time_point now);
+  // x-failover-channel: takes out of the queue, oldest first, at most `limit` requests that were
+  // accepted with their user data kept (prepared_request::kept) and of which nothing was
+  // written, and appends them to `out`. They get no RESPONSE here: the caller hands each to the
+  // other channel, which answers it. Nothing while shutting down (the queue is answered then).
+  void take_unsent(std::size_t limit, std::vector<unsent_request>& out);
   // The host took the event with this ack_id: answer its deliver_sm (disposition SMSDRV_OK
   // accepts it; anything else asks the SMSC to deliver it again). False for an unknown id.
   bool ack(std::uint64_t ack_id, std::int32_t disposition);
@@ -132,7 +138,7 @@ class channel_core final : private smpp::session_handler {
   std::vector<attributes>& spare_attributes() noexcept { return spare_attrs_; }
   // Requests accepted and never written (not one segment), oldest first, moved to the end of
   // `out`: another session of the channel sends them (x-smpp-sessions).
-  void take_unsent(std::deque<prepared_request>& out);
+  void take_queued(std::deque<prepared_request>& out);
   // Requests another session did not send, queued ahead of what this core holds (they are
   // older); sent from the next call on (or failed by a shutdown that follows).
   void put_back(std::deque<prepared_request>& requests);

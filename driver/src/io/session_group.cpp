@@ -197,6 +197,28 @@ void session_group::ack(std::uint64_t ack_id, std::int32_t disposition) {
   runners_[index < runners_.size() ? index : 0]->ack(ack_id, disposition);
 }
 
+void session_group::take_unsent(std::size_t limit,
+                                std::function<void(std::vector<channel::unsent_request>&)> done) {
+  boost::asio::post(io_, [this, limit, done = std::move(done)] {
+    drain_inbox();
+    std::vector<channel::unsent_request> taken;
+    for (auto& r : runners_)
+      if (taken.size() < limit) r->core().take_unsent(limit - taken.size(), taken);
+    for (auto it = queue_.begin(); it != queue_.end() && taken.size() < limit && !shutting_down_;) {
+      if (it->kept.empty()) {
+        ++it;
+        continue;
+      }
+      taken.push_back({it->request_id, it->accepted, std::move(it->kept)});
+      it = queue_.erase(it);
+    }
+    done(taken);
+    for (auto& r : runners_)
+      r->drive();
+    rebalance();
+  });
+}
+
 std::size_t session_group::bound_sessions() const noexcept {
   return static_cast<std::size_t>(std::count_if(runners_.begin(), runners_.end(),
                                                 [](const auto& r) { return r->core().bound(); }));
@@ -258,7 +280,7 @@ void session_group::rebalance() {
     // Requests never written that wait in sessions still down go to the bound ones, ahead of
     // the channel's queue (they are older).
     for (auto& r : runners_)
-      if (!r->core().bound() && r->core().open_requests() > 0) r->core().take_unsent(moved_);
+      if (!r->core().bound() && r->core().open_requests() > 0) r->core().take_queued(moved_);
     for (auto it = moved_.rbegin(); it != moved_.rend(); ++it)
       queue_.push_front(std::move(*it));
     moved_.clear();

@@ -68,6 +68,11 @@ class session_group {
   void start();
   void submit(channel::prepared_request& request);
   void ack(std::uint64_t ack_id, std::int32_t disposition);
+  // x-failover-channel: on the I/O thread, takes at most `limit` requests never written that
+  // kept their user data, from the sessions' queues (oldest first) and then the channel's, and
+  // calls `done` with them (channel_core::take_unsent).
+  void take_unsent(std::size_t limit,
+                   std::function<void(std::vector<channel::unsent_request>&)> done);
 
   // I/O thread only.
   void begin_shutdown(std::chrono::steady_clock::time_point deadline,

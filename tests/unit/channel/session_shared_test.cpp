@@ -161,7 +161,7 @@ TEST_CASE("requests never written move from a session that is down to one that i
   s.a.send();
   CHECK(s.a.core->open_requests() == 3);
   std::deque<prepared_request> moved;
-  s.a.core->take_unsent(moved);
+  s.a.core->take_queued(moved);
   CHECK(s.a.core->open_requests() == 0);
   REQUIRE(moved.size() == 3);
   CHECK(moved.front().request_id == first);
