@@ -594,7 +594,7 @@ codec_status encode(const Body& body, std::uint32_t sequence_number, std::string
 }
 
 // One explicit instantiation of the template encode() per PDU type.
-#define SMSDRV_SMPP_INSTANTIATE_ENCODE_(name, value, layout) \
+#define SMSDRV_SMPP_INSTANTIATE_ENCODE_(name, value, layout, response) \
   template codec_status encode<name>(const name&, std::uint32_t, std::string&, std::uint32_t);
 SMSDRV_SMPP_COMMAND_MAP(SMSDRV_SMPP_INSTANTIATE_ENCODE_)
 #undef SMSDRV_SMPP_INSTANTIATE_ENCODE_
