@@ -61,7 +61,7 @@ run_result run_tool(const std::vector<std::string>& argv, std::string_view rate_
   const double cpu_before = children_cpu();
   child c(argv);
   std::optional<json_object> last;
-  while (auto line = c.read_line(600s))
+  while (auto line = c.read_line_view(600s))
     if (auto j = json_object::parse(*line)) last = std::move(j);
   const auto status = c.wait(30s);
   r.client_cpu_s = children_cpu() - cpu_before;

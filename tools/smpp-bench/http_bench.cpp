@@ -88,7 +88,7 @@ struct sink_stats {
 class sink_process {
  public:
   explicit sink_process(const std::string& program) : proc_({program, "serve"}) {
-    auto line = proc_.read_line(10s);
+    auto line = proc_.read_line_view(10s);
     auto j = line ? json_object::parse(*line) : std::nullopt;
     if (!j || !j->number("port")) throw std::runtime_error("http-sink did not start");
     port_ = static_cast<int>(*j->number("port"));
@@ -99,8 +99,8 @@ class sink_process {
   }
   int port() const { return port_; }
   sink_stats stats() {
-    proc_.write("stats\n");
-    auto line = proc_.read_line(10s);
+    proc_.try_write("stats\n");
+    auto line = proc_.read_line_view(10s);
     auto j = line ? json_object::parse(*line) : std::nullopt;
     if (!j || !j->number("requests")) throw std::runtime_error("http-sink gave no stats");
     return {static_cast<std::uint64_t>(*j->number("requests")), j->number("cpu_s").value_or(0)};

@@ -100,23 +100,23 @@ class mmsc_process {
                fmt::format("http://127.0.0.1:{}/mm7", vasp_port), "--vasp-user", "mmsc:mmsc",
                "--vasp-connections", std::to_string(connections), "--dlr-status", "none",
                "--read-status", "none", "--max-body", std::to_string(64 << 20)}) {
-    auto line = proc_.read_line(10s);
+    auto line = proc_.read_line_view(10s);
     auto j = line ? json_object::parse(*line) : std::nullopt;
     if (!j || !j->number("port")) throw std::runtime_error("mmsc-sim did not start");
     port_ = static_cast<int>(*j->number("port"));
   }
   ~mmsc_process() {
-    proc_.write("{\"cmd\":\"exit\"}\n");
+    proc_.try_write("{\"cmd\":\"exit\"}\n");
     proc_.wait(5s);
   }
   int port() const { return port_; }
   pid_t pid() const { return proc_.pid(); }
-  void command(const std::string& line) { proc_.write(line + "\n"); }
+  void command(const std::string& line) { proc_.try_write(line + "\n"); }
   // The next `stats` event (other lines, e.g. failed post-results, are skipped).
   json_object stats() {
-    proc_.write("{\"cmd\":\"stats\"}\n");
+    proc_.try_write("{\"cmd\":\"stats\"}\n");
     for (;;) {
-      auto line = proc_.read_line(10s);
+      auto line = proc_.read_line_view(10s);
       if (!line) throw std::runtime_error("mmsc-sim gave no stats");
       auto j = json_object::parse(*line);
       if (j && j->string("event") == "stats") return *j;
