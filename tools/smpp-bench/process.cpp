@@ -1,5 +1,6 @@
 #include "process.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -35,6 +36,32 @@ proc_usage usage_of(pid_t pid) {
     if (line.rfind("VmHWM:", 0) == 0) u.peak_kb = std::stoull(line.substr(6));
   }
   return u;
+}
+
+double cpu_seconds_of(pid_t pid) {
+  const proc_usage u = usage_of(pid);
+  return u.cpu_user_s + u.cpu_system_s;
+}
+
+namespace {
+
+double rusage_seconds(int who) {
+  rusage u{};
+  ::getrusage(who, &u);
+  auto s = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
+}  // namespace
+
+double own_cpu_seconds() {
+  return rusage_seconds(RUSAGE_SELF);
+}
+
+double waited_children_cpu_seconds() {
+  return rusage_seconds(RUSAGE_CHILDREN);
 }
 
 std::string own_directory() {

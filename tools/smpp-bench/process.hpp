@@ -41,6 +41,11 @@ struct proc_usage {
   std::uint64_t peak_kb = 0;  // VmHWM
 };
 proc_usage usage_of(pid_t pid = 0);
+// CPU seconds (user + system) of a process from /proc (usage_of), of this process and of the
+// children it has waited for (getrusage).
+double cpu_seconds_of(pid_t pid);
+double own_cpu_seconds();
+double waited_children_cpu_seconds();
 
 // The directory of this executable (/proc/self/exe), to find the programs built next to it.
 std::string own_directory();
