@@ -30,13 +30,18 @@ void http_channel_runner::start() {
 }
 
 void http_channel_runner::submit(channel::http_prepared_request& request) {
-  bool post = false;
-  {
-    std::lock_guard lock(inbox_mutex_);
-    inbox_.push_back(std::move(request));
-    post = !std::exchange(drain_posted_, true);
-  }
-  if (post) post_drain();
+  if (inbox_.put(std::move(request))) post_drain();
+}
+
+void http_channel_runner::take_unsent(
+    std::size_t limit, std::function<void(std::vector<channel::unsent_request>&)> done) {
+  asio::post(io_, [this, limit, done = std::move(done)] {
+    drain_inbox();
+    std::vector<channel::unsent_request> taken;
+    core_.take_unsent(limit, taken);
+    done(taken);
+    drive();
+  });
 }
 
 void http_channel_runner::post_drain() {
@@ -47,11 +52,7 @@ void http_channel_runner::post_drain() {
 }
 
 void http_channel_runner::drain_inbox() {
-  {
-    std::lock_guard lock(inbox_mutex_);
-    taken_.swap(inbox_);
-    drain_posted_ = false;
-  }
+  inbox_.take(taken_, taken_acks_);
   const auto now = steady::now();
   for (auto& r : taken_)
     core_.enqueue(std::move(r), now);
