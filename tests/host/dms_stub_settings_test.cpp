@@ -162,6 +162,13 @@ TEST_CASE(
       unknown.body.find(R"("fields":{"x-smpp-prot":"[channel-edit] x-smpp-prot: not an option)") !=
       std::string::npos);
 
+  // A line break cannot smuggle a section of its own into the file.
+  const auto smuggled = t.apply(
+      "channel-edit", R"({"changes":{"x-smpp-port":"2775\n[channel-evil]\ndriver = fakeb"}})");
+  CHECK(smuggled.status == 422);
+  CHECK(smuggled.body.find(R"("fields":{"x-smpp-port":"[channel-edit] x-smpp-port: a value in a )"
+                           R"(.cfg file cannot hold a line break or NUL"})") != std::string::npos);
+  CHECK(read_file(t.config) == before);
   // A hand edit of another section waits for SIGHUP: the console applies its channel alone.
   const std::string hand_edited = before + "\n[channel-late]\ndriver = fakeb\n";
   t.setup.config(hand_edited);
