@@ -3,7 +3,8 @@
 and two smsc-sim: open a channel's settings (the option help of the shipped SmsMmsDriver.cfg),
 give a value the driver's rules refuse and see the driver's message beside the field with the file
 unchanged, fix it and apply: the section is written back with its comments, that channel alone is
-configured anew and binds again, and no password reaches the page, the API or the log.
+configured anew and binds again, both channels send, and no password reaches the page, the API or
+the log.
 
 usage: console_settings_browser_test.py DMS_STUB SMSC_SIM DRIVER_MODULE SHIPPED_CFG
            [--screenshots DIR]
@@ -15,6 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import console_browser_test as base  # noqa: E402  (Sim, Stub, the browser)
@@ -28,6 +30,17 @@ def config_text(port_a, port_b):
                 f"x-smpp-delivery-report = yes\nreconnection-timeout = 10\n")
     return (channel("channel-a", port_a, "the channel the settings test edits") + "\n" +
             channel("channel-b", port_b, "a channel nobody touches"))
+
+
+def send_test(stub, channel):
+    """POST /api/test-sms as a script would (token and the console's header); the id."""
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{stub.port}/api/test-sms", method="POST",
+        data=json.dumps({"channel": channel, "to": "4917612345678", "text": "after"}).encode(),
+        headers={"Authorization": f"Bearer {base.TOKEN}", "X-DMS-Console": "1",
+                 "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as res:
+        return json.loads(res.read())["id"]
 
 
 def section(text, name):
@@ -184,6 +197,21 @@ def main():
               "channel-b is not touched")
         check(js("return document.getElementById('opt-x-smpp-submit-window-size').value") == "20",
               "the page shows the value as the file now has it")
+        # Both channels send: the one configured anew and the one left alone.
+        for channel in ("channel-a", "channel-b"):
+            sent = send_test(stub, channel)
+
+            def outcome(_):
+                for m in json.loads(stub.api("/api/test-sms"))["messages"]:
+                    if m["id"] == sent and m["answered"]:
+                        return m
+                return None
+            try:
+                m = WebDriverWait(browser, 60, poll_frequency=0.3).until(outcome)
+                check(m["ok"] and m["messageId"] != "",
+                      f"a test SMS through {channel} is sent afterwards ({m['status']})")
+            except TimeoutException:
+                check(False, f"a test SMS through {channel} is answered afterwards")
         # Back on the channels page, channel-a's card is bound.
         browser.find_element(By.ID, "settings-back").click()
         wait.until(lambda b: js("const e = document.querySelector(\"article[data-channel='channel-a']"

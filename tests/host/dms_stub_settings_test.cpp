@@ -162,6 +162,13 @@ TEST_CASE(
       unknown.body.find(R"("fields":{"x-smpp-prot":"[channel-edit] x-smpp-prot: not an option)") !=
       std::string::npos);
 
+  // A line break cannot smuggle a section of its own into the file.
+  const auto smuggled = t.apply(
+      "channel-edit", R"({"changes":{"x-smpp-port":"2775\n[channel-evil]\ndriver = fakeb"}})");
+  CHECK(smuggled.status == 422);
+  CHECK(smuggled.body.find(R"("fields":{"x-smpp-port":"[channel-edit] x-smpp-port: a value in a )"
+                           R"(.cfg file cannot hold a line break or NUL"})") != std::string::npos);
+  CHECK(read_file(t.config) == before);
   // A hand edit of another section waits for SIGHUP: the console applies its channel alone.
   const std::string hand_edited = before + "\n[channel-late]\ndriver = fakeb\n";
   t.setup.config(hand_edited);
@@ -198,6 +205,12 @@ driver = fakeb
   // The same values again: nothing to reload.
   const auto again = t.apply("channel-edit", R"({"changes":{"x-smpp-port":"2776"}})");
   CHECK(again.body == "{\"applied\":true,\"replaced\":false}\n");
+  // A new password goes into the file and nowhere else (no answer, no log line: below).
+  const auto password = t.apply("channel-edit", R"({"changes":{"password":"new-SECRET-6"}})");
+  CHECK(password.body == "{\"applied\":true,\"replaced\":true}\n");
+  CHECK(read_file(t.config).find("\npassword = new-SECRET-6\n") != std::string::npos);
+  CHECK(t.call("GET", "/api/settings/channel-edit", bearer).body.find(R"("name":"password")") !=
+        std::string::npos);
   // The hand edit comes with SIGHUP.
   t.s->process().kill(SIGHUP);
   for (int i = 0; i < 100 && t.s->log().find("configured [channel-late]") == std::string::npos; ++i)

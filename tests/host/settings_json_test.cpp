@@ -157,6 +157,13 @@ TEST_CASE("settings json: what the page got wrong is named at its field; bad bod
   CHECK(c.fields[2].second ==
         "[channel-a] x-http-password-param-2: a new password parameter "
         "needs its value");
+  // A line break would start a line of its own in the file: refused, at its field.
+  c = f.read(R"({"changes": {"x-smpp-port": "1\n[channel-evil]"}, "extra": [
+      {"param": "user", "value": "a\r\nb", "secret": false}]})");
+  REQUIRE(c.fields.size() == 2);
+  CHECK(c.fields[0].second ==
+        "[channel-a] x-smpp-port: a value in a .cfg file cannot hold a line break or NUL");
+  CHECK(c.fields[1].first == "x-http-param-1");
   for (const char* body : {"", "[]", R"({"changes": []})", R"({"changes": {"x-smpp-port": 1}})",
                            R"({"extra": {}})", R"({"extra": [{"param": "a"}]})"})
     CHECK_FALSE(f.read(body).error.empty());

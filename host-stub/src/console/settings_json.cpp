@@ -44,6 +44,12 @@ std::string_view param_name(std::string_view value) {
 }
 
 constexpr std::string_view hidden = "********";
+constexpr std::string_view no_lines = "a value in a .cfg file cannot hold a line break or NUL";
+
+// A .cfg line can carry it (host/cfg_edit.hpp): no CR, LF or NUL.
+bool one_line(std::string_view v) {
+  return v.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
 
 // A URL's secrets hidden as the driver hides them in its messages: the password of its user
 // information and the value of its query (an access token: docs/http.md). nullopt when value
@@ -205,6 +211,11 @@ settings_changes read_settings_changes(std::string_view body, const host::cfg_se
         return out;
       }
       std::string value = text(m->value);
+      if (!one_line(value)) {
+        out.fields.emplace_back(key,
+                                "[" + section.name + "] " + key + ": " + std::string(no_lines));
+        continue;
+      }
       // A password field left empty keeps the password, a URL with secrets its value: the page
       // never had them.
       const host::cfg_option* now = section.find(key);
@@ -244,6 +255,11 @@ settings_changes read_settings_changes(std::string_view body, const host::cfg_se
       const std::string key = member(is_password ? *secret : *plain, i + 1);
       const std::string param = text(p["param"]);
       std::string value = text(p["value"]);
+      if (!one_line(param) || !one_line(value)) {
+        out.fields.emplace_back(key,
+                                "[" + section.name + "] " + key + ": " + std::string(no_lines));
+        continue;
+      }
       if (param.empty()) {
         out.fields.emplace_back(
             key, "[" + section.name + "] " + key + ": the parameter needs a name (Name = Value)");

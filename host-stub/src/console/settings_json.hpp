@@ -25,9 +25,9 @@
 //              {"param": "password", "value": "", "secret": true,
 //               "keep": "x-http-password-param-2"}]}
 // A string sets the option, null removes its line (the default applies again); for a secret
-// option or a masked URL "" means unchanged. "extra", when given, is the whole list of extra parameters in
-// order: they become x-http-param-<N> / x-http-password-param-<N> with N = 1, 2, ... and every
-// other member of both families goes; a password parameter with an empty value keeps the
+// option or a masked URL "" means unchanged. "extra", when given, is the whole list of extra
+// parameters in order: they become x-http-param-<N> / x-http-password-param-<N> with N = 1, 2, ...
+// and every other member of both families goes; a password parameter with an empty value keeps the
 // password of the parameter named by "keep".
 #ifndef SMSDRV_CONSOLE_SETTINGS_JSON_HPP
 #define SMSDRV_CONSOLE_SETTINGS_JSON_HPP
