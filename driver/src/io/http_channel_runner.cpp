@@ -77,8 +77,9 @@ void http_channel_runner::drive() {
     if (core_.abort_due(now))
       client_.abort_all("no response before the drain time of the shutdown ran out");
     auto& outgoing = core_.outgoing();
+    // The core keeps each request until its result (outgoing_request::request): no copy.
     for (const auto& o : outgoing)
-      client_.start(o.tag, http::built_request(*o.request));
+      client_.start_borrowed(o.tag, *o.request);
     outgoing.clear();
     if (!core_.events().empty()) events_.push(sink_key_, core_.events());
   } while (drive_again_);
