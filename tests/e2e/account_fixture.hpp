@@ -117,10 +117,10 @@ struct dms_host {
       return j.str("event") == "esp-response" && j.str("ok") == "true";
     });
   }
-  void send_many(const std::string& prefix, int n) {
+  void send_many(const std::string& prefix, int n, const std::string& text = "hello") {
     for (int i = 0; i < n; ++i)
       proc->write_line(send_sms(prefix + std::to_string(i), "channel-sms1",
-                                {{"_smsDestNumber", "4915550001"}, {"_smsText", "hello"}}));
+                                {{"_smsDestNumber", "4915550001"}, {"_smsText", text}}));
   }
   // Ends dms-stub (stdin closed) and returns its exit code.
   int finish() {
@@ -140,6 +140,22 @@ inline std::vector<std::int64_t> submit_times(const std::vector<json_line>& even
   std::vector<std::int64_t> t;
   for (const auto& e : events)
     if (e.str("event") == "submit_sm") t.push_back(e.num("t_us"));
+  std::sort(t.begin(), t.end());
+  return t;
+}
+
+// When the simulator read each submit_sm whose short_message is `text` (ASCII), in order.
+inline std::vector<std::int64_t> submit_times_of(const std::vector<json_line>& events,
+                                                 std::string_view text) {
+  std::string hex;
+  for (unsigned char c : text) {
+    constexpr char digits[] = "0123456789abcdef";
+    hex += digits[c >> 4];
+    hex += digits[c & 15];
+  }
+  std::vector<std::int64_t> t;
+  for (const auto& e : events)
+    if (e.str("event") == "submit_sm" && e.str("short_message") == hex) t.push_back(e.num("t_us"));
   std::sort(t.begin(), t.end());
   return t;
 }

@@ -2,7 +2,10 @@
 // stopped by the test; docs/scaling.md): two dms-stub processes, each a channel of two binds,
 // against smsc-sim enforcing the account's rate over all four binds (--account-limit). Together
 // they keep to the account's rate; with Redis killed mid-run each falls back to its local share,
-// says so (a CHANNEL_STATE event, the metric), and returns to the shared limit when it is back.
+// says so (a CHANNEL_STATE event, the metric), and returns to the shared limit when it is back;
+// with one host killed the other takes the whole rate.
+#include <csignal>
+
 #include "account_fixture.hpp"
 #include "redis_server.hpp"
 
@@ -135,4 +138,36 @@ TEST_CASE("Redis killed mid-run: each host falls back to its share, says so, and
   }
   CHECK(t.a.finish() == 0);
   CHECK(t.b.finish() == 0);
+}
+
+TEST_CASE("a host killed: the other takes the account's whole rate within a second") {
+  two_hosts t(account_rate * 13 / 10);
+  constexpr std::size_t n = 400;  // per host
+  t.a.send_many("a", n, "from a");
+  t.b.send_many("b", n, "from b");
+  REQUIRE(t.read([&] { return t.smsc.count("submit_sm") >= 200; }, 30s));
+  t.b.proc->kill(SIGKILL);
+  REQUIRE(t.b.proc->wait(10s));
+  REQUIRE(t.read([&] { return t.a.responses().size() >= n; }, 60s));
+  t.read([] { return false; }, 300ms);
+  t.check_one_ok_response_each(t.a, n);
+  CHECK(submits_with_status(t.smsc.events, "ESME_RTHROTTLED") == 0);
+  const auto a = submit_times_of(t.smsc.events, "from a");
+  const auto b = submit_times_of(t.smsc.events, "from b");
+  REQUIRE(a.size() == n);
+  REQUIRE_FALSE(b.empty());
+  // Before: the two shared the rate (each well below it). From a second after b's last
+  // submission on: a alone, at the account's rate (its lease refilled ahead of need, b's unspent
+  // lease expired), never above it plus one lease.
+  const std::int64_t killed = b.back();
+  const auto before = std::lower_bound(a.begin(), a.end(), killed);
+  const auto after = std::lower_bound(a.begin(), a.end(), killed + 1'000'000);
+  REQUIRE(a.end() - after >= account_rate * 3 / 2);
+  const std::size_t from = static_cast<std::size_t>(after - a.begin());
+  const std::size_t alone = busiest_second(a, from, a.size());
+  CAPTURE(before - a.begin(), alone);
+  CHECK(alone >= account_rate * 8 / 10);
+  CHECK(alone <= (account_rate + lease) * 11 / 10);
+  CHECK(busiest_second(t.smsc.events) <= (account_rate + lease) * 11 / 10);
+  CHECK(t.a.finish() == 0);
 }
