@@ -1351,6 +1351,13 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
             return;
           }
         }
+        // Another bind of the channel holds the message for the host (x-smpp-sessions): its
+        // decision is not known here, so the SMSC is asked to deliver this part again later;
+        // by then the host has decided (a duplicate, answered ESME_ROK, or the message again).
+        if (config_.sessions > 1) {
+          answer(cs::esme_rx_t_appn);
+          return;
+        }
         answer(cs::esme_rok);  // the host took it (its decision is no longer pending here)
         return;
       }

@@ -183,3 +183,38 @@ TEST_CASE("requests never written move from a session that is down to one that i
   s.a.take_events();
   CHECK(s.a.responses.empty());
 }
+
+TEST_CASE("the completing part again on the other bind while the host decides: retried later") {
+  two_sessions s;
+  s.a.connect_and_bind();
+  s.b.connect_and_bind();
+  s.a.take_events();
+  s.b.take_events();
+  std::string body1, body2, again;
+  s.a.smsc_sends(udh_part(9, 1, body1, "Hello "), 31);
+  s.a.smsc_sends(udh_part(9, 2, body2, "again"), 32);
+  auto ev = s.a.take_events();
+  REQUIRE(ev.size() == 1);
+  CHECK(attr_of(ev[0], "_smsText") == "Hello again");
+  REQUIRE(s.a.written().size() == 1);  // part 1 acknowledged when held
+  // The SMSC's own timeout ran out: it delivers the completing part again, on the other bind.
+  s.b.smsc_sends(udh_part(9, 2, again, "again"), 41);
+  auto wb = s.b.written();
+  REQUIRE(wb.size() == 1);
+  CHECK(wb[0].sequence_number == 41);
+  CHECK(wb[0].command_status == smpp::command_status::esme_rx_t_appn);
+  CHECK(s.b.take_events().empty());
+  // The host takes it: answered on the bind it came in on; the next copy is a duplicate.
+  REQUIRE(s.a.core->ack(ev[0].ack_id, SMSDRV_OK));
+  auto wa = s.a.written();
+  REQUIRE(wa.size() == 1);
+  CHECK(wa[0].sequence_number == 32);
+  CHECK(wa[0].command_status == 0);
+  s.b.smsc_sends(udh_part(9, 2, again, "again"), 42);
+  wb = s.b.written();
+  REQUIRE(wb.size() == 1);
+  CHECK(wb[0].sequence_number == 42);
+  CHECK(wb[0].command_status == 0);
+  CHECK(s.b.take_events().empty());
+  CHECK(s.a.take_events().empty());
+}
