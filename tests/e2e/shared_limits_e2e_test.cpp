@@ -142,7 +142,7 @@ TEST_CASE("Redis killed mid-run: each host falls back to its share, says so, and
 
 TEST_CASE("a host killed: the other takes the account's whole rate within a second") {
   two_hosts t(account_rate * 13 / 10);
-  constexpr std::size_t n = 400;  // per host
+  constexpr std::size_t n = 500;  // per host
   t.a.send_many("a", n, "from a");
   t.b.send_many("b", n, "from b");
   REQUIRE(t.read([&] { return t.smsc.count("submit_sm") >= 200; }, 30s));

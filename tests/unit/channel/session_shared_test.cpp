@@ -172,7 +172,8 @@ TEST_CASE("requests never written move from a session that is down to one that i
   REQUIRE(submits(w) == 3);
   for (const smpp::pdu& p : w) {
     smpp::submit_sm_resp r;
-    r.message_id = "id" + std::to_string(p.sequence_number);
+    const std::string id = "id" + std::to_string(p.sequence_number);  // outlives the view
+    r.message_id = id;
     s.b.smsc_sends(r, p.sequence_number);
   }
   s.b.take_events();
