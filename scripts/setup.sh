@@ -10,6 +10,8 @@ packages=(
   clang lld libclang-rt-14-dev clang-format
   python3 gnuplot-nox procps binutils
   libcurl4-openssl-dev
+  # MMS over MM7: MIME multipart/related (GMime) and the SOAP envelope (pugixml)
+  libgmime-3.0-dev libpugixml-dev
   # the account-wide rate limit shared through Redis: the client library and, for the tests, the
   # server
   libhiredis-dev redis-server

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <ctime>
 
-#include "host/json_writer.hpp"
+#include "jsonl/line_writer.hpp"
 
 namespace smsdrv::console {
 namespace {
@@ -19,14 +19,24 @@ std::string utc(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
-void number(std::string& out, double v) {
+// A sample's value: a whole number without a fraction, any other finite value in its shortest
+// form (RFC 8259 §6 has no NaN or infinity: those are null).
+void number(jsonl::line_writer& w, std::string_view key, double v) {
   if (!std::isfinite(v)) {
-    out += "null";
+    w.null(key);
   } else if (v == std::floor(v) && std::fabs(v) < 9e15) {
-    out += fmt::format("{}", static_cast<long long>(v));
+    w.num(key, static_cast<long long>(v));
   } else {
-    out += fmt::format("{}", v);
+    w.raw(key, fmt::format("{}", v));
   }
+}
+
+void pairs(jsonl::line_writer& w, std::string_view key,
+           const std::vector<std::pair<std::string, std::string>>& members) {
+  w.begin_object(key);
+  for (const auto& [k, v] : members)
+    w.str(k, v);
+  w.end_object();
 }
 
 }  // namespace
@@ -34,87 +44,51 @@ void number(std::string& out, double v) {
 std::string channels_json(const std::vector<host::channel_state>& channels,
                           const std::vector<host::driver_metrics>& metrics,
                           std::chrono::system_clock::time_point now) {
-  using host::append_json_string;
-  std::string out = "{\"now\":";
-  append_json_string(out, utc(now));
-  out += ",\"channels\":[";
-  bool first = true;
+  std::string out;
+  jsonl::line_writer w(out);
+  w.str("now", utc(now)).begin_array("channels");
   for (const host::channel_state& c : channels) {
-    out += first ? "{" : ",{";
-    first = false;
-    out += "\"name\":";
-    append_json_string(out, c.channel);
-    out += ",\"driver\":";
-    append_json_string(out, c.driver);
-    out += ",\"state\":{\"reported\":";
-    out += c.reported ? "true" : "false";
+    w.begin_object().str("name", c.channel).str("driver", c.driver);
+    w.begin_object("state").boolean("reported", c.reported);
     if (c.reported) {
-      out += fmt::format(",\"status\":{},\"name\":", c.status);
-      append_json_string(out, c.status_name);
-      out += ",\"text\":";
-      append_json_string(out, c.text);
-      out += ",\"attributes\":{";
-      bool first_attr = true;
-      for (const auto& [k, v] : c.attributes) {
-        if (!first_attr) out += ',';
-        first_attr = false;
-        append_json_string(out, k);
-        out += ':';
-        append_json_string(out, v);
-      }
-      out += "},\"since\":";
-      append_json_string(out, utc(c.since));
+      w.num("status", c.status).str("name", c.status_name).str("text", c.text);
+      pairs(w, "attributes", c.attributes);
+      w.str("since", utc(c.since));
     }
-    out += fmt::format(",\"changes\":{}}},\"metrics\":{{", c.changes);
-    bool first_metric = true;
+    w.num("changes", c.changes).end_object();
+    w.begin_object("metrics");
     for (const host::driver_metrics& d : metrics) {
       if (d.driver != c.driver) continue;
-      for (const smsdrv::metric_sample& s : d.samples) {
-        if (s.channel != c.channel || !s.label_name.empty() || s.name != s.family) continue;
-        if (!first_metric) out += ',';
-        first_metric = false;
-        append_json_string(out, s.name);
-        out += ':';
-        number(out, s.value);
-      }
+      for (const smsdrv::metric_sample& s : d.samples)
+        if (s.channel == c.channel && s.label_name.empty() && s.name == s.family)
+          number(w, s.name, s.value);
     }
-    out += "}}";
+    w.end_object().end_object();
   }
-  out += "]}";
+  w.end_array().finish();
   return out;
 }
 
 std::string tests_json(const std::vector<host::test_message>& messages) {
-  using host::append_json_string;
-  std::string out = "{\"messages\":[";
+  std::string out;
+  jsonl::line_writer w(out);
+  w.begin_array("messages");
   for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
     const host::test_message& m = *it;
-    if (it != messages.rbegin()) out += ',';
-    out += "{\"id\":";
-    append_json_string(out, m.id);
-    out += ",\"channel\":";
-    append_json_string(out, m.channel);
-    out += ",\"to\":";
-    append_json_string(out, m.to);
-    out += ",\"sent\":";
-    append_json_string(out, utc(m.sent));
-    out += fmt::format(",\"answered\":{},\"ok\":{}", m.answered, m.ok);
-    out += ",\"status\":";
-    append_json_string(out, m.status_name);
-    out += ",\"text\":";
-    append_json_string(out, m.text);
-    out += ",\"messageId\":";
-    append_json_string(out, m.message_id);
-    out += ",\"report\":{";
-    for (size_t i = 0; i < m.report.size(); ++i) {
-      if (i) out += ',';
-      append_json_string(out, m.report[i].first);
-      out += ':';
-      append_json_string(out, m.report[i].second);
-    }
-    out += "}}";
+    w.begin_object()
+        .str("id", m.id)
+        .str("channel", m.channel)
+        .str("to", m.to)
+        .str("sent", utc(m.sent))
+        .boolean("answered", m.answered)
+        .boolean("ok", m.ok)
+        .str("status", m.status_name)
+        .str("text", m.text)
+        .str("messageId", m.message_id);
+    pairs(w, "report", m.report);
+    w.end_object();
   }
-  out += "]}";
+  w.end_array().finish();
   return out;
 }
 
