@@ -19,16 +19,17 @@ build: setup
 demo: build
 	scripts/demo.sh build/ci
 
-# make test must not skip the interop suite: a missing npm peer fails instead.
+# make test must not skip the interop suite or the browser tests: a missing npm peer or browser
+# fails instead.
 test-ci: build
-	SMSDRV_REQUIRE_INTEROP=1 ctest --preset ci -j $(JOBS)
+	SMSDRV_REQUIRE_INTEROP=1 SMSDRV_REQUIRE_BROWSER=1 ctest --preset ci -j $(JOBS)
 
 build-asan: setup
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan -j $(JOBS)
 
 test-asan: build-asan
-	SMSDRV_REQUIRE_INTEROP=1 ctest --preset asan -j $(JOBS)
+	SMSDRV_REQUIRE_INTEROP=1 SMSDRV_REQUIRE_BROWSER=1 ctest --preset asan -j $(JOBS)
 
 build-fuzz: setup
 	cmake --preset fuzz >/dev/null

@@ -6,7 +6,6 @@
 #       libsmsmms.so
 #       Configuration/SmsMmsDriver.cfg
 #       Configuration/mms.cfg           (commented example of an MMS settings file)
-#       Configuration/mms.cfg           (commented example of an MMS settings file)
 #       logging-filter-smsmms.json
 #       Business Process Examples/
 #       uninstall/uninstall_custom.sh
@@ -64,7 +63,7 @@ if [ -e "$target" ]; then
   [ -f "$target/.channel-smsmms" ] || die "$target exists but is not an installed $folder_name folder; not replacing it"
 fi
 
-find_module() { find "$1" -name "$module_name" -type f 2>/dev/null | sort | head -n 1; }
+find_module() { find -H "$1" -name "$module_name" -type f 2>/dev/null | sort | head -n 1; }
 
 stage="" module=""
 if [ -z "$from" ] && ((installed)); then
@@ -101,12 +100,15 @@ if [ -n "$stage" ]; then
   echo "smsmms-channel-install: from $stage"
 else
   echo "smsmms-channel-install: module $module"
-  install -m 0755 "$module" "$work/$module_name"
-  # A build's module carries its debug information (tens of MB); the build keeps that copy.
+  # A build's module carries its debug information (tens of MB); the build keeps that copy, the
+  # server root gets it stripped.
   if command -v strip >/dev/null; then
-    strip --strip-unneeded --remove-section=.comment --remove-section=.note "$work/$module_name"
+    strip --strip-unneeded --remove-section=.comment --remove-section=.note \
+      -o "$work/$module_name" "$module"
+    chmod 0755 "$work/$module_name"
   else
     echo "smsmms-channel-install: warning: no strip command; the module keeps its debug information" >&2
+    install -m 0755 "$module" "$work/$module_name"
   fi
   mkdir -p "$work/Configuration" "$work/Business Process Examples"
   install -m 0644 "$repo/cfg/SmsMmsDriver.cfg" "$work/Configuration/SmsMmsDriver.cfg"

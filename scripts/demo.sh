@@ -75,6 +75,7 @@ for line in sys.stdin:
 }
 
 step "Installing the driver into a server root ($work/server)"
+echo "  programs: $stub, $sim"
 mkdir -p "$work/server"
 "${install_channel[@]}" "$work/server" >/dev/null
 find "$work/server/media-channel-drivers" -maxdepth 2 | sed "s|$work/server/|  |"

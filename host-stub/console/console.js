@@ -1,5 +1,6 @@
 // dms-stub console: logs in with the console token, then shows every channel's state and
-// counters, asking /api/channels every two seconds. Every request that changes something carries
+// counters, asking /api/channels every two seconds; each card opens the channel's settings
+// (settings.js). Every request that changes something carries
 // X-DMS-Console: 1 (the console refuses cross-site requests without it).
 "use strict";
 
@@ -25,6 +26,7 @@ function show(view) {
   $("login-view").hidden = view !== "login";
   $("channels-view").hidden = view !== "channels";
   $("test-view").hidden = view !== "channels";
+  $("settings-view").hidden = view !== "settings";
   $("logout").hidden = view === "login";
 }
 
@@ -71,6 +73,10 @@ function card(ch) {
   }
   for (const [key, words] of shown) if (key in ch.metrics) add(words, ch.metrics[key]);
   c.appendChild(dl);
+  const settings = element("button", "settings-open", "Settings");
+  settings.type = "button";
+  settings.dataset.settings = ch.name;
+  c.appendChild(settings);
   return c;
 }
 

@@ -7,12 +7,14 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "console/console_app.hpp"
 #include "console/console_auth.hpp"
 #include "console/console_server.hpp"
+#include "console/settings_api.hpp"
 #include "console/status_json.hpp"
 #include "host/cli.hpp"
 #include "host/drivers.hpp"
@@ -84,7 +86,10 @@ int serve(const run_options& options, const logger& log, int signal_fd) {
   runtime rt(options, log, drivers, serving->plan.channels, main_wake);
   rt.pii = &serving->pii;
   publish_channels(rt);
-  // Declared after the drivers and rt: stopped before they are destroyed.
+  const size_t served = serving->plan.channels.size();
+  reloader reload(rt, std::move(serving), options.config, server_root);
+  smsdrv::console::settings_api settings(rt, reload, options.config);
+  // Declared after the drivers, rt and reload: stopped before they are destroyed.
   const smsdrv::console::console_backend backend{
       [&drivers, &log] { return prometheus_text(collect_metrics(drivers, log)); },
       [&rt, &drivers, &log] {
@@ -96,6 +101,10 @@ int serve(const run_options& options, const logger& log, int signal_fd) {
         const test_sms_result r = send_test_sms(rt, channel, to, text);
         return smsdrv::console::test_sms_answer{r.status == SMSDRV_OK, r.id, r.status_name,
                                                 r.error};
+      },
+      [&settings](const std::string& channel) { return settings.page(channel); },
+      [&settings](const std::string& channel, std::string_view body) {
+        return settings.apply(channel, body);
       }};
   std::optional<smsdrv::console::console_app> metrics_app;
   std::optional<smsdrv::console::console_server> metrics;
@@ -121,16 +130,16 @@ int serve(const run_options& options, const logger& log, int signal_fd) {
     for (const auto& d : drivers)
       if (!d->instance->has_metrics())
         log.log(SMSDRV_LOG_INFO, d->name, "this driver reports no metrics (driver ABI before 1.1)");
-  log.log(SMSDRV_LOG_INFO, "dms-stub", "serving {} channel(s); reading requests on stdin",
-          serving->plan.channels.size());
-  reloader reload(rt, std::move(serving), options.config, server_root);
+  log.log(SMSDRV_LOG_INFO, "dms-stub", "serving {} channel(s); reading requests on stdin", served);
   request_reader reader(rt, STDIN_FILENO);
   std::thread reader_thread([&reader] { reader.run(); });
   try {
     event_loop loop(rt, signal_fd, STDOUT_FILENO, &reload);
     return loop.run(reader_thread);
   } catch (...) {
-    // Drivers must not be shut down while the reader may still call send().
+    // Drivers must not be shut down while the reader may still call send(); a settings change
+    // the console waits for is answered "stopping".
+    rt.tasks.close();
     rt.stopping.store(true);
     rt.reader_stop.signal();
     if (reader_thread.joinable()) reader_thread.join();

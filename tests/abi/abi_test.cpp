@@ -587,3 +587,40 @@ TEST_CASE("remove_channel() stops a channel: queued requests never sent, then it
   drv.configure("channel-gone", channel_options(other.port()));
   CHECK(drv.shutdown(2000) == SMSDRV_OK);
 }
+
+TEST_CASE("x-failover-channel naming no configured channel: a warning, and the requests stay") {
+  smsdrv::module mod(SMSDRV_MODULE_PATH);
+  host h;
+  smsdrv::driver drv(mod, h.make());
+  auto opts = channel_options(1);
+  opts.emplace_back("x-smpp-response-max-waiting-time", "1000");
+  opts.emplace_back("x-failover-channel", "channel-nowhere");
+  drv.configure("channel-alone", opts);
+  const auto logged = [&](std::string_view a, std::string_view b) {
+    std::lock_guard lock(h.mutex);
+    for (const auto& line : h.logs)
+      if (line.find(a) != std::string::npos && line.find(b) != std::string::npos) return true;
+    return false;
+  };
+  // Said at configure: the option, its value, and that no such section is configured (yet).
+  CHECK(logged("channel-alone: x-failover-channel = channel-nowhere",
+               "no [channel-nowhere] section is configured"));
+
+  // Its SMSC is down: no switch to a channel that does not exist, a warning naming it instead.
+  auto down = h.next(drv, [](const auto& e) { return is_state(e, "down"); });
+  REQUIRE(down);
+  CHECK(down->attrs["gatewayInUse"] == "channel-alone");
+  auto sent = drv.send("channel-alone", "SendSMS", {{"_smsDestNumber", "4915550001"}});
+  REQUIRE(sent);
+  bool switched = false;
+  auto resp = h.next(drv, [&](const auto& e) {
+    switched = switched || is_state(e, "failover-channel");
+    return e.type == SMSDRV_EVENT_RESPONSE && e.request_id == sent.request_id;
+  });
+  REQUIRE(resp);
+  CHECK_FALSE(switched);
+  CHECK(resp->status == SMSDRV_E_CHANNEL_DOWN);  // waited in its own queue, never sent
+  CHECK(resp->attrs.count("_smsCarriedBy") == 0);
+  CHECK(logged("channel-alone: ",
+               "x-failover-channel = channel-nowhere names no configured channel"));
+}

@@ -5,6 +5,9 @@ returns, send a test SMS and see its delivery report, and find no password or to
 the API answers or the log.
 
 usage: console_browser_test.py DMS_STUB SMSC_SIM DRIVER_MODULE [--screenshots DIR]
+
+Without Chromium, its driver or Selenium the test is skipped (exit 77), unless
+SMSDRV_REQUIRE_BROWSER=1 (set by `make test`): then it fails.
 """
 import argparse
 import json
@@ -17,11 +20,18 @@ import threading
 import time
 import urllib.request
 
-from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+try:
+    from selenium import webdriver
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+    SELENIUM_MISSING = None
+except ImportError as e:  # checked by require_browser()
+    SELENIUM_MISSING = str(e)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
 
 TOKEN = "browser-test-token-0123456789abcdef"
 PASSWORD = "e2e-pw"
@@ -89,6 +99,29 @@ class Stub:
         return self.proc.wait(timeout=60)
 
 
+def require_browser():
+    """Returns when the browser can run; otherwise exits: 77 (skipped), or 1 when
+    SMSDRV_REQUIRE_BROWSER=1 says the browser must be there."""
+    missing = [what for what, gone in (
+        (f"python3-selenium ({SELENIUM_MISSING})", SELENIUM_MISSING is not None),
+        (f"chromium ({CHROMIUM})", not os.access(CHROMIUM, os.X_OK)),
+        (f"chromium-driver ({CHROMEDRIVER})", not os.access(CHROMEDRIVER, os.X_OK))) if gone]
+    if not missing:
+        return
+    print("browser test: missing " + ", ".join(missing) + " (run scripts/setup.sh)", flush=True)
+    sys.exit(1 if os.environ.get("SMSDRV_REQUIRE_BROWSER") == "1" else 77)
+
+
+def start_browser(width=1100, height=900):
+    """Headless Chromium through chromium-driver."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 f"--window-size={width},{height}"):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
 def channel_cfg(name, port):
     return (f"[{name}]\nx-smpp-host = 127.0.0.1\nx-smpp-port = {port}\nx-smpp-system-id = e2e\n"
             f"password = {PASSWORD}\nx-smpp-delivery-report = yes\nreconnection-timeout = 10\n")
@@ -101,6 +134,7 @@ def main():
     args.add_argument("driver")
     args.add_argument("--screenshots")
     a = args.parse_args()
+    require_browser()
 
     root = tempfile.mkdtemp(prefix="smsdrv-console-")
     sims, stub, browser = [], None, None
@@ -126,12 +160,7 @@ def main():
             f.write(channel_cfg("channel-a", sim_a.port) + channel_cfg("channel-b", sim_b.port))
         stub = Stub(a.dms_stub, config, token_file)
 
-        options = webdriver.ChromeOptions()
-        options.binary_location = "/usr/bin/chromium"
-        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1100,900"):
-            options.add_argument(flag)
-        browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        browser = start_browser()
         # Generous: on a loaded 2-core machine Chromium alone may take seconds per step.
         wait = WebDriverWait(browser, 60, poll_frequency=0.2)
         pages = []  # every page source seen, to look for secrets in

@@ -6,10 +6,15 @@
 #   - the module and programs stripped, their debug information in the -dbgsym packages under
 #     their build ids; a manual page, copyright and changelog where Debian wants them;
 #   - lintian: no tag but those the packages override (each explained in docs/packaging.md);
-#   - unpacked into a throw-away root (dpkg -x): every program answers --version; the demo runs
-#     from there; smsmms-channel-install puts the channel folder into a server root and
-#     smsmms-channel-uninstall takes it out; smpp-bench finds the installed module and simulator;
-#     a third party's project builds against the packaged SDK and loads the packaged module.
+#   - README.md's packaged install followed as written (readme_steps.sh): `apt install` into a
+#     throw-away root (dpkg --root, dependencies checked against this machine's packages), with
+#     the source and build trees hidden where a mount namespace can be made; smsmms-demo runs to
+#     the end from the installed files; smsmms-channel-install makes the server root; dms-stub
+#     answers with the README's options file;
+#   - in that root: every program answers --version; smsmms-channel-install refuses a second
+#     install and smsmms-channel-uninstall takes the folder out; smpp-bench finds the installed
+#     module and simulator; a third party's project builds against the packaged SDK and loads the
+#     packaged module.
 # Usage: deb_packages_test.sh <build dir> <source dir> <version> <C compiler> <C++ compiler>
 set -euo pipefail
 
@@ -56,9 +61,12 @@ tags="$(cd "$debs" && lintian -I --pedantic -E --profile debian \
 $tags"
 ok "lintian: no tags (overrides: $(cat "$src"/packaging/lintian/* | grep -c '^[a-z]'))"
 
-# 3. Unpacked into a throw-away root.
+# 3. README.md's packaged install, as written: the packages into a throw-away root, the demo from
+# there, a server root, a first channel. Then the debug packages into the same root.
+"$src/tests/packaging/readme_steps.sh" packaged "$src" "$build" "$debs" "$work"
 root="$work/root"
-for deb in "$debs"/*.deb "$debs"/*.ddeb; do dpkg -x "$deb" "$root"; done
+dpkg --root="$root" --force-not-root -i "$debs"/*.ddeb >"$work/dbgsym.log" 2>&1 ||
+  { cat "$work/dbgsym.log" >&2; fail "the debug packages do not install beside the packages"; }
 usr="$root/usr"
 module="$usr/lib/smsmms-driver/channel-smsmms/libsmsmms.so"
 has ', stripped' file -L "$module" || fail "the packaged module is not stripped: $(file "$module")"
@@ -91,11 +99,6 @@ for package in smsmms-driver smsmms-tools smsdrv-dev smsmms-driver-dbgsym smsmms
     fail "$package has no copyright or changelog.gz"
 done
 ok "every program: --version '$version', a manual page"
-
-# The demo, from the installed files alone.
-"$usr/bin/smsmms-demo" >"$work/demo.log" 2>&1 || { cat "$work/demo.log" >&2; fail "smsmms-demo failed"; }
-grep -q "Demo complete" "$work/demo.log" || { cat "$work/demo.log" >&2; fail "the demo did not complete"; }
-ok "smsmms-demo from the installed packages"
 
 # The channel folder into a server root and out again.
 server="$work/server"

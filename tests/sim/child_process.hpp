@@ -1,5 +1,5 @@
 // A child process with pipes on stdin and stdout (stderr is inherited), for testing the real
-// smsc-sim binary and the npm scripts: tests/support/subprocess.hpp seen as an event_stream.
+// smsc-sim binary and the npm scripts: subprocess/ seen as an event_stream.
 // Asked to end (SIGTERM, then SIGKILL after 3 s) and reaped on destruction.
 #pragma once
 

@@ -20,7 +20,7 @@ core_harness::core_harness(std::vector<std::string> flags) {
   sim_config config;
   const std::string error = parse_command_line(static_cast<int>(argv.size()), argv.data(), config);
   if (!error.empty()) throw std::invalid_argument(error);
-  core = std::make_unique<smsc>(std::move(config), sink, now);
+  core = std::make_unique<smsc>(std::move(config), sink, time);
   core->listening("127.0.0.1", 2775, now);
 }
 
@@ -49,6 +49,7 @@ std::vector<received_pdu> core_harness::output(link& l) {
 
 void core_harness::advance(std::chrono::milliseconds d) {
   now += d;
+  time.steady = now;
   core->on_tick(now);
 }
 

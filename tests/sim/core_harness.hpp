@@ -41,8 +41,10 @@ class core_harness {
                      std::string_view password = "pw");
 
   collecting_sink sink;
+  // The core's clocks: calendar 2023-11-14 22:13:20 UTC, no CPU used; `now` is its steady time.
+  fake_time time{time_point{std::chrono::hours(1000)}, 1'700'000'000};
+  time_point now = time.steady;
   std::unique_ptr<smsc> core;
-  time_point now{std::chrono::hours(1000)};
   std::uint32_t seq = 0;
   std::vector<received_pdu> after_bind;
 };

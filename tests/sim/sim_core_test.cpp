@@ -177,6 +177,24 @@ TEST_CASE("receipt: after exactly --dlr-delay-ms, text and TLVs, to the submitte
   CHECK(smpp::tlv_integer(*state) == message_state::delivered);
 }
 
+TEST_CASE("clocks: receipt dates and CPU time come from the core's time_source", "[sim][core]") {
+  core_harness h({"--dlr-delay-ms", "120000"});  // calendar 2023-11-14 22:13:20 UTC
+  sim::link& l = h.connect();
+  REQUIRE(h.bind(l, "transceiver") == cs::esme_rok);
+  h.send(l, make_submit("clock", 1), 3);
+  REQUIRE(h.output(l).size() == 1);
+  h.advance(120000ms);
+  const auto dlr = h.output(l);
+  REQUIRE(dlr.size() == 1);
+  const smpp::pdu p = dlr[0].decode();
+  const std::string text(std::get<smpp::deliver_sm>(p.body).short_message);
+  CHECK(text.find("submit date:2311142213 done date:2311142215 ") != std::string::npos);
+
+  h.time.cpu = 2.5;
+  h.core->on_command(R"({"cmd":"stats"})", h.now);
+  CHECK(h.sink.named("stats").back().line().find(R"("cpu_s":2.500)") != std::string::npos);
+}
+
 TEST_CASE("receipt: styles, final state, and registered_delivery 2 = on failure only",
           "[sim][core]") {
   SECTION("text only, DELIVRD, on failure only: no receipt") {

@@ -112,6 +112,11 @@ class Handler(BaseHTTPRequestHandler):
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default listen backlog is 5: a client opening its
+    # x-http-max-concurrent-requests connections at once while this process is slow to accept
+    # (a loaded machine) has SYNs dropped and sent again a second later, past a 1 s
+    # x-http-connect-timeout.
+    request_queue_size = 128
 
     def handle_error(self, request, client_address):
         pass  # a client that resets or fails TLS is what the tests do on purpose

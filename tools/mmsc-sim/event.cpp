@@ -4,42 +4,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "text/utf8.hpp"
+
 namespace smsdrv::mmsc_sim {
-namespace {
-
-// s with every byte that does not start a well-formed UTF-8 sequence replaced by U+FFFD.
-std::string valid_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned char c = b(i);
-    std::size_t n = c < 0x80           ? 1
-                    : (c >> 5) == 0x6  ? 2
-                    : (c >> 4) == 0xE  ? 3
-                    : (c >> 3) == 0x1E ? 4
-                                       : 0;
-    bool ok = n > 0 && i + n <= s.size();
-    for (std::size_t k = 1; ok && k < n; ++k)
-      ok = (b(i + k) & 0xC0) == 0x80;
-    if (ok && n == 2 && c < 0xC2) ok = false;
-    if (ok && n == 3 && ((c == 0xE0 && b(i + 1) < 0xA0) || (c == 0xED && b(i + 1) >= 0xA0)))
-      ok = false;
-    if (ok && n == 4 &&
-        (c > 0xF4 || (c == 0xF0 && b(i + 1) < 0x90) || (c == 0xF4 && b(i + 1) >= 0x90)))
-      ok = false;
-    if (ok) {
-      out.append(s.substr(i, n));
-      i += n;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 struct event::impl {
   rapidjson::StringBuffer buffer;
@@ -47,7 +14,7 @@ struct event::impl {
 
   void key(std::string_view k) { writer.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
   void string(std::string_view v) {
-    std::string clean = valid_utf8(v);
+    const std::string clean = text::repaired_utf8(v);
     writer.String(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));
   }
 };

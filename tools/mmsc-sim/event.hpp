@@ -1,6 +1,6 @@
 // The simulator's JSON lines (docs/mmsc-sim.md, "Events"), written with RapidJSON's Writer.
 // Strings that are not valid UTF-8 (anything a peer sent) are written with U+FFFD in place of
-// the bad bytes, so that every line is valid JSON; bytes go as base64.
+// the bad bytes (text::repaired_utf8), so that every line is valid JSON; bytes go as base64.
 #pragma once
 
 #include <cstdint>

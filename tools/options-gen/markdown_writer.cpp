@@ -89,9 +89,9 @@ HTTP Basic authentication) show as `********`.
 
 ### Extra parameters (`x-http-param-<N>`, `x-http-password-param-<N>`)
 
-Any number of extra parameters (seed 2's "Add Parameter"), each `<name>=<value>` on an option of
-its own, numbered: they are sent after the destination, message and sender parameters, in the
-order of N (1-99, without leading zeros). `x-http-password-param-<N>` is the same with "Is
+Any number of extra parameters (the "Add Parameter" of the usual HTTP(s) SMS plugin), each
+`<name>=<value>` on an option of its own, numbered: they are sent after the destination, message
+and sender parameters, in the order of N (1-99, without leading zeros). `x-http-password-param-<N>` is the same with "Is
 Password" ticked: its value never appears in a log line, trace, metric, event or error, also
 where the request or its URL is shown. The two share their numbers.
 
@@ -374,8 +374,8 @@ imports unchanged.
   out += R"(
 ### HTTP(S) gateways (`x-gateway-type = http`)
 
-A generic HTTP(S) SMS gateway, seed 2's "Generic HTTP(s) SMS Plugin": how the request is built,
-what counts as success, the proxy, TLS and the limits. [http.md](http.md) has a worked example.
+A generic HTTP(S) SMS gateway, as the usual "Generic HTTP(s) SMS Plugin" configures it: how the
+request is built, what counts as success, the proxy, TLS and the limits. [http.md](http.md) has a worked example.
 
 )";
   write_table(out, config::channel_options(), [](const option_def& d) {

@@ -1,7 +1,6 @@
 #include "compare.hpp"
 
 #include <fmt/format.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -37,15 +36,6 @@ std::uint64_t default_count(tool t, std::uint32_t window) {
   return it == table.end() ? table.rbegin()->second : it->second;
 }
 
-double children_cpu() {
-  rusage u{};
-  ::getrusage(RUSAGE_CHILDREN, &u);
-  auto s = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return s(u.ru_utime) + s(u.ru_stime);
-}
-
 struct run_result {
   bool ok = false;
   double msgs_per_s = 0;
@@ -58,13 +48,13 @@ struct run_result {
 // Runs one tool to completion and takes its last JSON line.
 run_result run_tool(const std::vector<std::string>& argv, std::string_view rate_key) {
   run_result r;
-  const double cpu_before = children_cpu();
+  const double cpu_before = waited_children_cpu_seconds();
   child c(argv);
   std::optional<json_object> last;
-  while (auto line = c.read_line(600s))
+  while (auto line = c.read_line_view(600s))
     if (auto j = json_object::parse(*line)) last = std::move(j);
   const auto status = c.wait(30s);
-  r.client_cpu_s = children_cpu() - cpu_before;
+  r.client_cpu_s = waited_children_cpu_seconds() - cpu_before;
   if (!last) return r;
   r.line = std::string(last->text());
   r.msgs_per_s = last->number(rate_key).value_or(0);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cpu_hog.hpp"
+#include "host_loop.hpp"
 #include "process.hpp"
 #include "progress.hpp"
 #include "sim.hpp"
@@ -66,15 +67,6 @@ void on_log(void* context, std::int32_t level, const char* channel, const char* 
   if (w->quiet.load(std::memory_order_relaxed)) return;
   fmt::print(stderr, "smpp-bench: driver {} {}: {}\n",
              level <= SMSDRV_LOG_ERROR ? "error" : "warning", channel, message);
-}
-
-double cpu_seconds() {
-  rusage u{};
-  ::getrusage(RUSAGE_SELF, &u);
-  auto s = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return s(u.ru_utime) + s(u.ru_stime);
 }
 
 long peak_rss_kb() {
@@ -151,24 +143,6 @@ class bench_host {
   std::unique_ptr<smsdrv::driver> driver_;
 };
 
-// A request's user data as the C ABI takes it, built once and sent many times.
-struct prepared_send {
-  std::string text;
-  const char* keys[2] = {"_smsDestNumber", "_smsText"};
-  const char* values[2] = {"4917600000000", nullptr};
-  smsdrv_request request{};
-
-  explicit prepared_send(std::size_t text_length) : text(message_text(text_length)) {
-    values[1] = text.c_str();
-    request.struct_size = sizeof request;
-    request.channel = channel_name;
-    request.request = "SendSMS";
-    request.count = 2;
-    request.keys = keys;
-    request.values = values;
-  }
-};
-
 }  // namespace
 
 std::string message_text(std::size_t length) {
@@ -221,7 +195,7 @@ std::string run_driver(const driver_options& o) {
     options_text += fmt::format("{}{} = {}", options_text.empty() ? "" : "; ", key, value);
   }
   bench_host h(o.module, o.sim_program, o.port, channel, sim_flags);
-  prepared_send msg(o.text_length);
+  prepared_send_sms msg(channel_name, o.text_length);
   const smsdrv_driver_api& api = h.api();
   smsdrv_driver* const handle = h.handle();
   wake_flag& wake = h.wake();
@@ -241,7 +215,7 @@ std::string run_driver(const driver_options& o) {
   std::optional<sim_stats> sim_warm, sim_end;
   std::uint64_t answered_warm = 0, answered_end = 0;
   clock::time_point t_warm{}, t_end{};
-  const double cpu_before = cpu_seconds();
+  const double cpu_before = own_cpu_seconds();
   const auto t0 = clock::now();
   const auto warm_at =
       t0 + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(o.warmup));
@@ -309,7 +283,7 @@ std::string run_driver(const driver_options& o) {
     }
   }
   const auto t_last = clock::now();
-  const double cpu = cpu_seconds() - cpu_before;
+  const double cpu = own_cpu_seconds() - cpu_before;
   const double hog_cpu = hog.cpu_seconds() - hog_cpu_before;
   const auto sim_after = h.sim_stats_now();
 
@@ -373,7 +347,7 @@ std::string run_queue_memory(const queue_memory_options& o) {
                {{"x-smpp-submit-window-size", "1"},
                 {"x-smpp-submit-max-rate", "1"},
                 {"x-smpp-queue-size", std::to_string(o.count + 10)}});
-  prepared_send msg(o.text_length);
+  prepared_send_sms msg(channel_name, o.text_length);
   std::this_thread::sleep_for(200ms);
   const proc_usage before = usage_of();
   for (std::uint64_t i = 0; i < o.count; ++i) {

@@ -1,11 +1,9 @@
 #include "http_bench.hpp"
 
 #include <fmt/format.h>
-#include <sys/resource.h>
 #include <unistd.h>
 #include <csignal>
 
-#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -15,9 +13,9 @@
 #include <thread>
 
 #include "driver_bench.hpp"
+#include "host_loop.hpp"
 #include "json.hpp"
 #include "process.hpp"
-#include "progress.hpp"
 #include "smsdrv/smsdrv.hpp"
 
 namespace smsdrv::bench {
@@ -28,15 +26,6 @@ using clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 constexpr const char* channel_name = "channel-http-bench";
-
-double own_cpu_seconds() {
-  rusage u{};
-  ::getrusage(RUSAGE_SELF, &u);
-  auto s = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return s(u.ru_utime) + s(u.ru_stime);
-}
 
 // CPU seconds of each thread of this process (/proc/self/task/<tid>/stat: utime and stime, in
 // clock ticks), by thread id.
@@ -74,11 +63,6 @@ double busiest_thread_seconds(const std::map<int, double>& before,
   return most;
 }
 
-double cpu_of(pid_t pid) {
-  const proc_usage u = usage_of(pid);
-  return u.cpu_user_s + u.cpu_system_s;
-}
-
 struct sink_stats {
   std::uint64_t requests = 0;
   double cpu_s = 0;
@@ -88,7 +72,7 @@ struct sink_stats {
 class sink_process {
  public:
   explicit sink_process(const std::string& program) : proc_({program, "serve"}) {
-    auto line = proc_.read_line(10s);
+    auto line = proc_.read_line_view(10s);
     auto j = line ? json_object::parse(*line) : std::nullopt;
     if (!j || !j->number("port")) throw std::runtime_error("http-sink did not start");
     port_ = static_cast<int>(*j->number("port"));
@@ -99,8 +83,8 @@ class sink_process {
   }
   int port() const { return port_; }
   sink_stats stats() {
-    proc_.write("stats\n");
-    auto line = proc_.read_line(10s);
+    proc_.try_write("stats\n");
+    auto line = proc_.read_line_view(10s);
     auto j = line ? json_object::parse(*line) : std::nullopt;
     if (!j || !j->number("requests")) throw std::runtime_error("http-sink gave no stats");
     return {static_cast<std::uint64_t>(*j->number("requests")), j->number("cpu_s").value_or(0)};
@@ -110,20 +94,6 @@ class sink_process {
   child proc_;
   int port_ = 0;
 };
-
-struct wake_flag {
-  std::atomic<std::uint32_t> ready{0};
-};
-
-void on_notify(void* context) {
-  auto* w = static_cast<wake_flag*>(context);
-  w->ready.store(1, std::memory_order_release);
-  w->ready.notify_one();
-}
-
-void on_log(void*, std::int32_t level, const char* channel, const char* message) {
-  if (level <= SMSDRV_LOG_WARN) fmt::print(stderr, "smpp-bench: driver {}: {}\n", channel, message);
-}
 
 struct side_result {
   std::uint64_t requests = 0;
@@ -137,16 +107,9 @@ struct side_result {
 };
 
 side_result run_driver_side(const http_bench_options& o, sink_process& sink) {
-  wake_flag wake;
-  smsdrv_host host{};
-  host.struct_size = sizeof host;
-  host.context = &wake;
-  host.notify = on_notify;
-  host.log = on_log;
-  host.application_name = "smpp-bench";
-  host.log_level = SMSDRV_LOG_WARN;
+  notify_flag wake;
   smsdrv::module module(o.module);
-  auto driver = std::make_unique<smsdrv::driver>(module, host);
+  auto driver = std::make_unique<smsdrv::driver>(module, notifying_host(wake, SMSDRV_LOG_WARN));
   driver->configure(
       channel_name,
       {{"x-gateway-type", "http"},
@@ -158,65 +121,25 @@ side_result run_driver_side(const http_bench_options& o, sink_process& sink) {
        {"x-http-max-concurrent-requests", std::to_string(o.concurrency)},
        {"x-http-max-rate", "1000000"},
        {"x-http-queue-size", std::to_string(std::max<std::uint32_t>(o.concurrency * 8, 10000))}});
-  const std::string text = message_text(o.text_length);
-  const char* keys[2] = {"_smsDestNumber", "_smsText"};
-  const char* values[2] = {"4917600000000", text.c_str()};
-  smsdrv_request request{};
-  request.struct_size = sizeof request;
-  request.channel = channel_name;
-  request.request = "SendSMS";
-  request.count = 2;
-  request.keys = keys;
-  request.values = values;
-  const smsdrv_driver_api& api = driver->api();
-  smsdrv_driver* handle = driver->handle();
+  const prepared_send_sms send(channel_name, o.text_length);
   // A backlog of a few windows keeps every connection busy without queueing everything.
   const std::uint64_t backlog = std::uint64_t{o.concurrency} * 4;
 
   side_result r;
-  std::atomic<std::uint64_t> answered_counter{0};
-  std::uint64_t sent = 0, answered = 0;
   const sink_stats before = sink.stats();
   const double cpu_before = own_cpu_seconds();
   const auto threads_before = thread_cpu_seconds();
   const auto t0 = clock::now();
-  {
-    progress_bar bar(fmt::format("driver http c={}", o.concurrency), o.count, answered_counter, 0,
-                     o.progress);
-    smsdrv_event ev{};
-    for (;;) {
-      while (sent < o.count && sent - answered < backlog) {
-        const std::int32_t st = api.send(handle, &request, nullptr);
-        if (st == SMSDRV_E_QUEUE_FULL) break;
-        if (st != SMSDRV_OK)
-          throw std::runtime_error(
-              fmt::format("send() failed: {}: {}", api.status_name(st), api.last_error(handle)));
-        ++sent;
-      }
-      wake.ready.store(0, std::memory_order_relaxed);
-      ev.struct_size = sizeof ev;
-      while (api.poll(handle, &ev) == 1) {
-        if (ev.type == SMSDRV_EVENT_RESPONSE) {
-          ++answered;
-          if (ev.status == SMSDRV_OK)
-            ++r.ok;
-          else if (r.first_failure.empty())
-            r.first_failure =
-                fmt::format("{}: {}", api.status_name(ev.status), ev.text ? ev.text : "");
-        }
-        ev.struct_size = sizeof ev;
-      }
-      answered_counter.store(answered, std::memory_order_relaxed);
-      if (answered == o.count) break;
-      if (sent < o.count && sent - answered < backlog) continue;
-      wake.ready.wait(0, std::memory_order_acquire);
-    }
-  }
+  const send_outcome sent =
+      send_and_await(*driver, send.request, o.count, backlog, wake,
+                     fmt::format("driver http c={}", o.concurrency), o.progress);
   r.seconds = std::chrono::duration<double>(clock::now() - t0).count();
   r.cpu_s = own_cpu_seconds() - cpu_before;
   r.busiest_thread_cpu_s = busiest_thread_seconds(threads_before, thread_cpu_seconds());
   const sink_stats after = sink.stats();
   r.requests = after.requests - before.requests;
+  r.ok = sent.ok;
+  r.first_failure = sent.first_failure;
   r.sink_cpu_s = after.cpu_s - before.cpu_s;
   driver->shutdown(2000);
   return r;
@@ -260,8 +183,8 @@ side_result run_kannel_side(const http_bench_options& o, sink_process& sink) {
   for (char c : text)
     encoded += c == ' ' ? std::string("+") : std::string(1, c);
   const sink_stats before = sink.stats();
-  const double bb_before = cpu_of(bearerbox.pid());
-  const double sb_before = cpu_of(smsbox.pid());
+  const double bb_before = cpu_seconds_of(bearerbox.pid());
+  const double sb_before = cpu_seconds_of(smsbox.pid());
   const auto t0 = clock::now();
   child load(
       {o.sink, "load", "--port", std::to_string(sendsms), "--path",
@@ -284,8 +207,8 @@ side_result run_kannel_side(const http_bench_options& o, sink_process& sink) {
   r.seconds = std::chrono::duration<double>(t_last - t0).count();
   r.requests = seen;
   r.ok = seen;
-  r.cpu_s = cpu_of(bearerbox.pid()) - bb_before;
-  r.cpu2_s = cpu_of(smsbox.pid()) - sb_before;
+  r.cpu_s = cpu_seconds_of(bearerbox.pid()) - bb_before;
+  r.cpu2_s = cpu_seconds_of(smsbox.pid()) - sb_before;
   r.sink_cpu_s = sink.stats().cpu_s - before.cpu_s;
   load.wait(10s);
   smsbox.kill(SIGTERM);

@@ -99,6 +99,23 @@ std::vector<std::uint32_t> number_list(std::string_view flag, std::string_view v
 // Flags of one command: name -> handler of its value (nullptr value for switches).
 using handlers = std::map<std::string, std::function<void(std::string_view)>, std::less<>>;
 
+// A flag whose value is a number of the type of `target`.
+template <class T>
+handlers::value_type numeric(const char* flag, T& target) {
+  return {flag, [flag, &target](std::string_view v) { target = number<T>(flag, v); }};
+}
+
+// A flag whose value is NAME=VALUE (`what` says which: "NAME", "KEY"), appended to `target`.
+handlers::value_type key_value(const char* flag, const char* what,
+                               std::vector<std::pair<std::string, std::string>>& target) {
+  return {flag, [flag, what, &target](std::string_view v) {
+            const auto eq = v.find('=');
+            if (eq == std::string_view::npos || eq == 0)
+              throw bad_usage(fmt::format("{} needs {}=VALUE, not '{}'", flag, what, v));
+            target.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+          }};
+}
+
 void parse(const std::vector<std::string_view>& args, handlers h, programs& p,
            const std::map<std::string, std::function<void()>, std::less<>>& switches = {}) {
   h["--module"] = [&](std::string_view v) { p.module = v; };
@@ -136,32 +153,18 @@ int run(const std::vector<std::string_view>& args) {
   if (command == "driver") {
     driver_options o;
     parse(rest,
-          {{"--count", [&](auto v) { o.count = number<std::uint64_t>("--count", v); }},
-           {"--window", [&](auto v) { o.window = number<std::uint32_t>("--window", v); }},
-           {"--text-length",
-            [&](auto v) { o.text_length = number<std::size_t>("--text-length", v); }},
+          {numeric("--count", o.count),
+           numeric("--window", o.window),
+           numeric("--text-length", o.text_length),
            {"--encoding", [&](auto v) { o.encoding = v; }},
-           {"--rate", [&](auto v) { o.max_rate = number<std::uint32_t>("--rate", v); }},
-           {"--outstanding",
-            [&](auto v) { o.outstanding = number<std::uint32_t>("--outstanding", v); }},
-           {"--smsc-fault",
-            [&](auto v) {
-              const auto eq = v.find('=');
-              if (eq == std::string_view::npos || eq == 0)
-                throw bad_usage(fmt::format("--smsc-fault needs NAME=VALUE, not '{}'", v));
-              o.smsc_faults.emplace_back(v.substr(0, eq), v.substr(eq + 1));
-            }},
-           {"--cpu-hog", [&](auto v) { o.cpu_hogs = number<unsigned>("--cpu-hog", v); }},
-           {"--option",
-            [&](auto v) {
-              const auto eq = v.find('=');
-              if (eq == std::string_view::npos || eq == 0)
-                throw bad_usage(fmt::format("--option needs KEY=VALUE, not '{}'", v));
-              o.channel_options.emplace_back(v.substr(0, eq), v.substr(eq + 1));
-            }},
-           {"--duration", [&](auto v) { o.duration = number<double>("--duration", v); }},
-           {"--warmup", [&](auto v) { o.warmup = number<double>("--warmup", v); }},
-           {"--port", [&](auto v) { o.port = number<int>("--port", v); }}},
+           numeric("--rate", o.max_rate),
+           numeric("--outstanding", o.outstanding),
+           key_value("--smsc-fault", "NAME", o.smsc_faults),
+           numeric("--cpu-hog", o.cpu_hogs),
+           key_value("--option", "KEY", o.channel_options),
+           numeric("--duration", o.duration),
+           numeric("--warmup", o.warmup),
+           numeric("--port", o.port)},
           p, {{"--no-progress", [&] { o.progress = false; }}, {"--delivery-report", [&] {
                                                                  o.delivery_report = true;
                                                                }}});
@@ -174,13 +177,8 @@ int run(const std::vector<std::string_view>& args) {
   if (command == "http") {
     http_bench_options o;
     parse(rest,
-          {{"--count", [&](auto v) { o.count = number<std::uint64_t>("--count", v); }},
-           {"--kannel-count",
-            [&](auto v) { o.kannel_count = number<std::uint64_t>("--kannel-count", v); }},
-           {"--concurrency",
-            [&](auto v) { o.concurrency = number<std::uint32_t>("--concurrency", v); }},
-           {"--text-length",
-            [&](auto v) { o.text_length = number<std::size_t>("--text-length", v); }}},
+          {numeric("--count", o.count), numeric("--kannel-count", o.kannel_count),
+           numeric("--concurrency", o.concurrency), numeric("--text-length", o.text_length)},
           p, {{"--no-progress", [&] { o.progress = false; }}});
     if (o.concurrency == 0 || o.concurrency > 1000)
       throw bad_usage("--concurrency must be 1..1000");
@@ -191,14 +189,10 @@ int run(const std::vector<std::string_view>& args) {
   }
   if (command == "mms") {
     mms_bench_options o;
-    parse(
-        rest,
-        {{"--count", [&](auto v) { o.count = number<std::uint64_t>("--count", v); }},
-         {"--inbound", [&](auto v) { o.inbound = number<std::uint64_t>("--inbound", v); }},
-         {"--concurrency",
-          [&](auto v) { o.concurrency = number<std::uint32_t>("--concurrency", v); }},
-         {"--image-size", [&](auto v) { o.image_size = number<std::size_t>("--image-size", v); }}},
-        p, {{"--no-progress", [&] { o.progress = false; }}});
+    parse(rest,
+          {numeric("--count", o.count), numeric("--inbound", o.inbound),
+           numeric("--concurrency", o.concurrency), numeric("--image-size", o.image_size)},
+          p, {{"--no-progress", [&] { o.progress = false; }}});
     if (o.concurrency == 0 || o.concurrency > 1000)
       throw bad_usage("--concurrency must be 1..1000");
     o.module = p.module;
@@ -208,11 +202,7 @@ int run(const std::vector<std::string_view>& args) {
   }
   if (command == "queue-memory") {
     queue_memory_options o;
-    parse(rest,
-          {{"--count", [&](auto v) { o.count = number<std::uint64_t>("--count", v); }},
-           {"--text-length",
-            [&](auto v) { o.text_length = number<std::size_t>("--text-length", v); }}},
-          p);
+    parse(rest, {numeric("--count", o.count), numeric("--text-length", o.text_length)}, p);
     o.module = p.module;
     o.sim_program = p.sim;
     fmt::print("{}\n", run_queue_memory(o));
@@ -221,14 +211,10 @@ int run(const std::vector<std::string_view>& args) {
   if (command == "dms-stub") {
     stub_options o;
     parse(rest,
-          {{"--count", [&](auto v) { o.count = number<std::uint64_t>("--count", v); }},
-           {"--window", [&](auto v) { o.window = number<std::uint32_t>("--window", v); }},
-           {"--text-length",
-            [&](auto v) { o.text_length = number<std::size_t>("--text-length", v); }},
-           {"--idle", [&](auto v) { o.idle = number<double>("--idle", v); }},
-           {"--rate", [&](auto v) { o.rate = number<double>("--rate", v); }},
-           {"--duration", [&](auto v) { o.duration = number<double>("--duration", v); }},
-           {"--sample", [&](auto v) { o.sample = number<double>("--sample", v); }}},
+          {numeric("--count", o.count), numeric("--window", o.window),
+           numeric("--text-length", o.text_length), numeric("--idle", o.idle),
+           numeric("--rate", o.rate), numeric("--duration", o.duration),
+           numeric("--sample", o.sample)},
           p, {{"--no-progress", [&] { o.progress = false; }}});
     o.dms_stub = p.dms_stub;
     o.module = p.module;
@@ -240,10 +226,9 @@ int run(const std::vector<std::string_view>& args) {
     compare_options o;
     parse(rest,
           {{"--windows", [&](auto v) { o.windows = number_list("--windows", v); }},
-           {"--runs", [&](auto v) { o.runs = number<int>("--runs", v); }},
-           {"--scale", [&](auto v) { o.scale = number<double>("--scale", v); }},
-           {"--text-length",
-            [&](auto v) { o.text_length = number<std::size_t>("--text-length", v); }},
+           numeric("--runs", o.runs),
+           numeric("--scale", o.scale),
+           numeric("--text-length", o.text_length),
            {"--out", [&](auto v) { o.out = v; }}},
           p);
     if (o.runs < 1) throw bad_usage("--runs must be at least 1");

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <netinet/in.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "host_loop.hpp"
 #include "json.hpp"
 #include "process.hpp"
 #include "progress.hpp"
@@ -28,20 +28,6 @@ using clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 constexpr const char* channel_name = "channel-mms-bench";
-
-double own_cpu_seconds() {
-  rusage u{};
-  ::getrusage(RUSAGE_SELF, &u);
-  auto s = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return s(u.ru_utime) + s(u.ru_stime);
-}
-
-double cpu_of(pid_t pid) {
-  const proc_usage u = usage_of(pid);
-  return u.cpu_user_s + u.cpu_system_s;
-}
 
 // A port nothing listens on now (the driver's listener binds it a moment later).
 int free_port() {
@@ -100,23 +86,23 @@ class mmsc_process {
                fmt::format("http://127.0.0.1:{}/mm7", vasp_port), "--vasp-user", "mmsc:mmsc",
                "--vasp-connections", std::to_string(connections), "--dlr-status", "none",
                "--read-status", "none", "--max-body", std::to_string(64 << 20)}) {
-    auto line = proc_.read_line(10s);
+    auto line = proc_.read_line_view(10s);
     auto j = line ? json_object::parse(*line) : std::nullopt;
     if (!j || !j->number("port")) throw std::runtime_error("mmsc-sim did not start");
     port_ = static_cast<int>(*j->number("port"));
   }
   ~mmsc_process() {
-    proc_.write("{\"cmd\":\"exit\"}\n");
+    proc_.try_write("{\"cmd\":\"exit\"}\n");
     proc_.wait(5s);
   }
   int port() const { return port_; }
   pid_t pid() const { return proc_.pid(); }
-  void command(const std::string& line) { proc_.write(line + "\n"); }
+  void command(const std::string& line) { proc_.try_write(line + "\n"); }
   // The next `stats` event (other lines, e.g. failed post-results, are skipped).
   json_object stats() {
-    proc_.write("{\"cmd\":\"stats\"}\n");
+    proc_.try_write("{\"cmd\":\"stats\"}\n");
     for (;;) {
-      auto line = proc_.read_line(10s);
+      auto line = proc_.read_line_view(10s);
       if (!line) throw std::runtime_error("mmsc-sim gave no stats");
       auto j = json_object::parse(*line);
       if (j && j->string("event") == "stats") return *j;
@@ -127,20 +113,6 @@ class mmsc_process {
   child proc_;
   int port_ = 0;
 };
-
-struct wake_flag {
-  std::atomic<std::uint32_t> ready{0};
-};
-
-void on_notify(void* context) {
-  auto* w = static_cast<wake_flag*>(context);
-  w->ready.store(1, std::memory_order_release);
-  w->ready.notify_one();
-}
-
-void on_log(void*, std::int32_t level, const char* channel, const char* message) {
-  if (level <= SMSDRV_LOG_WARN) fmt::print(stderr, "smpp-bench: driver {}: {}\n", channel, message);
-}
 
 }  // namespace
 
@@ -158,17 +130,10 @@ std::string run_mms(const mms_bench_options& o) {
                           << "max-connections = " << std::max<std::uint32_t>(o.concurrency, 4)
                           << "\n[limits]\nmax-message-size = " << (64 << 20) << "\n";
 
-  wake_flag wake;
-  smsdrv_host host{};
-  host.struct_size = sizeof host;
-  host.context = &wake;
-  host.notify = on_notify;
-  host.log = on_log;
-  host.application_name = "smpp-bench";
-  // Errors only: the SMPP side of the channel, pointing nowhere, warns at every reconnection.
-  host.log_level = SMSDRV_LOG_ERROR;
+  notify_flag wake;
   smsdrv::module module(o.module);
-  auto driver = std::make_unique<smsdrv::driver>(module, host);
+  // Errors only: the SMPP side of the channel, pointing nowhere, warns at every reconnection.
+  auto driver = std::make_unique<smsdrv::driver>(module, notifying_host(wake, SMSDRV_LOG_ERROR));
   // The SMPP side points at a port nothing listens on: MMS does not need it.
   driver->configure(channel_name, {{"x-smpp-host", "127.0.0.1"},
                                    {"x-smpp-port", "1"},
@@ -200,47 +165,17 @@ std::string run_mms(const mms_bench_options& o) {
   const std::uint64_t backlog = std::uint64_t{o.concurrency} * 4;
 
   // 1. outbound
-  std::uint64_t sent = 0, answered = 0, ok = 0;
-  std::string first_failure;
-  std::atomic<std::uint64_t> answered_counter{0};
-  const double sim_before = cpu_of(sim.pid());
+  const double sim_before = cpu_seconds_of(sim.pid());
   const double cpu_before = own_cpu_seconds();
   const auto t0 = clock::now();
-  {
-    progress_bar bar(fmt::format("mms submit c={}", o.concurrency), o.count, answered_counter, 0,
-                     o.progress);
-    smsdrv_event ev{};
-    for (;;) {
-      while (sent < o.count && sent - answered < backlog) {
-        const std::int32_t st = api.send(handle, &request, nullptr);
-        if (st == SMSDRV_E_QUEUE_FULL) break;
-        if (st != SMSDRV_OK)
-          throw std::runtime_error(
-              fmt::format("send() failed: {}: {}", api.status_name(st), api.last_error(handle)));
-        ++sent;
-      }
-      wake.ready.store(0, std::memory_order_relaxed);
-      ev.struct_size = sizeof ev;
-      while (api.poll(handle, &ev) == 1) {
-        if (ev.type == SMSDRV_EVENT_RESPONSE) {
-          ++answered;
-          if (ev.status == SMSDRV_OK)
-            ++ok;
-          else if (first_failure.empty())
-            first_failure =
-                fmt::format("{}: {}", api.status_name(ev.status), ev.text ? ev.text : "");
-        }
-        ev.struct_size = sizeof ev;
-      }
-      answered_counter.store(answered, std::memory_order_relaxed);
-      if (answered == o.count) break;
-      if (sent < o.count && sent - answered < backlog) continue;
-      wake.ready.wait(0, std::memory_order_acquire);
-    }
-  }
+  const send_outcome out =
+      send_and_await(*driver, request, o.count, backlog, wake,
+                     fmt::format("mms submit c={}", o.concurrency), o.progress);
+  const std::uint64_t ok = out.ok;
+  const std::string& first_failure = out.first_failure;
   const double out_seconds = std::chrono::duration<double>(clock::now() - t0).count();
   const double out_cpu = own_cpu_seconds() - cpu_before;
-  const double out_sim_cpu = cpu_of(sim.pid()) - sim_before;
+  const double out_sim_cpu = cpu_seconds_of(sim.pid()) - sim_before;
   const json_object after_out = sim.stats();
 
   json_writer j;
@@ -266,7 +201,7 @@ std::string run_mms(const mms_bench_options& o) {
     const std::string b64 = base64(image);
     std::uint64_t taken = 0;
     std::atomic<std::uint64_t> taken_counter{0};
-    const double in_sim_before = cpu_of(sim.pid());
+    const double in_sim_before = cpu_seconds_of(sim.pid());
     const double in_cpu_before = own_cpu_seconds();
     const double acknowledged_before = after_out.number("deliveries_acknowledged").value_or(0);
     const auto t1 = clock::now();
@@ -310,7 +245,7 @@ std::string run_mms(const mms_bench_options& o) {
     j.num("inbound_cpu_us_per_deliver",
           acknowledged > 0 ? 1e6 * (own_cpu_seconds() - in_cpu_before) / acknowledged : 0, 1);
     j.num("inbound_sim_cpu_percent",
-          in_seconds > 0 ? 100 * (cpu_of(sim.pid()) - in_sim_before) / in_seconds : 0, 1);
+          in_seconds > 0 ? 100 * (cpu_seconds_of(sim.pid()) - in_sim_before) / in_seconds : 0, 1);
   }
   driver->shutdown(2000);
   std::error_code ignored;

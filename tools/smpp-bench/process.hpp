@@ -1,76 +1,36 @@
-// A child process for smpp-bench (smsc-sim, smsc-sim-flood, node, dms-stub, smpp-bench itself),
-// and what /proc says about a process. Built for throughput: stdout is read in large chunks and
-// split into lines without copying what is left (dms-stub writes a million lines in seconds).
+// The processes of smpp-bench (smsc-sim, smsc-sim-flood, node, dms-stub, http-sink, Kannel,
+// smpp-bench itself) and what /proc says about a process.
 //
 //   child sim({"smsc-sim", "--quiet"});
-//   while (auto line = sim.read_line(5s)) { ... }
-//   sim.write("{\"cmd\":\"exit\"}\n");
+//   while (auto line = sim.read_line_view(5s)) { ... }
+//   sim.try_write("{\"cmd\":\"exit\"}\n");
 //   sim.wait(5s);
-//
-// One thread reads stdout at a time; write() may run on another thread. stderr is inherited
-// unless capture_stderr is set, in which case it is drained whenever stdout is waited for.
 #pragma once
 
 #include <sys/types.h>
 
-#include <chrono>
 #include <cstdint>
-#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
+
+#include "subprocess/subprocess.hpp"
 
 namespace smsdrv::bench {
 
-struct child_options {
-  bool pipe_stdin = true;        // false: /dev/null
-  bool capture_stderr = false;   // false: inherited (the user sees it)
-  std::vector<std::string> env;  // extra NAME=value entries
+// A child's stderr is inherited (the user sees it) unless capture_stderr is set, and what its
+// stdout writes while wait() waits is dropped (dms-stub writes a million lines).
+struct child_options : proc::spawn_options {
+  child_options() {
+    capture_stderr = false;
+    keep_stdout_on_wait = false;
+  }
 };
 
-class child {
+// The project's subprocess (subprocess/) with the bench's defaults.
+class child final : public proc::subprocess {
  public:
-  using duration = std::chrono::milliseconds;
-
-  // Starts argv[0] (searched in PATH when it has no '/'). Throws std::runtime_error naming the
-  // program when it cannot start.
-  explicit child(const std::vector<std::string>& argv, const child_options& options = {});
-  // SIGKILL and reap when still running.
-  ~child();
-  child(const child&) = delete;
-  child& operator=(const child&) = delete;
-
-  pid_t pid() const noexcept { return pid_; }
-
-  // Writes everything (blocking). False when the child no longer reads (EPIPE).
-  bool write(std::string_view data);
-  void close_stdin();
-
-  // The next line of stdout without its '\n': valid until the next call. nullopt at end of
-  // stream or when `timeout` passes first.
-  std::optional<std::string_view> read_line(duration timeout);
-  // Everything the child wrote to stderr so far (capture_stderr only).
-  const std::string& stderr_text();
-
-  // Exit code (128 + signal when killed), or nullopt when it is still running at the timeout.
-  // Drains stdout meanwhile (what it wrote is dropped).
-  std::optional<int> wait(duration timeout);
-  void kill(int signal);
-
- private:
-  bool fill(int timeout_ms);
-  void drain_stderr();
-  bool reap(bool block);
-
-  pid_t pid_ = -1;
-  int in_ = -1;
-  int out_ = -1;
-  int err_ = -1;
-  std::string buffer_;
-  std::size_t begin_ = 0;  // start of the unread part of buffer_
-  bool eof_ = false;
-  std::string stderr_;
-  std::optional<int> status_;
+  explicit child(const std::vector<std::string>& argv, const child_options& options = {})
+      : subprocess(argv, options) {}
 };
 
 // /proc/<pid> figures (pid 0: this process).
@@ -81,6 +41,11 @@ struct proc_usage {
   std::uint64_t peak_kb = 0;  // VmHWM
 };
 proc_usage usage_of(pid_t pid = 0);
+// CPU seconds (user + system) of a process from /proc (usage_of), of this process and of the
+// children it has waited for (getrusage).
+double cpu_seconds_of(pid_t pid);
+double own_cpu_seconds();
+double waited_children_cpu_seconds();
 
 // The directory of this executable (/proc/self/exe), to find the programs built next to it.
 std::string own_directory();

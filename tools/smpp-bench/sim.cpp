@@ -21,7 +21,7 @@ sim_process::sim_process(const std::string& program, const std::vector<std::stri
   std::vector<std::string> argv = {program, "--quiet", "--listen", "127.0.0.1:0"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   proc_ = std::make_unique<child>(argv);
-  while (auto line = proc_->read_line(10s)) {
+  while (auto line = proc_->read_line_view(10s)) {
     const auto j = json_object::parse(*line);
     if (j && j->string("event") == "listening") {
       port_ = static_cast<int>(j->number("port").value_or(0));
@@ -32,13 +32,13 @@ sim_process::sim_process(const std::string& program, const std::vector<std::stri
 }
 
 sim_process::~sim_process() {
-  proc_->write("{\"cmd\":\"exit\"}\n");
+  proc_->try_write("{\"cmd\":\"exit\"}\n");
   if (!proc_->wait(5s)) proc_->kill(9);
 }
 
 std::optional<sim_stats> sim_process::stats() {
-  if (!proc_->write("{\"cmd\":\"stats\"}\n")) return std::nullopt;
-  while (auto line = proc_->read_line(5s)) {
+  if (!proc_->try_write("{\"cmd\":\"stats\"}\n")) return std::nullopt;
+  while (auto line = proc_->read_line_view(5s)) {
     const auto j = json_object::parse(*line);
     if (!j || j->string("event") != "stats") continue;
     sim_stats s;

@@ -95,7 +95,7 @@ std::string run_stub(const stub_options& o) {
   child stub({o.dms_stub, "run", "--config", root.config(), "--log-level", "warn"}, co);
 
   bool bound = false;
-  while (auto line = stub.read_line(10s)) {
+  while (auto line = stub.read_line_view(10s)) {
     if (line->find("\"state\":\"bound\"") != std::string_view::npos) {
       bound = true;
       break;
@@ -116,7 +116,7 @@ std::string run_stub(const stub_options& o) {
     const auto until = clock::now() + std::chrono::duration_cast<clock::duration>(
                                           std::chrono::duration<double>(o.idle));
     while (clock::now() < until)
-      stub.read_line(std::chrono::ceil<std::chrono::milliseconds>(until - clock::now()));
+      stub.read_line_view(std::chrono::ceil<std::chrono::milliseconds>(until - clock::now()));
     const proc_usage u = usage_of(stub.pid());
     stub.close_stdin();
     stub.wait(30s);
@@ -144,7 +144,7 @@ std::string run_stub(const stub_options& o) {
         batch.clear();
         for (; written < due; ++written)
           append_request(batch, written, text);
-        if (!batch.empty() && !stub.write(batch)) {
+        if (!batch.empty() && !stub.try_write(batch)) {
           writer_failed = true;
           break;
         }
@@ -157,7 +157,7 @@ std::string run_stub(const stub_options& o) {
     for (std::uint64_t i = 0; i < total; ++i)
       append_request(all, i, text);
     writer = std::thread([&] {
-      if (!stub.write(all)) writer_failed = true;
+      if (!stub.try_write(all)) writer_failed = true;
       stub.close_stdin();
     });
   }
@@ -172,7 +172,7 @@ std::string run_stub(const stub_options& o) {
     progress_bar bar(soak ? "dms-stub soak" : "dms-stub", soak ? 0 : total, responses_counter,
                      soak ? o.duration : 0, o.progress);
     while (responses < total) {
-      const auto line = stub.read_line(soak ? 100ms : 30s);
+      const auto line = stub.read_line_view(soak ? 100ms : 30s);
       const auto now = clock::now();
       if (soak && now >= next_sample) {
         samples.emplace_back(std::chrono::duration<double>(now - t0).count(),

@@ -9,8 +9,8 @@
 namespace smsdrv::sim {
 namespace {
 
-// A TLV tag: "0x0424" (hex, as events print them) or "1060" (decimal, as the seed's TLV spec
-// string writes them).
+// A TLV tag: "0x0424" (hex, as events print them) or "1060" (decimal, as a TLV spec string
+// writes them: docs/options.md).
 bool parse_tag(std::string_view text, unsigned& tag) {
   int base = 10;
   if (text.starts_with("0x") || text.starts_with("0X")) {

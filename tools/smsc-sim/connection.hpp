@@ -59,7 +59,7 @@ class connection final : public connection_base,
   connection(Stream stream, connection_host& host, std::string_view peer)
       : stream_(std::move(stream)),
         host_(host),
-        link_(&host.core().open_link(peer, clock::now())),
+        link_(&host.core().open_link(peer, host.core().time().now())),
         link_id_(link_->id()) {
     link_->set_owner(this);
     in_.resize(read_buffer_size);
@@ -91,7 +91,7 @@ class connection final : public connection_base,
     close_stream(stream_);
     link* l = std::exchange(link_, nullptr);
     const std::uint64_t id = l->id();
-    host_.core().on_closed(*l, clock::now());
+    host_.core().on_closed(*l, host_.core().time().now());
     host_.forget(id);
   }
 
@@ -113,8 +113,8 @@ class connection final : public connection_base,
       return;
     }
     filled_ += n;
-    const std::size_t used =
-        host_.core().on_bytes(*link_, std::string_view(in_.data(), filled_), clock::now());
+    const std::size_t used = host_.core().on_bytes(*link_, std::string_view(in_.data(), filled_),
+                                                   host_.core().time().now());
     if (used > 0) {
       std::memmove(in_.data(), in_.data() + used, filled_ - used);
       filled_ -= used;

@@ -118,7 +118,7 @@ std::string set_wrong_response(fault_config& f, std::string_view value) {
   if (colon != std::string_view::npos) {
     const std::string_view name = value.substr(colon + 1);
     bool found = false;
-#define SMSDRV_SIM_RESPONSE_BY_NAME_(cmd, value, layout)                    \
+#define SMSDRV_SIM_RESPONSE_BY_NAME_(cmd, value, layout, response)          \
   if (!found && smpp::is_response(smpp::command_id::cmd) && name == #cmd && \
       smpp::command_id::cmd != smpp::command_id::generic_nack) {            \
     id = smpp::command_id::cmd;                                             \
@@ -207,6 +207,35 @@ std::string status_text(std::uint32_t st) {
 
 std::span<const fault_option> fault_options() noexcept {
   return options;
+}
+
+static_assert(
+    [] {
+      for (std::size_t i = 0; i < one_shot_faults.size(); ++i)
+        if (static_cast<std::size_t>(one_shot_faults[i].kind) != i) return false;
+      return true;
+    }(),
+    "one_shot_faults is indexed by one_shot");
+
+const one_shot_fault& one_shot_fault_of(one_shot kind) noexcept {
+  return one_shot_faults[static_cast<std::size_t>(kind)];
+}
+
+void one_shot_triggers::arm(const one_shot_fault& f, const fault_config& faults,
+                            std::uint64_t pdus_so_far) noexcept {
+  const std::uint64_t after = faults.*(f.after);
+  at_[static_cast<std::size_t>(f.kind)] = after == 0 ? 0 : pdus_so_far + after;
+}
+
+void one_shot_triggers::arm_all(const fault_config& faults, std::uint64_t pdus_so_far) noexcept {
+  for (const one_shot_fault& f : one_shot_faults)
+    arm(f, faults, pdus_so_far);
+}
+
+bool one_shot_triggers::fires(one_shot kind, std::uint64_t n) const noexcept {
+  const std::uint64_t at = at_[static_cast<std::size_t>(kind)];
+  if (at == 0) return false;
+  return kind == one_shot::drop ? n >= at : n == at;
 }
 
 const fault_option* find_fault_option(std::string_view name) noexcept {

@@ -4,6 +4,7 @@
 // so the two spellings cannot drift apart.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <span>
@@ -53,6 +54,44 @@ struct fault_config {
   std::chrono::milliseconds drip{0};
 
   bool delays() const noexcept { return delay_max.count() > 0 || pace.count() > 0; }
+};
+
+// One-shot faults: each fires once, when a connection's Nth PDU (counted from when the fault was
+// set) arrives. `drop` closes the connection before that PDU is answered; the others are
+// injected after its answer, in this order.
+enum class one_shot : std::uint8_t { drop, garbage, unknown_command, unknown_seq, close_mid_pdu };
+
+struct one_shot_fault {
+  one_shot kind;
+  std::string_view option;  // the fault option that arms it: "garbage-after"
+  std::string_view name;    // of the `inject` command and the fault-applied event
+  std::uint64_t fault_config::*after;
+};
+
+inline constexpr std::array<one_shot_fault, 5> one_shot_faults{{
+    {one_shot::drop, "drop-after", "drop-after", &fault_config::drop_after},
+    {one_shot::garbage, "garbage-after", "garbage", &fault_config::garbage_after},
+    {one_shot::unknown_command, "unknown-command-after", "unknown-command",
+     &fault_config::unknown_command_after},
+    {one_shot::unknown_seq, "unknown-seq-after", "unknown-seq", &fault_config::unknown_seq_after},
+    {one_shot::close_mid_pdu, "close-mid-pdu-after", "close-mid-pdu",
+     &fault_config::close_mid_pdu_after},
+}};
+
+const one_shot_fault& one_shot_fault_of(one_shot kind) noexcept;
+
+// The PDU counts at which a connection's one-shot faults fire (0: not armed).
+class one_shot_triggers {
+ public:
+  // Arms `f` to fire on PDU `pdus_so_far + faults.*f.after`; disarms it when that setting is 0.
+  void arm(const one_shot_fault& f, const fault_config& faults, std::uint64_t pdus_so_far) noexcept;
+  void arm_all(const fault_config& faults, std::uint64_t pdus_so_far) noexcept;
+  // Whether `kind` fires on PDU number `n`. An armed drop fires on every PDU from its count on
+  // (the connection is closing).
+  bool fires(one_shot kind, std::uint64_t n) const noexcept;
+
+ private:
+  std::array<std::uint64_t, one_shot_faults.size()> at_{};
 };
 
 struct fault_option {

@@ -66,7 +66,7 @@ struct server::impl final : connection_host {
       : events_(events),
         host_(config.listen_host),
         port_file_(config.port_file),
-        core_(std::move(config), events, clock::now()) {
+        core_(std::move(config), events, system_time()) {
     if (core_.config().tls.enabled()) tls_ = make_tls_context(core_.config().tls);
     const tcp::endpoint endpoint(asio::ip::make_address(host_), core_.config().listen_port);
     acceptor_.open(endpoint.protocol());
@@ -90,7 +90,7 @@ struct server::impl final : connection_host {
   void forget(std::uint64_t link_id) override { connections_.erase(link_id); }
 
   void run() {
-    core_.listening(host_, port_, clock::now());
+    core_.listening(host_, port_, core_.time().now());
     if (!port_file_.empty()) write_port_file();
     accept();
     after_core_call();
@@ -188,7 +188,7 @@ struct server::impl final : connection_host {
     timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec == asio::error::operation_aborted) return;
       timer_at_ = time_point::max();
-      core_.on_tick(clock::now());
+      core_.on_tick(core_.time().now());
       after_core_call();
     });
   }
@@ -252,7 +252,7 @@ void server::stop() {
 
 void server::command(std::string line) {
   asio::post(impl_->ioc_, [this, line = std::move(line)] {
-    impl_->core_.on_command(line, clock::now());
+    impl_->core_.on_command(line, impl_->core_.time().now());
     impl_->after_core_call();
   });
 }

@@ -38,18 +38,19 @@ std::string_view bind_command(bind_kind kind) noexcept {
 
 }  // namespace
 
-smsc::smsc(sim_config config, event_sink& events, time_point now)
+smsc::smsc(sim_config config, event_sink& events, const time_source& time)
     : config_(std::move(config)),
       events_(events),
-      start_(now),
-      now_(now),
-      wall_start_(std::time(nullptr)),
+      time_(time),
+      start_(time.now()),
+      now_(start_),
+      wall_start_(time.wall_now()),
       store_(config_.store_size),
       next_counter_(config_.first_id),
       rng_(config_.seed),
-      last_stats_(now) {
+      last_stats_(start_) {
   event_.reserve(4096);
-  if (config_.stats_interval.count() > 0) next_stats_ = now + config_.stats_interval;
+  if (config_.stats_interval.count() > 0) next_stats_ = start_ + config_.stats_interval;
 }
 
 smsc::~smsc() = default;
@@ -87,12 +88,7 @@ link& smsc::open_link(std::string_view peer, time_point /*now*/) {
 
 void smsc::arm_triggers(link& l, std::uint64_t base) {
   const fault_config& f = config_.faults;
-  auto at = [base](std::uint64_t n) { return n == 0 ? 0 : base + n; };
-  l.drop_at_ = at(f.drop_after);
-  l.close_mid_pdu_at_ = at(f.close_mid_pdu_after);
-  l.garbage_at_ = at(f.garbage_after);
-  l.unknown_command_at_ = at(f.unknown_command_after);
-  l.unknown_seq_at_ = at(f.unknown_seq_after);
+  l.triggers_.arm_all(f, base);
   l.responses_to_hold_ = f.unbind_with_responses;
 }
 
@@ -141,9 +137,8 @@ void smsc::handle_frame(link& l, std::string_view frame, time_point now) {
   const smpp::pdu_header h = smpp::read_header(frame);
   if ((h.command_id & smpp::response_bit) == 0)
     l.last_peer_sequence_ = std::max(l.last_peer_sequence_, h.sequence_number);
-  if (l.drop_at_ != 0 && n >= l.drop_at_) {
-    fault_applied(l, "drop-after", h.sequence_number);
-    request_close(l, "fault drop-after", true);
+  if (l.triggers_.fires(one_shot::drop, n)) {
+    inject(l, one_shot::drop, l.out_.size(), h.sequence_number);
     return;
   }
   if (config_.faults.silent) {
@@ -201,46 +196,50 @@ void smsc::respond_by_id(link& l, smpp::command_id id, std::uint32_t seq, std::u
 
 void smsc::inject_after(link& l, std::size_t output_before, std::uint32_t seq) {
   const std::uint64_t n = l.pdus_received_;
-  if (n == l.garbage_at_) inject(l, injection::garbage, output_before, seq);
-  if (n == l.unknown_command_at_) inject(l, injection::unknown_command, output_before, seq);
-  if (n == l.unknown_seq_at_) inject(l, injection::unknown_seq, output_before, seq);
-  if (n == l.close_mid_pdu_at_) inject(l, injection::close_mid_pdu, output_before, seq);
+  for (const one_shot_fault& f : one_shot_faults)
+    if (f.kind != one_shot::drop && l.triggers_.fires(f.kind, n))
+      inject(l, f.kind, output_before, seq);
 }
 
-void smsc::inject(link& l, injection what, std::size_t output_before, std::uint32_t seq) {
+void smsc::inject(link& l, one_shot what, std::size_t output_before, std::uint32_t seq) {
+  const std::string_view name = one_shot_fault_of(what).name;
   switch (what) {
-    case injection::garbage: {
+    case one_shot::drop:
+      fault_applied(l, name, seq);
+      request_close(l, "fault drop-after", true);
+      break;
+    case one_shot::garbage: {
       // command_length 5: below the 16-octet header, so the client's framing is lost.
       static constexpr char garbage[16] = {0, 0, 0, 5, '\xde', '\xad', '\xbe', '\xef',
                                            0, 0, 0, 0, '\xde', '\xad', '\xbe', '\xef'};
       append_output(l, std::string_view(garbage, sizeof garbage));
-      fault_applied(l, "garbage", seq);
+      fault_applied(l, name, seq);
       break;
     }
-    case injection::unknown_command: {
+    case one_shot::unknown_command: {
       char pdu[16];
       store_be32(pdu, 16);
       store_be32(pdu + 4, unknown_command_id);
       store_be32(pdu + 8, 0);
       store_be32(pdu + 12, next_sequence(l));
       append_output(l, std::string_view(pdu, sizeof pdu));
-      fault_applied(l, "unknown-command", seq);
+      fault_applied(l, name, seq);
       break;
     }
-    case injection::unknown_seq: {
+    case one_shot::unknown_seq: {
       // A sequence number far from any the client used recently.
       std::uint32_t never = (l.last_peer_sequence_ + 0x40000000u) & smpp::max_sequence_number;
       if (never == 0) never = 1;
       smpp::encode(smpp::submit_sm_resp{{"ffffffff"}}, never, l.out_);
       mark_dirty(l);
-      fault_applied(l, "unknown-seq", seq);
+      fault_applied(l, name, seq);
       break;
     }
-    case injection::close_mid_pdu:
+    case one_shot::close_mid_pdu:
       if (l.out_.size() <= output_before)
         smpp::encode(smpp::enquire_link{}, next_sequence(l), l.out_);
       l.out_.resize(output_before + (l.out_.size() - output_before) / 2);
-      fault_applied(l, "close-mid-pdu", seq);
+      fault_applied(l, name, seq);
       request_close(l, "fault close-mid-pdu", true);
       break;
   }
@@ -285,7 +284,7 @@ void smsc::respond(link& l, const Body& body, std::uint32_t seq, std::uint32_t s
   mark_dirty(l);
 }
 
-#define SMSDRV_SIM_RESPOND_(name, value, layout)                                                  \
+#define SMSDRV_SIM_RESPOND_(name, value, layout, response)                                        \
   template void smsc::respond(link&, const smpp::name&, std::uint32_t, std::uint32_t, time_point, \
                               bool);
 SMSDRV_SMPP_COMMAND_MAP(SMSDRV_SIM_RESPOND_)

@@ -3,7 +3,9 @@
 // the Asio shell (server.cpp) and the tests drive it.
 //
 // Contracts:
-//  - Every call takes `now`; nothing happens between calls. The owner calls on_tick(now) at (or
+//  - The core reads no clock: every call takes `now` (steady time), and the calendar and CPU
+//    clocks come from the time_source it is built with (sim_clock.hpp). Nothing happens between
+//    calls. The owner calls on_tick(now) at (or
 //    after) next_deadline().
 //  - A connection is a `link`, created by open_link() and destroyed by on_closed(). Output for
 //    any link may appear during any call; after each call the owner runs flush_links(), which
@@ -28,6 +30,7 @@
 
 #include "command.hpp"
 #include "config.hpp"
+#include "fault.hpp"
 #include "message_id.hpp"
 #include "message_store.hpp"
 #include "sim_clock.hpp"
@@ -130,12 +133,7 @@ class link {
   std::uint64_t submissions_received_ = 0;  // `window` = received - answered
   std::uint64_t submissions_answered_ = 0;  // responses handed to the transport
   std::uint32_t responses_in_output_ = 0;   // submission responses in out_
-  // One-shot fault triggers: the value of pdus_received_ that fires them (0: off).
-  std::uint64_t drop_at_ = 0;
-  std::uint64_t close_mid_pdu_at_ = 0;
-  std::uint64_t garbage_at_ = 0;
-  std::uint64_t unknown_command_at_ = 0;
-  std::uint64_t unknown_seq_at_ = 0;
+  one_shot_triggers triggers_;              // counted in pdus_received_
   // Fault unbind-with-responses: responses still to hold back, and those held.
   std::uint64_t responses_to_hold_ = 0;
   std::string held_responses_;
@@ -150,7 +148,8 @@ class link {
 
 class smsc {
  public:
-  smsc(sim_config config, event_sink& events, time_point now);
+  // Starts at time.now(); `time` outlives the core.
+  smsc(sim_config config, event_sink& events, const time_source& time);
   ~smsc();
   smsc(const smsc&) = delete;
   smsc& operator=(const smsc&) = delete;
@@ -175,6 +174,7 @@ class smsc {
   bool stop_requested() const noexcept { return stop_requested_; }
   const sim_counters& counters() const noexcept { return counters_; }
   const sim_config& config() const noexcept { return config_; }
+  const time_source& time() const noexcept { return time_; }
   std::size_t pending_deliveries() const noexcept;
 
  private:
@@ -207,10 +207,10 @@ class smsc {
   void handle_frame(link& l, std::string_view frame, time_point now);
   void handle_malformed(link& l, std::string_view frame, const smpp::codec_status& st,
                         time_point now);
-  enum class injection : std::uint8_t { garbage, unknown_command, unknown_seq, close_mid_pdu };
-  // Fires the one-shot triggers due at the link's current PDU count.
+  // Fires the one-shot injections due at the link's current PDU count.
   void inject_after(link& l, std::size_t output_before, std::uint32_t seq);
-  void inject(link& l, injection what, std::size_t output_before, std::uint32_t seq);
+  // `output_before`: the size of the link's output before the PDU that fired it was answered.
+  void inject(link& l, one_shot what, std::size_t output_before, std::uint32_t seq);
   void respond_by_id(link& l, smpp::command_id id, std::uint32_t seq, std::uint32_t status,
                      time_point now, bool submission = false);
   void handle(link& l, const smpp::bind_transmitter& b, const smpp::pdu& p, time_point now);
@@ -249,13 +249,27 @@ class smsc {
                             const std::string& system_id, std::size_t rate, time_point now);
   // Binds of `system_id` open now (a bind in progress on `except` not counted).
   std::uint32_t binds_of(std::string_view system_id, const link& except) const noexcept;
-  // Stores an accepted message; schedules its receipt. Returns the message id.
-  std::string_view accept_message(link& l, std::string_view service_type, std::uint8_t src_ton,
-                                  std::uint8_t src_npi, std::string_view source_addr,
-                                  std::uint8_t dst_ton, std::uint8_t dst_npi,
-                                  std::string_view destination_addr, std::uint8_t esm_class,
-                                  std::uint8_t registered_delivery, std::uint8_t data_coding,
-                                  std::string_view text, time_point now);
+  // What the simulator keeps of an accepted submission (views into the PDU being handled).
+  struct sm_address {
+    std::uint8_t ton = 0;
+    std::uint8_t npi = 0;
+    std::string_view address;
+  };
+  struct accepted_message {
+    std::string_view service_type;
+    sm_address source;
+    sm_address destination;
+    std::uint8_t esm_class = 0;
+    std::uint8_t registered_delivery = 0;
+    std::uint8_t data_coding = 0;
+    std::string_view text;  // short_message or message_payload
+  };
+  // The fields of submit_sm, data_sm or submit_multi, to `destination`.
+  template <class Pdu>
+  static accepted_message accepted(const Pdu& m, sm_address destination, std::string_view text);
+  // Stores an accepted message and schedules its receipt. Returns the message id.
+  std::string_view accept_message(link& l, const accepted_message& m, time_point now);
+  void schedule_receipt(const message_record& r);
   message_record* find_message(std::string_view message_id) noexcept;
 
   template <class Body>
@@ -313,6 +327,7 @@ class smsc {
 
   sim_config config_;
   event_sink& events_;
+  const time_source& time_;
   time_point start_;
   time_point now_;  // of the latest call (take_output has no time of its own)
   std::time_t wall_start_;

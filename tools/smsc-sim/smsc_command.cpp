@@ -2,6 +2,7 @@
 // or close connections, change faults at run time, print counters.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <ctime>
@@ -312,26 +313,13 @@ void smsc::command_fault(const command& c, time_point) {
   }
   config_.faults = f;
   // One-shot triggers given in this command count from now on every open connection.
-  struct trigger {
-    std::string_view name;
-    std::uint64_t link::*at;
-    std::uint64_t fault_config::*after;
-  };
-  const std::array<trigger, 5> triggers{{
-      {"drop-after", &link::drop_at_, &fault_config::drop_after},
-      {"close-mid-pdu-after", &link::close_mid_pdu_at_, &fault_config::close_mid_pdu_after},
-      {"garbage-after", &link::garbage_at_, &fault_config::garbage_after},
-      {"unknown-command-after", &link::unknown_command_at_, &fault_config::unknown_command_after},
-      {"unknown-seq-after", &link::unknown_seq_at_, &fault_config::unknown_seq_after},
-  }};
-  for (const trigger& t : triggers) {
-    if (c.arg(t.name) == nullptr && arg_or(c, "clear", "false") != "true") continue;
-    for (auto& [id, owned] : links_) {
-      const std::uint64_t n = f.*(t.after);
-      (*owned).*(t.at) = n == 0 ? 0 : owned->pdus_received_ + n;
-    }
+  const bool clear = arg_or(c, "clear", "false") == "true";
+  for (const one_shot_fault& t : one_shot_faults) {
+    if (c.arg(t.option) == nullptr && !clear) continue;
+    for (auto& [id, owned] : links_)
+      owned->triggers_.arm(t, f, owned->pdus_received_);
   }
-  if (c.arg("unbind-with-responses") != nullptr || arg_or(c, "clear", "false") == "true")
+  if (c.arg("unbind-with-responses") != nullptr || clear)
     for (auto& [id, owned] : links_)
       owned->responses_to_hold_ = f.unbind_with_responses;
   json_line(begin_event()).str("event", "fault-set").str("faults", describe_faults(f)).finish();
@@ -340,19 +328,14 @@ void smsc::command_fault(const command& c, time_point) {
 
 void smsc::command_inject(const command& c, time_point) {
   const std::string_view what = arg_or(c, "what", "");
-  injection kind{};
-  if (what == "garbage")
-    kind = injection::garbage;
-  else if (what == "unknown-command")
-    kind = injection::unknown_command;
-  else if (what == "unknown-seq")
-    kind = injection::unknown_seq;
-  else if (what == "close-mid-pdu")
-    kind = injection::close_mid_pdu;
-  else {
+  const auto f = std::find_if(
+      one_shot_faults.begin(), one_shot_faults.end(),
+      [&](const one_shot_fault& o) { return o.kind != one_shot::drop && o.name == what; });
+  if (f == one_shot_faults.end()) {
     emit_error("inject: \"what\" must be garbage, unknown-command, unknown-seq or close-mid-pdu");
     return;
   }
+  const one_shot kind = f->kind;
   for (auto& [id, owned] : links_)
     if (!owned->close_requested_ && selected(c, *owned))
       inject(*owned, kind, owned->out_.size(), 0);
@@ -369,7 +352,7 @@ void smsc::emit_stats(time_point now) {
   const double interval = std::chrono::duration<double>(now - last_stats_).count();
   const std::uint64_t submitted = counters_.submissions - last_stats_submissions_;
   // Process CPU time, to tell the simulator's own load from the client's (headroom figure).
-  const double cpu = static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+  const double cpu = time_.cpu_seconds();
   const double cpu_interval = cpu - last_stats_cpu_;
   last_stats_ = now;
   last_stats_submissions_ = counters_.submissions;

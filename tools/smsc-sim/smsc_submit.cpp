@@ -155,31 +155,41 @@ void smsc::answer_submission(link& l, const admission& a, const Resp& resp, std:
   }
 }
 
-std::string_view smsc::accept_message(link& l, std::string_view service_type, std::uint8_t src_ton,
-                                      std::uint8_t src_npi, std::string_view source_addr,
-                                      std::uint8_t dst_ton, std::uint8_t dst_npi,
-                                      std::string_view destination_addr, std::uint8_t esm_class,
-                                      std::uint8_t registered_delivery, std::uint8_t data_coding,
-                                      std::string_view text, time_point now) {
+template <class Pdu>
+smsc::accepted_message smsc::accepted(const Pdu& m, sm_address destination, std::string_view text) {
+  return {m.service_type,
+          {m.source_addr_ton, m.source_addr_npi, m.source_addr},
+          destination,
+          m.esm_class,
+          m.registered_delivery,
+          m.data_coding,
+          text};
+}
+
+std::string_view smsc::accept_message(link& l, const accepted_message& m, time_point now) {
   const std::uint64_t counter = next_counter_++;
   format_message_id(config_.ids, counter, id_buffer_);
   message_record& r = store_.add(counter);
   r.system_id.assign(l.system_id_);
-  r.service_type.assign(service_type);
-  r.source_addr_ton = src_ton;
-  r.source_addr_npi = src_npi;
-  r.source_addr.assign(source_addr);
-  r.dest_addr_ton = dst_ton;
-  r.dest_addr_npi = dst_npi;
-  r.destination_addr.assign(destination_addr);
+  r.service_type.assign(m.service_type);
+  r.source_addr_ton = m.source.ton;
+  r.source_addr_npi = m.source.npi;
+  r.source_addr.assign(m.source.address);
+  r.dest_addr_ton = m.destination.ton;
+  r.dest_addr_npi = m.destination.npi;
+  r.destination_addr.assign(m.destination.address);
   r.excerpt.size = static_cast<std::uint8_t>(
-      receipt_excerpt(text, data_coding, esm_class, r.excerpt.data, sizeof r.excerpt.data));
-  r.registered_delivery = registered_delivery;
+      receipt_excerpt(m.text, m.data_coding, m.esm_class, r.excerpt.data, sizeof r.excerpt.data));
+  r.registered_delivery = m.registered_delivery;
   r.submit_date = wall_time(now);
   r.final_at = now + config_.dlr_delay;
   r.outcome = config_.dlr_outcome;
-  if (wants_receipt(registered_delivery, r.outcome)) receipts_due_.push({r.final_at, counter});
+  schedule_receipt(r);
   return id_buffer_.view();
+}
+
+void smsc::schedule_receipt(const message_record& r) {
+  if (wants_receipt(r.registered_delivery, r.outcome)) receipts_due_.push({r.final_at, r.counter});
 }
 
 message_record* smsc::find_message(std::string_view message_id) noexcept {
@@ -195,9 +205,8 @@ std::string_view smsc::accept_single(link& l, const Pdu& m, std::string_view tex
     a.status = cs::esme_rinvdstadr;
     return {};
   }
-  return accept_message(l, m.service_type, m.source_addr_ton, m.source_addr_npi, m.source_addr,
-                        m.dest_addr_ton, m.dest_addr_npi, m.destination_addr, m.esm_class,
-                        m.registered_delivery, m.data_coding, text, now);
+  return accept_message(
+      l, accepted(m, {m.dest_addr_ton, m.dest_addr_npi, m.destination_addr}, text), now);
 }
 
 void smsc::handle(link& l, const smpp::submit_sm& m, const smpp::pdu& p, time_point now) {
@@ -281,9 +290,10 @@ void smsc::handle(link& l, const smpp::submit_multi& m, const smpp::pdu& p, time
   }
   if (first_ok != nullptr)
     resp.message_id = accept_message(
-        l, m.service_type, m.source_addr_ton, m.source_addr_npi, m.source_addr,
-        first_ok->dest_addr_ton, first_ok->dest_addr_npi, first_ok->destination_addr, m.esm_class,
-        m.registered_delivery, m.data_coding, message_text(m.short_message, m.tlvs), now);
+        l,
+        accepted(m, {first_ok->dest_addr_ton, first_ok->dest_addr_npi, first_ok->destination_addr},
+                 message_text(m.short_message, m.tlvs)),
+        now);
   answer_submission(l, a, resp, p.sequence_number, now);
   if (!verbose()) return;
   std::string destinations;

@@ -287,6 +287,7 @@ void driver_instance::publish_metrics(const channel_entry& entry) {
 }
 
 std::int32_t driver_instance::install(std::unique_ptr<channel_entry> entry) {
+  routes_.set_channel(entry->name, entry.get());
   add_failover_route(*entry);
   const auto existing = channels_.find(entry->name);
   if (existing == channels_.end()) {
@@ -339,6 +340,7 @@ std::int32_t driver_instance::remove_channel(std::string_view name,
   std::unique_ptr<channel_entry> entry = std::move(it->second);
   channels_.erase(it);
   routes_.remove_route(name);
+  routes_.drop_channel(name);
   {
     std::lock_guard lock(metrics_mutex_);
     std::erase_if(metric_sources_, [&](const auto& m) { return m.channel == entry->name; });
@@ -362,13 +364,42 @@ void driver_instance::retire(std::unique_ptr<channel_entry> entry, std::chrono::
 void driver_instance::sweep_retired() {
   std::erase_if(retired_, [&](std::unique_ptr<channel_entry>& e) {
     if (!e->handle->finished() || (e->mms_handle != nullptr && !e->mms_handle->finished()) ||
-        events_.refers_to(reinterpret_cast<std::uintptr_t>(e.get())))
+        events_.refers_to(reinterpret_cast<std::uintptr_t>(e.get())) || routes_.holds(e.get()))
       return false;
     runtime().remove_channel(*e->handle);
     if (e->mms_handle != nullptr) runtime().remove_mms(*e->mms_handle);
     return true;
   });
 }
+
+namespace {
+
+// Where the failover probe of an HTTP channel connects: its gateway, or the proxy in front of it
+// (then only the proxy is seen).
+channel::failover_router::probe_address probe_address_of(const config::channel_settings& s) {
+  channel::failover_router::probe_address a;
+  if (!s.http_proxy_url.empty()) {
+    auto proxy = http::parse_proxy_url(s.http_proxy_url);
+    if (const auto* p = std::get_if<http::proxy_url>(&proxy)) {
+      a.host = p->host;
+      a.port = s.http_proxy_port != 0 ? s.http_proxy_port
+               : p->port != 0         ? p->port
+                                      : 1080;  // curl's default
+    }
+  } else {
+    auto url = http::parse_gateway_url(s.http_url);
+    if (const auto* u = std::get_if<http::gateway_url>(&url)) {
+      a.host = u->host;
+      a.port = u->port;
+    }
+  }
+  if (a.host.size() > 2 && a.host.front() == '[' && a.host.back() == ']')
+    a.host = a.host.substr(1, a.host.size() - 2);
+  a.timeout = std::max<std::chrono::milliseconds>(s.http_connect_timeout, std::chrono::seconds(1));
+  return a;
+}
+
+}  // namespace
 
 void driver_instance::add_failover_route(const channel_entry& ch) {
   const std::string& target = ch.settings.failover_channel;
@@ -381,67 +412,148 @@ void driver_instance::add_failover_route(const channel_entry& ch) {
   // (as often as its own first retry; one connection a second to one host is nothing).
   const bool probes_itself = ch.http_composer == nullptr;
   const std::chrono::milliseconds interval = std::chrono::seconds(1);
-  routes_.add_route(ch.name, target, probes_itself, interval, std::chrono::steady_clock::now());
+  routes_.add_route(
+      ch.name, target, probes_itself, interval, std::chrono::steady_clock::now(),
+      probes_itself ? channel::failover_router::probe_address{} : probe_address_of(ch.settings));
   write(log_level::info, ch.name,
         fmt::format("while its gateway is down, its new requests go through {} "
                     "(x-failover-channel){}",
                     target,
                     probes_itself ? std::string()
                                   : std::string("; its gateway is probed every second meanwhile")));
+  // The target may be a later section of the same file: said now, and again at a switch that
+  // finds no such channel (failover_router::take_switches).
+  if (!routes_.target_known(target))
+    write(log_level::warn, ch.name,
+          fmt::format("x-failover-channel = {}: no [{}] section is configured (yet); until one "
+                      "is, [{}]'s requests wait in its own queue while its gateway is down",
+                      target, target, ch.name));
   if (!probes_itself && !probe_ticker_) {
     probe_ticker_ = true;
     runtime().every(std::chrono::milliseconds(250), [this] { probe_gateways(); });
   }
 }
 
-// On the I/O thread.
+// On the I/O thread: only what the router keeps (names, probe addresses), no channel lookup.
 void driver_instance::probe_gateways() {
   probes_due_.clear();
   routes_.tick(std::chrono::steady_clock::now(), probes_due_);
-  for (const std::string* name : probes_due_) {
-    channel_entry* ch = find_channel(*name);
-    if (ch == nullptr) continue;
-    // The gateway, or the proxy in front of it (then only the proxy is seen).
-    std::string host;
-    std::uint16_t port = 0;
-    if (!ch->settings.http_proxy_url.empty()) {
-      auto proxy = http::parse_proxy_url(ch->settings.http_proxy_url);
-      if (const auto* p = std::get_if<http::proxy_url>(&proxy)) {
-        host = p->host;
-        port = ch->settings.http_proxy_port != 0 ? ch->settings.http_proxy_port
-               : p->port != 0                    ? p->port
-                                                 : 1080;  // curl's default
-      }
-    } else {
-      auto url = http::parse_gateway_url(ch->settings.http_url);
-      if (const auto* u = std::get_if<http::gateway_url>(&url)) {
-        host = u->host;
-        port = u->port;
-      }
-    }
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-      host = host.substr(1, host.size() - 2);
-    const auto timeout = std::max<std::chrono::milliseconds>(ch->settings.http_connect_timeout,
-                                                             std::chrono::seconds(1));
-    runtime().probe_tcp(host, port, timeout, [this, ch](bool ok, std::string why) {
-      std::vector<channel::failover_router::origin_events> switches;
-      routes_.on_probe_result(ch->name, ok, std::chrono::steady_clock::now(), switches);
-      if (enabled(log_level::debug))
-        write(log_level::debug, ch->name,
-              ok ? std::string("probe: the gateway accepts connections again")
-                 : fmt::format("probe: the gateway is still down ({})", why));
-      push_routed(switches);
-    });
+  for (const channel::failover_router::probe_due& due : probes_due_) {
+    const std::string* name = due.channel;  // stable: the router keeps every route's name
+    runtime().probe_tcp(due.address.host, due.address.port, due.address.timeout,
+                        [this, name](bool ok, std::string why) {
+                          std::vector<channel::failover_router::origin_events> switches;
+                          routes_.on_probe_result(*name, ok, std::chrono::steady_clock::now(),
+                                                  switches);
+                          if (enabled(log_level::debug))
+                            write(log_level::debug, *name,
+                                  ok ? std::string("probe: the gateway accepts connections again")
+                                     : fmt::format("probe: the gateway is still down ({})", why));
+                          push_routed(switches);
+                        });
   }
 }
 
+// Any thread. The keys come from the router, which counts them until delivered(): the channel
+// entries they name are not freed meanwhile (sweep_retired).
 void driver_instance::push_routed(std::vector<channel::failover_router::origin_events>& list) {
-  for (auto& [origin_name, event] : list) {
-    channel_entry* origin = find_channel(*origin_name);
-    if (origin == nullptr) continue;
+  for (auto& o : list) {
+    if (o.warning) {
+      write(log_level::warn, *o.name, o.event.text);
+      continue;
+    }
+    auto* origin = static_cast<channel_entry*>(const_cast<void*>(o.origin));
     std::vector<channel::channel_event> one;
-    one.push_back(std::move(event));
+    one.push_back(std::move(o.event));
     events_.push(origin->name, reinterpret_cast<std::uintptr_t>(origin), one);
+    if (o.carrier != nullptr)
+      move_unsent(*origin, *static_cast<channel_entry*>(const_cast<void*>(o.carrier)));
+  }
+  routes_.delivered(list);
+}
+
+// I/O thread, at the switch of `origin` to `carrier`; both are held by the router (the caller's
+// origin_events) and held again here until the move is done, so neither entry is freed meanwhile.
+void driver_instance::move_unsent(channel_entry& origin, channel_entry& carrier) {
+  if (origin.handle == nullptr || carrier.handle == nullptr) return;
+  // As many as the carrier's queue has room for now; the others stay and wait for their own
+  // gateway (or their waiting time).
+  const std::size_t open = carrier.open.load(std::memory_order_acquire);
+  const std::size_t room = carrier.queue_size > open ? carrier.queue_size - open : 0;
+  if (room == 0) return;
+  routes_.hold(&origin);
+  routes_.hold(&carrier);
+  origin.handle->take_unsent(
+      room, [this, o = &origin, c = &carrier](std::vector<channel::unsent_request>& taken) {
+        std::vector<channel::channel_event> refused;
+        for (channel::unsent_request& u : taken)
+          resubmit_unsent(*o, *c, u, refused);
+        if (taken.size() > refused.size())
+          write(log_level::info, o->name,
+                fmt::format("{} request(s) waiting unsent in the queue go through {} "
+                            "(x-failover-channel): the channel's own gateway is down",
+                            taken.size() - refused.size(), c->name));
+        // Those the carrier did not take are answered as the origin's own, never sent.
+        if (!refused.empty()) push(o, refused);
+        routes_.release(o);
+        routes_.release(c);
+      });
+}
+
+// I/O thread: composes the origin's unsent request for the carrier and submits it there under
+// its own request id, its RESPONSE going to the host as the origin's (failover_router::remember).
+// A request the carrier refuses (its queue full, its composer refusing the user data) gets its
+// RESPONSE now, as never sent, in `refused`.
+void driver_instance::resubmit_unsent(channel_entry& origin, channel_entry& carrier,
+                                      channel::unsent_request& u,
+                                      std::vector<channel::channel_event>& refused) {
+  std::vector<std::pair<std::string_view, std::string_view>> data(u.data.begin(), u.data.end());
+  auto refuse = [&](std::int32_t status, std::string why) {
+    channel::channel_event e;
+    e.type = SMSDRV_EVENT_RESPONSE;
+    e.request_id = u.request_id;
+    e.status = status;
+    e.text = fmt::format(
+        "not sent: the channel's own gateway is down and {} (x-failover-channel) did not take it: "
+        "{}",
+        carrier.name, why);
+    refused.push_back(std::move(e));
+  };
+  if (carrier.open.fetch_add(1, std::memory_order_acq_rel) >= carrier.queue_size) {
+    carrier.open.fetch_sub(1, std::memory_order_acq_rel);
+    refuse(SMSDRV_E_CHANNEL_DOWN,
+           fmt::format("its {} requests waiting fill its queue", carrier.queue_size));
+    return;
+  }
+  channel::compose_result composed;
+  channel::http_prepared_request http_prepared;
+  channel::prepared_request smpp_prepared;
+  if (carrier.http_composer)
+    composed = carrier.http_composer->compose(data, http_prepared);
+  else
+    composed = carrier.composer->compose(data, smpp_prepared);
+  if (!composed.ok()) {
+    carrier.open.fetch_sub(1, std::memory_order_acq_rel);
+    refuse(composed.status, composed.error);
+    return;
+  }
+  // Counted against the carrier's queue from now on, no longer against the origin's (push()
+  // subtracts a RESPONSE from the channel that produced it).
+  origin.open.fetch_sub(1, std::memory_order_acq_rel);
+  routes_.remember(u.request_id, origin.name);
+  if (enabled(log_level::debug))
+    write(log_level::debug, origin.name,
+          fmt::format("request {} goes through {} (x-failover-channel): it waited unsent while "
+                      "the channel's own gateway went down",
+                      u.request_id, carrier.name));
+  if (carrier.http_composer) {
+    http_prepared.request_id = u.request_id;
+    http_prepared.accepted = u.accepted;
+    carrier.handle->submit(http_prepared);
+  } else {
+    smpp_prepared.request_id = u.request_id;
+    smpp_prepared.accepted = u.accepted;
+    carrier.handle->submit(smpp_prepared);
   }
 }
 
@@ -547,8 +659,8 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
   // RESPONSE going to the host as this channel's.
   channel_entry* const origin = ch;
   if (!routes_.empty())
-    if (const std::string* other = routes_.carrier(ch->name))
-      if (channel_entry* carrier = find_channel(*other)) ch = carrier;
+    if (const auto carrier = routes_.carrier(ch->name))
+      ch = static_cast<channel_entry*>(const_cast<void*>(carrier));
 
   // Reserve a place in the channel's bounded queue before doing any work.
   if (ch->open.fetch_add(1, std::memory_order_acq_rel) >= ch->queue_size) {
@@ -584,6 +696,7 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
   }
   prepared.request_id = next_request_id_.fetch_add(1, std::memory_order_relaxed);
   prepared.accepted = std::chrono::steady_clock::now();
+  keep_user_data(*ch, *origin, data, prepared.kept);
   if (enabled(log_level::debug))
     if (std::string remark = channel::encoding_remark(composed); !remark.empty())
       write(log_level::debug, ch->name, fmt::format("request {}: {}", prepared.request_id, remark));
@@ -592,6 +705,17 @@ std::int32_t driver_instance::send(const smsdrv_request& request, std::uint64_t*
   ch->metrics->request_accepted();
   ch->handle->submit(prepared);
   return SMSDRV_OK;
+}
+
+void driver_instance::keep_user_data(const channel_entry& ch, const channel_entry& origin,
+                                     channel::user_data data, channel::kept_user_data& kept) {
+  kept.clear();
+  // Only a channel with x-failover-channel that carries its own request may hand it on later;
+  // a request carried for another channel stays where it is.
+  if (&ch != &origin || ch.settings.failover_channel.empty()) return;
+  kept.reserve(data.size());
+  for (const auto& [key, value] : data)
+    kept.emplace_back(key, value);
 }
 
 void driver_instance::hand_over(std::uint64_t request_id, const channel_entry& origin,
@@ -652,6 +776,7 @@ std::int32_t driver_instance::send_http(channel_entry& ch, const channel_entry& 
   }
   prepared.request_id = next_request_id_.fetch_add(1, std::memory_order_relaxed);
   prepared.accepted = std::chrono::steady_clock::now();
+  keep_user_data(ch, origin, data, prepared.kept);
   if (enabled(log_level::debug) && ch.settings.debug_mode)
     write(log_level::debug, ch.name,
           fmt::format("request {}: {}", prepared.request_id,

@@ -88,6 +88,15 @@ class driver_instance : public io::event_sink, public log_sink {
   void add_failover_route(const channel_entry& ch);
   void probe_gateways();
   void push_routed(std::vector<channel::failover_router::origin_events>& list);
+  // x-failover-channel: a copy of the user data in `kept` when `ch` carries its own request
+  // and has a failover channel (else `kept` is emptied).
+  static void keep_user_data(const channel_entry& ch, const channel_entry& origin,
+                             channel::user_data data, channel::kept_user_data& kept);
+  // x-failover-channel: at a switch, the requests waiting unsent in `origin`'s queue go through
+  // `carrier` (I/O thread).
+  void move_unsent(channel_entry& origin, channel_entry& carrier);
+  void resubmit_unsent(channel_entry& origin, channel_entry& carrier, channel::unsent_request& u,
+                       std::vector<channel::channel_event>& refused);
   // x-failover-channel: the request of `origin` goes through `carrier`.
   void hand_over(std::uint64_t request_id, const channel_entry& origin,
                  const channel_entry& carrier);
@@ -127,7 +136,7 @@ class driver_instance : public io::event_sink, public log_sink {
 
   channel::failover_router routes_;  // x-failover-channel
   bool probe_ticker_ = false;
-  std::vector<const std::string*> probes_due_;  // I/O thread
+  std::vector<channel::failover_router::probe_due> probes_due_;  // I/O thread
   event_queue events_;
   std::unique_ptr<io::driver_runtime> runtime_;
   std::atomic<bool> shutting_down_{false};

@@ -485,6 +485,24 @@ void channel_core::enqueue(prepared_request&& request, time_point now) {
   pump(now);
 }
 
+void channel_core::take_unsent(std::size_t limit, std::vector<unsent_request>& out) {
+  if (shutting_down_) return;
+  // queue_ holds only requests of which no segment was written (a started one has a slot).
+  for (auto it = queue_.begin(); it != queue_.end() && limit > 0;) {
+    if (it->kept.empty()) {
+      ++it;
+      continue;
+    }
+    out.push_back({it->request_id, it->accepted, std::move(it->kept)});
+    if (it->frames.capacity() <= recycled_frames_max && spent_frames_.size() < config_.window) {
+      it->frames.clear();
+      spent_frames_.push_back(std::move(it->frames));
+    }
+    it = queue_.erase(it);
+    --limit;
+  }
+}
+
 std::size_t channel_core::allocate_slot() {
   if (free_slots_.empty()) {
     slots_.emplace_back();

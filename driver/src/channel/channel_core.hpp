@@ -55,6 +55,7 @@
 #include "channel/receipt_correlator.hpp"
 #include "channel/redelivery_tracker.hpp"
 #include "channel/smsc_probe.hpp"
+#include "channel/unsent_request.hpp"
 #include "flow/backoff.hpp"
 #include "flow/rate_limit.hpp"
 #include "smpp/delivery_receipt.hpp"
@@ -107,6 +108,11 @@ class channel_core final : private smpp::session_handler {
   // ---- requests and acknowledgements (called on the channel's thread) ----
   // Takes a request accepted by send(). Never fails: problems become its RESPONSE event.
   void enqueue(prepared_request&& request, time_point now);
+  // x-failover-channel: takes out of the queue, oldest first, at most `limit` requests that were
+  // accepted with their user data kept (prepared_request::kept) and of which nothing was
+  // written, and appends them to `out`. They get no RESPONSE here: the caller hands each to the
+  // other channel, which answers it. Nothing while shutting down (the queue is answered then).
+  void take_unsent(std::size_t limit, std::vector<unsent_request>& out);
   // The host took the event with this ack_id: answer its deliver_sm (disposition SMSDRV_OK
   // accepts it; anything else asks the SMSC to deliver it again). False for an unknown id.
   bool ack(std::uint64_t ack_id, std::int32_t disposition);

@@ -33,6 +33,66 @@ supervisor_settings route_settings(std::chrono::milliseconds probe_interval) {
 
 }  // namespace
 
+void failover_router::set_channel(const std::string& name, channel_key key) {
+  std::lock_guard lock(mutex_);
+  channels_.insert_or_assign(name, key);
+  for (auto& r : routes_)
+    if (r->target == name) r->warned_missing = false;
+}
+
+void failover_router::drop_channel(std::string_view name) {
+  std::lock_guard lock(mutex_);
+  if (auto it = channels_.find(name); it != channels_.end()) channels_.erase(it);
+}
+
+bool failover_router::target_known(std::string_view target) const {
+  std::lock_guard lock(mutex_);
+  return channels_.find(target) != channels_.end();
+}
+
+failover_router::channel_key failover_router::key_locked(std::string_view name) const {
+  auto it = channels_.find(name);
+  return it == channels_.end() ? nullptr : it->second;
+}
+
+const std::string& failover_router::in_use_locked(const route& r) const {
+  return r.supervisor.active() == 1 && key_locked(r.target) != nullptr ? r.target : r.channel;
+}
+
+void failover_router::hold_locked(channel_key key) {
+  ++undelivered_[key];
+}
+
+void failover_router::release_locked(channel_key key) {
+  auto it = undelivered_.find(key);
+  if (it == undelivered_.end()) return;
+  if (--it->second == 0) undelivered_.erase(it);
+}
+
+void failover_router::delivered(const std::vector<origin_events>& list) {
+  if (list.empty()) return;
+  std::lock_guard lock(mutex_);
+  for (const origin_events& o : list) {
+    if (o.origin != nullptr) release_locked(o.origin);
+    if (o.carrier != nullptr) release_locked(o.carrier);
+  }
+}
+
+void failover_router::hold(channel_key key) {
+  std::lock_guard lock(mutex_);
+  hold_locked(key);
+}
+
+void failover_router::release(channel_key key) {
+  std::lock_guard lock(mutex_);
+  release_locked(key);
+}
+
+bool failover_router::holds(channel_key key) const {
+  std::lock_guard lock(mutex_);
+  return undelivered_.contains(key);
+}
+
 void failover_router::remove_route(std::string_view channel) {
   std::lock_guard lock(mutex_);
   remove_locked(channel);
@@ -52,7 +112,7 @@ void failover_router::remove_locked(std::string_view channel) {
 
 void failover_router::add_route(const std::string& channel, const std::string& target,
                                 bool probes_itself, std::chrono::milliseconds probe_interval,
-                                time_point now) {
+                                time_point now, probe_address probe) {
   std::lock_guard lock(mutex_);
   remove_locked(channel);
   auto r = std::make_unique<route>(
@@ -60,7 +120,7 @@ void failover_router::add_route(const std::string& channel, const std::string& t
             link_supervisor({{channel, /*reports_itself=*/true, probes_itself},
                              {target, /*reports_itself=*/true, /*probes_itself=*/true}},
                             route_settings(probe_interval)),
-            probes_itself});
+            probes_itself, std::move(probe)});
   r->supervisor.start(now);
   r->supervisor.take_actions();
   routes_.push_back(std::move(r));
@@ -68,13 +128,14 @@ void failover_router::add_route(const std::string& channel, const std::string& t
   if (!probes_itself) probed_routes_.fetch_add(1, std::memory_order_acq_rel);
 }
 
-void failover_router::tick(time_point now, std::vector<const std::string*>& probe) {
+void failover_router::tick(time_point now, std::vector<probe_due>& probe) {
   if (!probes()) return;
   std::lock_guard lock(mutex_);
   for (auto& r : routes_) {
     r->supervisor.on_tick(now);
     for (const link_action& a : r->supervisor.take_actions())
-      if (a.what == link_action::kind::probe && a.gateway == 0) probe.push_back(&r->channel);
+      if (a.what == link_action::kind::probe && a.gateway == 0)
+        probe.push_back({&r->channel, r->probe});
   }
 }
 
@@ -88,10 +149,10 @@ void failover_router::on_probe_result(std::string_view channel, bool ok, time_po
   }
 }
 
-const std::string* failover_router::carrier(std::string_view channel) const {
+failover_router::channel_key failover_router::carrier(std::string_view channel) const {
   std::lock_guard lock(mutex_);
   for (const auto& r : routes_)
-    if (r->channel == channel) return r->supervisor.active() == 0 ? nullptr : &r->target;
+    if (r->channel == channel) return r->supervisor.active() == 0 ? nullptr : key_locked(r->target);
   return nullptr;
 }
 
@@ -122,18 +183,38 @@ void failover_router::feed(route& r, std::size_t gateway, const channel_event& e
 
 void failover_router::take_switches(route& r, std::size_t gateway,
                                     std::vector<origin_events>& switches) {
+  const channel_key origin = key_locked(r.channel);
   for (const link_action& a : r.supervisor.take_actions()) {
     if (a.what != link_action::kind::switch_to) continue;  // the channels run their own links
+    const bool target_missing = key_locked(r.target) == nullptr;
     channel_event s;
     s.type = SMSDRV_EVENT_CHANNEL_STATE;
     s.status = SMSDRV_OK;
+    if (a.gateway == 1 && target_missing) {
+      // Refused: nothing to hand the requests to. Said once per switch (the supervisor switches
+      // again only after the own gateway was back or the target went down).
+      if (r.warned_missing) continue;
+      r.warned_missing = true;
+      s.text = fmt::format(
+          "the channel's own gateway is down, and x-failover-channel = {} names no configured "
+          "channel: new requests wait in this channel's queue until its gateway is back; "
+          "configure [{}] or correct x-failover-channel of [{}]",
+          r.target, r.target, r.channel);
+      switches.push_back({nullptr, &r.channel, std::move(s), /*warning=*/true});
+      continue;
+    }
     if (a.gateway == 1) {
       s.text = fmt::format(
-          "the channel's own gateway is down: new requests go through {} (x-failover-channel) "
-          "until it is back",
+          "the channel's own gateway is down: new requests, and those waiting unsent in its "
+          "queue, go through {} (x-failover-channel) until it is back",
           r.target);
       s.attrs.emplace_back(attr::state, "failover-channel");
     } else if (gateway == 0) {
+      if (target_missing && r.warned_missing) {
+        // It never went through the target: nothing to announce, the next switch warns again.
+        r.warned_missing = false;
+        continue;
+      }
       s.text = fmt::format(
           "the channel's own gateway is back: new requests go through it again, no longer "
           "through {}",
@@ -145,8 +226,16 @@ void failover_router::take_switches(route& r, std::size_t gateway,
           r.target);
       s.attrs.emplace_back(attr::state, "own-gateway");
     }
+    r.warned_missing = false;
     s.attrs.emplace_back(attr::gateway_in_use, a.gateway == 0 ? r.channel : r.target);
-    switches.push_back({&r.channel, std::move(s)});
+    if (origin == nullptr) continue;  // the channel is no longer configured
+    hold_locked(origin);
+    channel_key carrier = nullptr;
+    if (a.gateway == 1) {
+      carrier = key_locked(r.target);  // configured: target_missing is false here
+      hold_locked(carrier);
+    }
+    switches.push_back({origin, &r.channel, std::move(s), /*warning=*/false, carrier});
   }
 }
 
@@ -161,11 +250,16 @@ void failover_router::observe(std::string_view channel, std::vector<channel_even
       channel_event& e = events[i];
       if (e.type == SMSDRV_EVENT_RESPONSE) {
         if (auto it = handed_.find(e.request_id); it != handed_.end()) {
-          e.attrs.emplace_back(attr::carried_by, std::string(channel));
-          handed_back.push_back({it->second, std::move(e)});
+          const std::string* origin_name = it->second;
           handed_.erase(it);
           handed_count_.fetch_sub(1, std::memory_order_acq_rel);
-          continue;
+          // The origin removed meanwhile: the carrier answers as itself (one outcome still).
+          if (const channel_key origin = key_locked(*origin_name)) {
+            e.attrs.emplace_back(attr::carried_by, std::string(channel));
+            hold_locked(origin);
+            handed_back.push_back({origin, origin_name, std::move(e)});
+            continue;
+          }
         }
       }
       if (kept != i) events[kept] = std::move(e);
@@ -178,8 +272,7 @@ void failover_router::observe(std::string_view channel, std::vector<channel_even
     for (auto& r : routes_) {
       if (r->channel == channel) {
         feed(*r, 0, e, now, switches);
-        e.attrs.emplace_back(attr::gateway_in_use,
-                             r->supervisor.active() == 0 ? r->channel : r->target);
+        e.attrs.emplace_back(attr::gateway_in_use, in_use_locked(*r));
       }
       if (r->target == channel) feed(*r, 1, e, now, switches);
     }

@@ -44,6 +44,21 @@ void http_channel_core::enqueue(http_prepared_request&& request, time_point now)
   pump(now);
 }
 
+void http_channel_core::take_unsent(std::size_t limit, std::vector<unsent_request>& out) {
+  if (shutting_down_) return;
+  // retry_ holds only requests the gateway answered; in queue_, retries counts the answers
+  // (refusals, unknown outcomes): a request sent again after one stays.
+  for (auto it = queue_.begin(); it != queue_.end() && limit > 0;) {
+    if (it->retries != 0 || it->prepared.kept.empty()) {
+      ++it;
+      continue;
+    }
+    out.push_back({it->prepared.request_id, it->prepared.accepted, std::move(it->prepared.kept)});
+    it = queue_.erase(it);
+    --limit;
+  }
+}
+
 void http_channel_core::pump(time_point now) {
   // Only a stop at the rate limit makes the pump wait for it: stopped by anything else (a
   // pause, the window, the gateway down, nothing to send), what it starts next is not late, and

@@ -72,6 +72,12 @@ class http_channel_core {
   // Takes a request accepted by send(). Never fails: problems become its RESPONSE event.
   void enqueue(http_prepared_request&& request, time_point now);
 
+  // x-failover-channel: takes out of the queue, oldest first, at most `limit` requests accepted
+  // with their user data kept (http_prepared_request::kept) that never reached the gateway: not
+  // in flight, never answered by it (no refusal, no unknown outcome). They get no RESPONSE
+  // here: the caller hands each to the other channel. Nothing while shutting down.
+  void take_unsent(std::size_t limit, std::vector<unsent_request>& out);
+
   // Exchanges to start now, each with the tag its result must carry; the caller empties it.
   struct outgoing_request {
     std::uint64_t tag = 0;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 
+#include "channel/unsent_request.hpp"
 #include "http/request_builder.hpp"
 
 namespace smsdrv::channel {
@@ -13,6 +14,7 @@ struct http_prepared_request {
   std::uint64_t request_id = 0;
   http::built_request request;
   std::chrono::steady_clock::time_point accepted{};
+  kept_user_data kept;  // as prepared_request::kept
 };
 
 }  // namespace smsdrv::channel

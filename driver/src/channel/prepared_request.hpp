@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "channel/unsent_request.hpp"
+
 namespace smsdrv::channel {
 
 // Encoded PDUs stored back to back in one buffer, in order: a one-part message costs one
@@ -118,6 +120,9 @@ struct prepared_request {
   // x-smpp-sar-prompt-responses: answer the request when the first segment is acknowledged.
   bool prompt_response = false;
   std::chrono::steady_clock::time_point accepted{};
+  // x-failover-channel: the user data, to compose it again for the other channel while it is
+  // still queued (unsent_request.hpp); empty otherwise.
+  kept_user_data kept;
 };
 
 }  // namespace smsdrv::channel

@@ -57,7 +57,8 @@ inline constexpr option_def gateway_rows[] = {
      .has_default = false,
      .example = "channel-backup",
      .meaning = "another channel section, of either gateway type, that carries this channel's "
-                "new messages while its own gateway is down (docs/reliability.md)"},
+                "new messages, and those waiting unsent in its queue, while its own gateway is "
+                "down (docs/reliability.md)"},
 };
 
 inline constexpr option_def http_rows[] = {

@@ -2,7 +2,7 @@
 // encoding of the parameters of an HTTP SMS gateway request, in the query of a GET and in the
 // body of a POST. Text is taken as UTF-8 octets; everything but the RFC 3986 §2.3 unreserved
 // characters (ALPHA DIGIT - . _ ~) is percent-encoded with upper-case hex digits. A space becomes
-// '+' or "%20", as the gateway wants (the seed's "Add parameters to URL" switch): curl's own
+// '+' or "%20", as the gateway wants (x-http-space-encoding, docs/http.md): curl's own
 // escaping never gives '+', Boost.URL's does.
 #pragma once
 

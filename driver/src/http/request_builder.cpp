@@ -10,12 +10,7 @@ namespace smsdrv::http {
 namespace {
 
 bool valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const text::utf8_char c = text::next_utf8(s, i);
-    if (c.length == 0) return false;
-    i += c.length;
-  }
-  return true;
+  return text::find_invalid_utf8(s) == std::string_view::npos;
 }
 
 // A numeric sender loses its '+' like a destination; an alphanumeric one is sent as written.

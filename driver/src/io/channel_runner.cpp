@@ -74,23 +74,19 @@ void channel_runner::start() {
 }
 
 void channel_runner::submit(channel::prepared_request& request) {
-  bool post = false;
-  {
-    std::lock_guard lock(inbox_mutex_);
-    inbox_requests_.push_back(std::move(request));
+  // The caller's request keeps the frame buffers of a finished one, for its next compose.
+  const bool post = inbox_.put(std::move(request), [&] {
     if (!spare_frames_.empty()) {
       request.frames = std::move(spare_frames_.back());
       spare_frames_.pop_back();
     }
-    post = !std::exchange(drain_posted_, true);
-  }
+  });
   if (post) post_drain();
 }
 
 void channel_runner::hand_back_frames() {
   std::vector<channel::frame_list>& spent = core_.spent_frames();
-  {
-    std::lock_guard lock(inbox_mutex_);
+  inbox_.with_lock([&] {
     if (spare_frames_.empty()) {
       spare_frames_.swap(spent);  // both are bounded by the window
       return;
@@ -99,18 +95,23 @@ void channel_runner::hand_back_frames() {
       if (spare_frames_.size() >= core_.config().window) break;
       spare_frames_.push_back(std::move(frames));
     }
-  }
+  });
   spent.clear();
 }
 
 void channel_runner::ack(std::uint64_t ack_id, std::int32_t disposition) {
-  bool post = false;
-  {
-    std::lock_guard lock(inbox_mutex_);
-    inbox_acks_.emplace_back(ack_id, disposition);
-    post = !std::exchange(drain_posted_, true);
-  }
-  if (post) post_drain();
+  if (inbox_.put_ack(ack_id, disposition)) post_drain();
+}
+
+void channel_runner::take_unsent(std::size_t limit,
+                                 std::function<void(std::vector<channel::unsent_request>&)> done) {
+  asio::post(io_, [this, limit, done = std::move(done)] {
+    drain_inbox();
+    std::vector<channel::unsent_request> taken;
+    core_.take_unsent(limit, taken);
+    done(taken);
+    drive();
+  });
 }
 
 void channel_runner::post_drain() {
@@ -121,12 +122,7 @@ void channel_runner::post_drain() {
 }
 
 void channel_runner::drain_inbox() {
-  {
-    std::lock_guard lock(inbox_mutex_);
-    taken_requests_.swap(inbox_requests_);
-    taken_acks_.swap(inbox_acks_);
-    drain_posted_ = false;
-  }
+  inbox_.take(taken_requests_, taken_acks_);
   const auto now = steady::now();
   for (auto& [id, disposition] : taken_acks_) {
     if (!core_.ack(id, disposition))

@@ -24,6 +24,7 @@
 
 #include "channel/channel_core.hpp"
 #include "io/event_sink.hpp"
+#include "io/host_inbox.hpp"
 #include "io/link.hpp"
 #include "io/probe_link.hpp"
 #include "io/tls_client.hpp"
@@ -54,6 +55,10 @@ class channel_runner {
   // buffers of a finished request, when there are some, to compose the next request into.
   void submit(channel::prepared_request& request);
   void ack(std::uint64_t ack_id, std::int32_t disposition);
+  // x-failover-channel: on the I/O thread, after the requests submitted so far have reached the
+  // core, takes out its unsent requests (channel_core::take_unsent) and calls `done` with them.
+  void take_unsent(std::size_t limit,
+                   std::function<void(std::vector<channel::unsent_request>&)> done);
 
   // I/O thread only.
   void begin_shutdown(channel::time_point deadline, std::function<void()> on_finished);
@@ -114,13 +119,10 @@ class channel_runner {
 
   std::function<void()> on_finished_;
 
-  std::mutex inbox_mutex_;
-  std::vector<channel::prepared_request> inbox_requests_;
-  std::vector<std::pair<std::uint64_t, std::int32_t>> inbox_acks_;
-  bool drain_posted_ = false;
-  std::vector<channel::frame_list> spare_frames_;          // at most the window's size
+  host_inbox<channel::prepared_request> inbox_;
+  std::vector<channel::frame_list> spare_frames_;  // at most the window's size; inbox_'s lock
   std::vector<channel::prepared_request> taken_requests_;  // I/O thread's side of the swap
-  std::vector<std::pair<std::uint64_t, std::int32_t>> taken_acks_;
+  std::vector<host_inbox<channel::prepared_request>::ack> taken_acks_;
 };
 
 }  // namespace smsdrv::io

@@ -30,6 +30,14 @@ void channel_handle::submit(channel::http_prepared_request& request) {
   if (http_runner_ != nullptr) http_runner_->submit(request);
 }
 
+void channel_handle::take_unsent(std::size_t limit,
+                                 std::function<void(std::vector<channel::unsent_request>&)> done) {
+  if (runner_ != nullptr)
+    runner_->take_unsent(limit, std::move(done));
+  else if (http_runner_ != nullptr)
+    http_runner_->take_unsent(limit, std::move(done));
+}
+
 void channel_handle::ack(std::uint64_t ack_id, std::int32_t disposition) {
   // An HTTP gateway channel has no inbound messages to acknowledge.
   if (runner_ != nullptr) runner_->ack(ack_id, disposition);

@@ -43,6 +43,11 @@ class channel_handle {
   // The same for an HTTP gateway channel.
   void submit(channel::http_prepared_request& request);
   void ack(std::uint64_t ack_id, std::int32_t disposition);
+  // x-failover-channel: takes, on the I/O thread, at most `limit` of the channel's queued
+  // requests that were never sent and kept their user data, and calls `done` there with them
+  // (channel_core::take_unsent). `done` runs once, unless the runtime stopped first.
+  void take_unsent(std::size_t limit,
+                   std::function<void(std::vector<channel::unsent_request>&)> done);
   // After retire_channel(): true once the channel has answered every request and closed.
   bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
 

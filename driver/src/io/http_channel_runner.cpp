@@ -30,13 +30,18 @@ void http_channel_runner::start() {
 }
 
 void http_channel_runner::submit(channel::http_prepared_request& request) {
-  bool post = false;
-  {
-    std::lock_guard lock(inbox_mutex_);
-    inbox_.push_back(std::move(request));
-    post = !std::exchange(drain_posted_, true);
-  }
-  if (post) post_drain();
+  if (inbox_.put(std::move(request))) post_drain();
+}
+
+void http_channel_runner::take_unsent(
+    std::size_t limit, std::function<void(std::vector<channel::unsent_request>&)> done) {
+  asio::post(io_, [this, limit, done = std::move(done)] {
+    drain_inbox();
+    std::vector<channel::unsent_request> taken;
+    core_.take_unsent(limit, taken);
+    done(taken);
+    drive();
+  });
 }
 
 void http_channel_runner::post_drain() {
@@ -47,11 +52,7 @@ void http_channel_runner::post_drain() {
 }
 
 void http_channel_runner::drain_inbox() {
-  {
-    std::lock_guard lock(inbox_mutex_);
-    taken_.swap(inbox_);
-    drain_posted_ = false;
-  }
+  inbox_.take(taken_, taken_acks_);
   const auto now = steady::now();
   for (auto& r : taken_)
     core_.enqueue(std::move(r), now);
@@ -76,8 +77,9 @@ void http_channel_runner::drive() {
     if (core_.abort_due(now))
       client_.abort_all("no response before the drain time of the shutdown ran out");
     auto& outgoing = core_.outgoing();
+    // The core keeps each request until its result (outgoing_request::request): no copy.
     for (const auto& o : outgoing)
-      client_.start(o.tag, http::built_request(*o.request));
+      client_.start_borrowed(o.tag, *o.request);
     outgoing.clear();
     if (!core_.events().empty()) events_.push(sink_key_, core_.events());
   } while (drive_again_);

@@ -8,11 +8,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
-#include <mutex>
 #include <vector>
 
 #include "channel/http_channel_core.hpp"
 #include "io/event_sink.hpp"
+#include "io/host_inbox.hpp"
 #include "io/http_client.hpp"
 
 namespace smsdrv::io {
@@ -33,6 +33,9 @@ class http_channel_runner {
   // Any thread.
   void start();
   void submit(channel::http_prepared_request& request);
+  // As channel_runner::take_unsent.
+  void take_unsent(std::size_t limit,
+                   std::function<void(std::vector<channel::unsent_request>&)> done);
 
   // I/O thread only.
   void begin_shutdown(std::chrono::steady_clock::time_point deadline,
@@ -59,10 +62,9 @@ class http_channel_runner {
   bool drive_again_ = false;
   std::function<void()> on_finished_;
 
-  std::mutex inbox_mutex_;
-  std::vector<channel::http_prepared_request> inbox_;
-  std::vector<channel::http_prepared_request> taken_;
-  bool drain_posted_ = false;
+  host_inbox<channel::http_prepared_request> inbox_;
+  std::vector<channel::http_prepared_request> taken_;  // I/O thread's side of the swap
+  std::vector<host_inbox<channel::http_prepared_request>::ack> taken_acks_;  // none: no inbound
 };
 
 }  // namespace smsdrv::io

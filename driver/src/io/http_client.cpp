@@ -84,7 +84,12 @@ struct http_client::impl {
     impl* owner = nullptr;
     CURL* easy = nullptr;
     std::uint64_t tag = 0;
-    http::built_request request;
+    // The request sent: `owned` (start() with an rvalue), or the caller's (start_borrowed()),
+    // which stays valid until the completion and is not touched after it.
+    http::built_request owned;
+    const http::built_request* request = nullptr;
+    // Reused from one transfer to the next: the body keeps its capacity when the completion did
+    // not move it out.
     http_result result;
     // Request octets handed to the connection: the end of the headers is seen ("\r\n\r\n"
     // matched across chunks), then the body counted.
@@ -96,7 +101,7 @@ struct http_client::impl {
     curl_slist* request_headers = nullptr;  // "Expect:" and the request's own, when it has some
 
     bool written() const noexcept {
-      return headers_written && body_written >= request.payload().size();
+      return headers_written && body_written >= request->payload().size();
     }
   };
 
@@ -424,35 +429,54 @@ struct http_client::impl {
       fail_later(tag, "curl could not make a transfer (out of memory)");
       return;
     }
+    t->owned = std::move(request);
+    begin(tag, *t, t->owned);
+  }
+
+  void start_borrowed(std::uint64_t tag, const http::built_request& request) {
+    transfer* t = take_transfer();
+    if (t == nullptr) {
+      fail_later(tag, "curl could not make a transfer (out of memory)");
+      return;
+    }
+    begin(tag, *t, request);
+  }
+
+  void begin(std::uint64_t tag, transfer& tr, const http::built_request& request) {
+    transfer* const t = &tr;
     t->tag = tag;
-    t->request = std::move(request);
+    t->request = &request;
+    std::string body = std::move(t->result.body);
     t->result = http_result{};
-    t->result.body.reserve(256);
+    body.clear();
+    if (body.capacity() < 256) body.reserve(256);
+    t->result.body = std::move(body);
     t->header_end_matched = 0;
     t->headers_written = false;
     t->body_written = 0;
     t->refused_reconnect = false;
     t->error[0] = '\0';
     CURL* e = t->easy;
-    curl_easy_setopt(e, CURLOPT_URL, t->request.url.c_str());
+    curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
     curl_slist_free_all(t->request_headers);
     t->request_headers = nullptr;
-    if (!t->request.headers.empty()) {
+    if (!request.headers.empty()) {
       t->request_headers = curl_slist_append(nullptr, "Expect:");
-      for (const std::string& h : t->request.headers)
+      for (const std::string& h : request.headers)
         t->request_headers = curl_slist_append(t->request_headers, h.c_str());
     }
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->request_headers ? t->request_headers : headers);
-    if (t->request.verb == http::method::get) {
+    if (request.verb == http::method::get) {
       curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
     } else {
       // The payload is read from where it is: curl copies nothing (CURLOPT_POSTFIELDS).
-      const std::string& payload = t->request.payload();
+      const std::string& payload = request.payload();
       curl_easy_setopt(e, CURLOPT_POST, 1L);
       curl_easy_setopt(e, CURLOPT_POSTFIELDS, payload.data());
       curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(payload.size()));
     }
     if (curl_multi_add_handle(multi, e) != CURLM_OK) {
+      release_request(*t);
       idle.emplace_back(t);
       fail_later(tag, "curl refused the transfer");
       return;
@@ -516,12 +540,22 @@ struct http_client::impl {
     std::erase(running, &t);
     const std::uint64_t tag = t.tag;
     http_result done = std::move(r);
-    t.request.url.clear();
-    t.request.body.clear();
-    t.request.shared_body.reset();
-    t.request.headers.clear();
-    idle.emplace_back(&t);
+    release_request(t);
+    // Back to the pool after the completion (which may start transfers: they take others), so
+    // that the body's buffer, when the completion left it, serves the transfer's next request.
     on_done(tag, std::move(done));
+    t.result.body = std::move(done.body);
+    idle.emplace_back(&t);
+  }
+
+  // The transfer no longer refers to its request (a borrowed one may be gone after the
+  // completion).
+  static void release_request(transfer& t) {
+    t.request = nullptr;
+    t.owned.url.clear();
+    t.owned.body.clear();
+    t.owned.shared_body.reset();
+    t.owned.headers.clear();
   }
 
   void classify_failure(transfer& t, CURLcode code, long connect_status, bool connected) {
@@ -632,6 +666,10 @@ http_client::~http_client() = default;
 
 void http_client::start(std::uint64_t tag, http::built_request&& request) {
   impl_->start(tag, std::move(request));
+}
+
+void http_client::start_borrowed(std::uint64_t tag, const http::built_request& request) {
+  impl_->start_borrowed(tag, request);
 }
 
 std::size_t http_client::active() const noexcept {

@@ -85,6 +85,9 @@ class http_client {
 
   // Starts the request; its result comes back with `tag`. The request's buffers are taken.
   void start(std::uint64_t tag, http::built_request&& request);
+  // The same without a copy: `request` is the caller's and must stay valid, unchanged, until
+  // the completion for `tag` has been called (it is not touched after).
+  void start_borrowed(std::uint64_t tag, const http::built_request& request);
   // Requests started and not yet finished.
   std::size_t active() const noexcept;
   // Ends every transfer now: each gets its result (transport_failure::local, with `reason` and

@@ -23,6 +23,7 @@
 #include <optional>
 #include <vector>
 
+#include "io/host_inbox.hpp"
 #include "io/http_client.hpp"
 #include "mm7/listener_exchange.hpp"
 #include "mm7/mms_core.hpp"
@@ -150,25 +151,15 @@ struct mm7_runner::impl : std::enable_shared_from_this<impl> {
   // ---- host threads ----
 
   void submit(mm7::prepared_mms&& r) {
-    {
-      std::lock_guard lock(inbox_mutex);
-      inbox_requests.push_back(std::move(r));
-    }
-    wake();
+    if (inbox.put(std::move(r))) wake();
   }
 
   void ack(std::uint64_t ack_id, std::int32_t disposition) {
-    {
-      std::lock_guard lock(inbox_mutex);
-      inbox_acks.emplace_back(ack_id & ~mms_ack_bit, disposition);
-    }
-    wake();
+    if (inbox.put_ack(ack_id & ~mms_ack_bit, disposition)) wake();
   }
 
   void wake() {
-    if (wake_posted.exchange(true)) return;
     asio::post(io, [self = shared_from_this()] {
-      self->wake_posted = false;
       self->drain_inbox();
       self->pump();
     });
@@ -176,12 +167,8 @@ struct mm7_runner::impl : std::enable_shared_from_this<impl> {
 
   void drain_inbox() {
     std::vector<mm7::prepared_mms> requests;
-    std::vector<std::pair<std::uint64_t, std::int32_t>> acks;
-    {
-      std::lock_guard lock(inbox_mutex);
-      requests.swap(inbox_requests);
-      acks.swap(inbox_acks);
-    }
+    std::vector<host_inbox<mm7::prepared_mms>::ack> acks;
+    inbox.take(requests, acks);
     const auto now = clock::now();
     for (auto& r : requests)
       core.submit(std::move(r), now);
@@ -486,10 +473,7 @@ struct mm7_runner::impl : std::enable_shared_from_this<impl> {
   std::map<std::uint64_t, session_state> sessions;
   std::uint64_t next_reply = 1;
   std::uint64_t next_session = 1;
-  std::mutex inbox_mutex;
-  std::vector<mm7::prepared_mms> inbox_requests;
-  std::vector<std::pair<std::uint64_t, std::int32_t>> inbox_acks;
-  std::atomic<bool> wake_posted{false};
+  host_inbox<mm7::prepared_mms> inbox;
   bool shutting_down = false;
   bool finished_once = false;
   clock::time_point drain_deadline = clock::time_point::max();

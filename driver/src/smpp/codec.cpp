@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <optional>
+#include <tuple>
 #include <utility>
 
 #include "smpp/pdu_layout.hpp"
@@ -56,6 +58,26 @@ codec_status tlv_length_failure(const tlv_info& info, std::size_t length) {
 // Fields are walked with a fold over the layout's field list; each step returns a bool (cheap to
 // chain) and a failing step leaves its codec_status in the walker, so the hot path never copies
 // a codec_status per field.
+
+// Calls visit(field) for each field of a field list, in wire order, while it returns true; true
+// when every call did.
+template <class Fields, class Visit>
+bool all_fields(const Fields& fields, Visit&& visit) {
+  return std::apply([&](const auto&... f) { return (visit(f) && ...); }, fields);
+}
+
+// The same for the fields of the alternative of a choice that `flag` selects; nullopt when no
+// alternative names `flag` (nothing visited).
+template <class B, class... Whens, class Visit>
+std::optional<bool> chosen_fields(const layout::choice<B, Whens...>& f, std::uint8_t flag,
+                                  Visit&& visit) {
+  std::optional<bool> result;
+  auto try_one = [&](const auto& w) {
+    if (!result && w.value == flag) result = all_fields(w.fields, visit);
+  };
+  std::apply([&](const auto&... w) { (try_one(w), ...); }, f.alternatives);
+  return result;
+}
 
 // ---- decoding --------------------------------------------------------------------------------
 
@@ -163,21 +185,9 @@ template <class T, class B, class... Whens>
 bool decode_field(reader& r, T& obj, const layout::choice<B, Whens...>& f) {
   std::uint8_t& flag = obj.*(f.member);
   if (!read_u8(r, flag, f.name)) return false;
-  bool known = false;
-  const bool ok = std::apply(
-      [&](const auto&... w) {
-        return (
-            (w.value == flag
-                 ? (known = true,
-                    std::apply([&](const auto&... g) { return (decode_field(r, obj, g) && ...); },
-                               w.fields))
-                 : true) &&
-            ...);
-      },
-      f.alternatives);
-  if (!ok) return false;
-  if (!known) return r.failed(fail(f.error_status, f.name, f.reason, flag));
-  return true;
+  const auto ok = chosen_fields(f, flag, [&](const auto& g) { return decode_field(r, obj, g); });
+  if (!ok) return r.failed(fail(f.error_status, f.name, f.reason, flag));
+  return *ok;
 }
 
 template <class T, class B, class E>
@@ -193,9 +203,8 @@ bool decode_field(reader& r, T& obj, const layout::counted<B, E>& f) {
   list.reserve(count);
   for (unsigned i = 0; i < count; ++i) {
     E e{};
-    const bool ok = std::apply([&](const auto&... g) { return (decode_field(r, e, g) && ...); },
-                               layout::field_list<E>);
-    if (!ok) return false;
+    if (!all_fields(layout::field_list<E>, [&](const auto& g) { return decode_field(r, e, g); }))
+      return false;
     list.push_back(e);
   }
   return true;
@@ -210,9 +219,8 @@ constexpr bool has_tlvs() {
 
 template <class T>
 codec_status decode_body(reader& r, T& body, bool lenient_tail) {
-  const bool ok = std::apply([&](const auto&... f) { return (decode_field(r, body, f) && ...); },
-                             layout::field_list<T>);
-  if (!ok) return r.error;
+  if (!all_fields(layout::field_list<T>, [&](const auto& f) { return decode_field(r, body, f); }))
+    return r.error;
   // Octets after the last mandatory field of a PDU without TLVs. A response is still usable
   // (some SMSCs append v5.0 TLVs to v3.4 responses); a request is malformed.
   if (!has_tlvs<T>() && r.remaining() > 0 && !lenient_tail)
@@ -298,21 +306,9 @@ template <class T, class B, class... Whens>
 bool measure_field(sizer& s, const T& obj, const layout::choice<B, Whens...>& f) {
   const std::uint8_t flag = obj.*(f.member);
   s.size += 1;
-  bool known = false;
-  const bool ok = std::apply(
-      [&](const auto&... w) {
-        return (
-            (w.value == flag
-                 ? (known = true,
-                    std::apply([&](const auto&... g) { return (measure_field(s, obj, g) && ...); },
-                               w.fields))
-                 : true) &&
-            ...);
-      },
-      f.alternatives);
-  if (!ok) return false;
-  if (!known) return s.failed(fail(f.error_status, f.name, f.reason, flag));
-  return true;
+  const auto ok = chosen_fields(f, flag, [&](const auto& g) { return measure_field(s, obj, g); });
+  if (!ok) return s.failed(fail(f.error_status, f.name, f.reason, flag));
+  return *ok;
 }
 
 template <class T, class B, class E>
@@ -322,9 +318,8 @@ bool measure_field(sizer& s, const T& obj, const layout::counted<B, E>& f) {
     return s.failed(fail(f.count_status, f.count_name, f.range, list.size(), f.max_count));
   s.size += 1;
   for (const E& e : list) {
-    const bool ok = std::apply([&](const auto&... g) { return (measure_field(s, e, g) && ...); },
-                               layout::field_list<E>);
-    if (!ok) return false;
+    if (!all_fields(layout::field_list<E>, [&](const auto& g) { return measure_field(s, e, g); }))
+      return false;
   }
   return true;
 }
@@ -383,14 +378,10 @@ template <class T, class B, class... Whens>
 void write_field(char*& p, const T& obj, const layout::choice<B, Whens...>& f) {
   const std::uint8_t flag = obj.*(f.member);
   *p++ = static_cast<char>(flag);
-  std::apply(
-      [&](const auto&... w) {
-        ((w.value == flag
-              ? std::apply([&](const auto&... g) { (write_field(p, obj, g), ...); }, w.fields)
-              : void()),
-         ...);
-      },
-      f.alternatives);
+  chosen_fields(f, flag, [&](const auto& g) {
+    write_field(p, obj, g);
+    return true;
+  });
 }
 
 template <class T, class B, class E>
@@ -398,16 +389,18 @@ void write_field(char*& p, const T& obj, const layout::counted<B, E>& f) {
   const auto& list = obj.*(f.member);
   *p++ = static_cast<char>(list.size());
   for (const E& e : list)
-    std::apply([&](const auto&... g) { (write_field(p, e, g), ...); }, layout::field_list<E>);
+    all_fields(layout::field_list<E>, [&](const auto& g) {
+      write_field(p, e, g);
+      return true;
+    });
 }
 
 template <class T>
 codec_status encode_pdu(const T& body, std::uint32_t status, std::uint32_t sequence,
                         std::string& out) {
   sizer s;
-  const bool ok = std::apply([&](const auto&... f) { return (measure_field(s, body, f) && ...); },
-                             layout::field_list<T>);
-  if (!ok) return s.error;
+  if (!all_fields(layout::field_list<T>, [&](const auto& f) { return measure_field(s, body, f); }))
+    return s.error;
   const std::size_t start = out.size();
   out.resize(start + s.size);
   char* h = out.data() + start;
@@ -416,7 +409,10 @@ codec_status encode_pdu(const T& body, std::uint32_t status, std::uint32_t seque
   store_u32(h + 8, status);
   store_u32(h + 12, sequence);
   char* p = h + header_size;
-  std::apply([&](const auto&... f) { (write_field(p, body, f), ...); }, layout::field_list<T>);
+  all_fields(layout::field_list<T>, [&](const auto& f) {
+    write_field(p, body, f);
+    return true;
+  });
   return {};
 }
 
@@ -514,20 +510,20 @@ struct describer {
   void field(const T& obj, const layout::choice<B, Whens...>& f) {
     const std::uint8_t flag = obj.*(f.member);
     out += fmt::format(" {}={}", f.name, flag);
-    std::apply(
-        [&](const auto&... w) {
-          ((w.value == flag ? std::apply([&](const auto&... g) { (field(obj, g), ...); }, w.fields)
-                            : void()),
-           ...);
-        },
-        f.alternatives);
+    chosen_fields(f, flag, [&](const auto& g) {
+      field(obj, g);
+      return true;
+    });
   }
   template <class T, class B, class E>
   void field(const T& obj, const layout::counted<B, E>& f) {
     const auto& list = obj.*(f.member);
     out += fmt::format(" {}={}", f.count_name, list.size());
     for (const E& e : list)
-      std::apply([&](const auto&... g) { (field(e, g), ...); }, layout::field_list<E>);
+      all_fields(layout::field_list<E>, [&](const auto& g) {
+        field(e, g);
+        return true;
+      });
   }
 };
 
@@ -594,7 +590,7 @@ codec_status encode(const Body& body, std::uint32_t sequence_number, std::string
 }
 
 // One explicit instantiation of the template encode() per PDU type.
-#define SMSDRV_SMPP_INSTANTIATE_ENCODE_(name, value, layout) \
+#define SMSDRV_SMPP_INSTANTIATE_ENCODE_(name, value, layout, response) \
   template codec_status encode<name>(const name&, std::uint32_t, std::string&, std::uint32_t);
 SMSDRV_SMPP_COMMAND_MAP(SMSDRV_SMPP_INSTANTIATE_ENCODE_)
 #undef SMSDRV_SMPP_INSTANTIATE_ENCODE_
@@ -614,8 +610,10 @@ std::string describe(const pdu& p, const describe_options& options) {
   describer d{options, out};
   std::visit(
       [&](const auto& body) {
-        std::apply([&](const auto&... f) { (d.field(body, f), ...); },
-                   layout::field_list<std::decay_t<decltype(body)>>);
+        all_fields(layout::field_list<std::decay_t<decltype(body)>>, [&](const auto& f) {
+          d.field(body, f);
+          return true;
+        });
       },
       p.body);
   return out;

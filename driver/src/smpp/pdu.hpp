@@ -219,9 +219,25 @@ struct pdu_type : Layout {
 
 // One type per row of SMSDRV_SMPP_COMMAND_MAP: `submit_sm` is pdu_type<command_id::submit_sm,
 // sm_body>.
-#define SMSDRV_SMPP_PDU_TYPE_(name, value, layout) using name = pdu_type<command_id::name, layout>;
+#define SMSDRV_SMPP_PDU_TYPE_(name, value, layout, response) \
+  using name = pdu_type<command_id::name, layout>;
 SMSDRV_SMPP_COMMAND_MAP(SMSDRV_SMPP_PDU_TYPE_)
 #undef SMSDRV_SMPP_PDU_TYPE_
+
+// The PDU type of a command_id: pdu_type_of<command_id::submit_sm>::type is submit_sm.
+template <command_id Id>
+struct pdu_type_of;
+#define SMSDRV_SMPP_PDU_TYPE_OF_(name, value, layout, response) \
+  template <>                                                   \
+  struct pdu_type_of<command_id::name> {                        \
+    using type = name;                                          \
+  };
+SMSDRV_SMPP_COMMAND_MAP(SMSDRV_SMPP_PDU_TYPE_OF_)
+#undef SMSDRV_SMPP_PDU_TYPE_OF_
+
+// The type of the response that answers a request type (its row's response column).
+template <class Request>
+using response_type = typename pdu_type_of<response_of(Request::id)>::type;
 
 namespace detail {
 template <class Ignored, class... Pdus>
@@ -232,7 +248,7 @@ struct variant_of_rest {
 
 // The body of any PDU; the alternative determines command_id. The alternatives are the rows of
 // SMSDRV_SMPP_COMMAND_MAP in its order, so a default body is a generic_nack.
-#define SMSDRV_SMPP_PDU_ALTERNATIVE_(name, value, layout) , name
+#define SMSDRV_SMPP_PDU_ALTERNATIVE_(name, value, layout, response) , name
 using pdu_body =
     detail::variant_of_rest<void SMSDRV_SMPP_COMMAND_MAP(SMSDRV_SMPP_PDU_ALTERNATIVE_)>::type;
 #undef SMSDRV_SMPP_PDU_ALTERNATIVE_
@@ -241,9 +257,9 @@ using pdu_body =
 // when `id` is not an SMPP v3.4 command.
 inline bool make_body(std::uint32_t id, pdu_body& body) {
   switch (id) {
-#define SMSDRV_SMPP_MAKE_BODY_(name, value, layout) \
-  case value:                                       \
-    body.emplace<name>();                           \
+#define SMSDRV_SMPP_MAKE_BODY_(name, value, layout, response) \
+  case value:                                                 \
+    body.emplace<name>();                                     \
     return true;
     SMSDRV_SMPP_COMMAND_MAP(SMSDRV_SMPP_MAKE_BODY_)
 #undef SMSDRV_SMPP_MAKE_BODY_

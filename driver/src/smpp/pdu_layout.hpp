@@ -106,7 +106,54 @@ constexpr when<std::tuple<Fields...>> on(std::uint8_t value, Fields... fields) {
   return {value, std::tuple{fields...}};
 }
 
+// The same with the fields given as a group (a tuple of fields).
+template <class... Fields>
+constexpr when<std::tuple<Fields...>> on(std::uint8_t value, std::tuple<Fields...> fields) {
+  return {value, fields};
+}
+
 namespace cs = command_status;
+
+// Groups of fields that several layouts share, spliced into their lists with std::tuple_cat.
+
+// An address: its TON, NPI and the address itself, at most max_size octets with the NUL (21 in
+// most PDUs, 65 in data_sm and alert_notification: SMPP v3.4 §5.2.5-9).
+template <class B>
+constexpr auto source_address(std::uint8_t max_size) {
+  return std::tuple{
+      u8<B>{"source_addr_ton", &B::source_addr_ton},
+      u8<B>{"source_addr_npi", &B::source_addr_npi},
+      c_string<B>{"source_addr", &B::source_addr, max_size, cs::esme_rinvsrcadr},
+  };
+}
+
+template <class B>
+constexpr auto destination_address(std::uint8_t max_size) {
+  return std::tuple{
+      u8<B>{"dest_addr_ton", &B::dest_addr_ton},
+      u8<B>{"dest_addr_npi", &B::dest_addr_npi},
+      c_string<B>{"destination_addr", &B::destination_addr, max_size, cs::esme_rinvdstadr},
+  };
+}
+
+// What follows the addresses in submit_sm, deliver_sm and submit_multi, from esm_class to the
+// TLVs (§4.4.1, §4.5.1, §4.6.1).
+template <class B>
+constexpr auto message_fields() {
+  return std::tuple{
+      u8<B>{"esm_class", &B::esm_class},
+      u8<B>{"protocol_id", &B::protocol_id},
+      u8<B>{"priority_flag", &B::priority_flag},
+      time_string<B>{"schedule_delivery_time", &B::schedule_delivery_time, cs::esme_rinvsched},
+      time_string<B>{"validity_period", &B::validity_period, cs::esme_rinvexpiry},
+      u8<B>{"registered_delivery", &B::registered_delivery},
+      u8<B>{"replace_if_present_flag", &B::replace_if_present_flag},
+      u8<B>{"data_coding", &B::data_coding},
+      u8<B>{"sm_default_msg_id", &B::sm_default_msg_id},
+      short_message<B>{&B::short_message},
+      tlvs<B>{&B::tlvs},
+  };
+}
 
 // fields(static_cast<const Layout*>(nullptr)) yields the layout's field list. Overloads take
 // the layout (base) type, so every pdu_type<Id, Layout> finds its list.
@@ -146,26 +193,9 @@ constexpr auto fields(const outbind_body*) {
 
 constexpr auto fields(const sm_body*) {
   using B = sm_body;
-  return std::tuple{
-      c_string<B>{"service_type", &B::service_type, 6, cs::esme_rinvsertyp},
-      u8<B>{"source_addr_ton", &B::source_addr_ton},
-      u8<B>{"source_addr_npi", &B::source_addr_npi},
-      c_string<B>{"source_addr", &B::source_addr, 21, cs::esme_rinvsrcadr},
-      u8<B>{"dest_addr_ton", &B::dest_addr_ton},
-      u8<B>{"dest_addr_npi", &B::dest_addr_npi},
-      c_string<B>{"destination_addr", &B::destination_addr, 21, cs::esme_rinvdstadr},
-      u8<B>{"esm_class", &B::esm_class},
-      u8<B>{"protocol_id", &B::protocol_id},
-      u8<B>{"priority_flag", &B::priority_flag},
-      time_string<B>{"schedule_delivery_time", &B::schedule_delivery_time, cs::esme_rinvsched},
-      time_string<B>{"validity_period", &B::validity_period, cs::esme_rinvexpiry},
-      u8<B>{"registered_delivery", &B::registered_delivery},
-      u8<B>{"replace_if_present_flag", &B::replace_if_present_flag},
-      u8<B>{"data_coding", &B::data_coding},
-      u8<B>{"sm_default_msg_id", &B::sm_default_msg_id},
-      short_message<B>{&B::short_message},
-      tlvs<B>{&B::tlvs},
-  };
+  return std::tuple_cat(
+      std::tuple{c_string<B>{"service_type", &B::service_type, 6, cs::esme_rinvsertyp}},
+      source_address<B>(21), destination_address<B>(21), message_fields<B>());
 }
 
 constexpr auto fields(const message_id_body*) {
@@ -175,46 +205,27 @@ constexpr auto fields(const message_id_body*) {
 
 constexpr auto fields(const dest_address*) {
   using B = dest_address;
-  return std::tuple{one_of(
-      "dest_flag", &B::dest_flag, cs::esme_rinvdestflag, "must be 1 (SME address) or 2 (list name)",
-      on(dest_address::sme_address, u8<B>{"dest_addr_ton", &B::dest_addr_ton},
-         u8<B>{"dest_addr_npi", &B::dest_addr_npi},
-         c_string<B>{"destination_addr", &B::destination_addr, 21, cs::esme_rinvdstadr}),
-      on(dest_address::distribution_list,
-         c_string<B>{"dl_name", &B::dl_name, 21, cs::esme_rinvdlname}))};
+  return std::tuple{one_of("dest_flag", &B::dest_flag, cs::esme_rinvdestflag,
+                           "must be 1 (SME address) or 2 (list name)",
+                           on(dest_address::sme_address, destination_address<B>(21)),
+                           on(dest_address::distribution_list,
+                              c_string<B>{"dl_name", &B::dl_name, 21, cs::esme_rinvdlname}))};
 }
 
 constexpr auto fields(const unsuccess_sme*) {
   using B = unsuccess_sme;
-  return std::tuple{
-      u8<B>{"dest_addr_ton", &B::dest_addr_ton},
-      u8<B>{"dest_addr_npi", &B::dest_addr_npi},
-      c_string<B>{"destination_addr", &B::destination_addr, 21, cs::esme_rinvdstadr},
-      u32<B>{"error_status_code", &B::error_status_code, true},
-  };
+  return std::tuple_cat(destination_address<B>(21),
+                        std::tuple{u32<B>{"error_status_code", &B::error_status_code, true}});
 }
 
 constexpr auto fields(const submit_multi_body*) {
   using B = submit_multi_body;
-  return std::tuple{
-      c_string<B>{"service_type", &B::service_type, 6, cs::esme_rinvsertyp},
-      u8<B>{"source_addr_ton", &B::source_addr_ton},
-      u8<B>{"source_addr_npi", &B::source_addr_npi},
-      c_string<B>{"source_addr", &B::source_addr, 21, cs::esme_rinvsrcadr},
-      counted<B, dest_address>{"number_of_dests", &B::dest_addresses, 1, 254, cs::esme_rinvnumdests,
-                               "must be 1..254"},
-      u8<B>{"esm_class", &B::esm_class},
-      u8<B>{"protocol_id", &B::protocol_id},
-      u8<B>{"priority_flag", &B::priority_flag},
-      time_string<B>{"schedule_delivery_time", &B::schedule_delivery_time, cs::esme_rinvsched},
-      time_string<B>{"validity_period", &B::validity_period, cs::esme_rinvexpiry},
-      u8<B>{"registered_delivery", &B::registered_delivery},
-      u8<B>{"replace_if_present_flag", &B::replace_if_present_flag},
-      u8<B>{"data_coding", &B::data_coding},
-      u8<B>{"sm_default_msg_id", &B::sm_default_msg_id},
-      short_message<B>{&B::short_message},
-      tlvs<B>{&B::tlvs},
-  };
+  return std::tuple_cat(
+      std::tuple{c_string<B>{"service_type", &B::service_type, 6, cs::esme_rinvsertyp}},
+      source_address<B>(21),
+      std::tuple{counted<B, dest_address>{"number_of_dests", &B::dest_addresses, 1, 254,
+                                          cs::esme_rinvnumdests, "must be 1..254"}},
+      message_fields<B>());
 }
 
 constexpr auto fields(const submit_multi_resp_body*) {
@@ -228,19 +239,12 @@ constexpr auto fields(const submit_multi_resp_body*) {
 
 constexpr auto fields(const data_sm_body*) {
   using B = data_sm_body;
-  return std::tuple{
-      c_string<B>{"service_type", &B::service_type, 6, cs::esme_rinvsertyp},
-      u8<B>{"source_addr_ton", &B::source_addr_ton},
-      u8<B>{"source_addr_npi", &B::source_addr_npi},
-      c_string<B>{"source_addr", &B::source_addr, 65, cs::esme_rinvsrcadr},
-      u8<B>{"dest_addr_ton", &B::dest_addr_ton},
-      u8<B>{"dest_addr_npi", &B::dest_addr_npi},
-      c_string<B>{"destination_addr", &B::destination_addr, 65, cs::esme_rinvdstadr},
-      u8<B>{"esm_class", &B::esm_class},
-      u8<B>{"registered_delivery", &B::registered_delivery},
-      u8<B>{"data_coding", &B::data_coding},
-      tlvs<B>{&B::tlvs},
-  };
+  return std::tuple_cat(
+      std::tuple{c_string<B>{"service_type", &B::service_type, 6, cs::esme_rinvsertyp}},
+      source_address<B>(65), destination_address<B>(65),
+      std::tuple{u8<B>{"esm_class", &B::esm_class},
+                 u8<B>{"registered_delivery", &B::registered_delivery},
+                 u8<B>{"data_coding", &B::data_coding}, tlvs<B>{&B::tlvs}});
 }
 
 constexpr auto fields(const data_sm_resp_body*) {
@@ -253,12 +257,9 @@ constexpr auto fields(const data_sm_resp_body*) {
 
 constexpr auto fields(const query_sm_body*) {
   using B = query_sm_body;
-  return std::tuple{
-      c_string<B>{"message_id", &B::message_id, 65, cs::esme_rinvmsgid},
-      u8<B>{"source_addr_ton", &B::source_addr_ton},
-      u8<B>{"source_addr_npi", &B::source_addr_npi},
-      c_string<B>{"source_addr", &B::source_addr, 21, cs::esme_rinvsrcadr},
-  };
+  return std::tuple_cat(
+      std::tuple{c_string<B>{"message_id", &B::message_id, 65, cs::esme_rinvmsgid}},
+      source_address<B>(21));
 }
 
 constexpr auto fields(const query_sm_resp_body*) {
@@ -273,44 +274,35 @@ constexpr auto fields(const query_sm_resp_body*) {
 
 constexpr auto fields(const cancel_sm_body*) {
   using B = cancel_sm_body;
-  return std::tuple{
-      c_string<B>{"service_type", &B::service_type, 6, cs::esme_rinvsertyp},
-      c_string<B>{"message_id", &B::message_id, 65, cs::esme_rinvmsgid},
-      u8<B>{"source_addr_ton", &B::source_addr_ton},
-      u8<B>{"source_addr_npi", &B::source_addr_npi},
-      c_string<B>{"source_addr", &B::source_addr, 21, cs::esme_rinvsrcadr},
-      u8<B>{"dest_addr_ton", &B::dest_addr_ton},
-      u8<B>{"dest_addr_npi", &B::dest_addr_npi},
-      c_string<B>{"destination_addr", &B::destination_addr, 21, cs::esme_rinvdstadr},
-  };
+  return std::tuple_cat(
+      std::tuple{c_string<B>{"service_type", &B::service_type, 6, cs::esme_rinvsertyp},
+                 c_string<B>{"message_id", &B::message_id, 65, cs::esme_rinvmsgid}},
+      source_address<B>(21), destination_address<B>(21));
 }
 
 constexpr auto fields(const replace_sm_body*) {
   using B = replace_sm_body;
-  return std::tuple{
-      c_string<B>{"message_id", &B::message_id, 65, cs::esme_rinvmsgid},
-      u8<B>{"source_addr_ton", &B::source_addr_ton},
-      u8<B>{"source_addr_npi", &B::source_addr_npi},
-      c_string<B>{"source_addr", &B::source_addr, 21, cs::esme_rinvsrcadr},
-      time_string<B>{"schedule_delivery_time", &B::schedule_delivery_time, cs::esme_rinvsched},
-      time_string<B>{"validity_period", &B::validity_period, cs::esme_rinvexpiry},
-      u8<B>{"registered_delivery", &B::registered_delivery},
-      u8<B>{"sm_default_msg_id", &B::sm_default_msg_id},
-      short_message<B>{&B::short_message},
-  };
+  return std::tuple_cat(
+      std::tuple{c_string<B>{"message_id", &B::message_id, 65, cs::esme_rinvmsgid}},
+      source_address<B>(21),
+      std::tuple{
+          time_string<B>{"schedule_delivery_time", &B::schedule_delivery_time, cs::esme_rinvsched},
+          time_string<B>{"validity_period", &B::validity_period, cs::esme_rinvexpiry},
+          u8<B>{"registered_delivery", &B::registered_delivery},
+          u8<B>{"sm_default_msg_id", &B::sm_default_msg_id},
+          short_message<B>{&B::short_message},
+      });
 }
 
 constexpr auto fields(const alert_notification_body*) {
   using B = alert_notification_body;
-  return std::tuple{
-      u8<B>{"source_addr_ton", &B::source_addr_ton},
-      u8<B>{"source_addr_npi", &B::source_addr_npi},
-      c_string<B>{"source_addr", &B::source_addr, 65, cs::esme_rinvsrcadr},
-      u8<B>{"esme_addr_ton", &B::esme_addr_ton},
-      u8<B>{"esme_addr_npi", &B::esme_addr_npi},
-      c_string<B>{"esme_addr", &B::esme_addr, 65, cs::esme_rinvdstadr},
-      tlvs<B>{&B::tlvs},
-  };
+  return std::tuple_cat(source_address<B>(65),
+                        std::tuple{
+                            u8<B>{"esme_addr_ton", &B::esme_addr_ton},
+                            u8<B>{"esme_addr_npi", &B::esme_addr_npi},
+                            c_string<B>{"esme_addr", &B::esme_addr, 65, cs::esme_rinvdstadr},
+                            tlvs<B>{&B::tlvs},
+                        });
 }
 
 // The field list of a PDU type, as a constant: walking it costs nothing at run time.

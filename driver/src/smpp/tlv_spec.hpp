@@ -1,4 +1,4 @@
-// The "extra optional parameters" string of the seed (docs/options.md, "TLV spec"): a list of
+// The "extra optional parameters" string (docs/options.md, "TLV spec"): a list of
 // SMPP v3.4 optional parameters (§3.2.4.1, §5.3) written as text, for x-smpp-extraopt,
 // x-smpp-delivery-extraopt and a SendSMS request's extraopt:
 //

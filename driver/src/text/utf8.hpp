@@ -71,4 +71,11 @@ inline void append_utf8(std::string& out, char32_t cp) {
 // Offset of the first byte that is not part of a valid UTF-8 sequence, or npos.
 std::size_t find_invalid_utf8(std::string_view s) noexcept;
 
+// Appends s with every byte that does not begin a well-formed UTF-8 sequence (as next_utf8()
+// reads it) replaced by U+FFFD, one for each such byte; well-formed sequences are copied as they
+// are. For text a peer sent that must become valid UTF-8 (a JSON line, a log), never for text
+// the driver sends (that is refused at the first invalid byte: encode()).
+void append_repaired_utf8(std::string& out, std::string_view s);
+std::string repaired_utf8(std::string_view s);
+
 }  // namespace smsdrv::text

@@ -10,6 +10,7 @@ namespace {
 
 constexpr std::string_view text_plain = "text/plain; charset=utf-8";
 constexpr std::string_view json_type = "application/json";
+constexpr std::string_view settings_path = "/api/settings/";
 
 answer plain(unsigned status, std::string body) {
   answer a;
@@ -54,6 +55,33 @@ answer method_not_allowed(std::string_view allow) {
 
 bool reads(std::string_view method) {
   return method == "GET" || method == "HEAD";
+}
+
+// A path segment with its %XX escapes decoded (RFC 3986 §2.1); nullopt when one is broken.
+std::optional<std::string> percent_decoded(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    auto hex = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    if (i + 2 >= s.size() || hex(s[i + 1]) < 0 || hex(s[i + 2]) < 0) return std::nullopt;
+    out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+    i += 2;
+  }
+  return out;
+}
+
+answer json(const json_answer& j) {
+  answer a = plain(j.status, j.body);
+  a.content_type = json_type;
+  return a;
 }
 
 }  // namespace
@@ -155,6 +183,14 @@ answer console_app::handle_console(const request_view& r, std::string_view path)
     answer a = plain(202, "{\"id\":\"" + sent.id + "\"}");
     a.content_type = json_type;
     return a;
+  }
+  if (path.starts_with(settings_path)) {
+    const auto channel = percent_decoded(path.substr(settings_path.size()));
+    if (!channel || channel->empty() || !backend_.settings || !backend_.apply_settings)
+      return json_error(404, "no such page or API: " + std::string(path));
+    if (reads(r.method)) return json(backend_.settings(*channel));
+    if (r.method != "POST") return method_not_allowed("GET, HEAD, POST");
+    return json(backend_.apply_settings(*channel, r.body));
   }
   if (path == "/metrics") {
     if (!reads(r.method)) return method_not_allowed("GET, HEAD");

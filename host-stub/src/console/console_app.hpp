@@ -8,6 +8,8 @@
 //   GET  /api/channels   every channel: driver, last state, counters (channels_json)
 //   POST /api/test-sms   {"channel", "to", "text"} -> 202 {"id"}; 400 {"error"} when refused
 //   GET  /api/test-sms   the last test messages, newest first, with outcome and report
+//   GET  /api/settings/<channel>   the channel's section with the driver's option help
+//   POST /api/settings/<channel>   changes -> 200 applied; 422 {"error", "fields"} refused
 //   GET  /metrics        the drivers' metrics for Prometheus (text format 0.0.4)
 //
 // Everything but the page's three files needs authentication (console_auth.hpp); every request
@@ -49,6 +51,12 @@ struct test_sms_answer {
   std::string error;
 };
 
+// An API answer in JSON with its status.
+struct json_answer {
+  unsigned status = 200;
+  std::string body;
+};
+
 struct console_backend {
   std::function<std::string()> metrics;        // Prometheus text of every driver
   std::function<std::string()> channels_json;  // {"channels":[...]}
@@ -56,6 +64,9 @@ struct console_backend {
   std::function<test_sms_answer(const std::string& channel, const std::string& to,
                                 const std::string& text)>
       send_test;
+  // GET and POST /api/settings/<channel> (console/settings_api.hpp); unset: 404.
+  std::function<json_answer(const std::string& channel)> settings;
+  std::function<json_answer(const std::string& channel, std::string_view body)> apply_settings;
 };
 
 class console_app {

@@ -55,6 +55,7 @@ int event_loop::run(std::thread& reader) {
         rt_.log.log(SMSDRV_LOG_WARN, "dms-stub",
                     "SIGHUP ignored: dms-stub is stopping, the options file is not read again");
     }
+    rt_.tasks.run_all(now_in == phase::serving && stop_cause_.empty());
     pump();
     if (out_.lost() && !hurry_) {
       rt_.log.log(SMSDRV_LOG_ERROR, "dms-stub", "stdout is closed: stopping");
@@ -89,6 +90,7 @@ int event_loop::run(std::thread& reader) {
     if (now_in == phase::lingering && hurry_) deadline = now;
     if (now_in == phase::lingering && now >= deadline) break;
   }
+  rt_.tasks.close();
   shut_drivers_down();
   return out_.lost() ? 1 : 0;
 }

@@ -1,4 +1,4 @@
-// routing.hpp - which endpoint an inbound message of a channel goes to (spec §2, seed
+// routing.hpp - which endpoint an inbound message of a channel goes to (docs/options.md,
 // "Endpoints").
 //
 //   inbound-route      = 101:sms_endpoint                     paging mode only

@@ -2,7 +2,8 @@
 //
 // Threads: the reader thread parses stdin and calls send(); the main thread alone polls events,
 // writes stdout, acknowledges, sends again what a reload answered SMSDRV_E_SHUT_DOWN, and
-// reloads the options file. The drivers' notify() and the reader wake the main thread through
+// reloads the options file, also for the console's settings page, whose thread hands it the
+// change through tasks. The drivers' notify() and the reader wake the main thread through
 // main_wake; the main thread stops the reader through reader_stop.
 //
 // The configuration lock: the reader holds it shared (using_config()) from looking a request's
@@ -24,6 +25,7 @@
 #include "host/drivers.hpp"
 #include "host/line_queue.hpp"
 #include "host/logger.hpp"
+#include "host/main_tasks.hpp"
 #include "host/pii.hpp"
 #include "host/request_table.hpp"
 #include "host/test_messages.hpp"
@@ -34,7 +36,7 @@ namespace smsdrv::host {
 struct runtime {
   runtime(const run_options& o, const logger& l, driver_list& d, const channel_map& c,
           const wakeup& w)
-      : options(o), log(l), drivers(d), channels(&c), main_wake(w), requests(d.size()) {}
+      : options(o), log(l), drivers(d), channels(&c), main_wake(w), requests(d.size()), tasks(w) {}
 
   const run_options& options;
   const logger& log;
@@ -57,6 +59,7 @@ struct runtime {
   std::atomic<bool> stopping{false};    // a signal or lost output: stop reading now
   channel_status status;                // the channels' last states, for the console
   test_messages tests;                  // the console's test SMS and their outcomes
+  main_tasks tasks;                     // the console's settings changes, run by the main thread
   // Set by the main thread, under the configuration lock, when the drain begins: the console
   // sends nothing after it (smsdrv.h: shutdown() must not overlap send()).
   bool sends_closed = false;

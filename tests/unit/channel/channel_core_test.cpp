@@ -618,3 +618,58 @@ TEST_CASE("shutdown at the drain deadline: unanswered requests end as outcome un
   REQUIRE(ev.size() == 1);
   CHECK(ev[0].status == SMSDRV_E_OUTCOME_UNKNOWN);
 }
+
+TEST_CASE("x-failover-channel: queued requests never written are taken out, unanswered here") {
+  fixture f;
+  f.connect_and_bind();
+  f.take_events();
+  std::vector<std::uint64_t> ids;
+  for (int i = 0; i < 8; ++i) {
+    prepared_request r = f.request();
+    if (i != 6) r.kept = {{"_smsDestNumber", "4915550001"}, {"_smsText", "m" + std::to_string(i)}};
+    ids.push_back(r.request_id);
+    f.core->enqueue(std::move(r), f.now);
+  }
+  CHECK(f.written().size() == 5);  // the window; three wait
+  f.core->on_closed("the SMSC closed the connection", f.now);
+  f.take_events();  // the five in flight: outcome unknown
+  REQUIRE(f.core->open_requests() == 3);
+
+  std::vector<unsent_request> taken;
+  f.core->take_unsent(1, taken);  // at most the limit, oldest first
+  REQUIRE(taken.size() == 1);
+  CHECK(taken[0].request_id == ids[5]);
+  CHECK(taken[0].data.size() == 2);
+  CHECK(taken[0].data[1].second == "m5");
+  f.core->take_unsent(10, taken);  // the one without its user data stays
+  REQUIRE(taken.size() == 2);
+  CHECK(taken[1].request_id == ids[7]);
+  CHECK(f.core->open_requests() == 1);
+
+  // Back: only the one that stayed goes out; the taken ones get no RESPONSE from this channel.
+  f.advance_to_deadline();
+  f.connect_and_bind();
+  const auto submits = f.written();
+  REQUIRE(submits.size() == 1);
+  f.answer(submits[0]);
+  std::map<std::uint64_t, int> answered;
+  for (const auto& e : f.take_events())
+    if (e.type == SMSDRV_EVENT_RESPONSE) ++answered[e.request_id];
+  CHECK(answered == std::map<std::uint64_t, int>{{ids[6], 1}});
+  CHECK(f.core->open_requests() == 0);
+
+  // Shutting down: nothing is taken (the shutdown answers the queue, each request once).
+  f.link_closes();
+  f.take_events();
+  prepared_request late = f.request();
+  late.kept = {{"_smsText", "late"}};
+  const std::uint64_t late_id = late.request_id;
+  f.core->enqueue(std::move(late), f.now);
+  f.core->shutdown(f.now, f.now + 1s);
+  taken.clear();
+  f.core->take_unsent(10, taken);
+  CHECK(taken.empty());
+  f.take_events();
+  REQUIRE(f.responses[late_id].size() == 1);
+  CHECK(f.responses[late_id][0].status == SMSDRV_E_SHUT_DOWN);
+}

@@ -8,6 +8,7 @@
 #include <deque>
 #include <map>
 #include <random>
+#include <set>
 
 using namespace smsdrv;
 using namespace smsdrv::channel;
@@ -58,8 +59,9 @@ struct fixture {
   explicit fixture(http_channel_config c = make_config())
       : core(std::make_unique<http_channel_core>(std::move(c), log, now)) {}
 
-  std::uint64_t send() {
+  std::uint64_t send(bool keep = false) {
     http_prepared_request r;
+    if (keep) r.kept = {{"_smsDestNumber", "4917612345678"}, {"_smsText", "kept"}};
     r.request_id = next_id++;
     r.request.verb = http::method::post;
     r.request.url = "https://api.example.com/send";
@@ -507,4 +509,57 @@ TEST_CASE("rate: a late timer is made up within the burst; a pause is not latene
   // the burst's worth of time, 48 ms, would let the next requests catch up 12).
   const auto paused = run_at_250(6, 100, [] { return 0ns; });
   CHECK(busiest_second(paused) <= 250);
+}
+
+TEST_CASE("x-failover-channel: requests that never reached the gateway are taken out") {
+  fixture f;
+  for (int i = 0; i < 7; ++i)
+    f.send(/*keep=*/i != 6);
+  REQUIRE(f.started.size() == 4);  // 1..4 in flight, 5..7 wait
+  // 1 is refused for now (503: sent again later, so it reached the gateway); 2 and 3 never
+  // reach it (connect refused: the gateway is down); 4 stays in flight.
+  f.answer_status(503, "busy", 5s);
+  f.answer_failure(transport_failure::connect, false, "Connection refused");
+  f.answer_failure(transport_failure::connect, false, "Connection refused");
+  REQUIRE(f.core->gateway_down());
+  REQUIRE(f.core->open_requests() == 7);
+
+  std::vector<unsent_request> taken;
+  f.core->take_unsent(100, taken);
+  std::set<std::uint64_t> ids;
+  for (const auto& u : taken) {
+    ids.insert(u.request_id);
+    CHECK(u.data.size() == 2);
+    CHECK(u.data[1].second == "kept");
+  }
+  // Not 1 (answered), 4 (in flight), 7 (its user data not kept).
+  CHECK(ids == std::set<std::uint64_t>{2, 3, 5, 6});
+  CHECK(f.core->open_requests() == 3);
+  taken.clear();
+  f.core->take_unsent(100, taken);
+  CHECK(taken.empty());
+
+  // The rest ends here, one RESPONSE each; the taken ones none.
+  f.answer_ok();  // 4
+  f.answer_all_ok();
+  for (std::uint64_t id : std::vector<std::uint64_t>{1, 4, 7})
+    CHECK(f.response_of(id).status == SMSDRV_OK);
+  for (std::uint64_t id : ids)
+    CHECK(f.responses[id].empty());
+}
+
+TEST_CASE("x-failover-channel: a limit, and nothing taken once shutting down") {
+  fixture f;
+  for (int i = 0; i < 6; ++i)
+    f.send(/*keep=*/true);
+  std::vector<unsent_request> taken;
+  f.core->take_unsent(1, taken);
+  REQUIRE(taken.size() == 1);
+  CHECK(taken[0].request_id == 5);  // the oldest waiting; 1..4 are in flight
+  f.core->shutdown(f.now, f.now + 1s);
+  taken.clear();
+  f.core->take_unsent(10, taken);
+  CHECK(taken.empty());
+  f.take();
+  CHECK(f.response_of(6).status == SMSDRV_E_SHUT_DOWN);
 }

@@ -36,20 +36,21 @@ TEST_CASE("the channel table has every option of spec §2, each once") {
       "x-smpp-delivery-extraopt", "x-smpp-empty-message", "x-smpp-tls-mode", "x-smpp-tls-version",
       "x-smpp-tls-path-to-certificate", "x-smpp-tls-certificate-file-password",
       "x-smpp-tls-certificate-password", "x-debug-mode", "x-jsms-config-file",
-      // host options and ours (spec §1, issue 2, seed 2's flash/overwrite/failover)
+      // host options, and ours: queue, flash, overwrite, a failover SMSC, TLS (docs/options.md)
       "driver", "driver-classname", "x-smpp-queue-size", "x-smpp-flash", "x-smpp-overwrite",
       "x-smpp-failover-host", "x-smpp-failover-port", "x-smpp-tls-host-name",
       "x-smpp-tls-verification",
-      // issue 3: text and long messages
+      // text and long messages (docs/text.md)
       "x-smpp-national-language", "x-smpp-long-message-method", "x-smpp-reassembly-timeout",
       "x-smpp-reassembly-deliver-partial", "x-smpp-reassembly-max-bytes",
       "x-smpp-reassembly-max-messages",
-      // issue 4: failover account and probing, error policy, in-flight submissions at a loss
+      // failover account and probing, error policy, in-flight submissions at a loss
+      // (docs/reliability.md)
       "x-smpp-failover-system-id", "x-smpp-failover-password", "x-smpp-failover-probe-interval",
       "x-smpp-error-policy", "x-smpp-in-flight-on-disconnect",
       // inbound back-pressure
       "x-smpp-inbound-max-unacked", "x-smpp-inbound-max-unacked-bytes",
-      // issue 11: HTTP(S) gateways (seed 2's generic plugin), failover to another channel
+      // HTTP(S) gateways (docs/http.md), failover to another channel
       "x-gateway-type", "x-failover-channel", "x-http-method", "x-http-url",
       "x-http-destination-param", "x-http-message-param", "x-http-sender-param",
       "x-http-space-encoding", "x-http-param-<N>", "x-http-password-param-<N>",

@@ -76,8 +76,8 @@ TEST_CASE("enumerations accept names and aliases ignoring case, blanks, '-' and 
         std::get<std::int64_t>(accepted("x-smpp-outbound-enc-default", raw)));
   };
   CHECK(encoding("smscdefault") == text_encoding::smscdefault);
-  CHECK(encoding("smcdefaut") == text_encoding::smscdefault);  // seed 2's spelling
-  CHECK(encoding("asci") == text_encoding::ascii);             // seed 2's spelling
+  CHECK(encoding("smcdefaut") == text_encoding::smscdefault);  // another gateway's spelling
+  CHECK(encoding("asci") == text_encoding::ascii);             // another gateway's spelling
   CHECK(encoding("UTF-16BE") == text_encoding::utf16be);
   CHECK(encoding("ucs2") == text_encoding::ucs2);
   CHECK(static_cast<ucs2_schema>(std::get<std::int64_t>(
@@ -139,7 +139,8 @@ TEST_CASE("TON and NPI take a number 0-255 or a name of spec §2") {
         "National, Private, ERMES, Internet, WapClient");
 }
 
-TEST_CASE("service types accept the wire names, seed 2's names and any short ASCII") {
+TEST_CASE(
+    "service types accept the wire names, the names other gateways show and any short ASCII") {
   auto st = [](std::string_view raw) {
     return std::get<std::string>(accepted("x-smpp-service-type", raw));
   };
@@ -161,7 +162,8 @@ TEST_CASE("service types accept the wire names, seed 2's names and any short ASC
         "5 printable ASCII characters");
 }
 
-TEST_CASE("service type 'Other' (seed 2's 'a value of my own') is refused with what to give") {
+TEST_CASE(
+    "service type 'Other' (other gateways' 'a value of my own') is refused with what to give") {
   const std::string why =
       "'Other' is the choice other gateways offer for a service_type of your own: give that value "
       "itself (at most 5 printable ASCII characters, as the SMSC defines it), or one of \"\", CMT, "
@@ -171,7 +173,7 @@ TEST_CASE("service type 'Other' (seed 2's 'a value of my own') is refused with w
   CHECK(std::get<std::string>(accepted("x-smpp-service-type", "Oth")) == "Oth");
 }
 
-TEST_CASE("system type and address range: NULL means not set, as seed 2 writes it") {
+TEST_CASE("system type and address range: NULL means not set, as other gateways write it") {
   CHECK(accepted("x-smpp-system-type", "NULL") == typed_value(std::string()));
   CHECK(accepted("x-smpp-system-type", "null") == typed_value(std::string()));
   CHECK(accepted("x-smpp-system-type", " Null ") == typed_value(std::string()));

@@ -464,7 +464,7 @@ TEST_CASE("only channel sections and consistent arrays are validated") {
   CHECK(classify_section("Channel-x") == section_kind::other);
 }
 
-TEST_CASE("failover, error policy and in-flight options (issue 4)") {
+TEST_CASE("failover, error policy and in-flight options (docs/reliability.md)") {
   channel_settings c = settings_of(channel({{"x-smpp-failover-host", "smsc2.example.com"},
                                             {"x-smpp-failover-port", "2776"},
                                             {"x-smpp-failover-system-id", "esme1-b"},

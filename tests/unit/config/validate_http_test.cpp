@@ -80,7 +80,7 @@ TEST_CASE("an HTTP channel needs its URL and parameter names, not the SMPP optio
   CHECK(settings_of(smpp).gateway == gateway_type::smpp);
 }
 
-TEST_CASE("every field of seed 2's generic plugin has an option") {
+TEST_CASE("every field of the usual generic HTTP(s) SMS plugin has an option (docs/http.md)") {
   channel_settings c = settings_of(http_channel({
       {"x-http-method", "get"},
       {"x-http-sender-param", "from"},

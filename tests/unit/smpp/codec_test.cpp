@@ -631,7 +631,7 @@ TEST_CASE("nested structures are walked field by field like a PDU's own fields")
 
 TEST_CASE("one list gives every PDU its type, its variant alternative and make_body()") {
   std::size_t rows = 0;
-#define SMSDRV_TEST_ROW_(name, value, layout)                                       \
+#define SMSDRV_TEST_ROW_(name, value, layout, response)                             \
   {                                                                                 \
     ++rows;                                                                         \
     STATIC_REQUIRE(name::id == command_id::name);                                   \

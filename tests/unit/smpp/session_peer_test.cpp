@@ -125,6 +125,57 @@ TEST_CASE("every request kind in the pending table is answered only by its own r
   }
 }
 
+// Every response of the PDU table but the request's own (its row's response column) and
+// generic_nack, sent with the request's sequence_number, is not the answer: the request waits
+// for its own response (SMPP v3.4 §3.2, §5.1.2.1).
+template <class Request>
+void check_answered_only_by_its_row(const Request& request, std::string_view name) {
+  CAPTURE(name);
+#define SMSDRV_TEST_WRONG_RESPONSE_(wrong, value, layout, response)                                \
+  if constexpr (is_response(command_id::wrong) && command_id::wrong != command_id::generic_nack) { \
+    if (command_id::wrong != response_of(Request::id)) {                                           \
+      CAPTURE(#wrong);                                                                             \
+      harness h;                                                                                   \
+      h.bind();                                                                                    \
+      h.written();                                                                                 \
+      std::uint32_t seq = 0;                                                                       \
+      REQUIRE(h.s.send_request(request, 40, h.now, &seq).ok());                                    \
+      h.written();                                                                                 \
+      check_not_an_answer<wrong, response_type<Request>>(h, seq, 40, name);                        \
+    }                                                                                              \
+  }
+  SMSDRV_SMPP_COMMAND_MAP(SMSDRV_TEST_WRONG_RESPONSE_)
+#undef SMSDRV_TEST_WRONG_RESPONSE_
+}
+
+TEST_CASE(
+    "a response with another command_id for the sequence number is not the answer, for "
+    "every request an ESME sends") {
+  submit_sm sm;
+  sm.destination_addr = "4915550001";
+  check_answered_only_by_its_row(sm, "submit_sm");
+  data_sm d;
+  d.destination_addr = "4915550001";
+  check_answered_only_by_its_row(d, "data_sm");
+  query_sm q;
+  q.message_id = "abc";
+  check_answered_only_by_its_row(q, "query_sm");
+  cancel_sm c;
+  c.message_id = "abc";
+  check_answered_only_by_its_row(c, "cancel_sm");
+  replace_sm r;
+  r.message_id = "abc";
+  check_answered_only_by_its_row(r, "replace_sm");
+  submit_multi m;
+  dest_address a;
+  a.destination_addr = "4915550001";
+  m.dest_addresses.push_back(a);
+  check_answered_only_by_its_row(m, "submit_multi");
+  STATIC_REQUIRE(answers(command_id::submit_sm, command_id::submit_sm_resp));
+  STATIC_REQUIRE_FALSE(answers(command_id::cancel_sm, command_id::replace_sm_resp));
+  STATIC_REQUIRE(answers(command_id::outbind, command_id::generic_nack));
+}
+
 TEST_CASE("generic_nack still answers any request (SMPP v3.4 §4.3)") {
   harness h;
   h.bind();

@@ -17,7 +17,8 @@ std::string hex(const std::string& bytes) {
   return out;
 }
 
-// Hex with spaces at field boundaries, as the seed's table is written; spaces are ignored.
+// Hex with spaces at field boundaries, as the table of docs/options.md ("TLV spec") is written;
+// spaces are ignored.
 std::string unspaced(std::string s) {
   std::erase(s, ' ');
   return s;
@@ -42,26 +43,26 @@ tlv_spec_error error_of(std::string_view spec) {
   return *e;
 }
 
-constexpr std::string_view seed_spec =
+constexpr std::string_view documented_spec =
     "{ tlvItems: [ {tag:4401, typ:octets, val:2a03b44c6d0f}, {tag:4402, typ:int, val:52173}, "
     "{tag:4403, typ:strz, val:abc1234}, {tag:4404,  \ntyp:strnz, val:abc1234}, {tag:4405} ] }";
 
 }  // namespace
 
-TEST_CASE("the seed's TLV spec encodes byte for byte as the seed's table shows") {
-  CHECK(wire_of(seed_spec) == unspaced("1131 0006 2a03b44c6d0f"
-                                       "1132 0004 0000cbcd"
-                                       "1133 0008 6162633132333400"
-                                       "1134 0007 61626331323334"
-                                       "1135 0000"));
-  auto items = items_of(seed_spec);
+TEST_CASE("the documented TLV spec encodes byte for byte as the table of docs/options.md shows") {
+  CHECK(wire_of(documented_spec) == unspaced("1131 0006 2a03b44c6d0f"
+                                             "1132 0004 0000cbcd"
+                                             "1133 0008 6162633132333400"
+                                             "1134 0007 61626331323334"
+                                             "1135 0000"));
+  auto items = items_of(documented_spec);
   REQUIRE(items.size() == 5);
   CHECK(items[0] == tlv_item{4401, std::string("\x2a\x03\xb4\x4c\x6d\x0f", 6)});
   CHECK(items[4] == tlv_item{4405, ""});
 }
 
 TEST_CASE("the spec is accepted without outer braces, with any whitespace and key order") {
-  std::string expected = wire_of(seed_spec);
+  std::string expected = wire_of(documented_spec);
   CHECK(wire_of("tlvItems: [ {tag:4401, typ:octets, val:2a03b44c6d0f}, {tag:4402, typ:int, "
                 "val:52173}, {tag:4403, typ:strz, val:abc1234}, {tag:4404, typ:strnz, "
                 "val:abc1234}, {tag:4405} ]") == expected);
@@ -220,7 +221,7 @@ TEST_CASE("a long value is shortened in the reason") {
 }
 
 TEST_CASE("format_tlv_spec gives a spec that parses back to the same items") {
-  auto items = items_of(seed_spec);
+  auto items = items_of(documented_spec);
   std::string formatted = format_tlv_spec(items);
   CHECK(formatted ==
         "{ tlvItems: [ {tag:4401, typ:octets, val:2a03b44c6d0f}, {tag:4402, typ:octets, "

@@ -1,4 +1,4 @@
-#include "subprocess.hpp"
+#include "subprocess/subprocess.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -9,19 +9,21 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
+#include <cstdint>
 #include <mutex>
 #include <system_error>
 #include <thread>
 
 extern char** environ;
 
-namespace smsdrv::test {
+namespace smsdrv::proc {
 namespace {
 
 using steady = std::chrono::steady_clock;
 
-[[noreturn]] void fail(const char* what, int error = errno) {
+constexpr std::size_t read_chunk = 256 * 1024;
+
+[[noreturn]] void fail(const std::string& what, int error = errno) {
   throw std::system_error(error, std::generic_category(), what);
 }
 
@@ -31,7 +33,7 @@ void make_pipe(int fds[2]) {
 
 int remaining_ms(steady::time_point deadline) {
   const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - steady::now());
-  return left.count() < 0 ? 0 : static_cast<int>(left.count());
+  return left.count() <= 0 ? 0 : static_cast<int>(std::min<std::int64_t>(left.count(), 1 << 30));
 }
 
 void close_fd(int& fd) {
@@ -39,12 +41,51 @@ void close_fd(int& fd) {
   fd = -1;
 }
 
+// Appends what `fd` has to `to` without blocking. True when something happened; `eof` is set
+// at end of stream.
+bool drain_fd(int fd, std::string& to, bool& eof) {
+  if (fd < 0 || eof) return false;
+  bool any = false;
+  for (;;) {
+    const std::size_t old = to.size();
+    to.resize(old + read_chunk);
+    const ssize_t n = ::read(fd, to.data() + old, read_chunk);
+    to.resize(old + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+    if (n > 0) {
+      any = true;
+      if (static_cast<std::size_t>(n) < read_chunk) return true;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) {
+      eof = true;
+      any = true;
+    }
+    return any;
+  }
+}
+
+// The next line of buffer[begin, size); at end of stream also a last line without '\n'.
+std::optional<std::string_view> take_line(std::string& buffer, std::size_t& begin, bool eof) {
+  const std::size_t nl = buffer.find('\n', begin);
+  if (nl == std::string::npos) {
+    if (!eof || begin == buffer.size()) return std::nullopt;
+    const std::string_view last(buffer.data() + begin, buffer.size() - begin);
+    begin = buffer.size();
+    return last;
+  }
+  const std::string_view line(buffer.data() + begin, nl - begin);
+  begin = nl + 1;
+  return line;
+}
+
 }  // namespace
 
-subprocess::subprocess(const std::vector<std::string>& argv, const spawn_options& options) {
+subprocess::subprocess(const std::vector<std::string>& argv, const spawn_options& options)
+    : keep_stdout_on_wait_(options.keep_stdout_on_wait) {
   static std::once_flag ignore_sigpipe;
   std::call_once(ignore_sigpipe, [] { ::signal(SIGPIPE, SIG_IGN); });
-  if (argv.empty()) throw std::system_error(EINVAL, std::generic_category(), "empty argv");
+  if (argv.empty()) fail("empty argv", EINVAL);
 
   int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
   if (options.pipe_stdin) make_pipe(in);
@@ -61,7 +102,7 @@ subprocess::subprocess(const std::vector<std::string>& argv, const spawn_options
   if (options.capture_stderr) posix_spawn_file_actions_adddup2(&actions, err[1], 2);
   if (!options.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
 
-  // The child starts with default signal handling and an empty mask, whatever the test changed.
+  // The child starts with default signal handling and an empty mask, whatever the caller changed.
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t none, all;
@@ -89,16 +130,16 @@ subprocess::subprocess(const std::vector<std::string>& argv, const spawn_options
   close_fd(out[1]);
   close_fd(err[1]);
   in_ = in[1];
-  out_.fd = out[0];
-  err_.fd = err[0];
+  out_fd_ = out[0];
+  err_fd_ = err[0];
   if (rc != 0) {
     close_fd(in_);
-    close_fd(out_.fd);
-    close_fd(err_.fd);
+    close_fd(out_fd_);
+    close_fd(err_fd_);
     pid_ = -1;
-    fail(("posix_spawn " + argv[0]).c_str(), rc);
+    fail("cannot start " + argv[0], rc);
   }
-  for (int fd : {out_.fd, err_.fd})
+  for (int fd : {out_fd_, err_fd_})
     if (fd >= 0) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
 
@@ -108,8 +149,8 @@ subprocess::~subprocess() {
     reap(true);
   }
   close_fd(in_);
-  close_fd(out_.fd);
-  close_fd(err_.fd);
+  close_fd(out_fd_);
+  close_fd(err_fd_);
 }
 
 void subprocess::write(std::string_view data) {
@@ -128,76 +169,83 @@ void subprocess::write_line(std::string_view line) {
   write(l);
 }
 
+bool subprocess::try_write(std::string_view data) noexcept {
+  if (in_ < 0) return false;
+  while (!data.empty()) {
+    const ssize_t n = ::write(in_, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
 void subprocess::close_stdin() {
   close_fd(in_);
 }
 
 void subprocess::close_stdout() {
-  close_fd(out_.fd);
-  out_.eof = true;
-  out_.buffer.clear();
+  close_fd(out_fd_);
+  out_eof_ = true;
+  out_.clear();
+  out_begin_ = 0;
 }
 
-bool subprocess::drain(stream& s) {
-  if (s.fd < 0 || s.eof) return false;
-  bool any = false;
-  char buf[65536];
-  while (true) {
-    const ssize_t n = ::read(s.fd, buf, sizeof buf);
-    if (n > 0) {
-      s.buffer.append(buf, static_cast<size_t>(n));
-      if (s.everything != nullptr) s.everything->append(buf, static_cast<size_t>(n));
-      any = true;
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n == 0) {
-      s.eof = true;
-      any = true;
-    }
-    return any;
+bool subprocess::drain_stdout() {
+  if (out_begin_ > 0 && out_begin_ == out_.size()) {
+    out_.clear();
+    out_begin_ = 0;
+  } else if (out_begin_ >= read_chunk) {
+    out_.erase(0, out_begin_);
+    out_begin_ = 0;
   }
+  return drain_fd(out_fd_, out_, out_eof_);
 }
 
-std::optional<std::string> subprocess::take_line(stream& s) {
-  const auto nl = s.buffer.find('\n');
-  if (nl == std::string::npos) {
-    if (!s.eof || s.buffer.empty()) return std::nullopt;
-    std::string last = std::move(s.buffer);
-    s.buffer.clear();
-    return last;
-  }
-  std::string line = s.buffer.substr(0, nl);
-  s.buffer.erase(0, nl + 1);
-  return line;
+bool subprocess::drain_stderr() {
+  return drain_fd(err_fd_, err_, err_eof_);
 }
 
-std::optional<std::string> subprocess::read_line_from(stream& s, duration timeout) {
+void subprocess::poll_readable(int fd, int timeout_ms) {
+  pollfd fds[2] = {{fd, POLLIN, 0}, {err_fd_, POLLIN, 0}};
+  const nfds_t n = (fd != err_fd_ && err_fd_ >= 0 && !err_eof_) ? 2 : 1;
+  ::poll(fds, n, timeout_ms);
+}
+
+std::optional<std::string_view> subprocess::read_line_view(duration timeout) {
   const auto deadline = steady::now() + timeout;
-  while (true) {
-    drain(s);
-    drain(err_);
-    if (auto line = take_line(s)) return line;
-    if (s.eof || s.fd < 0) return std::nullopt;
+  for (;;) {
+    if (auto line = take_line(out_, out_begin_, out_eof_)) return line;
+    if (out_eof_ || out_fd_ < 0) return std::nullopt;
+    const bool got = drain_stdout();
+    drain_stderr();
+    if (got) continue;
     const int left = remaining_ms(deadline);
     if (left == 0) return std::nullopt;
-    pollfd fds[2] = {{s.fd, POLLIN, 0}, {err_.fd, POLLIN, 0}};
-    const nfds_t n = (&s != &err_ && err_.fd >= 0 && !err_.eof) ? 2 : 1;
-    ::poll(fds, n, left);
+    poll_readable(out_fd_, left);
   }
 }
 
 std::optional<std::string> subprocess::read_line(duration timeout) {
-  return read_line_from(out_, timeout);
+  if (auto line = read_line_view(timeout)) return std::string(*line);
+  return std::nullopt;
 }
 
 std::optional<std::string> subprocess::read_stderr_line(duration timeout) {
-  return read_line_from(err_, timeout);
+  const auto deadline = steady::now() + timeout;
+  for (;;) {
+    drain_stderr();
+    if (auto line = take_line(err_, err_begin_, err_eof_)) return std::string(*line);
+    if (err_eof_ || err_fd_ < 0) return std::nullopt;
+    const int left = remaining_ms(deadline);
+    if (left == 0) return std::nullopt;
+    poll_readable(err_fd_, left);
+  }
 }
 
 const std::string& subprocess::stderr_text() {
-  drain(err_);
-  return err_all_;
+  drain_stderr();
+  return err_;
 }
 
 bool subprocess::reap(bool block) {
@@ -215,15 +263,21 @@ bool subprocess::reap(bool block) {
 
 std::optional<int> subprocess::wait(duration timeout) {
   const auto deadline = steady::now() + timeout;
+  auto drain_both = [this] {
+    drain_stdout();
+    if (!keep_stdout_on_wait_) {
+      out_.clear();
+      out_begin_ = 0;
+    }
+    drain_stderr();
+  };
   while (!reap(false)) {
-    drain(out_);
-    drain(err_);
+    drain_both();
     const int left = remaining_ms(deadline);
     if (left == 0) return std::nullopt;
     std::this_thread::sleep_for(std::chrono::milliseconds(std::min(left, 5)));
   }
-  drain(out_);
-  drain(err_);
+  drain_both();
   return status_;
 }
 
@@ -239,4 +293,4 @@ bool subprocess::running() {
   return pid_ > 0 && !reap(false);
 }
 
-}  // namespace smsdrv::test
+}  // namespace smsdrv::proc
