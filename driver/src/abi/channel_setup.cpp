@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "channel/text_choices.hpp"
+#include "config/redis_url.hpp"
 #include "http/gateway_url.hpp"
 
 namespace smsdrv::abi {
@@ -45,6 +48,8 @@ channel::channel_config channel_config_of(const config::channel_settings& s,
   c.window = s.smpp_submit_window_size;
   c.max_rate = s.smpp_submit_max_rate;
   c.queue_size = s.smpp_queue_size;
+  c.sessions = std::max<std::uint32_t>(s.smpp_sessions, 1);
+  c.metrics->set_sessions(c.sessions);
   c.connect_timeout = s.smpp_comms_timeout;
   c.reconnect_cap = s.reconnection_timeout;
   // Validated, so it parses (config/option_value.cpp); the defaults otherwise.
@@ -62,6 +67,23 @@ channel::channel_config channel_config_of(const config::channel_settings& s,
   c.inbound_max_unacked = s.smpp_inbound_max_unacked;
   c.inbound_max_unacked_bytes = s.smpp_inbound_max_unacked_bytes;
   c.trace_pdus = s.debug_mode;
+  if (!s.shared_limits_redis_url.empty()) {
+    // Validated, so it parses (config/option_value.cpp).
+    auto url = config::parse_redis_url(s.shared_limits_redis_url);
+    if (auto* u = std::get_if<config::redis_url>(&url)) {
+      channel::account_limits a;
+      a.redis_host = u->host;
+      a.redis_port = u->port;
+      a.redis_db = u->db;
+      a.redis_password = s.shared_limits_redis_password;
+      a.account = s.shared_limits_account.empty() ? s.smpp_system_id : s.shared_limits_account;
+      a.lease.account_rate = s.shared_limits_rate;
+      a.lease.lease_size = s.shared_limits_lease_size;
+      a.lease.local_share_percent = s.shared_limits_local_share;
+      c.shared_limits = std::move(a);
+      c.metrics->set_shared_limits();
+    }
+  }
   return c;
 }
 

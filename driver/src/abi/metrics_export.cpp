@@ -60,6 +60,28 @@ constexpr family reconnects{
     "reconnections scheduled because the link was lost, could not be made or was refused"};
 constexpr family link_up{"smsdrv_link_up", SMSDRV_METRIC_GAUGE,
                          "1 while the channel is bound to its SMSC, else 0"};
+constexpr family session_link_up{
+    "smsdrv_session_link_up", SMSDRV_METRIC_GAUGE,
+    "a channel of several binds (x-smpp-sessions): 1 while this bind is bound, else 0"};
+constexpr family session_binds{"smsdrv_session_binds_total", SMSDRV_METRIC_COUNTER,
+                               "a channel of several binds: successful binds of this session"};
+constexpr family session_submit_sent{
+    "smsdrv_session_submit_sm_sent_total", SMSDRV_METRIC_COUNTER,
+    "a channel of several binds: submit_sm PDUs written on this bind"};
+constexpr family session_submit_in_flight{
+    "smsdrv_session_submit_sm_in_flight", SMSDRV_METRIC_GAUGE,
+    "a channel of several binds: submit_sm written on this bind and not yet answered"};
+constexpr family session_inbound_unacked{
+    "smsdrv_session_inbound_unacked", SMSDRV_METRIC_GAUGE,
+    "a channel of several binds: inbound messages of this bind waiting for the host's "
+    "acknowledgement"};
+constexpr family shared_limit_fallback{
+    "smsdrv_shared_limit_fallback", SMSDRV_METRIC_GAUGE,
+    "x-shared-limits-redis-url set: 1 while Redis is unreachable and the channel sends at "
+    "x-shared-limits-local-share of the account's rate, else 0"};
+constexpr family shared_limit_fallbacks{
+    "smsdrv_shared_limit_fallbacks_total", SMSDRV_METRIC_COUNTER,
+    "x-shared-limits-redis-url set: times the channel fell back to its local share"};
 constexpr family latency{"smsdrv_response_latency_seconds", SMSDRV_METRIC_HISTOGRAM,
                          "time from writing a submit_sm to reading its answer"};
 constexpr const char* latency_bucket = "smsdrv_response_latency_seconds_bucket";
@@ -136,6 +158,26 @@ void metrics_export::fill(std::span<const channel_metrics_source> channels, smsd
   plain(binds, [&](std::size_t c) { return snaps[c].binds; });
   plain(reconnects, [&](std::size_t c) { return snaps[c].reconnects; });
   plain(link_up, [&](std::size_t c) { return snaps[c].link_up ? 1 : 0; });
+  // Per session, only for channels of several binds; the label value is the session (from 1).
+  auto per_session = [&](const family& f, auto value_of) {
+    for (std::size_t ch = 0; ch < channels.size(); ++ch)
+      for (std::size_t i = 0; i < snaps[ch].sessions.size(); ++i)
+        add(f, f.name, ch, "session", strings_.emplace_back(std::to_string(i + 1)).c_str(),
+            static_cast<double>(value_of(snaps[ch].sessions[i])));
+  };
+  using ss = channel::session_snapshot;
+  per_session(session_link_up, [](const ss& s) { return s.link_up ? 1 : 0; });
+  per_session(session_binds, [](const ss& s) { return s.binds; });
+  per_session(session_submit_sent, [](const ss& s) { return s.submit_sent; });
+  per_session(session_submit_in_flight, [](const ss& s) { return s.submit_in_flight; });
+  per_session(session_inbound_unacked, [](const ss& s) { return s.inbound_unacked; });
+  // Only for channels that share the account's rate through Redis.
+  auto shared = [&](const family& f, auto value_of) {
+    for (std::size_t ch = 0; ch < channels.size(); ++ch)
+      if (snaps[ch].shared_limits) add(f, f.name, ch, "", "", static_cast<double>(value_of(ch)));
+  };
+  shared(shared_limit_fallback, [&](std::size_t c) { return snaps[c].shared_limit_fallback; });
+  shared(shared_limit_fallbacks, [&](std::size_t c) { return snaps[c].shared_limit_fallbacks; });
   const auto& les = bucket_labels();
   for (std::size_t ch = 0; ch < channels.size(); ++ch) {
     std::uint64_t cumulative = 0;

@@ -5,11 +5,13 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "channel/channel_metrics.hpp"
 #include "flow/error_policy.hpp"
+#include "flow/lease_manager.hpp"
 #include "smpp/session.hpp"
 #include "text/reassembler.hpp"
 
@@ -29,6 +31,21 @@ struct smsc_endpoint {
 enum class in_flight_policy : std::uint8_t {
   fail,      // SMSDRV_E_OUTCOME_UNKNOWN: the SMSC may or may not have taken them
   resubmit,  // sent again after the reconnect (a segment at most 3 times)
+};
+
+// The ack id of an inbound event carries the index of the session (bind) it came in on from this
+// bit up, so that the channel answers it on that session (x-smpp-sessions).
+inline constexpr unsigned session_ack_shift = 48;
+
+// x-shared-limits-*: the SMSC account's rate shared by every host through Redis
+// (docs/scaling.md).
+struct account_limits {
+  std::string redis_host;
+  std::uint16_t redis_port = 6379;
+  std::uint32_t redis_db = 0;
+  std::string redis_password;  // a secret
+  std::string account;
+  flow::lease_settings lease;
 };
 
 struct channel_config {
@@ -56,6 +73,12 @@ struct channel_config {
   // channel stops reading from the SMSC (TCP back-pressure) except for responses it awaits.
   std::size_t inbound_max_unacked = 5000;
   std::size_t inbound_max_unacked_bytes = 16 * 1024 * 1024;
+  // x-smpp-sessions: binds the channel opens to its SMSC; session_index: which one this core
+  // runs (from 0).
+  std::uint32_t sessions = 1;
+  std::uint32_t session_index = 0;
+  // Set: every submission also needs a token of the account's shared rate.
+  std::optional<account_limits> shared_limits = std::nullopt;
   bool trace_pdus = false;  // x-debug-mode
   std::uint64_t seed = 0;   // jitter; 0 picks one from the channel name
   // Counters and gauges the channel updates; shared with the driver, which reports them.

@@ -94,21 +94,23 @@ std::size_t held_size(const channel_event& e) {
 
 }  // namespace
 
-channel_core::channel_core(channel_config config, log_sink& log, time_point now)
+channel_core::channel_core(channel_config config, log_sink& log, time_point now,
+                           session_shared* shared)
     : config_(std::move(config)),
       log_(log),
       session_(config_.session),
-      // Burst: 50 ms of messages after idle, never more than the window; it is also how far
-      // back a late timer is made up (rate_limit.hpp).
-      rate_(config_.max_rate,
-            std::clamp<std::uint32_t>(config_.max_rate / 20, 1,
-                                      std::max<std::uint32_t>(config_.window, 1))),
+      own_shared_(shared ? nullptr : std::make_unique<session_shared>(config_)),
+      rate_(*(shared ? shared : own_shared_.get())->gate),
       backoff_(config_.reconnect_initial, config_.reconnect_cap, seed_from(config_)),
-      receipts_(config_.receipt_entries, config_.receipt_max_age),
-      reassembler_(config_.reassembly),
+      receipts_((shared ? shared : own_shared_.get())->receipts),
+      reassembler_((shared ? shared : own_shared_.get())->reassembler),
       redeliveries_(redelivery_options(config_)),
       retry_at_(now),
-      unbound_since_(now) {
+      unbound_since_(now),
+      // A channel of several binds logs each one's lines as channel-sms1#2 (x-smpp-sessions).
+      log_name_(config_.sessions > 1 ? fmt::format("{}#{}", config_.name, config_.session_index + 1)
+                                     : config_.name),
+      next_ack_id_((std::uint64_t{config_.session_index} << session_ack_shift) + 1) {
   session_.set_tracing(config_.trace_pdus);
 }
 
@@ -403,7 +405,7 @@ time_point channel_core::down_long_enough(time_point accepted) const noexcept {
 // ---- session callbacks: link -----------------------------------------------------------------
 
 void channel_core::on_bound(std::string_view smsc_system_id) {
-  config_.metrics->link_bound();
+  config_.metrics->link_bound(config_.session_index);
   backoff_.reset();
   credentials_refused_ = false;
   bound_on_connection_ = true;
@@ -469,7 +471,7 @@ void channel_core::on_log(log_level level, std::string_view message) {
 void channel_core::on_trace(bool outgoing, const smpp::pdu& p) {
   // x-debug-mode: every PDU at level debug, masked (docs/privacy.md).
   if (logging(log_level::debug))
-    log_.write(log_level::debug, name(), pdu_trace_line(outgoing, p, log_.masking().get()));
+    log_.write(log_level::debug, log_name_, pdu_trace_line(outgoing, p, log_.masking().get()));
 }
 
 // ---- requests ------------------------------------------------------------------------------
@@ -501,6 +503,18 @@ void channel_core::take_unsent(std::size_t limit, std::vector<unsent_request>& o
     it = queue_.erase(it);
     --limit;
   }
+}
+
+void channel_core::take_queued(std::deque<prepared_request>& out) {
+  for (prepared_request& r : queue_)
+    out.push_back(std::move(r));
+  queue_.clear();
+}
+
+void channel_core::put_back(std::deque<prepared_request>& requests) {
+  for (auto it = requests.rbegin(); it != requests.rend(); ++it)
+    queue_.push_front(std::move(*it));
+  requests.clear();
 }
 
 std::size_t channel_core::allocate_slot() {
@@ -568,7 +582,8 @@ void channel_core::submit_segment(std::size_t slot, std::uint16_t segment, time_
                    st.command_status);
     return;
   }
-  config_.metrics->submit_sent(tag_of(slot, segment), now, retried);
+  config_.metrics->submit_sent(session_tag(tag_of(slot, segment), config_.session_index), now,
+                               retried);
   f.segments[segment].written_as = ++submissions_written_;
 }
 
@@ -789,7 +804,7 @@ void channel_core::on_response(std::uint64_t tag, const smpp::pdu& response) {
   in_flight& f = slots_[slot];
   const std::uint32_t status = response.command_status;
   const bool nack = response.id() == smpp::command_id::generic_nack;
-  config_.metrics->submit_answered(tag, status, nack, now_);
+  config_.metrics->submit_answered(session_tag(tag, config_.session_index), status, nack, now_);
   if (status != cs::esme_rok || nack) {
     const std::uint32_t st = status != cs::esme_rok ? status : cs::esme_rinvcmdid;
     if (resubmit_refused(slot, segment, st)) return;
@@ -833,7 +848,7 @@ void channel_core::on_response(std::uint64_t tag, const smpp::pdu& response) {
 }
 
 void channel_core::on_response_timeout(std::uint64_t tag) {
-  config_.metrics->submit_unanswered(tag, false);
+  config_.metrics->submit_unanswered(session_tag(tag, config_.session_index), false);
   const std::size_t slot = slot_of(tag);
   ++slots_[slot].outcomes;
   segment_failed(slot, segment_of(tag), SMSDRV_E_TIMEOUT,
@@ -844,7 +859,7 @@ void channel_core::on_response_timeout(std::uint64_t tag) {
 }
 
 void channel_core::on_request_lost(std::uint64_t tag) {
-  config_.metrics->submit_unanswered(tag, true);
+  config_.metrics->submit_unanswered(session_tag(tag, config_.session_index), true);
   const std::size_t slot = slot_of(tag);
   const std::uint16_t segment = segment_of(tag);
   in_flight& f = slots_[slot];
@@ -1032,7 +1047,7 @@ void channel_core::end_failure_batch(std::string_view what) {
     const log_level level = b.status == SMSDRV_E_SHUT_DOWN ? log_level::info : log_level::warn;
     if (!logging(level)) continue;
     const std::size_t n = b.ids.count();
-    log_.write(level, name(),
+    log_.write(level, log_name_,
                fmt::format("{}: {} request{} failed with {} (request{} {}){}{}", what, n,
                            n == 1 ? "" : "s", ::smsdrv::status_name(b.status), n == 1 ? "" : "s",
                            b.ids.text(), n == 1 ? ": " : "; the first: ", b.first_text));
@@ -1046,7 +1061,7 @@ std::uint64_t channel_core::new_ack(pending_ack a) {
   const std::uint64_t id = next_ack_id_++;
   pending_ack_bytes_ += a.bytes;
   pending_acks_.emplace(id, std::move(a));
-  config_.metrics->inbound_unacked(pending_acks_.size());
+  config_.metrics->inbound_unacked(pending_acks_.size(), config_.session_index);
   note_inbound_pressure();
   return id;
 }
@@ -1089,7 +1104,7 @@ bool channel_core::ack(std::uint64_t ack_id, std::int32_t disposition) {
   const pending_ack a = std::move(it->second);
   pending_acks_.erase(it);
   pending_ack_bytes_ -= a.bytes;
-  config_.metrics->inbound_unacked(pending_acks_.size());
+  config_.metrics->inbound_unacked(pending_acks_.size(), config_.session_index);
   note_inbound_pressure();
   const std::uint32_t status = disposition == SMSDRV_OK ? cs::esme_rok : cs::esme_rx_t_appn;
   bool written = true;
@@ -1288,9 +1303,9 @@ void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& field
   }
 
   if (concat.valid() && concat.total > 1) {
-    text::inbound_part part =
-        text::make_part(decoded_, payload, fields.source_addr, fields.destination_addr,
-                        part_token(connection, seq, data_sm));
+    text::inbound_part part = text::make_part(
+        decoded_, payload, fields.source_addr, fields.destination_addr,
+        part_token(connection + (std::uint64_t{config_.session_index} << 24), seq, data_sm));
     part.concat = concat;
     text::reassembled_message done;
     const text::add_result r = reassembler_.add(part, now_, done);
@@ -1479,7 +1494,7 @@ void channel_core::emit_state(std::string_view state, std::int32_t status, std::
   // Shutting down is asked for; every other state but "bound" is a problem worth a warning.
   log(status == SMSDRV_OK || status == SMSDRV_E_SHUT_DOWN ? log_level::info : log_level::warn,
       text);
-  if (status != SMSDRV_OK) config_.metrics->link_down();
+  if (status != SMSDRV_OK) config_.metrics->link_down(config_.session_index);
   channel_event e;
   e.type = SMSDRV_EVENT_CHANNEL_STATE;
   e.status = status;
@@ -1495,7 +1510,7 @@ void channel_core::emit_state(std::string_view state, std::int32_t status, std::
 void channel_core::log(log_level level, std::string message, std::uint64_t request_id) {
   if (!logging(level)) return;
   if (level <= log_level::warn && !limiter_.admit(level, message, now_, request_id)) return;
-  log_.write(level, name(), message);
+  log_.write(level, log_name_, message);
 }
 
 void channel_core::write_log_summaries(bool all) {
@@ -1503,7 +1518,7 @@ void channel_core::write_log_summaries(bool all) {
   summaries_.clear();
   limiter_.take_summaries(now_, summaries_, all);
   for (const log_limiter::summary& s : summaries_)
-    if (logging(s.level)) log_.write(s.level, name(), s.text);
+    if (logging(s.level)) log_.write(s.level, log_name_, s.text);
 }
 
 }  // namespace smsdrv::channel

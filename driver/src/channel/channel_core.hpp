@@ -54,10 +54,10 @@
 #include "channel/prepared_request.hpp"
 #include "channel/receipt_correlator.hpp"
 #include "channel/redelivery_tracker.hpp"
+#include "channel/session_shared.hpp"
 #include "channel/smsc_probe.hpp"
 #include "channel/unsent_request.hpp"
 #include "flow/backoff.hpp"
-#include "flow/rate_limit.hpp"
 #include "smpp/delivery_receipt.hpp"
 #include "smpp/session.hpp"
 #include "text/reassembler.hpp"
@@ -72,7 +72,10 @@ using wall_time = std::chrono::system_clock::time_point;
 
 class channel_core final : private smpp::session_handler {
  public:
-  channel_core(channel_config config, log_sink& log, time_point now);
+  // `shared`: what the channel's sessions share (x-smpp-sessions); nullptr: a channel of one
+  // session, which owns its own. It outlives the core.
+  channel_core(channel_config config, log_sink& log, time_point now,
+               session_shared* shared = nullptr);
   channel_core(const channel_core&) = delete;
   channel_core& operator=(const channel_core&) = delete;
   ~channel_core() override;
@@ -133,6 +136,12 @@ class channel_core final : private smpp::session_handler {
   // Emptied attribute lists the shell gives back (io::event_sink::reclaim); RESPONSE events are
   // built into them rather than into new ones.
   std::vector<attributes>& spare_attributes() noexcept { return spare_attrs_; }
+  // Requests accepted and never written (not one segment), oldest first, moved to the end of
+  // `out`: another session of the channel sends them (x-smpp-sessions).
+  void take_queued(std::deque<prepared_request>& out);
+  // Requests another session did not send, queued ahead of what this core holds (they are
+  // older); sent from the next call on (or failed by a shutdown that follows).
+  void put_back(std::deque<prepared_request>& requests);
   // Requests accepted and not yet answered (queued or in flight).
   std::size_t open_requests() const noexcept { return queue_.size() + in_flight_requests_; }
   // Inbound events the host has not acknowledged yet (also those whose connection is gone), and
@@ -298,10 +307,11 @@ class channel_core final : private smpp::session_handler {
   channel_config config_;
   log_sink& log_;
   smpp::session session_;
-  flow::rate_limit rate_;
+  std::unique_ptr<session_shared> own_shared_;  // a channel of one session
+  submit_gate& rate_;
   flow::backoff backoff_;
-  receipt_correlator receipts_;
-  text::reassembler reassembler_;
+  receipt_correlator& receipts_;
+  text::reassembler& reassembler_;
   text::decoded_message decoded_;  // reused decode buffer
 
   redelivery_tracker redeliveries_;
@@ -317,6 +327,7 @@ class channel_core final : private smpp::session_handler {
   std::optional<std::string> close_request_;
   std::string last_down_reason_;
   time_point unbound_since_;  // requests waiting while unbound fail after the waiting time
+  std::string log_name_;      // the channel's name, and the session's with several binds
 
   // Failover (endpoints_[1]): probing the primary, and moving back to it.
   time_point probe_at_ = time_point::max();

@@ -62,6 +62,11 @@ inline constexpr std::string_view gateway_type = "gatewayType";  // "smpp" or "h
 // x-failover-channel: the gateway that carries the channel's new requests (a CHANNEL_STATE
 // attribute), and the channel that carried a request (a RESPONSE attribute).
 inline constexpr std::string_view gateway_in_use = "gatewayInUse";
+// A channel of several binds (x-smpp-sessions): the session a CHANNEL_STATE event is about (from
+// 1), how many the channel opens, and how many are bound after it.
+inline constexpr std::string_view session = "session";
+inline constexpr std::string_view sessions = "sessions";
+inline constexpr std::string_view sessions_bound = "sessionsBound";
 inline constexpr std::string_view carried_by = "_smsCarriedBy";
 }  // namespace attr
 

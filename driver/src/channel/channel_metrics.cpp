@@ -44,10 +44,18 @@ void channel_metrics::count(std::map<std::string, std::uint64_t, std::less<>>& m
   ++it->second;
 }
 
+void channel_metrics::answered(std::uint64_t tag) noexcept {
+  submit_in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  per_session_[session_of(tag)].submit_in_flight.fetch_sub(1, std::memory_order_relaxed);
+}
+
 void channel_metrics::submit_sent(std::uint64_t tag, time_point now, bool retried) {
   add(submit_sent_);
   if (retried) add(submit_retried_);
   submit_in_flight_.fetch_add(1, std::memory_order_relaxed);
+  session_counters& sc = per_session_[session_of(tag)];
+  add(sc.submit_sent);
+  sc.submit_in_flight.fetch_add(1, std::memory_order_relaxed);
   if (spare_nodes_.empty()) {
     sent_at_.insert_or_assign(tag, now);
     return;
@@ -82,7 +90,7 @@ void channel_metrics::record_latency(std::uint64_t tag, time_point now) {
 
 void channel_metrics::submit_answered(std::uint64_t tag, std::uint32_t command_status,
                                       bool generic_nack, time_point now) {
-  submit_in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  answered(tag);
   record_latency(tag, now);
   if (command_status == cs::esme_rok && !generic_nack) {
     add(submit_acknowledged_);
@@ -96,14 +104,14 @@ void channel_metrics::submit_answered(std::uint64_t tag, std::uint32_t command_s
 
 void channel_metrics::submit_refused(std::uint64_t tag, std::string_view label, bool throttled,
                                      time_point now) {
-  submit_in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  answered(tag);
   record_latency(tag, now);
   if (throttled) add(submit_throttled_);
   count(submit_failed_, label);
 }
 
 void channel_metrics::submit_unanswered(std::uint64_t tag, bool lost) {
-  submit_in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  answered(tag);
   if (auto it = sent_at_.find(tag); it != sent_at_.end()) forget_sent(it);
   count(submit_failed_, lost ? "link-lost" : "no-response");
 }
@@ -122,9 +130,15 @@ void channel_metrics::delivery_report(std::string_view stat) {
   count(delivery_reports_, known ? stat : "other");
 }
 
-void channel_metrics::link_bound() noexcept {
+void channel_metrics::link_bound(std::uint32_t session) noexcept {
   add(binds_);
-  link_up_.store(true, std::memory_order_relaxed);
+  add(per_session_[session % max_sessions].binds);
+  bound_mask_.fetch_or(std::uint64_t{1} << (session % max_sessions), std::memory_order_relaxed);
+}
+
+void channel_metrics::shared_limit_mode(bool fallback) noexcept {
+  if (!shared_limit_fallback_.exchange(fallback, std::memory_order_relaxed) && fallback)
+    add(shared_limit_fallbacks_);
 }
 
 metrics_snapshot channel_metrics::snapshot() const {
@@ -140,11 +154,29 @@ metrics_snapshot channel_metrics::snapshot() const {
   s.submit_retried = get(submit_retried_);
   s.submit_in_flight = std::max<std::int64_t>(submit_in_flight_.load(std::memory_order_relaxed), 0);
   s.inbound = get(inbound_);
-  s.inbound_unacked = get(inbound_unacked_);
   s.inbound_deferred = get(inbound_deferred_);
   s.reconnects = get(reconnects_);
   s.binds = get(binds_);
-  s.link_up = link_up_.load(std::memory_order_relaxed);
+  const std::uint64_t bound = bound_mask_.load(std::memory_order_relaxed);
+  s.link_up = bound != 0;
+  for (std::size_t i = 0; i < max_sessions; ++i)
+    s.inbound_unacked += get(per_session_[i].inbound_unacked);
+  if (sessions_ > 1) {
+    s.sessions.resize(sessions_);
+    for (std::size_t i = 0; i < sessions_; ++i) {
+      const session_counters& c = per_session_[i];
+      session_snapshot& o = s.sessions[i];
+      o.link_up = (bound >> i) & 1;
+      o.binds = get(c.binds);
+      o.submit_sent = get(c.submit_sent);
+      o.submit_in_flight =
+          std::max<std::int64_t>(c.submit_in_flight.load(std::memory_order_relaxed), 0);
+      o.inbound_unacked = get(c.inbound_unacked);
+    }
+  }
+  s.shared_limits = shared_limits_;
+  s.shared_limit_fallback = shared_limit_fallback_.load(std::memory_order_relaxed);
+  s.shared_limit_fallbacks = get(shared_limit_fallbacks_);
   for (std::size_t i = 0; i < latency_buckets_.size(); ++i) {
     s.latency_buckets[i] = get(latency_buckets_[i]);
     s.latency_count += s.latency_buckets[i];

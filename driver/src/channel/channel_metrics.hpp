@@ -4,6 +4,7 @@
 // instant across counters, but every counter in it is exact and none ever goes down.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -27,6 +28,22 @@ inline constexpr std::array<double, 14> latency_bucket_bounds = {
 // that an SMSC inventing statuses cannot grow the driver's memory.
 inline constexpr std::size_t max_label_values = 64;
 
+// A channel of several binds (x-smpp-sessions, at most this many) counts some figures per bind
+// too. The bind's index (from 0) travels in the top bits of a submission's tag.
+inline constexpr std::size_t max_sessions = 64;
+inline constexpr unsigned session_tag_shift = 56;
+constexpr std::uint64_t session_tag(std::uint64_t tag, std::uint32_t session) noexcept {
+  return tag | (std::uint64_t{session} << session_tag_shift);
+}
+
+struct session_snapshot {
+  bool link_up = false;
+  std::uint64_t binds = 0;
+  std::uint64_t submit_sent = 0;
+  std::int64_t submit_in_flight = 0;
+  std::uint64_t inbound_unacked = 0;
+};
+
 struct metrics_snapshot {
   using labelled = std::vector<std::pair<std::string, std::uint64_t>>;  // sorted by label
 
@@ -45,7 +62,14 @@ struct metrics_snapshot {
   labelled delivery_reports;           // by stat: DELIVRD, UNDELIV, ...
   std::uint64_t reconnects = 0;
   std::uint64_t binds = 0;
-  bool link_up = false;
+  bool link_up = false;  // any bind of the channel bound
+  // A channel of several binds: each one's figures (index = session - 1); empty otherwise.
+  std::vector<session_snapshot> sessions;
+  // x-shared-limits-redis-url set: whether the account's shared rate is unreachable and the
+  // channel sends at its local share, and how often that began.
+  bool shared_limits = false;
+  bool shared_limit_fallback = false;
+  std::uint64_t shared_limit_fallbacks = 0;
   // Per bucket (not cumulative), the last one for values above every bound.
   std::array<std::uint64_t, latency_bucket_bounds.size() + 1> latency_buckets{};
   std::uint64_t latency_count = 0;  // the sum of latency_buckets
@@ -60,11 +84,19 @@ class channel_metrics {
   channel_metrics(const channel_metrics&) = delete;
   channel_metrics& operator=(const channel_metrics&) = delete;
 
+  // Before the channel starts: how many binds it opens (x-smpp-sessions), and whether it uses the
+  // account's shared rate.
+  void set_sessions(std::uint32_t n) noexcept {
+    sessions_ = std::clamp<std::uint32_t>(n, 1, max_sessions);
+  }
+  void set_shared_limits() noexcept { shared_limits_ = true; }
+
   // ---- the host's send() thread ----
   void request_accepted() noexcept { add(requests_accepted_); }
 
   // ---- the channel's I/O thread ----
-  // A submit_sm with this tag was written (again, when retried is true).
+  // A submit_sm with this tag was written (again, when retried is true). The tag names its bind
+  // (session_tag()).
   void submit_sent(std::uint64_t tag, time_point now, bool retried = false);
   // Its submit_sm_resp (or generic_nack) came.
   void submit_answered(std::uint64_t tag, std::uint32_t command_status, bool generic_nack,
@@ -78,13 +110,20 @@ class channel_metrics {
   // SMSC's refusal (ESME_RINVDSTADR) when there was one.
   void request_answered(std::int32_t status, std::string_view smpp_status);
   void inbound_delivered() noexcept { add(inbound_); }
-  void inbound_unacked(std::size_t n) noexcept {
-    inbound_unacked_.store(n, std::memory_order_relaxed);
+  // Of one bind (session, from 0); the channel's figure is the sum.
+  void inbound_unacked(std::size_t n, std::uint32_t session = 0) noexcept {
+    per_session_[session % max_sessions].inbound_unacked.store(n, std::memory_order_relaxed);
   }
   void inbound_deferred() noexcept { add(inbound_deferred_); }
   void delivery_report(std::string_view stat);
-  void link_bound() noexcept;
-  void link_down() noexcept { link_up_.store(false, std::memory_order_relaxed); }
+  // A bind (session, from 0) came up or went down; the channel's link is up while any is.
+  void link_bound(std::uint32_t session = 0) noexcept;
+  void link_down(std::uint32_t session = 0) noexcept {
+    bound_mask_.fetch_and(~(std::uint64_t{1} << (session % max_sessions)),
+                          std::memory_order_relaxed);
+  }
+  // The account's shared rate switched to the local share (fallback true) or back.
+  void shared_limit_mode(bool fallback) noexcept;
   void reconnect_scheduled() noexcept { add(reconnects_); }
 
   // ---- any thread ----
@@ -96,6 +135,17 @@ class channel_metrics {
   }
   void count(std::map<std::string, std::uint64_t, std::less<>>& m, std::string_view label);
   void record_latency(std::uint64_t tag, time_point now);
+  void answered(std::uint64_t tag) noexcept;
+
+  struct session_counters {
+    std::atomic<std::uint64_t> binds{0};
+    std::atomic<std::uint64_t> submit_sent{0};
+    std::atomic<std::int64_t> submit_in_flight{0};
+    std::atomic<std::uint64_t> inbound_unacked{0};
+  };
+  static std::uint32_t session_of(std::uint64_t tag) noexcept {
+    return static_cast<std::uint32_t>((tag >> session_tag_shift) % max_sessions);
+  }
 
   std::atomic<std::uint64_t> requests_accepted_{0};
   std::atomic<std::uint64_t> requests_succeeded_{0};
@@ -105,11 +155,15 @@ class channel_metrics {
   std::atomic<std::uint64_t> submit_retried_{0};
   std::atomic<std::int64_t> submit_in_flight_{0};
   std::atomic<std::uint64_t> inbound_{0};
-  std::atomic<std::uint64_t> inbound_unacked_{0};
   std::atomic<std::uint64_t> inbound_deferred_{0};
   std::atomic<std::uint64_t> reconnects_{0};
   std::atomic<std::uint64_t> binds_{0};
-  std::atomic<bool> link_up_{false};
+  std::atomic<std::uint64_t> bound_mask_{0};  // bit i: session i bound
+  std::array<session_counters, max_sessions> per_session_{};
+  std::uint32_t sessions_ = 1;
+  bool shared_limits_ = false;
+  std::atomic<bool> shared_limit_fallback_{false};
+  std::atomic<std::uint64_t> shared_limit_fallbacks_{0};
   std::array<std::atomic<std::uint64_t>, latency_bucket_bounds.size() + 1> latency_buckets_{};
   std::atomic<std::uint64_t> latency_sum_ns_{0};
 

@@ -128,6 +128,7 @@ struct channel_settings {
   std::chrono::seconds smpp_comms_timeout{};
   std::chrono::seconds smpp_receive_timeout{};
   std::uint32_t smpp_queue_size = 0;
+  std::uint32_t smpp_sessions = 0;   // binds to the SMSC
   std::string smpp_validity_period;  // SMPP v3.4 §7.1.1 time string, "" = not set
   bool smpp_delivery_report = false;
   std::vector<smpp::tlv_item> smpp_extraopt;

@@ -1,14 +1,10 @@
 // The rows of the channel table for the SMSC account's rate shared by every host through Redis
-// (docs/scaling.md). Included by option_table.cpp only. The channel does not use them yet: each
-// is validated and documented, and any value is refused as not supported yet.
+// (docs/scaling.md). Included by option_table.cpp only.
 #pragma once
 
 #include "config/option_def.hpp"
 
 namespace smsdrv::config::rows {
-
-inline constexpr std::string_view shared_limits_feature =
-    "the channel does not use the account-wide rate limit yet, docs/scaling.md";
 
 inline constexpr option_def shared_limits_rows[] = {
     {.name = "x-shared-limits-redis-url",
@@ -17,8 +13,6 @@ inline constexpr option_def shared_limits_rows[] = {
      .has_default = false,
      .max = 256,
      .gateway = option_gateway::smpp,
-     .supported = false,
-     .feature = shared_limits_feature,
      .example = "redis://10.0.0.5:6379/0",
      .meaning = "Redis holding the SMSC account's rate limit shared by every host; empty: this "
                 "channel limits itself"},
@@ -29,8 +23,6 @@ inline constexpr option_def shared_limits_rows[] = {
      .max = 512,
      .secret = true,
      .gateway = option_gateway::smpp,
-     .supported = false,
-     .feature = shared_limits_feature,
      .meaning = "password of x-shared-limits-redis-url (AUTH)"},
     {.name = "x-shared-limits-account",
      .type = option_type::ascii,
@@ -38,11 +30,9 @@ inline constexpr option_def shared_limits_rows[] = {
      .has_default = false,
      .max = 64,
      .gateway = option_gateway::smpp,
-     .supported = false,
-     .feature = shared_limits_feature,
      .example = "operator-a",
      .meaning = "name of the SMSC account: the channels of every host with the same name share "
-                "one rate"},
+                "one rate; empty: x-smpp-system-id"},
     {.name = "x-shared-limits-rate",
      .type = option_type::integer,
      .field = &channel_settings::shared_limits_rate,
@@ -51,8 +41,6 @@ inline constexpr option_def shared_limits_rows[] = {
      .max = 1000000,
      .unit = "messages per second",
      .gateway = option_gateway::smpp,
-     .supported = false,
-     .feature = shared_limits_feature,
      .meaning = "the account's rate over all hosts"},
     {.name = "x-shared-limits-local-share",
      .type = option_type::integer,
@@ -62,8 +50,6 @@ inline constexpr option_def shared_limits_rows[] = {
      .max = 100,
      .unit = "per cent",
      .gateway = option_gateway::smpp,
-     .supported = false,
-     .feature = shared_limits_feature,
      .meaning = "part of the account's rate this host sends alone while Redis is unreachable"},
     {.name = "x-shared-limits-lease-size",
      .type = option_type::integer,
@@ -73,8 +59,6 @@ inline constexpr option_def shared_limits_rows[] = {
      .max = 10000,
      .unit = "messages",
      .gateway = option_gateway::smpp,
-     .supported = false,
-     .feature = shared_limits_feature,
      .meaning = "tokens leased from Redis at once, also the account's burst"},
 };
 

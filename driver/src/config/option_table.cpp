@@ -349,6 +349,15 @@ constexpr option_def common_and_smpp_rows[] = {
      .unit = "seconds",
      .meaning = "nothing received for this long drops the link; must exceed "
                 "x-smpp-enquire-link-timeout"},
+    {.name = "x-smpp-sessions",
+     .type = integer,
+     .field = &cs::smpp_sessions,
+     .default_value = "1",
+     .min = 1,
+     .max = 64,
+     .meaning = "binds (sessions) the channel opens to its SMSC; requests go to the bound one with "
+                "the fewest outstanding, the submit window applies per bind, the channel's queue "
+                "and x-smpp-submit-max-rate over all of them"},
     {.name = "x-smpp-queue-size",
      .type = integer,
      .field = &cs::smpp_queue_size,

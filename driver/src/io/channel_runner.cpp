@@ -38,12 +38,12 @@ std::unique_ptr<asio::ssl::context> context_of(const tls_client& tls) {
 
 channel_runner::channel_runner(asio::io_context& io, channel::channel_config config,
                                std::shared_ptr<const tls_client> tls, log_sink& log,
-                               event_sink& events, void* sink_key)
+                               event_sink& events, void* sink_key, channel::session_shared* shared)
     : io_(io),
       log_(log),
       events_(events),
       sink_key_(sink_key),
-      core_(std::move(config), log, steady::now()),
+      core_(std::move(config), log, steady::now(), shared),
       tls_(std::move(tls)),
       ssl_context_(tls_ ? context_of(*tls_) : nullptr),
       resolver_(io),
@@ -172,6 +172,12 @@ void channel_runner::drive() {
     return;
   }
   arm_timer(core_.next_deadline());
+}
+
+void channel_runner::wake() {
+  if (core_.finished()) return;
+  core_.on_tick(steady::now(), wall::now());
+  drive();
 }
 
 void channel_runner::arm_timer(channel::time_point deadline) {

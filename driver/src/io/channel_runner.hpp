@@ -40,9 +40,11 @@ namespace asio = boost::asio;
 class channel_runner {
  public:
   // `tls`: the loaded TLS context when x-smpp-tls-mode is not none; nullptr for plain TCP.
+  // `shared`: what the channel's sessions share when it opens several (session_group); it
+  // outlives the runner.
   channel_runner(asio::io_context& io, channel::channel_config config,
                  std::shared_ptr<const tls_client> tls, log_sink& log, event_sink& events,
-                 void* sink_key);
+                 void* sink_key, channel::session_shared* shared = nullptr);
   ~channel_runner();
   channel_runner(const channel_runner&) = delete;
   channel_runner& operator=(const channel_runner&) = delete;
@@ -64,6 +66,12 @@ class channel_runner {
   void begin_shutdown(channel::time_point deadline, std::function<void()> on_finished);
   void force_close(std::string_view reason);
   bool finished() const noexcept { return core_.finished(); }
+  // The core, for the session_group that feeds several runners of one channel; the group calls
+  // drive() after it changed the core.
+  channel::channel_core& core() noexcept { return core_; }
+  void drive();
+  // The submission gate may allow again (a lease came from Redis): the core tries to send.
+  void wake();
 
  private:
   enum class transport_state : std::uint8_t { idle, connecting, handshaking, open };
@@ -72,7 +80,6 @@ class channel_runner {
   void drain_inbox();
   // Moves the core's spent frame buffers to spare_frames_, for submit() to hand out.
   void hand_back_frames();
-  void drive();
   void start_connect(const channel::smsc_endpoint& endpoint);
   void start_handshake(std::uint64_t gen);
   void link_opened();

@@ -19,11 +19,13 @@
 #include "io/channel_runner.hpp"
 #include "io/http_channel_runner.hpp"
 #include "io/mm7_runner.hpp"
+#include "io/session_group.hpp"
 
 namespace smsdrv::io {
 
 void channel_handle::submit(channel::prepared_request& request) {
   if (runner_ != nullptr) runner_->submit(request);
+  if (group_ != nullptr) group_->submit(request);
 }
 
 void channel_handle::submit(channel::http_prepared_request& request) {
@@ -36,11 +38,14 @@ void channel_handle::take_unsent(std::size_t limit,
     runner_->take_unsent(limit, std::move(done));
   else if (http_runner_ != nullptr)
     http_runner_->take_unsent(limit, std::move(done));
+  else if (group_ != nullptr)
+    group_->take_unsent(limit, std::move(done));
 }
 
 void channel_handle::ack(std::uint64_t ack_id, std::int32_t disposition) {
   // An HTTP gateway channel has no inbound messages to acknowledge.
   if (runner_ != nullptr) runner_->ack(ack_id, disposition);
+  if (group_ != nullptr) group_->ack(ack_id, disposition);
 }
 
 namespace {
@@ -108,22 +113,30 @@ struct driver_runtime::impl {
     explicit slot(asio::io_context& io) : cut(io) {}
     std::optional<channel_runner> smpp;
     std::optional<http_channel_runner> http;
+    std::optional<session_group> group;
     std::optional<channel_handle> handle;
     asio::steady_timer cut;  // a retired channel still open after drain + grace is cut
 
     void start() {
       if (smpp) smpp->start();
       if (http) http->start();
+      if (group) group->start();
     }
     void begin_shutdown(std::chrono::steady_clock::time_point deadline,
                         std::function<void()> on_finished) {
       if (smpp) smpp->begin_shutdown(deadline, std::move(on_finished));
       if (http) http->begin_shutdown(deadline, std::move(on_finished));
+      if (group) group->begin_shutdown(deadline, std::move(on_finished));
     }
-    bool finished() const noexcept { return smpp ? smpp->finished() : http->finished(); }
+    bool finished() const noexcept {
+      if (smpp) return smpp->finished();
+      if (group) return group->finished();
+      return http->finished();
+    }
     void force_close(std::string_view reason) {
       if (smpp) smpp->force_close(reason);
       if (http) http->force_close(reason);
+      if (group) group->force_close(reason);
     }
   };
 
@@ -189,9 +202,15 @@ channel_handle& driver_runtime::add_channel(channel::channel_config config, void
   // Created on the I/O thread: the runner's Asio objects and core are only touched there.
   impl_->run_on_io([&] {
     added = &impl_->slots.emplace_back(impl_->io);
-    added->smpp.emplace(impl_->io, std::move(config), std::move(tls), impl_->log, impl_->events,
-                        sink_key);
-    added->handle.emplace(*added->smpp);
+    if (config.sessions > 1 || config.shared_limits) {
+      added->group.emplace(impl_->io, std::move(config), std::move(tls), impl_->log, impl_->events,
+                           sink_key);
+      added->handle.emplace(*added->group);
+    } else {
+      added->smpp.emplace(impl_->io, std::move(config), std::move(tls), impl_->log, impl_->events,
+                          sink_key);
+      added->handle.emplace(*added->smpp);
+    }
   });
   added->start();
   return *added->handle;
@@ -351,8 +370,9 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
   d.run_on_io([&] {
     for (impl::slot& s : d.slots)
       if (!s.finished())
-        s.force_close(s.smpp ? "shutdown: drain time exhausted, connection cut"
-                             : "no response before the drain time of the shutdown ran out");
+        s.force_close(s.smpp || s.group
+                          ? "shutdown: drain time exhausted, connection cut"
+                          : "no response before the drain time of the shutdown ran out");
     for (impl::mms_slot& s : d.mms_slots)
       if (!s.runner->finished()) s.runner->force_close("shutdown: drain time exhausted");
   });

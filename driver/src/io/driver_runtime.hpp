@@ -29,12 +29,14 @@ class channel_runner;
 class mm7_runner;
 struct mm7_runner_config;
 class http_channel_runner;
+class session_group;
 
 // A channel as seen from other threads: an SMPP channel or an HTTP gateway channel.
 class channel_handle {
  public:
   explicit channel_handle(channel_runner& runner) : runner_(&runner) {}
   explicit channel_handle(http_channel_runner& runner) : http_runner_(&runner) {}
+  explicit channel_handle(session_group& group) : group_(&group) {}
   channel_handle(const channel_handle&) = delete;
   channel_handle& operator=(const channel_handle&) = delete;
   // Queues the request for the channel's thread; never blocks on I/O. Leaves in `request` frame
@@ -55,6 +57,7 @@ class channel_handle {
   friend class driver_runtime;
   channel_runner* runner_ = nullptr;
   http_channel_runner* http_runner_ = nullptr;
+  session_group* group_ = nullptr;  // an SMPP channel of several binds
   std::atomic<bool> finished_{false};
 };
 
@@ -83,8 +86,9 @@ class driver_runtime {
   driver_runtime(const driver_runtime&) = delete;
   driver_runtime& operator=(const driver_runtime&) = delete;
 
-  // Creates the channel and starts connecting, over TLS when `tls` is given. The handle lives as
-  // long as the runtime; its events reach the sink with `sink_key`.
+  // Creates the channel and starts connecting, over TLS when `tls` is given; with
+  // config.sessions > 1 it opens that many binds (io::session_group). The handle lives as long
+  // as the runtime; its events reach the sink with `sink_key`.
   channel_handle& add_channel(channel::channel_config config, void* sink_key,
                               std::shared_ptr<const tls_client> tls = nullptr);
   // An HTTP gateway channel; its requests go out through an http_client on the I/O thread.

@@ -111,3 +111,65 @@ TEST_CASE("metrics: an SMSC inventing statuses cannot grow the label set without
   CHECK(label(s.submit_failed, "other") == 1000 - max_label_values);
   CHECK(label(s.submit_failed, "0x00000400") == 1);
 }
+
+TEST_CASE("metrics: a channel of several binds counts each bind and the channel over all") {
+  channel_metrics m;
+  m.set_sessions(3);
+  const channel_metrics::time_point t0{std::chrono::hours(1)};
+  m.link_bound(0);
+  m.link_bound(2);
+  // The same core tag on two binds: two submissions, each timed and answered on its own.
+  m.submit_sent(session_tag(0x100, 0), t0);
+  m.submit_sent(session_tag(0x100, 2), t0 + 1ms);
+  m.submit_sent(session_tag(0x200, 2), t0 + 1ms);
+  m.inbound_unacked(4, 0);
+  m.inbound_unacked(1, 2);
+  metrics_snapshot s = m.snapshot();
+  CHECK(s.link_up);
+  CHECK(s.binds == 2);
+  CHECK(s.submit_in_flight == 3);
+  CHECK(s.inbound_unacked == 5);
+  REQUIRE(s.sessions.size() == 3);
+  CHECK(s.sessions[0].link_up);
+  CHECK_FALSE(s.sessions[1].link_up);
+  CHECK(s.sessions[2].link_up);
+  CHECK(s.sessions[0].submit_sent == 1);
+  CHECK(s.sessions[2].submit_sent == 2);
+  CHECK(s.sessions[2].submit_in_flight == 2);
+  CHECK(s.sessions[0].inbound_unacked == 4);
+  m.submit_answered(session_tag(0x100, 2), cs::esme_rok, false, t0 + 3ms);
+  m.submit_answered(session_tag(0x100, 0), cs::esme_rok, false, t0 + 5ms);
+  m.submit_unanswered(session_tag(0x200, 2), true);
+  m.link_down(0);
+  s = m.snapshot();
+  CHECK(s.latency_count == 2);  // both timed: the tags did not collide
+  CHECK(s.submit_in_flight == 0);
+  CHECK(s.sessions[0].submit_in_flight == 0);
+  CHECK(s.sessions[2].submit_in_flight == 0);
+  CHECK(s.link_up);  // bind 3 still is
+  CHECK_FALSE(s.sessions[0].link_up);
+  m.link_down(2);
+  CHECK_FALSE(m.snapshot().link_up);
+  // A channel of one bind reports no per-session figures.
+  channel_metrics one;
+  one.link_bound();
+  CHECK(one.snapshot().sessions.empty());
+  CHECK(one.snapshot().link_up);
+}
+
+TEST_CASE("metrics: the shared limit's fallback, counted once per switch") {
+  channel_metrics m;
+  CHECK_FALSE(m.snapshot().shared_limits);
+  m.set_shared_limits();
+  m.shared_limit_mode(true);
+  m.shared_limit_mode(true);
+  metrics_snapshot s = m.snapshot();
+  CHECK(s.shared_limits);
+  CHECK(s.shared_limit_fallback);
+  CHECK(s.shared_limit_fallbacks == 1);
+  m.shared_limit_mode(false);
+  m.shared_limit_mode(true);
+  s = m.snapshot();
+  CHECK(s.shared_limit_fallback);
+  CHECK(s.shared_limit_fallbacks == 2);
+}

@@ -65,23 +65,33 @@ TEST_CASE("x-shared-limits-*: values checked by their rule") {
   CHECK(problem("x-shared-limits-account", "operator-a").empty());
 }
 
-TEST_CASE("x-shared-limits-*: named in the error, the password never shown, not supported yet") {
+TEST_CASE("x-shared-limits-*: named in the error, the password never shown") {
   auto r = validate_channel_section(channel({{"x-shared-limits-redis-url", "redis://:pw1@h"},
                                              {"x-shared-limits-redis-password", "hunter22"},
                                              {"x-shared-limits-local-share", "0"}})
                                         .view());
   CHECK_FALSE(r.ok());
-  REQUIRE(r.errors.size() == 3);
+  REQUIRE(r.errors.size() == 2);
   CHECK(r.errors[0].find("x-shared-limits-redis-url = 'redis://:********@h': must not carry user "
                          "information") != std::string::npos);
-  CHECK(r.errors[1].find("x-shared-limits-redis-password = '********': "
-                         "x-shared-limits-redis-password is not supported yet") !=
-        std::string::npos);
-  CHECK(r.errors[2].find("x-shared-limits-local-share = '0': must be") != std::string::npos);
+  CHECK(r.errors[1].find("x-shared-limits-local-share = '0': must be") != std::string::npos);
   for (const std::string& e : r.errors) {
     CHECK(e.find("pw1") == std::string::npos);
     CHECK(e.find("hunter22") == std::string::npos);
   }
+  // Every option set: taken as given.
+  auto set = validate_channel_section(channel({{"x-shared-limits-redis-url", "redis://h:6380/2"},
+                                               {"x-shared-limits-redis-password", "hunter22"},
+                                               {"x-shared-limits-account", "operator-a"},
+                                               {"x-shared-limits-rate", "300"},
+                                               {"x-shared-limits-local-share", "34"},
+                                               {"x-shared-limits-lease-size", "10"}})
+                                          .view());
+  REQUIRE(set.ok());
+  CHECK(set.settings->shared_limits_redis_url == "redis://h:6380/2");
+  CHECK(set.settings->shared_limits_rate == 300);
+  CHECK(set.settings->shared_limits_local_share == 34);
+  CHECK(set.settings->shared_limits_lease_size == 10);
   // Left out, every default is valid and the channel limits itself.
   auto plain = validate_channel_section(channel({}).view());
   REQUIRE(plain.ok());

@@ -1,0 +1,66 @@
+// What the sessions (binds) of one channel share (x-smpp-sessions, docs/scaling.md): the
+// channel's rate over all of them, the origins of every session's submissions (a receipt may
+// come back on any receiver bind) and the reassembly of long inbound messages (the parts of one
+// message may arrive on different binds). A channel of one session owns its own.
+//
+// submit_gate is the rate a session's pump asks before each write: the channel's own limit
+// (flow::rate_limit), or that limit and the SMSC account's rate leased from Redis
+// (io::shared_submit_gate). All sessions of a channel run on one thread.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+#include "channel/channel_config.hpp"
+#include "channel/receipt_correlator.hpp"
+#include "flow/rate_limit.hpp"
+#include "text/reassembler.hpp"
+
+namespace smsdrv::channel {
+
+class submit_gate {
+ public:
+  using time_point = std::chrono::steady_clock::time_point;
+  virtual ~submit_gate() = default;
+  // One submission at `now` if the limits allow it (flow::rate_limit::try_take's contract).
+  virtual bool try_take(time_point now) = 0;
+  // The earliest time try_take() may succeed; time_point::max() when only the gate's owner
+  // knows (a lease from Redis on its way): it wakes the sessions then.
+  virtual time_point next_available(time_point now) const = 0;
+  // The caller stopped for a reason of its own (flow::rate_limit::not_waiting).
+  virtual void not_waiting() = 0;
+};
+
+// x-smpp-submit-max-rate with a burst of 50 ms of messages after idle, never more than the
+// window: also how far back a late timer is made up (flow/rate_limit.hpp).
+inline flow::rate_limit channel_rate_limit(const channel_config& c) {
+  return flow::rate_limit(
+      c.max_rate,
+      std::clamp<std::uint32_t>(c.max_rate / 20, 1, std::max<std::uint32_t>(c.window, 1)));
+}
+
+class local_gate final : public submit_gate {
+ public:
+  explicit local_gate(const channel_config& c) : rate_(channel_rate_limit(c)) {}
+  bool try_take(time_point now) override { return rate_.try_take(now); }
+  time_point next_available(time_point now) const override { return rate_.next_available(now); }
+  void not_waiting() override { rate_.not_waiting(); }
+
+ private:
+  flow::rate_limit rate_;
+};
+
+struct session_shared {
+  explicit session_shared(const channel_config& c, std::unique_ptr<submit_gate> g = nullptr)
+      : gate(g ? std::move(g) : std::make_unique<local_gate>(c)),
+        receipts(c.receipt_entries, c.receipt_max_age),
+        reassembler(c.reassembly) {}
+
+  std::unique_ptr<submit_gate> gate;
+  receipt_correlator receipts;
+  text::reassembler reassembler;
+};
+
+}  // namespace smsdrv::channel
