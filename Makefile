@@ -1,5 +1,6 @@
 # Two commands matter (see README.md):
-#   make demo   install what is missing, build, run the demo against the built-in SMSC simulator
+#   make demo   install what is missing, build, run the demo against the built-in SMSC and MMSC
+#               simulators (an SMS and an MMS round trip)
 #   make test   install what is missing, build, run every test (what CI runs)
 # The rest are conveniences for developers; the real build is CMake presets (CMakePresets.json).
 # make bench: release build, every benchmark, results + table + chart (docs/benchmarks.md).

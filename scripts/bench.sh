@@ -83,6 +83,14 @@ for i in $(seq "$runs"); do
     >>"$out/http.jsonl"
 done
 
+# MMS over MM7 to mmsc-sim (docs/benchmarks.md): submits/s with a 30 KB image, DeliverReq/s, and
+# the heap per SendMMS with 500 in flight and after their answers.
+: >"$out/mms-release.jsonl"
+for i in $(seq "$runs"); do
+  "$bench" mms --count 3000 --inbound 1000 --concurrency 16 --held 500 --no-progress \
+    >>"$out/mms-release.jsonl"
+done
+
 # The account-wide rate limit shared through Redis (docs/scaling.md): 3 hosts, each rate with a
 # small and a large lease, beside the local limiter (one run each).
 : >"$out/shared-limit.jsonl"

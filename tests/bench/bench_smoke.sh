@@ -46,8 +46,10 @@ check_json "$tmp/stub" requests_per_s stub_peak_rss_kb
 check_json "$tmp/http" requests_per_s cpu_us_per_request busiest_thread_cpu_us_per_request \
   sink_cpu_us_per_request bottleneck
 
-"$bench" mms --count 50 --inbound 20 --concurrency 4 --image-size 3000 --no-progress >"$tmp/mms"
-check_json "$tmp/mms" submits_per_s cpu_us_per_submit sim_cpu_percent delivers_per_s
+"$bench" mms --count 50 --inbound 20 --concurrency 4 --image-size 3000 --held 20 --held-ms 2000 \
+  --no-progress >"$tmp/mms"
+check_json "$tmp/mms" submits_per_s cpu_us_per_submit sim_cpu_percent delivers_per_s \
+  held_heap_bytes_per_message released_heap_bytes_left
 
 "$bench" queue-memory --count 1000 >"$tmp/queue"
 check_json "$tmp/queue" bytes_per_queued_message

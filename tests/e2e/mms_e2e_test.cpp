@@ -10,6 +10,7 @@
 #include <random>
 
 #include "e2e_fixture.hpp"
+#include "http_get.hpp"
 
 using namespace smsdrv::test;
 
@@ -89,6 +90,7 @@ struct options {
   std::string mmsc_user = "mmsc:mpw";   // what mmsc-sim presents to the listener
   std::string listener_extra;           // more [listener] keys
   std::vector<std::string> sim_flags;
+  bool https = false;  // mmsc-sim posts to the listener over TLS (listener_extra has the files)
 };
 
 struct mms_stack {
@@ -105,7 +107,8 @@ struct mms_stack {
                                         "--account",
                                         "vasp:vpw",
                                         "--vasp-url",
-                                        "http://127.0.0.1:" + std::to_string(listen_port) + "/mm7",
+                                        (o.https ? "https://127.0.0.1:" : "http://127.0.0.1:") +
+                                            std::to_string(listen_port) + "/mm7",
                                         "--vasp-user",
                                         o.mmsc_user,
                                         "--mm7-version",
@@ -382,4 +385,68 @@ TEST_CASE("a host killed before it took an MMS: the MMSC is not told success and
     return j.str("event") == "post-result" && j.str("outcome") == "acknowledged";
   }));
   CHECK(s.finish() == 0);
+}
+
+TEST_CASE("the listener over TLS: the MMSC's DeliverReq and reports arrive over HTTPS") {
+  const std::string certs = SMSDRV_TEST_CERTS;
+  const std::string files =
+      "tls-certificate = " + certs + "/server.chain.pem\ntls-key = " + certs + "/server.key\n";
+  SECTION("a trusted certificate with the listener's address: taken, answered 1000") {
+    options o;
+    o.https = true;
+    o.listener_extra = files;
+    o.sim_flags = {"--vasp-ca", certs + "/ca.pem"};
+    mms_stack s(o);
+    s.dms->write_line(send_mms("t1",
+                               {{"_smsDestNumber", "4917612345678"},
+                                {"_smsText", "over TLS"},
+                                {"_mmsDeliveryReport", "true"}},
+                               {test_media()[1]}));
+    auto r = s.response("t1");
+    REQUIRE(r);
+    CHECK(r->str("ok") == "true");
+    auto dr = s.until([](const json_line& j) { return j.str("event") == "delivery-report"; });
+    REQUIRE(dr);
+    CHECK(dr->str("id") == "t1");
+    s.mmsc.proc->write_line(
+        R"({"cmd":"deliver","from":"+4915550042","to":"12345","text":"hi over TLS","parts":[{"content_type":"image/png","name":"p.png","base64":")" +
+        base64(test_media()[1].bytes) + R"("}]})");
+    auto in = s.until([](const json_line& j) { return j.str("event") == "interaction"; });
+    REQUIRE(in);
+    CHECK(in->str("attributes", "_smsText") == "hi over TLS");
+    const auto& parts = array_of(*in, "parts");
+    REQUIRE(parts.Size() == 2);
+    CHECK(std::string(parts[1]["base64"].GetString()) == base64(test_media()[1].bytes));
+    auto acknowledged = [&] {
+      return std::count_if(s.mmsc.events.begin(), s.mmsc.events.end(), [](const json_line& e) {
+        return e.str("event") == "post-result" && e.str("outcome") == "acknowledged";
+      });
+    };
+    s.mmsc.until([&](const json_line&) { return acknowledged() >= 2; });
+    CHECK(acknowledged() == 2);
+    CHECK(s.finish() == 0);
+  }
+  SECTION("an MMSC that does not trust the listener's CA sends nothing; plain HTTP is refused") {
+    options o;
+    o.https = true;
+    o.listener_extra = files;
+    o.sim_flags = {"--vasp-ca", certs + "/other-ca.pem", "--max-attempts", "1"};
+    mms_stack s(o);
+    // Once a SendMMS is answered, the channel (and its listener) is up.
+    s.dms->write_line(send_mms("t2", {{"_smsDestNumber", "1"}, {"_smsText", "x"}}, {}));
+    REQUIRE(s.response("t2"));
+    s.mmsc.proc->write_line(R"({"cmd":"deliver","from":"+491","to":"12345","text":"x"})");
+    auto failed = s.mmsc.until([](const json_line& j) { return j.str("event") == "post-result"; });
+    REQUIRE(failed);
+    CHECK(failed->num("http_status") == 0);
+    INFO("reason: " << failed->str("reason"));
+    CHECK(failed->str("reason").find("TLS handshake") != std::string::npos);
+    // The listener speaks TLS only: a plain HTTP request gets no HTTP answer.
+    const auto plain =
+        http_request(s.listen_port, "POST", "/mm7", "Content-Type: text/xml\r\n", "<x/>");
+    CHECK(plain.status == 0);
+    CHECK(s.finish() == 0);
+    for (const auto& j : s.out)
+      CHECK(j.str("event") != "interaction");
+  }
 }

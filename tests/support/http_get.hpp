@@ -45,7 +45,9 @@ inline http_answer http_request(uint16_t port, const std::string& method, const 
     all.append(buf, static_cast<size_t>(n));
   ::close(fd);
   const auto end = all.find("\r\n\r\n");
-  if (all.rfind("HTTP/1.1 ", 0) != 0 || end == std::string::npos) return out;
+  if ((all.rfind("HTTP/1.1 ", 0) != 0 && all.rfind("HTTP/1.0 ", 0) != 0) ||
+      end == std::string::npos)
+    return out;
   out.status = std::stoi(all.substr(9, 3));
   out.head = all.substr(0, end);
   out.body = all.substr(end + 4);

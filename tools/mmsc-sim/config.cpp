@@ -66,10 +66,17 @@ const flag flags[] = {
        c.accounts.push_back(std::move(cr));
        return {};
      }},
-    {"--vasp-url", "URL", "where DeliverReq and reports go: http://HOST:PORT/PATH",
+    {"--vasp-url", "URL", "where DeliverReq and reports go: http(s)://HOST:PORT/PATH",
      [](sim_config& c, std::string_view v) -> std::string {
-       if (v.rfind("http://", 0) != 0) return "expected an http:// URL";
+       if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0)
+         return "expected an http:// or https:// URL";
        c.vasp_url = std::string(v);
+       return {};
+     }},
+    {"--vasp-ca", "FILE", "https: PEM file of the CAs trusted for the VASP (system CAs)",
+     [](sim_config& c, std::string_view v) -> std::string {
+       if (v.empty()) return "expected a file name";
+       c.vasp_ca_file = std::string(v);
        return {};
      }},
     {"--vasp-user", "USER:PASSWORD", "credentials presented to the VASP (HTTP Basic)",

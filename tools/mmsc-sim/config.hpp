@@ -25,6 +25,9 @@ struct sim_config {
   // Where DeliverReq, DeliveryReportReq and ReadReplyReq go (the driver's listener).
   std::string vasp_url;
   credentials vasp_credentials;  // presented to the VASP; empty user: none
+  // https: the CAs trusted for the VASP's certificate, whose name must match the URL's host
+  // (DNS name or IP address); "" = the system's CAs.
+  std::string vasp_ca_file;
   std::string mm7_version = "6.8.0";
   std::string xml_namespace;  // "" = from the version (5.3.0, 6.8.0)
   std::uint64_t first_id = 1;

@@ -9,13 +9,17 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <filesystem>
 #include <fstream>
+#include <type_traits>
 #include <vector>
 
 #include "mm7/basic_auth.hpp"
@@ -28,6 +32,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using asio::ip::tcp;
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 struct server::impl {
@@ -39,7 +44,23 @@ struct server::impl {
       if (auto* problem = std::get_if<std::string>(&parsed))
         throw std::runtime_error(fmt::format("--vasp-url '{}': {}", c.vasp_url, *problem));
       vasp_ = std::get<mm7::http_url>(parsed);
-      if (vasp_.tls) throw std::runtime_error("--vasp-url: https is not supported by mmsc-sim");
+      if (vasp_.tls) {
+        // The VASP's certificate is checked like any HTTPS client does: a trusted CA, the URL's
+        // host name (or IP address) among its names, TLS 1.2 at least.
+        tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+        tls_->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                          asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+        tls_->set_verify_mode(asio::ssl::verify_peer);
+        boost::system::error_code ec;
+        if (c.vasp_ca_file.empty())
+          tls_->set_default_verify_paths(ec);
+        else
+          tls_->load_verify_file(c.vasp_ca_file, ec);
+        if (ec)
+          throw std::runtime_error(
+              fmt::format("--vasp-ca '{}': {}",
+                          c.vasp_ca_file.empty() ? "(system CAs)" : c.vasp_ca_file, ec.message()));
+      }
       if (!c.vasp_credentials.user.empty())
         vasp_authorization_ =
             mm7::basic_authorization(c.vasp_credentials.user, c.vasp_credentials.password);
@@ -172,10 +193,41 @@ struct server::impl {
     }
   }
 
+  asio::awaitable<void> post_one(outgoing_post post) {
+    if (tls_)
+      co_await post_over(std::move(post), idle_tls_);
+    else
+      co_await post_over(std::move(post), idle_);
+  }
+
+  // A new connection to the VASP (TLS handshake included), or the reason it failed.
+  template <class Stream>
+  asio::awaitable<std::string> connect(Stream& stream) {
+    auto& lowest = beast::get_lowest_layer(stream);
+    tcp::resolver resolver(io_);
+    auto [rec, results] =
+        co_await resolver.async_resolve(vasp_.host, std::to_string(vasp_.port), use_tuple);
+    if (rec) co_return "resolve: " + rec.message();
+    auto [cec, ep] = co_await lowest.async_connect(results, use_tuple);
+    if (cec) co_return "connect: " + cec.message();
+    lowest.socket().set_option(tcp::no_delay(true));
+    if constexpr (std::is_same_v<Stream, tls_stream>) {
+      boost::system::error_code not_an_address;
+      static_cast<void>(asio::ip::make_address(vasp_.host, not_an_address));
+      if (not_an_address)  // a name: sent as SNI (RFC 6066 §3 allows no address there)
+        SSL_set_tlsext_host_name(stream.native_handle(), vasp_.host.c_str());
+      stream.set_verify_callback(asio::ssl::host_name_verification(vasp_.host));
+      auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::client, use_tuple);
+      if (hec) co_return "TLS handshake: " + hec.message();
+    }
+    co_return std::string();
+  }
+
   // One request to the VASP, on an idle kept-alive connection or a new one; a kept-alive
   // connection that fails before an answer is replaced once at once (the VASP may have closed
   // it while idle).
-  asio::awaitable<void> post_one(outgoing_post post) {
+  template <class Stream>
+  asio::awaitable<void> post_over(outgoing_post post, std::vector<std::unique_ptr<Stream>>& idle) {
     const auto& c = core_.config();
     http::request<http::string_body> req{http::verb::post, vasp_.target, 11};
     req.set(http::field::host, fmt::format("{}:{}", vasp_.host, vasp_.port));
@@ -186,29 +238,21 @@ struct server::impl {
     req.prepare_payload();
     std::string error;
     for (int round = 0; round < 2; ++round) {
-      bool reused = !idle_.empty();
-      std::unique_ptr<beast::tcp_stream> stream;
+      bool reused = !idle.empty();
+      std::unique_ptr<Stream> stream;
       if (reused) {
-        stream = std::move(idle_.back());
-        idle_.pop_back();
+        stream = std::move(idle.back());
+        idle.pop_back();
       } else {
-        stream = std::make_unique<beast::tcp_stream>(io_);
-        stream->expires_after(c.post_timeout);
-        tcp::resolver resolver(io_);
-        auto [rec, results] =
-            co_await resolver.async_resolve(vasp_.host, std::to_string(vasp_.port), use_tuple);
-        if (rec) {
-          error = "resolve: " + rec.message();
-          break;
-        }
-        auto [cec, ep] = co_await stream->async_connect(results, use_tuple);
-        if (cec) {
-          error = "connect: " + cec.message();
-          break;
-        }
-        stream->socket().set_option(tcp::no_delay(true));
+        if constexpr (std::is_same_v<Stream, tls_stream>)
+          stream = std::make_unique<Stream>(io_, *tls_);
+        else
+          stream = std::make_unique<Stream>(io_);
+        beast::get_lowest_layer(*stream).expires_after(c.post_timeout);
+        error = co_await connect(*stream);
+        if (!error.empty()) break;
       }
-      stream->expires_after(c.post_timeout);
+      beast::get_lowest_layer(*stream).expires_after(c.post_timeout);
       auto [wec, wn] = co_await http::async_write(*stream, req, use_tuple);
       if (wec) {
         error = "write: " + wec.message();
@@ -231,8 +275,8 @@ struct server::impl {
                            std::string(res[http::field::content_type]), res.body(), "",
                            clock::now());
       if (keep) {
-        stream->expires_never();
-        idle_.push_back(std::move(stream));
+        beast::get_lowest_layer(*stream).expires_never();
+        idle.push_back(std::move(stream));
       }
       pump();
       co_return;
@@ -249,7 +293,9 @@ struct server::impl {
   mmsc core_;
   mm7::http_url vasp_;
   std::string vasp_authorization_;
+  std::unique_ptr<asio::ssl::context> tls_;  // --vasp-url https://
   std::vector<std::unique_ptr<beast::tcp_stream>> idle_;
+  std::vector<std::unique_ptr<tls_stream>> idle_tls_;
   std::uint16_t port_ = 0;
   std::uint64_t next_conn_ = 1;
   bool stopping_ = false;

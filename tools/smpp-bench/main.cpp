@@ -66,6 +66,8 @@ commands:
                 then DeliverReq from the simulator to the channel's listener, acked at once
                   --count N (5000) --inbound N (2000, 0: none) --concurrency C (16)
                   --image-size BYTES (30000) --no-progress
+                  --held N (0) --held-ms MS (5000)   heap and RSS per SendMMS in flight, N held by
+                                                     mmsc-sim MS each, and after their RESPONSE
 
 programs (default: installed next to smpp-bench, else where the build put them):
   --module PATH --sim PATH --flood PATH --dms-stub PATH --node PATH --npm-client PATH
@@ -191,10 +193,12 @@ int run(const std::vector<std::string_view>& args) {
     mms_bench_options o;
     parse(rest,
           {numeric("--count", o.count), numeric("--inbound", o.inbound),
-           numeric("--concurrency", o.concurrency), numeric("--image-size", o.image_size)},
+           numeric("--concurrency", o.concurrency), numeric("--image-size", o.image_size),
+           numeric("--held", o.held), numeric("--held-ms", o.held_ms)},
           p, {{"--no-progress", [&] { o.progress = false; }}});
     if (o.concurrency == 0 || o.concurrency > 1000)
       throw bad_usage("--concurrency must be 1..1000");
+    if (o.held > 1000) throw bad_usage("--held must be 0..1000");
     o.module = p.module;
     o.sim = p.mmsc_sim;
     fmt::print("{}\n", run_mms(o));

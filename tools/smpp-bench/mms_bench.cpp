@@ -1,6 +1,7 @@
 #include "mms_bench.hpp"
 
 #include <fmt/format.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -76,6 +77,12 @@ std::string base64(std::string_view bytes) {
     out += '=';
   }
   return out;
+}
+
+// Bytes the process has taken from malloc and not freed (every arena, mmapped blocks included).
+std::int64_t heap_in_use() {
+  const struct mallinfo2 m = ::mallinfo2();
+  return static_cast<std::int64_t>(m.uordblks + m.hblkhd);
 }
 
 // mmsc-sim --quiet: its port, its counters on demand.
@@ -246,6 +253,91 @@ std::string run_mms(const mms_bench_options& o) {
           acknowledged > 0 ? 1e6 * (own_cpu_seconds() - in_cpu_before) / acknowledged : 0, 1);
     j.num("inbound_sim_cpu_percent",
           in_seconds > 0 ? 100 * (cpu_seconds_of(sim.pid()) - in_sim_before) / in_seconds : 0, 1);
+  }
+  // 3. memory per message in flight, and after
+  if (o.held > 0) {
+    constexpr const char* held_channel = "channel-mms-held";
+    const fs::path held_settings = dir / "held.cfg";
+    std::ofstream(held_settings) << "[mmsc]\nurl = http://127.0.0.1:" << sim.port()
+                                 << "/mm7\nuser = bench\npassword = bench\nvasp-id = bench\n"
+                                 << "max-in-flight = " << o.held
+                                 << "\nresponse-timeout = " << (o.held_ms / 1000 + 60)
+                                 << "\n[limits]\nmax-message-size = " << (64 << 20) << "\n";
+    driver->configure(held_channel, {{"x-smpp-host", "127.0.0.1"},
+                                     {"x-smpp-port", "1"},
+                                     {"x-smpp-system-id", "bench"},
+                                     {"x-smpp-queue-size", "100000"},
+                                     {"x-jsms-config-file", held_settings.string()}});
+    sim.command(fmt::format(R"({{"cmd":"fault","delay-ms":"{}"}})", o.held_ms));
+    const double submissions_before = sim.stats().number("submissions").value_or(0);
+    std::this_thread::sleep_for(200ms);  // the channel's SMPP side has tried its first connect
+    const std::int64_t heap_before = heap_in_use();
+    const std::uint64_t rss_before = usage_of().rss_kb;
+    request.channel = held_channel;
+    const auto t2 = clock::now();
+    for (std::uint32_t i = 0; i < o.held; ++i) {
+      const std::int32_t st = api.send(handle, &request, nullptr);
+      if (st != SMSDRV_OK)
+        throw std::runtime_error(
+            fmt::format("send() failed: {}: {}", api.status_name(st), api.last_error(handle)));
+    }
+    double arrived = 0;
+    while (clock::now() - t2 < std::chrono::milliseconds(o.held_ms)) {
+      arrived = sim.stats().number("submissions").value_or(0) - submissions_before;
+      if (arrived >= o.held) break;
+      std::this_thread::sleep_for(20ms);
+    }
+    const std::int64_t heap_held = heap_in_use();
+    const std::uint64_t rss_held = usage_of().rss_kb;
+    const bool all_held =
+        arrived >= o.held && clock::now() - t2 < std::chrono::milliseconds(o.held_ms);
+    std::uint64_t responses = 0, held_ok = 0;
+    smsdrv_event ev{};
+    const auto give_up = clock::now() + std::chrono::milliseconds(o.held_ms) + 120s;
+    while (responses < o.held && clock::now() < give_up) {
+      wake.ready.store(0, std::memory_order_relaxed);
+      ev.struct_size = sizeof ev;
+      while (api.poll(handle, &ev) == 1) {
+        if (ev.type == SMSDRV_EVENT_RESPONSE) {
+          ++responses;
+          held_ok += ev.status == SMSDRV_OK;
+        }
+        ev.struct_size = sizeof ev;
+      }
+      if (responses < o.held) wake.ready.wait(0, std::memory_order_acquire);
+    }
+    // One more poll() releases the last event handed out.
+    ev.struct_size = sizeof ev;
+    while (api.poll(handle, &ev) == 1)
+      ev.struct_size = sizeof ev;
+    const std::int64_t heap_after = heap_in_use();
+    const std::uint64_t rss_after = usage_of().rss_kb;
+    j.integer("held", o.held).integer("held_ms", o.held_ms);
+    j.integer("held_arrived_before_any_answer", all_held ? 1 : 0)
+        .integer("held_ok", static_cast<std::int64_t>(held_ok));
+    j.integer("held_heap_bytes_per_message",
+              (heap_held - heap_before) / static_cast<std::int64_t>(o.held));
+    j.integer("held_rss_bytes_per_message",
+              (static_cast<std::int64_t>(rss_held) - static_cast<std::int64_t>(rss_before)) * 1024 /
+                  static_cast<std::int64_t>(o.held));
+    j.integer("released_heap_bytes_left", heap_after - heap_before);
+    j.integer("released_rss_kb_left",
+              static_cast<std::int64_t>(rss_after) - static_cast<std::int64_t>(rss_before));
+    // What stays after the release is the channel's (idle kept-alive connections, transfer
+    // handles, at most max-in-flight of each): removed, the channel gives it back. A later
+    // remove_channel() frees the retired instance once finished (smsdrv.h).
+    driver->remove_channel(held_channel, 0);
+    std::int64_t heap_removed = heap_in_use();
+    for (int i = 0; i < 200; ++i) {
+      ev.struct_size = sizeof ev;
+      while (api.poll(handle, &ev) == 1)
+        ev.struct_size = sizeof ev;
+      api.remove_channel(handle, "channel-none", 0);  // SMSDRV_E_UNKNOWN_CHANNEL; sweeps
+      heap_removed = heap_in_use();
+      if (heap_removed - heap_before < heap_after - heap_before) break;
+      std::this_thread::sleep_for(10ms);
+    }
+    j.integer("removed_heap_bytes_left", heap_removed - heap_before);
   }
   driver->shutdown(2000);
   std::error_code ignored;

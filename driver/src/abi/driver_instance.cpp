@@ -192,17 +192,6 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
   if (!result.ok()) {
     return fail(status_of_config_errors(result.errors), join_lines(result.errors));
   }
-  // The MMS side of a channel (its listener, requests waiting for the host's ack) is not retired
-  // while the driver runs: a channel with MMS settings is not replaced, and none replaces
-  // another (docs/mms.md).
-  if (const channel_entry* existing = find_channel(section.name);
-      existing != nullptr &&
-      (existing->mms_handle != nullptr || !result.settings->jsms_config_file.empty()))
-    return fail(SMSDRV_E_ALREADY_CONFIGURED,
-                fmt::format("[{}] is already configured and has or would have MMS settings "
-                            "(x-jsms-config-file): such a channel is not replaced while the "
-                            "driver runs; restart the host to change it",
-                            section.name));
   if (result.settings->gateway == config::gateway_type::http)
     return configure_http_channel(view_of(section, keys, values), std::move(*result.settings));
   // TLS: the PKCS#12 file is opened now, so that a wrong password is a configuration error
@@ -255,7 +244,11 @@ std::int32_t driver_instance::configure_channel(const smsdrv_section& section) {
     mms->tls_key = resolve_from_server_root(mms->tls_key);
     try {
       io::mm7_runner_config mc{entry->name, application_name_, *mms};
-      entry->mms_handle = &runtime().add_mms(std::move(mc), entry.get());
+      // A channel replaced: its listener's socket passes to the new instance when the address
+      // and port stay (nothing refused meanwhile); otherwise it closes when the old one retires.
+      const channel_entry* existing = find_channel(section.name);
+      entry->mms_handle = &runtime().add_mms(std::move(mc), entry.get(),
+                                             existing != nullptr ? existing->mms_handle : nullptr);
     } catch (const std::exception& e) {
       return fail(SMSDRV_E_BAD_CONFIG, config::channel_option_problem(
                                            view_of(section, keys, values), "x-jsms-config-file",
@@ -318,7 +311,21 @@ std::int32_t driver_instance::install(std::unique_ptr<channel_entry> entry) {
                     "those in flight up to {} ms ({})",
                     drain.count(),
                     http ? "x-http-request-timeout" : "x-smpp-response-max-waiting-time"));
-  retire(std::move(old), drain);
+  // Its MMS side: a SubmitReq in flight may take connect-timeout + response-timeout; an MMSC
+  // request waiting for the host's ack keeps its ack-timeout (docs/mms.md).
+  std::chrono::milliseconds mms_drain{0};
+  if (old->mms) {
+    mms_drain =
+        std::max(old->mms->connect_timeout + old->mms->response_timeout, old->mms->ack_timeout);
+    write(log_level::info, old->name,
+          fmt::format("previous instance's MMS side: {} ms for its SubmitReq in flight and the "
+                      "host's acks of what it received{}",
+                      mms_drain.count(),
+                      old->mms->listener_enabled
+                          ? "; its listener passes to the new instance or closes now"
+                          : ""));
+  }
+  retire(std::move(old), drain, mms_drain);
   return SMSDRV_OK;
 }
 
@@ -330,11 +337,6 @@ std::int32_t driver_instance::remove_channel(std::string_view name,
   if (it == channels_.end())
     return fail(SMSDRV_E_UNKNOWN_CHANNEL,
                 fmt::format("remove_channel: no channel '{}' is configured in this driver", name));
-  if (it->second->mms_handle != nullptr)
-    return fail(SMSDRV_E_UNSUPPORTED_REQUEST,
-                fmt::format("remove_channel: '{}' has MMS settings (x-jsms-config-file): such a "
-                            "channel is not removed while the driver runs; restart the host",
-                            name));
   std::unique_ptr<channel_entry> entry = std::move(it->second);
   channels_.erase(it);
   routes_.remove_route(name);
@@ -347,22 +349,25 @@ std::int32_t driver_instance::remove_channel(std::string_view name,
         fmt::format("removed: takes no more requests, answers its queued ones SMSDRV_E_SHUT_DOWN "
                     "(never sent) and gives those in flight up to {} ms, then unbinds",
                     drain_timeout_ms));
-  retire(std::move(entry), std::chrono::milliseconds(drain_timeout_ms));
+  const auto drain = std::chrono::milliseconds(drain_timeout_ms);
+  retire(std::move(entry), drain, drain);
   return SMSDRV_OK;
 }
 
-void driver_instance::retire(std::unique_ptr<channel_entry> entry,
-                             std::chrono::milliseconds drain) {
+void driver_instance::retire(std::unique_ptr<channel_entry> entry, std::chrono::milliseconds drain,
+                             std::chrono::milliseconds mms_drain) {
   runtime().retire_channel(*entry->handle, drain);
+  if (entry->mms_handle != nullptr) runtime().retire_mms(*entry->mms_handle, mms_drain);
   retired_.push_back(std::move(entry));
 }
 
 void driver_instance::sweep_retired() {
   std::erase_if(retired_, [&](std::unique_ptr<channel_entry>& e) {
-    if (!e->handle->finished() || events_.refers_to(reinterpret_cast<std::uintptr_t>(e.get())) ||
-        routes_.holds(e.get()))
+    if (!e->handle->finished() || (e->mms_handle != nullptr && !e->mms_handle->finished()) ||
+        events_.refers_to(reinterpret_cast<std::uintptr_t>(e.get())) || routes_.holds(e.get()))
       return false;
     runtime().remove_channel(*e->handle);
+    if (e->mms_handle != nullptr) runtime().remove_mms(*e->mms_handle);
     return true;
   });
 }

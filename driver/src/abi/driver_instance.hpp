@@ -104,9 +104,11 @@ class driver_instance : public io::event_sink, public log_sink {
   void publish_metrics(const channel_entry& entry);
   // Adds a configured channel, or replaces the one of the same name (which is retired).
   std::int32_t install(std::unique_ptr<channel_entry> entry);
-  // Stops the channel's instance (io::driver_runtime::retire_channel) and keeps its entry in
-  // retired_ until it has finished and no event of it is left with the host.
-  void retire(std::unique_ptr<channel_entry> entry, std::chrono::milliseconds drain);
+  // Stops the channel's instance (io::driver_runtime::retire_channel, and retire_mms for its MMS
+  // side with `mms_drain`) and keeps its entry in retired_ until both have finished and no event
+  // of it is left with the host.
+  void retire(std::unique_ptr<channel_entry> entry, std::chrono::milliseconds drain,
+              std::chrono::milliseconds mms_drain);
   // Frees what retire() kept, once nothing refers to it any more. Host thread (configure,
   // remove_channel), so that no poll() or ack() runs meanwhile.
   void sweep_retired();

@@ -52,9 +52,13 @@ bool event_queue::poll(smsdrv_event& out) {
         spent_attrs_.clear();
       }
     }
-    // Nothing new: taken_ is left alone (the last event handed out stays as it was).
+    // Nothing new: the last event handed out is the host's no more (smsdrv.h: until the next
+    // poll()), so that nothing keeps a retired channel's entry (refers_to) once the host is done.
     if (incoming_.empty()) {
       host_waiting_ = true;
+      if (next_ > 0) release(taken_[next_ - 1].event);
+      taken_.clear();
+      next_ = 0;
       return false;
     }
     if (next_ > 0) release(taken_[next_ - 1].event);

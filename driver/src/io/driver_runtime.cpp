@@ -147,10 +147,21 @@ struct driver_runtime::impl {
   std::thread thread;
   std::list<slot> slots;
   std::deque<ticker> tickers;
-  // The MMS sides of channels (MM7): never retired before shutdown.
-  std::deque<std::unique_ptr<mm7_runner>> mms_runners;
-  std::deque<mms_handle> mms_handles;
+  // The MMS side of a channel (MM7); list nodes, like slots.
+  struct mms_slot {
+    explicit mms_slot(asio::io_context& io) : cut(io) {}
+    std::unique_ptr<mm7_runner> runner;
+    std::optional<mms_handle> handle;
+    asio::steady_timer cut;  // retired and still busy after drain + grace: cut
+  };
+  std::list<mms_slot> mms_slots;
   bool stopped = false;
+
+  mms_slot& mms_slot_of(mms_handle& h) {
+    for (mms_slot& s : mms_slots)
+      if (s.handle && &*s.handle == &h) return s;
+    throw std::logic_error("driver_runtime: an MMS handle that is not this runtime's");
+  }
 
   slot& slot_of(channel_handle& h) {
     for (slot& s : slots)
@@ -205,22 +216,49 @@ channel_handle& driver_runtime::add_channel(channel::channel_config config, void
   return *added->handle;
 }
 
-mms_handle& driver_runtime::add_mms(mm7_runner_config config, void* sink_key) {
-  mm7_runner* runner = nullptr;
+mms_handle& driver_runtime::add_mms(mm7_runner_config config, void* sink_key,
+                                    mms_handle* previous) {
+  impl::mms_slot* added = nullptr;
   std::exception_ptr failed;
   impl_->run_on_io([&] {
     try {
-      runner = impl_->mms_runners
-                   .emplace_back(std::make_unique<mm7_runner>(impl_->io, std::move(config),
-                                                              impl_->log, impl_->events, sink_key))
-                   .get();
+      auto runner =
+          std::make_unique<mm7_runner>(impl_->io, std::move(config), impl_->log, impl_->events,
+                                       sink_key, previous ? &previous->runner_ : nullptr);
+      added = &impl_->mms_slots.emplace_back(impl_->io);
+      added->runner = std::move(runner);
+      added->handle.emplace(*added->runner);
     } catch (...) {
       failed = std::current_exception();
     }
   });
   if (failed) std::rethrow_exception(failed);
-  runner->start();
-  return impl_->mms_handles.emplace_back(*runner);
+  added->runner->start();
+  return *added->handle;
+}
+
+void driver_runtime::retire_mms(mms_handle& handle, std::chrono::milliseconds drain) {
+  impl::mms_slot& s = impl_->mms_slot_of(handle);
+  const auto deadline = std::chrono::steady_clock::now() + drain;
+  impl_->run_on_io([&] {
+    s.runner->begin_shutdown(
+        deadline, [&s] { s.handle->finished_.store(true, std::memory_order_release); },
+        /*keep_acks=*/true);
+    if (s.handle->finished()) return;
+    s.cut.expires_at(deadline + unbind_grace);
+    s.cut.async_wait([&s](const boost::system::error_code& ec) {
+      if (ec || s.runner->finished()) return;
+      s.runner->force_close("drain time exhausted after a configuration change");
+    });
+  });
+}
+
+void driver_runtime::remove_mms(mms_handle& handle) {
+  impl::mms_slot& s = impl_->mms_slot_of(handle);
+  // As remove_channel(): what the runner still has queued runs before the second hop frees it.
+  impl_->run_on_io([&] { s.cut.cancel(); });
+  impl_->run_on_io(
+      [&] { impl_->mms_slots.remove_if([&](const impl::mms_slot& x) { return &x == &s; }); });
 }
 
 channel_handle& driver_runtime::add_http_channel(channel::http_channel_config config,
@@ -300,7 +338,7 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
 
   std::mutex m;
   std::condition_variable cv;
-  std::size_t remaining = d.slots.size() + d.mms_runners.size();
+  std::size_t remaining = d.slots.size() + d.mms_slots.size();
   const auto deadline = std::chrono::steady_clock::now() + drain;
   d.run_on_io([&] {
     for (ticker& t : d.tickers) {
@@ -315,12 +353,14 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
         cv.notify_all();
       });
     }
-    for (auto& r : d.mms_runners)
-      r->begin_shutdown(deadline, [&] {
+    for (impl::mms_slot& s : d.mms_slots) {
+      s.cut.cancel();
+      s.runner->begin_shutdown(deadline, [&] {
         std::lock_guard lock(m);
         --remaining;
         cv.notify_all();
       });
+    }
   });
   // In-flight requests get `drain`; the unbind handshake then gets a short grace period.
   {
@@ -333,8 +373,8 @@ void driver_runtime::shutdown(std::chrono::milliseconds drain) {
         s.force_close(s.smpp || s.group
                           ? "shutdown: drain time exhausted, connection cut"
                           : "no response before the drain time of the shutdown ran out");
-    for (auto& r : d.mms_runners)
-      if (!r->finished()) r->force_close("shutdown: drain time exhausted");
+    for (impl::mms_slot& s : d.mms_slots)
+      if (!s.runner->finished()) s.runner->force_close("shutdown: drain time exhausted");
   });
   d.work.reset();
   d.io.stop();

@@ -65,12 +65,18 @@ class channel_handle {
 class mms_handle {
  public:
   explicit mms_handle(mm7_runner& runner) : runner_(runner) {}
+  mms_handle(const mms_handle&) = delete;
+  mms_handle& operator=(const mms_handle&) = delete;
   void submit(mm7::prepared_mms&& request);
   void ack(std::uint64_t ack_id, std::int32_t disposition);
   std::uint16_t listen_port() const noexcept;
+  // After retire_mms(): true once every request has its outcome and the listener is closed.
+  bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
 
  private:
+  friend class driver_runtime;
   mm7_runner& runner_;
+  std::atomic<bool> finished_{false};
 };
 
 class driver_runtime {
@@ -97,8 +103,17 @@ class driver_runtime {
   void probe_tcp(std::string host, std::uint16_t port, std::chrono::milliseconds timeout,
                  std::function<void(bool, std::string)> done);
   // The MMS side of a channel (MM7): its listener is bound now; throws std::runtime_error naming
-  // what failed (the address, a TLS file). Its events reach the sink with `sink_key`.
-  mms_handle& add_mms(mm7_runner_config config, void* sink_key);
+  // what failed (the address, a TLS file). Its events reach the sink with `sink_key`. With
+  // `previous` (the MMS side of the instance being replaced) listening on the same address and
+  // port, its listening socket is taken over instead (mm7_runner).
+  mms_handle& add_mms(mm7_runner_config config, void* sink_key, mms_handle* previous = nullptr);
+  // Stops a channel's MMS side while the driver runs: queued requests end SMSDRV_E_SHUT_DOWN,
+  // requests in flight get up to `drain` for their SubmitRsp, the MMSC's requests waiting for
+  // the host's ack get up to `drain` for it; the listener closes now (unless a new instance took
+  // it over). Cut after a grace period. Its events reach the sink until handle.finished().
+  void retire_mms(mms_handle& handle, std::chrono::milliseconds drain);
+  // Frees a retired MMS side once handle.finished(); the handle is invalid after.
+  void remove_mms(mms_handle& handle);
 
   // Stops one channel the way shutdown() stops them all, without waiting: it takes no new
   // request, its queued requests fail unsent (SMSDRV_E_SHUT_DOWN), requests in flight get up to

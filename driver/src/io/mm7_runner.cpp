@@ -73,7 +73,8 @@ struct mm7_runner::impl : std::enable_shared_from_this<impl> {
     std::optional<mm7::http_answer> answer;
   };
 
-  impl(asio::io_context& i, mm7_runner_config c, log_sink& l, event_sink& e, void* key)
+  impl(asio::io_context& i, mm7_runner_config c, log_sink& l, event_sink& e, void* key,
+       impl* previous)
       : io(i),
         config(std::move(c)),
         log(l),
@@ -114,6 +115,20 @@ struct mm7_runner::impl : std::enable_shared_from_this<impl> {
       throw std::runtime_error(
           fmt::format("[listener] address '{}': {}", m.listen_address, ec.message()));
     const tcp::endpoint endpoint(address, m.listen_port);
+    if (previous != nullptr && m.listen_port != 0 && previous->acceptor.is_open() &&
+        previous->acceptor.local_endpoint(ec) == endpoint && !ec) {
+      // The same address and port: the listening socket changes hands (its accept loop ends).
+      const auto native = previous->acceptor.release(ec);
+      if (!ec) acceptor.assign(endpoint.protocol(), native, ec);
+      if (ec)
+        throw std::runtime_error(
+            fmt::format("[listener] cannot take over {}:{} from the "
+                        "previous instance: {}",
+                        m.listen_address, m.listen_port, ec.message()));
+      port = acceptor.local_endpoint().port();
+      return;
+    }
+    ec.clear();
     acceptor.open(endpoint.protocol(), ec);
     if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
     if (!ec) acceptor.bind(endpoint, ec);
@@ -198,11 +213,28 @@ struct mm7_runner::impl : std::enable_shared_from_this<impl> {
     } else {
       timer.cancel();
     }
-    if (shutting_down && on_finished && core.idle()) {
-      auto done = std::move(on_finished);
-      on_finished = nullptr;
+    if (shutting_down && core.idle() && !finished_once) {
+      finished_once = true;
+      drain_timer.cancel();
       close_listener();
-      done();
+      close_idle_sessions();
+      auto done = std::move(on_finished);
+      on_finished.clear();
+      for (auto& f : done)
+        f();
+    }
+  }
+
+  // Connections waiting for a request: closed (an MMSC's request written meanwhile is refused
+  // by the connection's reset, never answered as taken). The others close after their answer.
+  void close_idle_sessions() {
+    for (auto it = sessions.begin(); it != sessions.end();) {
+      if (it->second.idle) {
+        it->second.close();
+        it = sessions.erase(it);
+      } else {
+        ++it;
+      }
     }
   }
 
@@ -218,27 +250,39 @@ struct mm7_runner::impl : std::enable_shared_from_this<impl> {
     pump();
   }
 
-  void begin_shutdown(clock::time_point deadline, std::function<void()> done) {
+  void begin_shutdown(clock::time_point deadline, std::function<void()> done, bool keep_acks) {
+    if (finished_once) {
+      done();
+      return;
+    }
+    on_finished.push_back(std::move(done));
+    const bool first = !shutting_down;
     shutting_down = true;
-    on_finished = std::move(done);
     close_listener();
-    core.begin_shutdown(clock::now());
-    drain_timer.expires_at(deadline);
-    drain_timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-      if (ec) return;
-      // In flight past the drain: cut; each exchange still gets its result (and the request its
-      // one RESPONSE).
-      self->client.abort_all("the driver is shutting down");
-      self->pump();
-    });
+    close_idle_sessions();
+    if (keep_acks)
+      core.begin_shutdown(clock::now(), deadline);
+    else
+      core.begin_shutdown(clock::now());
+    if (first || deadline < drain_deadline) {
+      drain_deadline = deadline;
+      drain_timer.expires_at(deadline);
+      drain_timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        if (ec) return;
+        // In flight past the drain: cut; each exchange still gets its result (and the request
+        // its one RESPONSE). Requests still waiting for an ack end at this deadline too.
+        self->client.abort_all("the driver is shutting down");
+        self->pump();
+      });
+    }
     pump();
   }
 
   void force_close(std::string_view) {
     close_listener();
     client.abort_all("the driver is shutting down");
-    for (auto& [id, closer] : sessions)
-      closer();
+    for (auto& [id, open] : sessions)
+      open.close();
     sessions.clear();
     for (auto& [tag, h] : held)
       h->signal.cancel();
@@ -268,14 +312,14 @@ struct mm7_runner::impl : std::enable_shared_from_this<impl> {
       if (tls) {
         auto stream =
             std::make_shared<beast::ssl_stream<beast::tcp_stream>>(std::move(socket), *tls);
-        sessions[id] = [stream] {
+        sessions[id].close = [stream] {
           boost::system::error_code ignored;
           beast::get_lowest_layer(*stream).socket().close(ignored);
         };
         asio::co_spawn(io, tls_session(self, stream, id), asio::detached);
       } else {
         auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
-        sessions[id] = [stream] {
+        sessions[id].close = [stream] {
           boost::system::error_code ignored;
           stream->socket().close(ignored);
         };
@@ -304,13 +348,16 @@ struct mm7_runner::impl : std::enable_shared_from_this<impl> {
     auto& lowest = beast::get_lowest_layer(*stream);
     beast::flat_buffer buffer;
     for (;;) {
+      if (shutting_down) break;
       lowest.expires_after(config.mms.request_timeout);
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(64 * 1024);
       // No limit while the header is read (Beast would refuse a large Content-Length there,
       // before check_request_head can answer 413); the body's limit is set after.
       parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+      set_idle(id, buffer.size() == 0);
       auto [hec, hn] = co_await bhttp::async_read_header(*stream, buffer, parser, use_tuple);
+      set_idle(id, false);
       if (hec) break;
       auto& head = parser.get();
       std::optional<std::uint64_t> length;
@@ -351,6 +398,7 @@ struct mm7_runner::impl : std::enable_shared_from_this<impl> {
         answer = std::move(*slot->answer);
       }
       lowest.expires_after(config.mms.request_timeout);
+      keep_alive = keep_alive && !shutting_down;
       if (!co_await write(*stream, answer, req.version(), keep_alive) || !keep_alive) break;
     }
     sessions.erase(id);
@@ -392,6 +440,10 @@ struct mm7_runner::impl : std::enable_shared_from_this<impl> {
     co_return !ec || ec == bhttp::error::end_of_stream;
   }
 
+  void set_idle(std::uint64_t id, bool idle) {
+    if (auto it = sessions.find(id); it != sessions.end()) it->second.idle = idle;
+  }
+
   void log_refusal(const mm7::http_answer& a, std::string_view target) {
     log.write(log_level::warn, config.channel,
               fmt::format("MM7 listener: a request to {} answered {}{}", target.substr(0, 200),
@@ -412,17 +464,26 @@ struct mm7_runner::impl : std::enable_shared_from_this<impl> {
   std::uint16_t port = 0;
   std::vector<std::string> urls;
   std::map<std::uint64_t, std::shared_ptr<held_reply>> held;
-  std::map<std::uint64_t, std::function<void()>> sessions;
+  // The listener's connections: how to close one, and whether it waits for a request with
+  // nothing of one read yet.
+  struct session_state {
+    std::function<void()> close;
+    bool idle = false;
+  };
+  std::map<std::uint64_t, session_state> sessions;
   std::uint64_t next_reply = 1;
   std::uint64_t next_session = 1;
   host_inbox<mm7::prepared_mms> inbox;
   bool shutting_down = false;
-  std::function<void()> on_finished;
+  bool finished_once = false;
+  clock::time_point drain_deadline = clock::time_point::max();
+  std::vector<std::function<void()>> on_finished;
 };
 
 mm7_runner::mm7_runner(asio::io_context& io, mm7_runner_config config, log_sink& log,
-                       event_sink& events, void* sink_key)
-    : impl_(std::make_shared<impl>(io, std::move(config), log, events, sink_key)) {}
+                       event_sink& events, void* sink_key, mm7_runner* previous)
+    : impl_(std::make_shared<impl>(io, std::move(config), log, events, sink_key,
+                                   previous != nullptr ? previous->impl_.get() : nullptr)) {}
 
 mm7_runner::~mm7_runner() = default;
 
@@ -439,8 +500,8 @@ void mm7_runner::ack(std::uint64_t ack_id, std::int32_t disposition) {
 }
 
 void mm7_runner::begin_shutdown(std::chrono::steady_clock::time_point deadline,
-                                std::function<void()> on_finished) {
-  impl_->begin_shutdown(deadline, std::move(on_finished));
+                                std::function<void()> on_finished, bool keep_acks) {
+  impl_->begin_shutdown(deadline, std::move(on_finished), keep_acks);
 }
 
 void mm7_runner::force_close(std::string_view reason) {

@@ -38,9 +38,12 @@ struct mm7_runner_config {
 class mm7_runner {
  public:
   // Binds the listener now (when the settings have one): throws std::runtime_error naming the
-  // address and the reason when it cannot, or when the TLS files do not load.
+  // address and the reason when it cannot, or when the TLS files do not load. I/O thread.
+  // `previous`: the MMS side of the instance this one replaces. When it listens on the address
+  // and port this one is configured with, its listening socket is taken over, after every other
+  // check has passed: not one connection attempt is refused during the change.
   mm7_runner(boost::asio::io_context& io, mm7_runner_config config, log_sink& log,
-             event_sink& events, void* sink_key);
+             event_sink& events, void* sink_key, mm7_runner* previous = nullptr);
   ~mm7_runner();
   mm7_runner(const mm7_runner&) = delete;
   mm7_runner& operator=(const mm7_runner&) = delete;
@@ -51,9 +54,15 @@ class mm7_runner {
   void ack(std::uint64_t ack_id, std::int32_t disposition);
 
   // I/O thread only. Queued requests fail at once; in flight ones get until `deadline`, then
-  // their exchanges are cut. The listener stops taking requests.
+  // their exchanges are cut. The listener stops taking connections; connections idle between
+  // requests are closed, the others after their answer. The MMSC's requests waiting for the
+  // host's ack are answered not taken at once, or, with `keep_acks` (a channel replaced or
+  // removed while the host runs), at `deadline` when still waiting. `on_finished` runs once all
+  // of that is done (at once when it already is). May be called again (the driver shuts down
+  // while a retired channel drains): the earlier deadline counts, and without `keep_acks` the
+  // requests still waiting are answered now.
   void begin_shutdown(std::chrono::steady_clock::time_point deadline,
-                      std::function<void()> on_finished);
+                      std::function<void()> on_finished, bool keep_acks = false);
   void force_close(std::string_view reason);
   bool finished() const noexcept;
 

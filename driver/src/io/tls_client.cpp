@@ -149,6 +149,124 @@ void msg_callback(int write_p, int /*version*/, int content_type, const void* bu
   }
 }
 
+// The protocol versions (x-smpp-tls-version) and whether the SMSC's certificate is checked
+// (x-smpp-tls-verification) on a new context.
+void set_protocol(SSL_CTX* ctx, const tls_settings& settings) {
+  int min_version = TLS1_2_VERSION;
+  switch (settings.version) {
+    case tls_version::tls1_2:
+      break;
+    case tls_version::tls1_3:
+      min_version = TLS1_3_VERSION;
+      break;
+    case tls_version::tls1_1_insecure:
+      min_version = TLS1_1_VERSION;
+      break;
+    case tls_version::tls1_0_insecure:
+      min_version = TLS1_VERSION;
+      break;
+  }
+  SSL_CTX_set_min_proto_version(ctx, min_version);
+  if (min_version < TLS1_2_VERSION)
+    SSL_CTX_set_security_level(ctx, 0);  // OpenSSL 3 refuses TLS < 1.2 at levels >= 1
+  SSL_CTX_set_verify(
+      ctx,
+      settings.verification == tls_verification::insecure_none ? SSL_VERIFY_NONE : SSL_VERIFY_PEER,
+      nullptr);
+  X509_VERIFY_PARAM_set_hostflags(SSL_CTX_get0_param(ctx), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+}
+
+// Mutual TLS: our private key, the certificate that matches it and that certificate's issuers
+// found in the file, sent to the SMSC. Our certificate and its issuers are taken out of
+// content.certificates (what stays is trusted for the SMSC). The description of our certificate,
+// or nullopt with `problem` set.
+std::optional<std::string> use_own_identity(SSL_CTX* ctx, pkcs12_bundle& content,
+                                            const tls_settings& settings, tls_problem& problem,
+                                            std::vector<std::string>& notes) {
+  std::vector<x509_ptr>& certs = content.certificates;
+  if (content.keys.empty()) {
+    problem = {std::string(opt_path),
+               fmt::format("'{}' holds no private key: {} = mutual needs our key and "
+                           "certificate in it",
+                           settings.path, opt_mode)};
+    return std::nullopt;
+  }
+  EVP_PKEY* key = content.keys.front().get();
+  auto leaf = std::find_if(certs.begin(), certs.end(),
+                           [&](const x509_ptr& c) { return X509_check_private_key(c.get(), key); });
+  ERR_clear_error();
+  if (leaf == certs.end()) {
+    problem = {std::string(opt_path),
+               fmt::format("'{}' holds a private key but not its certificate", settings.path)};
+    return std::nullopt;
+  }
+  x509_ptr own = std::move(*leaf);
+  certs.erase(leaf);
+  if (SSL_CTX_use_certificate(ctx, own.get()) != 1 || SSL_CTX_use_PrivateKey(ctx, key) != 1 ||
+      SSL_CTX_check_private_key(ctx) != 1) {
+    problem = {std::string(opt_path),
+               fmt::format("OpenSSL refuses our key or certificate from '{}': {}", settings.path,
+                           drain_openssl_errors())};
+    return std::nullopt;
+  }
+  // Our chain: the issuers of our certificate found in the file, sent with it.
+  X509* current = own.get();
+  for (std::size_t hops = 0; hops < certs.size(); ++hops) {
+    auto issuer = std::find_if(certs.begin(), certs.end(), [&](const x509_ptr& c) {
+      return c.get() != current && X509_check_issued(c.get(), current) == X509_V_OK;
+    });
+    if (issuer == certs.end()) break;
+    SSL_CTX_add1_chain_cert(ctx, issuer->get());
+    current = issuer->get();
+  }
+  const std::string ours = describe_cert(own.get());
+  if (X509_cmp_current_time(X509_get0_notAfter(own.get())) < 0)
+    notes.push_back(
+        fmt::format("our certificate in '{}' expired on {}: the SMSC will "
+                    "probably refuse it",
+                    settings.path, time_of(X509_get0_notAfter(own.get()))));
+  if (content.keys.size() > 1)
+    notes.push_back(fmt::format("'{}' holds {} private keys; the first one is used", settings.path,
+                                content.keys.size()));
+  return ours;
+}
+
+// The certificates of the file that are not ours: trusted for the SMSC. "trusting ... from <file>",
+// "" when the file has none and the system trust store is to be used (mutual TLS), or nullopt
+// with `problem` set (single TLS needs one).
+std::optional<std::string> trust_file_certificates(SSL_CTX* ctx, const std::vector<x509_ptr>& certs,
+                                                   const tls_settings& settings,
+                                                   tls_problem& problem,
+                                                   std::vector<std::string>& notes) {
+  // As Java's trust store does: a root, an intermediate or the SMSC's own certificate (hence
+  // PARTIAL_CHAIN).
+  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+  std::string names;
+  for (const x509_ptr& c : certs) {
+    X509_STORE_add_cert(store, c.get());
+    if (!names.empty()) names += "; ";
+    names += name_of(X509_get_subject_name(c.get()));
+  }
+  ERR_clear_error();  // a certificate given twice is not a problem
+  if (!certs.empty()) {
+    X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(ctx), X509_V_FLAG_PARTIAL_CHAIN);
+    return fmt::format("trusting {} certificate{} from {} ({})", certs.size(),
+                       certs.size() == 1 ? "" : "s", settings.path, names);
+  }
+  if (settings.mode != tls_mode::mutual) {
+    problem = {std::string(opt_path),
+               fmt::format("'{}' holds no certificate: in single mode it must hold the SMSC's "
+                           "certificate or the CA that issued it",
+                           settings.path)};
+    return std::nullopt;
+  }
+  notes.push_back(
+      fmt::format("'{}' holds no certificate besides ours: the SMSC's "
+                  "certificate is checked against the system trust store",
+                  settings.path));
+  return std::string();
+}
+
 }  // namespace
 
 tls_settings tls_settings_of(const config::channel_settings& s) {
@@ -239,113 +357,26 @@ std::shared_ptr<const tls_client> tls_client::load(const tls_settings& settings,
                "OpenSSL cannot make a TLS context: " + drain_openssl_errors()};
     return nullptr;
   }
-  int min_version = TLS1_2_VERSION;
-  switch (settings.version) {
-    case tls_version::tls1_2:
-      break;
-    case tls_version::tls1_3:
-      min_version = TLS1_3_VERSION;
-      break;
-    case tls_version::tls1_1_insecure:
-      min_version = TLS1_1_VERSION;
-      break;
-    case tls_version::tls1_0_insecure:
-      min_version = TLS1_VERSION;
-      break;
-  }
-  SSL_CTX_set_min_proto_version(ctx.get(), min_version);
-  if (min_version < TLS1_2_VERSION)
-    SSL_CTX_set_security_level(ctx.get(), 0);  // OpenSSL 3 refuses TLS < 1.2 at levels >= 1
-  SSL_CTX_set_verify(
-      ctx.get(),
-      settings.verification == tls_verification::insecure_none ? SSL_VERIFY_NONE : SSL_VERIFY_PEER,
-      nullptr);
-  X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx.get());
-  X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+  set_protocol(ctx.get(), settings);
 
   std::string trust;
   std::string ours;
   if (content) {
-    std::vector<x509_ptr>& certs = content->certificates;
     if (mutual) {
-      if (content->keys.empty()) {
-        problem = {std::string(opt_path),
-                   fmt::format("'{}' holds no private key: {} = mutual needs our key and "
-                               "certificate in it",
-                               settings.path, opt_mode)};
-        return nullptr;
-      }
-      EVP_PKEY* key = content->keys.front().get();
-      auto leaf = std::find_if(certs.begin(), certs.end(), [&](const x509_ptr& c) {
-        return X509_check_private_key(c.get(), key);
-      });
-      ERR_clear_error();
-      if (leaf == certs.end()) {
-        problem = {std::string(opt_path),
-                   fmt::format("'{}' holds a private key but not its certificate", settings.path)};
-        return nullptr;
-      }
-      x509_ptr own = std::move(*leaf);
-      certs.erase(leaf);
-      if (SSL_CTX_use_certificate(ctx.get(), own.get()) != 1 ||
-          SSL_CTX_use_PrivateKey(ctx.get(), key) != 1 ||
-          SSL_CTX_check_private_key(ctx.get()) != 1) {
-        problem = {std::string(opt_path),
-                   fmt::format("OpenSSL refuses our key or certificate from '{}': {}",
-                               settings.path, drain_openssl_errors())};
-        return nullptr;
-      }
-      // Our chain: the issuers of our certificate found in the file, sent with it.
-      X509* current = own.get();
-      for (std::size_t hops = 0; hops < certs.size(); ++hops) {
-        auto issuer = std::find_if(certs.begin(), certs.end(), [&](const x509_ptr& c) {
-          return c.get() != current && X509_check_issued(c.get(), current) == X509_V_OK;
-        });
-        if (issuer == certs.end()) break;
-        SSL_CTX_add1_chain_cert(ctx.get(), issuer->get());
-        current = issuer->get();
-      }
-      ours = describe_cert(own.get());
-      if (X509_cmp_current_time(X509_get0_notAfter(own.get())) < 0)
-        notes.push_back(
-            fmt::format("our certificate in '{}' expired on {}: the SMSC will "
-                        "probably refuse it",
-                        settings.path, time_of(X509_get0_notAfter(own.get()))));
-      if (content->keys.size() > 1)
-        notes.push_back(fmt::format("'{}' holds {} private keys; the first one is used",
-                                    settings.path, content->keys.size()));
+      std::optional<std::string> own =
+          use_own_identity(ctx.get(), *content, settings, problem, notes);
+      if (!own) return nullptr;
+      ours = std::move(*own);
     } else if (content->has_encrypted_key || !content->keys.empty()) {
       notes.push_back(
           fmt::format("'{}' holds a private key: not used in {} = single (only in "
                       "mutual)",
                       settings.path, opt_mode));
     }
-    // Every other certificate in the file is trusted for the SMSC, as Java's trust store does:
-    // a root, an intermediate or the SMSC's own certificate (hence PARTIAL_CHAIN).
-    X509_STORE* store = SSL_CTX_get_cert_store(ctx.get());
-    std::string names;
-    for (const x509_ptr& c : certs) {
-      X509_STORE_add_cert(store, c.get());
-      if (!names.empty()) names += "; ";
-      names += name_of(X509_get_subject_name(c.get()));
-    }
-    ERR_clear_error();  // a certificate given twice is not a problem
-    if (!certs.empty()) {
-      X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
-      trust = fmt::format("trusting {} certificate{} from {} ({})", certs.size(),
-                          certs.size() == 1 ? "" : "s", settings.path, names);
-    } else if (mutual) {
-      notes.push_back(
-          fmt::format("'{}' holds no certificate besides ours: the SMSC's "
-                      "certificate is checked against the system trust store",
-                      settings.path));
-    } else {
-      problem = {std::string(opt_path),
-                 fmt::format("'{}' holds no certificate: in single mode it must hold the SMSC's "
-                             "certificate or the CA that issued it",
-                             settings.path)};
-      return nullptr;
-    }
+    std::optional<std::string> from_file =
+        trust_file_certificates(ctx.get(), content->certificates, settings, problem, notes);
+    if (!from_file) return nullptr;
+    trust = std::move(*from_file);
   }
   if (trust.empty()) {
     SSL_CTX_set_default_verify_paths(ctx.get());

@@ -1,5 +1,6 @@
 #include "mm7/mime_reader.hpp"
 
+#include <dlfcn.h>
 #include <fmt/format.h>
 #include <gmime/gmime.h>
 
@@ -10,11 +11,25 @@
 namespace smsdrv::mm7 {
 namespace {
 
-// GMime keeps process-wide tables (charsets, the type registry) set up once; g_mime_init is not
-// thread-safe and is never undone (another user of GMime in the host may still need them).
+// GMime registers GObject types and keeps process-wide tables (charsets, the object type
+// registry, the crypto-context registry), set up once by g_mime_init, which is not thread-safe.
+// GObject never unregisters a type (libglib, libgobject and libgio are linked NODELETE for that
+// reason), but libgmime is not: were the host to dlclose() this module and libgmime with it,
+// GObject would keep type nodes pointing into unmapped code, and a module loaded again would
+// register GMime's types a second time, which GObject refuses. So libgmime is made resident
+// (RTLD_NODELETE) before its first use. g_mime_shutdown() is never called: GMime 3.2 cannot be
+// set up again after it in the same process (its crypto-context registry is made when that class
+// is first initialised, once per process, and g_mime_shutdown destroys it: g_mime_init then logs
+// a GLib critical per registration), and a module loaded again, or the host itself, may need GMime
+// again. Its tables stay reachable from the resident library: LeakSanitizer reports no leak.
 void init_gmime() {
   static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
+  std::call_once(once, [] {
+    Dl_info gmime{};
+    if (::dladdr(reinterpret_cast<void*>(&g_mime_init), &gmime) != 0 && gmime.dli_fname != nullptr)
+      ::dlopen(gmime.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);  // never dlclose()d
+    g_mime_init();
+  });
 }
 
 struct gobject_unref {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "config/text_util.hpp"
 #include "mm7/status.hpp"
 #include "smsdrv/smsdrv.h"
@@ -202,10 +204,13 @@ void mms_core::on_reply_gone(std::uint64_t reply_tag) {
 void mms_core::on_tick(time_point now) {
   for (auto it = waiting_.begin(); it != waiting_.end();) {
     if (it->second.deadline <= now) {
-      answer(it->second, false,
-             fmt::format(
-                 "the host did not take it within {} s (ack-timeout)",
-                 std::chrono::duration_cast<std::chrono::seconds>(settings_.ack_timeout).count()));
+      answer(
+          it->second, false,
+          shutting_down_
+              ? std::string("the host did not take it before the channel's drain time ran out")
+              : fmt::format("the host did not take it within {} s (ack-timeout)",
+                            std::chrono::duration_cast<std::chrono::seconds>(settings_.ack_timeout)
+                                .count()));
       ack_of_reply_.erase(it->second.reply_tag);
       it = waiting_.erase(it);
     } else {
@@ -229,15 +234,21 @@ std::optional<mms_core::time_point> mms_core::next_deadline() const {
   return next;
 }
 
-void mms_core::begin_shutdown(time_point) {
-  if (shutting_down_) return;
-  shutting_down_ = true;
-  for (const request& r : queue_)
-    respond(r, SMSDRV_E_SHUT_DOWN,
-            r.first_attempt ? "the driver shut down before the MMSC could be reached; the message "
-                              "was not sent"
-                            : "the driver shut down before the message was sent");
-  queue_.clear();
+void mms_core::begin_shutdown(time_point, std::optional<time_point> acks_until) {
+  if (!shutting_down_) {
+    shutting_down_ = true;
+    for (const request& r : queue_)
+      respond(r, SMSDRV_E_SHUT_DOWN,
+              r.first_attempt ? "the driver shut down before the MMSC could be reached; the "
+                                "message was not sent"
+                              : "the driver shut down before the message was sent");
+    queue_.clear();
+  }
+  if (acks_until) {
+    for (auto& [id, w] : waiting_)
+      w.deadline = std::min(w.deadline, *acks_until);
+    return;
+  }
   for (auto& [id, w] : waiting_)
     answer(w, false, "the driver is shutting down");
   waiting_.clear();

@@ -14,8 +14,8 @@
 //   not written (connect failed, ...)    sent again: on the failover URL first, then after a
 //                                        back-off, for up to response_timeout since the first
 //                                        attempt, then SMSDRV_E_CHANNEL_DOWN;
-//   shutdown                             queued: SMSDRV_E_SHUT_DOWN (never sent); in flight:
-//                                        what its exchange gives (the runner aborts it at the
+//   shutdown, or the channel replaced    queued: SMSDRV_E_SHUT_DOWN (never sent); in flight:
+//     or removed                         what its exchange gives (the runner aborts it at the
 //                                        end of the drain: unknown when written).
 // MessageIDs of accepted requests that asked for reports are remembered (a bounded number),
 // so that DeliveryReportReq and ReadReplyReq are correlated to their request.
@@ -23,7 +23,8 @@
 // The MMSC's requests (§8.7.6, §8.7.9, §8.7.10): each becomes an event flagged NEEDS_ACK; its
 // answer is held until the host's ack: 1000 when taken, else a Fault with 4006 (the MMSC sends it
 // again). No ack within ack_timeout counts as not taken; so do max_unacked requests waiting at
-// once (the next is answered 4006 at once) and shutdown.
+// once (the next is answered 4006 at once) and shutdown (a channel replaced or removed gives the
+// ones waiting until the end of its drain).
 #pragma once
 
 #include <chrono>
@@ -101,7 +102,12 @@ class mms_core {
   void on_tick(time_point now);
   std::optional<time_point> next_deadline() const;
 
-  void begin_shutdown(time_point now);
+  // Stops taking work: queued requests end SMSDRV_E_SHUT_DOWN (never sent), requests in flight
+  // keep their exchange, new MMSC requests are answered not taken (4006). The MMSC's requests
+  // waiting for the host's ack are answered not taken now, or, given `acks_until` (a channel
+  // retired while the host keeps running), keep waiting until then at the latest. Called again
+  // without `acks_until` (the driver shuts down), it answers those still waiting now.
+  void begin_shutdown(time_point now, std::optional<time_point> acks_until = std::nullopt);
   // Nothing queued, in flight or waiting for an ack.
   bool idle() const noexcept;
   std::size_t in_flight() const noexcept { return in_flight_.size(); }

@@ -316,6 +316,9 @@ int32_t event_loop::send_again(const pending_request& p, size_t* driver, uint64_
   if (ch == rt_.channels->end()) return SMSDRV_E_SHUT_DOWN;
   const unpacked_request u = unpack_request(p.payload);
   if (u.request == nullptr) return SMSDRV_E_SHUT_DOWN;
+  // A SendMMS's parts are not kept with it (they may be megabytes): it is answered as the
+  // replaced instance answered it, never sent, for the business process to send again.
+  if (std::string_view(u.request) == "SendMMS") return SMSDRV_E_SHUT_DOWN;
   smsdrv_request r{};
   r.struct_size = sizeof r;
   r.channel = u.channel;

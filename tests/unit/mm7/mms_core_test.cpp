@@ -304,3 +304,64 @@ TEST_CASE("shutdown: queued never sent, waiting ones told to retry, in flight by
   REQUIRE(e.size() == 1);
   CHECK(e[0].status == SMSDRV_E_SHUT_DOWN);
 }
+
+TEST_CASE("retired (channel replaced or removed): acks still answer until the drain ends") {
+  harness h(core_config(1));
+  const auto in_flight = h.submit(t0);
+  const auto queued = h.submit(t0);
+  auto p = h.core.take_posts(t0);
+  REQUIRE(p.size() == 1);
+  h.core.on_mmsc_request(5, deliver("d5"), t0, wall);
+  h.core.on_mmsc_request(6, deliver("d6"), t0, wall);
+  auto in = h.events();
+  REQUIRE(in.size() == 2);
+  // Retired at t0 + 1 s with a drain to t0 + 3 s (before the 5 s ack-timeout).
+  h.core.begin_shutdown(t0 + 1s, t0 + 3s);
+  auto e = h.events();
+  REQUIRE(e.size() == 1);
+  CHECK(e[0].request_id == queued);
+  CHECK(e[0].status == SMSDRV_E_SHUT_DOWN);
+  CHECK(h.replies().empty());  // d5 and d6 keep waiting for the host
+  CHECK(h.core.next_deadline() == t0 + 3s);
+  // A new MMSC request is not taken any more.
+  h.core.on_mmsc_request(7, deliver("d7"), t0 + 1s, wall);
+  CHECK(h.events().empty());
+  auto r = h.replies();
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].reply_tag == 7);
+  CHECK(answer_of(r[0]).status.code == 4006);
+  // The host takes d5 within the drain: 1000, as always.
+  h.core.on_ack(in[0].ack_id, SMSDRV_OK);
+  r = h.replies();
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].reply_tag == 5);
+  CHECK(r[0].answer.status == 200);
+  // d6 is not taken by the end of the drain: told to retry, never success.
+  h.core.on_tick(t0 + 3s);
+  r = h.replies();
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].reply_tag == 6);
+  CHECK(answer_of(r[0]).status.code == 4006);
+  CHECK(answer_of(r[0]).status.details ==
+        "the host did not take it before the channel's drain time ran out");
+  CHECK_FALSE(h.core.idle());  // the SubmitReq in flight
+  h.core.on_post_result(p[0].tag, submit_rsp(p[0], 1000, "m-1"), t0 + 3s);
+  e = h.events();
+  REQUIRE(e.size() == 1);
+  CHECK(e[0].request_id == in_flight);
+  CHECK(e[0].status == SMSDRV_OK);
+  CHECK(h.core.idle());
+}
+
+TEST_CASE("retired, then the driver shuts down: the requests still waiting are answered at once") {
+  harness h(core_config());
+  h.core.on_mmsc_request(1, deliver("d1"), t0, wall);
+  REQUIRE(h.events().size() == 1);
+  h.core.begin_shutdown(t0, t0 + 60s);
+  CHECK(h.replies().empty());
+  h.core.begin_shutdown(t0 + 1s);
+  auto r = h.replies();
+  REQUIRE(r.size() == 1);
+  CHECK(answer_of(r[0]).status.code == 4006);
+  CHECK(h.core.idle());
+}
