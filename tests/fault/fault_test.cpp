@@ -526,12 +526,14 @@ void measure_rate(int seconds, std::vector<std::string> sim_flags, bool check_ra
     // The cap is the guarantee: never above it over the run, and in no second more than the cap
     // plus the window (submits the SMSC reads in one go after its own process was descheduled).
     CHECK(rate <= 102.0);
-    CHECK(busiest <= 100 + 10);
+    CHECK(busiest <= 100 + 20);
     // How close to the cap it stays is a matter of the machine's load, so not asserted here: the
     // figure below is printed, and the accuracy target (within 1%) is the rate-limiter
     // benchmark's (smpp-bench driver --rate, docs/benchmarks.md).
   }
-  if (clock_checks) CHECK(s.max_window <= 10);
+  // The window is the guarantee (x-smpp-submit-window-size 20): how much of it a run uses depends
+  // on how fast the SMSC's answers come back, which a loaded machine decides.
+  CHECK(s.max_window <= 20);
   figure(
       "rate 100/s over {} s: {} intervals in {:.3f} s at the SMSC = {:.2f}/s ({:+.2f}%); busiest "
       "sliding second at the SMSC {}; ESME_RTHROTTLED answers {}",
