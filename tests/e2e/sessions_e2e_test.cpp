@@ -127,6 +127,10 @@ TEST_CASE("binds beyond the account's limit are refused, said so, and retried wi
   CHECK(over >= 1);
   CHECK(over <= 4);
   CHECK(s.dms.finish() == 0);
+  // Each bind's log lines name it.
+  const std::string& log = s.dms.proc->stderr_text();
+  for (const char* name : {"channel-sms1#1", "channel-sms1#2", "channel-sms1#3"})
+    CHECK(log.find(name) != std::string::npos);
 }
 
 TEST_CASE("inbound messages on any bind, and a long one split over binds, reach the host once") {
