@@ -388,7 +388,9 @@ TEST_CASE("failover: to the secondary while the primary is down, back when it re
   REQUIRE(on_primary);
   CHECK(on_primary->line.str("attributes", "smscRole") == "primary");
   const double return_ms = ms_between(restarted, on_primary->at);
-  CHECK(w.smscs[0]->count("bind") >= 2);  // the probe's bind_transmitter, then the channel's
+  // The probe's bind_transmitter, then the channel's. The channel's "bound" event can reach the
+  // host before the restarted simulator's log line of that bind is read: wait for the line.
+  CHECK(w.pump([&] { return w.smscs[0]->count("bind") >= 2; }));
   w.send_many("b", 20);
   REQUIRE(w.all_answered());
   REQUIRE(w.finish() == 0);
