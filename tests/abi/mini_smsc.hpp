@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "loopback_listener.hpp"
 #include "smpp/codec.hpp"
 
 namespace smsdrv::test {
@@ -24,17 +25,7 @@ class mini_smsc {
  public:
   // answer_submits false: submit_sm are recorded but never answered.
   explicit mini_smsc(bool answer_submits = true) : answer_submits_(answer_submits) {
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::listen(listener_, 4);
-    socklen_t len = sizeof addr;
-    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
+    listener_ = test_support::listen_on_loopback(4, port_);
     thread_ = std::thread([this] { run(); });
   }
   ~mini_smsc() {

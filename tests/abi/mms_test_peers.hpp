@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "http_get.hpp"
+#include "loopback_listener.hpp"
 
 namespace smsdrv::test {
 
@@ -90,17 +91,7 @@ inline std::future<http_answer> post_golden(std::uint16_t port, const std::strin
 class silent_mmsc {
  public:
   silent_mmsc() {
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::listen(listener_, 16);
-    socklen_t len = sizeof addr;
-    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
+    listener_ = test_support::listen_on_loopback(16, port_);
     thread_ = std::thread([this] { run(); });
   }
   ~silent_mmsc() {
