@@ -73,14 +73,15 @@ struct account_run {
     return o;
   }
   std::string section() const {
-    return account_section(
-        smsc.port, "x-smpp-sessions = 2\n"
-                   "x-smpp-queue-size = 2000\n"
-                   "x-shared-limits-redis-url = redis://127.0.0.1:" +
-                       std::to_string(redis.port()) + "\nx-shared-limits-rate = " +
-                       std::to_string(account_rate) + "\nx-shared-limits-lease-size = " +
-                       std::to_string(lease) + "\nx-shared-limits-local-share = " +
-                       std::to_string(share_percent) + "\n");
+    return account_section(smsc.port,
+                           "x-smpp-sessions = 2\n"
+                           "x-smpp-queue-size = 2000\n"
+                           "x-shared-limits-redis-url = redis://127.0.0.1:" +
+                               std::to_string(redis.port()) +
+                               "\nx-shared-limits-rate = " + std::to_string(account_rate) +
+                               "\nx-shared-limits-lease-size = " + std::to_string(lease) +
+                               "\nx-shared-limits-local-share = " + std::to_string(share_percent) +
+                               "\n");
   }
   static bool bound(const dms_host& h) {
     return h.has([](const json_line& j) {
@@ -102,9 +103,8 @@ struct account_run {
           s.answered += s.h->out[s.scanned].str("event") == "esp-response";
         if (!s.alive || !feed) continue;
         for (; s.sent < s.answered + backlog; ++s.sent)
-          s.h->proc->write_line(send_sms(
-              s.text + "/" + std::to_string(s.sent), "channel-sms1",
-              {{"_smsDestNumber", "4915550001"}, {"_smsText", s.text}}));
+          s.h->proc->write_line(send_sms(s.text + "/" + std::to_string(s.sent), "channel-sms1",
+                                         {{"_smsDestNumber", "4915550001"}, {"_smsText", s.text}}));
       }
       if (done()) return true;
       if (std::chrono::steady_clock::now() >= deadline) return false;
@@ -208,9 +208,7 @@ TEST_CASE("three hosts of two binds share one account's 300/s through Redis") {
   for (std::size_t i = 0; i < 2; ++i)
     t.host[i].h->proc->close_stdin();
   REQUIRE(t.run_until(
-      [&] {
-        return t.host[0].answered == t.host[0].sent && t.host[1].answered == t.host[1].sent;
-      },
+      [&] { return t.host[0].answered == t.host[0].sent && t.host[1].answered == t.host[1].sent; },
       30s, false));
   for (std::size_t i = 0; i < 2; ++i)
     CHECK(t.host[i].h->proc->wait(30s) == 0);

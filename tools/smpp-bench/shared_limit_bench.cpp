@@ -53,9 +53,9 @@ class redis_process {
  public:
   redis_process(const std::string& program, const std::string& cli) : cli_(cli) {
     port_ = free_port();
-    proc_ = std::make_unique<child>(std::vector<std::string>{
-        program, "--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "",
-        "--appendonly", "no", "--loglevel", "warning"});
+    proc_ = std::make_unique<child>(
+        std::vector<std::string>{program, "--port", std::to_string(port_), "--bind", "127.0.0.1",
+                                 "--save", "", "--appendonly", "no", "--loglevel", "warning"});
     for (int i = 0; i < 100 && !accepts(port_); ++i)
       std::this_thread::sleep_for(50ms);
     if (!accepts(port_))

@@ -88,10 +88,10 @@ std::optional<std::uint32_t> lease_manager::request_due(time_point now) {
   if (!wants_request(now)) return std::nullopt;
   in_flight_ = true;
   asked_ = recent_demand(now) ? settings_.lease_size - std::min(held_, settings_.lease_size) : 0;
-  debit_ = mode_ == lease_mode::fallback
-               ? static_cast<std::uint32_t>(std::min<std::uint64_t>(local_spent_.count(now),
-                                                                    UINT32_MAX))
-               : 0;
+  debit_ =
+      mode_ == lease_mode::fallback
+          ? static_cast<std::uint32_t>(std::min<std::uint64_t>(local_spent_.count(now), UINT32_MAX))
+          : 0;
   ++stats_.requests;
   return asked_;
 }

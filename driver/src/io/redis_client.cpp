@@ -12,11 +12,11 @@ extern "C" {
 #include <fmt/format.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <algorithm>
 #include <map>
 #include <unordered_map>
 
@@ -191,10 +191,9 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
     for (const std::string& a : r.args)
       add(a);
     ++commands_;
-    if (redisAsyncCommandArgv(ctx_, &impl::on_script_reply,
-                              reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)),
-                              static_cast<int>(argv_.size()), argv_.data(),
-                              len_.data()) != REDIS_OK)
+    if (redisAsyncCommandArgv(
+            ctx_, &impl::on_script_reply, reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)),
+            static_cast<int>(argv_.size()), argv_.data(), len_.data()) != REDIS_OK)
       fail(id, fmt::format("{}: the connection is closing", where()));
   }
 
@@ -209,7 +208,7 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
     auto* self = static_cast<impl*>(c->data);
     if (self == nullptr) return;
     self->script_reply(static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(privdata)),
-                      static_cast<const redisReply*>(r), c->errstr);
+                       static_cast<const redisReply*>(r), c->errstr);
   }
 
   void script_reply(std::uint64_t id, const redisReply* reply, const char* errstr) {
@@ -275,7 +274,7 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
   redis_endpoint endpoint_;
   std::chrono::milliseconds timeout_;
   std::unordered_map<const char*, std::string> shas_;  // by the script's text
-  std::vector<const char*> argv_;                       // reused by send()
+  std::vector<const char*> argv_;                      // reused by send()
   std::vector<std::size_t> len_;
   redisAsyncContext* ctx_ = nullptr;
   std::unique_ptr<asio::posix::stream_descriptor> descriptor_;
@@ -310,20 +309,20 @@ void redis_client::eval(const redis_script& script, const std::string& key,
 void redis_client::lease(const std::string& key, std::uint32_t rate, std::uint32_t burst,
                          std::uint32_t count, std::uint32_t debit, lease_handler handler) {
   static const redis_script script{"the lease script", flow::gcra_lease_script};
-  impl_->eval(script, key,
-              {std::to_string(rate), std::to_string(burst), std::to_string(count),
-               std::to_string(debit)},
-              [handler = std::move(handler)](const redis_counts_reply& r) {
-                redis_lease_reply out;
-                out.ok = r.ok;
-                out.error = r.error;
-                if (r.ok) {
-                  out.granted = static_cast<std::uint32_t>(std::min<std::int64_t>(r.first, UINT32_MAX));
-                  out.retry_after = std::chrono::microseconds(r.second);
-                  out.ahead = std::chrono::microseconds(r.third);
-                }
-                handler(out);
-              });
+  impl_->eval(
+      script, key,
+      {std::to_string(rate), std::to_string(burst), std::to_string(count), std::to_string(debit)},
+      [handler = std::move(handler)](const redis_counts_reply& r) {
+        redis_lease_reply out;
+        out.ok = r.ok;
+        out.error = r.error;
+        if (r.ok) {
+          out.granted = static_cast<std::uint32_t>(std::min<std::int64_t>(r.first, UINT32_MAX));
+          out.retry_after = std::chrono::microseconds(r.second);
+          out.ahead = std::chrono::microseconds(r.third);
+        }
+        handler(out);
+      });
 }
 
 std::uint64_t redis_client::commands() const noexcept {

@@ -52,7 +52,7 @@ struct redis_lease_reply {
   std::uint32_t granted = 0;
   std::chrono::microseconds retry_after{0};
   std::chrono::microseconds ahead{0};  // flow::gcra_grant::ahead_ns
-  std::string error;  // when !ok: what failed, naming Redis's host and port
+  std::string error;                   // when !ok: what failed, naming Redis's host and port
 };
 
 class redis_client {

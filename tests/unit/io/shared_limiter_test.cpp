@@ -117,7 +117,7 @@ TEST_CASE("the Lua script answers exactly as gcra_take, step by step", "[redis]"
                      std::to_string(now / 1'000'000'000), std::to_string(now % 1'000'000'000)});
       REQUIRE(got != nullptr);
       INFO("rate " << rate << " step " << step << " debit " << debit << " "
-                    << (got->str ? got->str : ""));
+                   << (got->str ? got->str : ""));
       REQUIRE(got->type == REDIS_REPLY_ARRAY);
       CHECK(got->element[0]->integer == want.granted);
       CHECK(got->element[1]->integer == (want.retry_after_ns + 999) / 1000);
