@@ -3,10 +3,9 @@
 //  - Requests (prepared_request) queue in order, bounded; they go out within the submit window
 //    and the rate limit; each gets exactly one RESPONSE event (success with message ids, or a
 //    failure naming the SMPP status, the timeout, the lost link, the shutdown).
-//  - Inbound deliver_sm / data_sm become INBOUND events (spec §5 attributes); delivery receipts
-//    and the recipient's acknowledgements (esm_class message types, SMPP v3.4 §5.2.12)
-//    DELIVERY_REPORT events of their kind, correlated to the request; all wait for the host's
-//    ack before the deliver_sm_resp is written (spec §7). Long messages are reassembled first.
+//  - Inbound deliver_sm / data_sm become INBOUND events, receipts DELIVERY_REPORT events; all
+//    wait for the host's ack before the deliver_sm_resp is written (spec §7). Long messages are
+//    reassembled first. The inbound side is channel/inbound_gate.
 //  - The link: connect -> bind -> bound; on failure back off (exponential, jittered, capped by
 //    reconnection-timeout; straight to the cap when the SMSC refuses our credentials) and
 //    reconnect. CHANNEL_STATE events tell the host.
@@ -16,14 +15,10 @@
 //  - Failover: when the primary SMSC cannot be reached the secondary is used at once; while on
 //    the secondary the primary is probed on a connection of its own (smsc_probe) and the channel
 //    moves back, after the responses in flight, as soon as a probe binds.
-//  - Inbound messages the SMSC delivers again are recognised (redelivery_tracker) and say so in
-//    the event's text.
 //  - Back-pressure: while x-smpp-inbound-max-unacked messages (or -bytes) wait for the host's
 //    ack, wants_input() is false and the shell stops reading (TCP back-pressure on the SMSC),
 //    except while a response is due (submit_sm_resp, enquire_link_resp, ...): the link stays
-//    alive and submissions flow. A deliver_sm read meanwhile waits unanswered in a small
-//    backlog (backlog_max_bytes) and is taken, in order, when the host acknowledges; beyond it
-//    it is answered ESME_RX_T_APPN, so the SMSC keeps it and delivers it again later.
+//    alive and submissions flow (inbound_gate holds or defers what is read meanwhile).
 //  - Repeated log lines are collapsed (util/log_limiter); a failure that ends many requests at
 //    once (a lost link, shutdown) writes one line naming them all. The summary of lines held
 //    back is written at the first tick after its interval (it sets no deadline of its own: a
@@ -51,6 +46,7 @@
 #include "channel/channel_config.hpp"
 #include "channel/channel_event.hpp"
 #include "channel/inbound.hpp"
+#include "channel/inbound_gate.hpp"
 #include "channel/prepared_request.hpp"
 #include "channel/receipt_correlator.hpp"
 #include "channel/redelivery_tracker.hpp"
@@ -70,7 +66,7 @@ namespace smsdrv::channel {
 using time_point = std::chrono::steady_clock::time_point;
 using wall_time = std::chrono::system_clock::time_point;
 
-class channel_core final : private smpp::session_handler {
+class channel_core final : private smpp::session_handler, private inbound_port {
  public:
   // `shared`: what the channel's sessions share (x-smpp-sessions); nullptr: a channel of one
   // session, which owns its own. It outlives the core.
@@ -146,10 +142,10 @@ class channel_core final : private smpp::session_handler {
   std::size_t open_requests() const noexcept { return queue_.size() + in_flight_requests_; }
   // Inbound events the host has not acknowledged yet (also those whose connection is gone), and
   // their size as counted against x-smpp-inbound-max-unacked-bytes.
-  std::size_t pending_acks() const noexcept { return pending_acks_.size(); }
-  std::size_t pending_ack_bytes() const noexcept { return pending_ack_bytes_; }
+  std::size_t pending_acks() const noexcept { return inbound_.pending_acks(); }
+  std::size_t pending_ack_bytes() const noexcept { return inbound_.pending_ack_bytes(); }
   // deliver_sm read while the host's share was full, waiting unanswered to be taken.
-  std::size_t backlog() const noexcept { return backlog_.size(); }
+  std::size_t backlog() const noexcept { return inbound_.backlog(); }
   // Segments submitted again: after a refusal the error policy retries, or after a lost link.
   std::uint64_t resubmissions() const noexcept { return resubmissions_; }
   // The SMSC in use: 0 the primary, 1 the failover SMSC.
@@ -200,16 +196,6 @@ class channel_core final : private smpp::session_handler {
     time_point due{};
   };
 
-  struct pending_ack {
-    std::uint64_t connection = 0;
-    std::vector<std::uint32_t> sequence_numbers;  // one per deliver_sm (several when reassembled)
-    bool data_sm = false;
-    std::uint64_t tracked = 0;  // redelivery_tracker id (0: not tracked)
-    // A reassembled message: the host's decision confirms or reopens it in the reassembler.
-    std::optional<text::message_ref> reassembled = std::nullopt;
-    std::size_t bytes = 0;  // counted against x-smpp-inbound-max-unacked-bytes
-  };
-
   // session_handler
   void on_bound(std::string_view smsc_system_id) override;
   void on_bind_failed(std::uint32_t command_status) override;
@@ -223,6 +209,11 @@ class channel_core final : private smpp::session_handler {
   void on_link_failed(std::string_view reason) override;
   void on_log(log_level level, std::string_view message) override;
   void on_trace(bool outgoing, const smpp::pdu& p) override;
+
+  // inbound_port
+  std::uint64_t connection() const noexcept override { return session_.connection_id(); }
+  bool respond(std::uint64_t connection, std::uint32_t sequence_number, bool data_sm,
+               std::uint32_t command_status) override;
 
   void pump(time_point now);
   // Writes one segment; `retried` marks a resubmission (x-smpp-error-policy, in-flight policy).
@@ -252,33 +243,7 @@ class channel_core final : private smpp::session_handler {
   // status: begin, then respond_failure() collects, then end writes "<what>: N request(s) ...".
   void begin_failure_batch();
   void end_failure_batch(std::string_view what);
-  bool accepting_inbound() const noexcept {
-    return pending_acks_.size() < config_.inbound_max_unacked &&
-           pending_ack_bytes_ < config_.inbound_max_unacked_bytes;
-  }
-  // Logs the change when the cap of unacknowledged inbound events is reached or left.
-  void note_inbound_pressure();
   void expire_queue(time_point now);
-  void handle_incoming(std::uint32_t sequence_number, const smpp::sm_body& fields, bool data_sm);
-  // The host's share is full: keeps the message in backlog_ (unanswered) or, when that is full
-  // too, answers it ESME_RX_T_APPN. False when the message is to be taken now.
-  template <class Body>
-  bool held_back(std::uint32_t sequence_number, const Body& message);
-  // Takes what backlog_ holds, in order, while the host's share has room.
-  void take_backlog();
-  // The remark an inbound message carries (a reserved message type, a malformed header), also
-  // logged; "" when there is none. Reads the header from decoded_.
-  std::string inbound_remark(smpp::deliver_sm_type type, const smpp::sm_body& fields,
-                             std::string_view payload);
-  // SME delivery / user acknowledgements and conversation aborts (SMPP v3.4 §5.2.12) become
-  // DELIVERY_REPORT events of their kind, correlated by receipted_message_id when it is ours.
-  void emit_acknowledgement(smpp::deliver_sm_type type, const smpp::sm_body& fields,
-                            const inbound_message& m, bool data_sm);
-  void deliver_reassembled(text::reassembled_message& m, const smpp::sm_body& fields,
-                           std::uint32_t sequence_number, bool data_sm);
-  void expire_reassembly(time_point now);
-  void emit_inbound(const inbound_message& m, pending_ack ack, std::string note,
-                    redelivery_tracker::fingerprint fp);
   void emit_state(std::string_view state, std::int32_t status, std::string text,
                   std::string reason = {});
   void schedule_reconnect(time_point now);
@@ -302,7 +267,6 @@ class channel_core final : private smpp::session_handler {
   }
   void write_log_summaries(bool all);
   bool logging(log_level level) const noexcept { return log_.enabled(level); }
-  std::uint64_t new_ack(pending_ack a);
 
   channel_config config_;
   log_sink& log_;
@@ -311,10 +275,6 @@ class channel_core final : private smpp::session_handler {
   submit_gate& rate_;
   flow::backoff backoff_;
   receipt_correlator& receipts_;
-  text::reassembler& reassembler_;
-  text::decoded_message decoded_;  // reused decode buffer
-
-  redelivery_tracker redeliveries_;
   smsc_probe probe_;
 
   phase phase_ = phase::waiting;
@@ -354,22 +314,6 @@ class channel_core final : private smpp::session_handler {
   std::vector<std::size_t> free_slots_;
   std::size_t in_flight_requests_ = 0;
 
-  std::unordered_map<std::uint64_t, pending_ack> pending_acks_;
-  std::uint64_t next_ack_id_ = 1;
-  std::size_t pending_ack_bytes_ = 0;
-  // deliver_sm / data_sm read while the host's share was full (the rest of a read, or what came
-  // before an awaited response), kept encoded and unanswered until the host acknowledges.
-  struct held_message {
-    std::uint64_t connection = 0;
-    std::string wire;
-  };
-  static constexpr std::size_t backlog_max_bytes = 256 * 1024;
-  std::deque<held_message> backlog_;
-  std::size_t backlog_bytes_ = 0;
-  smpp::pdu backlog_pdu_;                         // decode target, reused
-  std::optional<time_point> inbound_full_since_;  // the cap was reached then
-  std::uint64_t inbound_deferred_ = 0;            // answered ESME_RX_T_APPN since then
-
   log_limiter limiter_;
   std::vector<log_limiter::summary> summaries_;  // reused
   struct failure_batch {
@@ -388,6 +332,8 @@ class channel_core final : private smpp::session_handler {
   std::vector<channel_event> events_;
   std::vector<frame_list> spent_frames_;
   std::vector<attributes> spare_attrs_;
+  // Inbound messages, receipts and their acknowledgements (after the members it refers to).
+  inbound_gate inbound_;
 };
 
 }  // namespace smsdrv::channel
