@@ -30,12 +30,6 @@ attributes smpp_error(std::uint32_t status) {
   return a;
 }
 
-// Reassembly tokens name the PDU to acknowledge: connection, data_sm flag, sequence number
-// (sequence numbers use 31 bits, §5.1.4).
-constexpr std::uint64_t part_token(std::uint64_t connection, std::uint32_t seq, bool data_sm) {
-  return (connection << 32) | (data_sm ? 0x80000000u : 0u) | seq;
-}
-
 // The SMSC refused who we are: retrying soon will not help (ESME_RINVPASWD and friends).
 bool credentials_problem(std::uint32_t status) {
   return status == cs::esme_rinvpaswd || status == cs::esme_rinvsysid ||
@@ -46,6 +40,27 @@ std::uint64_t seed_from(const channel_config& c) {
   return c.seed != 0 ? c.seed : std::hash<std::string>{}(c.name) ^ 0x9E3779B97F4A7C15ull;
 }
 
+// The channel's SMSCs in order (the primary, then x-smpp-failover-host), for link_supervisor.
+std::vector<gateway_spec> gateways_of(const channel_config& c) {
+  std::vector<gateway_spec> out;
+  for (const smsc_endpoint& e : c.endpoints)
+    out.push_back({fmt::format("{}:{}", e.host, e.port)});
+  return out;
+}
+
+supervisor_settings link_settings(const channel_config& c) {
+  supervisor_settings s;
+  s.probe_interval = c.failover_probe_interval;
+  s.backoff_initial = c.reconnect_initial;
+  s.backoff_cap = c.reconnect_cap;
+  s.seed = seed_from(c);
+  // One session: one SMSC at a time. Leaving the secondary waits for its responses in flight,
+  // as long as a response may take.
+  s.one_link = true;
+  s.drain_limit = c.session.request_timeout;
+  return s;
+}
+
 // x-smpp-in-flight-on-disconnect = resubmit: a segment lost with the link this often is not sent
 // again (it may be what breaks the link).
 constexpr std::uint8_t max_resubmits_after_loss = 3;
@@ -54,26 +69,8 @@ constexpr std::uint8_t max_resubmits_after_loss = 3;
 // rule may give, whatever the SMSC accepts meanwhile, so that every request gets its outcome.
 constexpr std::uint8_t max_policy_resubmissions = 100;
 
-redelivery_tracker::options redelivery_options(const channel_config& c) {
-  redelivery_tracker::options o;
-  // A dead peer is noticed after the receive timeout at the latest: an acknowledgement written
-  // that long before the link broke may have been lost with it.
-  if (c.session.dead_peer_timeout.count() > 0)
-    o.doubt = c.session.dead_peer_timeout + c.session.response_timeout;
-  return o;
-}
-
 std::string segment_label(std::size_t segment, std::size_t total) {
   return total > 1 ? fmt::format(" (segment {} of {})", segment + 1, total) : std::string();
-}
-
-// What an inbound event costs while it waits for the host, as counted against
-// x-smpp-inbound-max-unacked-bytes: its strings, plus a fixed share for the containers.
-std::size_t held_size(const channel_event& e) {
-  std::size_t n = 128 + e.text.size();
-  for (const auto& [k, v] : e.attrs)
-    n += 32 + k.size() + v.size();
-  return n;
 }
 
 }  // namespace
@@ -85,18 +82,18 @@ channel_core::channel_core(channel_config config, log_sink& log, time_point now,
       session_(config_.session),
       own_shared_(shared ? nullptr : std::make_unique<session_shared>(config_)),
       rate_(*(shared ? shared : own_shared_.get())->gate),
-      backoff_(config_.reconnect_initial, config_.reconnect_cap, seed_from(config_)),
+      link_(gateways_of(config_), link_settings(config_)),
       receipts_((shared ? shared : own_shared_.get())->receipts),
-      reassembler_((shared ? shared : own_shared_.get())->reassembler),
-      redeliveries_(redelivery_options(config_)),
-      retry_at_(now),
       unbound_since_(now),
       // A channel of several binds logs each one's lines as channel-sms1#2 (x-smpp-sessions).
       log_name_(config_.sessions > 1 ? fmt::format("{}#{}", config_.name, config_.session_index + 1)
                                      : config_.name),
-      next_ack_id_((std::uint64_t{config_.session_index} << session_ack_shift) + 1),
+      inbound_(config_, log_, limiter_, log_name_, receipts_,
+               (shared ? shared : own_shared_.get())->reassembler, *this, events_),
       tracker_(tracker_t::settings{}, *this, rate_, *config_.metrics, events_) {
   session_.set_tracing(config_.trace_pdus);
+  link_.start(now);  // connect the primary
+  follow_link(now);
 }
 
 channel_core::~channel_core() = default;
@@ -119,12 +116,38 @@ void channel_core::use_endpoint(std::size_t index) {
   // A pause asked for by one SMSC does not hold for the other.
   tracker_.end_pause();
   pauses_in_a_row_ = 0;
-  probe_at_ = time_point::max();
+}
+
+void channel_core::follow_link(time_point now) {
+  for (const link_action& a : link_.take_actions()) {
+    switch (a.what) {
+      case link_action::kind::connect:
+        connect_to_ = a.gateway;
+        break;
+      case link_action::kind::switch_to:
+        // The SMSC the next connection goes to; while the link is still up (draining), the
+        // events keep naming the SMSC it is up with.
+        if (phase_ == phase::waiting) use_endpoint(a.gateway);
+        break;
+      case link_action::kind::probe:
+        probe_wanted_ = true;
+        break;
+      case link_action::kind::drain:
+        begin_return();
+        break;
+      case link_action::kind::close:
+        leave_secondary(now);
+        break;
+    }
+  }
 }
 
 std::optional<smsc_endpoint> channel_core::connect_due(time_point now) {
-  if (phase_ != phase::waiting || shutting_down_ || now < retry_at_ || config_.endpoints.empty())
-    return std::nullopt;
+  if (phase_ != phase::waiting || shutting_down_ || config_.endpoints.empty()) return std::nullopt;
+  link_.on_tick(now);
+  follow_link(now);
+  if (!connect_to_) return std::nullopt;
+  use_endpoint(*std::exchange(connect_to_, std::nullopt));
   phase_ = phase::connecting;
   const smsc_endpoint& e = config_.endpoints[endpoint_index_];
   session_.set_bind_credentials(e.system_id.empty() ? config_.session.system_id : e.system_id,
@@ -146,7 +169,7 @@ void channel_core::on_connect_failed(std::string_view reason, time_point now) {
     write_log_summaries(true);
     return;
   }
-  schedule_reconnect(now);
+  link_down(now);
 }
 
 void channel_core::on_connected(time_point now) {
@@ -196,14 +219,8 @@ void channel_core::on_closed(std::string_view reason, time_point now) {
                     "reconnect (x-smpp-in-flight-on-disconnect = resubmit)",
                     tracker_.resends_waiting() - waiting_before));
   // Inbound messages of that connection not yet acknowledged will be delivered again by the
-  // SMSC; their acknowledgements can no longer be sent. They stay in pending_acks_ until the host
-  // acknowledges them all the same: they still count against x-smpp-inbound-max-unacked (the
-  // host holds them), and the host's decision on a reassembled message must still confirm or
-  // reopen it in the reassembler.
-  redeliveries_.connection_closed(connection, std::exchange(orderly_close_, false), now);
-  // Held back unanswered: the SMSC delivers them again.
-  backlog_.clear();
-  backlog_bytes_ = 0;
+  // SMSC; their acknowledgements can no longer be sent (inbound_gate::connection_closed).
+  inbound_.connection_closed(connection, std::exchange(orderly_close_, false), now);
   if (shutting_down_) {
     phase_ = phase::stopped;
     emit_state("shut-down", SMSDRV_E_SHUT_DOWN,
@@ -211,61 +228,50 @@ void channel_core::on_closed(std::string_view reason, time_point now) {
     write_log_summaries(true);
     return;
   }
-  schedule_reconnect(now);
+  link_down(now);
 }
 
-void channel_core::schedule_reconnect(time_point now) {
+void channel_core::link_down(time_point now) {
   phase_ = phase::waiting;
-  const bool was_bound = std::exchange(bound_on_connection_, false);
-  if (has_failover()) {
-    if (returning_) {
-      // We left the secondary on purpose: the primary answered a probe.
-      returning_ = false;
-      return_deadline_ = time_point::max();
-      use_endpoint(0);
-      retry_at_ = now;
-      credentials_refused_ = false;
-      last_down_reason_.clear();
-      log(log_level::info, fmt::format("left the secondary SMSC {}; connecting to the primary {}",
-                                       smsc_label(1), smsc_label(0)));
-      return;
-    }
-    if (endpoint_index_ == 0 && !was_bound) {
-      // The primary cannot be reached or refuses the bind: the secondary, at once.
-      emit_state("failover", SMSDRV_E_CHANNEL_DOWN,
-                 fmt::format("primary SMSC {} unavailable: {}; switching to the secondary SMSC {}",
-                             smsc_label(0), last_down_reason_, smsc_label(1)),
-                 last_down_reason_);
-      events_.back().attrs.emplace_back(attr::retry_in_ms, "0");
-      use_endpoint(1);
-      retry_at_ = now;
-      credentials_refused_ = false;
-      return;
-    }
+  probe_wanted_ = false;
+  bound_on_connection_ = false;
+  const std::size_t from = endpoint_index_;
+  link_.on_down(from, now, std::exchange(credentials_refused_, false));
+  const std::size_t next = link_.active();
+  if (std::exchange(returning_, false)) {
+    // We left the secondary on purpose: the primary answered a probe.
+    last_down_reason_.clear();
+    log(log_level::info, fmt::format("left the secondary SMSC {}; connecting to the primary {}",
+                                     smsc_label(from), smsc_label(next)));
+  } else if (next != from && link_.state(next) != gateway_state::backing_off) {
+    // The primary cannot be reached or refuses the bind: the secondary, at once.
+    emit_state("failover", SMSDRV_E_CHANNEL_DOWN,
+               fmt::format("primary SMSC {} unavailable: {}; switching to the secondary SMSC {}",
+                           smsc_label(from), last_down_reason_, smsc_label(next)),
+               last_down_reason_);
+    events_.back().attrs.emplace_back(attr::retry_in_ms, "0");
+  } else {
+    // Every reconnect starts with the primary; a lost primary link is tried again first.
+    const auto delay = link_.last_delay();
+    config_.metrics->reconnect_scheduled();
+    emit_state(
+        "down", SMSDRV_E_CHANNEL_DOWN,
+        fmt::format(
+            "link to {} down: {}; reconnecting{} in {:.1f} s", smsc_label(), last_down_reason_,
+            next != from ? fmt::format(" to the primary SMSC {}", smsc_label(next)) : std::string(),
+            seconds_of(delay)),
+        last_down_reason_);
+    events_.back().attrs.emplace_back(attr::retry_in_ms, std::to_string(delay.count()));
   }
-  const auto delay = credentials_refused_ ? backoff_.at_cap() : backoff_.next();
-  credentials_refused_ = false;
-  retry_at_ = now + delay;
-  config_.metrics->reconnect_scheduled();
-  // Every reconnect starts with the primary; a lost primary link is tried again first.
-  const std::size_t next = has_failover() ? 0 : endpoint_index_;
-  emit_state("down", SMSDRV_E_CHANNEL_DOWN,
-             fmt::format(
-                 "link to {} down: {}; reconnecting{} in {:.1f} s", smsc_label(), last_down_reason_,
-                 next != endpoint_index_ ? fmt::format(" to the primary SMSC {}", smsc_label(next))
-                                         : std::string(),
-                 seconds_of(delay)),
-             last_down_reason_);
-  events_.back().attrs.emplace_back(attr::retry_in_ms, std::to_string(delay.count()));
-  use_endpoint(next);
+  follow_link(now);
 }
 
 std::optional<smsc_endpoint> channel_core::probe_due(time_point now) {
-  if (!has_failover() || endpoint_index_ != 1 || !session_.bound() || returning_ || probing_ ||
-      shutting_down_ || now < probe_at_)
-    return std::nullopt;
+  if (!has_failover() || probing_ || shutting_down_) return std::nullopt;
+  link_.on_tick(now);
+  follow_link(now);
+  if (!std::exchange(probe_wanted_, false)) return std::nullopt;
   probing_ = true;
-  probe_at_ = time_point::max();
   const smsc_endpoint& primary = config_.endpoints[0];
   smpp::session_config c = config_.session;
   if (!primary.system_id.empty()) c.system_id = primary.system_id;
@@ -281,26 +287,37 @@ void channel_core::on_probe_finished(time_point now) {
   if (!probing_) return;
   probing_ = false;
   if (shutting_down_) return;
-  if (probe_.result() == smsc_probe::outcome::bound) {
-    if (endpoint_index_ == 1 && session_.bound() && !returning_) begin_return(now);
-    return;
-  }
-  probe_at_ = now + config_.failover_probe_interval;
-  log(log_level::info,
-      fmt::format("primary SMSC {} still unavailable ({}); staying on the secondary {}, next "
-                  "probe in {:.1f} s (x-smpp-failover-probe-interval)",
-                  smsc_label(0), probe_.detail(), smsc_label(1),
-                  seconds_of(config_.failover_probe_interval)));
+  const bool bound = probe_.result() == smsc_probe::outcome::bound;
+  if (!bound && link_.active() != 0)
+    log(log_level::info,
+        fmt::format("primary SMSC {} still unavailable ({}); staying on the secondary {}, next "
+                    "probe in {:.1f} s (x-smpp-failover-probe-interval)",
+                    smsc_label(0), probe_.detail(), smsc_label(1),
+                    seconds_of(config_.failover_probe_interval)));
+  link_.on_probe_result(0, bound, now);
+  follow_link(now);
+  // Nothing in flight on the secondary: it is left at once.
+  if (returning_) on_tick(now, wall_now_);
 }
 
-void channel_core::begin_return(time_point now) {
+void channel_core::begin_return() {
   returning_ = true;
-  return_deadline_ = now + config_.session.request_timeout;
   emit_state("returning", SMSDRV_OK,
              fmt::format("primary SMSC {} accepts binds again; leaving the secondary {} once its "
                          "{} submission(s) in flight are answered",
                          smsc_label(0), smsc_label(1), session_.outstanding()));
-  on_tick(now, wall_now_);
+}
+
+void channel_core::leave_secondary(time_point now) {
+  if (!returning_ || phase_ != phase::connected || !session_.bound()) return;
+  if (!ready_to_leave())
+    log(log_level::warn,
+        fmt::format("leaving the secondary SMSC with {} submission(s) unanswered or inbound "
+                    "message(s) unacknowledged after {:.1f} s (x-smpp-in-flight-on-disconnect "
+                    "applies; the SMSC delivers the messages again)",
+                    session_.outstanding(), seconds_of(config_.session.request_timeout)));
+  session_.unbind(now);
+  session_.drain(*this);
 }
 
 std::optional<std::string> channel_core::take_close_request() {
@@ -315,19 +332,15 @@ void channel_core::on_tick(time_point now, wall_time wall) {
   session_.on_tick(now);
   session_.drain(*this);
   expire_queue(now);
-  expire_reassembly(now);
+  inbound_.expire(now, wall);
   receipts_.expire(now);
   if (shutting_down_ && !tracker_.drain_ended() && now >= drain_deadline_) end_drain();
-  if (returning_ && !shutting_down_ && phase_ == phase::connected && session_.bound() &&
-      (ready_to_leave() || now >= return_deadline_)) {
-    if (!ready_to_leave())
-      log(log_level::warn,
-          fmt::format("leaving the secondary SMSC with {} submission(s) unanswered or inbound "
-                      "message(s) unacknowledged after {:.1f} s (x-smpp-in-flight-on-disconnect "
-                      "applies; the SMSC delivers the messages again)",
-                      session_.outstanding(), seconds_of(config_.session.request_timeout)));
-    session_.unbind(now);
-    session_.drain(*this);
+  if (!shutting_down_) {
+    // Leaving the secondary: its responses are in (or the drain limit is over).
+    if (returning_ && phase_ == phase::connected && session_.bound() && ready_to_leave())
+      link_.on_drained(endpoint_index_, now);
+    link_.on_tick(now);
+    follow_link(now);
   }
   // Bound: unbind once the drain is over. Binding: the session sends the unbind after the
   // bind_resp (SMPP v3.4 §4.2).
@@ -344,7 +357,11 @@ void channel_core::on_tick(time_point now, wall_time wall) {
 
 time_point channel_core::next_deadline() const noexcept {
   time_point t = session_.next_deadline();
-  if (phase_ == phase::waiting && !shutting_down_) t = std::min(t, retry_at_);
+  if (!shutting_down_) {
+    // A connection to open (the shell asks connect_due), a reconnect, probe or drain limit due.
+    if (phase_ == phase::waiting && connect_to_) t = time_point{};
+    t = std::min(t, link_.next_deadline());
+  }
   if (session_.can_submit() && session_.outstanding() < config_.window && !returning_) {
     const time_point work = tracker_.work_at();
     if (work != time_point::max())
@@ -353,7 +370,7 @@ time_point channel_core::next_deadline() const noexcept {
   }
   if (!session_.bound())
     t = std::min(t, tracker_.next_expiry(unbound_since_, config_.session.request_timeout));
-  if (auto r = reassembler_.next_deadline()) t = std::min(t, *r);
+  if (auto r = inbound_.next_deadline()) t = std::min(t, *r);
   if (shutting_down_ && !tracker_.drain_ended() && tracker_.in_flight_requests() != 0)
     t = std::min(t, drain_deadline_);
   if (shutting_down_ && phase_ == phase::connected) {
@@ -363,10 +380,7 @@ time_point channel_core::next_deadline() const noexcept {
                          (tracker_.in_flight_requests() == 0 || tracker_.drain_ended());
     if (now_due) t = time_point{};
   }
-  if (returning_ && session_.bound())
-    t = std::min(t, ready_to_leave() ? time_point{} : return_deadline_);
-  if (endpoint_index_ == 1 && session_.bound() && !returning_ && !probing_ && !shutting_down_)
-    t = std::min(t, probe_at_);
+  if (returning_ && !shutting_down_ && session_.bound() && ready_to_leave()) t = time_point{};
   return t;
 }
 
@@ -374,21 +388,18 @@ time_point channel_core::next_deadline() const noexcept {
 // it (else the secondary would deliver those messages again, marked as duplicates).
 bool channel_core::ready_to_leave() const noexcept {
   if (session_.outstanding() != 0) return false;
-  const std::uint64_t connection = session_.connection_id();
-  return std::none_of(pending_acks_.begin(), pending_acks_.end(),
-                      [&](const auto& kv) { return kv.second.connection == connection; });
+  return !inbound_.holds_unacked(session_.connection_id());
 }
 
 // ---- session callbacks: link -----------------------------------------------------------------
 
 void channel_core::on_bound(std::string_view smsc_system_id) {
   config_.metrics->link_bound(config_.session_index);
-  backoff_.reset();
   credentials_refused_ = false;
   bound_on_connection_ = true;
   last_down_reason_.clear();
-  probe_at_ = has_failover() && endpoint_index_ == 1 ? now_ + config_.failover_probe_interval
-                                                     : time_point::max();
+  link_.on_up(endpoint_index_, now_);
+  follow_link(now_);
   emit_state("bound", SMSDRV_OK,
              fmt::format("bound to {} as {} (SMSC system_id '{}')", smsc_label(),
                          smpp::bind_mode_name(config_.session.mode), smsc_system_id));
@@ -670,12 +681,7 @@ void channel_core::shutdown(time_point now, time_point deadline) {
                       std::max(deadline - now, time_point::duration::zero()))
                       .count()));
   tracker_.shutdown(now, deadline);
-  std::vector<text::reassembled_message> held;
-  reassembler_.drain(held);
-  for (text::reassembled_message& m : held) {
-    smpp::sm_body fields;
-    deliver_reassembled(m, fields, 0, false);
-  }
+  inbound_.drain(now, wall_now_);
   if (now >= deadline) end_drain();
   if (phase_ == phase::waiting) {
     phase_ = phase::stopped;
@@ -692,441 +698,36 @@ void channel_core::log_summary(log_level level, std::string line) {
 
 // ---- inbound -------------------------------------------------------------------------------
 
-std::uint64_t channel_core::new_ack(pending_ack a) {
-  const std::uint64_t id = next_ack_id_++;
-  pending_ack_bytes_ += a.bytes;
-  pending_acks_.emplace(id, std::move(a));
-  config_.metrics->inbound_unacked(pending_acks_.size(), config_.session_index);
-  note_inbound_pressure();
-  return id;
-}
-
 bool channel_core::wants_input() const noexcept {
-  return accepting_inbound() || session_.awaiting_response();
+  return inbound_.accepting() || session_.awaiting_response();
 }
 
-void channel_core::note_inbound_pressure() {
-  // Logged with hysteresis: "full" at the cap, "resumed" once the host's share is down to half,
-  // so that a host acknowledging at the pace of the SMSC does not write two lines a message.
-  const bool full = !accepting_inbound();
-  const bool relieved = pending_acks_.size() <= config_.inbound_max_unacked / 2 &&
-                        pending_ack_bytes_ <= config_.inbound_max_unacked_bytes / 2;
-  if (inbound_full_since_ ? !relieved : !full) return;
-  if (full) {
-    inbound_full_since_ = now_;
-    inbound_deferred_ = 0;
-    log(log_level::warn,
-        fmt::format("{} inbound message(s) ({} bytes) wait for the host's acknowledgement "
-                    "(x-smpp-inbound-max-unacked {}, x-smpp-inbound-max-unacked-bytes {}): "
-                    "reading from the SMSC pauses but for the responses the channel awaits; "
-                    "deliver_sm read meanwhile wait, unanswered, and beyond {} bytes are answered "
-                    "ESME_RX_T_APPN (the SMSC delivers them again later)",
-                    pending_acks_.size(), pending_ack_bytes_, config_.inbound_max_unacked,
-                    config_.inbound_max_unacked_bytes, backlog_max_bytes));
-    return;
-  }
-  log(log_level::info,
-      fmt::format("the host acknowledged inbound messages: {} wait for it now, after {:.1f} s at "
-                  "x-smpp-inbound-max-unacked; {} deliver_sm answered ESME_RX_T_APPN meanwhile",
-                  pending_acks_.size(), seconds_of(now_ - *inbound_full_since_),
-                  inbound_deferred_));
-  inbound_full_since_.reset();
+bool channel_core::respond(std::uint64_t connection, std::uint32_t sequence_number, bool data_sm,
+                           std::uint32_t command_status) {
+  const bool sent = data_sm
+                        ? session_.respond_data_sm(connection, sequence_number, command_status)
+                        : session_.respond_deliver_sm(connection, sequence_number, command_status);
+  session_.drain(*this);
+  return sent;
 }
 
 bool channel_core::ack(std::uint64_t ack_id, std::int32_t disposition) {
-  auto it = pending_acks_.find(ack_id);
-  if (it == pending_acks_.end()) return false;
-  const pending_ack a = std::move(it->second);
-  pending_acks_.erase(it);
-  pending_ack_bytes_ -= a.bytes;
-  config_.metrics->inbound_unacked(pending_acks_.size(), config_.session_index);
-  note_inbound_pressure();
-  const std::uint32_t status = disposition == SMSDRV_OK ? cs::esme_rok : cs::esme_rx_t_appn;
-  bool written = true;
-  for (std::uint32_t seq : a.sequence_numbers) {
-    const bool sent = a.data_sm ? session_.respond_data_sm(a.connection, seq, status)
-                                : session_.respond_deliver_sm(a.connection, seq, status);
-    session_.drain(*this);
-    written = written && sent;
-    if (!sent && logging(log_level::debug))
-      log(log_level::debug, fmt::format("acknowledgement of seq {} not sent: its connection is "
-                                        "gone; the SMSC will deliver it again",
-                                        seq));
-  }
-  // A refused long message is opened again without its completing part, which the SMSC now
-  // delivers again: the message reaches the host once more instead of being taken for a
-  // duplicate of one it refused (spec §7).
-  if (a.reassembled) {
-    if (disposition == SMSDRV_OK)
-      reassembler_.confirm(*a.reassembled);
-    else
-      reassembler_.reopen(*a.reassembled, now_);
-  }
   // now_ is the time of the latest call: close enough for the tracker's doubt window.
-  if (a.tracked != 0)
-    redeliveries_.acknowledged(a.tracked, disposition == SMSDRV_OK, written, now_);
-  take_backlog();
-  return true;
-}
-
-void channel_core::emit_inbound(const inbound_message& m, pending_ack ack, std::string note,
-                                redelivery_tracker::fingerprint fp) {
-  if (!ack.sequence_numbers.empty()) {
-    std::string repeat = redeliveries_.delivered(fp, ack.connection, now_, wall_now_, ack.tracked);
-    if (!repeat.empty()) {
-      log(log_level::warn,
-          fmt::format("message from {}: {}",
-                      shown_field(log_.masking().get(), "source_addr", m.source_addr), repeat));
-      note = note.empty() ? std::move(repeat) : fmt::format("{}; {}", note, repeat);
-    }
-  }
-  channel_event e;
-  e.type = SMSDRV_EVENT_INBOUND;
-  e.text = std::move(note);
-  inbound_context ctx{name(), config_.application_name, config_.empty_message,
-                      config_.subject_characters, wall_now_};
-  e.attrs = inbound_attributes(m, ctx);
-  if (!ack.sequence_numbers.empty()) {
-    ack.bytes = held_size(e);
-    e.ack_id = new_ack(std::move(ack));
-  }
-  events_.push_back(std::move(e));
-  config_.metrics->inbound_delivered();
+  return inbound_.ack(ack_id, disposition, now_, wall_now_);
 }
 
 void channel_core::on_deliver_sm(std::uint32_t sequence_number, const smpp::deliver_sm& message) {
-  if (held_back(sequence_number, message)) return;
-  handle_incoming(sequence_number, message, false);
-}
-
-template <class Body>
-bool channel_core::held_back(std::uint32_t sequence_number, const Body& message) {
-  if (accepting_inbound()) return false;
-  constexpr bool data_sm = std::is_same_v<Body, smpp::data_sm>;
-  const std::uint64_t connection = session_.connection_id();
-  // Kept as it came (re-encoded: the decoded fields are views into the read buffer), not
-  // answered: taken once the host acknowledges, in order. Beyond the backlog's bytes, refused
-  // with a temporary error: the SMSC keeps the message and delivers it again later.
-  std::string wire;
-  if (backlog_bytes_ < backlog_max_bytes && smpp::encode(message, sequence_number, wire).ok() &&
-      backlog_bytes_ + wire.size() <= backlog_max_bytes) {
-    backlog_bytes_ += wire.size();
-    backlog_.push_back(held_message{connection, std::move(wire)});
-    return true;
-  }
-  ++inbound_deferred_;
-  config_.metrics->inbound_deferred();
-  if (data_sm)
-    session_.respond_data_sm(connection, sequence_number, cs::esme_rx_t_appn);
-  else
-    session_.respond_deliver_sm(connection, sequence_number, cs::esme_rx_t_appn);
-  session_.drain(*this);
-  log_keyed(log_level::warn, "inbound refused: backlog full", [&] {
-    return fmt::format(
-        "{} seq {} answered ESME_RX_T_APPN: {} inbound message(s) wait for the "
-        "host's acknowledgement (x-smpp-inbound-max-unacked {}) and {} more, {} "
-        "bytes, wait to be taken",
-        data_sm ? "data_sm" : "deliver_sm", sequence_number, pending_acks_.size(),
-        config_.inbound_max_unacked, backlog_.size(), backlog_bytes_);
-  });
-  return true;
-}
-
-void channel_core::take_backlog() {
-  while (!backlog_.empty() && accepting_inbound()) {
-    held_message m = std::move(backlog_.front());
-    backlog_.pop_front();
-    backlog_bytes_ -= m.wire.size();
-    // Unanswered on a connection that is gone: the SMSC delivers it again on the next one.
-    if (m.connection != session_.connection_id()) continue;
-    if (!smpp::decode(m.wire, backlog_pdu_).ok()) continue;  // it was encoded here
-    if (const auto* d = std::get_if<smpp::deliver_sm>(&backlog_pdu_.body))
-      on_deliver_sm(backlog_pdu_.sequence_number, *d);
-    else if (const auto* ds = std::get_if<smpp::data_sm>(&backlog_pdu_.body))
-      on_data_sm(backlog_pdu_.sequence_number, *ds);
-  }
+  inbound_.on_deliver_sm(sequence_number, message, now_, wall_now_);
 }
 
 void channel_core::on_data_sm(std::uint32_t sequence_number, const smpp::data_sm& message) {
-  if (held_back(sequence_number, message)) return;
-  // data_sm carries its text in message_payload; map it onto the deliver_sm fields.
-  smpp::sm_body fields;
-  fields.service_type = message.service_type;
-  fields.source_addr_ton = message.source_addr_ton;
-  fields.source_addr_npi = message.source_addr_npi;
-  fields.source_addr = message.source_addr;
-  fields.dest_addr_ton = message.dest_addr_ton;
-  fields.dest_addr_npi = message.dest_addr_npi;
-  fields.destination_addr = message.destination_addr;
-  fields.esm_class = message.esm_class;
-  fields.registered_delivery = message.registered_delivery;
-  fields.data_coding = message.data_coding;
-  fields.tlvs = message.tlvs;
-  handle_incoming(sequence_number, fields, true);
+  inbound_.on_data_sm(sequence_number, message, now_, wall_now_);
 }
 
 void channel_core::on_alert_notification(const smpp::alert_notification& alert) {
   log(log_level::info,
       fmt::format("alert_notification: {} is available again",
                   shown_field(log_.masking().get(), "source_addr", alert.source_addr)));
-}
-
-void channel_core::handle_incoming(std::uint32_t seq, const smpp::sm_body& fields, bool data_sm) {
-  const std::uint64_t connection = session_.connection_id();
-  inbound_message m = inbound_header(fields, seq);
-  // SMPP v3.4 §5.2.12: what kind of deliver_sm this is.
-  const smpp::deliver_sm_type type = smpp::deliver_sm_type_of(fields.esm_class);
-
-  if (type == smpp::deliver_sm_type::smsc_receipt ||
-      type == smpp::deliver_sm_type::intermediate_notification) {
-    smpp::deliver_sm as_deliver;
-    static_cast<smpp::sm_body&>(as_deliver) = fields;
-    std::optional<smpp::delivery_receipt> r = smpp::read_delivery_receipt(as_deliver);
-    if (!r) {
-      r.emplace();
-      r->text = std::string(fields.short_message);
-      const auto rules = log_.masking();
-      log(log_level::warn,
-          fmt::format("delivery receipt from {} without a message id: '{}'",
-                      shown_field(rules.get(), "source_addr", fields.source_addr),
-                      shown_field(rules.get(), "short_message", fields.short_message)));
-    }
-    const bool final = r->state && smpp::is_final_state(*r->state);
-    const std::optional<receipt_origin> origin = receipts_.find(r->message_id, final);
-    channel_event e;
-    e.type = SMSDRV_EVENT_DELIVERY_REPORT;
-    e.request_id = origin ? origin->request_id : 0;
-    e.text = fmt::format("{} {}", r->message_id, r->stat);
-    inbound_context ctx{name(), config_.application_name, config_.empty_message,
-                        config_.subject_characters, wall_now_};
-    e.attrs = receipt_attributes(*r, m, ctx, origin ? origin->segment : 0,
-                                 origin ? origin->segments : 0, smpp::report_kind_name(type));
-    e.ack_id = new_ack(pending_ack{.connection = connection,
-                                   .sequence_numbers = {seq},
-                                   .data_sm = data_sm,
-                                   .bytes = held_size(e)});
-    events_.push_back(std::move(e));
-    config_.metrics->delivery_report(r->state ? smpp::message_state_stat(*r->state) : r->stat);
-    return;
-  }
-
-  std::string_view payload = fields.short_message;
-  if (const smpp::tlv* p = smpp::find_tlv(fields.tlvs, smpp::tlv_tag::message_payload);
-      p != nullptr && payload.empty())
-    payload = p->value;
-  const bool udhi = (fields.esm_class & smpp::esm_class_bits::udhi) != 0;
-  text::decode(payload, fields.data_coding, udhi, config_.reassembly.decoding, decoded_);
-  if (type == smpp::deliver_sm_type::sme_delivery_ack || type == smpp::deliver_sm_type::user_ack ||
-      type == smpp::deliver_sm_type::conversation_abort) {
-    m.text = decoded_.text;
-    emit_acknowledgement(type, fields, m, data_sm);
-    return;
-  }
-  std::string note = inbound_remark(type, fields, payload);
-
-  text::concat_info concat = decoded_.udh.concat;
-  if (!concat.valid()) {
-    const smpp::tlv* ref = smpp::find_tlv(fields.tlvs, smpp::tlv_tag::sar_msg_ref_num);
-    const smpp::tlv* total = smpp::find_tlv(fields.tlvs, smpp::tlv_tag::sar_total_segments);
-    const smpp::tlv* seqnum = smpp::find_tlv(fields.tlvs, smpp::tlv_tag::sar_segment_seqnum);
-    if (ref && total && seqnum) {
-      concat.method = text::concat_method::sar;
-      concat.reference = static_cast<std::uint16_t>(smpp::tlv_integer(*ref).value_or(0));
-      concat.total = static_cast<std::uint8_t>(smpp::tlv_integer(*total).value_or(0));
-      concat.seqnum = static_cast<std::uint8_t>(smpp::tlv_integer(*seqnum).value_or(0));
-    }
-  }
-
-  if (concat.valid() && concat.total > 1) {
-    text::inbound_part part = text::make_part(
-        decoded_, payload, fields.source_addr, fields.destination_addr,
-        part_token(connection + (std::uint64_t{config_.session_index} << 24), seq, data_sm));
-    part.concat = concat;
-    text::reassembled_message done;
-    const text::add_result r = reassembler_.add(part, now_, done);
-    const auto answer = [&](std::uint32_t status) {
-      if (data_sm)
-        session_.respond_data_sm(connection, seq, status);
-      else
-        session_.respond_deliver_sm(connection, seq, status);
-      session_.drain(*this);
-    };
-    switch (r) {
-      case text::add_result::held:
-      case text::add_result::duplicate:
-        // Held in memory (or already delivered): acknowledged now (docs/text.md, spec §7).
-        answer(cs::esme_rok);
-        return;
-      case text::add_result::refused:
-        log_keyed(log_level::warn, "reassembly full: part refused", [&] {
-          return fmt::format(
-              "part {}/{} of a long message from {} refused: reassembly is full ({} incomplete "
-              "messages, x-smpp-reassembly-max-messages {}; {} bytes held, "
-              "x-smpp-reassembly-max-bytes {}); the SMSC is asked to retry (ESME_RX_T_APPN)",
-              concat.seqnum, concat.total,
-              shown_field(log_.masking().get(), "source_addr", fields.source_addr),
-              reassembler_.open_messages(), config_.reassembly.max_messages,
-              reassembler_.bytes_held(), config_.reassembly.max_bytes);
-        });
-        answer(cs::esme_rx_t_appn);
-        return;
-      case text::add_result::completed:
-        deliver_reassembled(done, fields, seq, data_sm);
-        return;
-      case text::add_result::awaiting_host: {
-        // The completing part again, while the host still holds the message: its answer is the
-        // host's decision, on the connection it came in on now.
-        const text::message_ref ref = text::ref_of(part);
-        for (auto& [id, a] : pending_acks_) {
-          if (a.reassembled && *a.reassembled == ref) {
-            if (a.connection != connection) a.sequence_numbers.clear();
-            a.connection = connection;
-            a.data_sm = data_sm;
-            a.sequence_numbers.push_back(seq);
-            return;
-          }
-        }
-        // Another bind of the channel holds the message for the host (x-smpp-sessions): its
-        // decision is not known here, so the SMSC is asked to deliver this part again later;
-        // by then the host has decided (a duplicate, answered ESME_ROK, or the message again).
-        if (config_.sessions > 1) {
-          answer(cs::esme_rx_t_appn);
-          return;
-        }
-        answer(cs::esme_rok);  // the host took it (its decision is no longer pending here)
-        return;
-      }
-      case text::add_result::not_concatenated:
-        break;
-    }
-  }
-  // Parts are checked once reassembled: a pair split across two parts decodes then.
-  if (decoded_.replacements > 0)
-    log(log_level::warn,
-        fmt::format("message from {}: {} octet(s) could not be decoded with data_coding {} and "
-                    "were replaced by U+FFFD",
-                    shown_field(log_.masking().get(), "source_addr", fields.source_addr),
-                    decoded_.replacements, fields.data_coding));
-  m.text = decoded_.text;
-  m.empty = payload.empty();
-  emit_inbound(m,
-               pending_ack{.connection = connection, .sequence_numbers = {seq}, .data_sm = data_sm},
-               std::move(note), redelivery_tracker::of(fields, payload));
-}
-
-std::string channel_core::inbound_remark(smpp::deliver_sm_type type, const smpp::sm_body& fields,
-                                         std::string_view payload) {
-  std::string note;
-  if (type == smpp::deliver_sm_type::reserved)
-    note = fmt::format(
-        "esm_class 0x{:02X} names a message type SMPP v3.4 §5.2.12 reserves; "
-        "delivered as a message",
-        fields.esm_class);
-  // docs/text.md: a header that cannot be read is flagged, never passed over in silence.
-  if (decoded_.udh.malformed) {
-    const std::string udh =
-        payload.empty() ? std::string(
-                              "malformed user data header: esm_class sets UDHI but the message is "
-                              "empty")
-        : decoded_.udh.length == 0
-            ? fmt::format(
-                  "malformed user data header: its length {} runs past the {}-octet "
-                  "message; the whole message is shown as text",
-                  static_cast<unsigned char>(payload[0]), payload.size())
-            : std::string(
-                  "malformed user data header: an element runs past the header and "
-                  "was skipped");
-    note = note.empty() ? udh : fmt::format("{}; {}", note, udh);
-  }
-  if (!note.empty())
-    log(log_level::warn,
-        fmt::format("message from {}: {}",
-                    shown_field(log_.masking().get(), "source_addr", fields.source_addr), note));
-  return note;
-}
-
-void channel_core::emit_acknowledgement(smpp::deliver_sm_type type, const smpp::sm_body& fields,
-                                        const inbound_message& m, bool data_sm) {
-  std::string_view id;
-  if (const smpp::tlv* t = smpp::find_tlv(fields.tlvs, smpp::tlv_tag::receipted_message_id))
-    id = smpp::tlv_c_string(*t);
-  std::int32_t code = -1;
-  if (const smpp::tlv* t = smpp::find_tlv(fields.tlvs, smpp::tlv_tag::user_response_code))
-    code = static_cast<std::int32_t>(smpp::tlv_integer(*t).value_or(0));
-  // Not the message's final state: the SMSC's own receipt may still follow.
-  const std::optional<receipt_origin> origin =
-      id.empty() ? std::nullopt : receipts_.find(id, false);
-  const std::string_view kind = smpp::report_kind_name(type);
-  channel_event e;
-  e.type = SMSDRV_EVENT_DELIVERY_REPORT;
-  e.request_id = origin ? origin->request_id : 0;
-  e.text = id.empty() ? std::string(kind) : fmt::format("{} {}", id, kind);
-  inbound_context ctx{name(), config_.application_name, config_.empty_message,
-                      config_.subject_characters, wall_now_};
-  e.attrs = acknowledgement_attributes(kind, id, code, m, ctx, origin ? origin->segment : 0,
-                                       origin ? origin->segments : 0);
-  e.ack_id = new_ack(pending_ack{.connection = session_.connection_id(),
-                                 .sequence_numbers = {m.sequence_number},
-                                 .data_sm = data_sm,
-                                 .bytes = held_size(e)});
-  events_.push_back(std::move(e));
-}
-
-void channel_core::deliver_reassembled(text::reassembled_message& r, const smpp::sm_body& fields,
-                                       std::uint32_t sequence_number, bool data_sm) {
-  const text::message_ref ref = r.ref();  // before the addresses are moved out
-  // The addresses and data_coding are the reassembled message's (its first part's).
-  inbound_message m = inbound_header(fields, sequence_number);
-  m.source_addr = std::move(r.source_addr);
-  m.destination_addr = std::move(r.destination_addr);
-  m.data_coding = r.data_coding;
-  m.text = std::move(r.text);
-  if (r.replacements > 0)
-    log(log_level::warn,
-        fmt::format("long message from {} (reference {}): {} octet(s) could not "
-                    "be decoded with data_coding {} and were replaced by U+FFFD",
-                    shown_field(log_.masking().get(), "source_addr", m.source_addr), r.reference,
-                    r.replacements, r.data_coding));
-  if (r.state == text::message_state::dropped) {
-    log(log_level::warn,
-        fmt::format("long message from {} (reference {}) dropped incomplete: "
-                    "{} of {} parts missing",
-                    shown_field(log_.masking().get(), "source_addr", m.source_addr), r.reference,
-                    r.missing.size(), r.total));
-    return;
-  }
-  std::string note;
-  if (r.state == text::message_state::partial) {
-    std::string missing;
-    for (std::uint8_t s : r.missing)
-      missing += fmt::format("{}{}", missing.empty() ? "" : ",", s);
-    note = fmt::format("partial: parts {} of {} missing", missing, r.total);
-    log(log_level::warn,
-        fmt::format("long message from {} delivered partial: {}",
-                    shown_field(log_.masking().get(), "source_addr", m.source_addr), note));
-  }
-  // Parts before the last were acknowledged when held; the completing PDU waits for the host.
-  pending_ack ack;
-  if (r.state == text::message_state::complete && sequence_number != 0) {
-    ack = pending_ack{.connection = session_.connection_id(),
-                      .sequence_numbers = {sequence_number},
-                      .data_sm = data_sm};
-    ack.reassembled = ref;
-  }
-  emit_inbound(m, std::move(ack), std::move(note),
-               redelivery_tracker::of_reassembled(m.source_addr, m.destination_addr, r.reference,
-                                                  r.total, m.text));
-}
-
-void channel_core::expire_reassembly(time_point now) {
-  auto deadline = reassembler_.next_deadline();
-  if (!deadline || *deadline > now) return;
-  std::vector<text::reassembled_message> expired;
-  reassembler_.expire(now, expired);
-  for (text::reassembled_message& m : expired) {
-    smpp::sm_body fields;
-    deliver_reassembled(m, fields, 0, false);
-  }
 }
 
 // ---- events and logs -----------------------------------------------------------------------

@@ -6,27 +6,24 @@
 //    window's slots, the rate, pauses, resends, the shutdown's drain and the one RESPONSE are the
 //    request tracker's (request_tracker.hpp); this class adds what is SMPP's: segments as
 //    submit_sm tagged for the session, SMPP statuses, the error policy's rules.
-//  - Inbound deliver_sm / data_sm become INBOUND events (spec §5 attributes); delivery receipts
-//    and the recipient's acknowledgements (esm_class message types, SMPP v3.4 §5.2.12)
-//    DELIVERY_REPORT events of their kind, correlated to the request; all wait for the host's
-//    ack before the deliver_sm_resp is written (spec §7). Long messages are reassembled first.
+//  - Inbound deliver_sm / data_sm become INBOUND events, receipts DELIVERY_REPORT events; all
+//    wait for the host's ack before the deliver_sm_resp is written (spec §7). Long messages are
+//    reassembled first. The inbound side is channel/inbound_gate.
 //  - The link: connect -> bind -> bound; on failure back off (exponential, jittered, capped by
 //    reconnection-timeout; straight to the cap when the SMSC refuses our credentials) and
-//    reconnect. CHANNEL_STATE events tell the host.
+//    reconnect. CHANNEL_STATE events tell the host. What to connect, when, and when to probe or
+//    leave an SMSC is link_supervisor's decision (one_link: one SMSC at a time); this class
+//    carries out its actions and tells it what happened.
 //  - Refusals follow the error policy (x-smpp-error-policy): fail, retry the segment, or pause
 //    the channel's submissions and resubmit. Submissions lost with the link fail as "outcome
 //    unknown" or are resubmitted after the reconnect (x-smpp-in-flight-on-disconnect).
 //  - Failover: when the primary SMSC cannot be reached the secondary is used at once; while on
 //    the secondary the primary is probed on a connection of its own (smsc_probe) and the channel
 //    moves back, after the responses in flight, as soon as a probe binds.
-//  - Inbound messages the SMSC delivers again are recognised (redelivery_tracker) and say so in
-//    the event's text.
 //  - Back-pressure: while x-smpp-inbound-max-unacked messages (or -bytes) wait for the host's
 //    ack, wants_input() is false and the shell stops reading (TCP back-pressure on the SMSC),
 //    except while a response is due (submit_sm_resp, enquire_link_resp, ...): the link stays
-//    alive and submissions flow. A deliver_sm read meanwhile waits unanswered in a small
-//    backlog (backlog_max_bytes) and is taken, in order, when the host acknowledges; beyond it
-//    it is answered ESME_RX_T_APPN, so the SMSC keeps it and delivers it again later.
+//    alive and submissions flow (inbound_gate holds or defers what is read meanwhile).
 //  - Repeated log lines are collapsed (util/log_limiter); a failure that ends many requests at
 //    once (a lost link, shutdown) writes one line naming them all. The summary of lines held
 //    back is written at the first tick after its interval (it sets no deadline of its own: a
@@ -54,6 +51,8 @@
 #include "channel/channel_config.hpp"
 #include "channel/channel_event.hpp"
 #include "channel/inbound.hpp"
+#include "channel/inbound_gate.hpp"
+#include "channel/link_supervisor.hpp"
 #include "channel/prepared_request.hpp"
 #include "channel/receipt_correlator.hpp"
 #include "channel/redelivery_tracker.hpp"
@@ -61,7 +60,6 @@
 #include "channel/session_shared.hpp"
 #include "channel/smsc_probe.hpp"
 #include "channel/unsent_request.hpp"
-#include "flow/backoff.hpp"
 #include "smpp/delivery_receipt.hpp"
 #include "smpp/session.hpp"
 #include "text/reassembler.hpp"
@@ -75,6 +73,7 @@ using time_point = std::chrono::steady_clock::time_point;
 using wall_time = std::chrono::system_clock::time_point;
 
 class channel_core final : private smpp::session_handler,
+                           private inbound_port,
                            private request_tracker<prepared_request>::transport {
  public:
   // `shared`: what the channel's sessions share (x-smpp-sessions); nullptr: a channel of one
@@ -151,10 +150,10 @@ class channel_core final : private smpp::session_handler,
   std::size_t open_requests() const noexcept { return tracker_.open_requests(); }
   // Inbound events the host has not acknowledged yet (also those whose connection is gone), and
   // their size as counted against x-smpp-inbound-max-unacked-bytes.
-  std::size_t pending_acks() const noexcept { return pending_acks_.size(); }
-  std::size_t pending_ack_bytes() const noexcept { return pending_ack_bytes_; }
+  std::size_t pending_acks() const noexcept { return inbound_.pending_acks(); }
+  std::size_t pending_ack_bytes() const noexcept { return inbound_.pending_ack_bytes(); }
   // deliver_sm read while the host's share was full, waiting unanswered to be taken.
-  std::size_t backlog() const noexcept { return backlog_.size(); }
+  std::size_t backlog() const noexcept { return inbound_.backlog(); }
   // Segments submitted again: after a refusal the error policy retries, or after a lost link.
   std::uint64_t resubmissions() const noexcept { return tracker_.resubmissions(); }
   // The SMSC in use: 0 the primary, 1 the failover SMSC.
@@ -164,16 +163,6 @@ class channel_core final : private smpp::session_handler,
   enum class phase : std::uint8_t { waiting, connecting, connected, closing, stopped };
 
   using tracker_t = request_tracker<prepared_request>;
-
-  struct pending_ack {
-    std::uint64_t connection = 0;
-    std::vector<std::uint32_t> sequence_numbers;  // one per deliver_sm (several when reassembled)
-    bool data_sm = false;
-    std::uint64_t tracked = 0;  // redelivery_tracker id (0: not tracked)
-    // A reassembled message: the host's decision confirms or reopens it in the reassembler.
-    std::optional<text::message_ref> reassembled = std::nullopt;
-    std::size_t bytes = 0;  // counted against x-smpp-inbound-max-unacked-bytes
-  };
 
   // session_handler
   void on_bound(std::string_view smsc_system_id) override;
@@ -188,6 +177,11 @@ class channel_core final : private smpp::session_handler,
   void on_link_failed(std::string_view reason) override;
   void on_log(log_level level, std::string_view message) override;
   void on_trace(bool outgoing, const smpp::pdu& p) override;
+
+  // inbound_port
+  std::uint64_t connection() const noexcept override { return session_.connection_id(); }
+  bool respond(std::uint64_t connection, std::uint32_t sequence_number, bool data_sm,
+               std::uint32_t command_status) override;
 
   // request_tracker::transport: a part is a segment, written as a submit_sm tagged
   // tracker_t::tag_of(slot, segment); `retried` marks a resubmission (x-smpp-error-policy,
@@ -208,39 +202,19 @@ class channel_core final : private smpp::session_handler,
   // status: begin, then the tracker collects, then end writes "<what>: N request(s) ...".
   void begin_failure_batch() { tracker_.begin_batch(); }
   void end_failure_batch(std::string_view what) { tracker_.end_batch(what); }
-  bool accepting_inbound() const noexcept {
-    return pending_acks_.size() < config_.inbound_max_unacked &&
-           pending_ack_bytes_ < config_.inbound_max_unacked_bytes;
-  }
-  // Logs the change when the cap of unacknowledged inbound events is reached or left.
-  void note_inbound_pressure();
   void expire_queue(time_point now);
-  void handle_incoming(std::uint32_t sequence_number, const smpp::sm_body& fields, bool data_sm);
-  // The host's share is full: keeps the message in backlog_ (unanswered) or, when that is full
-  // too, answers it ESME_RX_T_APPN. False when the message is to be taken now.
-  template <class Body>
-  bool held_back(std::uint32_t sequence_number, const Body& message);
-  // Takes what backlog_ holds, in order, while the host's share has room.
-  void take_backlog();
-  // The remark an inbound message carries (a reserved message type, a malformed header), also
-  // logged; "" when there is none. Reads the header from decoded_.
-  std::string inbound_remark(smpp::deliver_sm_type type, const smpp::sm_body& fields,
-                             std::string_view payload);
-  // SME delivery / user acknowledgements and conversation aborts (SMPP v3.4 §5.2.12) become
-  // DELIVERY_REPORT events of their kind, correlated by receipted_message_id when it is ours.
-  void emit_acknowledgement(smpp::deliver_sm_type type, const smpp::sm_body& fields,
-                            const inbound_message& m, bool data_sm);
-  void deliver_reassembled(text::reassembled_message& m, const smpp::sm_body& fields,
-                           std::uint32_t sequence_number, bool data_sm);
-  void expire_reassembly(time_point now);
-  void emit_inbound(const inbound_message& m, pending_ack ack, std::string note,
-                    redelivery_tracker::fingerprint fp);
   void emit_state(std::string_view state, std::int32_t status, std::string text,
                   std::string reason = {});
-  void schedule_reconnect(time_point now);
+  // The link failed or closed (not for the shutdown): tell link_, and the host what follows.
+  void link_down(time_point now);
+  // Carries out link_'s actions.
+  void follow_link(time_point now);
   bool has_failover() const noexcept { return config_.endpoints.size() > 1; }
   void use_endpoint(std::size_t index);
-  void begin_return(time_point now);
+  // link_ drains the secondary (a probe of the primary bound): nothing new is submitted.
+  void begin_return();
+  // link_ closes the secondary (drained, or the drain limit is over): unbind.
+  void leave_secondary(time_point now);
   bool ready_to_leave() const noexcept;
   std::string smsc_label() const;
   std::string smsc_label(std::size_t index) const;
@@ -258,60 +232,38 @@ class channel_core final : private smpp::session_handler,
   }
   void write_log_summaries(bool all);
   bool logging(log_level level) const noexcept override { return log_.enabled(level); }
-  std::uint64_t new_ack(pending_ack a);
 
   channel_config config_;
   log_sink& log_;
   smpp::session session_;
   std::unique_ptr<session_shared> own_shared_;  // a channel of one session
   submit_gate& rate_;
-  flow::backoff backoff_;
+  link_supervisor link_;  // which SMSC, when to connect, probe and leave (x-smpp-failover-*)
   receipt_correlator& receipts_;
-  text::reassembler& reassembler_;
-  text::decoded_message decoded_;  // reused decode buffer
-
-  redelivery_tracker redeliveries_;
   smsc_probe probe_;
 
   phase phase_ = phase::waiting;
-  time_point retry_at_;
-  std::size_t endpoint_index_ = 0;
-  bool credentials_refused_ = false;
-  bool bound_on_connection_ = false;  // the current connection reached the bound state
-  bool orderly_close_ = false;        // the current connection ended with an unbind
-  bool missing_id_logged_ = false;    // an ESME_ROK without a message id, said once per connection
+  std::optional<std::size_t> connect_to_;  // link_ asked to connect this SMSC
+  std::size_t endpoint_index_ = 0;         // the SMSC of the current (or next) connection
+  bool credentials_refused_ = false;       // the current connection's bind was refused so
+  bool bound_on_connection_ = false;       // the current connection reached the bound state
+  bool orderly_close_ = false;             // the current connection ended with an unbind
+  bool missing_id_logged_ = false;  // an ESME_ROK without a message id, said once per connection
   std::optional<std::string> close_request_;
   std::string last_down_reason_;
   time_point unbound_since_;  // requests waiting while unbound fail after the waiting time
   std::string log_name_;      // the channel's name, and the session's with several binds
 
   // Failover (endpoints_[1]): probing the primary, and moving back to it.
-  time_point probe_at_ = time_point::max();
-  bool probing_ = false;
-  bool returning_ = false;  // the primary answered a probe: leaving the secondary
-  time_point return_deadline_ = time_point::max();
+  bool probe_wanted_ = false;  // link_ asked for a probe; probe_due() hands it to the shell
+  bool probing_ = false;       // the probe runs
+  bool returning_ = false;     // the primary answered a probe: leaving the secondary
 
   // Error policy pauses (the tracker holds them: request_tracker::pause_until). Writes are
   // numbered in the order the SMSC reads them; a pause grows only while the SMSC accepts nothing
   // it read after the refusal that began the previous pause.
   std::uint32_t pauses_in_a_row_ = 0;
   std::uint32_t last_pause_status_ = 0;
-
-  std::unordered_map<std::uint64_t, pending_ack> pending_acks_;
-  std::uint64_t next_ack_id_ = 1;
-  std::size_t pending_ack_bytes_ = 0;
-  // deliver_sm / data_sm read while the host's share was full (the rest of a read, or what came
-  // before an awaited response), kept encoded and unanswered until the host acknowledges.
-  struct held_message {
-    std::uint64_t connection = 0;
-    std::string wire;
-  };
-  static constexpr std::size_t backlog_max_bytes = 256 * 1024;
-  std::deque<held_message> backlog_;
-  std::size_t backlog_bytes_ = 0;
-  smpp::pdu backlog_pdu_;                         // decode target, reused
-  std::optional<time_point> inbound_full_since_;  // the cap was reached then
-  std::uint64_t inbound_deferred_ = 0;            // answered ESME_RX_T_APPN since then
 
   log_limiter limiter_;
   std::vector<log_limiter::summary> summaries_;  // reused
@@ -322,6 +274,8 @@ class channel_core final : private smpp::session_handler,
   wall_time wall_now_{};
   std::vector<channel_event> events_;
   std::vector<frame_list> spent_frames_;
+  // Inbound messages, receipts and their acknowledgements (after the members it refers to).
+  inbound_gate inbound_;
   // Last: it answers into events_ and recycles into spent_frames_.
   tracker_t tracker_;
 };
