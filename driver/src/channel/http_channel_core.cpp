@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <utility>
 
 namespace smsdrv::channel {
 namespace {
@@ -12,6 +13,14 @@ using std::chrono::milliseconds;
 
 std::uint64_t seed_of(const http_channel_config& c) {
   return c.seed != 0 ? c.seed : std::hash<std::string>{}(c.name) | 1;
+}
+
+supervisor_settings link_settings(const http_channel_config& c) {
+  supervisor_settings s;
+  s.backoff_initial = c.reconnect_initial;
+  s.backoff_cap = c.reconnect_cap;
+  s.seed = seed_of(c);
+  return s;
 }
 
 request_tracker<http_prepared_request>::settings tracker_settings(const http_channel_config& c) {
@@ -37,12 +46,32 @@ http_channel_core::http_channel_core(http_channel_config config, log_sink& log, 
           std::clamp<std::uint32_t>(
               config_.max_rate / 20, 1,
               static_cast<std::uint32_t>(std::clamp<std::size_t>(config_.window, 1, 1000))))),
-      backoff_(config_.reconnect_initial, config_.reconnect_cap, seed_of(config_)),
+      link_({{config_.gateway}}, link_settings(config_)),
       now_(now),
-      tracker_(tracker_settings(config_), *this, rate_, *config_.metrics, events_) {}
+      tracker_(tracker_settings(config_), *this, rate_, *config_.metrics, events_) {
+  link_.start(now);  // requests may try the gateway
+  follow_link();
+}
+
+void http_channel_core::follow_link() {
+  for (const link_action& a : link_.take_actions())
+    if (a.what == link_action::kind::connect && down_) probe_open_ = true;
+}
+
+void http_channel_core::tick_link(time_point now) {
+  if (tracker_.shutting_down()) return;
+  link_.on_tick(now);
+  follow_link();
+}
+
+void http_channel_core::pump(time_point now) {
+  tick_link(now);
+  tracker_.pump(now);
+}
 
 void http_channel_core::enqueue(http_prepared_request&& request, time_point now) {
   now_ = now;
+  tick_link(now);
   tracker_.enqueue(std::move(request), now);
 }
 
@@ -52,10 +81,10 @@ void http_channel_core::take_unsent(std::size_t limit, std::vector<unsent_reques
   tracker_.take_unsent(limit, out);
 }
 
-bool http_channel_core::can_write(time_point now) {
+bool http_channel_core::can_write(time_point) {
   if (exchanges_ >= std::max<std::size_t>(config_.window, 1)) return false;
   // While the gateway cannot be reached, one request at a time tries it, after the back-off.
-  return state_ != gateway_state::down || (now >= probe_at_ && exchanges_ == 0);
+  return !down_ || (probe_open_ && exchanges_ == 0);
 }
 
 void http_channel_core::write_part(std::size_t slot, std::uint16_t part, bool, time_point now) {
@@ -65,7 +94,7 @@ void http_channel_core::write_part(std::size_t slot, std::uint16_t part, bool, t
   config_.metrics->submit_sent(tag, now, f.request.attempts > 1);
   ++exchanges_;
   outgoing_.push_back({tag, &f.request.request});
-  if (state_ == gateway_state::down) probe_at_ = time_point::max();  // this one is the probe
+  if (down_) probe_open_ = false;  // this one is the probe
 }
 
 void http_channel_core::fail(std::size_t slot, std::int32_t status, std::string text,
@@ -116,7 +145,7 @@ void http_channel_core::on_result(std::uint64_t tag, const http::exchange& resul
   }
   if (tracker_.shutting_down() && exchanges_ == 0)
     emit_state("shut-down", SMSDRV_E_SHUT_DOWN, "shut down: every request has its response");
-  tracker_.pump(now);
+  pump(now);
 }
 
 void http_channel_core::on_refused(std::size_t slot, const http::refused& r,
@@ -189,12 +218,11 @@ void http_channel_core::on_lost(std::size_t slot, const http::lost& l, time_poin
 }
 
 void http_channel_core::gateway_reached(time_point now) {
-  static_cast<void>(now);
-  if (state_ == gateway_state::up) return;
-  const bool again = state_ == gateway_state::down;
-  state_ = gateway_state::up;
-  probe_at_ = {};
-  backoff_.reset();
+  if (link_.state(0) == gateway_state::up) return;
+  const bool again = std::exchange(down_, false);
+  probe_open_ = false;
+  link_.on_up(0, now);  // the next back-off starts small
+  follow_link();
   down_reason_.clear();
   config_.metrics->link_bound();
   emit_state("ready", SMSDRV_OK,
@@ -203,14 +231,17 @@ void http_channel_core::gateway_reached(time_point now) {
 }
 
 void http_channel_core::gateway_unreachable(std::string_view reason, time_point now) {
-  // Exchanges started before the gateway went down fail alike: one state change is told.
-  const bool news = state_ != gateway_state::down || probe_at_ == time_point::max();
-  if (!news) return;
-  if (state_ != gateway_state::down) down_since_ = now;
-  state_ = gateway_state::down;
+  // Exchanges started before the gateway went down fail alike: one state change is told. The
+  // probe's failure is news: the next, longer back-off.
+  const bool probe_failed = down_ && !probe_open_ && link_.state(0) == gateway_state::connecting;
+  if (down_ && !probe_failed) return;
+  if (!down_) down_since_ = now;
+  down_ = true;
+  probe_open_ = false;
   down_reason_ = std::string(reason);
-  const milliseconds delay = backoff_.next();
-  probe_at_ = now + delay;
+  link_.on_down(0, now);
+  follow_link();
+  const milliseconds delay = link_.last_delay();
   config_.metrics->link_down();
   config_.metrics->reconnect_scheduled();
   emit_state("down", SMSDRV_E_CHANNEL_DOWN,
@@ -236,8 +267,8 @@ http_channel_core::time_point http_channel_core::waited_long_enough(
 
 void http_channel_core::on_tick(time_point now) {
   now_ = now;
-  if (state_ == gateway_state::down) tracker_.expire(now, down_since_, config_.max_waiting);
-  tracker_.pump(now);
+  if (down_) tracker_.expire(now, down_since_, config_.max_waiting);
+  pump(now);
 }
 
 http_channel_core::time_point http_channel_core::next_deadline() const noexcept {
@@ -247,9 +278,14 @@ http_channel_core::time_point http_channel_core::next_deadline() const noexcept 
   const time_point resend_at = tracker_.next_resend();
   if (resend_at != time_point::max() && resend_at > now_) t = resend_at;
   const bool work_due = tracker_.work_at() <= now_;
-  if (state_ == gateway_state::down) {
-    // Exchanges in flight report back: only when none is, the next probe is due.
-    if (exchanges_ == 0 && probe_at_ != time_point::max() && work_due) t = std::min(t, probe_at_);
+  if (down_) {
+    // Exchanges in flight report back: only when none is, the next probe is due (after the
+    // back-off; when it is over, once a pause is over and the rate allows it).
+    if (exchanges_ == 0 && work_due) {
+      const time_point from = std::max(tracker_.paused_until(), now_);
+      t = std::min(
+          t, probe_open_ ? std::max(from, rate_.next_available(from)) : link_.next_deadline());
+    }
     return std::min(t, tracker_.next_expiry(down_since_, config_.max_waiting));
   }
   if (!work_due || exchanges_ >= std::max<std::size_t>(config_.window, 1)) return t;

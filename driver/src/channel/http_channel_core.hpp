@@ -9,7 +9,8 @@
 //  - Never reached the gateway (connect refused, DNS, proxy, TLS): the gateway is down. The
 //    request goes back to the head of the queue; one request probes the gateway after the
 //    reconnect back-off (reconnection-timeout caps it), the others wait, and a request that
-//    waited x-http-request-timeout without the gateway fails (SMSDRV_E_CHANNEL_DOWN).
+//    waited x-http-request-timeout without the gateway fails (SMSDRV_E_CHANNEL_DOWN). The
+//    back-off is link_supervisor's (one gateway): its "connect" is the probe's turn.
 //  - Sent and no usable answer (timeout, connection lost after the request was written, 502/504):
 //    SMSDRV_E_OUTCOME_UNKNOWN, never sent again, unless x-http-on-outcome-unknown = resubmit.
 //  - Shutdown: queued requests fail at once as never sent (SMSDRV_E_SHUT_DOWN); requests in
@@ -35,9 +36,9 @@
 #include "channel/channel_event.hpp"
 #include "channel/channel_metrics.hpp"
 #include "channel/http_request.hpp"
+#include "channel/link_supervisor.hpp"
 #include "channel/request_tracker.hpp"
 #include "channel/submit_gate.hpp"
-#include "flow/backoff.hpp"
 #include "flow/rate_limit.hpp"
 #include "http/response_classifier.hpp"
 #include "util/log_sink.hpp"
@@ -105,12 +106,11 @@ class http_channel_core final : private request_tracker<http_prepared_request>::
   std::vector<channel_event>& events() noexcept { return events_; }
   std::size_t open_requests() const noexcept { return tracker_.open_requests(); }
   std::size_t in_flight() const noexcept { return exchanges_; }
-  bool gateway_down() const noexcept { return state_ == gateway_state::down; }
+  bool gateway_down() const noexcept { return down_; }
   std::uint64_t resubmissions() const noexcept { return resubmissions_; }
 
  private:
   using tracker = request_tracker<http_prepared_request>;
-  enum class gateway_state : std::uint8_t { unknown, up, down };
 
   // request_tracker::transport
   bool can_write(time_point now) override;
@@ -122,6 +122,11 @@ class http_channel_core final : private request_tracker<http_prepared_request>::
   bool logging(log_level level) const override { return log_.enabled(level); }
   void recycle(http_prepared_request&) override {}
 
+  // Before the tracker pumps: link_'s back-off may be over (a probe's turn).
+  void pump(time_point now);
+  void tick_link(time_point now);
+  // Carries out link_'s actions: a connect while down lets one request probe the gateway.
+  void follow_link();
   void on_refused(std::size_t slot, const http::refused& r, const http::exchange& result,
                   time_point now);
   void on_lost(std::size_t slot, const http::lost& l, time_point now);
@@ -139,17 +144,17 @@ class http_channel_core final : private request_tracker<http_prepared_request>::
   http_channel_config config_;
   log_sink& log_;
   rate_gate rate_;
-  flow::backoff backoff_;
-  time_point now_;  // of the last call: next_deadline() tells times relative to it
+  link_supervisor link_;  // the gateway's state and back-off
+  time_point now_;        // of the last call: next_deadline() tells times relative to it
   std::vector<channel_event> events_;
   tracker tracker_;
 
   std::size_t exchanges_ = 0;  // started, result not in yet
   std::vector<outgoing_request> outgoing_;
 
-  gateway_state state_ = gateway_state::unknown;
+  bool down_ = false;        // the gateway could not be reached; requests wait
+  bool probe_open_ = false;  // while down: the back-off is over, one request may try it
   time_point down_since_{};
-  time_point probe_at_{};  // while down: when one request may try the gateway again
   std::string down_reason_;
 
   std::uint32_t pauses_in_a_row_ = 0;

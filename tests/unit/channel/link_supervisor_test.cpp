@@ -328,3 +328,27 @@ TEST_CASE("link_supervisor: credentials refused by the last gateway: the back-of
   CHECK(s.last_delay() >= 45s);
   CHECK(s.next_deadline() == now + s.last_delay());
 }
+
+TEST_CASE("link_supervisor: one gateway (an HTTP channel): back off, try again, reset when up") {
+  time_point now{std::chrono::hours(10)};
+  link_supervisor s({{"https://api.example.com:443"}}, settings());
+  s.start(now);
+  CHECK(s.take_actions() == acts({{kind::connect, 0}}));
+  // Never reached: back off; each failed try waits longer; no probe, no switch.
+  std::chrono::milliseconds previous{0};
+  for (int round = 0; round < 4; ++round) {
+    s.on_down(0, now);
+    CHECK(s.take_actions().empty());
+    CHECK(s.state(0) == gateway_state::backing_off);
+    CHECK(s.last_delay() > previous);
+    previous = s.last_delay();
+    now = s.next_deadline();
+    s.on_tick(now);
+    CHECK(s.take_actions() == acts({{kind::connect, 0}}));
+    CHECK(s.next_deadline() == time_point::max());  // until the try's result
+  }
+  s.on_up(0, now);
+  CHECK(s.take_actions().empty());
+  s.on_down(0, now + 1s);
+  CHECK(s.last_delay() <= 1s);
+}
