@@ -12,11 +12,13 @@ extern "C" {
 #include <fmt/format.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <map>
+#include <unordered_map>
 
 #include "flow/shared_gcra.hpp"
 
@@ -26,8 +28,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::string script_sha1() {
-  const std::string_view s = flow::gcra_lease_script;
+std::string script_sha1(std::string_view s) {
   unsigned char digest[SHA_DIGEST_LENGTH];
   SHA1(reinterpret_cast<const unsigned char*>(s.data()), s.size(), digest);
   std::string hex;
@@ -40,15 +41,17 @@ std::string script_sha1() {
 
 struct redis_client::impl : std::enable_shared_from_this<impl> {
   struct request {
+    const redis_script* script = nullptr;
+    const std::string* sha = nullptr;
     std::string key;
-    std::string rate, burst, count;
-    lease_handler handler;
+    std::vector<std::string> args;
+    counts_handler handler;
     std::unique_ptr<asio::steady_timer> timer;
     bool eval_sent = false;  // EVAL after NOSCRIPT
   };
 
   impl(asio::io_context& io, redis_endpoint ep, std::chrono::milliseconds t)
-      : io_(io), endpoint_(std::move(ep)), timeout_(t), sha_(script_sha1()) {}
+      : io_(io), endpoint_(std::move(ep)), timeout_(t) {}
 
   ~impl() {
     closing_ = true;
@@ -148,14 +151,16 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
   }
 
   // --- requests ---
-  void lease(const std::string& key, std::uint32_t rate, std::uint32_t burst, std::uint32_t count,
-             lease_handler handler) {
+  void eval(const redis_script& script, const std::string& key, std::vector<std::string> args,
+            counts_handler handler) {
     const std::uint64_t id = ++next_id_;
     request& r = requests_[id];
+    r.script = &script;
+    auto sha = shas_.find(script.text.data());
+    if (sha == shas_.end()) sha = shas_.emplace(script.text.data(), script_sha1(script.text)).first;
+    r.sha = &sha->second;
     r.key = key;
-    r.rate = std::to_string(rate);
-    r.burst = std::to_string(burst);
-    r.count = std::to_string(count);
+    r.args = std::move(args);
     r.handler = std::move(handler);
     r.timer = std::make_unique<asio::steady_timer>(io_, timeout_);
     r.timer->async_wait([self = shared_from_this(), id](const boost::system::error_code& ec) {
@@ -172,25 +177,23 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
   void send(std::uint64_t id, bool eval) {
     request& r = requests_.at(id);
     r.eval_sent = eval;
-    const std::string_view script = flow::gcra_lease_script;
-    const char* argv[] = {eval ? "EVAL" : "EVALSHA",
-                          eval ? script.data() : sha_.c_str(),
-                          "1",
-                          r.key.c_str(),
-                          r.rate.c_str(),
-                          r.burst.c_str(),
-                          r.count.c_str()};
-    const std::size_t len[] = {eval ? 4u : 7u,
-                               eval ? script.size() : sha_.size(),
-                               1,
-                               r.key.size(),
-                               r.rate.size(),
-                               r.burst.size(),
-                               r.count.size()};
+    const std::string_view script = eval ? r.script->text : std::string_view(*r.sha);
+    argv_.clear();
+    len_.clear();
+    auto add = [&](std::string_view a) {
+      argv_.push_back(a.data());
+      len_.push_back(a.size());
+    };
+    add(eval ? "EVAL" : "EVALSHA");
+    add(script);
+    add("1");
+    add(r.key);
+    for (const std::string& a : r.args)
+      add(a);
     ++commands_;
-    if (redisAsyncCommandArgv(ctx_, &impl::on_lease_reply,
-                              reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)), 7, argv,
-                              len) != REDIS_OK)
+    if (redisAsyncCommandArgv(
+            ctx_, &impl::on_script_reply, reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)),
+            static_cast<int>(argv_.size()), argv_.data(), len_.data()) != REDIS_OK)
       fail(id, fmt::format("{}: the connection is closing", where()));
   }
 
@@ -201,14 +204,14 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
       self->setup_error_ = std::string(reply->str, reply->len);  // AUTH/SELECT refused
   }
 
-  static void on_lease_reply(redisAsyncContext* c, void* r, void* privdata) {
+  static void on_script_reply(redisAsyncContext* c, void* r, void* privdata) {
     auto* self = static_cast<impl*>(c->data);
     if (self == nullptr) return;
-    self->lease_reply(static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(privdata)),
-                      static_cast<const redisReply*>(r), c->errstr);
+    self->script_reply(static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(privdata)),
+                       static_cast<const redisReply*>(r), c->errstr);
   }
 
-  void lease_reply(std::uint64_t id, const redisReply* reply, const char* errstr) {
+  void script_reply(std::uint64_t id, const redisReply* reply, const char* errstr) {
     if (!requests_.contains(id)) return;  // timed out already
     if (reply == nullptr) {
       fail(id, fmt::format("{}: {}", where(),
@@ -223,21 +226,24 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
       }
       std::string why(text);
       if (!setup_error_.empty()) why = fmt::format("{} (after AUTH/SELECT: {})", why, setup_error_);
-      fail(id, fmt::format("{} refused the lease script: {}", where(), why));
+      fail(id, fmt::format("{} refused {}: {}", where(), requests_.at(id).script->name, why));
       return;
     }
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
-        reply->element[0]->type != REDIS_REPLY_INTEGER ||
-        reply->element[1]->type != REDIS_REPLY_INTEGER || reply->element[0]->integer < 0 ||
-        reply->element[1]->integer < 0) {
-      fail(id,
-           fmt::format("{}: the lease script answered something else than two counts", where()));
+    const bool counts =
+        reply->type == REDIS_REPLY_ARRAY && (reply->elements == 2 || reply->elements == 3) &&
+        std::all_of(reply->element, reply->element + reply->elements, [](const redisReply* e) {
+          return e->type == REDIS_REPLY_INTEGER && e->integer >= 0;
+        });
+    if (!counts) {
+      fail(id, fmt::format("{}: {} answered something else than two or three counts", where(),
+                           requests_.at(id).script->name));
       return;
     }
-    redis_lease_reply out;
+    redis_counts_reply out;
     out.ok = true;
-    out.granted = static_cast<std::uint32_t>(reply->element[0]->integer);
-    out.retry_after = std::chrono::microseconds(reply->element[1]->integer);
+    out.first = reply->element[0]->integer;
+    out.second = reply->element[1]->integer;
+    out.third = reply->elements == 3 ? reply->element[2]->integer : 0;
     complete(id, std::move(out));
   }
 
@@ -248,15 +254,15 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
   }
 
   void fail(std::uint64_t id, std::string error) {
-    redis_lease_reply out;
+    redis_counts_reply out;
     out.error = std::move(error);
     complete(id, std::move(out));
   }
 
-  void complete(std::uint64_t id, redis_lease_reply reply) {
+  void complete(std::uint64_t id, redis_counts_reply reply) {
     auto it = requests_.find(id);
     if (it == requests_.end()) return;
-    lease_handler handler = std::move(it->second.handler);
+    counts_handler handler = std::move(it->second.handler);
     it->second.timer->cancel();
     requests_.erase(it);
     if (closing_) return;
@@ -267,7 +273,9 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
   asio::io_context& io_;
   redis_endpoint endpoint_;
   std::chrono::milliseconds timeout_;
-  std::string sha_;
+  std::unordered_map<const char*, std::string> shas_;  // by the script's text
+  std::vector<const char*> argv_;                      // reused by send()
+  std::vector<std::size_t> len_;
   redisAsyncContext* ctx_ = nullptr;
   std::unique_ptr<asio::posix::stream_descriptor> descriptor_;
   std::uint64_t generation_ = 0;
@@ -293,9 +301,28 @@ redis_client::~redis_client() {
   impl_->requests_.clear();
 }
 
+void redis_client::eval(const redis_script& script, const std::string& key,
+                        std::vector<std::string> args, counts_handler handler) {
+  impl_->eval(script, key, std::move(args), std::move(handler));
+}
+
 void redis_client::lease(const std::string& key, std::uint32_t rate, std::uint32_t burst,
-                         std::uint32_t count, lease_handler handler) {
-  impl_->lease(key, rate, burst, count, std::move(handler));
+                         std::uint32_t count, std::uint32_t debit, lease_handler handler) {
+  static const redis_script script{"the lease script", flow::gcra_lease_script};
+  impl_->eval(
+      script, key,
+      {std::to_string(rate), std::to_string(burst), std::to_string(count), std::to_string(debit)},
+      [handler = std::move(handler)](const redis_counts_reply& r) {
+        redis_lease_reply out;
+        out.ok = r.ok;
+        out.error = r.error;
+        if (r.ok) {
+          out.granted = static_cast<std::uint32_t>(std::min<std::int64_t>(r.first, UINT32_MAX));
+          out.retry_after = std::chrono::microseconds(r.second);
+          out.ahead = std::chrono::microseconds(r.third);
+        }
+        handler(out);
+      });
 }
 
 std::uint64_t redis_client::commands() const noexcept {
