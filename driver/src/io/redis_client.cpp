@@ -26,8 +26,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::string script_sha1() {
-  const std::string_view s = flow::gcra_lease_script;
+std::string script_sha1(std::string_view s = flow::gcra_lease_script) {
   unsigned char digest[SHA_DIGEST_LENGTH];
   SHA1(reinterpret_cast<const unsigned char*>(s.data()), s.size(), digest);
   std::string hex;
@@ -36,13 +35,33 @@ std::string script_sha1() {
   return hex;
 }
 
+// An element of a script's answer as text.
+std::string value_of(const redisReply* r) {
+  switch (r->type) {
+    case REDIS_REPLY_INTEGER:
+      return std::to_string(r->integer);
+    case REDIS_REPLY_STRING:
+    case REDIS_REPLY_STATUS:
+      return std::string(r->str, r->len);
+    default:
+      return {};
+  }
+}
+
 }  // namespace
+
+redis_script::redis_script(std::string_view t) : text(t), sha1(script_sha1(t)) {}
 
 struct redis_client::impl : std::enable_shared_from_this<impl> {
   struct request {
     std::string key;
     std::string rate, burst, count;
     lease_handler handler;
+    // eval(): the script, its keys then arguments, and its handler (set: this is no lease).
+    const redis_script* script = nullptr;
+    std::vector<std::string> words;
+    std::size_t keys = 0;
+    script_handler on_script;
     std::unique_ptr<asio::steady_timer> timer;
     bool eval_sent = false;  // EVAL after NOSCRIPT
   };
@@ -169,9 +188,54 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
     send(id, false);
   }
 
+  void eval(const redis_script& script, std::vector<std::string> keys,
+            std::vector<std::string> args, script_handler handler) {
+    const std::uint64_t id = ++next_id_;
+    request& r = requests_[id];
+    r.script = &script;
+    r.keys = keys.size();
+    r.words = std::move(keys);
+    r.words.insert(r.words.end(), std::make_move_iterator(args.begin()),
+                   std::make_move_iterator(args.end()));
+    r.on_script = std::move(handler);
+    r.timer = std::make_unique<asio::steady_timer>(io_, timeout_);
+    r.timer->async_wait([self = shared_from_this(), id](const boost::system::error_code& ec) {
+      if (!ec) self->timed_out(id);
+    });
+    std::string error;
+    if (ctx_ == nullptr && !connect(error)) {
+      fail(id, error);
+      return;
+    }
+    send(id, false);
+  }
+
+  void send_script(std::uint64_t id, request& r, bool eval) {
+    const std::string count = std::to_string(r.keys);
+    std::vector<const char*> argv = {eval ? "EVAL" : "EVALSHA",
+                                     eval ? r.script->text.data() : r.script->sha1.c_str(),
+                                     count.c_str()};
+    std::vector<std::size_t> len = {eval ? 4u : 7u,
+                                    eval ? r.script->text.size() : r.script->sha1.size(),
+                                    count.size()};
+    for (const std::string& w : r.words) {
+      argv.push_back(w.data());
+      len.push_back(w.size());
+    }
+    ++commands_;
+    if (redisAsyncCommandArgv(ctx_, &impl::on_lease_reply,
+                              reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)),
+                              static_cast<int>(argv.size()), argv.data(), len.data()) != REDIS_OK)
+      fail(id, fmt::format("{}: the connection is closing", where()));
+  }
+
   void send(std::uint64_t id, bool eval) {
     request& r = requests_.at(id);
     r.eval_sent = eval;
+    if (r.script != nullptr) {
+      send_script(id, r, eval);
+      return;
+    }
     const std::string_view script = flow::gcra_lease_script;
     const char* argv[] = {eval ? "EVAL" : "EVALSHA",
                           eval ? script.data() : sha_.c_str(),
@@ -223,7 +287,20 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
       }
       std::string why(text);
       if (!setup_error_.empty()) why = fmt::format("{} (after AUTH/SELECT: {})", why, setup_error_);
-      fail(id, fmt::format("{} refused the lease script: {}", where(), why));
+      fail(id, fmt::format("{} refused the {} script: {}", where(),
+                           requests_.at(id).script != nullptr ? "reassembly" : "lease", why));
+      return;
+    }
+    if (requests_.at(id).script != nullptr) {
+      redis_script_reply out;
+      out.ok = true;
+      if (reply->type == REDIS_REPLY_ARRAY) {
+        for (std::size_t i = 0; i < reply->elements; ++i)
+          out.values.push_back(value_of(reply->element[i]));
+      } else {
+        out.values.push_back(value_of(reply));
+      }
+      complete_script(id, std::move(out));
       return;
     }
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
@@ -248,9 +325,29 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
   }
 
   void fail(std::uint64_t id, std::string error) {
+    auto it = requests_.find(id);
+    if (it != requests_.end() && it->second.script != nullptr) {
+      redis_script_reply out;
+      out.error = std::move(error);
+      complete_script(id, std::move(out));
+      return;
+    }
     redis_lease_reply out;
     out.error = std::move(error);
     complete(id, std::move(out));
+  }
+
+  void complete_script(std::uint64_t id, redis_script_reply reply) {
+    auto it = requests_.find(id);
+    if (it == requests_.end()) return;
+    script_handler handler = std::move(it->second.on_script);
+    it->second.timer->cancel();
+    requests_.erase(it);
+    if (closing_) return;
+    // Never from inside eval() or hiredis (as for leases).
+    asio::post(io_, [handler = std::move(handler), reply = std::move(reply)]() mutable {
+      handler(reply);
+    });
   }
 
   void complete(std::uint64_t id, redis_lease_reply reply) {
@@ -296,6 +393,11 @@ redis_client::~redis_client() {
 void redis_client::lease(const std::string& key, std::uint32_t rate, std::uint32_t burst,
                          std::uint32_t count, lease_handler handler) {
   impl_->lease(key, rate, burst, count, std::move(handler));
+}
+
+void redis_client::eval(const redis_script& script, std::vector<std::string> keys,
+                        std::vector<std::string> args, script_handler handler) {
+  impl_->eval(script, std::move(keys), std::move(args), std::move(handler));
 }
 
 std::uint64_t redis_client::commands() const noexcept {
