@@ -193,8 +193,8 @@ class inbound_gate {
   // The message of the parts a store answered with (complete, or partial / dropped when
   // `complete` is false), joined and decoded as the local reassembler does; false when none
   // could be read.
-  bool assemble(const remote_message_key& key, const std::vector<std::string>& parts,
-                bool complete, text::reassembled_message& out);
+  bool assemble(const remote_message_key& key, const std::vector<std::string>& parts, bool complete,
+                text::reassembled_message& out);
   void deliver_reassembled(text::reassembled_message& m, const inbound_message& header,
                            pending_ack ack);
   void emit_inbound(const inbound_message& m, pending_ack ack, std::string note,
@@ -222,7 +222,7 @@ class inbound_gate {
   redelivery_tracker redeliveries_;
   text::decoded_message decoded_;  // reused decode buffer
   remote_parts* remote_;           // nullptr: long messages are joined here only
-  std::unordered_map<std::string, remote_message> remote_open_;  // by remote_key_suffix()
+  std::unordered_map<std::string, remote_message> remote_open_;      // by remote_key_suffix()
   std::deque<std::pair<time_point, std::string>> remote_deadlines_;  // oldest first
   std::size_t storing_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for the store's answers

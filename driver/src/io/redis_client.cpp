@@ -215,9 +215,8 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
     std::vector<const char*> argv = {eval ? "EVAL" : "EVALSHA",
                                      eval ? r.script->text.data() : r.script->sha1.c_str(),
                                      count.c_str()};
-    std::vector<std::size_t> len = {eval ? 4u : 7u,
-                                    eval ? r.script->text.size() : r.script->sha1.size(),
-                                    count.size()};
+    std::vector<std::size_t> len = {
+        eval ? 4u : 7u, eval ? r.script->text.size() : r.script->sha1.size(), count.size()};
     for (const std::string& w : r.words) {
       argv.push_back(w.data());
       len.push_back(w.size());

@@ -4,7 +4,8 @@
 // answers NOSCRIPT (a restarted or flushed server). hiredis is only in redis_client.cpp.
 //
 // Contracts:
-//  - Every lease() and eval() gets exactly one reply through its handler, on the I/O thread, never from
+//  - Every lease() and eval() gets exactly one reply through its handler, on the I/O thread, never
+//  from
 //    inside lease(): granted tokens, or an error (no connection, a Redis error, no answer
 //    within the timeout). A timeout closes the connection; the next lease() reconnects.
 //  - The password is sent with AUTH and never appears in an error or a log line.

@@ -104,11 +104,16 @@ void redis_parts_store::finish(const redis_script_reply& r, const handler& done)
     out.error = "the reassembly script answered nothing";
   } else {
     const std::string& what = r.values.front();
-    if (what == "held") out.outcome = channel::remote_outcome::held;
-    else if (what == "completed") out.outcome = channel::remote_outcome::completed;
-    else if (what == "duplicate") out.outcome = channel::remote_outcome::duplicate;
-    else if (what == "awaiting") out.outcome = channel::remote_outcome::awaiting;
-    else out.error = fmt::format("the reassembly script answered '{}'", what);
+    if (what == "held")
+      out.outcome = channel::remote_outcome::held;
+    else if (what == "completed")
+      out.outcome = channel::remote_outcome::completed;
+    else if (what == "duplicate")
+      out.outcome = channel::remote_outcome::duplicate;
+    else if (what == "awaiting")
+      out.outcome = channel::remote_outcome::awaiting;
+    else
+      out.error = fmt::format("the reassembly script answered '{}'", what);
     out.parts.assign(r.values.begin() + 1, r.values.end());
   }
   note(out.outcome == channel::remote_outcome::failed, out.error);
@@ -118,23 +123,23 @@ void redis_parts_store::finish(const redis_script_reply& r, const handler& done)
 
 void redis_parts_store::store(const channel::remote_message_key& key, std::uint8_t seqnum,
                               std::string part, handler done) {
-  client_.eval(the_scripts().store, {key_of(key)},
-               {std::to_string(seqnum), std::to_string(key.total), std::move(part),
-                ms(settings_.open_ttl), ms(settings_.hold)},
-               [this, alive = std::weak_ptr<bool>(alive_),
-                done = std::move(done)](redis_script_reply& r) {
-                 if (alive.expired()) return;
-                 finish(r, done);
-               });
+  client_.eval(
+      the_scripts().store, {key_of(key)},
+      {std::to_string(seqnum), std::to_string(key.total), std::move(part), ms(settings_.open_ttl),
+       ms(settings_.hold)},
+      [this, alive = std::weak_ptr<bool>(alive_), done = std::move(done)](redis_script_reply& r) {
+        if (alive.expired()) return;
+        finish(r, done);
+      });
 }
 
 void redis_parts_store::take(const channel::remote_message_key& key, handler done) {
-  client_.eval(the_scripts().take, {key_of(key)}, {std::to_string(key.total)},
-               [this, alive = std::weak_ptr<bool>(alive_),
-                done = std::move(done)](redis_script_reply& r) {
-                 if (alive.expired()) return;
-                 finish(r, done);
-               });
+  client_.eval(
+      the_scripts().take, {key_of(key)}, {std::to_string(key.total)},
+      [this, alive = std::weak_ptr<bool>(alive_), done = std::move(done)](redis_script_reply& r) {
+        if (alive.expired()) return;
+        finish(r, done);
+      });
 }
 
 void redis_parts_store::confirm(const channel::remote_message_key& key) {

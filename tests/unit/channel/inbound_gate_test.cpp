@@ -55,7 +55,9 @@ struct fake_remote final : remote_parts {
   void take(const remote_message_key& key, handler done) override {
     calls.push_back({"take", key, 0, {}, std::move(done)});
   }
-  void confirm(const remote_message_key& key) override { calls.push_back({"confirm", key, 0, {}, {}}); }
+  void confirm(const remote_message_key& key) override {
+    calls.push_back({"confirm", key, 0, {}, {}});
+  }
   void reopen(const remote_message_key& key, std::uint8_t seqnum) override {
     calls.push_back({"reopen", key, seqnum, {}, {}});
   }
@@ -272,7 +274,7 @@ TEST_CASE("shared store: a part is acknowledged only once the store holds it") {
   CHECK(remote.calls[0].key.source_addr == "4915550002");
   CHECK(remote.calls[0].key.reference == 5);
   CHECK(remote.calls[0].key.total == 2);
-  CHECK(f.answers().empty());         // not before the store answered
+  CHECK(f.answers().empty());  // not before the store answered
   CHECK(f.gate->storing() == 1);
   CHECK_FALSE(f.gate->accepting());  // a part out to the store counts against the cap
   f.reply(remote, 0, remote_outcome::held);

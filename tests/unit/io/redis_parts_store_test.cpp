@@ -33,10 +33,11 @@ struct host {
   std::size_t after_reply = 0;
   io::redis_parts_store store;
   host(boost::asio::io_context& io, std::uint16_t port, std::chrono::milliseconds hold = 60s)
-      : store(io, settings(port, hold), [this] { ++after_reply; },
-              [this](bool unreachable, const std::string& reason) {
-                modes.emplace_back(unreachable, reason);
-              }) {}
+      : store(
+            io, settings(port, hold), [this] { ++after_reply; },
+            [this](bool unreachable, const std::string& reason) {
+              modes.emplace_back(unreachable, reason);
+            }) {}
 };
 
 channel::remote_message_key message(std::uint16_t ref, std::uint8_t total) {
