@@ -50,6 +50,27 @@ std::uint64_t seed_from(const channel_config& c) {
   return c.seed != 0 ? c.seed : std::hash<std::string>{}(c.name) ^ 0x9E3779B97F4A7C15ull;
 }
 
+// The channel's SMSCs in order (the primary, then x-smpp-failover-host), for link_supervisor.
+std::vector<gateway_spec> gateways_of(const channel_config& c) {
+  std::vector<gateway_spec> out;
+  for (const smsc_endpoint& e : c.endpoints)
+    out.push_back({fmt::format("{}:{}", e.host, e.port)});
+  return out;
+}
+
+supervisor_settings link_settings(const channel_config& c) {
+  supervisor_settings s;
+  s.probe_interval = c.failover_probe_interval;
+  s.backoff_initial = c.reconnect_initial;
+  s.backoff_cap = c.reconnect_cap;
+  s.seed = seed_from(c);
+  // One session: one SMSC at a time. Leaving the secondary waits for its responses in flight,
+  // as long as a response may take.
+  s.one_link = true;
+  s.drain_limit = c.session.request_timeout;
+  return s;
+}
+
 // x-smpp-in-flight-on-disconnect = resubmit: a segment lost with the link this often is not sent
 // again (it may be what breaks the link).
 constexpr std::uint8_t max_resubmits_after_loss = 3;
@@ -77,9 +98,8 @@ channel_core::channel_core(channel_config config, log_sink& log, time_point now,
       session_(config_.session),
       own_shared_(shared ? nullptr : std::make_unique<session_shared>(config_)),
       rate_(*(shared ? shared : own_shared_.get())->gate),
-      backoff_(config_.reconnect_initial, config_.reconnect_cap, seed_from(config_)),
+      link_(gateways_of(config_), link_settings(config_)),
       receipts_((shared ? shared : own_shared_.get())->receipts),
-      retry_at_(now),
       unbound_since_(now),
       // A channel of several binds logs each one's lines as channel-sms1#2 (x-smpp-sessions).
       log_name_(config_.sessions > 1 ? fmt::format("{}#{}", config_.name, config_.session_index + 1)
@@ -88,6 +108,8 @@ channel_core::channel_core(channel_config config, log_sink& log, time_point now,
                (shared ? shared : own_shared_.get())->reassembler, *this, events_,
                (shared ? shared : own_shared_.get())->remote.get()) {
   session_.set_tracing(config_.trace_pdus);
+  link_.start(now);  // connect the primary
+  follow_link(now);
 }
 
 channel_core::~channel_core() = default;
@@ -110,12 +132,38 @@ void channel_core::use_endpoint(std::size_t index) {
   // A pause asked for by one SMSC does not hold for the other.
   paused_until_ = {};
   pauses_in_a_row_ = 0;
-  probe_at_ = time_point::max();
+}
+
+void channel_core::follow_link(time_point now) {
+  for (const link_action& a : link_.take_actions()) {
+    switch (a.what) {
+      case link_action::kind::connect:
+        connect_to_ = a.gateway;
+        break;
+      case link_action::kind::switch_to:
+        // The SMSC the next connection goes to; while the link is still up (draining), the
+        // events keep naming the SMSC it is up with.
+        if (phase_ == phase::waiting) use_endpoint(a.gateway);
+        break;
+      case link_action::kind::probe:
+        probe_wanted_ = true;
+        break;
+      case link_action::kind::drain:
+        begin_return();
+        break;
+      case link_action::kind::close:
+        leave_secondary(now);
+        break;
+    }
+  }
 }
 
 std::optional<smsc_endpoint> channel_core::connect_due(time_point now) {
-  if (phase_ != phase::waiting || shutting_down_ || now < retry_at_ || config_.endpoints.empty())
-    return std::nullopt;
+  if (phase_ != phase::waiting || shutting_down_ || config_.endpoints.empty()) return std::nullopt;
+  link_.on_tick(now);
+  follow_link(now);
+  if (!connect_to_) return std::nullopt;
+  use_endpoint(*std::exchange(connect_to_, std::nullopt));
   phase_ = phase::connecting;
   const smsc_endpoint& e = config_.endpoints[endpoint_index_];
   session_.set_bind_credentials(e.system_id.empty() ? config_.session.system_id : e.system_id,
@@ -137,7 +185,7 @@ void channel_core::on_connect_failed(std::string_view reason, time_point now) {
     write_log_summaries(true);
     return;
   }
-  schedule_reconnect(now);
+  link_down(now);
 }
 
 void channel_core::on_connected(time_point now) {
@@ -196,61 +244,50 @@ void channel_core::on_closed(std::string_view reason, time_point now) {
     write_log_summaries(true);
     return;
   }
-  schedule_reconnect(now);
+  link_down(now);
 }
 
-void channel_core::schedule_reconnect(time_point now) {
+void channel_core::link_down(time_point now) {
   phase_ = phase::waiting;
-  const bool was_bound = std::exchange(bound_on_connection_, false);
-  if (has_failover()) {
-    if (returning_) {
-      // We left the secondary on purpose: the primary answered a probe.
-      returning_ = false;
-      return_deadline_ = time_point::max();
-      use_endpoint(0);
-      retry_at_ = now;
-      credentials_refused_ = false;
-      last_down_reason_.clear();
-      log(log_level::info, fmt::format("left the secondary SMSC {}; connecting to the primary {}",
-                                       smsc_label(1), smsc_label(0)));
-      return;
-    }
-    if (endpoint_index_ == 0 && !was_bound) {
-      // The primary cannot be reached or refuses the bind: the secondary, at once.
-      emit_state("failover", SMSDRV_E_CHANNEL_DOWN,
-                 fmt::format("primary SMSC {} unavailable: {}; switching to the secondary SMSC {}",
-                             smsc_label(0), last_down_reason_, smsc_label(1)),
-                 last_down_reason_);
-      events_.back().attrs.emplace_back(attr::retry_in_ms, "0");
-      use_endpoint(1);
-      retry_at_ = now;
-      credentials_refused_ = false;
-      return;
-    }
+  probe_wanted_ = false;
+  bound_on_connection_ = false;
+  const std::size_t from = endpoint_index_;
+  link_.on_down(from, now, std::exchange(credentials_refused_, false));
+  const std::size_t next = link_.active();
+  if (std::exchange(returning_, false)) {
+    // We left the secondary on purpose: the primary answered a probe.
+    last_down_reason_.clear();
+    log(log_level::info, fmt::format("left the secondary SMSC {}; connecting to the primary {}",
+                                     smsc_label(from), smsc_label(next)));
+  } else if (next != from && link_.state(next) != gateway_state::backing_off) {
+    // The primary cannot be reached or refuses the bind: the secondary, at once.
+    emit_state("failover", SMSDRV_E_CHANNEL_DOWN,
+               fmt::format("primary SMSC {} unavailable: {}; switching to the secondary SMSC {}",
+                           smsc_label(from), last_down_reason_, smsc_label(next)),
+               last_down_reason_);
+    events_.back().attrs.emplace_back(attr::retry_in_ms, "0");
+  } else {
+    // Every reconnect starts with the primary; a lost primary link is tried again first.
+    const auto delay = link_.last_delay();
+    config_.metrics->reconnect_scheduled();
+    emit_state(
+        "down", SMSDRV_E_CHANNEL_DOWN,
+        fmt::format(
+            "link to {} down: {}; reconnecting{} in {:.1f} s", smsc_label(), last_down_reason_,
+            next != from ? fmt::format(" to the primary SMSC {}", smsc_label(next)) : std::string(),
+            seconds_of(delay)),
+        last_down_reason_);
+    events_.back().attrs.emplace_back(attr::retry_in_ms, std::to_string(delay.count()));
   }
-  const auto delay = credentials_refused_ ? backoff_.at_cap() : backoff_.next();
-  credentials_refused_ = false;
-  retry_at_ = now + delay;
-  config_.metrics->reconnect_scheduled();
-  // Every reconnect starts with the primary; a lost primary link is tried again first.
-  const std::size_t next = has_failover() ? 0 : endpoint_index_;
-  emit_state("down", SMSDRV_E_CHANNEL_DOWN,
-             fmt::format(
-                 "link to {} down: {}; reconnecting{} in {:.1f} s", smsc_label(), last_down_reason_,
-                 next != endpoint_index_ ? fmt::format(" to the primary SMSC {}", smsc_label(next))
-                                         : std::string(),
-                 seconds_of(delay)),
-             last_down_reason_);
-  events_.back().attrs.emplace_back(attr::retry_in_ms, std::to_string(delay.count()));
-  use_endpoint(next);
+  follow_link(now);
 }
 
 std::optional<smsc_endpoint> channel_core::probe_due(time_point now) {
-  if (!has_failover() || endpoint_index_ != 1 || !session_.bound() || returning_ || probing_ ||
-      shutting_down_ || now < probe_at_)
-    return std::nullopt;
+  if (!has_failover() || probing_ || shutting_down_) return std::nullopt;
+  link_.on_tick(now);
+  follow_link(now);
+  if (!std::exchange(probe_wanted_, false)) return std::nullopt;
   probing_ = true;
-  probe_at_ = time_point::max();
   const smsc_endpoint& primary = config_.endpoints[0];
   smpp::session_config c = config_.session;
   if (!primary.system_id.empty()) c.system_id = primary.system_id;
@@ -266,26 +303,37 @@ void channel_core::on_probe_finished(time_point now) {
   if (!probing_) return;
   probing_ = false;
   if (shutting_down_) return;
-  if (probe_.result() == smsc_probe::outcome::bound) {
-    if (endpoint_index_ == 1 && session_.bound() && !returning_) begin_return(now);
-    return;
-  }
-  probe_at_ = now + config_.failover_probe_interval;
-  log(log_level::info,
-      fmt::format("primary SMSC {} still unavailable ({}); staying on the secondary {}, next "
-                  "probe in {:.1f} s (x-smpp-failover-probe-interval)",
-                  smsc_label(0), probe_.detail(), smsc_label(1),
-                  seconds_of(config_.failover_probe_interval)));
+  const bool bound = probe_.result() == smsc_probe::outcome::bound;
+  if (!bound && link_.active() != 0)
+    log(log_level::info,
+        fmt::format("primary SMSC {} still unavailable ({}); staying on the secondary {}, next "
+                    "probe in {:.1f} s (x-smpp-failover-probe-interval)",
+                    smsc_label(0), probe_.detail(), smsc_label(1),
+                    seconds_of(config_.failover_probe_interval)));
+  link_.on_probe_result(0, bound, now);
+  follow_link(now);
+  // Nothing in flight on the secondary: it is left at once.
+  if (returning_) on_tick(now, wall_now_);
 }
 
-void channel_core::begin_return(time_point now) {
+void channel_core::begin_return() {
   returning_ = true;
-  return_deadline_ = now + config_.session.request_timeout;
   emit_state("returning", SMSDRV_OK,
              fmt::format("primary SMSC {} accepts binds again; leaving the secondary {} once its "
                          "{} submission(s) in flight are answered",
                          smsc_label(0), smsc_label(1), session_.outstanding()));
-  on_tick(now, wall_now_);
+}
+
+void channel_core::leave_secondary(time_point now) {
+  if (!returning_ || phase_ != phase::connected || !session_.bound()) return;
+  if (!ready_to_leave())
+    log(log_level::warn,
+        fmt::format("leaving the secondary SMSC with {} submission(s) unanswered or inbound "
+                    "message(s) unacknowledged after {:.1f} s (x-smpp-in-flight-on-disconnect "
+                    "applies; the SMSC delivers the messages again)",
+                    session_.outstanding(), seconds_of(config_.session.request_timeout)));
+  session_.unbind(now);
+  session_.drain(*this);
 }
 
 std::optional<std::string> channel_core::take_close_request() {
@@ -303,16 +351,12 @@ void channel_core::on_tick(time_point now, wall_time wall) {
   inbound_.expire(now, wall);
   receipts_.expire(now);
   if (shutting_down_ && !drain_ended_ && now >= drain_deadline_) end_drain();
-  if (returning_ && !shutting_down_ && phase_ == phase::connected && session_.bound() &&
-      (ready_to_leave() || now >= return_deadline_)) {
-    if (!ready_to_leave())
-      log(log_level::warn,
-          fmt::format("leaving the secondary SMSC with {} submission(s) unanswered or inbound "
-                      "message(s) unacknowledged after {:.1f} s (x-smpp-in-flight-on-disconnect "
-                      "applies; the SMSC delivers the messages again)",
-                      session_.outstanding(), seconds_of(config_.session.request_timeout)));
-    session_.unbind(now);
-    session_.drain(*this);
+  if (!shutting_down_) {
+    // Leaving the secondary: its responses are in (or the drain limit is over).
+    if (returning_ && phase_ == phase::connected && session_.bound() && ready_to_leave())
+      link_.on_drained(endpoint_index_, now);
+    link_.on_tick(now);
+    follow_link(now);
   }
   // Bound: unbind once the drain is over. Binding: the session sends the unbind after the
   // bind_resp (SMPP v3.4 §4.2).
@@ -329,7 +373,11 @@ void channel_core::on_tick(time_point now, wall_time wall) {
 
 time_point channel_core::next_deadline() const noexcept {
   time_point t = session_.next_deadline();
-  if (phase_ == phase::waiting && !shutting_down_) t = std::min(t, retry_at_);
+  if (!shutting_down_) {
+    // A connection to open (the shell asks connect_due), a reconnect, probe or drain limit due.
+    if (phase_ == phase::waiting && connect_to_) t = time_point{};
+    t = std::min(t, link_.next_deadline());
+  }
   if (session_.can_submit() && session_.outstanding() < config_.window && !returning_) {
     time_point work = time_point::max();
     if (sending_slot_ || (!queue_.empty() && !shutting_down_)) work = time_point{};
@@ -352,10 +400,7 @@ time_point channel_core::next_deadline() const noexcept {
                          (in_flight_requests_ == 0 || drain_ended_);
     if (now_due) t = time_point{};
   }
-  if (returning_ && session_.bound())
-    t = std::min(t, ready_to_leave() ? time_point{} : return_deadline_);
-  if (endpoint_index_ == 1 && session_.bound() && !returning_ && !probing_ && !shutting_down_)
-    t = std::min(t, probe_at_);
+  if (returning_ && !shutting_down_ && session_.bound() && ready_to_leave()) t = time_point{};
   return t;
 }
 
@@ -374,12 +419,11 @@ time_point channel_core::down_long_enough(time_point accepted) const noexcept {
 
 void channel_core::on_bound(std::string_view smsc_system_id) {
   config_.metrics->link_bound(config_.session_index);
-  backoff_.reset();
   credentials_refused_ = false;
   bound_on_connection_ = true;
   last_down_reason_.clear();
-  probe_at_ = has_failover() && endpoint_index_ == 1 ? now_ + config_.failover_probe_interval
-                                                     : time_point::max();
+  link_.on_up(endpoint_index_, now_);
+  follow_link(now_);
   emit_state("bound", SMSDRV_OK,
              fmt::format("bound to {} as {} (SMSC system_id '{}')", smsc_label(),
                          smpp::bind_mode_name(config_.session.mode), smsc_system_id));

@@ -8,7 +8,9 @@
 //    reassembled first. The inbound side is channel/inbound_gate.
 //  - The link: connect -> bind -> bound; on failure back off (exponential, jittered, capped by
 //    reconnection-timeout; straight to the cap when the SMSC refuses our credentials) and
-//    reconnect. CHANNEL_STATE events tell the host.
+//    reconnect. CHANNEL_STATE events tell the host. What to connect, when, and when to probe or
+//    leave an SMSC is link_supervisor's decision (one_link: one SMSC at a time); this class
+//    carries out its actions and tells it what happened.
 //  - Refusals follow the error policy (x-smpp-error-policy): fail, retry the segment, or pause
 //    the channel's submissions and resubmit. Submissions lost with the link fail as "outcome
 //    unknown" or are resubmitted after the reconnect (x-smpp-in-flight-on-disconnect).
@@ -47,13 +49,13 @@
 #include "channel/channel_event.hpp"
 #include "channel/inbound.hpp"
 #include "channel/inbound_gate.hpp"
+#include "channel/link_supervisor.hpp"
 #include "channel/prepared_request.hpp"
 #include "channel/receipt_correlator.hpp"
 #include "channel/redelivery_tracker.hpp"
 #include "channel/session_shared.hpp"
 #include "channel/smsc_probe.hpp"
 #include "channel/unsent_request.hpp"
-#include "flow/backoff.hpp"
 #include "smpp/delivery_receipt.hpp"
 #include "smpp/session.hpp"
 #include "text/reassembler.hpp"
@@ -246,10 +248,16 @@ class channel_core final : private smpp::session_handler, private inbound_port {
   void expire_queue(time_point now);
   void emit_state(std::string_view state, std::int32_t status, std::string text,
                   std::string reason = {});
-  void schedule_reconnect(time_point now);
+  // The link failed or closed (not for the shutdown): tell link_, and the host what follows.
+  void link_down(time_point now);
+  // Carries out link_'s actions.
+  void follow_link(time_point now);
   bool has_failover() const noexcept { return config_.endpoints.size() > 1; }
   void use_endpoint(std::size_t index);
-  void begin_return(time_point now);
+  // link_ drains the secondary (a probe of the primary bound): nothing new is submitted.
+  void begin_return();
+  // link_ closes the secondary (drained, or the drain limit is over): unbind.
+  void leave_secondary(time_point now);
   bool ready_to_leave() const noexcept;
   std::string smsc_label() const;
   std::string smsc_label(std::size_t index) const;
@@ -273,27 +281,26 @@ class channel_core final : private smpp::session_handler, private inbound_port {
   smpp::session session_;
   std::unique_ptr<session_shared> own_shared_;  // a channel of one session
   submit_gate& rate_;
-  flow::backoff backoff_;
+  link_supervisor link_;  // which SMSC, when to connect, probe and leave (x-smpp-failover-*)
   receipt_correlator& receipts_;
   smsc_probe probe_;
 
   phase phase_ = phase::waiting;
-  time_point retry_at_;
-  std::size_t endpoint_index_ = 0;
-  bool credentials_refused_ = false;
-  bool bound_on_connection_ = false;  // the current connection reached the bound state
-  bool orderly_close_ = false;        // the current connection ended with an unbind
-  bool missing_id_logged_ = false;    // an ESME_ROK without a message id, said once per connection
+  std::optional<std::size_t> connect_to_;  // link_ asked to connect this SMSC
+  std::size_t endpoint_index_ = 0;         // the SMSC of the current (or next) connection
+  bool credentials_refused_ = false;       // the current connection's bind was refused so
+  bool bound_on_connection_ = false;       // the current connection reached the bound state
+  bool orderly_close_ = false;             // the current connection ended with an unbind
+  bool missing_id_logged_ = false;  // an ESME_ROK without a message id, said once per connection
   std::optional<std::string> close_request_;
   std::string last_down_reason_;
   time_point unbound_since_;  // requests waiting while unbound fail after the waiting time
   std::string log_name_;      // the channel's name, and the session's with several binds
 
   // Failover (endpoints_[1]): probing the primary, and moving back to it.
-  time_point probe_at_ = time_point::max();
-  bool probing_ = false;
-  bool returning_ = false;  // the primary answered a probe: leaving the secondary
-  time_point return_deadline_ = time_point::max();
+  bool probe_wanted_ = false;  // link_ asked for a probe; probe_due() hands it to the shell
+  bool probing_ = false;       // the probe runs
+  bool returning_ = false;     // the primary answered a probe: leaving the secondary
 
   // Error policy pauses: no submission before paused_until_. Writes are numbered in the order
   // the SMSC reads them; a pause grows only while the SMSC accepts nothing it read after the

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <utility>
 
 namespace smsdrv::channel {
 namespace {
@@ -12,6 +13,14 @@ using std::chrono::milliseconds;
 
 std::uint64_t seed_of(const http_channel_config& c) {
   return c.seed != 0 ? c.seed : std::hash<std::string>{}(c.name) | 1;
+}
+
+supervisor_settings link_settings(const http_channel_config& c) {
+  supervisor_settings s;
+  s.backoff_initial = c.reconnect_initial;
+  s.backoff_cap = c.reconnect_cap;
+  s.seed = seed_of(c);
+  return s;
 }
 
 std::string seconds_text(milliseconds d) {
@@ -29,8 +38,16 @@ http_channel_core::http_channel_core(http_channel_config config, log_sink& log, 
             std::clamp<std::uint32_t>(
                 config_.max_rate / 20, 1,
                 static_cast<std::uint32_t>(std::clamp<std::size_t>(config_.window, 1, 1000)))),
-      backoff_(config_.reconnect_initial, config_.reconnect_cap, seed_of(config_)),
-      now_(now) {}
+      link_({{config_.gateway}}, link_settings(config_)),
+      now_(now) {
+  link_.start(now);  // requests may try the gateway
+  follow_link();
+}
+
+void http_channel_core::follow_link() {
+  for (const link_action& a : link_.take_actions())
+    if (a.what == link_action::kind::connect && down_) probe_open_ = true;
+}
 
 void http_channel_core::enqueue(http_prepared_request&& request, time_point now) {
   now_ = now;
@@ -64,21 +81,22 @@ void http_channel_core::pump(time_point now) {
   // pause, the window, the gateway down, nothing to send), what it starts next is not late, and
   // the rate limit does not make it up (flow/rate_limit.hpp).
   if (shutting_down_) return rate_.not_waiting();
+  link_.on_tick(now);
+  follow_link();
   while (in_flight_.size() < std::max<std::size_t>(config_.window, 1)) {
     if (now < paused_until_) return rate_.not_waiting();
     const bool retry_due = !retry_.empty() && retry_.front().not_before <= now;
     if (!retry_due && queue_.empty()) return rate_.not_waiting();
     // While the gateway cannot be reached, one request at a time tries it, after the back-off.
-    if (state_ == gateway_state::down && (now < probe_at_ || !in_flight_.empty()))
-      return rate_.not_waiting();
+    if (down_ && (!probe_open_ || !in_flight_.empty())) return rate_.not_waiting();
     if (!rate_.try_take(now)) return;
     std::deque<item>& from = retry_due ? retry_ : queue_;
     item it = std::move(from.front());
     from.pop_front();
-    const bool probe = state_ == gateway_state::down;
+    const bool probe = down_;
     start(std::move(it), now);
     if (probe) {
-      probe_at_ = time_point::max();
+      probe_open_ = false;
       return rate_.not_waiting();
     }
   }
@@ -201,12 +219,11 @@ void http_channel_core::on_result(std::uint64_t tag, const http::exchange& resul
 }
 
 void http_channel_core::gateway_reached(time_point now) {
-  static_cast<void>(now);
-  if (state_ == gateway_state::up) return;
-  const bool again = state_ == gateway_state::down;
-  state_ = gateway_state::up;
-  probe_at_ = {};
-  backoff_.reset();
+  if (link_.state(0) == gateway_state::up) return;
+  const bool again = std::exchange(down_, false);
+  probe_open_ = false;
+  link_.on_up(0, now);  // the next back-off starts small
+  follow_link();
   down_reason_.clear();
   config_.metrics->link_bound();
   emit_state("ready", SMSDRV_OK,
@@ -215,14 +232,17 @@ void http_channel_core::gateway_reached(time_point now) {
 }
 
 void http_channel_core::gateway_unreachable(std::string_view reason, time_point now) {
-  // Exchanges started before the gateway went down fail alike: one state change is told.
-  const bool news = state_ != gateway_state::down || probe_at_ == time_point::max();
-  if (!news) return;
-  if (state_ != gateway_state::down) down_since_ = now;
-  state_ = gateway_state::down;
+  // Exchanges started before the gateway went down fail alike: one state change is told. The
+  // probe's failure is news: the next, longer back-off.
+  const bool probe_failed = down_ && !probe_open_ && link_.state(0) == gateway_state::connecting;
+  if (down_ && !probe_failed) return;
+  if (!down_) down_since_ = now;
+  down_ = true;
+  probe_open_ = false;
   down_reason_ = std::string(reason);
-  const milliseconds delay = backoff_.next();
-  probe_at_ = now + delay;
+  link_.on_down(0, now);
+  follow_link();
+  const milliseconds delay = link_.last_delay();
   config_.metrics->link_down();
   config_.metrics->reconnect_scheduled();
   emit_state("down", SMSDRV_E_CHANNEL_DOWN,
@@ -247,7 +267,7 @@ http_channel_core::time_point http_channel_core::waited_long_enough(const item& 
 }
 
 void http_channel_core::expire_waiting(time_point now) {
-  if (state_ != gateway_state::down) return;
+  if (!down_) return;
   auto expire = [&](std::deque<item>& d) {
     for (auto i = d.begin(); i != d.end();) {
       if (waited_long_enough(*i) > now) {
@@ -278,10 +298,14 @@ http_channel_core::time_point http_channel_core::next_deadline() const noexcept 
   // Every time returned is in the future or work can start at it: the shell never spins.
   if (!retry_.empty() && retry_.front().not_before > now_) t = retry_.front().not_before;
   const bool work_due = !queue_.empty() || (!retry_.empty() && retry_.front().not_before <= now_);
-  if (state_ == gateway_state::down) {
-    // Exchanges in flight report back: only when none is, the next probe is due.
-    if (in_flight_.empty() && probe_at_ != time_point::max() && work_due)
-      t = std::min(t, probe_at_);
+  if (down_) {
+    // Exchanges in flight report back: only when none is, the next probe is due (after the
+    // back-off; when it is over, once a pause is over and the rate allows it).
+    if (in_flight_.empty() && work_due) {
+      const time_point from = std::max(paused_until_, now_);
+      t = std::min(
+          t, probe_open_ ? std::max(from, rate_.next_available(from)) : link_.next_deadline());
+    }
     if (!queue_.empty()) t = std::min(t, waited_long_enough(queue_.front()));
     for (const item& i : retry_)
       t = std::min(t, waited_long_enough(i));

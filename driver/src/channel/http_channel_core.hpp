@@ -9,7 +9,8 @@
 //  - Never reached the gateway (connect refused, DNS, proxy, TLS): the gateway is down. The
 //    request goes back to the head of the queue; one request probes the gateway after the
 //    reconnect back-off (reconnection-timeout caps it), the others wait, and a request that
-//    waited x-http-request-timeout without the gateway fails (SMSDRV_E_CHANNEL_DOWN).
+//    waited x-http-request-timeout without the gateway fails (SMSDRV_E_CHANNEL_DOWN). The
+//    back-off is link_supervisor's (one gateway): its "connect" is the probe's turn.
 //  - Sent and no usable answer (timeout, connection lost after the request was written, 502/504):
 //    SMSDRV_E_OUTCOME_UNKNOWN, never sent again, unless x-http-on-outcome-unknown = resubmit.
 //  - Shutdown: queued requests fail at once as never sent (SMSDRV_E_SHUT_DOWN); requests in
@@ -33,7 +34,7 @@
 #include "channel/channel_event.hpp"
 #include "channel/channel_metrics.hpp"
 #include "channel/http_request.hpp"
-#include "flow/backoff.hpp"
+#include "channel/link_supervisor.hpp"
 #include "flow/rate_limit.hpp"
 #include "http/response_classifier.hpp"
 #include "util/log_sink.hpp"
@@ -101,12 +102,10 @@ class http_channel_core {
   std::vector<channel_event>& events() noexcept { return events_; }
   std::size_t open_requests() const noexcept { return queue_.size() + in_flight_.size(); }
   std::size_t in_flight() const noexcept { return in_flight_.size(); }
-  bool gateway_down() const noexcept { return state_ == gateway_state::down; }
+  bool gateway_down() const noexcept { return down_; }
   std::uint64_t resubmissions() const noexcept { return resubmissions_; }
 
  private:
-  enum class gateway_state : std::uint8_t { unknown, up, down };
-
   struct item {
     http_prepared_request prepared;
     std::uint32_t attempts = 0;  // exchanges started
@@ -119,6 +118,8 @@ class http_channel_core {
   void start(item&& it, time_point now);
   void requeue_front(item&& it);
   void schedule_retry(item&& it, time_point due);
+  // Carries out link_'s actions: a connect while down lets one request probe the gateway.
+  void follow_link();
   void gateway_reached(time_point now);
   void gateway_unreachable(std::string_view reason, time_point now);
   void begin_pause(std::chrono::milliseconds pause, std::uint32_t epoch, time_point now,
@@ -134,8 +135,8 @@ class http_channel_core {
   http_channel_config config_;
   log_sink& log_;
   flow::rate_limit rate_;
-  flow::backoff backoff_;
-  time_point now_;  // of the last call: next_deadline() tells times relative to it
+  link_supervisor link_;  // the gateway's state and back-off
+  time_point now_;        // of the last call: next_deadline() tells times relative to it
 
   std::deque<item> queue_;  // waiting to be started, head first
   std::deque<item> retry_;  // refused for now: not before their time, by time
@@ -143,9 +144,9 @@ class http_channel_core {
   std::uint64_t next_tag_ = 1;
   std::vector<outgoing_request> outgoing_;
 
-  gateway_state state_ = gateway_state::unknown;
+  bool down_ = false;        // the gateway could not be reached; requests wait
+  bool probe_open_ = false;  // while down: the back-off is over, one request may try it
   time_point down_since_{};
-  time_point probe_at_{};  // while down: when one request may try the gateway again
   std::string down_reason_;
 
   time_point paused_until_{};

@@ -19,6 +19,8 @@ std::string_view gateway_state_name(gateway_state s) noexcept {
       return "backing off";
     case gateway_state::probing:
       return "probing";
+    case gateway_state::draining:
+      return "draining";
   }
   return "?";
 }
@@ -33,6 +35,8 @@ std::string describe(const link_action& a) {
       return fmt::format("probe {}", a.gateway);
     case link_action::kind::switch_to:
       return fmt::format("switch to {}", a.gateway);
+    case link_action::kind::drain:
+      return fmt::format("drain {}", a.gateway);
   }
   return "?";
 }
@@ -86,8 +90,9 @@ void link_supervisor::on_up(std::size_t g, time_point now) {
   gateway& gw = gateways_[g];
   gw.state = gateway_state::up;
   gw.was_up = true;
+  // A gateway took us: the next back-off starts small again.
+  backoff_.reset();
   if (g == 0) {
-    backoff_.reset();
     retry_at_ = time_point::max();
     if (active_ != 0) {
       // The primary is back (it reported itself up): it carries again.
@@ -119,6 +124,13 @@ void link_supervisor::on_down(std::size_t g, time_point now, bool credentials_re
   if (g >= gateways_.size()) return;
   gateway& gw = gateways_[g];
   const bool was_up = std::exchange(gw.was_up, false);
+  if (gw.state == gateway_state::draining) {
+    // The link we were leaving is closed: the gateway that carries now takes it.
+    gw.state = gateway_state::idle;
+    leave_at_ = time_point::max();
+    if (driven(active_) && gateways_[active_].state == gateway_state::idle) connect(active_);
+    return;
+  }
   if (g != active_) {
     if (g == 0)
       gw.state = gateway_state::probing;
@@ -159,16 +171,38 @@ void link_supervisor::on_probe_result(std::size_t g, bool ok, time_point now) {
   // (the shell lets its answers come in first) and the primary's opened.
   const std::size_t left = active_;
   switch_to(0, now);
+  backoff_.reset();
+  if (settings_.one_link && driven(left) && gateways_[left].state == gateway_state::up) {
+    // One link: the primary is connected once the carrier's link is drained and closed.
+    gateways_[left].state = gateway_state::draining;
+    gateways_[0].state = gateway_state::idle;
+    draining_ = left;
+    leave_at_ = now + settings_.drain_limit;
+    actions_.push_back({link_action::kind::drain, left});
+    return;
+  }
   if (driven(left)) {
     gateways_[left].state = gateway_state::idle;
     actions_.push_back({link_action::kind::close, left});
   }
-  backoff_.reset();
   connect(0);
+}
+
+void link_supervisor::leave(std::size_t g) {
+  leave_at_ = time_point::max();
+  actions_.push_back({link_action::kind::close, g});
+}
+
+void link_supervisor::on_drained(std::size_t g, time_point) {
+  if (g >= gateways_.size() || gateways_[g].state != gateway_state::draining ||
+      leave_at_ == time_point::max())
+    return;
+  leave(g);
 }
 
 void link_supervisor::on_tick(time_point now) {
   if (gateways_.empty()) return;
+  if (now >= leave_at_) leave(draining_);  // drained or not: the drain limit is over
   if (driven(0) && active_ == 0 && gateways_[0].state == gateway_state::backing_off &&
       now >= retry_at_) {
     retry_at_ = time_point::max();
@@ -185,8 +219,9 @@ void link_supervisor::on_tick(time_point now) {
 link_supervisor::time_point link_supervisor::next_deadline() const noexcept {
   if (gateways_.empty()) return time_point::max();
   if (active_ == 0)
-    return driven(0) && gateways_[0].state == gateway_state::backing_off ? retry_at_
-                                                                         : time_point::max();
+    return std::min(leave_at_, driven(0) && gateways_[0].state == gateway_state::backing_off
+                                   ? retry_at_
+                                   : time_point::max());
   return probed(0) && gateways_[active_].state == gateway_state::up &&
                  gateways_[0].state == gateway_state::probing
              ? probe_at_

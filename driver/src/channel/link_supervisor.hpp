@@ -10,7 +10,9 @@
 //   connect G   open G's link (a gateway the supervisor drives);
 //   close G     close G's link (the supervisor left it);
 //   probe G     try G on a connection of its own (the primary, while another gateway carries);
-//   switch to G new submissions go to G from now on.
+//   switch to G new submissions go to G from now on;
+//   drain G     nothing new goes to G, which stays open until what it carries is answered
+//               (settings.one_link: the gateways take turns on one link).
 // Time is a parameter: tests drive it with fake time.
 //
 // Policy:
@@ -20,7 +22,8 @@
 //    tried again after the back-off, from the primary (a link lost under load is no reason to
 //    move), unless settings.switch_on_loss: then the next gateway carries at once as well.
 //  - No gateway left: the primary is active again and tried after the back-off (exponential,
-//    jittered, capped; straight to the cap when it refused our credentials).
+//    jittered, capped; straight to the cap when it refused our credentials). A gateway that
+//    comes up resets the back-off.
 //  - While another gateway carries and is up, the primary is probed every probe_interval; a
 //    probe that succeeds, or the primary reporting itself up, switches back to it.
 //  - A gateway that runs its own link (reports_itself: a channel, which connects and backs off on
@@ -39,11 +42,12 @@
 
 namespace smsdrv::channel {
 
-enum class gateway_state : std::uint8_t { idle, connecting, up, backing_off, probing };
+// draining: up, carrying nothing new, closed once what it carries is answered (one_link).
+enum class gateway_state : std::uint8_t { idle, connecting, up, backing_off, probing, draining };
 std::string_view gateway_state_name(gateway_state s) noexcept;
 
 struct link_action {
-  enum class kind : std::uint8_t { connect, close, probe, switch_to };
+  enum class kind : std::uint8_t { connect, close, probe, switch_to, drain };
   kind what = kind::connect;
   std::size_t gateway = 0;
   friend bool operator==(const link_action&, const link_action&) = default;
@@ -64,6 +68,9 @@ struct supervisor_settings {
   std::chrono::milliseconds backoff_cap{std::chrono::seconds(60)};
   std::uint64_t seed = 1;
   bool switch_on_loss = false;
+  // The gateways take turns on one link (see above), and how long a drain may take.
+  bool one_link = false;
+  std::chrono::milliseconds drain_limit{std::chrono::seconds(30)};
 };
 
 class link_supervisor {
@@ -81,7 +88,9 @@ class link_supervisor {
   void on_down(std::size_t g, time_point now, bool credentials_refused = false);
   // The probe of G (probe G) ended: it bound, or it did not.
   void on_probe_result(std::size_t g, bool ok, time_point now);
-  // Time passed: connections and probes that are due.
+  // What drain G asked for is done (G's responses are in): close G.
+  void on_drained(std::size_t g, time_point now);
+  // Time passed: connections, probes and drain limits that are due.
   void on_tick(time_point now);
   // When on_tick has something to do (time_point::max(): nothing).
   time_point next_deadline() const noexcept;
@@ -108,6 +117,7 @@ class link_supervisor {
   void switch_to(std::size_t g, time_point now);
   void connect(std::size_t g);
   void back_off(time_point now, bool at_cap);
+  void leave(std::size_t g);  // close the draining gateway
   bool driven(std::size_t g) const noexcept { return !gateways_[g].spec.reports_itself; }
   bool probed(std::size_t g) const noexcept { return !gateways_[g].spec.probes_itself; }
 
@@ -117,6 +127,9 @@ class link_supervisor {
   std::size_t active_ = 0;
   time_point retry_at_ = time_point::max();  // the primary is tried again then
   time_point probe_at_ = time_point::max();  // the primary is probed then
+  // one_link: the gateway draining, closed at leave_at_ at the latest (max: close asked for).
+  std::size_t draining_ = 0;
+  time_point leave_at_ = time_point::max();
   std::chrono::milliseconds last_delay_{0};
   std::vector<link_action> actions_;
 };

@@ -611,6 +611,53 @@ TEST_CASE("failover: leaving the secondary waits for every response in flight or
   CHECK(f.responses[2].at(0).status == SMSDRV_E_TIMEOUT);
 }
 
+TEST_CASE("failover: the secondary refuses our credentials too: the primary after the cap") {
+  auto cfg = failover_config();
+  cfg.reconnect_cap = 120s;
+  fixture f(cfg);
+  REQUIRE(f.core->connect_due(f.now));
+  f.core->on_connect_failed("Connection refused", f.now);
+  REQUIRE(f.core->connect_due(f.now));  // the secondary, at once
+  f.core->on_connected(f.now);
+  auto w = f.written();
+  REQUIRE(w.size() == 1);
+  f.smsc_sends(smpp::bind_transceiver_resp{}, w[0].sequence_number,
+               smpp::command_status::esme_rinvpaswd);
+  f.link_closes();
+  auto ev = f.take_events();
+  const channel_event* down = find_state(ev, "down");
+  REQUIRE(down);
+  CHECK(down->text.find("reconnecting to the primary SMSC 10.0.0.1:2775 in") != std::string::npos);
+  CHECK(std::stoll(attr_of(*down, "retryInMs")) >= 90000);  // the cap, less the jitter
+  CHECK_FALSE(f.core->connect_due(f.now + 89s));
+  f.now = f.core->next_deadline();
+  auto primary = f.core->connect_due(f.now);
+  REQUIRE(primary);
+  CHECK(primary->host == "10.0.0.1");
+}
+
+TEST_CASE("failover: the secondary's link drops while leaving it: the primary at once") {
+  fixture f(failover_config());
+  fail_over(f);
+  f.advance(30s);
+  f.send(1, "x");
+  auto w = f.written();
+  REQUIRE(w.size() == 1);
+  probe_binds(f);
+  REQUIRE(count_state(f.take_events(), "returning") == 1);
+  f.link_closes();  // before "x" is answered
+  auto ev = f.take_events();
+  CHECK(count_state(ev, "down") == 0);
+  CHECK(count_state(ev, "failover") == 0);
+  auto primary = f.core->connect_due(f.now);  // no back-off
+  REQUIRE(primary);
+  CHECK(primary->host == "10.0.0.1");
+  f.core->on_connected(f.now);
+  f.bind();
+  CHECK(attr_of(*find_state(f.take_events(), "bound"), "smscRole") == "primary");
+  f.check_exactly_one_response_each();
+}
+
 TEST_CASE("without a failover SMSC there is no probe and no role attribute") {
   fixture f;
   f.connect_and_bind();

@@ -306,6 +306,27 @@ TEST_CASE("never reached the gateway: down, one probe after the back-off, back u
     CHECK(f.response_of(id).status == SMSDRV_OK);
 }
 
+TEST_CASE("down and paused: the probe's turn waits for the pause; the shell never spins") {
+  fixture f;
+  const auto a = f.send();
+  const auto b = f.send();
+  f.answer_status(503, "busy", 10s);                                          // a: a pause of 10 s
+  f.answer_failure(transport_failure::connect, false, "Connection refused");  // b: down
+  REQUIRE(f.core->gateway_down());
+  const fixture::time_point paused_until = f.now + 10s;
+  // The back-off (at most 1 s) ends first; the probe's turn waits for the pause.
+  f.to_deadline(1s);
+  CHECK(f.started.empty());
+  CHECK(f.core->next_deadline() == paused_until);
+  f.to_deadline(10s);
+  REQUIRE(f.started.size() == 1);  // one request tries the gateway
+  f.answer_ok("OK id=a");
+  f.answer_all_ok();
+  CHECK(f.response_of(a).status == SMSDRV_OK);
+  CHECK(f.response_of(b).status == SMSDRV_OK);
+  f.every_request_answered_once();
+}
+
 TEST_CASE("a gateway down longer than x-http-request-timeout fails the waiting requests") {
   fixture f;
   const auto a = f.send();

@@ -221,3 +221,134 @@ TEST_CASE("link_supervisor: a primary that reports itself but is probed (an HTTP
   CHECK(s.take_actions() == acts({{kind::switch_to, 1}}));
   CHECK(s.next_deadline() == now + 1s + 30s);
 }
+
+TEST_CASE("link_supervisor: one link: the carrier drains before the primary is connected") {
+  time_point now{std::chrono::hours(10)};
+  supervisor_settings cfg = settings();
+  cfg.one_link = true;
+  cfg.drain_limit = 5s;
+  link_supervisor s({{"primary"}, {"secondary"}}, cfg);
+  s.start(now);
+  s.take_actions();
+  s.on_down(0, now);
+  CHECK(s.take_actions() == acts({{kind::switch_to, 1}, {kind::connect, 1}}));
+  s.on_up(1, now);
+  now += 30s;
+  s.on_tick(now);
+  CHECK(s.take_actions() == acts({{kind::probe, 0}}));
+  s.on_probe_result(0, true, now);
+  // New submissions are for the primary; the secondary keeps its link until it is drained.
+  CHECK(s.take_actions() == acts({{kind::switch_to, 0}, {kind::drain, 1}}));
+  CHECK(s.active() == 0);
+  CHECK(s.state(1) == gateway_state::draining);
+  CHECK(s.state(0) == gateway_state::idle);
+  CHECK(s.next_deadline() == now + 5s);
+
+  SECTION("drained: closed at once; the primary connected once the link is down") {
+    now += 1s;
+    s.on_drained(1, now);
+    CHECK(s.take_actions() == acts({{kind::close, 1}}));
+    CHECK(s.next_deadline() == time_point::max());
+    s.on_drained(1, now);  // asked once
+    s.on_tick(now + 10s);
+    CHECK(s.take_actions().empty());
+    s.on_down(1, now);
+    CHECK(s.take_actions() == acts({{kind::connect, 0}}));
+    CHECK(s.state(1) == gateway_state::idle);
+    CHECK(s.state(0) == gateway_state::connecting);
+    s.on_up(0, now);
+    CHECK(s.take_actions().empty());
+    CHECK(s.next_deadline() == time_point::max());
+  }
+  SECTION("not drained within the limit: closed all the same") {
+    s.on_tick(now + 5s - 1ms);
+    CHECK(s.take_actions().empty());
+    s.on_tick(now + 5s);
+    CHECK(s.take_actions() == acts({{kind::close, 1}}));
+    s.on_drained(1, now + 5s);
+    CHECK(s.take_actions().empty());
+    s.on_down(1, now + 5s);
+    CHECK(s.take_actions() == acts({{kind::connect, 0}}));
+  }
+  SECTION("the carrier's link drops while it drains: the primary at once, no back-off") {
+    s.on_down(1, now + 1s);
+    CHECK(s.take_actions() == acts({{kind::connect, 0}}));
+    CHECK(s.active() == 0);
+    CHECK(s.next_deadline() == time_point::max());
+  }
+}
+
+TEST_CASE("link_supervisor: without one link, a probe that succeeds closes the carrier at once") {
+  time_point now{std::chrono::hours(10)};
+  link_supervisor s({{"primary"}, {"secondary"}}, settings());
+  s.start(now);
+  s.take_actions();
+  s.on_down(0, now);
+  s.on_up(1, now);
+  s.take_actions();
+  s.on_tick(now + 30s);
+  CHECK(s.take_actions() == acts({{kind::probe, 0}}));
+  s.on_probe_result(0, true, now + 30s);
+  CHECK(s.take_actions() == acts({{kind::switch_to, 0}, {kind::close, 1}, {kind::connect, 0}}));
+}
+
+TEST_CASE("link_supervisor: a failover that comes up resets the back-off") {
+  time_point now{std::chrono::hours(10)};
+  link_supervisor s({{"primary"}, {"secondary"}}, settings());
+  s.start(now);
+  s.take_actions();
+  for (int round = 0; round < 6; ++round) {
+    s.on_down(0, now);
+    s.on_down(1, now);
+    now = s.next_deadline();
+    s.on_tick(now);
+  }
+  s.take_actions();
+  // Both fail again: the back-off has grown well past its start.
+  s.on_down(0, now);
+  s.on_up(1, now);
+  s.take_actions();
+  // The secondary carried, then was lost: the primary after a back-off that starts again.
+  s.on_down(1, now + 1s);
+  CHECK(s.take_actions() == acts({{kind::switch_to, 0}}));
+  CHECK(s.last_delay() <= 1s);
+}
+
+TEST_CASE("link_supervisor: credentials refused by the last gateway: the back-off at its cap") {
+  time_point now{std::chrono::hours(10)};
+  link_supervisor s({{"primary"}, {"secondary"}}, settings());
+  s.start(now);
+  s.take_actions();
+  // The primary refuses the bind: that is no reason to wait; the secondary at once.
+  s.on_down(0, now, /*credentials_refused=*/true);
+  CHECK(s.take_actions() == acts({{kind::switch_to, 1}, {kind::connect, 1}}));
+  // The secondary refuses it too: not hammered, the primary at the cap.
+  s.on_down(1, now, /*credentials_refused=*/true);
+  CHECK(s.take_actions() == acts({{kind::switch_to, 0}}));
+  CHECK(s.last_delay() >= 45s);
+  CHECK(s.next_deadline() == now + s.last_delay());
+}
+
+TEST_CASE("link_supervisor: one gateway (an HTTP channel): back off, try again, reset when up") {
+  time_point now{std::chrono::hours(10)};
+  link_supervisor s({{"https://api.example.com:443"}}, settings());
+  s.start(now);
+  CHECK(s.take_actions() == acts({{kind::connect, 0}}));
+  // Never reached: back off; each failed try waits longer; no probe, no switch.
+  std::chrono::milliseconds previous{0};
+  for (int round = 0; round < 4; ++round) {
+    s.on_down(0, now);
+    CHECK(s.take_actions().empty());
+    CHECK(s.state(0) == gateway_state::backing_off);
+    CHECK(s.last_delay() > previous);
+    previous = s.last_delay();
+    now = s.next_deadline();
+    s.on_tick(now);
+    CHECK(s.take_actions() == acts({{kind::connect, 0}}));
+    CHECK(s.next_deadline() == time_point::max());  // until the try's result
+  }
+  s.on_up(0, now);
+  CHECK(s.take_actions().empty());
+  s.on_down(0, now + 1s);
+  CHECK(s.last_delay() <= 1s);
+}
