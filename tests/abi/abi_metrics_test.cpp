@@ -93,6 +93,7 @@ TEST_CASE("metrics: exact counts of what crossed the socket, one family per metr
   const auto& all = *samples;
   CHECK(value_of(all, "smsdrv_requests_accepted_total") == n);
   CHECK(value_of(all, "smsdrv_requests_succeeded_total") == n);
+  CHECK(value_of(all, "smsdrv_requests_moved_total") == 0);  // no x-failover-channel
   CHECK(value_of(all, "smsdrv_submit_sm_sent_total") == n);
   CHECK(value_of(all, "smsdrv_submit_sm_acknowledged_total") == n);
   CHECK(value_of(all, "smsdrv_submit_sm_in_flight") == 0);

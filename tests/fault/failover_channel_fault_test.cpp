@@ -3,10 +3,11 @@
 // the failover of the other. The primary is killed under load, the failover carries the new
 // requests and those still waiting unsent in the primary's queue, the primary comes back on its
 // port and carries again. Every request gets exactly one response, and the responses are counted
-// against what reached each gateway.
+// against what reached each gateway and against each channel's metrics (dms-stub's endpoint).
 #include <csignal>
 
 #include "fault_fixture.hpp"
+#include "http_get.hpp"
 
 using namespace smsdrv::test;
 
@@ -102,8 +103,11 @@ TEST_CASE("failover to an HTTP channel: SMPP primary killed under load, back whe
                                      {"x-smpp-submit-window-size", "10"},
                                      {"reconnection-timeout", "10"},
                                      {"x-failover-channel", "channel-web"}}) +
-          http_section("channel-web", web.port));
+              http_section("channel-web", web.port),
+          {"--metrics-port", "0"});
   REQUIRE(wait_channel_state(w, "channel-sms1", "bound", 0));
+  const std::uint16_t metrics = metrics_port(*w.dms);
+  REQUIRE(metrics != 0);
 
   // 60 requests at 100/s; the primary dies under load.
   for (int i = 1; i <= 60; ++i)
@@ -136,6 +140,13 @@ TEST_CASE("failover to an HTTP channel: SMPP primary killed under load, back whe
   for (int i = 1; i <= 20; ++i)
     send_to(w, "channel-sms1", "c" + std::to_string(i));
   REQUIRE(w.all_answered());
+  const double moved = metric_sample(metrics, "smsdrv_requests_moved_total", "channel-sms1");
+  const double accepted = metric_sample(metrics, "smsdrv_requests_accepted_total", "channel-sms1");
+  const double web_moved = metric_sample(metrics, "smsdrv_requests_moved_total", "channel-web");
+  const double web_accepted =
+      metric_sample(metrics, "smsdrv_requests_accepted_total", "channel-web");
+  const double web_succeeded =
+      metric_sample(metrics, "smsdrv_requests_succeeded_total", "channel-web");
   web.drain();
   REQUIRE(w.finish() == 0);
   web.drain();
@@ -164,6 +175,14 @@ TEST_CASE("failover to an HTTP channel: SMPP primary killed under load, back whe
   CHECK(accepted_before + w.smscs[0]->accepted() >= a_on_smsc + 20);
   CHECK(accepted_before + w.smscs[0]->accepted() <=
         a_on_smsc + a.outcome["SMSDRV_E_OUTCOME_UNKNOWN"] + 20);
+  // The metrics: every request was addressed to the SMPP channel; those another channel carried
+  // (moved while queued, or handed over at send()) are counted moved there, and accepted and
+  // answered by the HTTP channel, which moved none.
+  CHECK(accepted == 120);
+  CHECK(moved == static_cast<double>(a.carried + b.carried));
+  CHECK(web_moved == 0);
+  CHECK(web_accepted == static_cast<double>(a.carried + b.carried));
+  CHECK(web_succeeded == static_cast<double>(a.carried + b.carried));
   figure(
       "failover to HTTP: {} a's OK on the SMSC, {} outcome unknown, {} queued ones moved to the "
       "HTTP channel; 40 b's through the HTTP channel; 20 c's back on the SMSC",
@@ -177,9 +196,12 @@ TEST_CASE("failover to an SMPP channel: HTTP gateway killed, probed, back when i
   auto web = std::make_unique<http_peer>();
   const int web_port = web->port;
   w.start(http_section("channel-web", web_port, "x-failover-channel = channel-sms1\n") +
-          channel_cfg(secondary.port,
-                      {{"x-smpp-submit-max-rate", "1000"}, {"x-smpp-submit-window-size", "10"}}));
+              channel_cfg(secondary.port, {{"x-smpp-submit-max-rate", "1000"},
+                                           {"x-smpp-submit-window-size", "10"}}),
+          {"--metrics-port", "0"});
   REQUIRE(wait_channel_state(w, "channel-sms1", "bound", 0));
+  const std::uint16_t metrics = metrics_port(*w.dms);
+  REQUIRE(metrics != 0);
 
   for (int i = 1; i <= 30; ++i)
     send_to(w, "channel-web", "a" + std::to_string(i));
@@ -209,6 +231,11 @@ TEST_CASE("failover to an SMPP channel: HTTP gateway killed, probed, back when i
   for (int i = 1; i <= 20; ++i)
     send_to(w, "channel-web", "d" + std::to_string(i));
   REQUIRE(w.all_answered());
+  const double moved = metric_sample(metrics, "smsdrv_requests_moved_total", "channel-web");
+  const double accepted = metric_sample(metrics, "smsdrv_requests_accepted_total", "channel-web");
+  const double sms_moved = metric_sample(metrics, "smsdrv_requests_moved_total", "channel-sms1");
+  const double sms_accepted =
+      metric_sample(metrics, "smsdrv_requests_accepted_total", "channel-sms1");
   REQUIRE(w.finish() == 0);
   web->drain();
 
@@ -226,4 +253,10 @@ TEST_CASE("failover to an SMPP channel: HTTP gateway killed, probed, back when i
   CHECK(secondary.accepted() == 41);
   CHECK(web->requests == 20);
   CHECK(outcome["OK"] == 30 + 1 + 40 + 20);
+  // The metrics: b1 (moved while queued) and the c's (handed over at send()) are the HTTP
+  // channel's moved requests, accepted by both channels; the SMPP channel moved none.
+  CHECK(accepted == 30 + 1 + 40 + 20);
+  CHECK(moved == 1 + 40);
+  CHECK(sms_accepted == 1 + 40);
+  CHECK(sms_moved == 0);
 }

@@ -103,6 +103,20 @@ inline std::string channel_cfg(int port,
   return s;
 }
 
+// The port of dms-stub's metrics endpoint (started with --metrics-port 0), from its log line; 0
+// when it does not say within 5 s.
+inline std::uint16_t metrics_port(subprocess& dms) {
+  // Not just any "http://127.0.0.1:": an HTTP channel's log line names its gateway's URL.
+  constexpr std::string_view said = "metrics for Prometheus on http://127.0.0.1:";
+  for (int i = 0; i < 100; ++i) {
+    const std::string& log = dms.stderr_text();
+    if (const auto at = log.find(said); at != std::string::npos)
+      return static_cast<std::uint16_t>(std::stoi(log.substr(at + said.size())));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return 0;
+}
+
 // dms-stub with the module, and the SMSCs around it.
 struct fault_world {
   server_root root;

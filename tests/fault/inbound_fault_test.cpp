@@ -20,26 +20,6 @@ long rss_kb(pid_t pid) {
   return 0;
 }
 
-// A plain sample of one channel's metric in dms-stub's Prometheus text, or -1.
-double metric(std::uint16_t port, const std::string& name) {
-  const http_answer a = http_get(port, "/metrics");
-  if (a.status != 200) return -1;
-  const std::string key = name + "{driver=\"smsmms\",channel=\"channel-sms1\"} ";
-  const auto at = a.body.find(key);
-  if (at == std::string::npos) return -1;
-  return std::stod(a.body.substr(at + key.size()));
-}
-
-std::uint16_t metrics_port(subprocess& dms) {
-  for (int i = 0; i < 100; ++i) {
-    const std::string& log = dms.stderr_text();
-    if (const auto at = log.find("http://127.0.0.1:"); at != std::string::npos)
-      return static_cast<std::uint16_t>(std::stoi(log.substr(at + 17)));
-    std::this_thread::sleep_for(50ms);
-  }
-  return 0;
-}
-
 }  // namespace
 
 TEST_CASE(
@@ -67,8 +47,8 @@ TEST_CASE(
             R"(,"from":"4915550009","to":"12345","text":"m{n}"})");
   // Longer than the receive timeout: only an answered enquire_link keeps the link up.
   w.pump([] { return false; }, 4s);
-  const double held = metric(port, "smsdrv_inbound_unacked");
-  const double deferred = metric(port, "smsdrv_inbound_deferred_total");
+  const double held = metric_sample(port, "smsdrv_inbound_unacked");
+  const double deferred = metric_sample(port, "smsdrv_inbound_deferred_total");
   const long rss_stalled = rss_kb(w.dms->pid());
   CHECK(held == cap);   // the host's share, full, and no more
   CHECK(deferred > 0);  // more than the backlog holds came before an enquire_link_resp

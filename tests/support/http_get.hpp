@@ -62,6 +62,18 @@ inline http_answer http_get(uint16_t port, const std::string& path) {
   return http_request(port, "GET", path);
 }
 
+// A plain (unlabelled) sample of one channel's metric in dms-stub's Prometheus text at
+// http://127.0.0.1:<port>/metrics, or -1 when the endpoint or the sample is missing.
+inline double metric_sample(uint16_t port, const std::string& name,
+                            const std::string& channel = "channel-sms1") {
+  const http_answer a = http_get(port, "/metrics");
+  if (a.status != 200) return -1;
+  const std::string key = name + "{driver=\"smsmms\",channel=\"" + channel + "\"} ";
+  const auto at = a.body.find(key);
+  if (at == std::string::npos) return -1;
+  return std::stod(a.body.substr(at + key.size()));
+}
+
 }  // namespace smsdrv::test
 
 #endif  // SMSDRV_TEST_HTTP_GET_HPP

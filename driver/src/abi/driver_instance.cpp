@@ -541,6 +541,8 @@ void driver_instance::resubmit_unsent(channel_entry& origin, channel_entry& carr
   // subtracts a RESPONSE from the channel that produced it).
   origin.open.fetch_sub(1, std::memory_order_acq_rel);
   routes_.remember(u.request_id, origin.name);
+  origin.metrics->request_moved();
+  carrier.metrics->request_accepted();
   if (enabled(log_level::debug))
     write(log_level::debug, origin.name,
           fmt::format("request {} goes through {} (x-failover-channel): it waited unsent while "
@@ -721,6 +723,9 @@ void driver_instance::keep_user_data(const channel_entry& ch, const channel_entr
 void driver_instance::hand_over(std::uint64_t request_id, const channel_entry& origin,
                                 const channel_entry& carrier) {
   routes_.remember(request_id, origin.name);
+  // Addressed to the origin, answered by the carrier (which counts it accepted as well).
+  origin.metrics->request_accepted();
+  origin.metrics->request_moved();
   if (enabled(log_level::debug))
     write(log_level::debug, origin.name,
           fmt::format("request {} goes through {} (x-failover-channel): the channel's own "

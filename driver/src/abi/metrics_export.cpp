@@ -16,13 +16,18 @@ struct family {
   const char* help;
 };
 
-constexpr family requests_accepted{"smsdrv_requests_accepted_total", SMSDRV_METRIC_COUNTER,
-                                   "SendSMS requests accepted by send()"};
+constexpr family requests_accepted{
+    "smsdrv_requests_accepted_total", SMSDRV_METRIC_COUNTER,
+    "SendSMS requests accepted by send() for this channel, or handed to it by a channel whose "
+    "x-failover-channel it is"};
 constexpr family requests_succeeded{"smsdrv_requests_succeeded_total", SMSDRV_METRIC_COUNTER,
                                     "requests answered positively (every segment accepted)"};
 constexpr family requests_failed{
     "smsdrv_requests_failed_total", SMSDRV_METRIC_COUNTER,
     "requests answered negatively, by status: the SMSC's ESME_* refusal, else SMSDRV_E_*"};
+constexpr family requests_moved{
+    "smsdrv_requests_moved_total", SMSDRV_METRIC_COUNTER,
+    "requests of this channel handed to its x-failover-channel, which answers them"};
 constexpr family submit_sent{"smsdrv_submit_sm_sent_total", SMSDRV_METRIC_COUNTER,
                              "submit_sm PDUs written to the SMSC (one per segment and attempt)"};
 constexpr family submit_acknowledged{"smsdrv_submit_sm_acknowledged_total", SMSDRV_METRIC_COUNTER,
@@ -143,6 +148,7 @@ void metrics_export::fill(std::span<const channel_metrics_source> channels, smsd
   plain(requests_accepted, [&](std::size_t c) { return snaps[c].requests_accepted; });
   plain(requests_succeeded, [&](std::size_t c) { return snaps[c].requests_succeeded; });
   labelled(requests_failed, "status", &metrics_snapshot::requests_failed);
+  plain(requests_moved, [&](std::size_t c) { return snaps[c].requests_moved; });
   plain(submit_sent, [&](std::size_t c) { return snaps[c].submit_sent; });
   plain(submit_acknowledged, [&](std::size_t c) { return snaps[c].submit_acknowledged; });
   labelled(submit_failed, "status", &metrics_snapshot::submit_failed);

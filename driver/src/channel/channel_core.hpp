@@ -2,7 +2,10 @@
 //
 //  - Requests (prepared_request) queue in order, bounded; they go out within the submit window
 //    and the rate limit; each gets exactly one RESPONSE event (success with message ids, or a
-//    failure naming the SMPP status, the timeout, the lost link, the shutdown).
+//    failure naming the SMPP status, the timeout, the lost link, the shutdown). The queue, the
+//    window's slots, the rate, pauses, resends, the shutdown's drain and the one RESPONSE are the
+//    request tracker's (request_tracker.hpp); this class adds what is SMPP's: segments as
+//    submit_sm tagged for the session, SMPP statuses, the error policy's rules.
 //  - Inbound deliver_sm / data_sm become INBOUND events, receipts DELIVERY_REPORT events; all
 //    wait for the host's ack before the deliver_sm_resp is written (spec §7). Long messages are
 //    reassembled first. The inbound side is channel/inbound_gate.
@@ -53,6 +56,7 @@
 #include "channel/prepared_request.hpp"
 #include "channel/receipt_correlator.hpp"
 #include "channel/redelivery_tracker.hpp"
+#include "channel/request_tracker.hpp"
 #include "channel/session_shared.hpp"
 #include "channel/smsc_probe.hpp"
 #include "channel/unsent_request.hpp"
@@ -68,7 +72,9 @@ namespace smsdrv::channel {
 using time_point = std::chrono::steady_clock::time_point;
 using wall_time = std::chrono::system_clock::time_point;
 
-class channel_core final : private smpp::session_handler, private inbound_port {
+class channel_core final : private smpp::session_handler,
+                           private inbound_port,
+                           private request_tracker<prepared_request>::transport {
  public:
   // `shared`: what the channel's sessions share (x-smpp-sessions); nullptr: a channel of one
   // session, which owns its own. It outlives the core.
@@ -133,15 +139,15 @@ class channel_core final : private smpp::session_handler, private inbound_port {
   std::vector<frame_list>& spent_frames() noexcept { return spent_frames_; }
   // Emptied attribute lists the shell gives back (io::event_sink::reclaim); RESPONSE events are
   // built into them rather than into new ones.
-  std::vector<attributes>& spare_attributes() noexcept { return spare_attrs_; }
+  std::vector<attributes>& spare_attributes() noexcept { return tracker_.spare_attributes(); }
   // Requests accepted and never written (not one segment), oldest first, moved to the end of
   // `out`: another session of the channel sends them (x-smpp-sessions).
-  void take_queued(std::deque<prepared_request>& out);
+  void take_queued(std::deque<prepared_request>& out) { tracker_.take_queued(out); }
   // Requests another session did not send, queued ahead of what this core holds (they are
   // older); sent from the next call on (or failed by a shutdown that follows).
-  void put_back(std::deque<prepared_request>& requests);
+  void put_back(std::deque<prepared_request>& requests) { tracker_.put_back(requests); }
   // Requests accepted and not yet answered (queued or in flight).
-  std::size_t open_requests() const noexcept { return queue_.size() + in_flight_requests_; }
+  std::size_t open_requests() const noexcept { return tracker_.open_requests(); }
   // Inbound events the host has not acknowledged yet (also those whose connection is gone), and
   // their size as counted against x-smpp-inbound-max-unacked-bytes.
   std::size_t pending_acks() const noexcept { return inbound_.pending_acks(); }
@@ -149,54 +155,14 @@ class channel_core final : private smpp::session_handler, private inbound_port {
   // deliver_sm read while the host's share was full, waiting unanswered to be taken.
   std::size_t backlog() const noexcept { return inbound_.backlog(); }
   // Segments submitted again: after a refusal the error policy retries, or after a lost link.
-  std::uint64_t resubmissions() const noexcept { return resubmissions_; }
+  std::uint64_t resubmissions() const noexcept { return tracker_.resubmissions(); }
   // The SMSC in use: 0 the primary, 1 the failover SMSC.
   std::size_t smsc_index() const noexcept { return endpoint_index_; }
 
  private:
   enum class phase : std::uint8_t { waiting, connecting, connected, closing, stopped };
 
-  struct segment_state {
-    std::uint64_t written_as = 0;     // number of its latest write (submissions_written_)
-    std::uint64_t refused_as = 0;     // written_as of its latest refusal
-    std::uint32_t last_status = 0;    // the last refusal (0: lost with the link)
-    std::uint8_t policy_retries = 0;  // resubmissions the error policy allowed, in all
-    std::uint8_t policy_row = 0;      // of those, the ones counted against the rule's `retry N`
-    std::uint8_t lost = 0;            // resubmissions after a lost link
-    bool accepted = false;            // the SMSC answered ESME_ROK
-  };
-
-  struct in_flight {
-    prepared_request request;       // frames kept until every segment has an outcome
-    std::uint16_t sent = 0;         // segments written at least once
-    std::uint16_t outcomes = 0;     // segments answered, failed, timed out or lost for good
-    std::uint16_t waiting = 0;      // segments waiting in resend_ to be submitted again
-    std::uint32_t resubmitted = 0;  // times a segment of this request was submitted again
-    std::vector<std::string> message_ids;
-    std::vector<segment_state> segments;
-    bool answered = false;   // the RESPONSE event went out
-    bool abandoned = false;  // remaining segments will not be sent (a segment failed)
-    bool in_use = false;
-    bool drained = false;  // answered at the shutdown's drain deadline; outcomes still counted
-
-    // Back to unused. The per-segment vectors keep their capacity for the slot's next request
-    // (no allocation per request once the slots have grown).
-    void reset() {
-      request = prepared_request{};
-      sent = outcomes = waiting = 0;
-      resubmitted = 0;
-      message_ids.clear();
-      segments.clear();
-      answered = abandoned = in_use = drained = false;
-    }
-  };
-
-  // A segment to submit again (refused for now, or lost with the link), not before `due`.
-  struct resend {
-    std::size_t slot = 0;
-    std::uint16_t segment = 0;
-    time_point due{};
-  };
+  using tracker_t = request_tracker<prepared_request>;
 
   // session_handler
   void on_bound(std::string_view smsc_system_id) override;
@@ -217,34 +183,25 @@ class channel_core final : private smpp::session_handler, private inbound_port {
   bool respond(std::uint64_t connection, std::uint32_t sequence_number, bool data_sm,
                std::uint32_t command_status) override;
 
-  void pump(time_point now);
-  // Writes one segment; `retried` marks a resubmission (x-smpp-error-policy, in-flight policy).
-  void submit_segment(std::size_t slot, std::uint16_t segment, time_point now, bool retried);
+  // request_tracker::transport: a part is a segment, written as a submit_sm tagged
+  // tracker_t::tag_of(slot, segment); `retried` marks a resubmission (x-smpp-error-policy,
+  // in-flight policy).
+  bool can_write(time_point now) override;
+  void write_part(std::size_t slot, std::uint16_t segment, bool retried, time_point now) override;
+  std::string unsent_text(unsent_reason why, const prepared_request& r,
+                          const tracker_t::in_flight* f, std::uint16_t segment) override;
+  void log_summary(log_level level, std::string line) override;
+  void recycle(prepared_request& r) override;
+
+  void pump(time_point now) { tracker_.pump(now); }
   bool resubmit_refused(std::size_t slot, std::uint16_t segment, std::uint32_t status);
-  void schedule_resend(std::size_t slot, std::uint16_t segment, time_point due);
-  std::deque<resend>::iterator next_resend(time_point now);
-  void drop_resends(std::size_t slot);
-  void fail_unsent(std::size_t slot, std::int32_t status, const std::string& why);
   void start_pause(const flow::error_rule& rule, std::uint64_t refused_write);
-  time_point down_long_enough(time_point accepted) const noexcept;
-  std::size_t allocate_slot();
-  void release_if_done(std::size_t slot);
-  void segment_failed(std::size_t slot, std::uint16_t segment, std::int32_t status,
-                      std::string text, std::uint32_t smpp_status);
-  void respond_ok(in_flight& f);
-  void respond_failure(std::uint64_t request_id, std::int32_t status, std::string text,
-                       attributes attrs = {});
-  // A request whose remaining segments were given up at shutdown, every written one answered.
-  void respond_stopped(in_flight& f);
   // The drain deadline passed: requests still waiting for an answer end as outcome unknown.
-  void end_drain();
-  // Which segments of `f` went out: "segment 1 of 3 was sent and accepted (message id m1);
-  // segments 2 to 3 were never sent".
-  std::string segments_sent_text(const in_flight& f) const;
+  void end_drain() { tracker_.end_drain(); }
   // Failures of many requests at once (a lost link, shutdown) are logged as one line each
-  // status: begin, then respond_failure() collects, then end writes "<what>: N request(s) ...".
-  void begin_failure_batch();
-  void end_failure_batch(std::string_view what);
+  // status: begin, then the tracker collects, then end writes "<what>: N request(s) ...".
+  void begin_failure_batch() { tracker_.begin_batch(); }
+  void end_failure_batch(std::string_view what) { tracker_.end_batch(what); }
   void expire_queue(time_point now);
   void emit_state(std::string_view state, std::int32_t status, std::string text,
                   std::string reason = {});
@@ -262,7 +219,7 @@ class channel_core final : private smpp::session_handler, private inbound_port {
   std::string smsc_label() const;
   std::string smsc_label(std::size_t index) const;
   // Lines at warn and error go through limiter_ (request_id: the request the line names).
-  void log(log_level level, std::string message, std::uint64_t request_id = 0);
+  void log(log_level level, std::string message, std::uint64_t request_id = 0) override;
   // A line of a hot path (one per PDU of a flood), limited under `key` and made only when it
   // is written or kept as a summary's example.
   template <class MakeLine>
@@ -274,7 +231,7 @@ class channel_core final : private smpp::session_handler, private inbound_port {
     log_.write(level, name(), make());
   }
   void write_log_summaries(bool all);
-  bool logging(log_level level) const noexcept { return log_.enabled(level); }
+  bool logging(log_level level) const noexcept override { return log_.enabled(level); }
 
   channel_config config_;
   log_sink& log_;
@@ -302,45 +259,25 @@ class channel_core final : private smpp::session_handler, private inbound_port {
   bool probing_ = false;       // the probe runs
   bool returning_ = false;     // the primary answered a probe: leaving the secondary
 
-  // Error policy pauses: no submission before paused_until_. Writes are numbered in the order
-  // the SMSC reads them; a pause grows only while the SMSC accepts nothing it read after the
-  // refusal that began the previous pause.
-  time_point paused_until_{};
-  std::uint64_t submissions_written_ = 0;  // writes so far; the latest write's number
-  std::uint64_t pause_began_after_ = 0;    // writes before the latest pause began
-  std::uint64_t pause_cause_ = 0;          // the write whose refusal began it
-  std::uint64_t latest_accepted_ = 0;      // the highest write number the SMSC accepted
+  // Error policy pauses (the tracker holds them: request_tracker::pause_until). Writes are
+  // numbered in the order the SMSC reads them; a pause grows only while the SMSC accepts nothing
+  // it read after the refusal that began the previous pause.
   std::uint32_t pauses_in_a_row_ = 0;
   std::uint32_t last_pause_status_ = 0;
-  std::deque<resend> resend_;  // by due time
-  std::uint64_t resubmissions_ = 0;
-
-  std::deque<prepared_request> queue_;       // accepted, no segment sent yet
-  std::optional<std::size_t> sending_slot_;  // the request whose segments are going out
-  std::vector<in_flight> slots_;
-  std::vector<std::size_t> free_slots_;
-  std::size_t in_flight_requests_ = 0;
 
   log_limiter limiter_;
   std::vector<log_limiter::summary> summaries_;  // reused
-  struct failure_batch {
-    std::int32_t status;
-    std::string first_text;  // the text of the first request of this status
-    id_ranges ids{16};
-  };
-  bool batching_failures_ = false;
-  std::vector<failure_batch> failure_batches_;
 
   bool shutting_down_ = false;
-  bool drain_ended_ = false;  // the drain deadline passed; nothing in flight is waited for
   time_point drain_deadline_ = time_point::max();
   time_point now_{};  // time of the call being handled (for the session events it drains)
   wall_time wall_now_{};
   std::vector<channel_event> events_;
   std::vector<frame_list> spent_frames_;
-  std::vector<attributes> spare_attrs_;
   // Inbound messages, receipts and their acknowledgements (after the members it refers to).
   inbound_gate inbound_;
+  // Last: it answers into events_ and recycles into spent_frames_.
+  tracker_t tracker_;
 };
 
 }  // namespace smsdrv::channel

@@ -148,6 +148,7 @@ metrics_snapshot channel_metrics::snapshot() const {
   metrics_snapshot s;
   s.requests_accepted = get(requests_accepted_);
   s.requests_succeeded = get(requests_succeeded_);
+  s.requests_moved = get(requests_moved_);
   s.submit_sent = get(submit_sent_);
   s.submit_acknowledged = get(submit_acknowledged_);
   s.submit_throttled = get(submit_throttled_);

@@ -49,7 +49,8 @@ struct metrics_snapshot {
 
   std::uint64_t requests_accepted = 0;
   std::uint64_t requests_succeeded = 0;
-  labelled requests_failed;  // by status: ESME_* (the SMSC refused) or SMSDRV_E_*
+  std::uint64_t requests_moved = 0;  // handed to the channel's x-failover-channel
+  labelled requests_failed;          // by status: ESME_* (the SMSC refused) or SMSDRV_E_*
   std::uint64_t submit_sent = 0;
   std::uint64_t submit_acknowledged = 0;
   labelled submit_failed;  // by command_status name, "no-response" or "link-lost"
@@ -91,8 +92,13 @@ class channel_metrics {
   }
   void set_shared_limits() noexcept { shared_limits_ = true; }
 
-  // ---- the host's send() thread ----
+  // ---- the host's send() thread, or the I/O thread ----
+  // A request addressed to this channel by send(), or handed to it by a channel whose
+  // x-failover-channel it is.
   void request_accepted() noexcept { add(requests_accepted_); }
+  // A request accepted for this channel went to its x-failover-channel, which answers it (the
+  // other channel counts it as accepted too, and its outcome).
+  void request_moved() noexcept { add(requests_moved_); }
 
   // ---- the channel's I/O thread ----
   // A submit_sm with this tag was written (again, when retried is true). The tag names its bind
@@ -149,6 +155,7 @@ class channel_metrics {
 
   std::atomic<std::uint64_t> requests_accepted_{0};
   std::atomic<std::uint64_t> requests_succeeded_{0};
+  std::atomic<std::uint64_t> requests_moved_{0};
   std::atomic<std::uint64_t> submit_sent_{0};
   std::atomic<std::uint64_t> submit_acknowledged_{0};
   std::atomic<std::uint64_t> submit_throttled_{0};

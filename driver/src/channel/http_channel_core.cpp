@@ -23,6 +23,13 @@ supervisor_settings link_settings(const http_channel_config& c) {
   return s;
 }
 
+request_tracker<http_prepared_request>::settings tracker_settings(const http_channel_config& c) {
+  request_tracker<http_prepared_request>::settings s;
+  // Without a message id regex the gateway is not asked for one: none is missing.
+  s.message_ids_expected = static_cast<bool>(c.rules.message_id);
+  return s;
+}
+
 std::string seconds_text(milliseconds d) {
   return fmt::format("{:.1f} s", static_cast<double>(d.count()) / 1000.0);
 }
@@ -34,12 +41,14 @@ http_channel_core::http_channel_core(http_channel_config config, log_sink& log, 
       log_(log),
       // Burst: 50 ms of requests after idle, never more than the window; it is also how far back
       // a late timer is made up (rate_limit.hpp).
-      rate_(std::max<std::uint32_t>(config_.max_rate, 1),
-            std::clamp<std::uint32_t>(
-                config_.max_rate / 20, 1,
-                static_cast<std::uint32_t>(std::clamp<std::size_t>(config_.window, 1, 1000)))),
+      rate_(flow::rate_limit(
+          std::max<std::uint32_t>(config_.max_rate, 1),
+          std::clamp<std::uint32_t>(
+              config_.max_rate / 20, 1,
+              static_cast<std::uint32_t>(std::clamp<std::size_t>(config_.window, 1, 1000))))),
       link_({{config_.gateway}}, link_settings(config_)),
-      now_(now) {
+      now_(now),
+      tracker_(tracker_settings(config_), *this, rate_, *config_.metrics, events_) {
   link_.start(now);  // requests may try the gateway
   follow_link();
 }
@@ -49,90 +58,64 @@ void http_channel_core::follow_link() {
     if (a.what == link_action::kind::connect && down_) probe_open_ = true;
 }
 
-void http_channel_core::enqueue(http_prepared_request&& request, time_point now) {
-  now_ = now;
-  item it;
-  it.prepared = std::move(request);
-  if (shutting_down_) {
-    respond_failure(it, SMSDRV_E_SHUT_DOWN, "not sent: the driver is shutting down", 0);
-    return;
-  }
-  queue_.push_back(std::move(it));
-  pump(now);
-}
-
-void http_channel_core::take_unsent(std::size_t limit, std::vector<unsent_request>& out) {
-  if (shutting_down_) return;
-  // retry_ holds only requests the gateway answered; in queue_, retries counts the answers
-  // (refusals, unknown outcomes): a request sent again after one stays.
-  for (auto it = queue_.begin(); it != queue_.end() && limit > 0;) {
-    if (it->retries != 0 || it->prepared.kept.empty()) {
-      ++it;
-      continue;
-    }
-    out.push_back({it->prepared.request_id, it->prepared.accepted, std::move(it->prepared.kept)});
-    it = queue_.erase(it);
-    --limit;
-  }
+void http_channel_core::tick_link(time_point now) {
+  if (tracker_.shutting_down()) return;
+  link_.on_tick(now);
+  follow_link();
 }
 
 void http_channel_core::pump(time_point now) {
-  // Only a stop at the rate limit makes the pump wait for it: stopped by anything else (a
-  // pause, the window, the gateway down, nothing to send), what it starts next is not late, and
-  // the rate limit does not make it up (flow/rate_limit.hpp).
-  if (shutting_down_) return rate_.not_waiting();
-  link_.on_tick(now);
-  follow_link();
-  while (in_flight_.size() < std::max<std::size_t>(config_.window, 1)) {
-    if (now < paused_until_) return rate_.not_waiting();
-    const bool retry_due = !retry_.empty() && retry_.front().not_before <= now;
-    if (!retry_due && queue_.empty()) return rate_.not_waiting();
-    // While the gateway cannot be reached, one request at a time tries it, after the back-off.
-    if (down_ && (!probe_open_ || !in_flight_.empty())) return rate_.not_waiting();
-    if (!rate_.try_take(now)) return;
-    std::deque<item>& from = retry_due ? retry_ : queue_;
-    item it = std::move(from.front());
-    from.pop_front();
-    const bool probe = down_;
-    start(std::move(it), now);
-    if (probe) {
-      probe_open_ = false;
-      return rate_.not_waiting();
-    }
+  tick_link(now);
+  tracker_.pump(now);
+}
+
+void http_channel_core::enqueue(http_prepared_request&& request, time_point now) {
+  now_ = now;
+  tick_link(now);
+  tracker_.enqueue(std::move(request), now);
+}
+
+void http_channel_core::take_unsent(std::size_t limit, std::vector<unsent_request>& out) {
+  // The tracker's queue holds only requests the gateway never answered: one refused or with an
+  // unknown outcome waits in its slot to be sent again.
+  tracker_.take_unsent(limit, out);
+}
+
+bool http_channel_core::can_write(time_point) {
+  if (exchanges_ >= std::max<std::size_t>(config_.window, 1)) return false;
+  // While the gateway cannot be reached, one request at a time tries it, after the back-off.
+  return !down_ || (probe_open_ && exchanges_ == 0);
+}
+
+void http_channel_core::write_part(std::size_t slot, std::uint16_t part, bool, time_point now) {
+  tracker::in_flight& f = tracker_.slot(slot);
+  ++f.request.attempts;
+  const std::uint64_t tag = tracker::tag_of(slot, part);
+  config_.metrics->submit_sent(tag, now, f.request.attempts > 1);
+  ++exchanges_;
+  outgoing_.push_back({tag, &f.request.request});
+  if (down_) probe_open_ = false;  // this one is the probe
+}
+
+void http_channel_core::fail(std::size_t slot, std::int32_t status, std::string text,
+                             int http_status) {
+  attributes a;
+  if (http_status != 0) {
+    a.emplace_back(attr::error_code, std::to_string(http_status));
+    a.emplace_back(attr::error_name, fmt::format("HTTP_{}", http_status));
   }
-  rate_.not_waiting();
-}
-
-void http_channel_core::start(item&& it, time_point now) {
-  const std::uint64_t tag = next_tag_++;
-  ++it.attempts;
-  it.pause_epoch = pause_epoch_;
-  config_.metrics->submit_sent(tag, now, it.attempts > 1);
-  auto [pos, inserted] = in_flight_.emplace(tag, std::move(it));
-  static_cast<void>(inserted);
-  outgoing_.push_back({tag, &pos->second.prepared.request});
-}
-
-void http_channel_core::requeue_front(item&& it) {
-  queue_.push_front(std::move(it));
-}
-
-void http_channel_core::schedule_retry(item&& it, time_point due) {
-  it.not_before = due;
-  auto at = std::upper_bound(retry_.begin(), retry_.end(), due,
-                             [](time_point t, const item& i) { return t < i.not_before; });
-  retry_.insert(at, std::move(it));
+  tracker_.failed(slot, 0, status, std::move(text), std::move(a));
 }
 
 void http_channel_core::on_result(std::uint64_t tag, const http::exchange& result, time_point now) {
   now_ = now;
-  auto node = in_flight_.extract(tag);
-  if (node.empty()) {
+  if (!tracker_.awaiting(tag)) {
     log(log_level::debug, fmt::format("a result for exchange {} that is not in flight", tag));
     return;
   }
-  item it = std::move(node.mapped());
-  const std::uint64_t id = it.prepared.request_id;
+  --exchanges_;
+  const std::size_t slot = tracker::slot_of(tag);
+  const std::uint64_t id = tracker_.slot(slot).request.request_id;
   const http::outcome outcome = http::classify(result, config_.rules, config_.secrets);
   if (config_.trace && log_.enabled(log_level::debug)) {
     if (result.failure == http::transport_failure::none)
@@ -150,72 +133,88 @@ void http_channel_core::on_result(std::uint64_t tag, const http::exchange& resul
     gateway_reached(now);
     pauses_in_a_row_ = 0;
     if (!a->note.empty()) log(log_level::warn, fmt::format("request {}: {}", id, a->note));
-    respond_ok(it, *a);
+    tracker_.accepted(slot, 0, a->message_id);
   } else if (const auto* r = std::get_if<http::refused>(&outcome)) {
     const bool throttled = r->kind == http::refusal::pause;
     config_.metrics->submit_refused(tag, fmt::format("HTTP_{}", r->http_status), throttled, now);
     gateway_reached(now);
-    if (r->kind == http::refusal::permanent) {
-      respond_failure(it, SMSDRV_E_SMSC_REJECTED, r->text, r->http_status);
-    } else if (shutting_down_) {
-      respond_failure(it, SMSDRV_E_SHUT_DOWN,
-                      fmt::format("not sent: the gateway refused it for now ({}) and the driver "
-                                  "shut down before it could be sent again",
-                                  r->text),
-                      r->http_status);
-    } else if (it.retries >= config_.max_retries) {
-      respond_failure(it, SMSDRV_E_SMSC_REJECTED,
-                      fmt::format("{} (sent {} times)", r->text, it.attempts), r->http_status);
-    } else {
-      ++it.retries;
-      ++resubmissions_;
-      if (r->kind == http::refusal::pause) {
-        milliseconds pause = r->delay;
-        if (!result.retry_after) {
-          // No Retry-After: a pause that doubles while the gateway keeps refusing.
-          for (std::uint32_t i = 0; i < pauses_in_a_row_ && pause < config_.max_pause; ++i)
-            pause *= 2;
-          pause = std::min(pause, config_.max_pause);
-        }
-        begin_pause(pause, it.pause_epoch, now, fmt::format("request {}: {}", id, r->text));
-        requeue_front(std::move(it));
-      } else {
-        log(log_level::info, fmt::format("request {}: {}; sending it again in {}", id, r->text,
-                                         seconds_text(r->delay)));
-        schedule_retry(std::move(it), now + r->delay);
-      }
-    }
+    on_refused(slot, *r, result, now);
   } else {
-    const auto& l = std::get<http::lost>(outcome);
     config_.metrics->submit_unanswered(tag, true);
-    if (l.when == http::lost_when::before_write) {
-      if (shutting_down_) {
-        respond_failure(it, SMSDRV_E_SHUT_DOWN, fmt::format("{}; the driver shut down", l.text),
-                        l.http_status);
-      } else {
-        gateway_unreachable(l.text, now);
-        if (waited_long_enough(it) <= now)
-          respond_failure(it, SMSDRV_E_CHANNEL_DOWN,
-                          fmt::format("{} (waited {} for the gateway, x-http-request-timeout)",
-                                      l.text, seconds_text(config_.max_waiting)),
-                          l.http_status);
-        else
-          requeue_front(std::move(it));
-      }
-    } else if (config_.resubmit_unknown && !shutting_down_ && it.retries < config_.max_retries) {
-      ++it.retries;
-      ++resubmissions_;
-      log(log_level::warn,
-          fmt::format("request {}: {}; sending it again (x-http-on-outcome-unknown = resubmit)", id,
-                      l.text));
-      requeue_front(std::move(it));
-    } else {
-      respond_failure(it, SMSDRV_E_OUTCOME_UNKNOWN, l.text, l.http_status);
-    }
+    on_lost(slot, std::get<http::lost>(outcome), now);
   }
-  if (shutting_down_ && in_flight_.empty())
+  if (tracker_.shutting_down() && exchanges_ == 0)
     emit_state("shut-down", SMSDRV_E_SHUT_DOWN, "shut down: every request has its response");
   pump(now);
+}
+
+void http_channel_core::on_refused(std::size_t slot, const http::refused& r,
+                                   const http::exchange& result, time_point now) {
+  tracker::in_flight& f = tracker_.slot(slot);
+  const std::uint64_t id = f.request.request_id;
+  if (r.kind == http::refusal::permanent) {
+    fail(slot, SMSDRV_E_SMSC_REJECTED, r.text, r.http_status);
+  } else if (tracker_.shutting_down()) {
+    fail(slot, SMSDRV_E_SHUT_DOWN,
+         fmt::format("not sent: the gateway refused it for now ({}) and the driver shut down "
+                     "before it could be sent again",
+                     r.text),
+         r.http_status);
+  } else if (f.resubmitted >= config_.max_retries) {
+    fail(slot, SMSDRV_E_SMSC_REJECTED,
+         fmt::format("{} (sent {} times)", r.text, f.request.attempts), r.http_status);
+  } else {
+    ++resubmissions_;
+    part_state& p = f.part[0];
+    if (r.kind == http::refusal::pause) {
+      milliseconds pause = r.delay;
+      if (!result.retry_after) {
+        // No Retry-After: a pause that doubles while the gateway keeps refusing.
+        for (std::uint32_t i = 0; i < pauses_in_a_row_ && pause < config_.max_pause; ++i)
+          pause *= 2;
+        pause = std::min(pause, config_.max_pause);
+      }
+      begin_pause(pause, p.written_as, now, fmt::format("request {}: {}", id, r.text));
+      // Sent again at once, when the pause is over (last_refusal 0: see unsent_text).
+      p.last_refusal = 0;
+      tracker_.resend(slot, 0, now);
+    } else {
+      log(log_level::info,
+          fmt::format("request {}: {}; sending it again in {}", id, r.text, seconds_text(r.delay)));
+      // last_refusal: the HTTP status of a refusal sent again after its delay.
+      p.last_refusal = static_cast<std::uint32_t>(r.http_status);
+      tracker_.resend(slot, 0, now + r.delay);
+    }
+  }
+}
+
+void http_channel_core::on_lost(std::size_t slot, const http::lost& l, time_point now) {
+  tracker::in_flight& f = tracker_.slot(slot);
+  if (l.when == http::lost_when::before_write) {
+    if (tracker_.shutting_down()) {
+      fail(slot, SMSDRV_E_SHUT_DOWN, fmt::format("{}; the driver shut down", l.text),
+           l.http_status);
+      return;
+    }
+    gateway_unreachable(l.text, now);
+    if (waited_long_enough(f.request) <= now)
+      fail(slot, SMSDRV_E_CHANNEL_DOWN,
+           fmt::format("{} (waited {} for the gateway, x-http-request-timeout)", l.text,
+                       seconds_text(config_.max_waiting)),
+           l.http_status);
+    else
+      tracker_.unwrite(slot, 0, now);  // it never reached the gateway: back to the head
+  } else if (config_.resubmit_unknown && !tracker_.shutting_down() &&
+             f.resubmitted < config_.max_retries) {
+    ++resubmissions_;
+    log(log_level::warn,
+        fmt::format("request {}: {}; sending it again (x-http-on-outcome-unknown = resubmit)",
+                    f.request.request_id, l.text));
+    f.part[0].last_refusal = 0;
+    tracker_.resend(slot, 0, now);
+  } else {
+    fail(slot, SMSDRV_E_OUTCOME_UNKNOWN, l.text, l.http_status);
+  }
 }
 
 void http_channel_core::gateway_reached(time_point now) {
@@ -251,121 +250,84 @@ void http_channel_core::gateway_unreachable(std::string_view reason, time_point 
              std::string(reason), delay);
 }
 
-void http_channel_core::begin_pause(milliseconds pause, std::uint32_t epoch, time_point now,
+void http_channel_core::begin_pause(milliseconds pause, std::uint64_t refused_write, time_point now,
                                     std::string_view why) {
   // A refusal of a request started before the current pause began does not extend it.
-  if (epoch < pause_epoch_ && now < paused_until_) return;
-  ++pause_epoch_;
+  if (tracker_.pause_answered(refused_write) && tracker_.paused(now)) return;
   ++pauses_in_a_row_;
-  paused_until_ = std::max(paused_until_, now + pause);
+  tracker_.pause_until(now + pause, refused_write);
   log(log_level::info, fmt::format("{}; the gateway asked to slow down: no request for {}", why,
                                    seconds_text(pause)));
 }
 
-http_channel_core::time_point http_channel_core::waited_long_enough(const item& it) const noexcept {
-  return std::max(it.prepared.accepted, down_since_) + config_.max_waiting;
-}
-
-void http_channel_core::expire_waiting(time_point now) {
-  if (!down_) return;
-  auto expire = [&](std::deque<item>& d) {
-    for (auto i = d.begin(); i != d.end();) {
-      if (waited_long_enough(*i) > now) {
-        ++i;
-        continue;
-      }
-      respond_failure(*i, SMSDRV_E_CHANNEL_DOWN,
-                      fmt::format("not sent: the gateway could not be reached for {} "
-                                  "(x-http-request-timeout): {}",
-                                  seconds_text(config_.max_waiting), down_reason_),
-                      0);
-      i = d.erase(i);
-    }
-  };
-  expire(queue_);
-  expire(retry_);
+http_channel_core::time_point http_channel_core::waited_long_enough(
+    const http_prepared_request& r) const noexcept {
+  return std::max(r.accepted, down_since_) + config_.max_waiting;
 }
 
 void http_channel_core::on_tick(time_point now) {
   now_ = now;
-  expire_waiting(now);
+  if (down_) tracker_.expire(now, down_since_, config_.max_waiting);
   pump(now);
 }
 
 http_channel_core::time_point http_channel_core::next_deadline() const noexcept {
   time_point t = time_point::max();
-  if (shutting_down_) return in_flight_.empty() ? t : drain_deadline_;
+  if (tracker_.shutting_down()) return exchanges_ == 0 ? t : tracker_.drain_deadline();
   // Every time returned is in the future or work can start at it: the shell never spins.
-  if (!retry_.empty() && retry_.front().not_before > now_) t = retry_.front().not_before;
-  const bool work_due = !queue_.empty() || (!retry_.empty() && retry_.front().not_before <= now_);
+  const time_point resend_at = tracker_.next_resend();
+  if (resend_at != time_point::max() && resend_at > now_) t = resend_at;
+  const bool work_due = tracker_.work_at() <= now_;
   if (down_) {
     // Exchanges in flight report back: only when none is, the next probe is due (after the
     // back-off; when it is over, once a pause is over and the rate allows it).
-    if (in_flight_.empty() && work_due) {
-      const time_point from = std::max(paused_until_, now_);
+    if (exchanges_ == 0 && work_due) {
+      const time_point from = std::max(tracker_.paused_until(), now_);
       t = std::min(
           t, probe_open_ ? std::max(from, rate_.next_available(from)) : link_.next_deadline());
     }
-    if (!queue_.empty()) t = std::min(t, waited_long_enough(queue_.front()));
-    for (const item& i : retry_)
-      t = std::min(t, waited_long_enough(i));
-    return t;
+    return std::min(t, tracker_.next_expiry(down_since_, config_.max_waiting));
   }
-  if (!work_due || in_flight_.size() >= std::max<std::size_t>(config_.window, 1)) return t;
+  if (!work_due || exchanges_ >= std::max<std::size_t>(config_.window, 1)) return t;
   // When the pause is over and the rate allows the next request.
-  const time_point from = std::max(paused_until_, now_);
+  const time_point from = std::max(tracker_.paused_until(), now_);
   return std::min(t, std::max(from, rate_.next_available(from)));
 }
 
 void http_channel_core::shutdown(time_point now, time_point deadline) {
-  if (shutting_down_) return;
+  if (tracker_.shutting_down()) return;
   now_ = now;
-  shutting_down_ = true;
-  drain_deadline_ = deadline;
-  for (item& it : queue_)
-    respond_failure(it, SMSDRV_E_SHUT_DOWN, "not sent: the driver shut down", 0);
-  for (item& it : retry_)
-    respond_failure(it, SMSDRV_E_SHUT_DOWN,
-                    "not sent again: the driver shut down (the gateway had refused it for now)", 0);
-  queue_.clear();
-  retry_.clear();
-  if (in_flight_.empty())
+  tracker_.shutdown(now, deadline);
+  if (exchanges_ == 0)
     emit_state("shut-down", SMSDRV_E_SHUT_DOWN, "shut down (no request in flight)");
   else
     log(log_level::info,
         fmt::format("shutting down: {} request(s) in flight get until the drain deadline",
-                    in_flight_.size()));
+                    exchanges_));
 }
 
-void http_channel_core::respond_ok(const item& it, const http::accepted& a) {
-  channel_event& e = events_.emplace_back();
-  e.type = SMSDRV_EVENT_RESPONSE;
-  e.request_id = it.prepared.request_id;
-  e.status = SMSDRV_OK;
-  e.attrs.emplace_back(attr::message_id, a.message_id);
-  e.attrs.emplace_back(attr::message_ids, a.message_id);
-  e.attrs.emplace_back(attr::segments, "1");
-  if (it.retries > 0) e.attrs.emplace_back(attr::retries, std::to_string(it.retries));
-  if (a.message_id.empty() && config_.rules.message_id)
-    e.attrs.emplace_back(attr::message_id_missing, "1");
-  config_.metrics->request_answered(SMSDRV_OK, {});
-}
-
-void http_channel_core::respond_failure(const item& it, std::int32_t status, std::string text,
-                                        int http_status) {
-  log(log_level::warn, fmt::format("request {} failed: {}", it.prepared.request_id, text));
-  const std::string name = http_status != 0 ? fmt::format("HTTP_{}", http_status) : std::string();
-  config_.metrics->request_answered(status, name);
-  channel_event& e = events_.emplace_back();
-  e.type = SMSDRV_EVENT_RESPONSE;
-  e.request_id = it.prepared.request_id;
-  e.status = status;
-  e.text = std::move(text);
-  if (http_status != 0) {
-    e.attrs.emplace_back(attr::error_code, std::to_string(http_status));
-    e.attrs.emplace_back(attr::error_name, name);
+std::string http_channel_core::unsent_text(unsent_reason why, const http_prepared_request&,
+                                           const tracker::in_flight* f, std::uint16_t part) {
+  switch (why) {
+    case unsent_reason::enqueued_after_shutdown:
+      return "not sent: the driver is shutting down";
+    case unsent_reason::shutdown_queued:
+      return "not sent: the driver shut down";
+    case unsent_reason::shutdown_resend:
+      if (f != nullptr && f->part[part].last_refusal != 0)
+        return "not sent again: the driver shut down (the gateway had refused it for now)";
+      return "not sent: the driver shut down";
+    case unsent_reason::expired_queued:
+    case unsent_reason::expired_part_way:
+    case unsent_reason::expired_resend:
+      return fmt::format(
+          "not sent: the gateway could not be reached for {} (x-http-request-timeout): {}",
+          seconds_text(config_.max_waiting), down_reason_);
+    case unsent_reason::drain_deadline:
+      break;
   }
-  if (it.retries > 0) e.attrs.emplace_back(attr::retries, std::to_string(it.retries));
+  return "no answer from the gateway before the shutdown's drain deadline; the message may or "
+         "may not have been accepted";
 }
 
 void http_channel_core::emit_state(std::string_view state, std::int32_t status, std::string text,
@@ -384,8 +346,12 @@ void http_channel_core::emit_state(std::string_view state, std::int32_t status, 
     e.attrs.emplace_back(attr::retry_in_ms, std::to_string(retry_in.count()));
 }
 
-void http_channel_core::log(log_level level, std::string message) {
-  if (log_.enabled(level)) log_.write(level, config_.name, message);
+void http_channel_core::log(log_level level, std::string line, std::uint64_t) {
+  if (log_.enabled(level)) log_.write(level, config_.name, line);
+}
+
+void http_channel_core::log_summary(log_level level, std::string line) {
+  if (log_.enabled(level)) log_.write(level, config_.name, line);
 }
 
 }  // namespace smsdrv::channel

@@ -17,6 +17,10 @@
 //    flight get until the drain deadline, then the shell aborts them: not written means never
 //    sent (SMSDRV_E_SHUT_DOWN), written means outcome unknown.
 //
+// The queue, the window, the rate, pauses, resends, the shutdown and the one RESPONSE per
+// request are the request tracker's (request_tracker.hpp); this class adds what is HTTP's: one
+// exchange per request, the classification of its result, the gateway's state.
+//
 // The I/O shell (io/http_channel_runner) starts what outgoing() lists, feeds each result to
 // on_result(), calls on_tick() at next_deadline(), aborts every exchange when abort_due(), and
 // moves events() to the host. One thread; nothing here blocks.
@@ -24,17 +28,17 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "channel/channel_event.hpp"
 #include "channel/channel_metrics.hpp"
 #include "channel/http_request.hpp"
 #include "channel/link_supervisor.hpp"
+#include "channel/request_tracker.hpp"
+#include "channel/submit_gate.hpp"
 #include "flow/rate_limit.hpp"
 #include "http/response_classifier.hpp"
 #include "util/log_sink.hpp"
@@ -61,7 +65,7 @@ struct http_channel_config {
   std::shared_ptr<channel_metrics> metrics = std::make_shared<channel_metrics>();
 };
 
-class http_channel_core {
+class http_channel_core final : private request_tracker<http_prepared_request>::transport {
  public:
   using time_point = std::chrono::steady_clock::time_point;
 
@@ -95,53 +99,57 @@ class http_channel_core {
   void shutdown(time_point now, time_point deadline);
   // The drain time is over: the shell aborts every exchange (each result still comes back).
   bool abort_due(time_point now) const noexcept {
-    return shutting_down_ && now >= drain_deadline_ && !in_flight_.empty();
+    return tracker_.shutting_down() && now >= tracker_.drain_deadline() && exchanges_ != 0;
   }
-  bool finished() const noexcept { return shutting_down_ && in_flight_.empty(); }
+  bool finished() const noexcept { return tracker_.shutting_down() && exchanges_ == 0; }
 
   std::vector<channel_event>& events() noexcept { return events_; }
-  std::size_t open_requests() const noexcept { return queue_.size() + in_flight_.size(); }
-  std::size_t in_flight() const noexcept { return in_flight_.size(); }
+  std::size_t open_requests() const noexcept { return tracker_.open_requests(); }
+  std::size_t in_flight() const noexcept { return exchanges_; }
   bool gateway_down() const noexcept { return down_; }
   std::uint64_t resubmissions() const noexcept { return resubmissions_; }
 
  private:
-  struct item {
-    http_prepared_request prepared;
-    std::uint32_t attempts = 0;  // exchanges started
-    std::uint32_t retries = 0;   // sent again after a refusal or an unknown outcome
-    time_point not_before{};
-    std::uint32_t pause_epoch = 0;  // pause_epoch_ when last started
-  };
+  using tracker = request_tracker<http_prepared_request>;
 
+  // request_tracker::transport
+  bool can_write(time_point now) override;
+  void write_part(std::size_t slot, std::uint16_t part, bool retried, time_point now) override;
+  std::string unsent_text(unsent_reason why, const http_prepared_request& r,
+                          const tracker::in_flight* f, std::uint16_t part) override;
+  void log(log_level level, std::string line, std::uint64_t request_id) override;
+  void log_summary(log_level level, std::string line) override;
+  bool logging(log_level level) const override { return log_.enabled(level); }
+  void recycle(http_prepared_request&) override {}
+
+  // Before the tracker pumps: link_'s back-off may be over (a probe's turn).
   void pump(time_point now);
-  void start(item&& it, time_point now);
-  void requeue_front(item&& it);
-  void schedule_retry(item&& it, time_point due);
+  void tick_link(time_point now);
   // Carries out link_'s actions: a connect while down lets one request probe the gateway.
   void follow_link();
+  void on_refused(std::size_t slot, const http::refused& r, const http::exchange& result,
+                  time_point now);
+  void on_lost(std::size_t slot, const http::lost& l, time_point now);
+  // The request in `slot` fails now: `text`, and the HTTP status when there was one.
+  void fail(std::size_t slot, std::int32_t status, std::string text, int http_status);
   void gateway_reached(time_point now);
   void gateway_unreachable(std::string_view reason, time_point now);
-  void begin_pause(std::chrono::milliseconds pause, std::uint32_t epoch, time_point now,
+  void begin_pause(std::chrono::milliseconds pause, std::uint64_t refused_write, time_point now,
                    std::string_view why);
-  void expire_waiting(time_point now);
-  time_point waited_long_enough(const item& it) const noexcept;
-  void respond_ok(const item& it, const http::accepted& a);
-  void respond_failure(const item& it, std::int32_t status, std::string text, int http_status);
+  time_point waited_long_enough(const http_prepared_request& r) const noexcept;
   void emit_state(std::string_view state, std::int32_t status, std::string text,
                   std::string reason = {}, std::chrono::milliseconds retry_in = {});
-  void log(log_level level, std::string message);
+  void log(log_level level, std::string message) { log(level, std::move(message), 0); }
 
   http_channel_config config_;
   log_sink& log_;
-  flow::rate_limit rate_;
+  rate_gate rate_;
   link_supervisor link_;  // the gateway's state and back-off
   time_point now_;        // of the last call: next_deadline() tells times relative to it
+  std::vector<channel_event> events_;
+  tracker tracker_;
 
-  std::deque<item> queue_;  // waiting to be started, head first
-  std::deque<item> retry_;  // refused for now: not before their time, by time
-  std::unordered_map<std::uint64_t, item> in_flight_;
-  std::uint64_t next_tag_ = 1;
+  std::size_t exchanges_ = 0;  // started, result not in yet
   std::vector<outgoing_request> outgoing_;
 
   bool down_ = false;        // the gateway could not be reached; requests wait
@@ -149,14 +157,8 @@ class http_channel_core {
   time_point down_since_{};
   std::string down_reason_;
 
-  time_point paused_until_{};
-  std::uint32_t pause_epoch_ = 0;
   std::uint32_t pauses_in_a_row_ = 0;
   std::uint64_t resubmissions_ = 0;
-
-  bool shutting_down_ = false;
-  time_point drain_deadline_ = time_point::max();
-  std::vector<channel_event> events_;
 };
 
 }  // namespace smsdrv::channel

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 
 #include "channel/unsent_request.hpp"
@@ -15,6 +16,16 @@ struct http_prepared_request {
   http::built_request request;
   std::chrono::steady_clock::time_point accepted{};
   kept_user_data kept;  // as prepared_request::kept
+  // Exchanges started for it (also those that never reached the gateway).
+  std::uint32_t attempts = 0;
 };
+
+// For the request tracker (request_tracker.hpp): one exchange is the whole request.
+inline std::size_t part_count(const http_prepared_request&) noexcept {
+  return 1;
+}
+inline bool answers_at_first_part(const http_prepared_request&) noexcept {
+  return false;
+}
 
 }  // namespace smsdrv::channel

@@ -125,4 +125,12 @@ struct prepared_request {
   kept_user_data kept;
 };
 
+// For the request tracker (request_tracker.hpp): a part is a segment.
+inline std::size_t part_count(const prepared_request& r) noexcept {
+  return r.frames.size();
+}
+inline bool answers_at_first_part(const prepared_request& r) noexcept {
+  return r.prompt_response;
+}
+
 }  // namespace smsdrv::channel

@@ -6,9 +6,9 @@
 // they may reach other hosts of the account), the local reassembler taking over while Redis
 // cannot be asked.
 //
-// submit_gate is the rate a session's pump asks before each write: the channel's own limit
-// (flow::rate_limit), or that limit and the SMSC account's rate leased from Redis
-// (io::shared_submit_gate). All sessions of a channel run on one thread.
+// submit_gate (submit_gate.hpp) is the rate a session's pump asks before each write: the
+// channel's own limit (flow::rate_limit), or that limit and the SMSC account's rate leased from
+// Redis (io::shared_submit_gate). All sessions of a channel run on one thread.
 #pragma once
 
 #include <algorithm>
@@ -19,23 +19,11 @@
 #include "channel/channel_config.hpp"
 #include "channel/receipt_correlator.hpp"
 #include "channel/remote_parts.hpp"
+#include "channel/submit_gate.hpp"
 #include "flow/rate_limit.hpp"
 #include "text/reassembler.hpp"
 
 namespace smsdrv::channel {
-
-class submit_gate {
- public:
-  using time_point = std::chrono::steady_clock::time_point;
-  virtual ~submit_gate() = default;
-  // One submission at `now` if the limits allow it (flow::rate_limit::try_take's contract).
-  virtual bool try_take(time_point now) = 0;
-  // The earliest time try_take() may succeed; time_point::max() when only the gate's owner
-  // knows (a lease from Redis on its way): it wakes the sessions then.
-  virtual time_point next_available(time_point now) const = 0;
-  // The caller stopped for a reason of its own (flow::rate_limit::not_waiting).
-  virtual void not_waiting() = 0;
-};
 
 // x-smpp-submit-max-rate with a burst of 50 ms of messages after idle, never more than the
 // window: also how far back a late timer is made up (flow/rate_limit.hpp).
