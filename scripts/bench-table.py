@@ -178,6 +178,23 @@ def main():
                   f"| {r['local_achieved_per_s']:,.1f} | {r['local_cpu_us_per_message']:.2f} |")
         print()
 
+    channel = lines(os.path.join(d, "shared-limit-channel.jsonl"))
+    if channel:
+        print(f"### Shared rate limit in the channel (`smpp-bench shared-limit`, one channel, "
+              f"{channel[0]['seconds']:.0f} s after {channel[0]['warmup']:.0f} s, medians of "
+              f"{len(channel) // len({r['rate'] for r in channel})} runs)\n")
+        print("| rate | lease | local limiter msgs/s | CPU µs/msg | shared limiter msgs/s "
+              "| CPU µs/msg | redis-server CPU µs/msg | Redis round trips per message |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for rate in sorted({r["rate"] for r in channel}):
+            rs = [r for r in channel if r["rate"] == rate]
+            m = lambda k: statistics.median(r[k] for r in rs)
+            print(f"| {rate:,} | {rs[0]['lease']:,} | {m('local_msgs_per_s'):,.1f} "
+                  f"| {m('local_cpu_us_per_msg'):.2f} | {m('shared_msgs_per_s'):,.1f} "
+                  f"| {m('shared_cpu_us_per_msg'):.2f} | {m('redis_cpu_us_per_msg'):.2f} "
+                  f"| {m('redis_round_trips_per_msg'):.4f} |")
+        print()
+
     stub = lines(os.path.join(d, "dms-stub.jsonl"))
     runs = [r for r in stub if r["tool"] == "dms-stub"]
     idle = [r for r in stub if r["tool"] == "dms-stub-idle"]

@@ -100,6 +100,14 @@ for case in "1000 20" "1000 50" "10000 50" "10000 200" "100000 500" "100000 2000
     --seconds 5 >>"$out/shared-limit.jsonl"
 done
 
+# The same limit inside the channel (smpp-bench through the C ABI against smsc-sim): for each
+# rate the channel's own limiter, then the shared one through a redis-server it starts.
+: >"$out/shared-limit-channel.jsonl"
+for i in $(seq "$runs"); do
+  "$bench" shared-limit --rates 1000,10000,100000 --duration 5 --no-progress \
+    >>"$out/shared-limit-channel.jsonl"
+done
+
 if [ "$soak_rate" != 0 ]; then
   "$bench" dms-stub --rate "$soak_rate" --duration 300 --sample 10 --no-progress \
     >"$out/soak.jsonl"

@@ -90,6 +90,15 @@ subprocess::subprocess(const std::vector<std::string>& argv, const spawn_options
   int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
   if (options.pipe_stdin) make_pipe(in);
   make_pipe(out);
+  if (options.stdout_pipe_size != 0 &&
+      ::fcntl(out[0], F_SETPIPE_SZ, static_cast<int>(options.stdout_pipe_size)) < 0) {
+    const int e = errno;
+    close_fd(in[0]);
+    close_fd(in[1]);
+    close_fd(out[0]);
+    close_fd(out[1]);
+    fail("stdout pipe of " + std::to_string(options.stdout_pipe_size) + " bytes", e);
+  }
   if (options.capture_stderr) make_pipe(err);
 
   posix_spawn_file_actions_t actions;

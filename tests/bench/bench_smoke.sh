@@ -51,6 +51,11 @@ check_json "$tmp/http" requests_per_s cpu_us_per_request busiest_thread_cpu_us_p
 check_json "$tmp/mms" submits_per_s cpu_us_per_submit sim_cpu_percent delivers_per_s \
   held_heap_bytes_per_message released_heap_bytes_left
 
+# The shared rate limit in the channel beside the local one, through a redis-server it starts.
+"$bench" shared-limit --rates 1000 --duration 0.5 --warmup 0.2 --no-progress >"$tmp/shared"
+check_json "$tmp/shared" local_msgs_per_s local_cpu_us_per_msg shared_msgs_per_s \
+  shared_cpu_us_per_msg redis_cpu_us_per_msg redis_round_trips_per_msg
+
 "$bench" queue-memory --count 1000 >"$tmp/queue"
 check_json "$tmp/queue" bytes_per_queued_message
 

@@ -131,8 +131,8 @@ struct smsc_process {
   std::vector<json_line> events;
   int port = 0;
 
-  explicit smsc_process(std::vector<std::string> argv) {
-    proc = std::make_unique<subprocess>(argv);
+  explicit smsc_process(std::vector<std::string> argv, const spawn_options& options = {}) {
+    proc = std::make_unique<subprocess>(argv, options);
     auto l =
         read_until(*proc, events, [](const json_line& j) { return j.str("event") == "listening"; });
     REQUIRE(l);

@@ -7,6 +7,8 @@
 //   smpp-bench queue-memory  memory per queued request
 //   smpp-bench http          an HTTP gateway channel to http-sink, beside Kannel's HTTP client
 //   smpp-bench mms           MMS over MM7 to mmsc-sim: SubmitReq/s with an image, DeliverReq/s
+//   smpp-bench shared-limit  the account's rate shared through Redis in the channel, beside the
+//                            channel's own limiter
 //
 // Every command ends with one JSON line of results on stdout (compare: a table, and JSON lines in
 // --out). Programs built with it (the module, smsc-sim, smsc-sim-flood, dms-stub) are found next to
@@ -14,6 +16,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <exception>
@@ -29,6 +32,7 @@
 #include "mms_bench.hpp"
 #include "process.hpp"
 #include "programs.hpp"
+#include "shared_limit_bench.hpp"
 #include "stub_bench.hpp"
 
 namespace {
@@ -68,6 +72,12 @@ commands:
                   --image-size BYTES (30000) --no-progress
                   --held N (0) --held-ms MS (5000)   heap and RSS per SendMMS in flight, N held by
                                                      mmsc-sim MS each, and after their RESPONSE
+
+  shared-limit  for each rate, the driver at that rate with the channel's own limiter, then
+                with the shared limiter through a redis-server started here (one JSON line each)
+                  --rates 1000,10000,100000 --lease L (rate/50 within 20..2000) --window W (100)
+                  --duration S (5) --warmup S (1) --redis-server PATH --redis-cli PATH
+                  --no-progress
 
 programs (default: installed next to smpp-bench, else where the build put them):
   --module PATH --sim PATH --flood PATH --dms-stub PATH --node PATH --npm-client PATH
@@ -202,6 +212,28 @@ int run(const std::vector<std::string_view>& args) {
     o.module = p.module;
     o.sim = p.mmsc_sim;
     fmt::print("{}\n", run_mms(o));
+    return 0;
+  }
+  if (command == "shared-limit") {
+    shared_limit_options o;
+    parse(rest,
+          {{"--rates", [&](auto v) { o.rates = number_list("--rates", v); }},
+           numeric("--lease", o.lease),
+           numeric("--window", o.window),
+           numeric("--duration", o.duration),
+           numeric("--warmup", o.warmup),
+           {"--redis-server", [&](auto v) { o.redis_server = v; }},
+           {"--redis-cli", [&](auto v) { o.redis_cli = v; }}},
+          p, {{"--no-progress", [&] { o.progress = false; }}});
+    if (o.window == 0 || o.window > 1000) throw bad_usage("--window must be 1..1000");
+    if (std::any_of(o.rates.begin(), o.rates.end(),
+                    [](std::uint32_t r) { return r == 0 || r > 1'000'000; }))
+      throw bad_usage("--rates must be 1..1000000 each");
+    if (o.duration <= 0) throw bad_usage("--duration must be above 0");
+    o.module = p.module;
+    o.sim_program = p.sim;
+    for (const std::string& line : run_shared_limit(o))
+      fmt::print("{}\n", line);
     return 0;
   }
   if (command == "queue-memory") {

@@ -2,8 +2,11 @@
 //
 // A channel has its gateways in order: the primary first, then its failovers (another SMSC of
 // the same channel, or another channel of either kind: x-failover-channel). Each gateway is in
-// one state: idle, connecting, up, backing off (down, waiting to try again) or probing (the
-// primary while another gateway carries: tried now and then, to return to it).
+// one state: idle, connecting, up, backing off (down, waiting to try again), probing (the
+// primary while another gateway carries: tried now and then, to return to it) or draining.
+// Its users: channel_core (the SMSCs of an SMPP channel, one_link), http_channel_core (its one
+// gateway, which has no link to hold: "connect" is the turn of one request to try it) and
+// failover_router (x-failover-channel: channels that report themselves).
 //
 // The supervisor decides; it calls nothing. Its inputs are what happened (up, down, a probe's
 // result, the time); its outputs are actions the shell carries out, taken with take_actions():

@@ -30,9 +30,16 @@ std::uint32_t lease_manager::low_water() const noexcept {
 
 void lease_manager::expire(time_point now) {
   while (!leases_.empty() && leases_.front().expires <= now) {
-    held_ -= leases_.front().left;
-    stats_.tokens_expired += leases_.front().left;
-    leases_.pop_front();
+    lease& front = leases_.front();
+    std::uint32_t gone = front.left;
+    if (front.spacing.count() > 0)
+      gone = static_cast<std::uint32_t>(
+          std::min<std::int64_t>(front.left, (now - front.expires) / front.spacing + 1));
+    held_ -= gone;
+    stats_.tokens_expired += gone;
+    front.left -= gone;
+    front.expires += front.spacing * gone;
+    if (front.left == 0) leases_.pop_front();
   }
 }
 
@@ -52,6 +59,7 @@ bool lease_manager::try_take(time_point now) {
   last_demand_ = now;
   if (mode_ == lease_mode::fallback) {
     if (!local_.try_take(now)) return false;
+    local_spent_.take(now);
     ++stats_.local_taken;
     return true;
   }
@@ -59,6 +67,7 @@ bool lease_manager::try_take(time_point now) {
   if (held_ == 0) return false;
   lease& front = leases_.front();
   --held_;
+  front.expires += front.spacing;
   if (--front.left == 0) leases_.pop_front();
   ++stats_.tokens_taken;
   return true;
@@ -79,21 +88,34 @@ std::optional<std::uint32_t> lease_manager::request_due(time_point now) {
   if (!wants_request(now)) return std::nullopt;
   in_flight_ = true;
   asked_ = recent_demand(now) ? settings_.lease_size - std::min(held_, settings_.lease_size) : 0;
+  debit_ =
+      mode_ == lease_mode::fallback
+          ? static_cast<std::uint32_t>(std::min<std::uint64_t>(local_spent_.count(now), UINT32_MAX))
+          : 0;
   ++stats_.requests;
   return asked_;
 }
 
 void lease_manager::on_granted(std::uint32_t granted, std::chrono::microseconds retry_after,
-                               time_point now) {
+                               time_point now, std::optional<std::chrono::microseconds> ahead) {
   if (!in_flight_) return;
   in_flight_ = false;
   if (mode_ == lease_mode::fallback) {
     mode_ = lease_mode::shared;
     mode_changed_ = true;
+    stats_.tokens_debited += std::exchange(debit_, 0);
+    local_spent_ = sliding_second(1);
   }
   granted = std::min(granted, asked_);
-  if (granted > 0) {
+  if (granted > 0 && ahead) {
+    // Token j of g has its place at now + ahead - (g - j) / rate.
+    const std::chrono::nanoseconds spacing(1'000'000'000 / settings_.account_rate);
+    const time_point first = now + *ahead - spacing * granted;
+    leases_.push_back({granted, std::max(first, now) + settings_.late_grace, spacing});
+  } else if (granted > 0) {
     leases_.push_back({granted, now + settings_.lease_ttl});
+  }
+  if (granted > 0) {
     held_ += granted;
     stats_.tokens_granted += granted;
   }
@@ -114,6 +136,7 @@ void lease_manager::on_granted(std::uint32_t granted, std::chrono::microseconds 
 void lease_manager::on_failed(time_point now) {
   if (!in_flight_) return;
   in_flight_ = false;
+  debit_ = 0;
   ++stats_.requests_failed;
   if (mode_ == lease_mode::shared) {
     mode_ = lease_mode::fallback;
@@ -121,6 +144,8 @@ void lease_manager::on_failed(time_point now) {
     ++stats_.fallbacks;
     drop_leases();
     local_ = make_local(settings_);
+    // The shared tokens spent in the last second already count: no burst on top of them.
+    local_.drain(now);
   }
   not_before_ = now + settings_.retry_after_failure;
 }

@@ -9,12 +9,22 @@
 //    does not say to wait: leases are refilled ahead of need and never while idle. After a
 //    partial grant (the account is at its rate) the next request waits until half a lease has
 //    accrued at the account's rate; after none, until the next token is due.
-//  - Leased tokens expire `lease_ttl` after their grant: a token not spent in time is dropped,
-//    so that a host cannot save tokens up and spend them together with the others' later.
+//  - A leased token is spent near its place in the account's schedule or not at all: it expires
+//    `late_grace` after that place (the store says where the grant ends: gcra_grant::ahead_ns),
+//    so that a host that stalls (a busy machine) cannot spend its lease late on top of the
+//    tokens the others spend meanwhile; in any sliding second the account then sees at most
+//    its rate, one lease and the grace's worth of the rate. Without the place, a token expires
+//    `lease_ttl` after its grant.
 //  - A failed request (error, timeout, no connection) switches to `fallback`: the held leases
 //    are dropped and messages go through a local limiter at local_share_percent of the account
-//    rate, so the account sees at most its rate plus this host's share. The store is tried
+//    rate, starting without a burst (the shared tokens spent just before already count), so the
+//    account sees at most its rate plus this host's share. The store is tried
 //    again every retry_after_failure; the first grant switches back to `shared`.
+//  - The request that brings the share back carries a debit: the local tokens spent in the last
+//    second, which the store puts on the account's schedule before it grants anything
+//    (gcra_take). The account pays for them then, so that the hosts still on their share
+//    (their retries are not in step) and the hosts back on the shared limit together stay
+//    within the account's rate plus one lease in any sliding second.
 #pragma once
 
 #include <chrono>
@@ -32,6 +42,7 @@ struct lease_settings {
   std::uint32_t lease_size = 20;           // tokens asked for at once; also the account's burst
   std::uint32_t local_share_percent = 50;  // of account_rate, while the store is unreachable
   std::chrono::milliseconds lease_ttl{1000};
+  std::chrono::milliseconds late_grace{10};
   std::chrono::milliseconds retry_after_failure{1000};
 };
 
@@ -44,6 +55,7 @@ struct lease_stats {
   std::uint64_t tokens_taken = 0;    // spent from leases
   std::uint64_t tokens_expired = 0;  // leased, never spent (expired, or dropped on failure)
   std::uint64_t local_taken = 0;     // spent through the local share in fallback
+  std::uint64_t tokens_debited = 0;  // of those, put on the account's schedule on return
   std::uint64_t fallbacks = 0;       // switches to fallback
 };
 
@@ -58,9 +70,12 @@ class lease_manager {
   // The number of tokens to ask the store for now (the request is then in flight), or nullopt.
   // 0 asks nothing but whether the store answers: the probe of fallback mode without demand.
   std::optional<std::uint32_t> request_due(time_point now);
+  // The debit of the request in flight: local tokens the store puts on the schedule first.
+  std::uint32_t request_debit() const noexcept { return debit_; }
   // The store's answer to the request in flight: `granted` tokens, the next one due after
-  // `retry_after`.
-  void on_granted(std::uint32_t granted, std::chrono::microseconds retry_after, time_point now);
+  // `retry_after`, the schedule `ahead` of now after the grant (unknown: nullopt).
+  void on_granted(std::uint32_t granted, std::chrono::microseconds retry_after, time_point now,
+                  std::optional<std::chrono::microseconds> ahead = std::nullopt);
   // The request in flight failed (error, timeout, connection lost).
   void on_failed(time_point now);
 
@@ -82,7 +97,8 @@ class lease_manager {
  private:
   struct lease {
     std::uint32_t left;
-    time_point expires;
+    time_point expires;                   // of its first token
+    std::chrono::nanoseconds spacing{0};  // between its tokens' expiries
   };
   void expire(time_point now);
   void drop_leases();
@@ -94,6 +110,8 @@ class lease_manager {
   std::deque<lease> leases_;  // oldest first
   std::uint32_t held_ = 0;
   rate_limit local_;
+  sliding_second local_spent_{1};  // the local share's tokens of the last second
+  std::uint32_t debit_ = 0;
   lease_mode mode_ = lease_mode::shared;
   bool mode_changed_ = false;
   bool in_flight_ = false;

@@ -12,7 +12,7 @@ void sliding_second::advance(std::int64_t bucket) noexcept {
   } else {
     // The slot of bucket b held bucket b - (buckets + 1), which leaves the window now.
     for (std::int64_t b = newest_ + 1; b <= bucket; ++b) {
-      std::uint32_t& c = count(b);
+      std::uint32_t& c = slot(b);
       sum_ -= c;
       c = 0;
     }
@@ -28,7 +28,7 @@ bool sliding_second::allows(time_point now) noexcept {
 void sliding_second::take(time_point now) noexcept {
   const std::int64_t b = std::max(bucket_of(now), newest_);
   advance(b);
-  ++count(b);
+  ++slot(b);
   ++sum_;
 }
 

@@ -47,6 +47,11 @@ class sliding_second {
   void take(time_point now) noexcept;
   // The earliest time allows() is true (at or after the newest event seen).
   time_point next_available(time_point now) const noexcept;
+  // The events in the window that ends at `now` (the second and the guard).
+  std::uint64_t count(time_point now) noexcept {
+    advance(bucket_of(now));
+    return sum_;
+  }
 
   std::uint32_t limit() const noexcept { return limit_; }
 
@@ -57,7 +62,7 @@ class sliding_second {
   static std::int64_t bucket_of(time_point t) noexcept {
     return t.time_since_epoch().count() / bucket_ns;
   }
-  std::uint32_t& count(std::int64_t bucket) noexcept {
+  std::uint32_t& slot(std::int64_t bucket) noexcept {
     return counts_[static_cast<std::size_t>(bucket % (buckets + 1))];
   }
   void advance(std::int64_t bucket) noexcept;
@@ -90,6 +95,10 @@ class rate_limit {
   // The caller stopped for a reason of its own (nothing to send, its window full, a pause): its
   // next submission is not late, whenever it comes, and is counted when it is made.
   void not_waiting() noexcept { waiting_ = false; }
+  // No burst from `now` on (token_bucket::drain): a limiter that takes over from another one
+  // that was sending until now (the local share of an account's rate after the shared limit
+  // failed) starts at its rate, not with a burst on top of what the other one sent.
+  void drain(time_point now) noexcept { bucket_.drain(now); }
 
   std::uint32_t rate() const noexcept { return bucket_.rate(); }
   std::uint32_t burst() const noexcept { return bucket_.burst(); }

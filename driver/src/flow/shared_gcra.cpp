@@ -9,7 +9,7 @@ constexpr std::int64_t ns_per_s = 1'000'000'000;
 }
 
 gcra_grant gcra_take(gcra_state& state, std::int64_t now_ns, std::uint32_t rate,
-                     std::uint32_t burst, std::uint32_t count) noexcept {
+                     std::uint32_t burst, std::uint32_t count, std::uint32_t debit) noexcept {
   const std::int64_t r = std::max<std::uint32_t>(rate, 1);
   const std::int64_t tolerance =
       static_cast<std::int64_t>(std::max<std::uint32_t>(burst, 1) - 1) * (ns_per_s / r);
@@ -20,6 +20,9 @@ gcra_grant gcra_take(gcra_state& state, std::int64_t now_ns, std::uint32_t rate,
     d = 0;
     rem = 0;
   }
+  const std::int64_t owed = rem + static_cast<std::int64_t>(debit) * ns_per_s;
+  d += owed / r;
+  rem = owed % r;
   // After j tokens the schedule is at d + floor((rem + j * 1e9) / r) ns; token j is due when
   // that, less the tolerance, is not after now: rem + j * 1e9 <= (tolerance - d + 1) * r - 1.
   const std::int64_t room = (tolerance - d + 1) * r - 1 - rem;
@@ -28,7 +31,7 @@ gcra_grant gcra_take(gcra_state& state, std::int64_t now_ns, std::uint32_t rate,
   const std::int64_t advance = rem + granted * ns_per_s;
   d += advance / r;
   rem = advance % r;
-  if (granted > 0) {
+  if (granted > 0 || debit > 0) {
     state.set = true;
     state.tat_ns = now_ns + d;
     state.rem = rem;
@@ -36,21 +39,24 @@ gcra_grant gcra_take(gcra_state& state, std::int64_t now_ns, std::uint32_t rate,
   gcra_grant g;
   g.granted = static_cast<std::uint32_t>(granted);
   g.retry_after_ns = std::max<std::int64_t>(0, d - tolerance);
+  g.ahead_ns = d;
   return g;
 }
 
 // The same arithmetic as gcra_take(). Lua 5.1 numbers are doubles, exact for whole numbers below
 // 2^53: nanoseconds since 1970 are not, so the schedule is kept as seconds and nanoseconds and
 // only its distance to now (d, a few seconds at most) is computed in nanoseconds; `room` is at
-// most (burst * 1e9 / rate + 1) * rate, about burst * 1e9.
+// most (burst * 1e9 / rate + 1) * rate, about burst * 1e9, and `owed` (debit + 1) * 1e9 with a
+// debit of at most a second's worth of the rate.
 const std::string_view gcra_lease_script = R"lua(
 local rate = math.max(tonumber(ARGV[1]), 1)
 local burst = math.max(tonumber(ARGV[2]), 1)
 local count = tonumber(ARGV[3])
+local debit = tonumber(ARGV[4])
 local now_s, now_ns
-if ARGV[5] then
-  now_s = tonumber(ARGV[4])
-  now_ns = tonumber(ARGV[5])
+if ARGV[6] then
+  now_s = tonumber(ARGV[5])
+  now_ns = tonumber(ARGV[6])
 else
   local t = redis.call('TIME')
   now_s = tonumber(t[1])
@@ -68,6 +74,9 @@ if d < 0 then
   d = 0
   rem = 0
 end
+local owed = rem + debit * 1000000000
+d = d + math.floor(owed / rate)
+rem = owed % rate
 local room = (tolerance - d + 1) * rate - 1 - rem
 local granted = 0
 if room >= 0 then
@@ -76,7 +85,7 @@ end
 local advance = rem + granted * 1000000000
 d = d + math.floor(advance / rate)
 rem = advance % rate
-if granted > 0 then
+if granted > 0 or debit > 0 then
   local tat_ns = now_ns + d
   local tat_s = now_s + math.floor(tat_ns / 1000000000)
   tat_ns = tat_ns % 1000000000
@@ -86,7 +95,7 @@ if granted > 0 then
 end
 local retry = d - tolerance
 if retry < 0 then retry = 0 end
-return {granted, math.ceil(retry / 1000)}
+return {granted, math.ceil(retry / 1000), math.ceil(d / 1000)}
 )lua";
 
 }  // namespace smsdrv::flow

@@ -36,4 +36,9 @@ token_bucket::time_point token_bucket::next_available(time_point now) const noex
   return when <= ns(now) ? now : time_point(std::chrono::nanoseconds(when));
 }
 
+void token_bucket::drain(time_point now) noexcept {
+  tat_ns_ = ns(now) + tolerance_ns_;
+  tat_rem_ = 0;
+}
+
 }  // namespace smsdrv::flow

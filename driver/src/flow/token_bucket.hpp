@@ -23,6 +23,9 @@ class token_bucket {
   bool try_take(time_point now) noexcept;
   // The earliest time try_take() succeeds.
   time_point next_available(time_point now) const noexcept;
+  // Starts the schedule at `now` with no burst saved up: one token at `now`, then one per
+  // interval, as if it had been sending at its rate until now.
+  void drain(time_point now) noexcept;
 
   std::uint32_t rate() const noexcept { return rate_; }
   std::uint32_t burst() const noexcept { return burst_; }

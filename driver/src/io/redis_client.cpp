@@ -12,11 +12,13 @@ extern "C" {
 #include <fmt/format.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <map>
+#include <unordered_map>
 
 #include "flow/shared_gcra.hpp"
 
@@ -26,7 +28,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::string script_sha1(std::string_view s = flow::gcra_lease_script) {
+std::string script_sha1(std::string_view s) {
   unsigned char digest[SHA_DIGEST_LENGTH];
   SHA1(reinterpret_cast<const unsigned char*>(s.data()), s.size(), digest);
   std::string hex;
@@ -50,24 +52,20 @@ std::string value_of(const redisReply* r) {
 
 }  // namespace
 
-redis_script::redis_script(std::string_view t) : text(t), sha1(script_sha1(t)) {}
-
 struct redis_client::impl : std::enable_shared_from_this<impl> {
   struct request {
-    std::string key;
-    std::string rate, burst, count;
-    lease_handler handler;
-    // eval(): the script, its keys then arguments, and its handler (set: this is no lease).
     const redis_script* script = nullptr;
-    std::vector<std::string> words;
-    std::size_t keys = 0;
-    script_handler on_script;
+    const std::string* sha = nullptr;
+    std::string key;
+    std::vector<std::string> args;
+    counts_handler handler;
+    values_handler values;  // set: eval_values()
     std::unique_ptr<asio::steady_timer> timer;
     bool eval_sent = false;  // EVAL after NOSCRIPT
   };
 
   impl(asio::io_context& io, redis_endpoint ep, std::chrono::milliseconds t)
-      : io_(io), endpoint_(std::move(ep)), timeout_(t), sha_(script_sha1()) {}
+      : io_(io), endpoint_(std::move(ep)), timeout_(t) {}
 
   ~impl() {
     closing_ = true;
@@ -167,14 +165,17 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
   }
 
   // --- requests ---
-  void lease(const std::string& key, std::uint32_t rate, std::uint32_t burst, std::uint32_t count,
-             lease_handler handler) {
+  void eval(const redis_script& script, const std::string& key, std::vector<std::string> args,
+            counts_handler handler, values_handler values = nullptr) {
     const std::uint64_t id = ++next_id_;
     request& r = requests_[id];
+    r.values = std::move(values);
+    r.script = &script;
+    auto sha = shas_.find(script.text.data());
+    if (sha == shas_.end()) sha = shas_.emplace(script.text.data(), script_sha1(script.text)).first;
+    r.sha = &sha->second;
     r.key = key;
-    r.rate = std::to_string(rate);
-    r.burst = std::to_string(burst);
-    r.count = std::to_string(count);
+    r.args = std::move(args);
     r.handler = std::move(handler);
     r.timer = std::make_unique<asio::steady_timer>(io_, timeout_);
     r.timer->async_wait([self = shared_from_this(), id](const boost::system::error_code& ec) {
@@ -188,72 +189,26 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
     send(id, false);
   }
 
-  void eval(const redis_script& script, std::vector<std::string> keys,
-            std::vector<std::string> args, script_handler handler) {
-    const std::uint64_t id = ++next_id_;
-    request& r = requests_[id];
-    r.script = &script;
-    r.keys = keys.size();
-    r.words = std::move(keys);
-    r.words.insert(r.words.end(), std::make_move_iterator(args.begin()),
-                   std::make_move_iterator(args.end()));
-    r.on_script = std::move(handler);
-    r.timer = std::make_unique<asio::steady_timer>(io_, timeout_);
-    r.timer->async_wait([self = shared_from_this(), id](const boost::system::error_code& ec) {
-      if (!ec) self->timed_out(id);
-    });
-    std::string error;
-    if (ctx_ == nullptr && !connect(error)) {
-      fail(id, error);
-      return;
-    }
-    send(id, false);
-  }
-
-  void send_script(std::uint64_t id, request& r, bool eval) {
-    const std::string count = std::to_string(r.keys);
-    std::vector<const char*> argv = {eval ? "EVAL" : "EVALSHA",
-                                     eval ? r.script->text.data() : r.script->sha1.c_str(),
-                                     count.c_str()};
-    std::vector<std::size_t> len = {
-        eval ? 4u : 7u, eval ? r.script->text.size() : r.script->sha1.size(), count.size()};
-    for (const std::string& w : r.words) {
-      argv.push_back(w.data());
-      len.push_back(w.size());
-    }
-    ++commands_;
-    if (redisAsyncCommandArgv(ctx_, &impl::on_lease_reply,
-                              reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)),
-                              static_cast<int>(argv.size()), argv.data(), len.data()) != REDIS_OK)
-      fail(id, fmt::format("{}: the connection is closing", where()));
-  }
-
   void send(std::uint64_t id, bool eval) {
     request& r = requests_.at(id);
     r.eval_sent = eval;
-    if (r.script != nullptr) {
-      send_script(id, r, eval);
-      return;
-    }
-    const std::string_view script = flow::gcra_lease_script;
-    const char* argv[] = {eval ? "EVAL" : "EVALSHA",
-                          eval ? script.data() : sha_.c_str(),
-                          "1",
-                          r.key.c_str(),
-                          r.rate.c_str(),
-                          r.burst.c_str(),
-                          r.count.c_str()};
-    const std::size_t len[] = {eval ? 4u : 7u,
-                               eval ? script.size() : sha_.size(),
-                               1,
-                               r.key.size(),
-                               r.rate.size(),
-                               r.burst.size(),
-                               r.count.size()};
+    const std::string_view script = eval ? r.script->text : std::string_view(*r.sha);
+    argv_.clear();
+    len_.clear();
+    auto add = [&](std::string_view a) {
+      argv_.push_back(a.data());
+      len_.push_back(a.size());
+    };
+    add(eval ? "EVAL" : "EVALSHA");
+    add(script);
+    add("1");
+    add(r.key);
+    for (const std::string& a : r.args)
+      add(a);
     ++commands_;
-    if (redisAsyncCommandArgv(ctx_, &impl::on_lease_reply,
-                              reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)), 7, argv,
-                              len) != REDIS_OK)
+    if (redisAsyncCommandArgv(
+            ctx_, &impl::on_script_reply, reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)),
+            static_cast<int>(argv_.size()), argv_.data(), len_.data()) != REDIS_OK)
       fail(id, fmt::format("{}: the connection is closing", where()));
   }
 
@@ -264,14 +219,14 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
       self->setup_error_ = std::string(reply->str, reply->len);  // AUTH/SELECT refused
   }
 
-  static void on_lease_reply(redisAsyncContext* c, void* r, void* privdata) {
+  static void on_script_reply(redisAsyncContext* c, void* r, void* privdata) {
     auto* self = static_cast<impl*>(c->data);
     if (self == nullptr) return;
-    self->lease_reply(static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(privdata)),
-                      static_cast<const redisReply*>(r), c->errstr);
+    self->script_reply(static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(privdata)),
+                       static_cast<const redisReply*>(r), c->errstr);
   }
 
-  void lease_reply(std::uint64_t id, const redisReply* reply, const char* errstr) {
+  void script_reply(std::uint64_t id, const redisReply* reply, const char* errstr) {
     if (!requests_.contains(id)) return;  // timed out already
     if (reply == nullptr) {
       fail(id, fmt::format("{}: {}", where(),
@@ -286,12 +241,11 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
       }
       std::string why(text);
       if (!setup_error_.empty()) why = fmt::format("{} (after AUTH/SELECT: {})", why, setup_error_);
-      fail(id, fmt::format("{} refused the {} script: {}", where(),
-                           requests_.at(id).script != nullptr ? "reassembly" : "lease", why));
+      fail(id, fmt::format("{} refused {}: {}", where(), requests_.at(id).script->name, why));
       return;
     }
-    if (requests_.at(id).script != nullptr) {
-      redis_script_reply out;
+    if (requests_.at(id).values) {
+      redis_values_reply out;
       out.ok = true;
       if (reply->type == REDIS_REPLY_ARRAY) {
         for (std::size_t i = 0; i < reply->elements; ++i)
@@ -299,21 +253,24 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
       } else {
         out.values.push_back(value_of(reply));
       }
-      complete_script(id, std::move(out));
+      complete_values(id, std::move(out));
       return;
     }
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
-        reply->element[0]->type != REDIS_REPLY_INTEGER ||
-        reply->element[1]->type != REDIS_REPLY_INTEGER || reply->element[0]->integer < 0 ||
-        reply->element[1]->integer < 0) {
-      fail(id,
-           fmt::format("{}: the lease script answered something else than two counts", where()));
+    const bool counts =
+        reply->type == REDIS_REPLY_ARRAY && (reply->elements == 2 || reply->elements == 3) &&
+        std::all_of(reply->element, reply->element + reply->elements, [](const redisReply* e) {
+          return e->type == REDIS_REPLY_INTEGER && e->integer >= 0;
+        });
+    if (!counts) {
+      fail(id, fmt::format("{}: {} answered something else than two or three counts", where(),
+                           requests_.at(id).script->name));
       return;
     }
-    redis_lease_reply out;
+    redis_counts_reply out;
     out.ok = true;
-    out.granted = static_cast<std::uint32_t>(reply->element[0]->integer);
-    out.retry_after = std::chrono::microseconds(reply->element[1]->integer);
+    out.first = reply->element[0]->integer;
+    out.second = reply->element[1]->integer;
+    out.third = reply->elements == 3 ? reply->element[2]->integer : 0;
     complete(id, std::move(out));
   }
 
@@ -324,35 +281,21 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
   }
 
   void fail(std::uint64_t id, std::string error) {
-    auto it = requests_.find(id);
-    if (it != requests_.end() && it->second.script != nullptr) {
-      redis_script_reply out;
+    if (auto it = requests_.find(id); it != requests_.end() && it->second.values) {
+      redis_values_reply out;
       out.error = std::move(error);
-      complete_script(id, std::move(out));
+      complete_values(id, std::move(out));
       return;
     }
-    redis_lease_reply out;
+    redis_counts_reply out;
     out.error = std::move(error);
     complete(id, std::move(out));
   }
 
-  void complete_script(std::uint64_t id, redis_script_reply reply) {
+  void complete(std::uint64_t id, redis_counts_reply reply) {
     auto it = requests_.find(id);
     if (it == requests_.end()) return;
-    script_handler handler = std::move(it->second.on_script);
-    it->second.timer->cancel();
-    requests_.erase(it);
-    if (closing_) return;
-    // Never from inside eval() or hiredis (as for leases).
-    asio::post(io_, [handler = std::move(handler), reply = std::move(reply)]() mutable {
-      handler(reply);
-    });
-  }
-
-  void complete(std::uint64_t id, redis_lease_reply reply) {
-    auto it = requests_.find(id);
-    if (it == requests_.end()) return;
-    lease_handler handler = std::move(it->second.handler);
+    counts_handler handler = std::move(it->second.handler);
     it->second.timer->cancel();
     requests_.erase(it);
     if (closing_) return;
@@ -360,10 +303,23 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
     asio::post(io_, [handler = std::move(handler), reply = std::move(reply)] { handler(reply); });
   }
 
+  void complete_values(std::uint64_t id, redis_values_reply reply) {
+    auto it = requests_.find(id);
+    if (it == requests_.end()) return;
+    values_handler handler = std::move(it->second.values);
+    it->second.timer->cancel();
+    requests_.erase(it);
+    if (closing_) return;
+    // Never from inside eval_values() or hiredis (as complete()).
+    asio::post(io_, [handler = std::move(handler), reply = std::move(reply)] { handler(reply); });
+  }
+
   asio::io_context& io_;
   redis_endpoint endpoint_;
   std::chrono::milliseconds timeout_;
-  std::string sha_;
+  std::unordered_map<const char*, std::string> shas_;  // by the script's text
+  std::vector<const char*> argv_;                      // reused by send()
+  std::vector<std::size_t> len_;
   redisAsyncContext* ctx_ = nullptr;
   std::unique_ptr<asio::posix::stream_descriptor> descriptor_;
   std::uint64_t generation_ = 0;
@@ -389,14 +345,33 @@ redis_client::~redis_client() {
   impl_->requests_.clear();
 }
 
-void redis_client::lease(const std::string& key, std::uint32_t rate, std::uint32_t burst,
-                         std::uint32_t count, lease_handler handler) {
-  impl_->lease(key, rate, burst, count, std::move(handler));
+void redis_client::eval(const redis_script& script, const std::string& key,
+                        std::vector<std::string> args, counts_handler handler) {
+  impl_->eval(script, key, std::move(args), std::move(handler));
 }
 
-void redis_client::eval(const redis_script& script, std::vector<std::string> keys,
-                        std::vector<std::string> args, script_handler handler) {
-  impl_->eval(script, std::move(keys), std::move(args), std::move(handler));
+void redis_client::eval_values(const redis_script& script, const std::string& key,
+                               std::vector<std::string> args, values_handler handler) {
+  impl_->eval(script, key, std::move(args), nullptr, std::move(handler));
+}
+
+void redis_client::lease(const std::string& key, std::uint32_t rate, std::uint32_t burst,
+                         std::uint32_t count, std::uint32_t debit, lease_handler handler) {
+  static const redis_script script{"the lease script", flow::gcra_lease_script};
+  impl_->eval(
+      script, key,
+      {std::to_string(rate), std::to_string(burst), std::to_string(count), std::to_string(debit)},
+      [handler = std::move(handler)](const redis_counts_reply& r) {
+        redis_lease_reply out;
+        out.ok = r.ok;
+        out.error = r.error;
+        if (r.ok) {
+          out.granted = static_cast<std::uint32_t>(std::min<std::int64_t>(r.first, UINT32_MAX));
+          out.retry_after = std::chrono::microseconds(r.second);
+          out.ahead = std::chrono::microseconds(r.third);
+        }
+        handler(out);
+      });
 }
 
 std::uint64_t redis_client::commands() const noexcept {

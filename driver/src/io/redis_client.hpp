@@ -1,13 +1,15 @@
-// The Redis side of the account-wide rate limit: hiredis's asynchronous API driven by the
-// driver's I/O thread (Asio watches the connection's descriptor; no thread per call). It runs
-// flow::gcra_lease_script, and any other script (eval()), with EVALSHA, and EVAL when Redis
-// answers NOSCRIPT (a restarted or flushed server). hiredis is only in redis_client.cpp.
+// The Redis side of the account-wide limits: hiredis's asynchronous API driven by the driver's
+// I/O thread (Asio watches the connection's descriptor; no thread per call). It runs the limits'
+// Lua scripts (flow::gcra_lease_script, ...) with EVALSHA, and EVAL when Redis answers NOSCRIPT
+// (a restarted or flushed server), and any other script whose answer is a list of values
+// (eval_values(): io::redis_parts_store). hiredis is only in redis_client.cpp.
 //
 // Contracts:
-//  - Every lease() and eval() gets exactly one reply through its handler, on the I/O thread, never
-//  from
-//    inside lease(): granted tokens, or an error (no connection, a Redis error, no answer
-//    within the timeout). A timeout closes the connection; the next lease() reconnects.
+//  - Every eval() / eval_values() / lease() gets exactly one reply through its handler, on the I/O
+//  thread, never
+//    from inside the call: the script's two counts, or an error (no connection, a Redis error,
+//    an answer of another shape, no answer within the timeout). A timeout closes the
+//    connection; the next call reconnects.
 //  - The password is sent with AUTH and never appears in an error or a log line.
 #pragma once
 
@@ -32,32 +34,42 @@ struct redis_endpoint {
   std::string password;  // "" = no AUTH
 };
 
+// A Lua script of the limits: its text (sent with EVAL once) and a name for error messages.
+struct redis_script {
+  std::string_view name;  // "the lease script"
+  std::string_view text;
+};
+
+// A script's answer: two or three counts, each >= 0.
+struct redis_counts_reply {
+  bool ok = false;
+  std::int64_t first = 0;
+  std::int64_t second = 0;
+  std::int64_t third = 0;
+  std::string error;  // when !ok: what failed, naming Redis's host and port
+};
+
+// A script's answer as values: an array's elements (integers in decimal, nil as ""), or the one
+// value it returned.
+struct redis_values_reply {
+  bool ok = false;
+  std::vector<std::string> values;
+  std::string error;  // when !ok: what failed, naming Redis's host and port
+};
+
 struct redis_lease_reply {
   bool ok = false;
   std::uint32_t granted = 0;
   std::chrono::microseconds retry_after{0};
-  std::string error;  // when !ok: what failed, naming Redis's host and port
-};
-
-// A Lua script to run with eval(); `text` outlives every call that runs it.
-struct redis_script {
-  explicit redis_script(std::string_view text);
-  std::string_view text;
-  std::string sha1;  // hex, for EVALSHA
-};
-
-struct redis_script_reply {
-  bool ok = false;
-  // The script's answer: an array's elements (integers in decimal, nil as ""), or the one
-  // value it returned.
-  std::vector<std::string> values;
-  std::string error;  // when !ok: what failed, naming Redis's host and port
+  std::chrono::microseconds ahead{0};  // flow::gcra_grant::ahead_ns
+  std::string error;                   // when !ok: what failed, naming Redis's host and port
 };
 
 class redis_client {
  public:
   using lease_handler = std::function<void(const redis_lease_reply&)>;
-  using script_handler = std::function<void(redis_script_reply&)>;
+  using counts_handler = std::function<void(const redis_counts_reply&)>;
+  using values_handler = std::function<void(const redis_values_reply&)>;
 
   redis_client(boost::asio::io_context& io, redis_endpoint endpoint,
                std::chrono::milliseconds timeout);
@@ -65,14 +77,17 @@ class redis_client {
   redis_client(const redis_client&) = delete;
   redis_client& operator=(const redis_client&) = delete;
 
-  // Takes up to `count` tokens of `key` (flow::gcra_take's rule). Call on the I/O thread.
-  void lease(const std::string& key, std::uint32_t rate, std::uint32_t burst, std::uint32_t count,
-             lease_handler handler);
-
-  // Runs `script` with `keys` and `args` (EVALSHA, then EVAL on NOSCRIPT). Call on the I/O
+  // Runs `script` (which must outlive the client) on one key with `args`. Call on the I/O
   // thread.
-  void eval(const redis_script& script, std::vector<std::string> keys,
-            std::vector<std::string> args, script_handler handler);
+  void eval(const redis_script& script, const std::string& key, std::vector<std::string> args,
+            counts_handler handler);
+  // The same for a script answering values of any kind.
+  void eval_values(const redis_script& script, const std::string& key,
+                   std::vector<std::string> args, values_handler handler);
+  // Puts `debit` tokens spent without Redis on the schedule of `key`, then takes up to `count`
+  // (flow::gcra_take's rule).
+  void lease(const std::string& key, std::uint32_t rate, std::uint32_t burst, std::uint32_t count,
+             std::uint32_t debit, lease_handler handler);
 
   // Commands written to Redis (EVALSHA, EVAL, AUTH, SELECT): the round trips.
   std::uint64_t commands() const noexcept;

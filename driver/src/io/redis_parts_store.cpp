@@ -59,8 +59,10 @@ return 1
 )lua";
 
 struct scripts {
-  redis_script store{store_script}, take{take_script}, confirm{confirm_script},
-      reopen{reopen_script};
+  redis_script store{"the reassembly store script", store_script},
+      take{"the reassembly take script", take_script},
+      confirm{"the reassembly confirm script", confirm_script},
+      reopen{"the reassembly reopen script", reopen_script};
 };
 const scripts& the_scripts() {
   static const scripts s;
@@ -96,7 +98,7 @@ void redis_parts_store::note(bool failed, const std::string& error) {
   if (on_mode_) on_mode_(failed, error);
 }
 
-void redis_parts_store::finish(const redis_script_reply& r, const handler& done) {
+void redis_parts_store::finish(const const redis_values_reply& r, const handler& done) {
   channel::remote_reply out;
   if (!r.ok) {
     out.error = r.error;
@@ -123,40 +125,40 @@ void redis_parts_store::finish(const redis_script_reply& r, const handler& done)
 
 void redis_parts_store::store(const channel::remote_message_key& key, std::uint8_t seqnum,
                               std::string part, handler done) {
-  client_.eval(
-      the_scripts().store, {key_of(key)},
-      {std::to_string(seqnum), std::to_string(key.total), std::move(part), ms(settings_.open_ttl),
-       ms(settings_.hold)},
-      [this, alive = std::weak_ptr<bool>(alive_), done = std::move(done)](redis_script_reply& r) {
-        if (alive.expired()) return;
-        finish(r, done);
-      });
+  client_.eval_values(the_scripts().store, key_of(key),
+                      {std::to_string(seqnum), std::to_string(key.total), std::move(part),
+                       ms(settings_.open_ttl), ms(settings_.hold)},
+                      [this, alive = std::weak_ptr<bool>(alive_),
+                       done = std::move(done)](const redis_values_reply& r) {
+                        if (alive.expired()) return;
+                        finish(r, done);
+                      });
 }
 
 void redis_parts_store::take(const channel::remote_message_key& key, handler done) {
-  client_.eval(
-      the_scripts().take, {key_of(key)}, {std::to_string(key.total)},
-      [this, alive = std::weak_ptr<bool>(alive_), done = std::move(done)](redis_script_reply& r) {
-        if (alive.expired()) return;
-        finish(r, done);
-      });
+  client_.eval_values(the_scripts().take, key_of(key), {std::to_string(key.total)},
+                      [this, alive = std::weak_ptr<bool>(alive_),
+                       done = std::move(done)](const redis_values_reply& r) {
+                        if (alive.expired()) return;
+                        finish(r, done);
+                      });
 }
 
 void redis_parts_store::confirm(const channel::remote_message_key& key) {
-  client_.eval(the_scripts().confirm, {key_of(key)}, {ms(settings_.done_ttl)},
-               [this, alive = std::weak_ptr<bool>(alive_)](redis_script_reply& r) {
-                 if (alive.expired()) return;
-                 note(!r.ok, r.error);
-               });
+  client_.eval_values(the_scripts().confirm, key_of(key), {ms(settings_.done_ttl)},
+                      [this, alive = std::weak_ptr<bool>(alive_)](const redis_values_reply& r) {
+                        if (alive.expired()) return;
+                        note(!r.ok, r.error);
+                      });
 }
 
 void redis_parts_store::reopen(const channel::remote_message_key& key, std::uint8_t seqnum) {
-  client_.eval(the_scripts().reopen, {key_of(key)},
-               {std::to_string(seqnum), ms(settings_.open_ttl)},
-               [this, alive = std::weak_ptr<bool>(alive_)](redis_script_reply& r) {
-                 if (alive.expired()) return;
-                 note(!r.ok, r.error);
-               });
+  client_.eval_values(the_scripts().reopen, key_of(key),
+                      {std::to_string(seqnum), ms(settings_.open_ttl)},
+                      [this, alive = std::weak_ptr<bool>(alive_)](const redis_values_reply& r) {
+                        if (alive.expired()) return;
+                        note(!r.ok, r.error);
+                      });
 }
 
 }  // namespace smsdrv::io

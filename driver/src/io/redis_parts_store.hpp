@@ -60,7 +60,7 @@ class redis_parts_store final : public channel::remote_parts {
   std::uint64_t redis_commands() const noexcept { return client_.commands(); }
 
  private:
-  void finish(const redis_script_reply& r, const handler& done);
+  void finish(const redis_values_reply& r, const handler& done);
   void note(bool failed, const std::string& error);
 
   redis_parts_settings settings_;

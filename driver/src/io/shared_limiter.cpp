@@ -26,7 +26,7 @@ struct shared_rate_limiter::impl : std::enable_shared_from_this<impl> {
     if (auto count = manager.request_due(now)) {
       std::weak_ptr<impl> weak = shared_from_this();
       client.lease(key, config.lease.account_rate, config.lease.lease_size, *count,
-                   [weak](const redis_lease_reply& r) {
+                   manager.request_debit(), [weak](const redis_lease_reply& r) {
                      if (auto self = weak.lock()) self->answered(r);
                    });
     }
@@ -37,7 +37,7 @@ struct shared_rate_limiter::impl : std::enable_shared_from_this<impl> {
     const time_point now = clock::now();
     const bool was_waiting = waiting;
     if (r.ok)
-      manager.on_granted(r.granted, r.retry_after, now);
+      manager.on_granted(r.granted, r.retry_after, now, r.ahead);
     else
       manager.on_failed(now);
     if (manager.take_mode_change() && on_mode)

@@ -38,6 +38,10 @@ struct spawn_options {
   // false: what stdout writes while wait() waits is dropped (a child whose remaining output is
   // not worth memory); true: it is kept for read_line().
   bool keep_stdout_on_wait = true;
+  // Bytes the stdout pipe holds before the child's writes block (F_SETPIPE_SZ, at most
+  // /proc/sys/fs/pipe-max-size); 0: the system's default (64 KiB). A child whose clock matters
+  // (a simulator time-stamping what it reads) must not stall while the caller is busy.
+  std::size_t stdout_pipe_size = 0;
 };
 
 class subprocess {

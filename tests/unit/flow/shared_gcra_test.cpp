@@ -51,3 +51,35 @@ TEST_CASE("shared GCRA: a batch takes what is due, no more; exact long-run rate"
   CHECK(g.granted == 0);
   CHECK_FALSE(q.set);
 }
+
+TEST_CASE("shared GCRA: a debit goes on the schedule first, whatever it says") {
+  const std::int64_t t0 = 1'000'000'000'000;
+  SECTION("an idle account: the debit takes the burst and more") {
+    gcra_state s;
+    // 30 messages sent without the store at 100/s, burst 20: the schedule is 30 intervals
+    // ahead, so the next token is due 10 intervals (less the tolerance: 19) after now.
+    auto g = gcra_take(s, t0, 100, 20, 20, 30);
+    CHECK(g.granted == 0);
+    CHECK(s.set);
+    CHECK(g.retry_after_ns == (30 - 19) * 10'000'000);
+    g = gcra_take(s, t0 + 110'000'000, 100, 20, 20);
+    CHECK(g.granted == 1);
+  }
+  SECTION("a busy account: the debit is paid after what was granted") {
+    gcra_state s;
+    CHECK(gcra_take(s, t0, 100, 20, 20).granted == 20);
+    auto g = gcra_take(s, t0, 100, 20, 0, 5);
+    CHECK(g.granted == 0);
+    CHECK(g.retry_after_ns == (20 + 5 - 19) * 10'000'000);
+  }
+  SECTION("over time, granted plus debited is the rate") {
+    gcra_state s;
+    std::uint64_t total = 0;
+    for (std::int64_t t = 0; t < 10'000'000'000; t += 7'000'000) {
+      const std::uint32_t debit = t % 1'000'000'000 == 0 ? 10 : 0;
+      total += debit + gcra_take(s, t0 + t, 100, 20, 20, debit).granted;
+    }
+    CHECK(total >= 1000);
+    CHECK(total <= 1000 + 20);
+  }
+}

@@ -53,3 +53,18 @@ TEST_CASE("token bucket: exact long-run rate, burst after idle") {
     CHECK(immediate == 5);
   }
 }
+
+TEST_CASE("token bucket: drained, it starts at its rate without a burst") {
+  const tp t0{std::chrono::hours(10)};
+  token_bucket b(100, 5);
+  b.drain(t0);
+  CHECK(b.try_take(t0));
+  CHECK_FALSE(b.try_take(t0));
+  CHECK(b.next_available(t0) == t0 + 10ms);
+  CHECK(count_over(b, t0 + 10ms, 1s) == 100);
+  // Idle after that: the burst comes back as usual.
+  int immediate = 0;
+  while (b.try_take(t0 + 10s))
+    ++immediate;
+  CHECK(immediate == 5);
+}

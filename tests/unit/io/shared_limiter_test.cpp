@@ -108,13 +108,16 @@ TEST_CASE("the Lua script answers exactly as gcra_take, step by step", "[redis]"
     for (int step = 0; step < 300; ++step) {
       now += static_cast<std::int64_t>(rng() % (3'000'000 / rate + 50)) * 1000;
       const auto count = static_cast<std::uint32_t>(rng() % 12);
-      const flow::gcra_grant want = flow::gcra_take(mirror, now, rate, burst, count);
+      // Now and then a debit of up to a second's worth of the rate (a host back from its share).
+      const auto debit = rng() % 20 == 0 ? static_cast<std::uint32_t>(rng() % (rate + 1)) : 0u;
+      const flow::gcra_grant want = flow::gcra_take(mirror, now, rate, burst, count, debit);
       redisReply* got =
           r.command({"EVAL", std::string(flow::gcra_lease_script), "1", key, std::to_string(rate),
-                     std::to_string(burst), std::to_string(count),
+                     std::to_string(burst), std::to_string(count), std::to_string(debit),
                      std::to_string(now / 1'000'000'000), std::to_string(now % 1'000'000'000)});
       REQUIRE(got != nullptr);
-      INFO("rate " << rate << " step " << step << " " << (got->str ? got->str : ""));
+      INFO("rate " << rate << " step " << step << " debit " << debit << " "
+                   << (got->str ? got->str : ""));
       REQUIRE(got->type == REDIS_REPLY_ARRAY);
       CHECK(got->element[0]->integer == want.granted);
       CHECK(got->element[1]->integer == (want.retry_after_ns + 999) / 1000);
@@ -132,14 +135,14 @@ TEST_CASE("redis_client: EVALSHA, EVAL after SCRIPT FLUSH, errors name Redis, ne
   {
     io::redis_client client(io, {"127.0.0.1", redis.port(), 0, "s3cr3t-pw"}, 1000ms);
     const auto first = clock_type::now();
-    client.lease("smsdrv:rate:{a}", 10, 10, 10, keep);
+    client.lease("smsdrv:rate:{a}", 10, 10, 10, 0, keep);
     CHECK(replies.empty());  // never from inside lease()
     run_until(
         io, [&] { return replies.size() == 1; }, 5s);
     REQUIRE(replies.size() == 1);
     CHECK(replies[0].ok);
     CHECK(replies[0].granted == 10);  // NOSCRIPT at first: EVAL loaded it
-    client.lease("smsdrv:rate:{a}", 10, 10, 10, keep);
+    client.lease("smsdrv:rate:{a}", 10, 10, 10, 0, keep);
     run_until(
         io, [&] { return replies.size() == 2; }, 5s);
     REQUIRE(replies.size() == 2);
@@ -153,7 +156,7 @@ TEST_CASE("redis_client: EVALSHA, EVAL after SCRIPT FLUSH, errors name Redis, ne
       freeReplyObject(r.command({"AUTH", "s3cr3t-pw"}));
       freeReplyObject(r.command({"SCRIPT", "FLUSH"}));
     }
-    client.lease("smsdrv:rate:{b}", 100, 10, 3, keep);
+    client.lease("smsdrv:rate:{b}", 100, 10, 3, 0, keep);
     run_until(
         io, [&] { return replies.size() == 3; }, 5s);
     REQUIRE(replies.size() == 3);
@@ -165,13 +168,13 @@ TEST_CASE("redis_client: EVALSHA, EVAL after SCRIPT FLUSH, errors name Redis, ne
     // A hung server: no answer within the timeout fails the request and drops the connection;
     // once it answers again, the next request reconnects.
     io::redis_client client(io, {"127.0.0.1", redis.port(), 0, "s3cr3t-pw"}, 1000ms);
-    client.lease("smsdrv:rate:{c}", 10, 10, 1, keep);
+    client.lease("smsdrv:rate:{c}", 10, 10, 1, 0, keep);
     run_until(
         io, [&] { return replies.size() == 4; }, 5s);
     REQUIRE(replies.size() == 4);
     REQUIRE(replies[3].ok);
     redis.pause();
-    client.lease("smsdrv:rate:{c}", 10, 10, 1, keep);
+    client.lease("smsdrv:rate:{c}", 10, 10, 1, 0, keep);
     run_until(
         io, [&] { return replies.size() == 5; }, 5s);
     redis.resume();
@@ -180,7 +183,7 @@ TEST_CASE("redis_client: EVALSHA, EVAL after SCRIPT FLUSH, errors name Redis, ne
     CHECK(replies[4].error ==
           "Redis at 127.0.0.1:" + std::to_string(redis.port()) + ": no answer within 1000 ms");
     CHECK_FALSE(client.connected());
-    client.lease("smsdrv:rate:{d}", 10, 10, 1, keep);
+    client.lease("smsdrv:rate:{d}", 10, 10, 1, 0, keep);
     run_until(
         io, [&] { return replies.size() == 6; }, 5s);
     REQUIRE(replies.size() == 6);
@@ -190,7 +193,7 @@ TEST_CASE("redis_client: EVALSHA, EVAL after SCRIPT FLUSH, errors name Redis, ne
   }
   {
     io::redis_client wrong(io, {"127.0.0.1", redis.port(), 0, "not-the-pw"}, 1000ms);
-    wrong.lease("smsdrv:rate:{a}", 100, 10, 10, keep);
+    wrong.lease("smsdrv:rate:{a}", 100, 10, 10, 0, keep);
     run_until(
         io, [&] { return replies.size() == 4; }, 5s);
     REQUIRE(replies.size() == 4);
@@ -202,7 +205,7 @@ TEST_CASE("redis_client: EVALSHA, EVAL after SCRIPT FLUSH, errors name Redis, ne
   {
     redis.stop();
     io::redis_client down(io, {"127.0.0.1", redis.port(), 0, "s3cr3t-pw"}, 1000ms);
-    down.lease("smsdrv:rate:{a}", 100, 10, 10, keep);
+    down.lease("smsdrv:rate:{a}", 100, 10, 10, 0, keep);
     run_until(
         io, [&] { return replies.size() == 5; }, 5s);
     REQUIRE(replies.size() == 5);

@@ -95,6 +95,24 @@ TEST_CASE("a chatty stderr never blocks the child while stdout is awaited") {
   CHECK(p.stderr_text().size() == 1048576);
 }
 
+TEST_CASE("a larger stdout pipe: the child writes that much while nobody reads") {
+  // 200,000 octets: more than the default pipe holds (64 KiB), less than the one asked for.
+  const std::string script = "head -c 200000 /dev/zero; echo written >&2";
+  SECTION("1 MiB") {
+    spawn_options o;
+    o.stdout_pipe_size = 1 << 20;
+    auto p = sh(script, o);
+    CHECK(p.read_stderr_line(10s) == "written");
+    CHECK(p.wait(5s) == 0);
+  }
+  SECTION("the default: the child waits for the reader") {
+    auto p = sh(script);
+    CHECK_FALSE(p.read_stderr_line(300ms));
+    CHECK(p.wait(5s) == 0);  // wait() reads stdout
+    CHECK(p.read_stderr_line(1s) == "written");
+  }
+}
+
 TEST_CASE("exit codes, and 128 + the signal when a signal ends the child") {
   SECTION("exit 3") {
     auto p = sh("exit 3");
