@@ -98,7 +98,7 @@ void redis_parts_store::note(bool failed, const std::string& error) {
   if (on_mode_) on_mode_(failed, error);
 }
 
-void redis_parts_store::finish(const const redis_values_reply& r, const handler& done) {
+void redis_parts_store::finish(const redis_values_reply& r, const handler& done) {
   channel::remote_reply out;
   if (!r.ok) {
     out.error = r.error;
