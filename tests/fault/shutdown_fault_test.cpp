@@ -2,7 +2,9 @@
 // own, so that shutdown(drain) is called while requests are queued and in flight) against
 // smsc-sim: a request never written ends SMSDRV_E_SHUT_DOWN, one written and unanswered when
 // the drain ends SMSDRV_E_OUTCOME_UNKNOWN, a long message stopped part-way never OK; every
-// request has its one RESPONSE when shutdown() returns.
+// request has its one RESPONSE when shutdown() returns. The same for a channel of two binds
+// (x-smpp-sessions) shut down, removed (remove_channel) and replaced (configure again) with
+// requests in flight on both binds and waiting in the channel's queue.
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -173,4 +175,122 @@ TEST_CASE("shutdown after the first segment of a long message went out: not OK, 
   CHECK(got.attrs.at("_smsMessageIds") == id + ",,");
   CHECK(got.attrs.at("_smsFailedSegment") == "2/3");
   CHECK(got.attrs.at("_smsSegments") == "3");
+}
+
+namespace {
+
+// A channel of two binds (x-smpp-sessions 2, window 5 each) against an SMSC that answers no
+// submission: 10 requests written (5 on each bind), 20 waiting in the channel's queue.
+struct two_binds_stalled {
+  fault_world w;
+  smsc& s = w.add_smsc({"--account", "e2e:e2e-pw", "--no-submit-resp"});
+  smsdrv::module mod{SMSDRV_MODULE_PATH};
+  abi_host h;
+  smsdrv::driver d{mod, h.make()};
+  std::map<std::uint64_t, std::string> text_of_request;
+  std::map<std::uint64_t, response> responses;
+
+  two_binds_stalled() {
+    d.configure("channel-sms1", options(s.port, {{"x-smpp-sessions", "2"},
+                                                 {"x-smpp-submit-window-size", "5"},
+                                                 {"x-smpp-response-max-waiting-time", "1000"}}));
+    REQUIRE(wait_both_bound());
+    for (int i = 1; i <= 30; ++i) {
+      const std::string text = fmt::format("b{:04}", i);
+      auto r =
+          d.send("channel-sms1", "SendSMS", {{"_smsDestNumber", "4915550001"}, {"_smsText", text}});
+      REQUIRE(r);
+      text_of_request[r.request_id] = text;
+    }
+    REQUIRE(w.pump([&] { return s.count("submit_sm") >= 10; }));
+    w.pump([] { return false; }, 200ms);
+    REQUIRE(s.count("submit_sm") == 10);
+  }
+  bool wait_both_bound() {
+    const auto deadline = steady::now() + 10s;
+    smsdrv::event ev;
+    while (steady::now() < deadline) {
+      while (d.poll(ev))
+        if (ev.type() == SMSDRV_EVENT_CHANNEL_STATE && ev.attribute("sessionsBound") == "2")
+          return true;
+      h.wait_notified(100ms);
+    }
+    return false;
+  }
+  // Polls until every request of text_of_request has its RESPONSE (each once) or 10 s pass.
+  bool all_answered() {
+    const auto deadline = steady::now() + 10s;
+    while (steady::now() < deadline) {
+      for (auto& [id, r] : poll_responses(d))
+        CHECK(responses.emplace(id, std::move(r)).second);
+      std::size_t n = 0;
+      for (const auto& [id, text] : text_of_request)
+        n += responses.count(id);
+      if (n == text_of_request.size()) return true;
+      w.pump([] { return false; }, 20ms);
+      h.wait_notified(50ms);
+    }
+    return false;
+  }
+  // Written to the SMSC: never OK, never SHUT_DOWN (it may have been taken); never written:
+  // SHUT_DOWN, safe to send again.
+  void check_outcomes() {
+    std::set<std::string> written;
+    for (const auto& t : s.all("submit_sm"))
+      written.insert(text_of(t.line));
+    CHECK(written.size() == 10);
+    std::size_t shut_down = 0;
+    for (const auto& [id, text] : text_of_request) {
+      const response& r = responses.at(id);
+      CAPTURE(text, r.text);
+      if (written.count(text)) {
+        CHECK(r.status != SMSDRV_OK);
+        CHECK(r.status != SMSDRV_E_SHUT_DOWN);
+      } else {
+        CHECK(r.status == SMSDRV_E_SHUT_DOWN);
+        ++shut_down;
+      }
+    }
+    CHECK(shut_down == 20);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("two binds, shut down with requests in flight on both and queued: one outcome each",
+          "[fault]") {
+  two_binds_stalled t;
+  CHECK(t.d.shutdown(500) == SMSDRV_OK);
+  REQUIRE(t.all_answered());
+  t.check_outcomes();
+  for (const auto& [id, r] : t.responses)
+    if (r.status != SMSDRV_E_SHUT_DOWN) CHECK(r.status == SMSDRV_E_OUTCOME_UNKNOWN);
+}
+
+TEST_CASE("two binds, the channel removed with requests in flight and queued: one outcome each",
+          "[fault]") {
+  two_binds_stalled t;
+  t.d.remove_channel("channel-sms1", 300);
+  REQUIRE(t.all_answered());
+  t.check_outcomes();
+  CHECK(t.d.shutdown(1000) == SMSDRV_OK);
+  CHECK(poll_responses(t.d).empty());  // nothing more, for no request
+}
+
+TEST_CASE("two binds, the channel replaced with requests in flight and queued: one outcome each",
+          "[fault]") {
+  two_binds_stalled t;
+  auto& fresh = t.w.add_smsc({"--account", "e2e:e2e-pw"});
+  t.d.configure("channel-sms1", options(fresh.port, {{"x-smpp-sessions", "2"},
+                                                     {"x-smpp-submit-window-size", "5"}}));
+  auto after = t.d.send("channel-sms1", "SendSMS",
+                        {{"_smsDestNumber", "4915550001"}, {"_smsText", "after"}});
+  REQUIRE(after);
+  t.text_of_request[after.request_id] = "after";
+  REQUIRE(t.all_answered());
+  CHECK(t.responses.at(after.request_id).status == SMSDRV_OK);
+  t.text_of_request.erase(after.request_id);
+  t.check_outcomes();
+  CHECK(fresh.count("submit_sm") == 1);  // only the new request went to the new instance
+  CHECK(t.d.shutdown(1000) == SMSDRV_OK);
 }

@@ -658,6 +658,34 @@ TEST_CASE("failover: the secondary's link drops while leaving it: the primary at
   f.check_exactly_one_response_each();
 }
 
+TEST_CASE("failover: a host that never takes what the secondary delivered: left at the limit") {
+  auto cfg = failover_config();
+  cfg.session.request_timeout = 5s;
+  fixture f(cfg);
+  fail_over(f);
+  f.advance(30s);
+  smpp::deliver_sm d;
+  d.source_addr = "4915550002";
+  d.short_message = "from the secondary";
+  f.smsc_sends(d, 5);
+  f.take_events();  // the host keeps the INBOUND event and never answers it
+  probe_binds(f);
+  f.advance(4999ms);
+  CHECK(f.written().empty());
+  f.advance(1ms);  // the drain limit (x-smpp-response-max-waiting-time)
+  auto u = f.written();
+  REQUIRE(u.size() == 1);
+  CHECK(u[0].id() == smpp::command_id::unbind);
+  CHECK(
+      f.log.contains("leaving the secondary SMSC with 0 submission(s) unanswered or inbound "
+                     "message(s) unacknowledged after 5.0 s"));
+  f.smsc_sends(smpp::unbind_resp{}, u[0].sequence_number);
+  f.link_closes();
+  auto primary = f.core->connect_due(f.now);
+  REQUIRE(primary);
+  CHECK(primary->host == "10.0.0.1");
+}
+
 TEST_CASE("without a failover SMSC there is no probe and no role attribute") {
   fixture f;
   f.connect_and_bind();
