@@ -46,6 +46,8 @@ struct account_limits {
   std::string redis_password;  // a secret
   std::string account;
   flow::lease_settings lease;
+  // x-shared-limits-reassembly: the parts of long inbound messages in the same Redis.
+  bool reassembly = true;
 };
 
 struct channel_config {

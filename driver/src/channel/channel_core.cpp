@@ -89,7 +89,8 @@ channel_core::channel_core(channel_config config, log_sink& log, time_point now,
       log_name_(config_.sessions > 1 ? fmt::format("{}#{}", config_.name, config_.session_index + 1)
                                      : config_.name),
       inbound_(config_, log_, limiter_, log_name_, receipts_,
-               (shared ? shared : own_shared_.get())->reassembler, *this, events_),
+               (shared ? shared : own_shared_.get())->reassembler, *this, events_,
+               (shared ? shared : own_shared_.get())->remote.get()),
       tracker_(tracker_t::settings{}, *this, rate_, *config_.metrics, events_) {
   session_.set_tracing(config_.trace_pdus);
   link_.start(now);  // connect the primary

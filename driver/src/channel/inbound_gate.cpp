@@ -64,7 +64,7 @@ text::concat_info concat_of(const text::decoded_message& decoded, const smpp::sm
 inbound_gate::inbound_gate(const channel_config& config, log_sink& log, log_limiter& limiter,
                            const std::string& log_name, receipt_correlator& receipts,
                            text::reassembler& reassembler, inbound_port& port,
-                           std::vector<channel_event>& events)
+                           std::vector<channel_event>& events, remote_parts* remote)
     : config_(config),
       log_(log),
       limiter_(limiter),
@@ -74,6 +74,7 @@ inbound_gate::inbound_gate(const channel_config& config, log_sink& log, log_limi
       port_(port),
       events_(events),
       redeliveries_(redelivery_options(config)),
+      remote_(remote),
       // Ack ids carry the session's index: the channel routes ack() to its session.
       next_ack_id_((std::uint64_t{config.session_index} << session_ack_shift) + 1) {}
 
@@ -148,6 +149,12 @@ bool inbound_gate::ack(std::uint64_t ack_id, std::int32_t disposition, time_poin
       reassembler_.confirm(*a.reassembled);
     else
       reassembler_.reopen(*a.reassembled, now_);
+  }
+  if (a.remote && remote_ != nullptr) {
+    if (disposition == SMSDRV_OK)
+      remote_->confirm(*a.remote);
+    else
+      remote_->reopen(*a.remote, a.remote_seqnum);
   }
   if (a.tracked != 0)
     redeliveries_.acknowledged(a.tracked, disposition == SMSDRV_OK, written, now_);
@@ -391,29 +398,46 @@ bool inbound_gate::take_part(const text::concat_info& concat, const smpp::sm_bod
       decoded_, payload, fields.source_addr, fields.destination_addr,
       part_token(connection + (std::uint64_t{config_.session_index} << 24), seq, data_sm));
   part.concat = concat;
+  if (remote_ != nullptr)
+    remote_part(part, inbound_header(fields, seq), seq, data_sm);
+  else
+    local_part(part, inbound_header(fields, seq), connection, seq, data_sm);
+  return true;
+}
+
+void inbound_gate::local_part(const text::inbound_part& part, const inbound_message& header,
+                              std::uint64_t connection, std::uint32_t seq, bool data_sm) {
+  const auto answer_part = [&](std::uint32_t status) {
+    port_.respond(connection, seq, data_sm, status);
+  };
   text::reassembled_message done;
   switch (reassembler_.add(part, now_, done)) {
     case text::add_result::held:
     case text::add_result::duplicate:
       // Held in memory (or already delivered): acknowledged now (docs/text.md, spec §7).
-      answer(seq, data_sm, cs::esme_rok);
-      return true;
+      answer_part(cs::esme_rok);
+      return;
     case text::add_result::refused:
       log_keyed(log_level::warn, "reassembly full: part refused", [&] {
         return fmt::format(
             "part {}/{} of a long message from {} refused: reassembly is full ({} incomplete "
             "messages, x-smpp-reassembly-max-messages {}; {} bytes held, "
             "x-smpp-reassembly-max-bytes {}); the SMSC is asked to retry (ESME_RX_T_APPN)",
-            concat.seqnum, concat.total,
-            shown_field(log_.masking().get(), "source_addr", fields.source_addr),
+            part.concat.seqnum, part.concat.total,
+            shown_field(log_.masking().get(), "source_addr", part.source_addr),
             reassembler_.open_messages(), config_.reassembly.max_messages,
             reassembler_.bytes_held(), config_.reassembly.max_bytes);
       });
-      answer(seq, data_sm, cs::esme_rx_t_appn);
-      return true;
-    case text::add_result::completed:
-      deliver_reassembled(done, fields, seq, data_sm);
-      return true;
+      answer_part(cs::esme_rx_t_appn);
+      return;
+    case text::add_result::completed: {
+      // Parts before the last were acknowledged when held; the completing PDU waits for the
+      // host.
+      pending_ack ack{.connection = connection, .sequence_numbers = {seq}, .data_sm = data_sm};
+      ack.reassembled = done.ref();
+      deliver_reassembled(done, header, std::move(ack));
+      return;
+    }
     case text::add_result::awaiting_host: {
       // The completing part again, while the host still holds the message: its answer is the
       // host's decision, on the connection it came in on now.
@@ -424,26 +448,168 @@ bool inbound_gate::take_part(const text::concat_info& concat, const smpp::sm_bod
           a.connection = connection;
           a.data_sm = data_sm;
           a.sequence_numbers.push_back(seq);
-          return true;
+          return;
         }
       }
       // Another bind of the channel holds the message for the host (x-smpp-sessions): its
       // decision is not known here, so the SMSC is asked to deliver this part again later;
       // by then the host has decided (a duplicate, answered ESME_ROK, or the message again).
-      answer(seq, data_sm, config_.sessions > 1 ? cs::esme_rx_t_appn : cs::esme_rok);
-      return true;
+      answer_part(config_.sessions > 1 ? cs::esme_rx_t_appn : cs::esme_rok);
+      return;
     }
     case text::add_result::not_concatenated:
-      break;
+      // Checked before (concat_info::valid): not stored, so not acknowledged.
+      answer_part(cs::esme_rx_t_appn);
+      return;
   }
-  return false;
 }
 
-void inbound_gate::deliver_reassembled(text::reassembled_message& r, const smpp::sm_body& fields,
-                                       std::uint32_t sequence_number, bool data_sm) {
-  const text::message_ref ref = r.ref();  // before the addresses are moved out
+void inbound_gate::remote_part(const text::inbound_part& part, const inbound_message& header,
+                               std::uint32_t seq, bool data_sm) {
+  auto p = std::make_shared<owned_part>();
+  p->connection = port_.connection();
+  p->sequence_number = seq;
+  p->data_sm = data_sm;
+  p->header = header;
+  p->concat = part.concat;
+  p->data.data_coding = part.data_coding;
+  p->data.locking_shift = part.locking_shift;
+  p->data.single_shift = part.single_shift;
+  p->data.user_data.assign(part.user_data);
+  const remote_message_key key{std::string(part.source_addr), std::string(part.destination_addr),
+                               part.concat.method, part.concat.reference, part.concat.total};
+  ++storing_;
+  // Answered later (never inside store()); the gate may be gone by then.
+  remote_->store(key, part.concat.seqnum, encode_part(part),
+                 [this, alive = std::weak_ptr<bool>(alive_), p](remote_reply& r, time_point now,
+                                                                wall_time wall) {
+                   if (alive.expired()) return;
+                   set_time(now, wall);
+                   --storing_;
+                   stored(*p, r);
+                   take_backlog();
+                 });
+}
+
+void inbound_gate::stored(const owned_part& p, remote_reply& r) {
+  const remote_message_key key{p.header.source_addr, p.header.destination_addr, p.concat.method,
+                               p.concat.reference, p.concat.total};
+  const auto answer_part = [&](std::uint32_t status) {
+    port_.respond(p.connection, p.sequence_number, p.data_sm, status);
+  };
+  switch (r.outcome) {
+    case remote_outcome::held: {
+      // Stored where every host finds it: acknowledged now. This gate keeps the message's
+      // deadline too (the first host's deadline comes first; a later take() finds nothing).
+      answer_part(cs::esme_rok);
+      std::string id = remote_key_suffix(key);
+      if (!remote_open_.contains(id)) {
+        const time_point deadline = now_ + config_.reassembly.timeout;
+        remote_deadlines_.emplace_back(deadline, id);
+        remote_open_.emplace(std::move(id), remote_message{key, p.header, deadline});
+      }
+      return;
+    }
+    case remote_outcome::duplicate:
+      answer_part(cs::esme_rok);
+      return;
+    case remote_outcome::awaiting:
+      // Completed, its host deciding: the host's decision answers this part when that host is
+      // ours; else the SMSC delivers it again later, by when the decision is known.
+      for (auto& [id, a] : pending_) {
+        if (a.remote && *a.remote == key) {
+          if (a.connection != p.connection) a.sequence_numbers.clear();
+          a.connection = p.connection;
+          a.data_sm = p.data_sm;
+          a.sequence_numbers.push_back(p.sequence_number);
+          return;
+        }
+      }
+      answer_part(cs::esme_rx_t_appn);
+      return;
+    case remote_outcome::completed: {
+      remote_open_.erase(remote_key_suffix(key));
+      text::reassembled_message done;
+      if (!assemble(key, r.parts, true, done) || done.state != text::message_state::complete) {
+        log(log_level::warn,
+            fmt::format("long message from {} (reference {}): the shared store's parts could not "
+                        "be read; the message is opened again there",
+                        shown_field(log_.masking().get(), "source_addr", key.source_addr),
+                        key.reference));
+        remote_->reopen(key, p.concat.seqnum);
+        answer_part(cs::esme_rx_t_appn);
+        return;
+      }
+      pending_ack ack{.connection = p.connection,
+                      .sequence_numbers = {p.sequence_number},
+                      .data_sm = p.data_sm};
+      ack.remote = key;
+      ack.remote_seqnum = p.concat.seqnum;
+      deliver_reassembled(done, p.header, std::move(ack));
+      return;
+    }
+    case remote_outcome::failed: {
+      // Not stored there: joined here instead (docs/scaling.md), acknowledged once held.
+      text::inbound_part part;
+      part.source_addr = p.header.source_addr;
+      part.destination_addr = p.header.destination_addr;
+      part.concat = p.concat;
+      part.data_coding = p.data.data_coding;
+      part.locking_shift = p.data.locking_shift;
+      part.single_shift = p.data.single_shift;
+      part.user_data = p.data.user_data;
+      part.token = part_token(p.connection + (std::uint64_t{config_.session_index} << 24),
+                              p.sequence_number, p.data_sm);
+      local_part(part, p.header, p.connection, p.sequence_number, p.data_sm);
+      return;
+    }
+  }
+}
+
+bool inbound_gate::assemble(const remote_message_key& key, const std::vector<std::string>& parts,
+                            bool complete, text::reassembled_message& out) {
+  text::reassembler joiner(config_.reassembly);
+  stored_part sp;
+  for (std::size_t i = 0; i < parts.size() && i < key.total; ++i) {
+    if (parts[i].empty() || !decode_part(parts[i], sp)) continue;
+    text::inbound_part part;
+    part.source_addr = key.source_addr;
+    part.destination_addr = key.destination_addr;
+    part.concat = {key.method, key.reference, key.total, static_cast<std::uint8_t>(i + 1)};
+    part.data_coding = sp.data_coding;
+    part.locking_shift = sp.locking_shift;
+    part.single_shift = sp.single_shift;
+    part.user_data = sp.user_data;
+    if (joiner.add(part, now_, out) == text::add_result::completed) return true;
+  }
+  if (complete) return false;
+  std::vector<text::reassembled_message> held;
+  joiner.drain(held);
+  if (held.empty()) return false;
+  out = std::move(held.front());
+  return true;
+}
+
+void inbound_gate::taken(const remote_message& m, remote_reply& r) {
+  if (r.outcome == remote_outcome::failed) {
+    log(log_level::warn,
+        fmt::format("long message from {} (reference {}): its deadline passed but the shared "
+                    "store could not be asked ({}); its parts there stay for another host's "
+                    "deadline or expire",
+                    shown_field(log_.masking().get(), "source_addr", m.key.source_addr),
+                    m.key.reference, r.error));
+    return;
+  }
+  if (r.outcome != remote_outcome::completed) return;  // completed elsewhere, or taken
+  text::reassembled_message done;
+  if (!assemble(m.key, r.parts, false, done)) return;
+  deliver_reassembled(done, m.header, pending_ack{});
+}
+
+void inbound_gate::deliver_reassembled(text::reassembled_message& r, const inbound_message& header,
+                                       pending_ack ack) {
   // The addresses and data_coding are the reassembled message's (its first part's).
-  inbound_message m = inbound_header(fields, sequence_number);
+  inbound_message m = header;
   m.source_addr = std::move(r.source_addr);
   m.destination_addr = std::move(r.destination_addr);
   m.data_coding = r.data_coding;
@@ -472,43 +638,49 @@ void inbound_gate::deliver_reassembled(text::reassembled_message& r, const smpp:
         fmt::format("long message from {} delivered partial: {}",
                     shown_field(log_.masking().get(), "source_addr", m.source_addr), note));
   }
-  // Parts before the last were acknowledged when held; the completing PDU waits for the host.
-  pending_ack ack;
-  if (r.state == text::message_state::complete && sequence_number != 0) {
-    ack = pending_ack{.connection = port_.connection(),
-                      .sequence_numbers = {sequence_number},
-                      .data_sm = data_sm};
-    ack.reassembled = ref;
-  }
   emit_inbound(m, std::move(ack), std::move(note),
                redelivery_tracker::of_reassembled(m.source_addr, m.destination_addr, r.reference,
                                                   r.total, m.text));
 }
 
 void inbound_gate::expire(time_point now, wall_time wall) {
+  set_time(now, wall);
+  while (!remote_deadlines_.empty() && remote_deadlines_.front().first <= now) {
+    auto [deadline, id] = std::move(remote_deadlines_.front());
+    remote_deadlines_.pop_front();
+    auto it = remote_open_.find(id);
+    if (it == remote_open_.end() || it->second.deadline != deadline) continue;  // completed
+    auto m = std::make_shared<remote_message>(std::move(it->second));
+    remote_open_.erase(it);
+    remote_->take(m->key, [this, alive = std::weak_ptr<bool>(alive_), m](
+                              remote_reply& r, time_point at, wall_time at_wall) {
+      if (alive.expired()) return;
+      set_time(at, at_wall);
+      taken(*m, r);
+    });
+  }
   auto deadline = reassembler_.next_deadline();
   if (!deadline || *deadline > now) return;
-  set_time(now, wall);
   std::vector<text::reassembled_message> expired;
   reassembler_.expire(now, expired);
-  for (text::reassembled_message& m : expired) {
-    smpp::sm_body fields;
-    deliver_reassembled(m, fields, 0, false);
-  }
+  for (text::reassembled_message& m : expired)
+    deliver_reassembled(m, inbound_header({}, 0), pending_ack{});
 }
 
 void inbound_gate::drain(time_point now, wall_time wall) {
   set_time(now, wall);
   std::vector<text::reassembled_message> held;
   reassembler_.drain(held);
-  for (text::reassembled_message& m : held) {
-    smpp::sm_body fields;
-    deliver_reassembled(m, fields, 0, false);
-  }
+  for (text::reassembled_message& m : held)
+    deliver_reassembled(m, inbound_header({}, 0), pending_ack{});
 }
 
 std::optional<inbound_gate::time_point> inbound_gate::next_deadline() const noexcept {
-  return reassembler_.next_deadline();
+  std::optional<time_point> t = reassembler_.next_deadline();
+  // The front may belong to a message completed since: waking for it early is harmless.
+  if (!remote_deadlines_.empty() && (!t || remote_deadlines_.front().first < *t))
+    t = remote_deadlines_.front().first;
+  return t;
 }
 
 void inbound_gate::emit_inbound(const inbound_message& m, pending_ack ack, std::string note,

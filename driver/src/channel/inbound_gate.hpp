@@ -9,6 +9,12 @@
 //  - Long messages are reassembled first (the channel's text::reassembler, shared by its binds):
 //    a part is answered ESME_ROK as soon as it is held; the part that completes the message
 //    waits for the host's decision, which confirms or reopens the message.
+//  - With a remote store (remote_parts: Redis, shared by every host of the account) the parts
+//    go there instead: a part is answered ESME_ROK only once the store confirmed it holds it;
+//    the one host whose part completes the message delivers it (and its host's decision
+//    confirms or reopens it there). When the store cannot be asked, the part is joined here,
+//    in the local reassembler, as without a store: no part is acknowledged that is not stored
+//    somewhere. Parts out to the store count against x-smpp-inbound-max-unacked.
 //  - Messages the SMSC delivers again are recognised (redelivery_tracker) and say so in the
 //    event's text.
 //  - Back-pressure: while x-smpp-inbound-max-unacked events (or -bytes) wait for the host,
@@ -23,6 +29,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +41,7 @@
 #include "channel/inbound.hpp"
 #include "channel/receipt_correlator.hpp"
 #include "channel/redelivery_tracker.hpp"
+#include "channel/remote_parts.hpp"
 #include "smpp/delivery_receipt.hpp"
 #include "smpp/pdu.hpp"
 #include "text/reassembler.hpp"
@@ -64,7 +72,7 @@ class inbound_gate {
   inbound_gate(const channel_config& config, log_sink& log, log_limiter& limiter,
                const std::string& log_name, receipt_correlator& receipts,
                text::reassembler& reassembler, inbound_port& port,
-               std::vector<channel_event>& events);
+               std::vector<channel_event>& events, remote_parts* remote = nullptr);
   inbound_gate(const inbound_gate&) = delete;
   inbound_gate& operator=(const inbound_gate&) = delete;
 
@@ -93,7 +101,7 @@ class inbound_gate {
 
   // Below the caps of unacknowledged events: the channel reads from the SMSC.
   bool accepting() const noexcept {
-    return pending_.size() < config_.inbound_max_unacked &&
+    return pending_.size() + storing_ < config_.inbound_max_unacked &&
            pending_bytes_ < config_.inbound_max_unacked_bytes;
   }
   // The host holds events of `connection` it has not answered yet.
@@ -101,6 +109,10 @@ class inbound_gate {
   std::size_t pending_acks() const noexcept { return pending_.size(); }
   std::size_t pending_ack_bytes() const noexcept { return pending_bytes_; }
   std::size_t backlog() const noexcept { return backlog_.size(); }
+  // Parts sent to the remote store and not answered yet; messages with parts there whose
+  // deadline this gate keeps.
+  std::size_t storing() const noexcept { return storing_; }
+  std::size_t remote_open() const noexcept { return remote_open_.size(); }
 
   static constexpr std::size_t backlog_max_bytes = 256 * 1024;
 
@@ -112,7 +124,26 @@ class inbound_gate {
     std::uint64_t tracked = 0;  // redelivery_tracker id (0: not tracked)
     // A reassembled message: the host's decision confirms or reopens it in the reassembler.
     std::optional<text::message_ref> reassembled = std::nullopt;
+    // Completed in the remote store: the host's decision confirms it or reopens it without
+    // part `remote_seqnum` there.
+    std::optional<remote_message_key> remote = std::nullopt;
+    std::uint8_t remote_seqnum = 0;
     std::size_t bytes = 0;  // counted against x-smpp-inbound-max-unacked-bytes
+  };
+  // A part sent to the remote store, owned until its answer.
+  struct owned_part {
+    std::uint64_t connection = 0;
+    std::uint32_t sequence_number = 0;
+    bool data_sm = false;
+    inbound_message header;  // addresses, TON/NPI, data_coding, sequence number; no text
+    text::concat_info concat;
+    stored_part data;
+  };
+  // A message with parts in the remote store: at `deadline` this gate takes what is held.
+  struct remote_message {
+    remote_message_key key;
+    inbound_message header;
+    time_point deadline;
   };
   // A PDU read while the host's share was full, kept encoded and unanswered.
   struct held_message {
@@ -150,8 +181,22 @@ class inbound_gate {
   // its own).
   bool take_part(const text::concat_info& concat, const smpp::sm_body& fields,
                  std::string_view payload, std::uint32_t sequence_number, bool data_sm);
-  void deliver_reassembled(text::reassembled_message& m, const smpp::sm_body& fields,
-                           std::uint32_t sequence_number, bool data_sm);
+  // A part in the local reassembler (`connection`: the one it came in on).
+  void local_part(const text::inbound_part& part, const inbound_message& header,
+                  std::uint64_t connection, std::uint32_t sequence_number, bool data_sm);
+  // A part to the remote store; its answer comes to stored().
+  void remote_part(const text::inbound_part& part, const inbound_message& header,
+                   std::uint32_t sequence_number, bool data_sm);
+  void stored(const owned_part& p, remote_reply& reply);
+  // What the store's take() found at a deadline.
+  void taken(const remote_message& m, remote_reply& reply);
+  // The message of the parts a store answered with (complete, or partial / dropped when
+  // `complete` is false), joined and decoded as the local reassembler does; false when none
+  // could be read.
+  bool assemble(const remote_message_key& key, const std::vector<std::string>& parts, bool complete,
+                text::reassembled_message& out);
+  void deliver_reassembled(text::reassembled_message& m, const inbound_message& header,
+                           pending_ack ack);
   void emit_inbound(const inbound_message& m, pending_ack ack, std::string note,
                     redelivery_tracker::fingerprint fp);
   void answer(std::uint32_t sequence_number, bool data_sm, std::uint32_t status);
@@ -176,6 +221,11 @@ class inbound_gate {
 
   redelivery_tracker redeliveries_;
   text::decoded_message decoded_;  // reused decode buffer
+  remote_parts* remote_;           // nullptr: long messages are joined here only
+  std::unordered_map<std::string, remote_message> remote_open_;      // by remote_key_suffix()
+  std::deque<std::pair<time_point, std::string>> remote_deadlines_;  // oldest first
+  std::size_t storing_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for the store's answers
 
   std::unordered_map<std::uint64_t, pending_ack> pending_;
   std::uint64_t next_ack_id_;

@@ -1,7 +1,10 @@
 // What the sessions (binds) of one channel share (x-smpp-sessions, docs/scaling.md): the
 // channel's rate over all of them, the origins of every session's submissions (a receipt may
 // come back on any receiver bind) and the reassembly of long inbound messages (the parts of one
-// message may arrive on different binds). A channel of one session owns its own.
+// message may arrive on different binds). A channel of one session owns its own. With
+// x-shared-limits-redis-url the parts of long inbound messages go to Redis as well (`remote`:
+// they may reach other hosts of the account), the local reassembler taking over while Redis
+// cannot be asked.
 //
 // submit_gate (submit_gate.hpp) is the rate a session's pump asks before each write: the
 // channel's own limit (flow::rate_limit), or that limit and the SMSC account's rate leased from
@@ -15,6 +18,7 @@
 
 #include "channel/channel_config.hpp"
 #include "channel/receipt_correlator.hpp"
+#include "channel/remote_parts.hpp"
 #include "channel/submit_gate.hpp"
 #include "flow/rate_limit.hpp"
 #include "text/reassembler.hpp"
@@ -49,6 +53,7 @@ struct session_shared {
   std::unique_ptr<submit_gate> gate;
   receipt_correlator receipts;
   text::reassembler reassembler;
+  std::unique_ptr<remote_parts> remote;  // nullptr: parts are joined in this process only
 };
 
 }  // namespace smsdrv::channel

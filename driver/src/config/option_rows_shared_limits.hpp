@@ -60,6 +60,14 @@ inline constexpr option_def shared_limits_rows[] = {
      .unit = "messages",
      .gateway = option_gateway::smpp,
      .meaning = "tokens leased from Redis at once, also the account's burst"},
+    {.name = "x-shared-limits-reassembly",
+     .type = option_type::boolean,
+     .field = &channel_settings::shared_limits_reassembly,
+     .default_value = "true",
+     .gateway = option_gateway::smpp,
+     .meaning = "keep the parts of long inbound messages in the same Redis, so that a message "
+                "whose parts reach different hosts is joined once; false: each host joins what "
+                "it receives"},
 };
 
 }  // namespace smsdrv::config::rows

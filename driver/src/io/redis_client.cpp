@@ -37,6 +37,19 @@ std::string script_sha1(std::string_view s) {
   return hex;
 }
 
+// An element of a script's answer as text.
+std::string value_of(const redisReply* r) {
+  switch (r->type) {
+    case REDIS_REPLY_INTEGER:
+      return std::to_string(r->integer);
+    case REDIS_REPLY_STRING:
+    case REDIS_REPLY_STATUS:
+      return std::string(r->str, r->len);
+    default:
+      return {};
+  }
+}
+
 }  // namespace
 
 struct redis_client::impl : std::enable_shared_from_this<impl> {
@@ -46,6 +59,7 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
     std::string key;
     std::vector<std::string> args;
     counts_handler handler;
+    values_handler values;  // set: eval_values()
     std::unique_ptr<asio::steady_timer> timer;
     bool eval_sent = false;  // EVAL after NOSCRIPT
   };
@@ -152,9 +166,10 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
 
   // --- requests ---
   void eval(const redis_script& script, const std::string& key, std::vector<std::string> args,
-            counts_handler handler) {
+            counts_handler handler, values_handler values = nullptr) {
     const std::uint64_t id = ++next_id_;
     request& r = requests_[id];
+    r.values = std::move(values);
     r.script = &script;
     auto sha = shas_.find(script.text.data());
     if (sha == shas_.end()) sha = shas_.emplace(script.text.data(), script_sha1(script.text)).first;
@@ -229,6 +244,18 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
       fail(id, fmt::format("{} refused {}: {}", where(), requests_.at(id).script->name, why));
       return;
     }
+    if (requests_.at(id).values) {
+      redis_values_reply out;
+      out.ok = true;
+      if (reply->type == REDIS_REPLY_ARRAY) {
+        for (std::size_t i = 0; i < reply->elements; ++i)
+          out.values.push_back(value_of(reply->element[i]));
+      } else {
+        out.values.push_back(value_of(reply));
+      }
+      complete_values(id, std::move(out));
+      return;
+    }
     const bool counts =
         reply->type == REDIS_REPLY_ARRAY && (reply->elements == 2 || reply->elements == 3) &&
         std::all_of(reply->element, reply->element + reply->elements, [](const redisReply* e) {
@@ -254,6 +281,12 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
   }
 
   void fail(std::uint64_t id, std::string error) {
+    if (auto it = requests_.find(id); it != requests_.end() && it->second.values) {
+      redis_values_reply out;
+      out.error = std::move(error);
+      complete_values(id, std::move(out));
+      return;
+    }
     redis_counts_reply out;
     out.error = std::move(error);
     complete(id, std::move(out));
@@ -267,6 +300,17 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
     requests_.erase(it);
     if (closing_) return;
     // Never from inside lease() or hiredis: the handler may lease again or drop the client.
+    asio::post(io_, [handler = std::move(handler), reply = std::move(reply)] { handler(reply); });
+  }
+
+  void complete_values(std::uint64_t id, redis_values_reply reply) {
+    auto it = requests_.find(id);
+    if (it == requests_.end()) return;
+    values_handler handler = std::move(it->second.values);
+    it->second.timer->cancel();
+    requests_.erase(it);
+    if (closing_) return;
+    // Never from inside eval_values() or hiredis (as complete()).
     asio::post(io_, [handler = std::move(handler), reply = std::move(reply)] { handler(reply); });
   }
 
@@ -304,6 +348,11 @@ redis_client::~redis_client() {
 void redis_client::eval(const redis_script& script, const std::string& key,
                         std::vector<std::string> args, counts_handler handler) {
   impl_->eval(script, key, std::move(args), std::move(handler));
+}
+
+void redis_client::eval_values(const redis_script& script, const std::string& key,
+                               std::vector<std::string> args, values_handler handler) {
+  impl_->eval(script, key, std::move(args), nullptr, std::move(handler));
 }
 
 void redis_client::lease(const std::string& key, std::uint32_t rate, std::uint32_t burst,

@@ -1,10 +1,12 @@
 // The Redis side of the account-wide limits: hiredis's asynchronous API driven by the driver's
 // I/O thread (Asio watches the connection's descriptor; no thread per call). It runs the limits'
 // Lua scripts (flow::gcra_lease_script, ...) with EVALSHA, and EVAL when Redis answers NOSCRIPT
-// (a restarted or flushed server). hiredis is only in redis_client.cpp.
+// (a restarted or flushed server), and any other script whose answer is a list of values
+// (eval_values(): io::redis_parts_store). hiredis is only in redis_client.cpp.
 //
 // Contracts:
-//  - Every eval() / lease() gets exactly one reply through its handler, on the I/O thread, never
+//  - Every eval() / eval_values() / lease() gets exactly one reply through its handler, on the I/O
+//  thread, never
 //    from inside the call: the script's two counts, or an error (no connection, a Redis error,
 //    an answer of another shape, no answer within the timeout). A timeout closes the
 //    connection; the next call reconnects.
@@ -47,6 +49,14 @@ struct redis_counts_reply {
   std::string error;  // when !ok: what failed, naming Redis's host and port
 };
 
+// A script's answer as values: an array's elements (integers in decimal, nil as ""), or the one
+// value it returned.
+struct redis_values_reply {
+  bool ok = false;
+  std::vector<std::string> values;
+  std::string error;  // when !ok: what failed, naming Redis's host and port
+};
+
 struct redis_lease_reply {
   bool ok = false;
   std::uint32_t granted = 0;
@@ -59,6 +69,7 @@ class redis_client {
  public:
   using lease_handler = std::function<void(const redis_lease_reply&)>;
   using counts_handler = std::function<void(const redis_counts_reply&)>;
+  using values_handler = std::function<void(const redis_values_reply&)>;
 
   redis_client(boost::asio::io_context& io, redis_endpoint endpoint,
                std::chrono::milliseconds timeout);
@@ -70,6 +81,9 @@ class redis_client {
   // thread.
   void eval(const redis_script& script, const std::string& key, std::vector<std::string> args,
             counts_handler handler);
+  // The same for a script answering values of any kind.
+  void eval_values(const redis_script& script, const std::string& key,
+                   std::vector<std::string> args, values_handler handler);
   // Puts `debit` tokens spent without Redis on the schedule of `key`, then takes up to `count`
   // (flow::gcra_take's rule).
   void lease(const std::string& key, std::uint32_t rate, std::uint32_t burst, std::uint32_t count,

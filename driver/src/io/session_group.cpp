@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "io/channel_runner.hpp"
+#include "io/redis_parts_store.hpp"
 #include "io/shared_limiter.hpp"
 #include "smsdrv/status.hpp"
 
@@ -85,6 +86,7 @@ session_group::session_group(boost::asio::io_context& io, channel::channel_confi
       window_(std::max<std::uint32_t>(config.window, 1)),
       metrics_(config.metrics),
       shared_(config, make_gate(config)) {
+  shared_.remote = make_remote_parts(config);
   const std::uint32_t n = std::max<std::uint32_t>(config.sessions, 1);
   for (std::uint32_t i = 0; i < n; ++i) {
     sinks_.push_back(std::make_unique<session_sink>(*this, i));
@@ -130,6 +132,60 @@ std::unique_ptr<channel::submit_gate> session_group::make_gate(
                            a.redis_host, a.redis_port, limiter_->key(), a.lease.account_rate,
                            a.lease.lease_size));
   return gate;
+}
+
+std::unique_ptr<channel::remote_parts> session_group::make_remote_parts(
+    const channel::channel_config& config) {
+  if (!config.shared_limits || !config.shared_limits->reassembly) return nullptr;
+  const channel::account_limits& a = *config.shared_limits;
+  redis_parts_settings s;
+  s.redis.host = a.redis_host;
+  s.redis.port = a.redis_port;
+  s.redis.db = a.redis_db;
+  s.redis.password = a.redis_password;
+  s.account = a.account;
+  // A message is held open for the reassembly timeout from its first part (each host keeps
+  // that deadline for the parts it stored); the host that completed it has as long to decide
+  // before another may complete it again; the key outlives both.
+  const auto timeout =
+      std::chrono::duration_cast<std::chrono::milliseconds>(config.reassembly.timeout);
+  s.hold = std::max<std::chrono::milliseconds>(timeout, std::chrono::seconds(1));
+  s.done_ttl = s.hold;
+  s.open_ttl = 2 * s.hold + std::chrono::seconds(60);
+  return std::make_unique<redis_parts_store>(
+      io_, std::move(s),
+      [this] {
+        // What the store's answer produced: the acknowledgements and events to write.
+        for (auto& r : runners_)
+          r->drive();
+      },
+      [this](bool unreachable, const std::string& reason) {
+        reassembly_mode_changed(unreachable, reason);
+      });
+}
+
+void session_group::reassembly_mode_changed(bool unreachable, const std::string& reason) {
+  std::string text =
+      unreachable
+          ? fmt::format(
+                "the parts of long inbound messages cannot be kept in Redis ({}); they "
+                "are joined on this host until Redis answers again (a message whose "
+                "parts reach other hosts meanwhile is delivered partial at its deadline)",
+                reason)
+          : std::string(
+                "the parts of long inbound messages are kept in Redis again: joined over every "
+                "host of the account");
+  const log_level level = unreachable ? log_level::warn : log_level::info;
+  if (log_.enabled(level)) log_.write(level, name_, text);
+  std::vector<channel::channel_event> events(1);
+  channel::channel_event& e = events.front();
+  e.type = SMSDRV_EVENT_CHANNEL_STATE;
+  e.status = SMSDRV_OK;  // the channel still carries
+  e.text = std::move(text);
+  e.attrs.emplace_back(channel::attr::state,
+                       unreachable ? "shared-reassembly-fallback" : "shared-reassembly");
+  if (unreachable) e.attrs.emplace_back(channel::attr::reason, reason);
+  push(events);
 }
 
 void session_group::mode_changed(bool fallback, const std::string& reason) {

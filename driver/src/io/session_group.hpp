@@ -24,6 +24,11 @@
 //    while Redis cannot be reached the channel sends at its local share of that rate. Each
 //    switch is one log line and one CHANNEL_STATE event ("shared-limit-fallback",
 //    "shared-limit"), never one per message.
+//  - With x-shared-limits-reassembly (the default with a Redis URL) the parts of long inbound
+//    messages are kept in the same Redis (io::redis_parts_store), so that a message whose parts
+//    reach different hosts is joined and delivered once; while Redis cannot be asked, they are
+//    joined here. Each switch is one log line and one CHANNEL_STATE event
+//    ("shared-reassembly-fallback", "shared-reassembly").
 //  - A session whose bind is refused (an account with fewer binds than x-smpp-sessions) backs
 //    off like any failed link: exponential, capped by reconnection-timeout.
 //
@@ -106,6 +111,10 @@ class session_group {
   // The shared limit switched to its local share (fallback) or back.
   void mode_changed(bool fallback, const std::string& reason);
   std::unique_ptr<channel::submit_gate> make_gate(const channel::channel_config& config);
+  // x-shared-limits-reassembly: the parts of long inbound messages in Redis.
+  std::unique_ptr<channel::remote_parts> make_remote_parts(const channel::channel_config& config);
+  // Redis cannot keep the parts (they are joined on this host), or can again.
+  void reassembly_mode_changed(bool unreachable, const std::string& reason);
 
   boost::asio::io_context& io_;
   log_sink& log_;

@@ -63,6 +63,8 @@ TEST_CASE("x-shared-limits-*: values checked by their rule") {
   CHECK_FALSE(problem("x-shared-limits-local-share", "101").empty());
   CHECK_FALSE(problem("x-shared-limits-lease-size", "many").empty());
   CHECK(problem("x-shared-limits-account", "operator-a").empty());
+  CHECK(problem("x-shared-limits-reassembly", "off").empty());
+  CHECK_FALSE(problem("x-shared-limits-reassembly", "sometimes").empty());
 }
 
 TEST_CASE("x-shared-limits-*: named in the error, the password never shown") {
@@ -85,17 +87,20 @@ TEST_CASE("x-shared-limits-*: named in the error, the password never shown") {
                                                {"x-shared-limits-account", "operator-a"},
                                                {"x-shared-limits-rate", "300"},
                                                {"x-shared-limits-local-share", "34"},
-                                               {"x-shared-limits-lease-size", "10"}})
+                                               {"x-shared-limits-lease-size", "10"},
+                                               {"x-shared-limits-reassembly", "no"}})
                                           .view());
   REQUIRE(set.ok());
   CHECK(set.settings->shared_limits_redis_url == "redis://h:6380/2");
   CHECK(set.settings->shared_limits_rate == 300);
   CHECK(set.settings->shared_limits_local_share == 34);
   CHECK(set.settings->shared_limits_lease_size == 10);
+  CHECK_FALSE(set.settings->shared_limits_reassembly);
   // Left out, every default is valid and the channel limits itself.
   auto plain = validate_channel_section(channel({}).view());
   REQUIRE(plain.ok());
   CHECK(plain.settings->shared_limits_redis_url.empty());
   CHECK(plain.settings->shared_limits_local_share == 50);
   CHECK(plain.settings->shared_limits_lease_size == 20);
+  CHECK(plain.settings->shared_limits_reassembly);
 }
