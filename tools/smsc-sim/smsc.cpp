@@ -277,6 +277,14 @@ void smsc::respond(link& l, const Body& body, std::uint32_t seq, std::uint32_t s
     smpp::encode(body, seq, d.bytes, status);
     l.delayed_.push_back(std::move(d));
     std::push_heap(l.delayed_.begin(), l.delayed_.end(), later_due);
+    if (submission) {
+      ++l.delayed_submissions_;
+      std::uint64_t account = 0;
+      for (const auto& [id, owned] : links_)
+        if (owned->system_id_ == l.system_id_) account += owned->delayed_submissions_;
+      counters_.submissions_outstanding_peak =
+          std::max(counters_.submissions_outstanding_peak, account);
+    }
     return;
   }
   smpp::encode(body, seq, l.out_, status);
@@ -341,7 +349,10 @@ void smsc::request_close(link& l, std::string_view reason, bool abrupt) {
     l.close_requested_ = true;
     l.close_reason_ = std::string(reason);
   }
-  if (abrupt) l.delayed_.clear();
+  if (abrupt) {
+    l.delayed_.clear();
+    l.delayed_submissions_ = 0;
+  }
   mark_dirty(l);
 }
 
@@ -417,7 +428,10 @@ void smsc::on_tick(time_point now) {
       link::delayed_response d = std::move(l.delayed_.back());
       l.delayed_.pop_back();
       l.out_ += d.bytes;
-      if (d.submission) ++l.responses_in_output_;
+      if (d.submission) {
+        ++l.responses_in_output_;
+        --l.delayed_submissions_;
+      }
       mark_dirty(l);
     }
     if (l.close_requested_ && l.delayed_.empty()) mark_dirty(l);

@@ -71,6 +71,9 @@ struct sim_counters {
   std::uint64_t submissions_failed = 0;  // answered with an error status or generic_nack
   std::uint64_t submissions_unanswered = 0;
   std::uint64_t submissions_throttled = 0;  // ESME_RTHROTTLED by --account-limit rate=R
+  // The most submissions of one system_id whose responses a delay fault held at once, over
+  // every bind of it: what an account-wide window allows outstanding.
+  std::uint64_t submissions_outstanding_peak = 0;
   std::uint64_t deliver_sm_sent = 0;
   std::uint64_t deliver_sm_acked = 0;
   std::uint64_t deliver_sm_rejected = 0;
@@ -142,6 +145,7 @@ class link {
   std::string dripping_;
   time_point drip_due_{};
   std::vector<delayed_response> delayed_;  // min-heap on (due, order)
+  std::size_t delayed_submissions_ = 0;    // of those, responses to submissions
   time_point paced_until_{};               // fault pace-ms: when the latest response is due
   std::vector<delivery_in_flight> in_flight_;
 };

@@ -385,6 +385,7 @@ void smsc::emit_stats(time_point now) {
       .num("submissions_failed", k.submissions_failed)
       .num("submissions_unanswered", k.submissions_unanswered)
       .num("submissions_throttled", k.submissions_throttled)
+      .num("submissions_outstanding_peak", k.submissions_outstanding_peak)
       .num("deliver_sm_sent", k.deliver_sm_sent)
       .num("deliver_sm_acked", k.deliver_sm_acked)
       .num("deliver_sm_rejected", k.deliver_sm_rejected)

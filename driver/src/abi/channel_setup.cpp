@@ -81,6 +81,8 @@ channel::channel_config channel_config_of(const config::channel_settings& s,
       a.lease.lease_size = s.shared_limits_lease_size;
       a.lease.local_share_percent = s.shared_limits_local_share;
       a.reassembly = s.shared_limits_reassembly;
+      a.window.window = s.shared_limits_window;
+      a.window.local_share_percent = s.shared_limits_local_share;
       c.shared_limits = std::move(a);
       c.metrics->set_shared_limits();
     }

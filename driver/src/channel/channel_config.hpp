@@ -12,6 +12,7 @@
 #include "channel/channel_metrics.hpp"
 #include "flow/error_policy.hpp"
 #include "flow/lease_manager.hpp"
+#include "flow/window_slots.hpp"
 #include "smpp/session.hpp"
 #include "text/reassembler.hpp"
 
@@ -48,6 +49,8 @@ struct account_limits {
   flow::lease_settings lease;
   // x-shared-limits-reassembly: the parts of long inbound messages in the same Redis.
   bool reassembly = true;
+  // x-shared-limits-window: submissions outstanding over every host (window 0: none).
+  flow::window_settings window{.window = 0};
 };
 
 struct channel_config {

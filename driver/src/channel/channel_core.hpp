@@ -87,6 +87,8 @@ class channel_core final : private smpp::session_handler,
   const channel_config& config() const noexcept { return config_; }
   const std::string& name() const noexcept { return config_.name; }
   bool bound() const noexcept { return session_.bound(); }
+  // Submissions written and not yet answered (nor timed out, nor lost with the link).
+  std::size_t outstanding() const noexcept { return session_.outstanding(); }
 
   // ---- link (called by the shell) ----
   // The SMSC to connect to when a connection attempt is due; nullopt otherwise.

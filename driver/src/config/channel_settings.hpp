@@ -200,6 +200,7 @@ struct channel_settings {
   std::uint32_t shared_limits_rate = 0;         // messages per second, all hosts
   std::uint32_t shared_limits_local_share = 0;  // per cent of the rate while Redis is away
   std::uint32_t shared_limits_lease_size = 0;
+  std::uint32_t shared_limits_window = 0;  // submissions outstanding over every host; 0: none
   bool shared_limits_reassembly = true;
 };
 

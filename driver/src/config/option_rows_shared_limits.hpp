@@ -60,6 +60,20 @@ inline constexpr option_def shared_limits_rows[] = {
      .unit = "messages",
      .gateway = option_gateway::smpp,
      .meaning = "tokens leased from Redis at once, also the account's burst"},
+    {.name = "x-shared-limits-window",
+     .type = option_type::integer,
+     .field = &channel_settings::shared_limits_window,
+     .default_value = "0",
+     .min = 0,
+     .max = 100000,
+     .unit = "submissions",
+     .gateway = option_gateway::smpp,
+     .example = "8",
+     .meaning = "submissions outstanding (written, not yet answered) over every host and bind of "
+                "the account (with x-shared-limits-redis-url), claimed from Redis in small "
+                "batches; while Redis is unreachable "
+                "this host keeps at most x-shared-limits-local-share of it; 0: no account-wide "
+                "window"},
     {.name = "x-shared-limits-reassembly",
      .type = option_type::boolean,
      .field = &channel_settings::shared_limits_reassembly,

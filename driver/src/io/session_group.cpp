@@ -9,6 +9,7 @@
 #include "io/channel_runner.hpp"
 #include "io/redis_parts_store.hpp"
 #include "io/shared_limiter.hpp"
+#include "io/shared_window.hpp"
 #include "smsdrv/status.hpp"
 
 namespace smsdrv::io {
@@ -33,18 +34,24 @@ void set_attr(channel::attributes& attrs, std::string_view key, std::string valu
 
 // The channel's own rate and, before each write, a token of the SMSC account's rate from the
 // shared limiter. The channel's limit is asked first: a token of the account's, once leased, is
-// never thrown away for the channel's own limit.
+// never thrown away for the channel's own limit. With an account-wide window, a free slot of it
+// is asked before both: a refusal there takes no token.
 class shared_submit_gate final : public channel::submit_gate {
  public:
-  shared_submit_gate(const channel::channel_config& c, shared_rate_limiter& limiter)
-      : local_(channel::channel_rate_limit(c)), limiter_(limiter) {}
+  shared_submit_gate(const channel::channel_config& c, shared_rate_limiter& limiter,
+                     shared_window* window)
+      : local_(channel::channel_rate_limit(c)), limiter_(limiter), window_(window) {}
 
   bool try_take(time_point now) override {
+    window_refused_ = window_ != nullptr && !window_->try_take(now);
+    if (window_refused_) return false;
     if (!local_.try_take(now)) return false;
     refused_ = !limiter_.try_take(now);
     return !refused_;
   }
   time_point next_available(time_point now) const override {
+    // A slot of the window: an answer here or a grant from Redis wakes the sessions.
+    if (window_refused_) return time_point::max();
     const time_point local = local_.next_available(now);
     if (!refused_) return local;
     // Shared: the lease's arrival wakes the sessions (on_ready). Fallback: the local share's
@@ -54,12 +61,18 @@ class shared_submit_gate final : public channel::submit_gate {
   }
   void not_waiting() override { local_.not_waiting(); }
   // A grant came, or the limiter fell back: try again.
-  void ready() { refused_ = false; }
+  void ready() {
+    refused_ = false;
+    window_refused_ = false;
+  }
+  bool window_waiting() const noexcept { return window_refused_; }
 
  private:
   flow::rate_limit local_;
   shared_rate_limiter& limiter_;
+  shared_window* window_;
   bool refused_ = false;
+  bool window_refused_ = false;
 };
 
 }  // namespace
@@ -68,6 +81,9 @@ void session_group::session_sink::push(void*, std::vector<channel::channel_event
   group_.annotate(index_, events);
   group_.events_.push(group_.sink_key_, events);
   group_.post_rebalance();
+  // An answer, a timeout or a lost link may have freed a slot of the account's window: the
+  // slots this host holds and no longer needs go back, and sessions waiting for one try again.
+  if (group_.account_window_) group_.post_window_release();
 }
 
 void session_group::session_sink::reclaim(std::vector<channel::attributes>& out,
@@ -114,6 +130,7 @@ std::unique_ptr<channel::submit_gate> session_group::make_gate(
   lc.redis.password = a.redis_password;
   lc.account = a.account;
   lc.lease = a.lease;
+  const redis_endpoint endpoint = lc.redis;
   limiter_ = std::make_unique<shared_rate_limiter>(
       io_, std::move(lc),
       [this](flow::lease_mode mode, const std::string& reason) {
@@ -123,7 +140,34 @@ std::unique_ptr<channel::submit_gate> session_group::make_gate(
         static_cast<shared_submit_gate*>(gate_)->ready();
         wake();
       });
-  auto gate = std::make_unique<shared_submit_gate>(config, *limiter_);
+  if (a.window.window > 0) {
+    shared_window_config wc;
+    wc.redis = endpoint;
+    wc.account = a.account;
+    wc.host_id = shared_window_host_id(config.name);
+    wc.window = a.window;
+    account_window_ = std::make_unique<shared_window>(
+        io_, std::move(wc),
+        [this] {
+          std::size_t n = 0;
+          for (const auto& r : runners_)
+            n += r->core().outstanding();
+          return static_cast<std::uint32_t>(n);
+        },
+        [this](flow::window_mode mode, const std::string& reason) {
+          window_mode_changed(mode == flow::window_mode::fallback, reason);
+        },
+        [this] {
+          static_cast<shared_submit_gate*>(gate_)->ready();
+          wake();
+        });
+    if (log_.enabled(log_level::info))
+      log_.write(log_level::info, name_,
+                 fmt::format("the SMSC account's window is shared through Redis (key {}, {} "
+                             "submissions outstanding over every host)",
+                             account_window_->key(), a.window.window));
+  }
+  auto gate = std::make_unique<shared_submit_gate>(config, *limiter_, account_window_.get());
   gate_ = gate.get();
   if (log_.enabled(log_level::info))
     log_.write(log_level::info, name_,
@@ -185,6 +229,48 @@ void session_group::reassembly_mode_changed(bool unreachable, const std::string&
   e.attrs.emplace_back(channel::attr::state,
                        unreachable ? "shared-reassembly-fallback" : "shared-reassembly");
   if (unreachable) e.attrs.emplace_back(channel::attr::reason, reason);
+  push(events);
+}
+
+void session_group::post_window_release() {
+  if (std::exchange(window_release_posted_, true)) return;
+  boost::asio::post(io_, [this] {
+    window_release_posted_ = false;
+    account_window_->released(steady::now());
+    auto* gate = static_cast<shared_submit_gate*>(gate_);
+    if (gate->window_waiting()) {
+      gate->ready();
+      wake();
+    }
+  });
+}
+
+void session_group::window_mode_changed(bool fallback, const std::string& reason) {
+  const auto& w = runners_.front()->core().config().shared_limits->window;
+  std::string text =
+      fallback
+          ? fmt::format(
+                "the account's shared window is unreachable ({}); at most {} submissions "
+                "outstanding on this host (x-shared-limits-local-share {} % of {}) until "
+                "Redis answers again",
+                reason,
+                std::max<std::uint32_t>(static_cast<std::uint32_t>(std::uint64_t{w.window} *
+                                                                   w.local_share_percent / 100),
+                                        1),
+                w.local_share_percent, w.window)
+          : fmt::format(
+                "the account's shared window is back ({}): {} submissions "
+                "outstanding over every host",
+                reason, w.window);
+  const log_level level = fallback ? log_level::warn : log_level::info;
+  if (log_.enabled(level)) log_.write(level, name_, text);
+  std::vector<channel::channel_event> events(1);
+  channel::channel_event& e = events.front();
+  e.type = SMSDRV_EVENT_CHANNEL_STATE;
+  e.status = SMSDRV_OK;  // the channel still carries
+  e.text = std::move(text);
+  e.attrs.emplace_back(channel::attr::state, fallback ? "shared-window-fallback" : "shared-window");
+  e.attrs.emplace_back(channel::attr::reason, reason);
   push(events);
 }
 

@@ -24,6 +24,12 @@
 //    while Redis cannot be reached the channel sends at its local share of that rate. Each
 //    switch is one log line and one CHANNEL_STATE event ("shared-limit-fallback",
 //    "shared-limit"), never one per message.
+//  - With x-shared-limits-window, the gate first asks for a slot of the SMSC account's window,
+//    claimed from the same Redis (io::shared_window): the submissions outstanding on every bind
+//    of the channel are the slots in use; an answer, a timeout or a lost link frees one (the
+//    events a session pushes say when to look). While Redis cannot be asked, the channel keeps
+//    at most its local share of the window outstanding; each switch is one log line and one
+//    CHANNEL_STATE event ("shared-window-fallback", "shared-window").
 //  - With x-shared-limits-reassembly (the default with a Redis URL) the parts of long inbound
 //    messages are kept in the same Redis (io::redis_parts_store), so that a message whose parts
 //    reach different hosts is joined and delivered once; while Redis cannot be asked, they are
@@ -56,6 +62,7 @@ namespace smsdrv::io {
 
 class channel_runner;
 class shared_rate_limiter;
+class shared_window;
 
 class session_group {
  public:
@@ -110,6 +117,10 @@ class session_group {
   void drain_inbox();
   // The shared limit switched to its local share (fallback) or back.
   void mode_changed(bool fallback, const std::string& reason);
+  // The account's window switched to its local share or back (one line, one event).
+  void window_mode_changed(bool fallback, const std::string& reason);
+  // After an answer: slots go back, and sessions waiting for one try again (posted, once).
+  void post_window_release();
   std::unique_ptr<channel::submit_gate> make_gate(const channel::channel_config& config);
   // x-shared-limits-reassembly: the parts of long inbound messages in Redis.
   std::unique_ptr<channel::remote_parts> make_remote_parts(const channel::channel_config& config);
@@ -123,8 +134,10 @@ class session_group {
   std::string name_;
   std::uint32_t window_;
   std::shared_ptr<channel::channel_metrics> metrics_;
-  std::unique_ptr<shared_rate_limiter> limiter_;  // x-shared-limits-redis-url
-  channel::submit_gate* gate_ = nullptr;          // the gate in shared_
+  std::unique_ptr<shared_rate_limiter> limiter_;   // x-shared-limits-redis-url
+  std::unique_ptr<shared_window> account_window_;  // x-shared-limits-window
+  bool window_release_posted_ = false;
+  channel::submit_gate* gate_ = nullptr;  // the gate in shared_
   channel::session_shared shared_;
   std::vector<std::unique_ptr<session_sink>> sinks_;
   std::vector<std::unique_ptr<channel_runner>> runners_;

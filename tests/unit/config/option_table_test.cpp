@@ -65,7 +65,7 @@ TEST_CASE("the channel table has every option of spec §2, each once") {
       // (docs/scaling.md)
       "x-smpp-sessions", "x-shared-limits-redis-url", "x-shared-limits-redis-password",
       "x-shared-limits-account", "x-shared-limits-rate", "x-shared-limits-local-share",
-      "x-shared-limits-lease-size", "x-shared-limits-reassembly"};
+      "x-shared-limits-lease-size", "x-shared-limits-reassembly", "x-shared-limits-window"};
   std::set<std::string> names;
   for (const auto& def : channel_options()) {
     CAPTURE(def.name);

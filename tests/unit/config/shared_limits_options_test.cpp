@@ -65,6 +65,11 @@ TEST_CASE("x-shared-limits-*: values checked by their rule") {
   CHECK(problem("x-shared-limits-account", "operator-a").empty());
   CHECK(problem("x-shared-limits-reassembly", "off").empty());
   CHECK_FALSE(problem("x-shared-limits-reassembly", "sometimes").empty());
+  CHECK(problem("x-shared-limits-window", "8").empty());
+  CHECK(problem("x-shared-limits-window", "0").empty());
+  CHECK_FALSE(problem("x-shared-limits-window", "-1").empty());
+  CHECK_FALSE(problem("x-shared-limits-window", "100001").empty());
+  CHECK_FALSE(problem("x-shared-limits-window", "eight").empty());
 }
 
 TEST_CASE("x-shared-limits-*: named in the error, the password never shown") {
@@ -88,7 +93,8 @@ TEST_CASE("x-shared-limits-*: named in the error, the password never shown") {
                                                {"x-shared-limits-rate", "300"},
                                                {"x-shared-limits-local-share", "34"},
                                                {"x-shared-limits-lease-size", "10"},
-                                               {"x-shared-limits-reassembly", "no"}})
+                                               {"x-shared-limits-reassembly", "no"},
+                                               {"x-shared-limits-window", "8"}})
                                           .view());
   REQUIRE(set.ok());
   CHECK(set.settings->shared_limits_redis_url == "redis://h:6380/2");
@@ -96,6 +102,7 @@ TEST_CASE("x-shared-limits-*: named in the error, the password never shown") {
   CHECK(set.settings->shared_limits_local_share == 34);
   CHECK(set.settings->shared_limits_lease_size == 10);
   CHECK_FALSE(set.settings->shared_limits_reassembly);
+  CHECK(set.settings->shared_limits_window == 8);
   // Left out, every default is valid and the channel limits itself.
   auto plain = validate_channel_section(channel({}).view());
   REQUIRE(plain.ok());
@@ -103,4 +110,5 @@ TEST_CASE("x-shared-limits-*: named in the error, the password never shown") {
   CHECK(plain.settings->shared_limits_local_share == 50);
   CHECK(plain.settings->shared_limits_lease_size == 20);
   CHECK(plain.settings->shared_limits_reassembly);
+  CHECK(plain.settings->shared_limits_window == 0);
 }
