@@ -208,6 +208,22 @@ std::unique_ptr<channel::remote_parts> session_group::make_remote_parts(
       });
 }
 
+// One line in the log (WARN on a fallback) and one CHANNEL_STATE event (status OK: the channel
+// still carries) for a switch of a shared store; `reason` goes in the event when not empty.
+void session_group::report_shared_mode(bool fallback, std::string text, std::string_view state,
+                                       const std::string& reason) {
+  const log_level level = fallback ? log_level::warn : log_level::info;
+  if (log_.enabled(level)) log_.write(level, name_, text);
+  std::vector<channel::channel_event> events(1);
+  channel::channel_event& e = events.front();
+  e.type = SMSDRV_EVENT_CHANNEL_STATE;
+  e.status = SMSDRV_OK;
+  e.text = std::move(text);
+  e.attrs.emplace_back(channel::attr::state, std::string(state));
+  if (!reason.empty()) e.attrs.emplace_back(channel::attr::reason, reason);
+  push(events);
+}
+
 void session_group::reassembly_mode_changed(bool unreachable, const std::string& reason) {
   std::string text =
       unreachable
@@ -219,17 +235,9 @@ void session_group::reassembly_mode_changed(bool unreachable, const std::string&
           : std::string(
                 "the parts of long inbound messages are kept in Redis again: joined over every "
                 "host of the account");
-  const log_level level = unreachable ? log_level::warn : log_level::info;
-  if (log_.enabled(level)) log_.write(level, name_, text);
-  std::vector<channel::channel_event> events(1);
-  channel::channel_event& e = events.front();
-  e.type = SMSDRV_EVENT_CHANNEL_STATE;
-  e.status = SMSDRV_OK;  // the channel still carries
-  e.text = std::move(text);
-  e.attrs.emplace_back(channel::attr::state,
-                       unreachable ? "shared-reassembly-fallback" : "shared-reassembly");
-  if (unreachable) e.attrs.emplace_back(channel::attr::reason, reason);
-  push(events);
+  report_shared_mode(unreachable, std::move(text),
+                     unreachable ? "shared-reassembly-fallback" : "shared-reassembly",
+                     unreachable ? reason : std::string());
 }
 
 void session_group::post_window_release() {
@@ -262,16 +270,8 @@ void session_group::window_mode_changed(bool fallback, const std::string& reason
                 "the account's shared window is back ({}): {} submissions "
                 "outstanding over every host",
                 reason, w.window);
-  const log_level level = fallback ? log_level::warn : log_level::info;
-  if (log_.enabled(level)) log_.write(level, name_, text);
-  std::vector<channel::channel_event> events(1);
-  channel::channel_event& e = events.front();
-  e.type = SMSDRV_EVENT_CHANNEL_STATE;
-  e.status = SMSDRV_OK;  // the channel still carries
-  e.text = std::move(text);
-  e.attrs.emplace_back(channel::attr::state, fallback ? "shared-window-fallback" : "shared-window");
-  e.attrs.emplace_back(channel::attr::reason, reason);
-  push(events);
+  report_shared_mode(fallback, std::move(text),
+                     fallback ? "shared-window-fallback" : "shared-window", reason);
 }
 
 void session_group::mode_changed(bool fallback, const std::string& reason) {
@@ -288,16 +288,8 @@ void session_group::mode_changed(bool fallback, const std::string& reason) {
                      a->lease.account_rate)
                : fmt::format("the account's shared rate limit is back ({}): {}/s over every host",
                              reason, a->lease.account_rate);
-  const log_level level = fallback ? log_level::warn : log_level::info;
-  if (log_.enabled(level)) log_.write(level, name_, text);
-  std::vector<channel::channel_event> events(1);
-  channel::channel_event& e = events.front();
-  e.type = SMSDRV_EVENT_CHANNEL_STATE;
-  e.status = SMSDRV_OK;  // the channel still carries
-  e.text = std::move(text);
-  e.attrs.emplace_back(channel::attr::state, fallback ? "shared-limit-fallback" : "shared-limit");
-  e.attrs.emplace_back(channel::attr::reason, reason);
-  push(events);
+  report_shared_mode(fallback, std::move(text), fallback ? "shared-limit-fallback" : "shared-limit",
+                     reason);
   // A fallback lets the local share send now.
   static_cast<shared_submit_gate*>(gate_)->ready();
   wake();

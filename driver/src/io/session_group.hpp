@@ -126,6 +126,10 @@ class session_group {
   std::unique_ptr<channel::remote_parts> make_remote_parts(const channel::channel_config& config);
   // Redis cannot keep the parts (they are joined on this host), or can again.
   void reassembly_mode_changed(bool unreachable, const std::string& reason);
+  // A shared store (rate, window, parts) switched to this host alone or back: one log line
+  // (WARN on a fallback) and one CHANNEL_STATE event in state `state`.
+  void report_shared_mode(bool fallback, std::string text, std::string_view state,
+                          const std::string& reason);
 
   boost::asio::io_context& io_;
   log_sink& log_;

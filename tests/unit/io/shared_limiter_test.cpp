@@ -3,10 +3,6 @@
 // server times out and the client reconnects; the password never shows; two limiters sharing
 // one account hold its rate; Redis killed -> the local share (a mode event), Redis back ->
 // shared.
-extern "C" {
-#include <hiredis/hiredis.h>
-}
-
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -18,6 +14,7 @@ extern "C" {
 #include "io/redis_client.hpp"
 #include "io/shared_limiter.hpp"
 #include "redis_server.hpp"
+#include "sync_redis.hpp"
 
 using namespace smsdrv;
 using namespace std::chrono_literals;
@@ -25,34 +22,8 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-struct sync_redis {
-  redisContext* c;
-  explicit sync_redis(std::uint16_t port) : c(redisConnect("127.0.0.1", port)) {
-    REQUIRE(c != nullptr);
-    REQUIRE(c->err == 0);
-  }
-  ~sync_redis() { redisFree(c); }
-  redisReply* command(std::vector<std::string> args) {
-    std::vector<const char*> argv;
-    std::vector<std::size_t> len;
-    for (const auto& a : args) {
-      argv.push_back(a.c_str());
-      len.push_back(a.size());
-    }
-    return static_cast<redisReply*>(
-        redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), len.data()));
-  }
-};
-
-// Runs `io` until `done` or the deadline.
-template <class Pred>
-void run_until(boost::asio::io_context& io, Pred done, std::chrono::milliseconds limit) {
-  const auto end = clock_type::now() + limit;
-  while (!done() && clock_type::now() < end) {
-    io.run_for(5ms);
-    io.restart();
-  }
-}
+using test::run_until;
+using test::sync_redis;
 
 // Sends through `l` as fast as it allows, every millisecond, counting what it took.
 struct sender {

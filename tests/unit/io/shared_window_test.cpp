@@ -2,10 +2,6 @@
 // rule (grants within the window, the floor, a dead host's slots back after its TTL, nothing
 // left behind), two io::shared_window hosts whose answers come late never above the window
 // together, and Redis killed -> the local share (one mode change), Redis back -> shared.
-extern "C" {
-#include <hiredis/hiredis.h>
-}
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <catch2/catch.hpp>
@@ -17,6 +13,7 @@ extern "C" {
 #include "flow/window_slots.hpp"
 #include "io/shared_window.hpp"
 #include "redis_server.hpp"
+#include "sync_redis.hpp"
 
 using namespace smsdrv;
 using namespace std::chrono_literals;
@@ -24,23 +21,11 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-struct sync_redis {
-  redisContext* c;
-  explicit sync_redis(std::uint16_t port) : c(redisConnect("127.0.0.1", port)) {
-    REQUIRE(c != nullptr);
-    REQUIRE(c->err == 0);
-  }
-  ~sync_redis() { redisFree(c); }
-  redisReply* command(std::vector<std::string> args) {
-    std::vector<const char*> argv;
-    std::vector<std::size_t> len;
-    for (const auto& a : args) {
-      argv.push_back(a.c_str());
-      len.push_back(a.size());
-    }
-    return static_cast<redisReply*>(
-        redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), len.data()));
-  }
+using test::run_until;
+
+// The window's script and what it leaves in Redis.
+struct window_redis : test::sync_redis {
+  using sync_redis::sync_redis;
   // The claim script: {held, others}.
   std::pair<long long, long long> claim(const std::string& key, const std::string& host, int target,
                                         int floor, int window, int ttl_ms) {
@@ -62,15 +47,6 @@ struct sync_redis {
     return n;
   }
 };
-
-template <class Pred>
-void run_until(boost::asio::io_context& io, Pred done, std::chrono::milliseconds limit) {
-  const auto end = clock_type::now() + limit;
-  while (!done() && clock_type::now() < end) {
-    io.run_for(5ms);
-    io.restart();
-  }
-}
 
 // A host writing as fast as its window allows, each submission answered `delay` later.
 struct writer {
@@ -123,7 +99,7 @@ struct writer {
 
 TEST_CASE("the claim script: within the window, the floor, a dead host's slots expire", "[redis]") {
   test::redis_server redis;
-  sync_redis r(redis.port());
+  window_redis r(redis.port());
   const std::string key = io::shared_window_key("acct");
   CHECK(key == "smsdrv:window:{acct}");
   CHECK(r.claim(key, "a", 5, 0, 8, 60000) == std::pair{5LL, 0LL});
