@@ -38,8 +38,8 @@ build-fuzz: setup
 test-fuzz: build-fuzz
 	ctest --preset fuzz -L fuzz -j $(JOBS)
 
-# ThreadSanitizer on the host-thread / I/O-thread hand-over: the ABI, e2e and fault suites only
-# (the preset builds nothing else).
+# ThreadSanitizer on the host-thread / I/O-thread hand-over and the HTTP channels' own threads: the
+# ABI, e2e and fault suites and the tests labelled tsan (the preset builds nothing else).
 build-tsan: setup
 	cmake --preset tsan >/dev/null
 	cmake --build --preset tsan -j $(JOBS)

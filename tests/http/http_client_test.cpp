@@ -233,6 +233,43 @@ TEST_CASE("a connection reset after the request was written: lost after write, n
   CHECK(reused == 1);
 }
 
+TEST_CASE("a reset after the request was written, other connections kept alive: never resent") {
+  // curl sends a request whose reused connection died again on another connection of its
+  // cache, when it has one, without opening a socket: that must not happen either.
+  test_gateway gw;
+  io::http_client_settings s;
+  s.max_connections = 3;
+  harness h(s);
+  for (std::uint64_t round = 0; round < 3; ++round) {
+    CAPTURE(round);
+    const std::uint64_t base = 10 * round;
+    // Three connections at once, kept alive.
+    for (std::uint64_t tag = base + 1; tag <= base + 3; ++tag)
+      h.start(tag, http::method::post, gw.url("/slow/100"), "to=1&text=warm");
+    REQUIRE(h.run_until_done(base / 10 * 5 + 3));
+    h.start(base + 4, http::method::post, gw.url("/reset"),
+            "to=1&text=reset" + std::to_string(round));
+    h.start(base + 5, http::method::post, gw.url("/reset"),
+            "to=1&text=other" + std::to_string(round));
+    REQUIRE(h.run_until_done(base / 10 * 5 + 5));
+    for (std::uint64_t tag : {base + 4, base + 5}) {
+      CAPTURE(tag);
+      CHECK(h.results().at(tag).failure == transport_failure::connection_lost);
+      CHECK(h.results().at(tag).request_written);
+    }
+  }
+  std::this_thread::sleep_for(500ms);
+  std::map<std::string, int> texts;
+  for (const auto& q : gw.requests(15))
+    ++texts[q.param("text")];
+  for (int round = 0; round < 3; ++round) {
+    CAPTURE(round);
+    CHECK(texts["reset" + std::to_string(round)] == 1);
+    CHECK(texts["other" + std::to_string(round)] == 1);
+  }
+  CHECK(texts["warm"] == 9);
+}
+
 TEST_CASE("never reached the gateway: refused connection, unknown host") {
   harness h;
   const std::uint16_t closed = free_port();

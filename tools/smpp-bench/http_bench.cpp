@@ -28,9 +28,14 @@ using namespace std::chrono_literals;
 constexpr const char* channel_name = "channel-http-bench";
 
 // CPU seconds of each thread of this process (/proc/self/task/<tid>/stat: utime and stime, in
-// clock ticks), by thread id.
-std::map<int, double> thread_cpu_seconds() {
-  std::map<int, double> out;
+// clock ticks) and its name, by thread id.
+struct thread_cpu {
+  double seconds = 0;
+  std::string name;  // /proc/self/task/<tid>/comm: "smsdrv-io", "smsdrv-http-0", ...
+};
+
+std::map<int, thread_cpu> thread_cpu_seconds() {
+  std::map<int, thread_cpu> out;
   const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
   std::error_code ec;
   for (const auto& task : fs::directory_iterator("/proc/self/task", ec)) {
@@ -38,8 +43,9 @@ std::map<int, double> thread_cpu_seconds() {
     std::string line;
     if (!std::getline(in, line)) continue;
     // Fields after the command (which may hold blanks), from field 3 on.
+    const std::size_t open = line.find('(');
     const std::size_t close = line.rfind(')');
-    if (close == std::string::npos) continue;
+    if (open == std::string::npos || close == std::string::npos) continue;
     std::istringstream rest(line.substr(close + 2));
     std::string field;
     double utime = 0, stime = 0;
@@ -47,18 +53,21 @@ std::map<int, double> thread_cpu_seconds() {
       if (n == 14) utime = std::stod(field);
       if (n == 15) stime = std::stod(field);
     }
-    out[std::stoi(task.path().filename().string())] = (utime + stime) / tick;
+    out[std::stoi(task.path().filename().string())] = {(utime + stime) / tick,
+                                                       line.substr(open + 1, close - open - 1)};
   }
   return out;
 }
 
-// The largest CPU time any one thread used between two samples.
-double busiest_thread_seconds(const std::map<int, double>& before,
-                              const std::map<int, double>& after) {
-  double most = 0;
-  for (const auto& [tid, cpu] : after) {
+// The thread of this process (the host's, the driver's I/O thread, an HTTP channel's own) that
+// used the most CPU time between two samples.
+thread_cpu busiest_thread(const std::map<int, thread_cpu>& before,
+                          const std::map<int, thread_cpu>& after) {
+  thread_cpu most;
+  for (const auto& [tid, t] : after) {
     const auto b = before.find(tid);
-    most = std::max(most, cpu - (b == before.end() ? 0.0 : b->second));
+    const double used = t.seconds - (b == before.end() ? 0.0 : b->second.seconds);
+    if (used > most.seconds) most = {used, t.name};
   }
   return most;
 }
@@ -102,7 +111,9 @@ struct side_result {
   double cpu_s = 0;   // of the side measured (the driver's process; bearerbox)
   double cpu2_s = 0;  // Kannel: smsbox
   double sink_cpu_s = 0;
-  double busiest_thread_cpu_s = 0;  // the driver: its busiest thread (the I/O thread or the host)
+  // The driver's process: its busiest thread (the host's, the I/O thread or an HTTP channel's own).
+  double busiest_thread_cpu_s = 0;
+  std::string busiest_thread;
   std::string first_failure;
 };
 
@@ -119,6 +130,7 @@ side_result run_driver_side(const http_bench_options& o, sink_process& sink) {
        {"x-http-message-param", "text"},
        {"x-http-success-contains", "ACK"},
        {"x-http-max-concurrent-requests", std::to_string(o.concurrency)},
+       {"x-http-io-threads", std::to_string(o.io_threads)},
        {"x-http-max-rate", "1000000"},
        {"x-http-queue-size", std::to_string(std::max<std::uint32_t>(o.concurrency * 8, 10000))}});
   const prepared_send_sms send(channel_name, o.text_length);
@@ -135,7 +147,9 @@ side_result run_driver_side(const http_bench_options& o, sink_process& sink) {
                      fmt::format("driver http c={}", o.concurrency), o.progress);
   r.seconds = std::chrono::duration<double>(clock::now() - t0).count();
   r.cpu_s = own_cpu_seconds() - cpu_before;
-  r.busiest_thread_cpu_s = busiest_thread_seconds(threads_before, thread_cpu_seconds());
+  const thread_cpu busiest = busiest_thread(threads_before, thread_cpu_seconds());
+  r.busiest_thread_cpu_s = busiest.seconds;
+  r.busiest_thread = busiest.name;
   const sink_stats after = sink.stats();
   r.requests = after.requests - before.requests;
   r.ok = sent.ok;
@@ -230,6 +244,7 @@ std::string run_http(const http_bench_options& o) {
   json_writer j;
   j.str("event", "smpp-bench").str("tool", "http");
   j.integer("concurrency", o.concurrency)
+      .integer("io_threads", o.io_threads)
       .integer("text_length", static_cast<std::int64_t>(o.text_length));
   const double rps = d.seconds > 0 ? static_cast<double>(d.ok) / d.seconds : 0;
   j.integer("count", static_cast<std::int64_t>(o.count))
@@ -241,11 +256,13 @@ std::string run_http(const http_bench_options& o) {
   j.num("cpu_percent", d.seconds > 0 ? 100 * d.cpu_s / d.seconds : 0, 1);
   j.num("sink_cpu_percent", d.seconds > 0 ? 100 * d.sink_cpu_s / d.seconds : 0, 1);
   // Each side's busiest thread per request: the one that saturates its core first is the
-  // bottleneck (the sink has one thread; the driver an I/O thread and the host's thread).
+  // bottleneck (the sink has one thread; the driver's process the host's thread, the I/O thread
+  // and, with --io-threads N, the channel's N threads).
   const double per_request = d.ok ? 1e6 / static_cast<double>(d.ok) : 0;
   const double driver_thread_us = d.busiest_thread_cpu_s * per_request;
   const double sink_us = d.sink_cpu_s * per_request;
   j.num("busiest_thread_cpu_us_per_request", driver_thread_us, 1);
+  j.str("busiest_thread", d.busiest_thread);
   j.num("sink_cpu_us_per_request", sink_us, 1);
   j.str("bottleneck", sink_us >= driver_thread_us ? "sink" : "driver");
   if (o.kannel_count > 0) {

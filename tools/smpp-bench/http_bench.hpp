@@ -2,9 +2,10 @@
 // loopback HTTP sink (tools/http-sink, keep-alive, answers at once):
 //
 //  1. the driver: libsmsmms.so through the C ABI with an HTTP channel to the sink (GET, keep-alive,
-//     x-http-max-concurrent-requests = concurrency), SendSMS pushed with a bounded backlog,
-//     RESPONSE events polled; requests/s from the first send() to the last response, this
-//     process's CPU (host thread + the driver's I/O thread) and the sink's CPU over that time;
+//     x-http-max-concurrent-requests = concurrency, x-http-io-threads = io_threads), SendSMS
+//     pushed with a bounded backlog, RESPONSE events polled; requests/s from the first send() to
+//     the last response, this process's CPU (host thread, the driver's I/O thread and the
+//     channel's own threads) and its busiest thread's, and the sink's CPU over that time;
 //  2. Kannel: bearerbox with an `smsc = http`, `system-type = generic` connection to the same
 //     sink, fed by smsbox's sendsms from http-sink's load generator (keep-alive, `concurrency`
 //     connections); requests/s at the sink from the first sendsms to the last request the sink
@@ -23,6 +24,7 @@ struct http_bench_options {
   std::uint64_t kannel_count = 20'000;  // 0: no Kannel run
   std::uint32_t concurrency = 32;
   std::size_t text_length = 20;
+  std::uint32_t io_threads = 0;  // x-http-io-threads
   bool progress = true;
 };
 

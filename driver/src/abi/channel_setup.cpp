@@ -180,6 +180,7 @@ io::http_client_settings http_client_settings_of(const config::channel_settings&
   c.connect_timeout = s.http_connect_timeout;
   c.request_timeout = s.http_request_timeout;
   c.max_connections = s.http_max_concurrent_requests;
+  c.io_threads = s.http_io_threads;
   c.keep_alive = s.http_keep_alive;
   c.keep_alive_idle = s.http_keep_alive_idle;
   c.proxy_url = s.http_proxy_url;

@@ -607,13 +607,17 @@ std::int32_t driver_instance::configure_http_channel(const config::section_view&
       std::move(cfg), http_client_settings_of(entry->settings, std::move(trust)), entry.get());
   const config::channel_settings& s = entry->settings;
   write(log_level::info, name,
-        fmt::format("configured: HTTP gateway {} ({} {}), {} concurrent requests, rate {}/s{}; "
+        fmt::format("configured: HTTP gateway {} ({} {}), {} concurrent requests, rate {}/s{}{}; "
                     "{}",
                     gateway, s.http_method_used == config::http_method::get ? "GET" : "POST",
                     http::masked_url(s.http_url), s.http_max_concurrent_requests, s.http_max_rate,
                     s.http_proxy_url.empty()
                         ? std::string()
                         : fmt::format(", through the proxy {}", http::masked_url(s.http_proxy_url)),
+                    s.http_io_threads == 0
+                        ? std::string()
+                        : fmt::format(", exchanges on {} thread(s) of its own",
+                                      std::min(s.http_io_threads, s.http_max_concurrent_requests)),
                     io::http_client_version()));
   return install(std::move(entry));
 }

@@ -187,7 +187,8 @@ struct channel_settings {
   std::chrono::seconds http_connect_timeout{};
   std::chrono::seconds http_request_timeout{};
   std::uint32_t http_max_concurrent_requests = 0;
-  std::uint32_t http_max_rate = 0;  // requests per second
+  std::uint32_t http_io_threads = 0;  // 0 = the driver's I/O thread
+  std::uint32_t http_max_rate = 0;    // requests per second
   std::uint32_t http_queue_size = 0;
   bool http_keep_alive = true;
   std::chrono::seconds http_keep_alive_idle{};

@@ -1,6 +1,7 @@
 #include "io/driver_runtime.hpp"
 
 #include <fmt/format.h>
+#include <pthread.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -190,6 +191,8 @@ driver_runtime::driver_runtime(log_sink& log, event_sink& events)
       impl_->log.write(log_level::error, "", fmt::format("I/O thread stopped: {}", e.what()));
     }
   });
+  // Its name in top -H, perf and /proc/<pid>/task/<tid>/comm.
+  ::pthread_setname_np(impl_->thread.native_handle(), "smsdrv-io");
 }
 
 driver_runtime::~driver_runtime() {

@@ -1,6 +1,8 @@
-// The driver's I/O runtime: one Boost.Asio io_context on one thread of the driver's own, and a
-// runner per channel that owns the channel's socket and timer and drives its channel_core.
-// This header keeps Asio out of its includers (pimpl).
+// The driver's I/O runtime: one Boost.Asio io_context on one thread of the driver's own
+// ("smsdrv-io"), and a runner per channel that owns the channel's socket and timer and drives its
+// channel_core. An HTTP channel with x-http-io-threads runs its exchanges on threads of its own
+// (io/http_client_pool); its core stays on this thread. This header keeps Asio out of its
+// includers (pimpl).
 //
 // Threads: add_channel / retire_channel / remove_channel / shutdown from one thread at a time
 // (the ABI's configure/remove_channel/shutdown); channel_handle::submit / ack from any thread.
@@ -91,7 +93,8 @@ class driver_runtime {
   // as the runtime; its events reach the sink with `sink_key`.
   channel_handle& add_channel(channel::channel_config config, void* sink_key,
                               std::shared_ptr<const tls_client> tls = nullptr);
-  // An HTTP gateway channel; its requests go out through an http_client on the I/O thread.
+  // An HTTP gateway channel; its requests go out through an http_client on the I/O thread, or
+  // with client.io_threads = N on N threads of the channel's own (http_client_pool).
   channel_handle& add_http_channel(channel::http_channel_config config, http_client_settings client,
                                    void* sink_key);
 

@@ -19,9 +19,23 @@ http_channel_runner::http_channel_runner(asio::io_context& io, channel::http_cha
       events_(events),
       sink_key_(sink_key),
       core_(std::move(config), log, steady::now()),
-      client_(io, std::move(client),
-              [this](std::uint64_t tag, http_result&& r) { completed(tag, std::move(r)); }),
-      timer_(io) {}
+      timer_(io) {
+  if (client.io_threads == 0) {
+    client_ = std::make_unique<http_client>(
+        io, std::move(client),
+        [this](std::uint64_t tag, http_result&& r) { completed(tag, std::move(r)); });
+    return;
+  }
+  const std::size_t threads = client.io_threads;
+  // A batch of completions feeds the core, then drives once.
+  pool_ = std::make_unique<http_client_pool>(
+      io, std::move(client), threads,
+      [this](std::uint64_t tag, http_result&& r) {
+        core_.on_result(tag, r.view(), steady::now());
+        if (driving_) drive_again_ = true;
+      },
+      [this] { drive(); });
+}
 
 http_channel_runner::~http_channel_runner() = default;
 
@@ -75,11 +89,17 @@ void http_channel_runner::drive() {
     const auto now = steady::now();
     // The drain time is over: every exchange ends now, each with its result (written or not).
     if (core_.abort_due(now))
-      client_.abort_all("no response before the drain time of the shutdown ran out");
+      abort_exchanges("no response before the drain time of the shutdown ran out");
     auto& outgoing = core_.outgoing();
     // The core keeps each request until its result (outgoing_request::request): no copy.
-    for (const auto& o : outgoing)
-      client_.start_borrowed(o.tag, *o.request);
+    if (pool_) {
+      for (const auto& o : outgoing)
+        pool_->start_borrowed(o.tag, *o.request);
+      pool_->flush();
+    } else {
+      for (const auto& o : outgoing)
+        client_->start_borrowed(o.tag, *o.request);
+    }
     outgoing.clear();
     if (!core_.events().empty()) events_.push(sink_key_, core_.events());
   } while (drive_again_);
@@ -116,8 +136,15 @@ void http_channel_runner::begin_shutdown(steady::time_point deadline,
 
 void http_channel_runner::force_close(std::string_view reason) {
   if (core_.finished()) return;
-  client_.abort_all(reason);
+  abort_exchanges(reason);
   drive();
+}
+
+void http_channel_runner::abort_exchanges(std::string_view reason) {
+  if (pool_)
+    pool_->abort_all(reason);
+  else
+    client_->abort_all(reason);
 }
 
 }  // namespace smsdrv::io

@@ -246,6 +246,22 @@ struct http_client::impl {
     return s;
   }
 
+  // Before every attempt to send the request, on a new connection or a reused one. curl sends a
+  // request whose reused connection died without an answer again, on a new connection (refused
+  // above) or on another connection of its cache (refused here): a request written once may have
+  // reached the gateway.
+  static int on_before_request(void* clientp, char*, char*, int, int) {
+    auto* t = static_cast<transfer*>(clientp);
+    if (t->written()) {
+      t->refused_reconnect = true;
+      return CURL_PREREQFUNC_ABORT;
+    }
+    t->header_end_matched = 0;
+    t->headers_written = false;
+    t->body_written = 0;
+    return CURL_PREREQFUNC_OK;
+  }
+
   static int on_close_socket(void* clientp, curl_socket_t s) {
     auto* self = static_cast<impl*>(clientp);
     // Asio lets go of the descriptor (its pending waits cancelled) before it is closed and its
@@ -396,6 +412,8 @@ struct http_client::impl {
     curl_easy_setopt(e, CURLOPT_DEBUGDATA, &t);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &impl::on_open_socket);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &t);
+    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, &impl::on_before_request);
+    curl_easy_setopt(e, CURLOPT_PREREQDATA, &t);
     curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, &impl::on_close_socket);
     curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, this);
     // The proxy configured, or none: never one from the environment (http_proxy, ...).

@@ -10,10 +10,11 @@
 // adds: knowing whether every octet of a request was written (the debug callback's header-out and
 // data-out counts), so that a failure is classified "never reached the gateway" or "may have been
 // delivered" (http/response_classifier.hpp); and never letting curl send a request a second
-// time: curl retries a request on a fresh connection when a reused one dies without an answer,
-// and a request already written is not given that second connection.
+// time: curl sends a request again when a reused connection dies without an answer, on a fresh
+// connection or on another one of its cache, and a request already written is given neither.
 //
-// This header keeps curl and Asio out of its includers. One thread: every call on the I/O thread.
+// This header keeps curl and Asio out of its includers. One thread: every call on the thread that
+// runs `io` (the driver's I/O thread, or one of an http_client_pool's threads).
 #pragma once
 
 #include <chrono>
@@ -54,6 +55,9 @@ struct http_client_settings {
   std::shared_ptr<const tls_client> trust;
   std::string user_agent = "smsmms";
   std::size_t max_response_octets = 64 * 1024;  // the rest of a longer body is read and dropped
+  // x-http-io-threads, read by http_channel_runner (not by http_client): 0 = the exchanges on
+  // the driver's I/O thread, N = on N threads of the channel's own (http_client_pool).
+  std::size_t io_threads = 0;
 };
 
 // One finished exchange, owning what http::exchange views.

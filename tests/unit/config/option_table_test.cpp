@@ -59,8 +59,8 @@ TEST_CASE("the channel table has every option of spec §2, each once") {
       "x-http-proxy-user", "x-http-proxy-password", "x-http-tls-version",
       "x-http-tls-path-to-certificate", "x-http-tls-certificate-file-password",
       "x-http-tls-verification", "x-http-connect-timeout", "x-http-request-timeout",
-      "x-http-max-concurrent-requests", "x-http-max-rate", "x-http-queue-size", "x-http-keep-alive",
-      "x-http-keep-alive-idle", "x-http-on-outcome-unknown",
+      "x-http-max-concurrent-requests", "x-http-io-threads", "x-http-max-rate", "x-http-queue-size",
+      "x-http-keep-alive", "x-http-keep-alive-idle", "x-http-on-outcome-unknown",
       // several binds per channel, the SMSC account's rate shared by every host through Redis
       // (docs/scaling.md)
       "x-smpp-sessions", "x-shared-limits-redis-url", "x-shared-limits-redis-password",

@@ -68,6 +68,7 @@ TEST_CASE("an HTTP channel needs its URL and parameter names, not the SMPP optio
   CHECK(c.http_keep_alive);
   CHECK(c.http_keep_alive_idle == 4s);
   CHECK(c.http_on_outcome_unknown == in_flight_action::fail);
+  CHECK(c.http_io_threads == 0);
 
   section_builder empty("channel-gw", {{"x-gateway-type", "http"}}, "gw.cfg", 3);
   CHECK(validated(empty).errors ==
@@ -126,6 +127,20 @@ TEST_CASE("every field of the usual generic HTTP(s) SMS plugin has an option (do
   CHECK(c.http_max_rate == 500);
   CHECK_FALSE(c.http_keep_alive);
   CHECK(c.http_on_outcome_unknown == in_flight_action::resubmit);
+}
+
+TEST_CASE("x-http-io-threads: 0 to 16 threads of the channel's own; anything else named") {
+  CHECK(settings_of(http_channel({{"x-http-io-threads", "3"}})).http_io_threads == 3);
+  CHECK(settings_of(http_channel({{"x-http-io-threads", "16"}})).http_io_threads == 16);
+  CHECK(validated(http_channel({{"x-http-io-threads", "17"}})).errors ==
+        list{"gw.cfg:5: [channel-gw] x-http-io-threads = '17': must be a whole "
+             "number from 0 to 16"});
+  CHECK(validated(http_channel({{"x-http-io-threads", "-1"}})).errors ==
+        list{"gw.cfg:5: [channel-gw] x-http-io-threads = '-1': must be a whole "
+             "number from 0 to 16"});
+  CHECK(validated(http_channel({{"x-http-io-threads", "two"}})).errors ==
+        list{"gw.cfg:5: [channel-gw] x-http-io-threads = 'two': must be a whole "
+             "number from 0 to 16"});
 }
 
 TEST_CASE("a URL with more than one query parameter is refused, named masked, with the rule") {
