@@ -120,6 +120,18 @@ TEST_CASE("configure refuses bad sections naming source, line, option, value and
     const std::string what = e.what();
     CHECK(what.find("cfg/test.cfg:4: [channel-bad] x-smpp-port = '99999'") != std::string::npos);
   }
+  // An option that needs Redis, without Redis: refused rather than ignored.
+  try {
+    drv.configure(
+        "channel-bad",
+        {{"x-smpp-host", "127.0.0.1"}, {"x-smpp-system-id", "x"}, {"x-shared-limits-window", "8"}},
+        "cfg/test.cfg", {3, 4, 5});
+    FAIL("configure accepted x-shared-limits-window without x-shared-limits-redis-url");
+  } catch (const smsdrv::error& e) {
+    CHECK(e.status() == SMSDRV_E_BAD_CONFIG);
+    CHECK(std::string(e.what()).find("cfg/test.cfg:5: [channel-bad] x-shared-limits-window = "
+                                     "'8': needs x-shared-limits-redis-url") != std::string::npos);
+  }
   try {
     drv.configure("dms-server", {{"port", "1"}});
     FAIL("configure accepted a foreign section");

@@ -15,7 +15,8 @@ inline constexpr option_def shared_limits_rows[] = {
      .gateway = option_gateway::smpp,
      .example = "redis://10.0.0.5:6379/0",
      .meaning = "Redis holding the SMSC account's rate limit shared by every host; empty: this "
-                "channel limits itself"},
+                "channel limits itself, and the other x-shared-limits-* options must stay at "
+                "their defaults"},
     {.name = "x-shared-limits-redis-password",
      .type = option_type::text,
      .field = &channel_settings::shared_limits_redis_password,

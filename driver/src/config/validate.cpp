@@ -380,6 +380,32 @@ void check_channel_rules(const channel_settings& c, const applied& seen, reporte
   check_tls_rules(c, seen, report);
 }
 
+// The x-shared-limits-* options describe the SMSC account shared by every host through Redis
+// (docs/scaling.md); without x-shared-limits-redis-url the channel limits itself and would ignore
+// them silently, so one given a value other than its default is refused (the shipped
+// SmsMmsDriver.cfg sets each at its default, and stays accepted). A URL refused on its own is
+// reported once, not once more for every option that needs it.
+void check_shared_limits_rules(const section_view& s, const channel_settings& c,
+                               const applied& seen, reporter& report) {
+  constexpr std::string_view url = "x-shared-limits-redis-url";
+  constexpr std::string_view prefix = "x-shared-limits-";
+  if (!c.shared_limits_redis_url.empty() || seen.refused.contains(url)) return;
+  for (std::size_t i = 0; i < s.keys.size() && i < s.values.size(); ++i) {
+    const std::string_view key = s.keys[i];
+    if (!key.starts_with(prefix) || key == url || seen.refused.contains(key)) continue;
+    const option_def* def = find_option(channel_options(), key);
+    if (def == nullptr) continue;
+    const value_check given = check_value(*def, s.values[i]);
+    if (def->has_default ? given.value == check_value(*def, def->default_value).value
+                         : s.values[i].empty())
+      continue;
+    report.error(report.line(i), key, shown_value(*def, s.values[i]),
+                 fmt::format("needs {}: without Redis this channel limits itself and this option "
+                             "has no effect; set {} or remove this option",
+                             url, url));
+  }
+}
+
 // x-gateway-type as given (nullopt when its value is wrong: that error is reported with the
 // others), smpp when not given.
 std::optional<option_gateway> gateway_kind_of(const section_view& s) {
@@ -560,8 +586,10 @@ validation_result<channel_settings> validate_channel_section(const section_view&
   if (kind) warn_other_gateway_options(section, *kind, report);
   if (kind == option_gateway::http)
     check_http_rules(out, seen, report);
-  else if (kind == option_gateway::smpp)
+  else if (kind == option_gateway::smpp) {
     check_channel_rules(out, seen, report);
+    check_shared_limits_rules(section, out, seen, report);
+  }
   if (!out.failover_channel.empty() && out.failover_channel == out.channel)
     report.error(
         seen.lines.contains("x-failover-channel") ? seen.lines.at("x-failover-channel") : 0,

@@ -1,6 +1,6 @@
 // The x-shared-limits-* options: Redis URLs checked, each value refused with the option's name
-// and rule, the password never shown, and (until the channel uses them) any value refused as not
-// supported yet.
+// and rule, the password never shown, and an option that only means something with Redis refused
+// when set without x-shared-limits-redis-url.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -14,6 +14,7 @@
 
 using namespace smsdrv::config;
 using smsdrv::config::test::channel;
+using smsdrv::config::test::section_builder;
 
 namespace {
 
@@ -111,4 +112,72 @@ TEST_CASE("x-shared-limits-*: named in the error, the password never shown") {
   CHECK(plain.settings->shared_limits_lease_size == 20);
   CHECK(plain.settings->shared_limits_reassembly);
   CHECK(plain.settings->shared_limits_window == 0);
+}
+
+TEST_CASE("x-shared-limits-*: set without x-shared-limits-redis-url, refused by name") {
+  const std::string rule =
+      "needs x-shared-limits-redis-url: without Redis this channel limits itself and this option "
+      "has no effect; set x-shared-limits-redis-url or remove this option";
+  section_builder s("channel-sms1",
+                    {{"x-smpp-host", "smsc.example.com"},
+                     {"x-smpp-system-id", "esme1"},
+                     {"x-shared-limits-redis-password", "hunter22"},
+                     {"x-shared-limits-account", "operator-a"},
+                     {"x-shared-limits-rate", "300"},
+                     {"x-shared-limits-local-share", "34"},
+                     {"x-shared-limits-lease-size", "10"},
+                     {"x-shared-limits-window", "8"},
+                     {"x-shared-limits-reassembly", "off"}},
+                    "sms.cfg", 10);
+  auto r = validate_channel_section(s.view());
+  CHECK_FALSE(r.settings.has_value());
+  CHECK(r.errors ==
+        std::vector<std::string>{
+            "sms.cfg:12: [channel-sms1] x-shared-limits-redis-password = '********': " + rule,
+            "sms.cfg:13: [channel-sms1] x-shared-limits-account = 'operator-a': " + rule,
+            "sms.cfg:14: [channel-sms1] x-shared-limits-rate = '300': " + rule,
+            "sms.cfg:15: [channel-sms1] x-shared-limits-local-share = '34': " + rule,
+            "sms.cfg:16: [channel-sms1] x-shared-limits-lease-size = '10': " + rule,
+            "sms.cfg:17: [channel-sms1] x-shared-limits-window = '8': " + rule,
+            "sms.cfg:18: [channel-sms1] x-shared-limits-reassembly = 'off': " + rule});
+  for (const std::string& e : r.errors)
+    CHECK(e.find("hunter22") == std::string::npos);
+  // An empty URL is no URL.
+  auto empty_url = validate_channel_section(
+      channel({{"x-shared-limits-redis-url", ""}, {"x-shared-limits-window", "8"}}).view());
+  REQUIRE(empty_url.errors.size() == 1);
+  CHECK(empty_url.errors[0] == "[channel-sms1] x-shared-limits-window = '8': " + rule);
+  // Every option at its default, written as the shipped file or otherwise spelt: accepted.
+  auto defaults = validate_channel_section(channel({{"x-shared-limits-redis-password", ""},
+                                                    {"x-shared-limits-account", ""},
+                                                    {"x-shared-limits-rate", "10"},
+                                                    {"x-shared-limits-local-share", "50"},
+                                                    {"x-shared-limits-lease-size", "20"},
+                                                    {"x-shared-limits-window", "0"},
+                                                    {"x-shared-limits-reassembly", "yes"}})
+                                               .view());
+  CAPTURE(defaults.errors);
+  CHECK(defaults.ok());
+  // A URL refused on its own is reported once, not again for each option that needs it; a value
+  // refused on its own, by its own rule only.
+  auto bad_url = validate_channel_section(
+      channel({{"x-shared-limits-redis-url", "http://h"}, {"x-shared-limits-window", "8"}}).view());
+  REQUIRE(bad_url.errors.size() == 1);
+  CHECK(bad_url.errors[0].find("x-shared-limits-redis-url = 'http://h': must be redis://") !=
+        std::string::npos);
+  auto bad_value = validate_channel_section(channel({{"x-shared-limits-window", "-1"}}).view());
+  REQUIRE(bad_value.errors.size() == 1);
+  CHECK(bad_value.errors[0].find("x-shared-limits-redis-url") == std::string::npos);
+  // An HTTP gateway channel ignores the SMPP options with a warning, as before.
+  auto http = validate_channel_section(
+      section_builder("channel-web", {{"x-gateway-type", "http"},
+                                      {"x-http-url", "https://api.example.com/s"},
+                                      {"x-http-destination-param", "to"},
+                                      {"x-http-message-param", "text"},
+                                      {"x-shared-limits-window", "8"}})
+          .view());
+  CAPTURE(http.errors);
+  CHECK(http.ok());
+  REQUIRE(http.warnings.size() == 1);
+  CHECK(http.warnings[0].find("x-shared-limits-window: ignored") != std::string::npos);
 }
