@@ -42,9 +42,11 @@ check_json "$tmp/throttle" sim_accepted_rate smsc_accepts_per_s accepted_ratio p
 check_json "$tmp/stub" requests_per_s stub_peak_rss_kb
 
 # The HTTP channel to http-sink, without Kannel (a Kannel run needs bearerbox and smsbox).
-"$bench" http --count 300 --kannel-count 0 --concurrency 8 --no-progress >"$tmp/http"
+"$bench" http --count 300 --kannel-count 0 --floor-count 300 --concurrency 8 --no-progress \
+  >"$tmp/http"
 check_json "$tmp/http" requests_per_s cpu_us_per_request busiest_thread_cpu_us_per_request \
-  sink_cpu_us_per_request bottleneck
+  sink_cpu_us_per_request bottleneck floor_requests floor_client_cpu_us_per_request \
+  floor_sink_cpu_us_per_request floor_bottleneck
 
 "$bench" mms --count 50 --inbound 20 --concurrency 4 --image-size 3000 --held 20 --held-ms 2000 \
   --no-progress >"$tmp/mms"

@@ -260,3 +260,66 @@ TEST_CASE("failover to an SMPP channel: HTTP gateway killed, probed, back when i
   CHECK(sms_accepted == 1 + 40);
   CHECK(sms_moved == 0);
 }
+
+TEST_CASE("failover nested: the channel's own secondary SMSC first, then the other channel",
+          "[fault]") {
+  // x-smpp-failover-* and x-failover-channel together: the router around the channel's own link
+  // hands traffic to the other channel only when both of the channel's SMSCs are gone.
+  fault_world w;
+  auto& primary = w.add_smsc({"--account", "e2e:e2e-pw"});
+  auto& secondary = w.add_smsc({"--account", "e2e-b:pw-b", "--first-id", "1000000"});
+  http_peer web;
+  w.start(channel_cfg(primary.port, {{"x-smpp-submit-max-rate", "200"},
+                                     {"x-smpp-submit-window-size", "10"},
+                                     {"reconnection-timeout", "10"},
+                                     {"x-smpp-failover-host", "127.0.0.1"},
+                                     {"x-smpp-failover-port", std::to_string(secondary.port)},
+                                     {"x-smpp-failover-system-id", "e2e-b"},
+                                     {"x-smpp-failover-password", "pw-b"},
+                                     {"x-failover-channel", "channel-web"}}) +
+              http_section("channel-web", web.port));
+  REQUIRE(wait_channel_state(w, "channel-sms1", "bound", 0));
+  for (int i = 1; i <= 20; ++i)
+    send_to(w, "channel-sms1", "a" + std::to_string(i));
+  REQUIRE(w.all_answered());
+
+  // The primary dies: the channel's own secondary SMSC carries; the other channel is not used.
+  std::size_t index = w.out.size();
+  w.smscs[0]->proc->kill(SIGKILL);
+  w.smscs[0]->proc->wait(5s);
+  REQUIRE(wait_channel_state(w, "channel-sms1", "failover", index));
+  auto on_secondary = wait_channel_state(w, "channel-sms1", "bound", index);
+  REQUIRE(on_secondary);
+  CHECK(on_secondary->line.str("attributes", "smscRole") == "secondary");
+  for (int i = 1; i <= 20; ++i)
+    send_to(w, "channel-sms1", "b" + std::to_string(i));
+  REQUIRE(w.all_answered());
+  web.drain();
+  CHECK(web.requests == 0);
+  CHECK_FALSE(wait_channel_state(w, "channel-sms1", "failover-channel", index, 0ms));
+
+  // The secondary dies too: now the other channel carries.
+  index = w.out.size();
+  w.smscs[1]->proc->kill(SIGKILL);
+  w.smscs[1]->proc->wait(5s);
+  auto over = wait_channel_state(w, "channel-sms1", "failover-channel", index);
+  REQUIRE(over);
+  CHECK(over->line.str("attributes", "gatewayInUse") == "channel-web");
+  for (int i = 1; i <= 20; ++i)
+    send_to(w, "channel-sms1", "c" + std::to_string(i));
+  REQUIRE(w.all_answered());
+  web.drain();
+  REQUIRE(w.finish() == 0);
+  web.drain();
+
+  auto outcome = w.check_exactly_one_each();
+  CHECK(outcome["OK"] == 60);
+  const tally a = tally_of(w, "a", "channel-web"), b = tally_of(w, "b", "channel-web"),
+              c = tally_of(w, "c", "channel-web");
+  CHECK(a.carried == 0);
+  CHECK(b.carried == 0);
+  CHECK(c.carried == 20);
+  CHECK(web.requests == 20);
+  CHECK(w.smscs[0]->accepted() == 20);
+  CHECK(w.smscs[1]->accepted() == 20);
+}

@@ -6,7 +6,9 @@
 //       {"event":"stats","requests":N,"cpu_s":C,"uptime_s":U}; ends at end of input.
 //   http-sink load --port P --path PATH --count N [--concurrency C]
 //       GET PATH?...&n=<i> N times on C keep-alive connections (a load generator for Kannel's
-//       sendsms); prints {"event":"load","requests":N,"ok":K,"seconds":S}.
+//       sendsms, and the floor of any client on the sink: one write and one read per request,
+//       nothing parsed beyond the length); prints
+//       {"event":"load","requests":N,"ok":K,"seconds":S,"cpu_s":C} (C: this process's CPU).
 //
 // One thread, Boost.Asio; requests are parsed only as far as needed (the end of the headers,
 // Content-Length), so that the sink costs far less per request than any client measured on it.
@@ -243,7 +245,9 @@ int load(unsigned short port, const std::string& path, std::uint64_t count, unsi
     std::make_shared<load_connection>(io, path, next, count, ok, done)->start(to);
   io.run();
   const double s = std::chrono::duration<double>(clock_type::now() - t0).count();
-  fmt::print("{{\"event\":\"load\",\"requests\":{},\"ok\":{},\"seconds\":{:.3f}}}\n", done, ok, s);
+  fmt::print(
+      "{{\"event\":\"load\",\"requests\":{},\"ok\":{},\"seconds\":{:.3f},\"cpu_s\":{:.3f}}}\n",
+      done, ok, s, cpu_seconds());
   return ok == count ? 0 : 1;
 }
 

@@ -6,14 +6,8 @@
 // Redis round trips per message, and CPU per message of this process and of redis-server.
 //
 //   shared-limit-bench --rate 10000 --hosts 3 --lease 50 --seconds 5 [--redis-port P]
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
@@ -23,14 +17,13 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "flow/rate_limit.hpp"
 #include "io/shared_limiter.hpp"
-
-extern char** environ;
+#include "local_redis/redis_server.hpp"
 
 namespace {
 
@@ -71,48 +64,6 @@ double process_cpu_seconds(pid_t pid) {
   if (fields.size() < 13) return 0;
   return (std::stod(fields[11]) + std::stod(fields[12])) /
          static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-bool accepts(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
-
-pid_t start_redis(std::uint16_t port) {
-  const std::string p = std::to_string(port);
-  const char* argv[] = {"redis-server", "--port",     p.c_str(), "--bind",
-                        "127.0.0.1",    "--save",     "",        "--appendonly",
-                        "no",           "--loglevel", "warning", nullptr};
-  pid_t pid = 0;
-  posix_spawn_file_actions_t quiet;
-  posix_spawn_file_actions_init(&quiet);
-  posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
-  const int spawned =
-      posix_spawnp(&pid, "redis-server", &quiet, nullptr, const_cast<char**>(argv), environ);
-  posix_spawn_file_actions_destroy(&quiet);
-  if (spawned != 0)
-    throw std::runtime_error("cannot start redis-server (apt-get install redis-server)");
-  for (int i = 0; i < 100 && !accepts(port); ++i)
-    std::this_thread::sleep_for(50ms);
-  return pid;
 }
 
 // Sends through `take` as fast as it allows, checking every millisecond.
@@ -212,12 +163,11 @@ bool parse(int argc, char** argv, options& o) {
 int main(int argc, char** argv) {
   options o;
   if (!parse(argc, argv, o)) return 2;
-  pid_t redis = 0;
-  std::uint16_t port = o.redis_port;
-  if (port == 0) {
-    port = free_port();
-    redis = start_redis(port);
-  }
+  // Ours when no port is given; its CPU is measured then only.
+  std::optional<smsdrv::local_redis::redis_server> started;
+  if (o.redis_port == 0) started.emplace();
+  const std::uint16_t port = started ? started->port() : o.redis_port;
+  const pid_t redis = started ? started->pid() : 0;
   boost::asio::io_context io;
   smsdrv::io::shared_limits_config c;
   c.redis.port = port;
@@ -264,10 +214,7 @@ int main(int argc, char** argv) {
         return [l = locals[h].get()](clock_type::time_point now) { return l->try_take(now); };
       },
       [] {});
-  if (redis != 0) {
-    kill(redis, SIGKILL);
-    waitpid(redis, nullptr, 0);
-  }
+  started.reset();
   const double achieved = static_cast<double>(shared.messages) / shared.seconds;
   const double per_message = shared.messages ? 1.0 / static_cast<double>(shared.messages) : 0.0;
   std::printf(

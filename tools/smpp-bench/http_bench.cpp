@@ -222,6 +222,48 @@ side_result run_kannel_side(const http_bench_options& o, sink_process& sink) {
   return r;
 }
 
+// The floor: http-sink's own load client (one thread; per request one write and one read,
+// nothing parsed beyond the length) against the same sink with the driver's request line. No
+// client that sends and reads each request can cost less per request; where the floor client
+// itself is not cheaper than the sink, no single-threaded client makes the sink the bottleneck.
+struct floor_result {
+  std::uint64_t requests = 0;
+  double seconds = 0;
+  double cpu_s = 0;  // the load client's (one thread)
+  double sink_cpu_s = 0;
+  std::string failure;
+};
+
+floor_result run_floor_side(const http_bench_options& o, sink_process& sink) {
+  child_options options;
+  options.pipe_stdin = false;
+  const std::string text = message_text(o.text_length);
+  std::string encoded;
+  for (char c : text)
+    encoded += c == ' ' ? std::string("+") : std::string(1, c);
+  floor_result r;
+  const sink_stats before = sink.stats();
+  child load({o.sink, "load", "--port", std::to_string(sink.port()), "--path",
+              "/send?to=4917600000000&text=" + encoded, "--count", std::to_string(o.floor_count),
+              "--concurrency", std::to_string(o.concurrency)},
+             options);
+  auto line = load.read_line_view(120s);
+  auto j = line ? json_object::parse(*line) : std::nullopt;
+  load.wait(10s);
+  const sink_stats after = sink.stats();
+  if (!j || !j->number("ok")) {
+    r.failure = "http-sink load gave no result";
+    return r;
+  }
+  r.requests = static_cast<std::uint64_t>(*j->number("ok"));
+  r.seconds = j->number("seconds").value_or(0);
+  r.cpu_s = j->number("cpu_s").value_or(0);
+  r.sink_cpu_s = after.cpu_s - before.cpu_s;
+  if (r.requests < o.floor_count)
+    r.failure = fmt::format("the floor client got {} of {} answers", r.requests, o.floor_count);
+  return r;
+}
+
 }  // namespace
 
 std::string run_http(const http_bench_options& o) {
@@ -248,6 +290,17 @@ std::string run_http(const http_bench_options& o) {
   j.num("busiest_thread_cpu_us_per_request", driver_thread_us, 1);
   j.num("sink_cpu_us_per_request", sink_us, 1);
   j.str("bottleneck", sink_us >= driver_thread_us ? "sink" : "driver");
+  if (o.floor_count > 0) {
+    const floor_result f = run_floor_side(o, sink);
+    const double n = f.requests ? static_cast<double>(f.requests) : 1;
+    j.integer("floor_requests", static_cast<std::int64_t>(f.requests));
+    if (!f.failure.empty()) j.str("floor_failure", f.failure);
+    j.num("floor_requests_per_s", f.seconds > 0 ? static_cast<double>(f.requests) / f.seconds : 0,
+          0);
+    j.num("floor_client_cpu_us_per_request", 1e6 * f.cpu_s / n, 1);
+    j.num("floor_sink_cpu_us_per_request", 1e6 * f.sink_cpu_s / n, 1);
+    j.str("floor_bottleneck", f.sink_cpu_s >= f.cpu_s ? "sink" : "client");
+  }
   if (o.kannel_count > 0) {
     const side_result k = run_kannel_side(o, sink);
     const double krps = k.seconds > 0 ? static_cast<double>(k.requests) / k.seconds : 0;

@@ -8,7 +8,10 @@
 //  2. Kannel: bearerbox with an `smsc = http`, `system-type = generic` connection to the same
 //     sink, fed by smsbox's sendsms from http-sink's load generator (keep-alive, `concurrency`
 //     connections); requests/s at the sink from the first sendsms to the last request the sink
-//     saw, and the CPU of bearerbox (its HTTP client and router) and of smsbox (the intake).
+//     saw, and the CPU of bearerbox (its HTTP client and router) and of smsbox (the intake);
+//  3. the floor: http-sink's own load client (one thread, one write and one read per request,
+//     nothing parsed) straight to the sink: the least any client can cost per request on it,
+//     beside the sink's own cost per request in that run.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +24,7 @@ struct http_bench_options {
   std::string sink;  // http-sink
   std::uint64_t count = 50'000;
   std::uint64_t kannel_count = 20'000;  // 0: no Kannel run
+  std::uint64_t floor_count = 50'000;   // 0: no floor run
   std::uint32_t concurrency = 32;
   std::size_t text_length = 20;
   bool progress = true;

@@ -65,7 +65,8 @@ commands:
   http          an HTTP gateway channel through the C ABI to http-sink, then Kannel's HTTP
                 client (bearerbox, smsbox, sendsms) to the same sink
                   --count N (50000) --kannel-count N (20000, 0: no Kannel) --concurrency C (32)
-                  --text-length L (20) --no-progress
+                  --floor-count N (50000, 0: none: http-sink's own client, the floor of any
+                  client on the sink) --text-length L (20) --no-progress
   mms           MMS over MM7 through the C ABI to mmsc-sim: SendMMS with a text and an image,
                 then DeliverReq from the simulator to the channel's listener, acked at once
                   --count N (5000) --inbound N (2000, 0: none) --concurrency C (16)
@@ -190,7 +191,8 @@ int run(const std::vector<std::string_view>& args) {
     http_bench_options o;
     parse(rest,
           {numeric("--count", o.count), numeric("--kannel-count", o.kannel_count),
-           numeric("--concurrency", o.concurrency), numeric("--text-length", o.text_length)},
+           numeric("--floor-count", o.floor_count), numeric("--concurrency", o.concurrency),
+           numeric("--text-length", o.text_length)},
           p, {{"--no-progress", [&] { o.progress = false; }}});
     if (o.concurrency == 0 || o.concurrency > 1000)
       throw bad_usage("--concurrency must be 1..1000");

@@ -1,20 +1,15 @@
 #include "shared_limit_bench.hpp"
 
 #include <fmt/format.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <memory>
 #include <stdexcept>
-#include <thread>
 
 #include "driver_bench.hpp"
 #include "json.hpp"
+#include "local_redis/redis_server.hpp"
 #include "process.hpp"
 
 namespace smsdrv::bench {
@@ -22,69 +17,17 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    ::close(fd);
-    throw std::runtime_error("no free port on 127.0.0.1");
+// EVALSHA and EVAL calls so far on the server at `port` (INFO commandstats through redis-cli).
+std::uint64_t script_calls(const std::string& cli_program, std::uint16_t port) {
+  child cli({cli_program, "-p", std::to_string(port), "INFO", "commandstats"});
+  std::uint64_t calls = 0;
+  while (auto line = cli.read_line(5s)) {
+    for (const char* name : {"cmdstat_evalsha:calls=", "cmdstat_eval:calls="})
+      if (line->rfind(name, 0) == 0) calls += std::stoull(line->substr(std::strlen(name)));
   }
-  ::close(fd);
-  return ntohs(a.sin_port);
+  cli.wait(5s);
+  return calls;
 }
-
-bool accepts(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
-
-// redis-server on 127.0.0.1 and a free port, without persistence.
-class redis_process {
- public:
-  redis_process(const std::string& program, const std::string& cli) : cli_(cli) {
-    port_ = free_port();
-    proc_ = std::make_unique<child>(
-        std::vector<std::string>{program, "--port", std::to_string(port_), "--bind", "127.0.0.1",
-                                 "--save", "", "--appendonly", "no", "--loglevel", "warning"});
-    for (int i = 0; i < 100 && !accepts(port_); ++i)
-      std::this_thread::sleep_for(50ms);
-    if (!accepts(port_))
-      throw std::runtime_error(fmt::format(
-          "{} did not listen on port {} (apt-get install redis-server)", program, port_));
-  }
-  ~redis_process() {
-    proc_->kill(SIGKILL);
-    proc_->wait(5s);
-  }
-  std::uint16_t port() const noexcept { return port_; }
-  pid_t pid() const noexcept { return proc_->pid(); }
-  // EVALSHA and EVAL calls so far (INFO commandstats).
-  std::uint64_t script_calls() const {
-    child cli({cli_, "-p", std::to_string(port_), "INFO", "commandstats"});
-    std::uint64_t calls = 0;
-    while (auto line = cli.read_line(5s)) {
-      for (const char* name : {"cmdstat_evalsha:calls=", "cmdstat_eval:calls="})
-        if (line->rfind(name, 0) == 0) calls += std::stoull(line->substr(std::strlen(name)));
-    }
-    cli.wait(5s);
-    return calls;
-  }
-
- private:
-  std::string cli_;
-  std::uint16_t port_ = 0;
-  std::unique_ptr<child> proc_;
-};
 
 struct run_figures {
   double sim_rate = 0;
@@ -114,7 +57,9 @@ std::uint32_t default_lease(std::uint32_t rate) {
 }
 
 std::vector<std::string> run_shared_limit(const shared_limit_options& o) {
-  redis_process redis(o.redis_server, o.redis_cli);
+  local_redis::redis_options server;
+  server.program = o.redis_server;
+  local_redis::redis_server redis(server);
   std::vector<std::string> out;
   for (const std::uint32_t rate : o.rates) {
     const std::uint32_t lease = o.lease != 0 ? o.lease : default_lease(rate);
@@ -135,12 +80,12 @@ std::vector<std::string> run_shared_limit(const shared_limit_options& o) {
         {"x-shared-limits-account", fmt::format("bench-{}", rate)},
         {"x-shared-limits-rate", std::to_string(rate)},
         {"x-shared-limits-lease-size", std::to_string(lease)}};
-    const std::uint64_t calls_before = redis.script_calls();
+    const std::uint64_t calls_before = script_calls(o.redis_cli, redis.port());
     const double redis_cpu_before = cpu_seconds_of(redis.pid());
     const run_figures shared = figures_of(run_driver(d));
     const double redis_cpu = cpu_seconds_of(redis.pid()) - redis_cpu_before;
     // The INFO command itself is not a script call.
-    const auto calls = static_cast<double>(redis.script_calls() - calls_before);
+    const auto calls = static_cast<double>(script_calls(o.redis_cli, redis.port()) - calls_before);
 
     json_writer j;
     j.str("event", "smpp-bench").str("tool", "shared-limit");

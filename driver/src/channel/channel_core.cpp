@@ -264,6 +264,13 @@ void channel_core::link_down(time_point now) {
             seconds_of(delay)),
         last_down_reason_);
     events_.back().attrs.emplace_back(attr::retry_in_ms, std::to_string(delay.count()));
+    // A lost primary link is tried again first, with the channel's own secondary SMSC still to
+    // come if that fails: the channel is not out of SMSCs, and x-failover-channel waits for it
+    // (failover_router; docs/reliability.md "Failover to another channel").
+    bool own_smsc_left = false;
+    for (std::size_t g = 0; g < link_.size(); ++g)
+      own_smsc_left |= g != from && g != next && link_.state(g) != gateway_state::backing_off;
+    if (own_smsc_left) events_.back().attrs.emplace_back(attr::secondary_pending, "true");
   }
   follow_link(now);
 }

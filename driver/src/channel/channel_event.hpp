@@ -55,6 +55,9 @@ inline constexpr std::string_view state = "state";
 inline constexpr std::string_view smsc = "smsc";
 inline constexpr std::string_view reason = "reason";
 inline constexpr std::string_view retry_in_ms = "retryInMs";
+// On a `down` event of an SMPP channel: "true" when the reconnect goes to the primary again and
+// the channel's own secondary SMSC (x-smpp-failover-host) is still to be tried if it fails.
+inline constexpr std::string_view secondary_pending = "secondaryPending";
 inline constexpr std::string_view smsc_system_id = "smscSystemId";
 inline constexpr std::string_view smsc_role = "smscRole";
 inline constexpr std::string_view gateway = "gateway";           // an HTTP gateway, masked

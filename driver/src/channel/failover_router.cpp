@@ -12,14 +12,20 @@ std::string_view state_of(const channel_event& e) {
 }
 
 // What a channel's CHANNEL_STATE event says about its gateway. "failover" (an SMPP channel moving
-// to its own secondary SMSC at once) and "bind-failed" (followed by "down" or "failover") leave
-// the gateway as it was; "returning" and "shut-down" too.
+// to its own secondary SMSC at once), "bind-failed" (followed by "down" or "failover") and a
+// "down" with secondaryPending (a lost primary link tried again, the channel's own secondary
+// next) leave the gateway as it was; "returning" and "shut-down" too.
 enum class report : std::uint8_t { none, up, down };
 report report_of(const channel_event& e) {
   if (e.type != SMSDRV_EVENT_CHANNEL_STATE) return report::none;
   const std::string_view s = state_of(e);
   if (e.status == SMSDRV_OK && (s == "bound" || s == "ready")) return report::up;
-  if (e.status == SMSDRV_E_CHANNEL_DOWN && s == "down") return report::down;
+  if (e.status == SMSDRV_E_CHANNEL_DOWN && s == "down") {
+    // A lost primary link with the channel's own secondary SMSC still to try is not yet down.
+    for (const auto& [k, v] : e.attrs)
+      if (k == attr::secondary_pending && v == "true") return report::none;
+    return report::down;
+  }
   return report::none;
 }
 

@@ -527,6 +527,8 @@ TEST_CASE("failover: a lost secondary link reconnects to the primary first") {
   REQUIRE(down);
   CHECK(down->text.find("link to 10.0.0.2:2776 down: the SMSC closed the connection; "
                         "reconnecting to the primary SMSC 10.0.0.1:2775 in") == 0);
+  // Both SMSCs have failed: nothing of the channel's own is left (x-failover-channel may carry).
+  CHECK(attr_of(*down, "secondaryPending") == "<absent>");
   CHECK_FALSE(f.core->connect_due(f.now));  // back-off
   f.now = f.core->next_deadline();
   auto primary = f.core->connect_due(f.now);
@@ -545,7 +547,12 @@ TEST_CASE("failover: a bound primary that drops is tried again before the second
   f.connect_and_bind();
   f.take_events();
   f.link_closes();
-  CHECK(count_state(f.take_events(), "failover") == 0);
+  auto ev = f.take_events();
+  CHECK(count_state(ev, "failover") == 0);
+  // Down, with the channel's own secondary still to come: x-failover-channel waits for it.
+  const channel_event* down = find_state(ev, "down");
+  REQUIRE(down);
+  CHECK(attr_of(*down, "secondaryPending") == "true");
   f.now = f.core->next_deadline();
   auto again = f.core->connect_due(f.now);
   REQUIRE(again);
@@ -692,6 +699,12 @@ TEST_CASE("without a failover SMSC there is no probe and no role attribute") {
   auto ev = f.take_events();
   CHECK(attr_of(ev.at(0), "smscRole") == "<absent>");
   CHECK_FALSE(f.core->probe_due(f.now + 24h));
+  f.take_events();
+  f.link_closes();
+  const auto lost = f.take_events();
+  const channel_event* down = find_state(lost, "down");
+  REQUIRE(down);
+  CHECK(attr_of(*down, "secondaryPending") == "<absent>");
 }
 
 // ---- rate ----------------------------------------------------------------------------------

@@ -82,9 +82,13 @@ TEST_CASE("failover_router: the other channel carries while the own gateway is d
   CHECK(attr_of(passed[0], attr::gateway_in_use) == "channel-smpp");
   CHECK(w.switches.empty());
 
-  // An SMPP channel moving to its own secondary SMSC is not down.
+  // An SMPP channel moving to its own secondary SMSC is not down, nor one that lost its primary
+  // link with its own secondary still to try.
   w.pass("channel-smpp", {state_event("failover", SMSDRV_E_CHANNEL_DOWN)});
   w.pass("channel-smpp", {state_event("bind-failed", SMSDRV_E_CHANNEL_DOWN)});
+  channel_event pending = state_event("down", SMSDRV_E_CHANNEL_DOWN);
+  pending.attrs.emplace_back(attr::secondary_pending, "true");
+  w.pass("channel-smpp", {pending});
   CHECK(w.carrier("channel-smpp") == "channel-smpp");
   CHECK(w.switches.empty());
 

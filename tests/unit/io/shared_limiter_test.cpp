@@ -99,7 +99,9 @@ TEST_CASE("the Lua script answers exactly as gcra_take, step by step", "[redis]"
 
 TEST_CASE("redis_client: EVALSHA, EVAL after SCRIPT FLUSH, errors name Redis, never the password",
           "[redis]") {
-  test::redis_server redis("s3cr3t-pw");
+  test::redis_options with_password;
+  with_password.password = "s3cr3t-pw";
+  test::redis_server redis(with_password);
   boost::asio::io_context io;
   std::vector<io::redis_lease_reply> replies;
   auto keep = [&](const io::redis_lease_reply& r) { replies.push_back(r); };
