@@ -13,12 +13,10 @@ Skipped (77) without the browser unless SMSDRV_REQUIRE_BROWSER=1, like console_b
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import threading
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import console_browser_test as base  # noqa: E402  (Stub, the browser)
@@ -61,16 +59,6 @@ def config_text(port):
             f"x-http-password-param-2 = apikey={API_KEY}\n")
 
 
-def send_test(stub, channel):
-    req = urllib.request.Request(
-        f"http://127.0.0.1:{stub.port}/api/test-sms", method="POST",
-        data=json.dumps({"channel": channel, "to": "+4917612345678", "text": "hi there"}).encode(),
-        headers={"Authorization": f"Bearer {base.TOKEN}", "X-DMS-Console": "1",
-                 "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as res:
-        return json.loads(res.read())["id"]
-
-
 def main():
     args = argparse.ArgumentParser()
     for name in ("dms_stub", "driver", "shipped_cfg", "http_gateway"):
@@ -84,21 +72,10 @@ def main():
     root = tempfile.mkdtemp(prefix="smsdrv-http-settings-")
     gateway, stub, browser = None, None, None
     failures = []
-
-    def check(condition, what):
-        print(("ok   " if condition else "FAIL ") + what, flush=True)
-        if not condition:
-            failures.append(what)
+    check = base.checker(failures)
 
     try:
-        module_dir = os.path.join(root, "media-channel-drivers", "channel-smsmms")
-        os.makedirs(os.path.join(module_dir, "Configuration"))
-        shutil.copy(a.driver, os.path.join(module_dir, "libsmsmms.so"))
-        shutil.copy(a.shipped_cfg, os.path.join(module_dir, "Configuration", "SmsMmsDriver.cfg"))
-        token_file = os.path.join(root, "console.token")
-        with open(token_file, "w") as f:
-            f.write(base.TOKEN + "\n")
-        os.chmod(token_file, 0o600)
+        token_file = base.server_root(root, a.driver, a.shipped_cfg)
         gateway = Gateway(a.http_gateway)
         config = os.path.join(root, "dms.cfg")
         with open(config, "w") as f:
@@ -122,7 +99,7 @@ def main():
                       ".value, tr.querySelector('.param-secret').checked])")
 
         def sent_through(channel):
-            sent = send_test(stub, channel)
+            sent = base.send_test_sms(stub, channel, "+4917612345678", "hi there")
 
             def outcome(_):
                 for m in json.loads(api("/api/test-sms"))["messages"]:
@@ -159,14 +136,7 @@ def main():
         check(row.find_element(By.CSS_SELECTOR, ".param-value").get_attribute("type")
               == "password", "Is Password makes the value a password field")
         row.find_element(By.CSS_SELECTOR, ".param-value").send_keys(PIN)
-        browser.find_element(By.ID, "settings-apply").click()
-        try:
-            wait.until(lambda b: "configured anew" in js(
-                "return document.getElementById('settings-result').textContent"))
-            check(True, "Apply says the channel is configured anew")
-        except TimeoutException:
-            check(False, "Apply says the channel is configured anew ("
-                  + js("return document.getElementById('settings-error').textContent") + ")")
+        base.apply_settings(browser, wait, js, check)
         with open(config) as f:
             written = f.read()
         check("x-http-param-1 = user=contact-centre\n" in written
@@ -195,12 +165,7 @@ def main():
 
         # Apply again without touching the passwords: they keep their values.
         js("document.querySelector(\"#params tbody tr:first-child .param-value\").value = 'ops'")
-        browser.find_element(By.ID, "settings-apply").click()
-        try:
-            wait.until(lambda b: "configured anew" in js(
-                "return document.getElementById('settings-result').textContent"))
-        except TimeoutException:
-            check(False, "the second Apply is taken")
+        base.apply_settings(browser, wait, js, check)
         with open(config) as f:
             written = f.read()
         check("x-http-param-1 = user=ops\n" in written
@@ -222,19 +187,8 @@ def main():
         traceback.print_exc()
         failures.append(f"{type(e).__name__}: {e}")
     finally:
-        if browser is not None:
-            browser.quit()
-        if stub is not None and stub.proc.poll() is None:
-            stub.proc.kill()
-        if gateway is not None:
-            gateway.stop()
-        shutil.rmtree(root, ignore_errors=True)
-    if failures:
-        print(f"{len(failures)} check(s) failed", flush=True)
-        if stub is not None:
-            print("dms-stub log:\n" + "".join(stub.log), flush=True)
-        return 1
-    return 0
+        status = base.finish(failures, stub, browser, [gateway.proc] if gateway else [], root)
+    return status
 
 
 if __name__ == "__main__":
