@@ -3,6 +3,11 @@
 // every SendMMS keeps its one RESPONSE, an MMSC request waiting for the host's ack is answered
 // by the instance that took it, the listener passes to the new instance (same port) or closes
 // (removed), and a removed channel leaves no descriptor behind.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <condition_variable>
@@ -90,14 +95,15 @@ struct recorder {
 // The settings: the MMSC at mmsc_port, the listener at listen_port; short timeouts, so that the
 // previous instance's drain (connect + response timeout, or ack-timeout: 2 s) stays short.
 std::string write_settings(const smsdrv::test::scratch_dir& dir, std::uint16_t mmsc_port,
-                           std::uint16_t listen_port) {
+                           std::uint16_t listen_port, const char* listen_address = "127.0.0.1") {
   const std::string path = dir / "mms.cfg";
   std::FILE* f = std::fopen(path.c_str(), "w");
   REQUIRE(f != nullptr);
   std::fprintf(f,
                "[mmsc]\nurl = http://127.0.0.1:%u/mm7\nconnect-timeout = 1\nresponse-timeout = 1\n"
-               "max-in-flight = 1\n[listener]\naddress = 127.0.0.1\nport = %u\nack-timeout = 2\n",
-               static_cast<unsigned>(mmsc_port), static_cast<unsigned>(listen_port));
+               "max-in-flight = 1\n[listener]\naddress = %s\nport = %u\nack-timeout = 2\n",
+               static_cast<unsigned>(mmsc_port), listen_address,
+               static_cast<unsigned>(listen_port));
   std::fclose(f);
   return path;
 }
@@ -265,4 +271,56 @@ TEST_CASE("an MMS channel removed while it runs: the listener closes, nothing is
   INFO("after: " << smsdrv::test::describe_descriptors());
   CHECK(now == baseline);
   CHECK(rec.responses_to(queued.request_id) == 1);
+}
+
+TEST_CASE("the listener moves to another address on its port; a move that fails changes nothing") {
+  REQUIRE(!golden_deliver().empty());
+  const smsdrv::test::scratch_dir dir("abi_mms_move");
+  smsdrv::test::silent_mmsc mmsc;
+  const std::uint16_t port = smsdrv::test::free_port();
+  smsdrv::module mod(SMSDRV_MODULE_PATH);
+  recorder rec;
+  smsdrv::driver drv(mod, rec.make());
+  drv.configure("channel-mms", mms_channel(write_settings(dir, mmsc.port(), port)));
+  std::uint64_t last_event = 0;
+  auto delivered = [&] {
+    auto answer = post_golden(port, golden_deliver());
+    const auto e =
+        rec.wait(drv, [&](const auto& s) { return inbound(s) && s.event_id > last_event; });
+    REQUIRE(e);
+    last_event = e->event_id;
+    CHECK(drv.ack(e->event_id) == SMSDRV_OK);
+    return answer.get().status;
+  };
+  CHECK(delivered() == 200);
+
+  // 127.0.0.1 to every address on the same port: the two overlap, the new instance takes it.
+  drv.configure("channel-mms", mms_channel(write_settings(dir, mmsc.port(), port, "0.0.0.0")));
+  CHECK(delivered() == 200);
+  // And back.
+  drv.configure("channel-mms", mms_channel(write_settings(dir, mmsc.port(), port, "127.0.0.1")));
+  CHECK(delivered() == 200);
+
+  // Another socket holds the port on 127.0.0.2: every address cannot be had. The configuration
+  // is refused naming the listener, and the running instance still listens on 127.0.0.1.
+  const int other = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(other >= 0);
+  const int yes = 1;
+  ::setsockopt(other, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  sockaddr_in at{};
+  at.sin_family = AF_INET;
+  at.sin_port = htons(port);
+  ::inet_pton(AF_INET, "127.0.0.2", &at.sin_addr);
+  REQUIRE(::bind(other, reinterpret_cast<const sockaddr*>(&at), sizeof at) == 0);
+  REQUIRE(::listen(other, 1) == 0);
+  try {
+    drv.configure("channel-mms", mms_channel(write_settings(dir, mmsc.port(), port, "0.0.0.0")));
+    FAIL("the configuration was taken");
+  } catch (const std::exception& e) {
+    CHECK(std::string(e.what()).find("[listener] cannot listen on 0.0.0.0:") != std::string::npos);
+  }
+  ::close(other);
+  CHECK(delivered() == 200);
+
+  CHECK(drv.shutdown(0) == SMSDRV_OK);
 }

@@ -122,6 +122,74 @@ def start_browser(width=1100, height=900):
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
 
+def server_root(root, driver, shipped_cfg=None):
+    """Lays out a messaging server's root in `root`: the module in
+    media-channel-drivers/channel-smsmms (with the shipped SmsMmsDriver.cfg as its option help,
+    when given) and the console's token file (mode 0600), whose path it returns."""
+    module_dir = os.path.join(root, "media-channel-drivers", "channel-smsmms")
+    os.makedirs(os.path.join(module_dir, "Configuration"))
+    shutil.copy(driver, os.path.join(module_dir, "libsmsmms.so"))
+    if shipped_cfg:
+        shutil.copy(shipped_cfg, os.path.join(module_dir, "Configuration", "SmsMmsDriver.cfg"))
+    token_file = os.path.join(root, "console.token")
+    with open(token_file, "w") as f:
+        f.write(TOKEN + "\n")
+    os.chmod(token_file, 0o600)
+    return token_file
+
+
+def send_test_sms(stub, channel, to="4917612345678", text="after"):
+    """POST /api/test-sms as a script would (the token and the console's header); the
+    message's id."""
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{stub.port}/api/test-sms", method="POST",
+        data=json.dumps({"channel": channel, "to": to, "text": text}).encode(),
+        headers={"Authorization": f"Bearer {TOKEN}", "X-DMS-Console": "1",
+                 "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as res:
+        return json.loads(res.read())["id"]
+
+
+def checker(failures):
+    """check(condition, what): prints "ok" or "FAIL" with `what`, and keeps a failure."""
+    def check(condition, what):
+        print(("ok   " if condition else "FAIL ") + what, flush=True)
+        if not condition:
+            failures.append(what)
+    return check
+
+
+def apply_settings(browser, wait, js, check):
+    """Clicks the settings page's Apply and checks that it says the channel is configured
+    anew (the page's error text otherwise)."""
+    browser.find_element(By.ID, "settings-apply").click()
+    try:
+        wait.until(lambda b: "configured anew" in js(
+            "return document.getElementById('settings-result').textContent"))
+        check(True, "Apply says the channel is configured anew")
+    except TimeoutException:
+        check(False, "Apply says the channel is configured anew ("
+              + js("return document.getElementById('settings-error').textContent") + ")")
+
+
+def finish(failures, stub, browser, procs, root):
+    """Ends a browser test: the browser closed, what still runs killed (dms-stub, the peers'
+    Popen objects), `root` removed; returns the exit status: 1 with dms-stub's log when a check
+    failed, else 0."""
+    if browser is not None:
+        browser.quit()
+    for p in ([stub.proc] if stub is not None else []) + list(procs):
+        if p.poll() is None:
+            p.kill()
+    shutil.rmtree(root, ignore_errors=True)
+    if failures:
+        print(f"{len(failures)} check(s) failed", flush=True)
+        if stub is not None:
+            print("dms-stub log:\n" + "".join(stub.log), flush=True)
+        return 1
+    return 0
+
+
 def channel_cfg(name, port):
     return (f"[{name}]\nx-smpp-host = 127.0.0.1\nx-smpp-port = {port}\nx-smpp-system-id = e2e\n"
             f"password = {PASSWORD}\nx-smpp-delivery-report = yes\nreconnection-timeout = 10\n")
@@ -139,20 +207,10 @@ def main():
     root = tempfile.mkdtemp(prefix="smsdrv-console-")
     sims, stub, browser = [], None, None
     failures = []
-
-    def check(condition, what):
-        print(("ok   " if condition else "FAIL ") + what, flush=True)
-        if not condition:
-            failures.append(what)
+    check = checker(failures)
 
     try:
-        module_dir = os.path.join(root, "media-channel-drivers", "channel-smsmms")
-        os.makedirs(module_dir)
-        shutil.copy(a.driver, os.path.join(module_dir, "libsmsmms.so"))
-        token_file = os.path.join(root, "console.token")
-        with open(token_file, "w") as f:
-            f.write(TOKEN + "\n")
-        os.chmod(token_file, 0o600)
+        token_file = server_root(root, a.driver)
         sim_a, sim_b = Sim(a.smsc_sim), Sim(a.smsc_sim)
         sims = [sim_a, sim_b]
         config = os.path.join(root, "dms.cfg")
@@ -269,20 +327,8 @@ def main():
         traceback.print_exc()
         failures.append(f"{type(e).__name__}: {e}")
     finally:
-        if browser is not None:
-            browser.quit()
-        if stub is not None and stub.proc.poll() is None:
-            stub.proc.kill()
-        for s in sims:
-            if s.proc.poll() is None:
-                s.proc.kill()
-        shutil.rmtree(root, ignore_errors=True)
-    if failures:
-        print(f"{len(failures)} check(s) failed", flush=True)
-        if stub is not None:
-            print("dms-stub log:\n" + "".join(stub.log), flush=True)
-        return 1
-    return 0
+        status = finish(failures, stub, browser, [s.proc for s in sims], root)
+    return status
 
 
 if __name__ == "__main__":

@@ -13,10 +13,8 @@ Skipped (77) without the browser unless SMSDRV_REQUIRE_BROWSER=1, like console_b
 import argparse
 import json
 import os
-import shutil
 import sys
 import tempfile
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import console_browser_test as base  # noqa: E402  (Sim, Stub, the browser)
@@ -30,17 +28,6 @@ def config_text(port_a, port_b):
                 f"x-smpp-delivery-report = yes\nreconnection-timeout = 10\n")
     return (channel("channel-a", port_a, "the channel the settings test edits") + "\n" +
             channel("channel-b", port_b, "a channel nobody touches"))
-
-
-def send_test(stub, channel):
-    """POST /api/test-sms as a script would (token and the console's header); the id."""
-    req = urllib.request.Request(
-        f"http://127.0.0.1:{stub.port}/api/test-sms", method="POST",
-        data=json.dumps({"channel": channel, "to": "4917612345678", "text": "after"}).encode(),
-        headers={"Authorization": f"Bearer {base.TOKEN}", "X-DMS-Console": "1",
-                 "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as res:
-        return json.loads(res.read())["id"]
 
 
 def section(text, name):
@@ -68,21 +55,10 @@ def main():
     root = tempfile.mkdtemp(prefix="smsdrv-settings-")
     sims, stub, browser = [], None, None
     failures = []
-
-    def check(condition, what):
-        print(("ok   " if condition else "FAIL ") + what, flush=True)
-        if not condition:
-            failures.append(what)
+    check = base.checker(failures)
 
     try:
-        module_dir = os.path.join(root, "media-channel-drivers", "channel-smsmms")
-        os.makedirs(os.path.join(module_dir, "Configuration"))
-        shutil.copy(a.driver, os.path.join(module_dir, "libsmsmms.so"))
-        shutil.copy(a.shipped_cfg, os.path.join(module_dir, "Configuration", "SmsMmsDriver.cfg"))
-        token_file = os.path.join(root, "console.token")
-        with open(token_file, "w") as f:
-            f.write(base.TOKEN + "\n")
-        os.chmod(token_file, 0o600)
+        token_file = base.server_root(root, a.driver, a.shipped_cfg)
         sim_a, sim_b = base.Sim(a.smsc_sim), base.Sim(a.smsc_sim)
         sims = [sim_a, sim_b]
         config = os.path.join(root, "dms.cfg")
@@ -168,14 +144,7 @@ def main():
         field = browser.find_element(By.ID, "opt-x-smpp-submit-window-size")
         field.clear()
         field.send_keys("20")
-        browser.find_element(By.ID, "settings-apply").click()
-        try:
-            wait.until(lambda b: "configured anew" in js(
-                "return document.getElementById('settings-result').textContent"))
-            check(True, "Apply says the channel is configured anew")
-        except TimeoutException:
-            check(False, "Apply says the channel is configured anew ("
-                  + js("return document.getElementById('settings-error').textContent") + ")")
+        base.apply_settings(browser, wait, js, check)
         with open(config) as f:
             after = f.read()
         want_a = section(before, "channel-a")
@@ -199,7 +168,7 @@ def main():
               "the page shows the value as the file now has it")
         # Both channels send: the one configured anew and the one left alone.
         for channel in ("channel-a", "channel-b"):
-            sent = send_test(stub, channel)
+            sent = base.send_test_sms(stub, channel)
 
             def outcome(_):
                 for m in json.loads(stub.api("/api/test-sms"))["messages"]:
@@ -232,20 +201,8 @@ def main():
         traceback.print_exc()
         failures.append(f"{type(e).__name__}: {e}")
     finally:
-        if browser is not None:
-            browser.quit()
-        if stub is not None and stub.proc.poll() is None:
-            stub.proc.kill()
-        for s in sims:
-            if s.proc.poll() is None:
-                s.proc.kill()
-        shutil.rmtree(root, ignore_errors=True)
-    if failures:
-        print(f"{len(failures)} check(s) failed", flush=True)
-        if stub is not None:
-            print("dms-stub log:\n" + "".join(stub.log), flush=True)
-        return 1
-    return 0
+        status = base.finish(failures, stub, browser, [s.proc for s in sims], root)
+    return status
 
 
 if __name__ == "__main__":

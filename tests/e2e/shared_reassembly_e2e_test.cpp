@@ -3,7 +3,9 @@
 // account, the simulator spreading the parts of each long MO over all six binds. Every message
 // reaches the hosts' output exactly once and every part is acknowledged once; with one host
 // killed mid-way, what it had not acknowledged is delivered again by the SMSC to the others and
-// every message still completes, once over the hosts that live on.
+// every message still completes, once over the hosts that live on. Redis killed while long MO
+// arrive and started again: the host says so once each way, and every message is delivered
+// once, whole.
 #include <csignal>
 
 #include "account_fixture.hpp"
@@ -13,17 +15,24 @@ using namespace smsdrv::test;
 
 namespace {
 
-struct three_hosts {
+// `count` hosts of one account, each a channel of two binds, sharing one Redis.
+struct account_hosts {
   redis_server redis;
   smsc_process smsc;
   std::vector<std::unique_ptr<dms_host>> hosts;
 
-  three_hosts()
+  explicit account_hosts(std::size_t count = 3)
       : smsc({SMSDRV_SMSC_SIM_PATH, "--listen", "127.0.0.1:0", "--account", "e2e:e2e-pw",
               "--redeliver-ms", "500", "--account-limit", "e2e:binds=6"}) {
-    for (int i = 0; i < 3; ++i)
+    for (std::size_t i = 0; i < count; ++i)
       hosts.push_back(std::make_unique<dms_host>(section()));
-    REQUIRE(read([&] { return bound(0) && bound(1) && bound(2); }, 30s));
+    REQUIRE(read(
+        [&] {
+          for (std::size_t i = 0; i < count; ++i)
+            if (!bound(i)) return false;
+          return true;
+        },
+        30s));
   }
   std::string section() const {
     // A short reassembly timeout: a message whose host was killed before it decided completes
@@ -59,8 +68,9 @@ struct three_hosts {
       t += static_cast<char>('a' + (t.size() + i) % 26);
     return t;
   }
-  void send_long_mo(int n) {
-    for (int i = 0; i < n; ++i)
+  // Messages first .. first + n - 1, their parts spread over the account's binds.
+  void send_long_mo(int n, int first = 0) {
+    for (int i = first; i < first + n; ++i)
       smsc.proc->write_line(R"({"cmd":"mo","from":"4915550002","to":"12345","text":")" +
                             text_of(i) + R"(","split":"udh","spread":true})");
   }
@@ -83,7 +93,7 @@ struct three_hosts {
 }  // namespace
 
 TEST_CASE("long MO split over the binds of three hosts: each joined once, each part acked once") {
-  three_hosts t;
+  account_hosts t;
   constexpr int n = 30;
   t.send_long_mo(n);
   auto delivered = [&] {
@@ -108,7 +118,7 @@ TEST_CASE("long MO split over the binds of three hosts: each joined once, each p
   CHECK(all.size() == n);
   for (int i = 0; i < n; ++i) {
     CAPTURE(i);
-    CHECK(all[three_hosts::text_of(i)] == 1);
+    CHECK(all[account_hosts::text_of(i)] == 1);
   }
   CHECK(delivered() == n);
   CHECK(hosts_delivering >= 2);
@@ -126,7 +136,7 @@ TEST_CASE("long MO split over the binds of three hosts: each joined once, each p
 }
 
 TEST_CASE("a host killed mid-way: its parts come again to the others and every message completes") {
-  three_hosts t;
+  account_hosts t;
   constexpr int n = 40;
   t.send_long_mo(n);
   // Kill host 3 as soon as the SMSC saw a few parts acknowledged: parts in Redis, parts on
@@ -147,7 +157,7 @@ TEST_CASE("a host killed mid-way: its parts come again to the others and every m
   auto complete = [&] {
     const auto live = survivors();
     for (int i = 0; i < n; ++i) {
-      const std::string text = three_hosts::text_of(i);
+      const std::string text = account_hosts::text_of(i);
       if (!live.contains(text) && !killed.contains(text)) return false;
     }
     return true;
@@ -169,4 +179,61 @@ TEST_CASE("a host killed mid-way: its parts come again to the others and every m
   CHECK(t.hosts[1]->finish() == 0);
   WARN("host killed after it delivered " << killed.size() << " of " << n << " messages; " << again
                                          << " of those delivered again by the others");
+}
+
+TEST_CASE("Redis gone while long MO arrive: joined on the host, said once; back: in Redis again") {
+  account_hosts t(1);
+  dms_host& host = *t.hosts[0];
+  auto delivered = [&](int from, int to) {
+    const auto texts = t.texts(0);
+    for (int i = from; i < to; ++i)
+      if (!texts.contains(account_hosts::text_of(i))) return false;
+    return true;
+  };
+  auto states = [&] {
+    std::vector<std::string> out;
+    for (const auto& j : host.out)
+      if (is_state(j, "shared-reassembly-fallback") || is_state(j, "shared-reassembly"))
+        out.push_back(j.str("attributes", "state"));
+    return out;
+  };
+  // Message 0 through Redis.
+  t.send_long_mo(1, 0);
+  REQUIRE(t.read([&] { return delivered(0, 1); }, 20s));
+  CHECK(states().empty());
+  // Redis killed: messages 1 and 2 arrive meanwhile, are joined on the host and delivered.
+  t.redis.stop();
+  t.send_long_mo(2, 1);
+  REQUIRE(t.read([&] { return delivered(1, 3) && !states().empty(); }, 20s));
+  CHECK(states() == std::vector<std::string>{"shared-reassembly-fallback"});
+  const auto fallback =
+      host.first([](const json_line& j) { return is_state(j, "shared-reassembly-fallback"); });
+  REQUIRE(fallback);
+  CHECK(fallback->num("status") == 0);  // the channel still carries
+  CHECK(fallback->str("text").find("joined on this host") != std::string::npos);
+  CHECK_FALSE(fallback->str("attributes", "reason").empty());  // Redis's error
+  // Redis back on the same port: message 3 goes through it again, and the host says so.
+  t.redis.start();
+  t.send_long_mo(1, 3);
+  REQUIRE(t.read([&] { return delivered(3, 4) && states().size() == 2; }, 20s));
+  CHECK(states() == std::vector<std::string>{"shared-reassembly-fallback", "shared-reassembly"});
+  // Every part the SMSC sent acknowledged once, and nothing more arriving.
+  REQUIRE(t.read([&] { return t.acknowledged().size() == t.deliveries().size(); }, 10s));
+  t.read([] { return false; }, 500ms);
+  const auto texts = t.texts(0);
+  CHECK(texts.size() == 4);
+  for (int i = 0; i < 4; ++i) {
+    CAPTURE(i);
+    CHECK(texts.at(account_hosts::text_of(i)) == 1);  // once, whole (the text as sent)
+  }
+  const auto acked = t.acknowledged();
+  CHECK(acked.size() == 4 * 4);
+  for (const auto& [delivery, count] : acked)
+    CHECK(count == 1);
+  CHECK(states().size() == 2);  // said once each way, not once per part
+  std::set<std::string> conns;  // the parts came over both binds, joined in one place
+  for (const auto& e : t.smsc.events)
+    if (e.str("event") == "deliver_sm") conns.insert(e.str("conn"));
+  CHECK(conns.size() == 2);
+  CHECK(host.finish() == 0);
 }

@@ -269,15 +269,12 @@ TEST_CASE("failover nested: the channel's own secondary SMSC first, then the oth
   auto& primary = w.add_smsc({"--account", "e2e:e2e-pw"});
   auto& secondary = w.add_smsc({"--account", "e2e-b:pw-b", "--first-id", "1000000"});
   http_peer web;
-  w.start(channel_cfg(primary.port, {{"x-smpp-submit-max-rate", "200"},
-                                     {"x-smpp-submit-window-size", "10"},
-                                     {"reconnection-timeout", "10"},
-                                     {"x-smpp-failover-host", "127.0.0.1"},
-                                     {"x-smpp-failover-port", std::to_string(secondary.port)},
-                                     {"x-smpp-failover-system-id", "e2e-b"},
-                                     {"x-smpp-failover-password", "pw-b"},
-                                     {"x-failover-channel", "channel-web"}}) +
-              http_section("channel-web", web.port));
+  w.start(channel_cfg(primary.port, with_secondary({{"x-smpp-submit-max-rate", "200"},
+                                                    {"x-smpp-submit-window-size", "10"},
+                                                    {"reconnection-timeout", "10"},
+                                                    {"x-failover-channel", "channel-web"}},
+                                                   secondary.port)) +
+          http_section("channel-web", web.port));
   REQUIRE(wait_channel_state(w, "channel-sms1", "bound", 0));
   for (int i = 1; i <= 20; ++i)
     send_to(w, "channel-sms1", "a" + std::to_string(i));

@@ -103,6 +103,17 @@ inline std::string channel_cfg(int port,
   return s;
 }
 
+// `options` and a secondary SMSC on loopback at `port` (x-smpp-failover-*), with the account
+// "e2e-b:pw-b" that add_smsc({"--account", "e2e-b:pw-b", ...}) serves.
+inline std::vector<std::pair<std::string, std::string>> with_secondary(
+    std::vector<std::pair<std::string, std::string>> options, int port) {
+  options.insert(options.end(), {{"x-smpp-failover-host", "127.0.0.1"},
+                                 {"x-smpp-failover-port", std::to_string(port)},
+                                 {"x-smpp-failover-system-id", "e2e-b"},
+                                 {"x-smpp-failover-password", "pw-b"}});
+  return options;
+}
+
 // The port of dms-stub's metrics endpoint (started with --metrics-port 0), from its log line; 0
 // when it does not say within 5 s.
 inline std::uint16_t metrics_port(subprocess& dms) {

@@ -346,15 +346,12 @@ TEST_CASE("failover: to the secondary while the primary is down, back when it re
   auto& primary = w.add_smsc({"--account", "e2e:e2e-pw"});
   auto& secondary = w.add_smsc({"--account", "e2e-b:pw-b", "--first-id", "1000000"});
   const int primary_port = primary.port;
-  w.start(channel_cfg(primary_port, {{"x-smpp-submit-max-rate", "50"},
-                                     {"x-smpp-submit-window-size", "10"},
-                                     {"reconnection-timeout", "10"},
-                                     {"x-smpp-failover-host", "127.0.0.1"},
-                                     {"x-smpp-failover-port", std::to_string(secondary.port)},
-                                     {"x-smpp-failover-system-id", "e2e-b"},
-                                     {"x-smpp-failover-password", "pw-b"},
-                                     {"x-smpp-failover-probe-interval", "1"},
-                                     {"x-smpp-in-flight-on-disconnect", "resubmit"}}));
+  w.start(channel_cfg(primary_port, with_secondary({{"x-smpp-submit-max-rate", "50"},
+                                                    {"x-smpp-submit-window-size", "10"},
+                                                    {"reconnection-timeout", "10"},
+                                                    {"x-smpp-failover-probe-interval", "1"},
+                                                    {"x-smpp-in-flight-on-disconnect", "resubmit"}},
+                                                   secondary.port)));
   auto bound = w.wait_state("bound");
   REQUIRE(bound);
   CHECK(bound->line.str("attributes", "smscRole") == "primary");

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "channel/log_privacy.hpp"
+#include "channel/request_tracker_impl.hpp"
 #include "smpp/command_status.hpp"
 #include "smpp/delivery_receipt.hpp"
 #include "smsdrv/status.hpp"
@@ -771,5 +772,8 @@ void channel_core::write_log_summaries(bool all) {
   for (const log_limiter::summary& s : summaries_)
     if (logging(s.level)) log_.write(s.level, log_name_, s.text);
 }
+
+// The tracker for SMPP, compiled here so that its calls of this transport can be inlined.
+template class request_tracker<prepared_request, channel_core>;
 
 }  // namespace smsdrv::channel

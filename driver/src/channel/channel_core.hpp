@@ -72,9 +72,7 @@ namespace smsdrv::channel {
 using time_point = std::chrono::steady_clock::time_point;
 using wall_time = std::chrono::system_clock::time_point;
 
-class channel_core final : private smpp::session_handler,
-                           private inbound_port,
-                           private request_tracker<prepared_request>::transport {
+class channel_core final : private smpp::session_handler, private inbound_port {
  public:
   // `shared`: what the channel's sessions share (x-smpp-sessions); nullptr: a channel of one
   // session, which owns its own. It outlives the core.
@@ -164,7 +162,9 @@ class channel_core final : private smpp::session_handler,
  private:
   enum class phase : std::uint8_t { waiting, connecting, connected, closing, stopped };
 
-  using tracker_t = request_tracker<prepared_request>;
+  // The tracker calls the transport's members below (request_tracker.hpp).
+  using tracker_t = request_tracker<prepared_request, channel_core>;
+  friend tracker_t;
 
   // session_handler
   void on_bound(std::string_view smsc_system_id) override;
@@ -185,15 +185,15 @@ class channel_core final : private smpp::session_handler,
   bool respond(std::uint64_t connection, std::uint32_t sequence_number, bool data_sm,
                std::uint32_t command_status) override;
 
-  // request_tracker::transport: a part is a segment, written as a submit_sm tagged
+  // The tracker's transport: a part is a segment, written as a submit_sm tagged
   // tracker_t::tag_of(slot, segment); `retried` marks a resubmission (x-smpp-error-policy,
   // in-flight policy).
-  bool can_write(time_point now) override;
-  void write_part(std::size_t slot, std::uint16_t segment, bool retried, time_point now) override;
+  bool can_write(time_point now);
+  void write_part(std::size_t slot, std::uint16_t segment, bool retried, time_point now);
   std::string unsent_text(unsent_reason why, const prepared_request& r,
-                          const tracker_t::in_flight* f, std::uint16_t segment) override;
-  void log_summary(log_level level, std::string line) override;
-  void recycle(prepared_request& r) override;
+                          const tracker_t::in_flight* f, std::uint16_t segment);
+  void log_summary(log_level level, std::string line);
+  void recycle(prepared_request& r);
 
   void pump(time_point now) { tracker_.pump(now); }
   bool resubmit_refused(std::size_t slot, std::uint16_t segment, std::uint32_t status);
@@ -221,7 +221,7 @@ class channel_core final : private smpp::session_handler,
   std::string smsc_label() const;
   std::string smsc_label(std::size_t index) const;
   // Lines at warn and error go through limiter_ (request_id: the request the line names).
-  void log(log_level level, std::string message, std::uint64_t request_id = 0) override;
+  void log(log_level level, std::string message, std::uint64_t request_id = 0);
   // A line of a hot path (one per PDU of a flood), limited under `key` and made only when it
   // is written or kept as a summary's example.
   template <class MakeLine>
@@ -233,7 +233,7 @@ class channel_core final : private smpp::session_handler,
     log_.write(level, name(), make());
   }
   void write_log_summaries(bool all);
-  bool logging(log_level level) const noexcept override { return log_.enabled(level); }
+  bool logging(log_level level) const noexcept { return log_.enabled(level); }
 
   channel_config config_;
   log_sink& log_;

@@ -6,6 +6,8 @@
 #include <functional>
 #include <utility>
 
+#include "channel/request_tracker_impl.hpp"
+
 namespace smsdrv::channel {
 namespace {
 
@@ -23,8 +25,9 @@ supervisor_settings link_settings(const http_channel_config& c) {
   return s;
 }
 
-request_tracker<http_prepared_request>::settings tracker_settings(const http_channel_config& c) {
-  request_tracker<http_prepared_request>::settings s;
+request_tracker<http_prepared_request, http_channel_core>::settings tracker_settings(
+    const http_channel_config& c) {
+  request_tracker<http_prepared_request, http_channel_core>::settings s;
   // Without a message id regex the gateway is not asked for one: none is missing.
   s.message_ids_expected = static_cast<bool>(c.rules.message_id);
   return s;
@@ -353,5 +356,8 @@ void http_channel_core::log(log_level level, std::string line, std::uint64_t) {
 void http_channel_core::log_summary(log_level level, std::string line) {
   if (log_.enabled(level)) log_.write(level, config_.name, line);
 }
+
+// The tracker for HTTP, compiled here so that its calls of this transport can be inlined.
+template class request_tracker<http_prepared_request, http_channel_core>;
 
 }  // namespace smsdrv::channel

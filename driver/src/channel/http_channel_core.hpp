@@ -65,7 +65,7 @@ struct http_channel_config {
   std::shared_ptr<channel_metrics> metrics = std::make_shared<channel_metrics>();
 };
 
-class http_channel_core final : private request_tracker<http_prepared_request>::transport {
+class http_channel_core final {
  public:
   using time_point = std::chrono::steady_clock::time_point;
 
@@ -110,17 +110,19 @@ class http_channel_core final : private request_tracker<http_prepared_request>::
   std::uint64_t resubmissions() const noexcept { return resubmissions_; }
 
  private:
-  using tracker = request_tracker<http_prepared_request>;
+  // The tracker calls the transport's members below (request_tracker.hpp).
+  using tracker = request_tracker<http_prepared_request, http_channel_core>;
+  friend tracker;
 
-  // request_tracker::transport
-  bool can_write(time_point now) override;
-  void write_part(std::size_t slot, std::uint16_t part, bool retried, time_point now) override;
+  // The tracker's transport: a part is the whole request, one exchange.
+  bool can_write(time_point now);
+  void write_part(std::size_t slot, std::uint16_t part, bool retried, time_point now);
   std::string unsent_text(unsent_reason why, const http_prepared_request& r,
-                          const tracker::in_flight* f, std::uint16_t part) override;
-  void log(log_level level, std::string line, std::uint64_t request_id) override;
-  void log_summary(log_level level, std::string line) override;
-  bool logging(log_level level) const override { return log_.enabled(level); }
-  void recycle(http_prepared_request&) override {}
+                          const tracker::in_flight* f, std::uint16_t part);
+  void log(log_level level, std::string line, std::uint64_t request_id);
+  void log_summary(log_level level, std::string line);
+  bool logging(log_level level) const { return log_.enabled(level); }
+  void recycle(http_prepared_request&) {}
 
   // Before the tracker pumps: link_'s back-off may be over (a probe's turn).
   void pump(time_point now);

@@ -4,7 +4,7 @@
 //  - Requests queue in order. Beyond settings::queue_limit a request is refused at once
 //    (SMSDRV_E_QUEUE_FULL); the ABI counts first, so this is the tracker's own bound.
 //  - pump() writes parts (an SMPP segment, an HTTP exchange) while the transport has room
-//    (transport::can_write: its window, its link), no pause holds and the rate (submit_gate)
+//    (Transport::can_write: its window, its link), no pause holds and the rate (submit_gate)
 //    allows: parts to write again first (they are older), then the rest of the request part-way
 //    out, then the queue's head. A request in flight has a slot; a part's tag is
 //    tag_of(slot, part) and stays the same when it is written again.
@@ -29,7 +29,7 @@
 //  - A failure that ends many requests at once (begin_batch()/end_batch(): a lost link, the
 //    shutdown) logs one line per status naming them all.
 //
-// The texts of failures the tracker decides are the transport's (transport::unsent_text): each
+// The texts of failures the tracker decides are the transport's (Transport::unsent_text): each
 // names its own gateway and options. Request is prepared_request (SMPP) or
 // http_prepared_request (HTTP): it has request_id, accepted, kept, and part_count(r) and
 // answers_at_first_part(r) are found for it. Time is a parameter; one thread; nothing blocks.
@@ -65,7 +65,7 @@ struct part_state {
   bool awaiting = false;             // written, its outcome not reported yet
 };
 
-// Why the tracker answers a request itself; the transport words it (transport::unsent_text).
+// Why the tracker answers a request itself; the transport words it (Transport::unsent_text).
 enum class unsent_reason : std::uint8_t {
   enqueued_after_shutdown,  // send() after shutdown()
   shutdown_queued,          // queued when the shutdown began
@@ -76,7 +76,28 @@ enum class unsent_reason : std::uint8_t {
   drain_deadline,           // written and unanswered at the drain deadline
 };
 
-template <class Request>
+// Transport: the core that carries the parts (channel_core, http_channel_core), a compile-time
+// parameter so that the compiler can inline its calls into the tracker's (the definitions are in
+// request_tracker_impl.hpp, included by the transport's .cpp, which instantiates the tracker for
+// itself: template class request_tracker<R, T>;). The tracker calls these members of it, which
+// may be private if it befriends the tracker:
+//   bool can_write(time_point now)
+//     Room for one more part now: the link can carry it and the window has a place.
+//   void write_part(std::size_t slot, std::uint16_t part, bool retried, time_point now)
+//     Write part `part` of the request in `slot`; `retried`: it was written before. The outcome
+//     may be reported at once (a part that cannot be encoded: failed()).
+//   std::string unsent_text(unsent_reason why, const Request& r, const in_flight* f,
+//                           std::uint16_t part)
+//     The text of a failure the tracker decides (see unsent_reason); `part`: the part waiting
+//     to be written again (shutdown_resend, expired_resend), else 0.
+//   void log(log_level level, std::string line, std::uint64_t request_id)
+//     A line of the tracker's; `request_id`: the request it names (0: none).
+//   void log_summary(log_level level, std::string line)
+//     The line that sums up a batch of failures, written as it is.
+//   bool logging(log_level level) const
+//   void recycle(Request& r)
+//     The request is done with (answered, or taken out): its buffers may be reused.
+template <class Request, class Transport>
 class request_tracker {
  public:
   using time_point = std::chrono::steady_clock::time_point;
@@ -100,27 +121,6 @@ class request_tracker {
     void reset();
   };
 
-  class transport {
-   public:
-    virtual ~transport() = default;
-    // Room for one more part now: the link can carry it and the window has a place.
-    virtual bool can_write(time_point now) = 0;
-    // Write part `part` of the request in `slot`; `retried`: it was written before. The outcome
-    // may be reported at once (a part that cannot be encoded: failed()).
-    virtual void write_part(std::size_t slot, std::uint16_t part, bool retried, time_point now) = 0;
-    // The text of a failure the tracker decides (see unsent_reason); `part`: the part waiting
-    // to be written again (shutdown_resend, expired_resend), else 0.
-    virtual std::string unsent_text(unsent_reason why, const Request& r, const in_flight* f,
-                                    std::uint16_t part) = 0;
-    // A line of the tracker's; `request_id`: the request it names (0: none).
-    virtual void log(log_level level, std::string line, std::uint64_t request_id) = 0;
-    // The line that sums up a batch of failures, written as it is.
-    virtual void log_summary(log_level level, std::string line) = 0;
-    virtual bool logging(log_level level) const = 0;
-    // The request is done with (answered, or taken out): its buffers may be reused.
-    virtual void recycle(Request& r) = 0;
-  };
-
   struct settings {
     std::size_t queue_limit = static_cast<std::size_t>(-1);
     // An accepted part without a message id is named in the response
@@ -128,7 +128,7 @@ class request_tracker {
     bool message_ids_expected = true;
   };
 
-  request_tracker(settings s, transport& t, submit_gate& rate, channel_metrics& metrics,
+  request_tracker(settings s, Transport& t, submit_gate& rate, channel_metrics& metrics,
                   std::vector<channel_event>& events);
   request_tracker(const request_tracker&) = delete;
   request_tracker& operator=(const request_tracker&) = delete;
@@ -255,7 +255,7 @@ class request_tracker {
   }
 
   settings settings_;
-  transport& transport_;
+  Transport& transport_;
   submit_gate& rate_;
   channel_metrics& metrics_;
   std::vector<channel_event>& events_;

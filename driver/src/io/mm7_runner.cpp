@@ -132,11 +132,40 @@ struct mm7_runner::impl : std::enable_shared_from_this<impl> {
     acceptor.open(endpoint.protocol(), ec);
     if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
     if (!ec) acceptor.bind(endpoint, ec);
+    if (ec == asio::error::address_in_use && previous != nullptr)
+      ec = take_port_from(*previous, endpoint);
     if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec)
       throw std::runtime_error(fmt::format("[listener] cannot listen on {}:{}: {}",
                                            m.listen_address, m.listen_port, ec.message()));
     port = acceptor.local_endpoint().port();
+  }
+
+  // The previous instance listens on the same port at an address that overlaps `endpoint` (e.g.
+  // 127.0.0.1 to 0.0.0.0 or back): it stops listening, and this socket binds. Should that bind
+  // fail, the previous instance listens again where it was (its accept loop goes on: it only
+  // ends on a closed acceptor), so a refused configuration changes nothing. Returns the bind's
+  // error; address_in_use when the previous instance is not on that port.
+  boost::system::error_code take_port_from(impl& previous, const tcp::endpoint& endpoint) {
+    boost::system::error_code ec;
+    if (!previous.acceptor.is_open()) return asio::error::address_in_use;
+    const tcp::endpoint old = previous.acceptor.local_endpoint(ec);
+    if (ec || old.port() != endpoint.port()) return asio::error::address_in_use;
+    previous.acceptor.close(ec);
+    ec.clear();
+    acceptor.bind(endpoint, ec);
+    if (!ec) return ec;
+    boost::system::error_code again;
+    previous.acceptor.open(old.protocol(), again);
+    if (!again) previous.acceptor.set_option(tcp::acceptor::reuse_address(true), again);
+    if (!again) previous.acceptor.bind(old, again);
+    if (!again) previous.acceptor.listen(asio::socket_base::max_listen_connections, again);
+    if (again)
+      log.write(log_level::error, config.channel,
+                fmt::format("MM7 listener: cannot listen on {} again after a refused change: {}",
+                            old.address().to_string() + ":" + std::to_string(old.port()),
+                            again.message()));
+    return ec;
   }
 
   void start() {

@@ -2,6 +2,7 @@
 // reports outcomes when the test says so: the queue, the window, the rate, pauses, resends,
 // shutdown and drain, and exactly one RESPONSE per request on every path.
 #include "channel/request_tracker.hpp"
+#include "channel/request_tracker_impl.hpp"
 
 #include <fmt/format.h>
 
@@ -16,7 +17,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using tracker_t = request_tracker<prepared_request>;
+struct fake_transport;
+using tracker_t = request_tracker<prepared_request, fake_transport>;
 using time_point = tracker_t::time_point;
 
 struct write_record {
@@ -26,7 +28,7 @@ struct write_record {
   time_point at;
 };
 
-struct fake_transport final : tracker_t::transport {
+struct fake_transport {
   std::size_t window = 4;
   bool link_up = true;
   std::size_t outstanding = 0;  // parts written, outcome not reported by the test yet
@@ -34,19 +36,19 @@ struct fake_transport final : tracker_t::transport {
   std::vector<std::string> lines;
   std::size_t recycled = 0;
 
-  bool can_write(time_point) override { return link_up && outstanding < window; }
-  void write_part(std::size_t slot, std::uint16_t part, bool retried, time_point now) override {
+  bool can_write(time_point) { return link_up && outstanding < window; }
+  void write_part(std::size_t slot, std::uint16_t part, bool retried, time_point now) {
     ++outstanding;
     writes.push_back({slot, part, retried, now});
   }
   std::string unsent_text(unsent_reason why, const prepared_request& r, const tracker_t::in_flight*,
-                          std::uint16_t part) override {
+                          std::uint16_t part) {
     return fmt::format("unsent {} request {} part {}", static_cast<int>(why), r.request_id, part);
   }
-  void log(log_level, std::string line, std::uint64_t) override { lines.push_back(line); }
-  void log_summary(log_level, std::string line) override { lines.push_back(line); }
-  bool logging(log_level) const override { return true; }
-  void recycle(prepared_request&) override { ++recycled; }
+  void log(log_level, std::string line, std::uint64_t) { lines.push_back(line); }
+  void log_summary(log_level, std::string line) { lines.push_back(line); }
+  bool logging(log_level) const { return true; }
+  void recycle(prepared_request&) { ++recycled; }
 };
 
 struct fixture {
@@ -112,6 +114,9 @@ std::string attr_of(const channel_event& e, std::string_view key) {
 }
 
 }  // namespace
+
+// Every member, compiled against the fake (the tests below call most of them).
+template class smsdrv::channel::request_tracker<prepared_request, fake_transport>;
 
 TEST_CASE("requests go out in order, within the transport's window") {
   fixture f;
@@ -212,6 +217,28 @@ TEST_CASE("a resend waits for its due time, and counts in the response") {
   f.tracker.accepted(again.slot, again.part, "m1");
   CHECK(attr_of(f.response(1), attr::retries) == "1");
   CHECK(f.tracker.resubmissions() == 1);
+  f.each_answered_once(1);
+}
+
+TEST_CASE("a part written again is no longer waiting: the request stays until its outcome") {
+  fixture f;
+  f.send(1, 2);
+  REQUIRE(f.transport.writes.size() == 2);
+  const auto first = f.take_write(0);
+  f.tracker.resend(first.slot, first.part, f.now);
+  f.tracker.pump(f.now);
+  REQUIRE(f.transport.writes.size() == 3);
+  CHECK(f.tracker.resends_waiting() == 0);
+  // The second part fails: the first, written again, is still out and keeps the slot.
+  const auto second = f.take_write(1);
+  f.tracker.failed(second.slot, second.part, SMSDRV_E_SMSC_REJECTED, "refused");
+  CHECK(f.response(1).status == SMSDRV_E_SMSC_REJECTED);
+  CHECK(f.tracker.in_flight_requests() == 1);
+  CHECK(f.tracker.awaiting(tracker_t::tag_of(first.slot, first.part)));
+  CHECK(f.transport.recycled == 0);
+  const auto again = f.take_write(2);
+  f.tracker.accepted(again.slot, again.part, "m1");
+  CHECK(f.transport.recycled == 1);
   f.each_answered_once(1);
 }
 

@@ -1,18 +1,21 @@
-#include "channel/request_tracker.hpp"
+// The request tracker's member definitions (request_tracker.hpp). Included only where the
+// tracker is instantiated: by each transport's .cpp, which ends with
+// `template class request_tracker<R, T>;` so that the compiler sees the transport's calls and the
+// tracker's together and may inline them, and by request_tracker_test with its fake transport.
+#pragma once
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <utility>
 
-#include "channel/http_request.hpp"
-#include "channel/prepared_request.hpp"
+#include "channel/request_tracker.hpp"
 #include "smsdrv/status.hpp"
 
 namespace smsdrv::channel {
-namespace {
+namespace tracker_detail {
 
-std::string join_ids(const std::vector<std::string>& ids) {
+inline std::string join_ids(const std::vector<std::string>& ids) {
   std::string out;
   for (const std::string& id : ids) {
     if (!out.empty()) out.push_back(',');
@@ -22,15 +25,15 @@ std::string join_ids(const std::vector<std::string>& ids) {
 }
 
 // "segment 2" or "segments 2 to 3" (numbered from 1; first <= last).
-std::string segments_text(std::size_t first, std::size_t last) {
+inline std::string segments_text(std::size_t first, std::size_t last) {
   return first == last ? fmt::format("segment {}", first)
                        : fmt::format("segments {} to {}", first, last);
 }
 
-}  // namespace
+}  // namespace tracker_detail
 
-template <class Request>
-void request_tracker<Request>::in_flight::reset() {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::in_flight::reset() {
   request = Request{};
   parts = sent = outcomes = waiting = 0;
   resubmitted = 0;
@@ -39,16 +42,16 @@ void request_tracker<Request>::in_flight::reset() {
   answered = abandoned = in_use = drained = false;
 }
 
-template <class Request>
-request_tracker<Request>::request_tracker(settings s, transport& t, submit_gate& rate,
-                                          channel_metrics& metrics,
-                                          std::vector<channel_event>& events)
+template <class Request, class Transport>
+request_tracker<Request, Transport>::request_tracker(settings s, Transport& t, submit_gate& rate,
+                                                     channel_metrics& metrics,
+                                                     std::vector<channel_event>& events)
     : settings_(s), transport_(t), rate_(rate), metrics_(metrics), events_(events) {}
 
 // ---- requests ------------------------------------------------------------------------------
 
-template <class Request>
-void request_tracker<Request>::enqueue(Request&& r, time_point now) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::enqueue(Request&& r, time_point now) {
   if (shutting_down_) {
     respond_failure(r.request_id, SMSDRV_E_SHUT_DOWN,
                     transport_.unsent_text(unsent_reason::enqueued_after_shutdown, r, nullptr, 0));
@@ -64,8 +67,8 @@ void request_tracker<Request>::enqueue(Request&& r, time_point now) {
   pump(now);
 }
 
-template <class Request>
-std::size_t request_tracker<Request>::allocate_slot() {
+template <class Request, class Transport>
+std::size_t request_tracker<Request, Transport>::allocate_slot() {
   if (free_slots_.empty()) {
     slots_.push_back(std::make_unique<in_flight>());
     free_slots_.push_back(slots_.size() - 1);
@@ -77,8 +80,8 @@ std::size_t request_tracker<Request>::allocate_slot() {
   return slot;
 }
 
-template <class Request>
-void request_tracker<Request>::pump(time_point now) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::pump(time_point now) {
   // Only a stop at the rate limit makes the pump wait for it: stopped by anything else (a
   // pause, the window, the link, nothing to send), what it writes next is not late, and the
   // rate limit does not make it up (flow/rate_limit.hpp).
@@ -119,9 +122,9 @@ void request_tracker<Request>::pump(time_point now) {
   rate_.not_waiting();
 }
 
-template <class Request>
-void request_tracker<Request>::write(std::size_t slot, std::uint16_t part, bool retried,
-                                     time_point now) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::write(std::size_t slot, std::uint16_t part, bool retried,
+                                                time_point now) {
   part_state& p = at(slot).part[part];
   p.written_as = ++writes_;
   p.awaiting = true;
@@ -132,8 +135,8 @@ void request_tracker<Request>::write(std::size_t slot, std::uint16_t part, bool 
 // count (every Nth submission) refuses the first submission after each pause again and again
 // once its count lines up with the window: the refusals then move from part to part instead of
 // using up one request's retries.
-template <class Request>
-auto request_tracker<Request>::pick_resend(time_point now) ->
+template <class Request, class Transport>
+auto request_tracker<Request, Transport>::pick_resend(time_point now) ->
     typename std::deque<resend_entry>::iterator {
   auto best = resend_.begin();
   auto refusals = [&](const resend_entry& r) { return at(r.slot).part[r.part].refusals; };
@@ -142,8 +145,9 @@ auto request_tracker<Request>::pick_resend(time_point now) ->
   return best;
 }
 
-template <class Request>
-void request_tracker<Request>::take_unsent(std::size_t limit, std::vector<unsent_request>& out) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::take_unsent(std::size_t limit,
+                                                      std::vector<unsent_request>& out) {
   if (shutting_down_) return;
   // queue_ holds only requests of which nothing was written (a started one has a slot).
   for (auto it = queue_.begin(); it != queue_.end() && limit > 0;) {
@@ -158,15 +162,15 @@ void request_tracker<Request>::take_unsent(std::size_t limit, std::vector<unsent
   }
 }
 
-template <class Request>
-void request_tracker<Request>::take_queued(std::deque<Request>& out) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::take_queued(std::deque<Request>& out) {
   for (Request& r : queue_)
     out.push_back(std::move(r));
   queue_.clear();
 }
 
-template <class Request>
-void request_tracker<Request>::put_back(std::deque<Request>& requests) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::put_back(std::deque<Request>& requests) {
   for (auto it = requests.rbegin(); it != requests.rend(); ++it)
     queue_.push_front(std::move(*it));
   requests.clear();
@@ -174,16 +178,16 @@ void request_tracker<Request>::put_back(std::deque<Request>& requests) {
 
 // ---- outcomes ------------------------------------------------------------------------------
 
-template <class Request>
-bool request_tracker<Request>::awaiting(std::uint64_t tag) const noexcept {
+template <class Request, class Transport>
+bool request_tracker<Request, Transport>::awaiting(std::uint64_t tag) const noexcept {
   const std::size_t s = slot_of(tag);
   const std::uint16_t p = part_of(tag);
   return s < slots_.size() && at(s).in_use && p < at(s).part.size() && at(s).part[p].awaiting;
 }
 
-template <class Request>
-void request_tracker<Request>::accepted(std::size_t slot, std::uint16_t part,
-                                        std::string_view message_id) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::accepted(std::size_t slot, std::uint16_t part,
+                                                   std::string_view message_id) {
   in_flight& f = at(slot);
   ++f.outcomes;
   part_state& p = f.part[part];
@@ -197,9 +201,10 @@ void request_tracker<Request>::accepted(std::size_t slot, std::uint16_t part,
   release_if_done(slot);
 }
 
-template <class Request>
-void request_tracker<Request>::failed(std::size_t slot, std::uint16_t part, std::int32_t status,
-                                      std::string text, attributes extra) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::failed(std::size_t slot, std::uint16_t part,
+                                                 std::int32_t status, std::string text,
+                                                 attributes extra) {
   in_flight& f = at(slot);
   ++f.outcomes;
   f.part[part].awaiting = false;
@@ -231,9 +236,9 @@ void request_tracker<Request>::failed(std::size_t slot, std::uint16_t part, std:
   release_if_done(slot);
 }
 
-template <class Request>
-void request_tracker<Request>::resend(std::size_t slot, std::uint16_t part, time_point due,
-                                      bool counted) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::resend(std::size_t slot, std::uint16_t part,
+                                                 time_point due, bool counted) {
   auto pos = std::upper_bound(resend_.begin(), resend_.end(), due,
                               [](time_point d, const resend_entry& r) { return d < r.due; });
   resend_.insert(pos, resend_entry{slot, part, due});
@@ -243,8 +248,9 @@ void request_tracker<Request>::resend(std::size_t slot, std::uint16_t part, time
   if (counted) ++f.resubmitted;
 }
 
-template <class Request>
-void request_tracker<Request>::unwrite(std::size_t slot, std::uint16_t part, time_point now) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::unwrite(std::size_t slot, std::uint16_t part,
+                                                  time_point now) {
   in_flight& f = at(slot);
   if (f.parts != 1 || f.resubmitted != 0 || f.answered || f.outcomes != 0) {
     resend(slot, part, now, /*counted=*/false);
@@ -257,8 +263,8 @@ void request_tracker<Request>::unwrite(std::size_t slot, std::uint16_t part, tim
   --in_flight_requests_;
 }
 
-template <class Request>
-void request_tracker<Request>::drop_resends(std::size_t slot) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::drop_resends(std::size_t slot) {
   in_flight& f = at(slot);
   if (f.waiting == 0) return;
   std::erase_if(resend_, [&](const resend_entry& r) { return r.slot == slot; });
@@ -266,8 +272,9 @@ void request_tracker<Request>::drop_resends(std::size_t slot) {
   f.waiting = 0;
 }
 
-template <class Request>
-void request_tracker<Request>::fail_unsent(std::size_t slot, std::int32_t status, std::string why) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::fail_unsent(std::size_t slot, std::int32_t status,
+                                                      std::string why) {
   in_flight& f = at(slot);
   if (sending_slot_ == slot) sending_slot_.reset();
   f.abandoned = true;
@@ -281,8 +288,8 @@ void request_tracker<Request>::fail_unsent(std::size_t slot, std::int32_t status
   release_if_done(slot);
 }
 
-template <class Request>
-void request_tracker<Request>::release_if_done(std::size_t slot) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::release_if_done(std::size_t slot) {
   in_flight& f = at(slot);
   if (!f.in_use || f.outcomes != f.sent) return;
   const bool all_sent = f.sent == f.parts;
@@ -299,8 +306,8 @@ void request_tracker<Request>::release_if_done(std::size_t slot) {
 
 // ---- responses -----------------------------------------------------------------------------
 
-template <class Request>
-void request_tracker<Request>::respond_ok(in_flight& f) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::respond_ok(in_flight& f) {
   channel_event& e = events_.emplace_back();
   e.type = SMSDRV_EVENT_RESPONSE;
   e.request_id = f.request.request_id;
@@ -317,7 +324,7 @@ void request_tracker<Request>::respond_ok(in_flight& f) {
   // yet; their delivery reports carry them.
   const bool complete = f.outcomes == f.parts;
   if (complete && f.message_ids.size() > 1)
-    e.attrs.emplace_back(attr::message_ids, join_ids(f.message_ids));
+    e.attrs.emplace_back(attr::message_ids, tracker_detail::join_ids(f.message_ids));
   else
     e.attrs.emplace_back(attr::message_ids, first_id);
   e.attrs.emplace_back(attr::segments, std::to_string(f.parts));
@@ -336,9 +343,10 @@ void request_tracker<Request>::respond_ok(in_flight& f) {
   metrics_.request_answered(SMSDRV_OK, {});
 }
 
-template <class Request>
-void request_tracker<Request>::respond_failure(std::uint64_t request_id, std::int32_t status,
-                                               std::string text, attributes attrs) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::respond_failure(std::uint64_t request_id,
+                                                          std::int32_t status, std::string text,
+                                                          attributes attrs) {
   if (batching_) {
     auto b = std::find_if(batches_.begin(), batches_.end(),
                           [&](const failure_batch& x) { return x.status == status; });
@@ -364,8 +372,8 @@ void request_tracker<Request>::respond_failure(std::uint64_t request_id, std::in
   events_.push_back(std::move(e));
 }
 
-template <class Request>
-std::string request_tracker<Request>::parts_sent_text(const in_flight& f) const {
+template <class Request, class Transport>
+std::string request_tracker<Request, Transport>::parts_sent_text(const in_flight& f) const {
   const std::size_t total = f.parts;
   std::size_t accepted = 0;
   std::string ids;
@@ -375,23 +383,23 @@ std::string request_tracker<Request>::parts_sent_text(const in_flight& f) const 
     if (!ids.empty()) ids += ',';
     ids += f.message_ids[i];
   }
-  std::string out = fmt::format("{} of {} {} sent", segments_text(1, f.sent), total,
+  std::string out = fmt::format("{} of {} {} sent", tracker_detail::segments_text(1, f.sent), total,
                                 f.sent == 1 ? "was" : "were");
   if (accepted == f.sent && accepted > 0)
     out += fmt::format(" and accepted (message id{} {})", accepted == 1 ? "" : "s", ids);
   else if (accepted > 0)
     out += fmt::format(" ({} accepted: message id{} {})", accepted, accepted == 1 ? "" : "s", ids);
   if (f.sent < total)
-    out += fmt::format("; {} {} never sent", segments_text(f.sent + 1, total),
+    out += fmt::format("; {} {} never sent", tracker_detail::segments_text(f.sent + 1, total),
                        total - f.sent == 1 ? "was" : "were");
   return out;
 }
 
-template <class Request>
-void request_tracker<Request>::respond_stopped(in_flight& f) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::respond_stopped(in_flight& f) {
   const std::size_t total = f.parts;
   attributes a;
-  a.emplace_back(attr::message_ids, join_ids(f.message_ids));
+  a.emplace_back(attr::message_ids, tracker_detail::join_ids(f.message_ids));
   a.emplace_back(attr::segments, std::to_string(total));
   if (f.sent < total) a.emplace_back(attr::failed_segment, fmt::format("{}/{}", f.sent + 1, total));
   if (f.resubmitted > 0) a.emplace_back(attr::retries, std::to_string(f.resubmitted));
@@ -402,8 +410,9 @@ void request_tracker<Request>::respond_stopped(in_flight& f) {
 
 // ---- pauses --------------------------------------------------------------------------------
 
-template <class Request>
-void request_tracker<Request>::pause_until(time_point until, std::uint64_t refused_write) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::pause_until(time_point until,
+                                                      std::uint64_t refused_write) {
   pause_began_after_ = writes_;
   pause_cause_ = refused_write;
   paused_until_ = std::max(paused_until_, until);
@@ -411,9 +420,9 @@ void request_tracker<Request>::pause_until(time_point until, std::uint64_t refus
 
 // ---- the link down -------------------------------------------------------------------------
 
-template <class Request>
-void request_tracker<Request>::expire(time_point now, time_point since,
-                                      std::chrono::nanoseconds wait) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::expire(time_point now, time_point since,
+                                                 std::chrono::nanoseconds wait) {
   if (sending_slot_) {
     const std::size_t slot = *sending_slot_;
     in_flight& f = at(slot);
@@ -439,9 +448,9 @@ void request_tracker<Request>::expire(time_point now, time_point since,
   }
 }
 
-template <class Request>
-auto request_tracker<Request>::next_expiry(time_point since,
-                                           std::chrono::nanoseconds wait) const noexcept
+template <class Request, class Transport>
+auto request_tracker<Request, Transport>::next_expiry(time_point since,
+                                                      std::chrono::nanoseconds wait) const noexcept
     -> time_point {
   time_point t = time_point::max();
   if (sending_slot_) t = std::min(t, expiry_of(at(*sending_slot_).request.accepted, since, wait));
@@ -451,16 +460,16 @@ auto request_tracker<Request>::next_expiry(time_point since,
   return t;
 }
 
-template <class Request>
-auto request_tracker<Request>::work_at() const noexcept -> time_point {
+template <class Request, class Transport>
+auto request_tracker<Request, Transport>::work_at() const noexcept -> time_point {
   if (sending_slot_ || (!queue_.empty() && !shutting_down_)) return time_point{};
   return next_resend();
 }
 
 // ---- shutdown ------------------------------------------------------------------------------
 
-template <class Request>
-void request_tracker<Request>::shutdown(time_point now, time_point deadline) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::shutdown(time_point now, time_point deadline) {
   static_cast<void>(now);
   if (shutting_down_) return;
   shutting_down_ = true;
@@ -488,8 +497,8 @@ void request_tracker<Request>::shutdown(time_point now, time_point deadline) {
   end_batch("shutdown");
 }
 
-template <class Request>
-void request_tracker<Request>::end_drain() {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::end_drain() {
   drain_ended_ = true;
   if (in_flight_requests_ == 0) return;
   begin_batch();
@@ -502,7 +511,7 @@ void request_tracker<Request>::end_drain() {
     std::string text = transport_.unsent_text(unsent_reason::drain_deadline, f.request, &f, 0);
     if (total > 1) text += "; " + parts_sent_text(f);
     attributes a;
-    if (total > 1) a.emplace_back(attr::message_ids, join_ids(f.message_ids));
+    if (total > 1) a.emplace_back(attr::message_ids, tracker_detail::join_ids(f.message_ids));
     if (f.resubmitted > 0) a.emplace_back(attr::retries, std::to_string(f.resubmitted));
     respond_failure(f.request.request_id, SMSDRV_E_OUTCOME_UNKNOWN, std::move(text), std::move(a));
     f.answered = true;
@@ -512,14 +521,14 @@ void request_tracker<Request>::end_drain() {
   end_batch("shutdown: the drain deadline passed");
 }
 
-template <class Request>
-void request_tracker<Request>::begin_batch() {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::begin_batch() {
   batching_ = true;
   batches_.clear();
 }
 
-template <class Request>
-void request_tracker<Request>::end_batch(std::string_view what) {
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::end_batch(std::string_view what) {
   batching_ = false;
   for (const failure_batch& b : batches_) {
     // Shutting down is asked for: its SMSDRV_E_SHUT_DOWN answers are no problem.
@@ -533,8 +542,5 @@ void request_tracker<Request>::end_batch(std::string_view what) {
   }
   batches_.clear();
 }
-
-template class request_tracker<prepared_request>;
-template class request_tracker<http_prepared_request>;
 
 }  // namespace smsdrv::channel
