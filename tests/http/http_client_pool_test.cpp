@@ -151,8 +151,7 @@ TEST_CASE("abort_all on two threads: every exchange has its result at once, writ
   io::http_client_settings s;
   s.max_connections = 2;  // one connection per thread: the second request on each waits in curl
   harness h(2, s);
-  h.start({gw.url("/slow/5000"), gw.url("/slow/5000"), gw.url("/slow/5000"),
-           gw.url("/slow/5000")});
+  h.start({gw.url("/slow/5000"), gw.url("/slow/5000"), gw.url("/slow/5000"), gw.url("/slow/5000")});
   // Until both connections' requests are at the gateway.
   REQUIRE(gw.requests(2).size() == 2);
   h.run_for(100ms);

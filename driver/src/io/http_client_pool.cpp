@@ -41,8 +41,8 @@ struct http_client_pool::state : std::enable_shared_from_this<state> {
     // The driver's I/O thread only.
     std::size_t assigned = 0;  // handed over, result not delivered
     std::uint64_t started = 0;
-    std::vector<job> staged;              // not handed over yet
-    std::vector<finished> delivering;     // swapped out of `results`
+    std::vector<job> staged;           // not handed over yet
+    std::vector<finished> delivering;  // swapped out of `results`
     // The shard's thread only.
     std::vector<job> taking;  // swapped out of `jobs`
 
