@@ -162,6 +162,42 @@ def main():
                         f"{med('sink_cpu_us_per_request'):.1f} µs; sink-bound in {sink_bound} of "
                         f"{len(http)} runs", sink_bound * 2 > len(http)))
 
+    threads = lines(os.path.join(d, "http-threads.jsonl"))
+    if threads:
+        conc = threads[0]["concurrency"]
+        print(f"### HTTP gateways by x-http-io-threads ({conc} concurrent, the same sink, "
+              "medians of the runs of each)\n")
+        print("| x-http-io-threads | runs | requests/s | driver / Kannel | CPU µs/request, "
+              "driver's process | busiest thread µs/request (which) | I/O thread µs/request | "
+              "sink µs/request | sink-bound runs |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for n in sorted({r["io_threads"] for r in threads}):
+            rs = [r for r in threads if r["io_threads"] == n]
+            med = lambda key: statistics.median(r[key] for r in rs)
+            names = sorted({r["busiest_thread"] for r in rs})
+            names = ", ".join("smsdrv-http-*" if x.startswith("smsdrv-http-") else x
+                              for x in names)
+            names = ", ".join(dict.fromkeys(names.split(", ")))
+            # The I/O thread: from the per-thread figures, or the busiest thread when that was it
+            # (runs recorded before smpp-bench wrote thread_cpu_us_per_request).
+            io = [r["thread_cpu_us_per_request"].get("smsdrv-io", 0)
+                  if "thread_cpu_us_per_request" in r else r["busiest_thread_cpu_us_per_request"]
+                  for r in rs
+                  if "thread_cpu_us_per_request" in r or r["busiest_thread"] == "smsdrv-io"]
+            sink_bound = sum(r["bottleneck"] == "sink" for r in rs)
+            print(f"| {n} | {len(rs)} | {fmt_rate(med('requests_per_s'))} "
+                  f"| {med('ratio_to_kannel'):.2f}× | {med('cpu_us_per_request'):.1f} "
+                  f"| {med('busiest_thread_cpu_us_per_request'):.1f} ({names}) "
+                  f"| {statistics.median(io):.1f} ({len(io)} runs) | {med('sink_cpu_us_per_request'):.1f} "
+                  f"| {sink_bound} of {len(rs)} |")
+            if n > 0:
+                targets.append((f"the HTTP sink, not the driver, the bottleneck at {conc} "
+                                f"concurrent with x-http-io-threads = {n}",
+                                f"{med('busiest_thread_cpu_us_per_request'):.1f} against "
+                                f"{med('sink_cpu_us_per_request'):.1f} µs; sink-bound in "
+                                f"{sink_bound} of {len(rs)} runs", sink_bound * 2 > len(rs)))
+        print()
+
     shared = lines(os.path.join(d, "shared-limit.jsonl"))
     if shared:
         hosts = shared[0]["hosts"]

@@ -83,6 +83,16 @@ for i in $(seq "$runs"); do
     >>"$out/http.jsonl"
 done
 
+# The same with the channel's exchanges on threads of its own (x-http-io-threads = N; 0 as above,
+# again in the same stretch of time as the others).
+: >"$out/http-threads.jsonl"
+for n in 0 2 3 4; do
+  for i in $(seq "$runs"); do
+    "$bench" http --count 50000 --kannel-count 20000 --concurrency 32 --no-progress \
+      --io-threads "$n" >>"$out/http-threads.jsonl"
+  done
+done
+
 # MMS over MM7 to mmsc-sim (docs/benchmarks.md): submits/s with a 30 KB image, DeliverReq/s, and
 # the heap per SendMMS with 500 in flight and after their answers.
 : >"$out/mms-release.jsonl"

@@ -47,6 +47,10 @@ check_json "$tmp/stub" requests_per_s stub_peak_rss_kb
 check_json "$tmp/http" requests_per_s cpu_us_per_request busiest_thread_cpu_us_per_request \
   sink_cpu_us_per_request bottleneck floor_requests floor_client_cpu_us_per_request \
   floor_sink_cpu_us_per_request floor_bottleneck
+# The same with the channel's exchanges on threads of their own.
+"$bench" http --count 300 --kannel-count 0 --floor-count 0 --concurrency 8 --io-threads 2 \
+  --no-progress >"$tmp/http-threads"
+check_json "$tmp/http-threads" io_threads requests_per_s busiest_thread thread_cpu_us_per_request
 
 "$bench" mms --count 50 --inbound 20 --concurrency 4 --image-size 3000 --held 20 --held-ms 2000 \
   --no-progress >"$tmp/mms"

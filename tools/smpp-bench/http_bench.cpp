@@ -59,6 +59,17 @@ std::map<int, thread_cpu> thread_cpu_seconds() {
   return out;
 }
 
+// CPU seconds each thread of this process used between two samples, summed by thread name.
+std::map<std::string, double> cpu_by_thread_name(const std::map<int, thread_cpu>& before,
+                                                 const std::map<int, thread_cpu>& after) {
+  std::map<std::string, double> out;
+  for (const auto& [tid, t] : after) {
+    const auto b = before.find(tid);
+    out[t.name] += t.seconds - (b == before.end() ? 0.0 : b->second.seconds);
+  }
+  return out;
+}
+
 // The thread of this process (the host's, the driver's I/O thread, an HTTP channel's own) that
 // used the most CPU time between two samples.
 thread_cpu busiest_thread(const std::map<int, thread_cpu>& before,
@@ -114,6 +125,7 @@ struct side_result {
   // The driver's process: its busiest thread (the host's, the I/O thread or an HTTP channel's own).
   double busiest_thread_cpu_s = 0;
   std::string busiest_thread;
+  std::map<std::string, double> thread_cpu_s;  // by thread name
   std::string first_failure;
 };
 
@@ -147,9 +159,11 @@ side_result run_driver_side(const http_bench_options& o, sink_process& sink) {
                      fmt::format("driver http c={}", o.concurrency), o.progress);
   r.seconds = std::chrono::duration<double>(clock::now() - t0).count();
   r.cpu_s = own_cpu_seconds() - cpu_before;
-  const thread_cpu busiest = busiest_thread(threads_before, thread_cpu_seconds());
+  const auto threads_after = thread_cpu_seconds();
+  const thread_cpu busiest = busiest_thread(threads_before, threads_after);
   r.busiest_thread_cpu_s = busiest.seconds;
   r.busiest_thread = busiest.name;
+  r.thread_cpu_s = cpu_by_thread_name(threads_before, threads_after);
   const sink_stats after = sink.stats();
   r.requests = after.requests - before.requests;
   r.ok = sent.ok;
@@ -305,6 +319,11 @@ std::string run_http(const http_bench_options& o) {
   const double sink_us = d.sink_cpu_s * per_request;
   j.num("busiest_thread_cpu_us_per_request", driver_thread_us, 1);
   j.str("busiest_thread", d.busiest_thread);
+  // Every thread of the driver's process by name ("smpp-bench": the host's, sending and polling).
+  j.begin_object("thread_cpu_us_per_request");
+  for (const auto& [name, cpu] : d.thread_cpu_s)
+    if (cpu > 0) j.num(name, cpu * per_request, 1);
+  j.end_object();
   j.num("sink_cpu_us_per_request", sink_us, 1);
   j.str("bottleneck", sink_us >= driver_thread_us ? "sink" : "driver");
   if (o.floor_count > 0) {
