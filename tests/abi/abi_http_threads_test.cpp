@@ -207,8 +207,9 @@ TEST_CASE("removed and replaced with exchanges in flight on two threads") {
     CAPTURE(id);
     CHECK(got.at(id) == SMSDRV_OK);
   }
-  // Configuring frees the retired instances (their threads joined on the I/O thread); the name
-  // can be used again.
+  // Configuring frees the retired instances once they have finished (their threads joined on the
+  // I/O thread, a moment after their last response); the name can be used again.
+  std::this_thread::sleep_for(200ms);
   drv.configure("channel-gone", http_options(gw.url("/send"), 2, 2));
   const auto again = send(drv, "channel-gone", "again");
   got = responses(h, drv, 15, std::move(got));
