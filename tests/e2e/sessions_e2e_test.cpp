@@ -196,3 +196,35 @@ TEST_CASE("a bind lost mid-run: its requests follow x-smpp-in-flight-on-disconne
   }
   CHECK(s.dms.finish() == 0);
 }
+
+TEST_CASE("a bind lost for good: what it had in flight goes out on the bind still bound") {
+  // Responses take 300 ms, so each bind has submissions in flight when one is closed; the
+  // account then allows one bind, so the lost one cannot come back. With resubmit, what it had
+  // in flight is sent again on the other bind at once rather than waiting for its reconnect
+  // (which never comes) until x-smpp-response-max-waiting-time fails it.
+  stack s({"--delay-ms", "300", "--account-limit", "e2e:binds=2"},
+          options(2, 100,
+                  "x-smpp-in-flight-on-disconnect = resubmit\n"
+                  "x-smpp-response-max-waiting-time = 20000\n"),
+          2);
+  const int n = 40;
+  s.dms.send_many("m", n);
+  REQUIRE(s.submits_seen(20) >= 20);
+  s.smsc.proc->write_line(R"({"cmd":"account-limit","system_id":"e2e","binds":1})");
+  s.smsc.proc->write_line(R"({"cmd":"close","conn":1})");
+  const auto closed_at = std::chrono::steady_clock::now();
+  REQUIRE(s.until([](const json_line& j) { return is_state(j, "session-down"); }));
+  const auto r = s.responses(n);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - closed_at).count();
+  CHECK(r.size() == n);
+  for (const auto& [id, count] : r)
+    CHECK(count == 1);
+  CHECK(s.dms.ok_responses() == n);
+  CHECK(seconds < 15);  // well before the waiting time (20 s) would have failed them
+  // Some were in flight on the lost bind and answered after all: sent twice in total.
+  CHECK(s.smsc.count("submit_sm") > static_cast<std::size_t>(n));
+  CHECK(s.dms.proc->stderr_text().find("go out again on the sessions still bound") !=
+        std::string::npos);
+  CHECK(s.dms.finish() == 0);
+}

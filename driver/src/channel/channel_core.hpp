@@ -146,6 +146,17 @@ class channel_core final : private smpp::session_handler, private inbound_port {
   // Requests another session did not send, queued ahead of what this core holds (they are
   // older); sent from the next call on (or failed by a shutdown that follows).
   void put_back(std::deque<prepared_request>& requests) { tracker_.put_back(requests); }
+  // x-smpp-in-flight-on-disconnect = resubmit: the requests whose every segment was written and
+  // lost with this session's link, each waiting to be written again, moved to the end of `out`
+  // (another session sends them); adopt_resends() takes such requests in and writes them as the
+  // window allows, before anything queued. Their resubmission counts go with them.
+  void take_resends(std::vector<written_request<prepared_request>>& out) {
+    tracker_.take_resends(out);
+  }
+  void adopt_resends(std::vector<written_request<prepared_request>>& in, time_point now) {
+    now_ = now;
+    tracker_.adopt_resends(in, now);
+  }
   // Requests accepted and not yet answered (queued or in flight).
   std::size_t open_requests() const noexcept { return tracker_.open_requests(); }
   // Inbound events the host has not acknowledged yet (also those whose connection is gone), and

@@ -22,6 +22,9 @@
 //    transport's waiting time fails as SMSDRV_E_CHANNEL_DOWN.
 //  - take_unsent() (x-failover-channel), take_queued()/put_back() (several binds of a channel):
 //    requests of which nothing was written leave the tracker without a RESPONSE.
+//  - take_resends()/adopt_resends() (several binds): a request all of whose parts were written
+//    and lost with the link, each waiting to be written again, moves with its parts' records to
+//    another tracker, where it waits to be written again as it did here; no RESPONSE on the way.
 //  - shutdown(): queued requests and parts waiting to be written again fail at once as
 //    SMSDRV_E_SHUT_DOWN (never sent); requests in flight are waited for; end_drain() (the
 //    transport calls it at the drain deadline, or not when its aborted exchanges report back)
@@ -63,6 +66,17 @@ struct part_state {
   std::uint8_t lost = 0;             // resubmissions after a lost link
   bool accepted = false;             // the gateway accepted it
   bool awaiting = false;             // written, its outcome not reported yet
+};
+
+// A request whose parts were all written and lost with the link, each waiting to be written
+// again, on its way from one bind of a channel to another (x-smpp-sessions with
+// x-smpp-in-flight-on-disconnect = resubmit): the records of its parts and its resubmissions go
+// with it, so that its limits and its _smsRetries go on counting on the other bind.
+template <class Request>
+struct written_request {
+  Request request;
+  std::vector<part_state> part;
+  std::uint32_t resubmitted = 0;
 };
 
 // Why the tracker answers a request itself; the transport words it (Transport::unsent_text).
@@ -156,6 +170,12 @@ class request_tracker {
   // what is queued (they are older).
   void take_queued(std::deque<Request>& out);
   void put_back(std::deque<Request>& requests);
+  // Several binds: the requests all of whose parts wait to be written again after a lost link
+  // (nothing of them accepted, failed or awaiting an answer) out, in the order their parts are
+  // due, to the end of `out`; none while shutting down. adopt_resends() takes them in: each gets
+  // a slot, its parts wait to be written again from `now` (before anything queued).
+  void take_resends(std::vector<written_request<Request>>& out);
+  void adopt_resends(std::vector<written_request<Request>>& in, time_point now);
 
   // ---- outcomes of written parts (the transport reports each once) ----
   // Whether `tag` names a part written and waiting for its outcome.

@@ -176,6 +176,51 @@ void request_tracker<Request, Transport>::put_back(std::deque<Request>& requests
   requests.clear();
 }
 
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::take_resends(std::vector<written_request<Request>>& out) {
+  if (shutting_down_) return;
+  // resend_ is in due order: the first entry of a slot decides its place.
+  std::vector<std::size_t> movable;
+  for (const resend_entry& r : resend_) {
+    const in_flight& f = at(r.slot);
+    if (f.answered || f.abandoned || f.outcomes != 0 || f.sent != f.parts || f.waiting != f.parts ||
+        sending_slot_ == r.slot)
+      continue;
+    if (std::find(movable.begin(), movable.end(), r.slot) == movable.end())
+      movable.push_back(r.slot);
+  }
+  for (const std::size_t slot : movable) {
+    in_flight& f = at(slot);
+    std::erase_if(resend_, [&](const resend_entry& r) { return r.slot == slot; });
+    written_request<Request>& w = out.emplace_back();
+    w.request = std::move(f.request);
+    w.part = std::move(f.part);
+    w.resubmitted = f.resubmitted;
+    f.reset();
+    free_slots_.push_back(slot);
+    --in_flight_requests_;
+  }
+}
+
+template <class Request, class Transport>
+void request_tracker<Request, Transport>::adopt_resends(std::vector<written_request<Request>>& in,
+                                                        time_point now) {
+  for (written_request<Request>& w : in) {
+    const std::size_t slot = allocate_slot();
+    in_flight& f = at(slot);
+    f.request = std::move(w.request);
+    f.parts = static_cast<std::uint16_t>(w.part.size());
+    f.sent = f.parts;
+    f.part = std::move(w.part);
+    f.message_ids.assign(f.parts, std::string());
+    f.resubmitted = w.resubmitted;
+    for (std::uint16_t p = 0; p < f.parts; ++p)
+      resend(slot, p, now, /*counted=*/false);
+  }
+  in.clear();
+  pump(now);
+}
+
 // ---- outcomes ------------------------------------------------------------------------------
 
 template <class Request, class Transport>

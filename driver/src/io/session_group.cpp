@@ -419,6 +419,7 @@ void session_group::rebalance() {
       queue_.push_front(std::move(*it));
     moved_.clear();
   }
+  if (any_bound) move_lost_submissions(now);
   while (!queue_.empty()) {
     std::size_t pick = runners_.size();
     std::size_t least = 0;
@@ -439,6 +440,38 @@ void session_group::rebalance() {
   }
   for (std::size_t i = 0; i < runners_.size(); ++i)
     if (touched_[i]) runners_[i]->drive();
+}
+
+// x-smpp-in-flight-on-disconnect = resubmit: what a session that is down wrote and lost with its
+// link, waiting to be written again, goes to the bound sessions (fewest open requests first)
+// rather than waiting for that session's reconnect; the window of each is its core's (the parts
+// wait there to be written again, ahead of its queue).
+void session_group::move_lost_submissions(std::chrono::steady_clock::time_point now) {
+  for (std::size_t from = 0; from < runners_.size(); ++from) {
+    channel::channel_core& core = runners_[from]->core();
+    if (core.bound() || core.finished() || core.open_requests() == 0) continue;
+    core.take_resends(lost_);
+    if (lost_.empty()) continue;
+    const std::size_t count = lost_.size();
+    for (auto& w : lost_) {
+      std::size_t pick = runners_.size();
+      for (std::size_t i = 0; i < runners_.size(); ++i) {
+        channel::channel_core& c = runners_[i]->core();
+        if (!c.bound() || c.finished()) continue;
+        if (pick == runners_.size() || c.open_requests() < runners_[pick]->core().open_requests())
+          pick = i;
+      }
+      if (pick == runners_.size()) pick = from;  // none bound after all: it stays
+      one_.push_back(std::move(w));
+      runners_[pick]->core().adopt_resends(one_, now);
+      touched_[pick] = true;
+    }
+    lost_.clear();
+    log_.write(log_level::info, name_,
+               fmt::format("session {} of {}: {} submission(s) lost with its link go out again on "
+                           "the sessions still bound (x-smpp-in-flight-on-disconnect = resubmit)",
+                           from + 1, runners_.size(), count));
+  }
 }
 
 void session_group::wake() {

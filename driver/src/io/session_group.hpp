@@ -53,6 +53,7 @@
 
 #include "channel/channel_config.hpp"
 #include "channel/prepared_request.hpp"
+#include "channel/request_tracker.hpp"
 #include "channel/session_shared.hpp"
 #include "io/event_sink.hpp"
 #include "io/tls_client.hpp"
@@ -114,6 +115,7 @@ class session_group {
   void post_rebalance();
   // Moves queued requests to sessions (see the contract above) and drives the sessions changed.
   void rebalance();
+  void move_lost_submissions(std::chrono::steady_clock::time_point now);
   void drain_inbox();
   // The shared limit switched to its local share (fallback) or back.
   void mode_changed(bool fallback, const std::string& reason);
@@ -148,7 +150,10 @@ class session_group {
 
   std::deque<channel::prepared_request> queue_;  // the channel's, on the I/O thread
   std::deque<channel::prepared_request> moved_;  // reused by rebalance()
-  std::vector<bool> touched_;                    // reused by rebalance()
+  // reused by rebalance(): written and lost with a session's link, waiting to be written again
+  std::vector<channel::written_request<channel::prepared_request>> lost_;
+  std::vector<channel::written_request<channel::prepared_request>> one_;
+  std::vector<bool> touched_;  // reused by rebalance()
   bool rebalance_posted_ = false;
   bool shutting_down_ = false;
   std::size_t running_ = 0;  // sessions not finished after begin_shutdown

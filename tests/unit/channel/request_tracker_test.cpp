@@ -496,6 +496,73 @@ TEST_CASE("several binds: take_queued and put_back keep the order") {
   CHECK(f.id_of(f.transport.writes[2]) == 3);
 }
 
+TEST_CASE("several binds: what was lost with one link moves to another, its counts with it") {
+  fixture a, b;
+  a.transport.window = 6;
+  a.send(1, 2);  // both parts written and lost: moves
+  a.send(2);     // accepted before the link broke
+  a.send(3);     // written and lost: moves
+  a.send(4, 2);  // its first part accepted, the second lost: stays (the first's id is here)
+  a.send(5);     // never written: queued (take_queued's, not take_resends')
+  REQUIRE(a.transport.writes.size() == 6);
+  const auto w0 = a.take_write(0), w1 = a.take_write(1), w2 = a.take_write(2), w3 = a.take_write(3),
+             w4 = a.take_write(4), w5 = a.take_write(5);
+  a.tracker.resend(w0.slot, w0.part, a.now);
+  a.tracker.slot(w0.slot).part[w0.part].lost = 1;
+  a.tracker.resend(w1.slot, w1.part, a.now);
+  a.tracker.accepted(w2.slot, w2.part, "m2");
+  a.tracker.resend(w3.slot, w3.part, a.now);
+  a.tracker.accepted(w4.slot, w4.part, "m4");
+  a.tracker.resend(w5.slot, w5.part, a.now);
+  a.transport.link_up = false;
+  a.tracker.pump(a.now);
+  CHECK(a.tracker.queued() == 1);
+
+  std::vector<written_request<prepared_request>> lost;
+  a.tracker.take_resends(lost);
+  REQUIRE(lost.size() == 2);
+  CHECK(lost[0].request.request_id == 1);
+  CHECK(lost[0].part.size() == 2);
+  CHECK(lost[0].part[0].lost == 1);
+  CHECK(lost[0].resubmitted == 2);
+  CHECK(lost[1].request.request_id == 3);
+  CHECK(a.tracker.open_requests() == 2);  // 4 (its second part waits here) and 5 (queued)
+  CHECK(a.tracker.resends_waiting() == 1);
+  a.tracker.take_resends(lost);  // nothing more to take
+  CHECK(lost.size() == 2);
+
+  b.send(9);  // b's own, queued behind the window of 4 after what it adopts
+  b.take_write(0);
+  b.tracker.accepted(b.transport.writes[0].slot, b.transport.writes[0].part, "m9");
+  b.tracker.adopt_resends(lost, b.now);
+  CHECK(lost.empty());
+  REQUIRE(b.transport.writes.size() == 4);  // 9, then 1a, 1b, 3: each written again
+  CHECK(b.transport.writes[1].retried);
+  CHECK(b.transport.writes[3].retried);
+  CHECK(b.id_of(b.transport.writes[1]) == 1);
+  CHECK(b.id_of(b.transport.writes[3]) == 3);
+  for (std::size_t i = 1; i < 4; ++i) {
+    const auto w = b.take_write(i);
+    b.tracker.accepted(w.slot, w.part, fmt::format("b{}", i));
+  }
+  CHECK(b.responses(1).size() == 1);
+  CHECK(attr_of(b.response(1), attr::retries) == "2");
+  CHECK(attr_of(b.response(3), attr::retries) == "1");
+  CHECK(a.responses(1).empty());
+  CHECK(a.responses(3).empty());
+  CHECK(b.tracker.open_requests() == 0);
+  // Shutting down, nothing is taken: what waits is answered where it is.
+  fixture c;
+  c.send(5);
+  const auto wc = c.take_write(0);
+  c.tracker.resend(wc.slot, wc.part, c.now);
+  c.transport.link_up = false;
+  c.tracker.shutdown(c.now, c.now + 1s);
+  c.tracker.take_resends(lost);
+  CHECK(lost.empty());
+  CHECK(c.responses(5).size() == 1);
+}
+
 TEST_CASE("awaiting tells a written part from a stale or unknown tag") {
   fixture f;
   f.send(1);
