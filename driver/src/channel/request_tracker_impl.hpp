@@ -214,8 +214,12 @@ void request_tracker<Request, Transport>::adopt_resends(std::vector<written_requ
     f.part = std::move(w.part);
     f.message_ids.assign(f.parts, std::string());
     f.resubmitted = w.resubmitted;
-    for (std::uint16_t p = 0; p < f.parts; ++p)
+    for (std::uint16_t p = 0; p < f.parts; ++p) {
+      // Write numbers are this tracker's own (pause_answered, latest_accepted): the other's
+      // mean nothing here. The counts (refusals, losses) go on.
+      f.part[p].written_as = f.part[p].refused_as = 0;
       resend(slot, p, now, /*counted=*/false);
+    }
   }
   in.clear();
   pump(now);
